@@ -1,0 +1,83 @@
+"""Token checking for services: every request needs a valid gateway token and an allowed role.
+
+Deny by default: a view that declares neither `@allow(...)` nor `@public` answers 403.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+from flask import Flask, current_app, g, request
+
+from .problems import problem
+from .tokens import ROLES, InvalidToken, Principal, verify
+
+ALL_ROLES = ROLES
+STAFF = ("consortium_manager", "finance_officer", "board_member", "host_admin")
+
+
+def allow(*roles: str) -> Callable:
+    """Let callers holding any of these roles use the view."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def mark(fn: Callable) -> Callable:
+        fn._hubkit_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def public(fn: Callable) -> Callable:
+    """No token needed (health checks, the OpenAPI document)."""
+    fn._hubkit_public = True  # type: ignore[attr-defined]
+    return fn
+
+
+class TokenChecker:
+    def __init__(self, public_key_file: Path, issuer: str, audience: str):
+        self.public_key_file, self.issuer, self.audience = public_key_file, issuer, audience
+
+    @cached_property
+    def public_key(self) -> bytes:
+        return self.public_key_file.read_bytes()
+
+    def principal_from(self, header: str | None) -> Principal:
+        if not header or not header.startswith("Bearer "):
+            raise InvalidToken("no bearer token")
+        return verify(header[len("Bearer "):].strip(), self.public_key, issuer=self.issuer, audience=self.audience)
+
+
+def _view_target(app: Flask) -> Callable | None:
+    view = app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, request.method.lower(), None) or (
+            getattr(view_class, "get", None) if request.method == "HEAD" else None)
+    return view
+
+
+def check_request() -> object | None:
+    """before_request hook: authenticate and authorise, or answer 401/403 problem+json."""
+    target = _view_target(current_app)
+    if target is None or getattr(target, "_hubkit_public", False) or request.endpoint in (
+            "api-docs.openapi_json", "static"):
+        return None  # 404/405 are answered by Flask; public views need no token
+    checker: TokenChecker = current_app.extensions["hubkit.tokens"]
+    try:
+        g.principal = checker.principal_from(request.headers.get("Authorization"))
+    except InvalidToken as exc:
+        return problem(401, "Unauthorized", f"A valid bearer token is required ({exc}).",
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    roles = getattr(target, "_hubkit_roles", None)
+    if roles is None or not g.principal.has_any(roles):
+        return problem(403, "Forbidden", "Your role does not allow this.")
+    return None
+
+
+def current_principal() -> Principal:
+    return g.principal

@@ -1,0 +1,300 @@
+"""Databases for services: SQLAlchemy 2 sessions that are scoped to one consortium, and audited.
+
+A session opened for a tenant adds `consortium_id = <tenant>` (and, for a member organisation's
+staff, `organisation = <theirs>`) to every ORM query on tenant data, fills the consortium id on
+new rows and refuses to flush a row of another tenant, so a handler cannot forget to scope.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import enum
+import uuid
+from typing import Any
+
+from sqlalchemy import (JSON, BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid,
+                        create_engine, event, insert, inspect, text)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker, \
+    with_loader_criteria
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SEQ = BigInteger().with_variant(Integer(), "sqlite")  # SQLite only autoincrements INTEGER primary keys
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class TenancyError(RuntimeError):
+    """Tenant data was touched without a tenant, or a row of another tenant was written."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Tenant:
+    """The consortium a session works for; organisation_id narrows it for member organisation staff."""
+
+    consortium_id: uuid.UUID
+    organisation_id: uuid.UUID | None = None
+
+
+class ConsortiumScoped:
+    """Mixin for every row that belongs to a consortium (the tenant)."""
+
+    consortium_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True, nullable=False)
+
+
+class OrganisationScoped(ConsortiumScoped):
+    """Mixin for rows that a member organisation's staff may see only for their own organisation."""
+
+    @classmethod
+    def owning_organisation(cls):  # pragma: no cover - overridden
+        """The column naming the organisation that owns the row."""
+        return cls.organisation_id  # type: ignore[attr-defined]
+
+
+@dataclasses.dataclass(frozen=True)
+class KitTables:
+    """The tables every service has for the kit's own work, kept in the service's metadata."""
+
+    outbox: Table
+    inbox: Table
+    consumer_position: Table
+    dead_letter: Table
+    relay_state: Table
+    audit_entry: Table
+
+
+def kit_tables(metadata: MetaData) -> KitTables:
+    tz = DateTime(timezone=True)
+    return KitTables(
+        outbox=Table(
+            "outbox_message", metadata,
+            Column("seq", SEQ, primary_key=True, autoincrement=True),
+            Column("event_id", Uuid, nullable=False, unique=True),
+            Column("topic", String(200), nullable=False),
+            Column("key", String(300), nullable=False),
+            Column("event_type", String(200), nullable=False),
+            Column("consortium_id", Uuid, nullable=True),
+            Column("payload", Text, nullable=False),
+            Column("created_at", tz, nullable=False, default=utcnow),
+            Column("sent_at", tz, nullable=True),
+            Column("publish_count", Integer, nullable=False, default=0),
+            Column("last_error", Text, nullable=True),
+            Index("ix_outbox_message_unsent", "sent_at", "seq"),
+        ),
+        inbox=Table(
+            "inbox_event", metadata,
+            Column("consumer", String(100), primary_key=True),
+            Column("event_id", Uuid, primary_key=True),
+            Column("event_type", String(200), nullable=False),
+            Column("handled_at", tz, nullable=False, default=utcnow),
+        ),
+        consumer_position=Table(
+            "consumer_position", metadata,
+            Column("consumer", String(100), primary_key=True),
+            Column("topic", String(200), primary_key=True),
+            Column("partition", Integer, primary_key=True),
+            Column("topic_id", String(64), nullable=False),
+            Column("next_offset", BigInteger, nullable=False),
+        ),
+        dead_letter=Table(
+            "dead_letter", metadata,
+            Column("id", Uuid, primary_key=True, default=uuid.uuid4),
+            Column("consumer", String(100), nullable=False),
+            Column("topic", String(200), nullable=False),
+            Column("partition", Integer, nullable=False),
+            Column("offset", BigInteger, nullable=False),
+            Column("event_id", Uuid, nullable=True),
+            Column("event_type", String(200), nullable=True),
+            Column("payload", Text, nullable=False),
+            Column("error", Text, nullable=False),
+            Column("tries", Integer, nullable=False),
+            Column("status", String(20), nullable=False, default="dead"),
+            Column("created_at", tz, nullable=False, default=utcnow),
+            Column("retried_at", tz, nullable=True),
+        ),
+        relay_state=Table(
+            "relay_state", metadata,
+            Column("topic", String(200), primary_key=True),
+            Column("topic_id", String(64), nullable=False),
+        ),
+        audit_entry=Table(
+            "audit_entry", metadata,
+            Column("id", SEQ, primary_key=True, autoincrement=True),
+            Column("consortium_id", Uuid, nullable=True, index=True),
+            Column("actor", String(200), nullable=False),
+            Column("action", String(10), nullable=False),
+            Column("entity", String(100), nullable=False),
+            Column("entity_id", String(100), nullable=False),
+            Column("before", JSON, nullable=True),
+            Column("after", JSON, nullable=True),
+            Column("at", tz, nullable=False, default=utcnow),
+            Column("request_id", String(100), nullable=True),
+            Column("correlation_id", String(100), nullable=True),
+        ),
+    )
+
+
+def declarative_base_for(service: str) -> type[DeclarativeBase]:
+    """A declarative base with its own metadata (naming convention + the kit's tables) for one service."""
+    metadata = MetaData(naming_convention=NAMING_CONVENTION, info={"service": service})
+
+    class Base(DeclarativeBase):
+        pass
+
+    Base.metadata = metadata
+    Base.registry.metadata = metadata
+    Base.kit = kit_tables(metadata)  # type: ignore[attr-defined]
+    return Base
+
+
+class Database:
+    """One service's engine and session factory, with tenancy and audit listeners attached."""
+
+    def __init__(self, url: str, kit: KitTables, *, echo: bool = False):
+        self.url = url
+        self.kit = kit
+        self.engine = make_engine(url, echo=echo)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self, tenant: Tenant | None, *, actor: str = "system", request_id: str | None = None,
+                correlation_id: str | None = None) -> Session:
+        """A session for one tenant; tenant=None is for the kit's own tables only."""
+        session = self._sessions()
+        session.info.update(tenant=tenant, actor=actor, request_id=request_id, correlation_id=correlation_id,
+                            kit=self.kit)
+        return session
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets the web and worker processes share the file
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+# --- tenancy ---------------------------------------------------------------------------------------
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get("hubkit_all_tenants"):
+        return
+    scoped = [m.class_ for m in state.all_mappers if issubclass(m.class_, ConsortiumScoped)]
+    if not scoped:
+        return
+    tenant: Tenant | None = state.session.info.get("tenant")
+    if tenant is None:
+        raise TenancyError("a query on consortium data was made without a tenant")
+    options = []
+    for cls in scoped:
+        options.append(with_loader_criteria(cls, cls.consortium_id == tenant.consortium_id, include_aliases=True))
+        if tenant.organisation_id is not None and issubclass(cls, OrganisationScoped):
+            options.append(with_loader_criteria(cls, cls.owning_organisation() == tenant.organisation_id,
+                                                include_aliases=True))
+    state.statement = state.statement.options(*options)
+
+
+@event.listens_for(Session, "before_flush")
+def _check_tenant_on_write(session: Session, _ctx, _instances) -> None:
+    tenant: Tenant | None = session.info.get("tenant")
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, ConsortiumScoped):
+            continue
+        if tenant is None:
+            raise TenancyError(f"{type(obj).__name__} written without a tenant")
+        if obj in session.new and obj.consortium_id is None:
+            obj.consortium_id = tenant.consortium_id
+        if obj.consortium_id != tenant.consortium_id:
+            raise TenancyError(f"{type(obj).__name__} belongs to another consortium")
+        if tenant.organisation_id is not None and isinstance(obj, OrganisationScoped):
+            owner = getattr(obj, obj.owning_organisation().key)
+            if owner != tenant.organisation_id:
+                raise TenancyError(f"{type(obj).__name__} belongs to another organisation")
+
+
+# --- audit trail -----------------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _columns(obj: Any) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+
+
+def _before(obj: Any) -> dict[str, Any]:
+    state = inspect(obj)
+    values = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.deleted:
+            values[attr.key] = _plain(history.deleted[0])
+        elif history.unchanged:
+            values[attr.key] = _plain(history.unchanged[0])
+        else:
+            values[attr.key] = None
+    return values
+
+
+def _entity_id(obj: Any) -> str:
+    identity = inspect(obj).identity or tuple(getattr(obj, c.key) for c in inspect(obj).mapper.primary_key)
+    return ",".join(str(part) for part in identity)
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_trail(session: Session, _ctx) -> None:
+    kit: KitTables | None = session.info.get("kit")
+    if kit is None:
+        return
+    rows = []
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, ConsortiumScoped):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            rows.append({
+                "consortium_id": obj.consortium_id, "actor": session.info.get("actor") or "system",
+                "action": action, "entity": type(obj).__name__, "entity_id": _entity_id(obj),
+                "before": None if action == "create" else _before(obj),
+                "after": None if action == "delete" else _columns(obj),
+                "at": utcnow(), "request_id": session.info.get("request_id"),
+                "correlation_id": session.info.get("correlation_id"),
+            })
+    if rows:
+        session.connection().execute(insert(kit.audit_entry), rows)

@@ -1,0 +1,45 @@
+"""Alembic, driven from code: each service keeps its migrations in its package's `migrations/` folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData, engine_from_config, pool
+
+
+def alembic_config(script_location: Path, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(script_location: Path, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(script_location, database_url), revision)
+
+
+def run_env(metadata: MetaData) -> None:
+    """The body of every service's migrations/env.py."""
+    from alembic import context
+
+    config = context.config
+    url = config.get_main_option("sqlalchemy.url")
+    batch = url.startswith("sqlite")  # SQLite alters tables by copying them
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=batch)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    connectable = config.attributes.get("connection")
+    if connectable is None:
+        engine = engine_from_config({"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool)
+        with engine.connect() as connection:
+            context.configure(connection=connection, target_metadata=metadata, render_as_batch=batch)
+            with context.begin_transaction():
+                context.run_migrations()
+        engine.dispose()
+    else:
+        context.configure(connection=connectable, target_metadata=metadata, render_as_batch=batch)
+        with context.begin_transaction():
+            context.run_migrations()

@@ -1,0 +1,54 @@
+"""A unit of work: one transaction in which a state change and the events it causes commit together."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from .db import Database, Tenant
+from .events import Envelope, new_event
+from .topics import topic_for
+
+
+class UnitOfWork:
+    """`with uow: ...; uow.commit()` — leaving the block without commit rolls everything back."""
+
+    def __init__(self, db: Database, tenant: Tenant | None, *, actor: str, service: str,
+                 correlation_id: str | None = None, causation_id: str | None = None, request_id: str | None = None):
+        self.db, self.tenant, self.actor, self.service = db, tenant, actor, service
+        self.correlation_id = correlation_id or uuid.uuid4().hex
+        self.causation_id = causation_id
+        self.request_id = request_id
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self.db.session(self.tenant, actor=self.actor, request_id=self.request_id,
+                                       correlation_id=self.correlation_id)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        assert self.session is not None
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        assert self.session is not None
+        self.session.commit()
+
+    def publish(self, type_: str, *, subject: str, data: dict, version: int = 1) -> Envelope:
+        """Record an event in the outbox, inside this transaction; the relay sends it after commit."""
+        if self.tenant is None:
+            raise RuntimeError("events carry a consortium id: publish needs a tenant")
+        event = new_event(type_, subject=subject, data=data, version=version, consortium_id=self.tenant.consortium_id,
+                          actor=self.actor, correlation_id=self.correlation_id, causation_id=self.causation_id,
+                          producer=self.service)
+        record_in_outbox(self.session, self.db, event)
+        return event
+
+
+def record_in_outbox(session: Session, db: Database, event: Envelope, topic: str | None = None) -> None:
+    session.execute(insert(db.kit.outbox).values(
+        event_id=event.id, topic=topic or topic_for(event.producer), key=event.subject, event_type=event.type,
+        consortium_id=event.consortium_id, payload=event.to_json(), publish_count=0,
+    ))

@@ -1,0 +1,223 @@
+"""The service app factory: config, logs, problem+json errors, auth, tenancy, health, admin, OpenAPI."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Iterable
+
+from flask import Flask, Response, current_app, g, request
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint, abort
+from marshmallow import Schema, fields
+from sqlalchemy import select
+from werkzeug.exceptions import UnsupportedMediaType
+
+from . import logs, problems
+from .auth import TokenChecker, allow, check_request, public
+from .config import ServiceSettings
+from .consumer import EventApplier, EventHandlers, dead_letter_count
+from .db import Database, KitTables, Tenant
+from .relay import outbox_backlog
+from .topics import admin_client
+from .unit_of_work import UnitOfWork
+
+JSON_METHODS = ("POST", "PUT", "PATCH")
+
+
+def create_service_app(settings: ServiceSettings, *, kit: KitTables, blueprints: Iterable[Blueprint],
+                       handlers: EventHandlers | None = None, title: str, version: str = "1") -> Flask:
+    """Build a service's Flask app; blueprints carry its resources, handlers its event subscriptions."""
+    logs.configure(settings.service, settings.log_level)
+    app = Flask(settings.service)
+    app.config.update(
+        API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.1.0", OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_SPEC_OPTIONS={"components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}, "security": [{"bearer": []}]},
+    )
+    app.extensions["hubkit.settings"] = settings
+    app.extensions["hubkit.db"] = Database(settings.database_url, kit)
+    app.extensions["hubkit.tokens"] = TokenChecker(settings.token_public_key_file, settings.token_issuer,
+                                                   settings.service)
+    app.extensions["hubkit.applier"] = EventApplier(app.extensions["hubkit.db"], settings,
+                                                    handlers or EventHandlers())
+    api = Api(app)
+    problems.init_app(app)
+    app.before_request(_start_request)
+    app.before_request(_require_json_body)
+    app.before_request(check_request)
+    app.after_request(_finish_request)
+    api.register_blueprint(health_blp)
+    api.register_blueprint(admin_blp)
+    for blp in blueprints:
+        api.register_blueprint(blp)
+    return app
+
+
+def _start_request() -> None:
+    g.started = time.perf_counter()
+    g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+    g.correlation_id = request.headers.get("X-Correlation-ID") or g.request_id
+    logs.request_id_var.set(g.request_id)
+    logs.correlation_id_var.set(g.correlation_id)
+
+
+def _require_json_body() -> None:
+    if request.method in JSON_METHODS and (request.content_length or request.data) and not request.is_json:
+        raise UnsupportedMediaType("Send the body as application/json.")
+
+
+def _finish_request(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    current_app.logger.info("request", extra={
+        "method": request.method, "path": request.path, "status": response.status_code,
+        "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)})
+    return response
+
+
+def database() -> Database:
+    return current_app.extensions["hubkit.db"]
+
+
+def settings() -> ServiceSettings:
+    return current_app.extensions["hubkit.settings"]
+
+
+def request_uow() -> UnitOfWork:
+    """A unit of work for the caller's consortium (and, for member organisation staff, their organisation)."""
+    principal = g.principal
+    tenant = Tenant(principal.consortium_id, principal.organisation_id if principal.is_member_user_only else None)
+    return UnitOfWork(database(), tenant, actor=f"user:{principal.user_id}", service=settings().service,
+                      correlation_id=g.correlation_id, request_id=g.request_id)
+
+
+def get_or_404(session, model, ident, what: str = "record"):
+    """Fetch a row of the caller's tenant; another tenant's row is indistinguishable from none."""
+    try:
+        ident = uuid.UUID(str(ident))
+    except ValueError:
+        abort(404, message=f"No such {what}.")
+    row = session.execute(select(model).where(model.id == ident)).scalar_one_or_none()
+    if row is None:
+        abort(404, message=f"No such {what}.")
+    return row
+
+
+# --- health ----------------------------------------------------------------------------------------
+health_blp = Blueprint("health", __name__, description="Liveness and readiness")
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    service = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+@health_blp.route("/healthz")
+class Health(MethodView):
+    @public
+    @health_blp.response(200, HealthSchema)
+    def get(self):
+        """Alive: the process answers."""
+        return {"status": "ok", "service": settings().service}
+
+
+@health_blp.route("/readyz")
+class Ready(MethodView):
+    @public
+    @health_blp.response(200, HealthSchema)
+    @health_blp.alt_response(503, schema=HealthSchema)
+    def get(self):
+        """Ready: the database and the broker are reachable."""
+        checks = {}
+        try:
+            database().ping()
+            checks["database"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        try:
+            admin = admin_client(settings().kafka.__class__(**{**settings().kafka.__dict__,
+                                                               "request_timeout_ms": 2000}))
+            try:
+                admin.list_topics()
+            finally:
+                admin.close()
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"unreachable: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        body = {"status": "ready" if ready else "not ready", "service": settings().service, "checks": checks}
+        return Response(json.dumps(body), status=200 if ready else 503, mimetype="application/json")
+
+
+# --- admin -----------------------------------------------------------------------------------------
+admin_blp = Blueprint("admin", __name__, url_prefix="/admin", description="Outbox and dead letters (host admin)")
+
+
+class DeadLetterSchema(Schema):
+    id = fields.UUID()
+    consumer = fields.String()
+    topic = fields.String()
+    partition = fields.Integer()
+    offset = fields.Integer()
+    event_id = fields.UUID(allow_none=True)
+    event_type = fields.String(allow_none=True)
+    error = fields.String()
+    tries = fields.Integer()
+    status = fields.String()
+    created_at = fields.DateTime()
+    retried_at = fields.DateTime(allow_none=True)
+
+
+class AdminStatusSchema(Schema):
+    service = fields.String()
+    outbox_backlog = fields.Integer()
+    outbox_oldest_unsent_at = fields.DateTime(allow_none=True)
+    dead_letters = fields.Integer()
+
+
+class RetryResultSchema(Schema):
+    id = fields.UUID()
+    ok = fields.Boolean()
+    message = fields.String()
+
+
+@admin_blp.route("/status")
+class AdminStatus(MethodView):
+    @allow("host_admin")
+    @admin_blp.response(200, AdminStatusSchema)
+    def get(self):
+        """Outbox backlog and dead letters of this service."""
+        backlog, oldest = outbox_backlog(database())
+        return {"service": settings().service, "outbox_backlog": backlog, "outbox_oldest_unsent_at": oldest,
+                "dead_letters": dead_letter_count(database())}
+
+
+@admin_blp.route("/dead-letters")
+class DeadLetters(MethodView):
+    @allow("host_admin")
+    @admin_blp.response(200, DeadLetterSchema(many=True))
+    def get(self):
+        """Messages this service's consumer could not apply, newest first."""
+        kit = database().kit
+        with database().session(None) as session:
+            return [dict(r._mapping) for r in session.execute(
+                select(kit.dead_letter).order_by(kit.dead_letter.c.created_at.desc()).limit(500))]
+
+
+@admin_blp.route("/dead-letters/<uuid:dead_letter_id>/retry")
+class RetryDeadLetter(MethodView):
+    @allow("host_admin")
+    @admin_blp.response(200, RetryResultSchema)
+    @admin_blp.alt_response(409, description="The retry failed again or was already done")
+    def post(self, dead_letter_id):
+        """Apply a dead-lettered message again, now."""
+        applier: EventApplier = current_app.extensions["hubkit.applier"]
+        try:
+            ok, message = applier.retry_dead_letter(dead_letter_id)
+        except LookupError:
+            abort(404, message="No such dead letter.")
+        if not ok:
+            abort(409, message=message)
+        return {"id": dead_letter_id, "ok": ok, "message": message}
