@@ -35,8 +35,7 @@ class OutboxRelay:
         if self._admin is None:
             self._admin = admin_client(self.settings.kafka)
         if self._producer is None:
-            self._producer = KafkaProducer(**self.settings.kafka.producer_config(),
-                                           key_serializer=str.encode, value_serializer=str.encode)
+            self._producer = KafkaProducer(**self.settings.kafka.producer_config())
 
     def _reset(self) -> None:
         for client in (self._producer, self._admin):
@@ -96,7 +95,7 @@ class OutboxRelay:
                 ).all()
                 if not rows:
                     return 0
-                futures = [(row.seq, self._producer.send(row.topic, key=row.key, value=row.payload)) for row in rows]
+                futures = [(row.seq, self._producer.send(row.topic, key=row.key.encode(), value=row.payload.encode())) for row in rows]
                 self._producer.flush(timeout=self.settings.kafka.request_timeout_ms / 1000)
                 sent = []
                 for seq, future in futures:

@@ -1,0 +1,64 @@
+"""Read copies of another service's entities, kept up to date from its events.
+
+Contracts and finance both keep a copy of membership's organisations; the columns and the way an
+event updates them are written once, here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from marshmallow import Schema, fields
+from sqlalchemy import DateTime, String, Uuid, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import ConsortiumScoped
+from .events import Envelope
+
+ORGANISATION_EVENTS = ("membership.organisation.registered", "membership.member.activated",
+                       "membership.application.rejected")
+
+
+class MemberOrganisationCopy(ConsortiumScoped):
+    """Columns of a read copy of a membership organisation."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_form: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(30))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+def apply_organisation_event(session, model: type[MemberOrganisationCopy], event: Envelope) -> None:
+    """Insert or update the copy from an organisation event; an older event never overwrites a newer one."""
+    org_id = uuid.UUID(str(event.data["organisation_id"]))
+    copy = session.execute(select(model).where(model.id == org_id)).scalar_one_or_none()
+    if copy is None:
+        copy = model(id=org_id, consortium_id=event.consortium_id)
+        session.add(copy)
+    elif copy.updated_at and _aware(copy.updated_at) > event.occurred_at:
+        return
+    copy.name = event.data["name"]
+    copy.legal_form = event.data["legal_form"]
+    copy.status = event.data["status"]
+    copy.updated_at = event.occurred_at
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def subscribe_organisation_copy(handlers, model: type[MemberOrganisationCopy]) -> None:
+    """Register the handlers that keep `model` in step with membership's organisation events."""
+    for event_type in ORGANISATION_EVENTS:
+        handlers.on(event_type)(lambda uow, event: apply_organisation_event(uow.session, model, event))
+
+
+class MemberOrganisationCopySchema(Schema):
+    """How a read copy of an organisation is shown by the service keeping it."""
+
+    id = fields.UUID()
+    name = fields.String()
+    legal_form = fields.String()
+    status = fields.String()
+    updated_at = fields.DateTime()

@@ -1,0 +1,5 @@
+import sys
+
+from .app import SERVICE
+
+sys.exit(SERVICE.main())

@@ -1,0 +1,21 @@
+"""Governance service: `create_app()` for gunicorn, `SERVICE` for the migrate/worker commands."""
+from pathlib import Path
+
+from hubkit.service import ServiceDefinition
+
+from .adapters.orm import Base
+from .entrypoints.events import handlers
+
+
+def _blueprints():
+    from .entrypoints.http import blp
+
+    return [blp]
+
+
+SERVICE = ServiceDefinition(name="governance", title="Consortium Hub: governance", kit=Base.kit, blueprints=_blueprints,
+                            handlers=handlers, migrations=Path(__file__).parent / "migrations")
+
+
+def create_app(settings=None):
+    return SERVICE.create_app(settings)

@@ -1,0 +1,47 @@
+"""Governance's HTTP resources."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from hubkit.auth import STAFF, allow
+from hubkit.web import get_or_404, request_uow
+
+from ..adapters.orm import DecisionRequest
+from ..service_layer import decisions as use_cases
+from .schemas import DecisionIn, DecisionRequestOut
+
+blp = Blueprint("decision-requests", __name__, url_prefix="/decision-requests",
+                description="Requests for decisions from the other services")
+
+
+@blp.route("")
+class DecisionRequests(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, DecisionRequestOut(many=True))
+    def get(self):
+        """Requests for decisions, newest first."""
+        with request_uow() as uow:
+            return uow.session.execute(
+                select(DecisionRequest).order_by(DecisionRequest.requested_at.desc())).scalars().all()
+
+
+@blp.route("/<request_id>")
+class DecisionRequestById(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, DecisionRequestOut)
+    def get(self, request_id):
+        """One request."""
+        with request_uow() as uow:
+            return get_or_404(uow.session, DecisionRequest, request_id, "decision request")
+
+
+@blp.route("/<request_id>/decision")
+class Decision(MethodView):
+    @allow("board_member", "consortium_manager")
+    @blp.arguments(DecisionIn)
+    @blp.response(200, DecisionRequestOut)
+    def post(self, body, request_id):
+        """Record the decision on a request and publish it to the requester."""
+        with request_uow() as uow:
+            request = get_or_404(uow.session, DecisionRequest, request_id, "decision request")
+            return use_cases.record_decision(uow, request, body["outcome"], body["note"])
