@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, g, json, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def handle_unexpected(exc: Exception) -> Response:
     """500 without internals: the log has the traceback, keyed by the request id."""
     if not isinstance(exc, HTTPException) or (exc.code or 500) >= 500:
         log.exception("unhandled error", exc_info=exc)
-    return problem(500, InternalServerError.name, "Something went wrong on our side. "
+    return problem(500, "Internal Server Error", "Something went wrong on our side. "
                    "Quote the request id if you report it.")
 
 

@@ -135,3 +135,12 @@ def read_topic(bootstrap_servers: str, topic: str, *, timeout: float = 1.0) -> l
         return messages
     finally:
         consumer.close()
+
+
+def migrated_service_app(definition, databases: Databases, broker: TansuBroker, public_key: Path):
+    """A service's Flask app on a fresh, migrated PostgreSQL database."""
+    url = databases.create(definition.name)
+    settings = service_settings(definition.name, url, broker.bootstrap_servers, public_key)
+    definition.migrate(settings)
+    app = definition.create_app(settings)
+    return app

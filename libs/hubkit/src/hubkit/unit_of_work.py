@@ -29,7 +29,8 @@ class UnitOfWork:
 
     def __exit__(self, *exc) -> None:
         assert self.session is not None
-        self.session.rollback()
+        # close() rolls back anything uncommitted but, unlike rollback(), leaves loaded rows readable
+        # for the response that is built after the block.
         self.session.close()
 
     def commit(self) -> None:

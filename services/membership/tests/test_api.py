@@ -1,0 +1,171 @@
+"""Membership's API over real PostgreSQL: auth, tenancy, bad input, and the M1 application step."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from hubkit.testing import make_principal
+from membership.adapters.orm import Organisation
+
+CONSORTIUM = uuid.uuid4()
+MANAGER = make_principal(("consortium_manager",), consortium_id=CONSORTIUM)
+GOOD = {"name": "Riverside Advice", "legal_form": "charity", "charity_number": "1234567",
+        "company_number": "sc123456", "postcode": "ls1 8ab"}
+
+
+@pytest.fixture
+def as_manager(sign):
+    return {"Authorization": sign(MANAGER, "membership")}
+
+
+def count_rows(app, table) -> int:
+    db = app.extensions["hubkit.db"]
+    with db.session(None) as session:
+        return session.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def register(client, headers, **changes):
+    return client.post("/organisations", json=GOOD | {"name": f"Org {uuid.uuid4().hex[:6]}"} | changes,
+                       headers=headers)
+
+
+def assert_problem(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status and body["title"]
+    return body
+
+
+def test_register_normalises_identifiers_and_records_event_in_same_transaction(app, client, as_manager):
+    outbox_before = count_rows(app, app.extensions["hubkit.db"].kit.outbox)
+    response = register(client, as_manager)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["status"], body["postcode"], body["company_number"]) == ("applicant", "LS1 8AB", "SC123456")
+    assert count_rows(app, app.extensions["hubkit.db"].kit.outbox) == outbox_before + 1
+    assert count_rows(app, app.extensions["hubkit.db"].kit.audit_entry) >= 1
+
+
+# --- auth ------------------------------------------------------------------------------------------
+
+def test_no_token_is_401(client):
+    assert_problem(client.get("/organisations"), 401)
+
+
+@pytest.mark.parametrize("case", ["expired", "tampered", "wrong_key", "wrong_audience"])
+def test_bad_tokens_are_401(client, sign, other_keys, case):
+    if case == "expired":
+        header = sign(MANAGER, "membership", now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=10))
+    elif case == "tampered":
+        head, payload, signature = sign(MANAGER, "membership").split(".")
+        header = ".".join([head, payload[:-4] + ("AAAA" if not payload.endswith("AAAA") else "BBBB"), signature])
+    elif case == "wrong_key":
+        header = sign(MANAGER, "membership", key_file=other_keys[0])
+    else:
+        header = sign(MANAGER, "finance")
+    body = assert_problem(client.get("/organisations", headers={"Authorization": header}), 401)
+    assert "token" in body["detail"].lower()
+
+
+def test_wrong_role_is_403_and_writes_nothing(app, client, sign):
+    board = make_principal(("board_member",), consortium_id=CONSORTIUM)
+    before = count_rows(app, Organisation.__table__)
+    assert_problem(register(client, {"Authorization": sign(board, "membership")}), 403)
+    assert count_rows(app, Organisation.__table__) == before
+
+
+def test_another_consortiums_record_is_404(client, sign, as_manager):
+    org_id = register(client, as_manager).get_json()["id"]
+    outsider = make_principal(("consortium_manager",))  # another consortium on the same deployment
+    assert_problem(client.get(f"/organisations/{org_id}", headers={"Authorization": sign(outsider, "membership")}),
+                   404)
+    listing = client.get("/organisations", headers={"Authorization": sign(outsider, "membership")}).get_json()
+    assert org_id not in {o["id"] for o in listing}
+
+
+def test_member_user_sees_only_their_own_organisation(client, sign, as_manager):
+    mine = register(client, as_manager).get_json()["id"]
+    theirs = register(client, as_manager).get_json()["id"]
+    member = make_principal(("member_user",), consortium_id=CONSORTIUM, organisation_id=uuid.UUID(mine))
+    headers = {"Authorization": sign(member, "membership")}
+    assert client.get(f"/organisations/{mine}", headers=headers).status_code == 200
+    body = assert_problem(client.get(f"/organisations/{theirs}", headers=headers), 404)
+    assert theirs not in body.get("detail", "")
+    assert [o["id"] for o in client.get("/organisations", headers=headers).get_json()] == [mine]
+
+
+# --- bad input -------------------------------------------------------------------------------------
+
+def test_malformed_json_is_400_and_writes_nothing(app, client, as_manager):
+    before = count_rows(app, Organisation.__table__)
+    response = client.post("/organisations", data="{\"name\": ", content_type="application/json", headers=as_manager)
+    assert_problem(response, 400)
+    assert count_rows(app, Organisation.__table__) == before
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"legal_form": "sole trader"}, "legal_form"),
+    ({"charity_number": "12"}, "charity_number"),
+    ({"company_number": "ABC"}, "company_number"),
+    ({"postcode": "NOT A CODE"}, "postcode"),
+    ({"name": 42}, "name"),
+    ({"favourite_colour": "green"}, "favourite_colour"),
+])
+def test_invalid_or_unknown_fields_are_422_naming_the_field(app, client, as_manager, changes, field):
+    before = count_rows(app, Organisation.__table__)
+    body = assert_problem(register(client, as_manager, **changes), 422)
+    assert field in body["errors"]
+    assert count_rows(app, Organisation.__table__) == before
+
+
+def test_oversized_body_is_413(app, client, as_manager):
+    huge = {"name": "x" * (app.extensions["hubkit.settings"].max_body_bytes + 10), "legal_form": "charity"}
+    assert_problem(client.post("/organisations", json=huge, headers=as_manager), 413)
+
+
+def test_wrong_content_type_is_415(client, as_manager):
+    assert_problem(client.post("/organisations", data="name=x", content_type="application/x-www-form-urlencoded",
+                               headers=as_manager), 415)
+
+
+def test_unknown_route_and_method_are_problem_json(client, as_manager):
+    assert_problem(client.get("/nowhere", headers=as_manager), 404)
+    assert_problem(client.delete("/organisations", headers=as_manager), 405)
+
+
+def test_duplicate_name_is_409_and_writes_nothing(app, client, as_manager):
+    first = register(client, as_manager)
+    before = count_rows(app, Organisation.__table__)
+    assert_problem(register(client, as_manager, name=first.get_json()["name"]), 409)
+    assert count_rows(app, Organisation.__table__) == before
+
+
+def test_m1_application_goes_to_the_board_once(app, client, as_manager):
+    org_id = register(client, as_manager).get_json()["id"]
+    first = client.post(f"/organisations/{org_id}/application", json={}, headers=as_manager)
+    assert first.status_code == 202 and first.get_json()["status"] == "awaiting_decision"
+    body = assert_problem(client.post(f"/organisations/{org_id}/application", json={}, headers=as_manager), 409)
+    assert body["type"].endswith(":M1")
+
+
+def test_health_and_openapi_need_no_token(client):
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok", "broker": "ok"}
+    spec = client.get("/openapi.json").get_json()
+    assert "/organisations" in spec["paths"]
+
+
+def test_500_hides_internals(app, client, as_manager, monkeypatch):
+    from membership.service_layer import organisations
+
+    def explode(*_a, **_k):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(organisations, "register_organisation", explode)
+    body = assert_problem(register(client, as_manager), 500)
+    assert "secret" not in str(body)
