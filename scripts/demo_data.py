@@ -1,0 +1,70 @@
+"""The demo consortium: users in the gateway, organisations registered through the real API and events."""
+from __future__ import annotations
+
+import time
+
+import requests
+
+DEMO_PASSWORD = "demo-password-2026"
+ORGANISATIONS = [
+    {"name": "Riverside Council for Voluntary Service", "legal_form": "charitable_company",
+     "charity_number": "1098765", "company_number": "04567890", "postcode": "LS1 8AB"},
+    {"name": "Northfield Advice Centre", "legal_form": "cio", "charity_number": "1187654", "postcode": "LS6 2QA"},
+    {"name": "Wharfedale Carers Together", "legal_form": "charity", "charity_number": "512345",
+     "postcode": "LS29 9DY"},
+    {"name": "Eastgate Youth Project", "legal_form": "cic", "company_number": "12345678", "postcode": "LS9 8AG"},
+    {"name": "Dales Rural Transport", "legal_form": "community_benefit_society", "postcode": "BD23 1UD"},
+]
+
+
+def _api(env, token=None):
+    base = f"http://127.0.0.1:{env['GATEWAY_PORT']}/api"
+    session = requests.Session()
+    if token:
+        session.headers["Authorization"] = f"Bearer {token}"
+    return base, session
+
+
+def _token(env, username) -> str:
+    base, session = _api(env)
+    response = session.post(f"{base}/auth/token", json={"username": username, "password": DEMO_PASSWORD}, timeout=10)
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
+def load_demo(env) -> list[tuple[str, str]]:
+    """Create the demo users (idempotent) and, on first start, the demo organisations; return the logins."""
+    from gateway.demo import load_demo_into
+
+    logins, first_time = load_demo_into(env)
+    if not first_time:
+        return logins
+    base, manager = _api(env, _token(env, "manager"))
+    created = []
+    for details in ORGANISATIONS:
+        response = manager.post(f"{base}/membership/organisations", json=details, timeout=10)
+        if response.status_code == 409:
+            continue
+        response.raise_for_status()
+        created.append(response.json())
+    if not created:
+        return logins
+    from gateway.demo import attach_member_user
+
+    attach_member_user(env, created[0]["id"])
+    # Two applications go to the board; the first is approved, so the demo shows an active member.
+    for org in created[:2]:
+        manager.post(f"{base}/membership/organisations/{org['id']}/application", json={}, timeout=10)
+    _, board = _api(env, _token(env, "board"))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pending = [r for r in board.get(f"{base}/governance/decision-requests", timeout=10).json()
+                   if r["status"] == "pending"]
+        if pending:
+            target = next((r for r in pending if created[0]["id"] in r["subject"]), None)
+            if target:
+                board.post(f"{base}/governance/decision-requests/{target['id']}/decision",
+                           json={"outcome": "approved", "note": "Due diligence complete."}, timeout=10)
+                break
+        time.sleep(0.2)
+    return logins

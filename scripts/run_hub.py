@@ -1,0 +1,108 @@
+"""`make run`: start the whole hub on this machine with honcho, load the demo consortium, print the logins.
+
+Everything lives under var/ (SQLite files, token keys, the session secret); delete var/ to start afresh.
+Ctrl-C stops every process.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from hubkit.config import DEFAULT_PORTS, SERVICES, var_dir  # noqa: E402
+from hubkit.tokens import ensure_keypair  # noqa: E402
+
+
+def environment() -> dict[str, str]:
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
+    private, public = ensure_keypair(var / "keys")
+    secret_file = var / "gateway_secret"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(48))
+        secret_file.chmod(0o600)
+    env = dict(os.environ)
+    env.setdefault("HUB_VAR_DIR", str(var))
+    env.setdefault("KAFKA_PORT", "9092")
+    env.setdefault("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{env['KAFKA_PORT']}")
+    env.setdefault("HUB_BIND_HOST", "127.0.0.1")
+    env.setdefault("HUB_TOKEN_PRIVATE_KEY_FILE", str(private))
+    env.setdefault("HUB_TOKEN_PUBLIC_KEY_FILE", str(public))
+    env.setdefault("GATEWAY_SECRET_KEY", secret_file.read_text().strip())
+    for name, port in DEFAULT_PORTS.items():
+        env.setdefault(f"{name.upper()}_PORT", str(port))
+        if name != "gateway":
+            env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{env[name.upper() + '_PORT']}")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    for service in SERVICES:
+        subprocess.run([sys.executable, "-m", service, "migrate"], env=env, check=True)
+    subprocess.run([sys.executable, "-m", "gateway.manage", "migrate"], env=env, check=True)
+
+
+def wait_until_up(env: dict[str, str], timeout: float = 90) -> None:
+    urls = [f"http://127.0.0.1:{env[f'{n.upper()}_PORT']}/readyz" for n in SERVICES]
+    urls.append(f"http://127.0.0.1:{env['GATEWAY_PORT']}/healthz")
+    deadline = time.monotonic() + timeout
+    pending = list(urls)
+    while pending and time.monotonic() < deadline:
+        for url in list(pending):
+            try:
+                if requests.get(url, timeout=1).status_code == 200:
+                    pending.remove(url)
+            except requests.RequestException:
+                pass
+        time.sleep(0.3)
+    if pending:
+        raise SystemExit(f"These did not come up within {timeout:.0f}s: {', '.join(pending)}")
+
+
+def main() -> int:
+    env = environment()
+    migrate(env)
+    honcho = subprocess.Popen([sys.executable, "-m", "honcho", "-f", str(ROOT / "Procfile"), "start"], env=env,
+                              cwd=ROOT, start_new_session=True)
+
+    def stop(*_):
+        if honcho.poll() is None:
+            os.killpg(honcho.pid, signal.SIGTERM)
+            try:
+                honcho.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(honcho.pid, signal.SIGKILL)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        wait_until_up(env)
+        from demo_data import load_demo
+
+        logins = load_demo(env)
+        url = f"http://127.0.0.1:{env['GATEWAY_PORT']}/"
+        print("\n" + "=" * 72, flush=True)
+        print(f"Consortium Hub is running at {url}", flush=True)
+        print("Demo logins (demo data only; password for all: demo-password-2026):", flush=True)
+        for username, role in logins:
+            print(f"  {username:10} {role}", flush=True)
+        print("Press Ctrl-C to stop everything.\n" + "=" * 72, flush=True)
+    except BaseException:
+        stop()
+        raise
+    return honcho.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The whole hub as it runs for real: gunicorn web processes, workers, the gateway, PostgreSQL, Tansu."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from hubkit.broker import free_port
+from hubkit.config import SERVICES
+from hubkit.testing import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class RunningHub:
+    """Starts every process of the hub on free ports and stops them all afterwards."""
+
+    def __init__(self, databases, broker, token_keys, log_dir: Path, with_gateway: bool):
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen] = []
+        self.ports = {name: free_port() for name in (*SERVICES, "gateway")}
+        self.env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers,
+                        HUB_TOKEN_PRIVATE_KEY_FILE=str(token_keys[0]), HUB_TOKEN_PUBLIC_KEY_FILE=str(token_keys[1]),
+                        GATEWAY_SECRET_KEY="e2e-secret-key-not-for-production", HUB_BIND_HOST="127.0.0.1",
+                        WEB_CONCURRENCY="1", LOG_LEVEL="INFO", HUB_CONSUMER_RETRY_BACKOFF_MS="50",
+                        GATEWAY_PORT=str(self.ports["gateway"]), PYTHONUNBUFFERED="1")
+        for name in SERVICES:
+            self.env[f"{name.upper()}_DATABASE_URL"] = databases.create(name)
+            self.env[f"{name.upper()}_PORT"] = str(self.ports[name])
+            self.env[f"{name.upper()}_URL"] = self.url(name)
+        self.env["GATEWAY_DATABASE_URL"] = databases.create("gateway")
+        self.with_gateway = with_gateway
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def _spawn(self, label: str, *args: str) -> None:
+        log = open(self.log_dir / f"{label}.log", "wb")
+        self.processes.append(subprocess.Popen([sys.executable, *args], env=self.env, stdout=log,
+                                               stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True))
+
+    def start(self) -> "RunningHub":
+        for name in SERVICES:
+            subprocess.run([sys.executable, "-m", name, "migrate"], env=self.env, check=True, cwd=ROOT)
+            self._spawn(f"{name}-web", "-m", name, "web")
+            self._spawn(f"{name}-worker", "-m", name, "worker")
+        if self.with_gateway:
+            subprocess.run([sys.executable, "-m", "gateway.manage", "migrate"], env=self.env, check=True, cwd=ROOT)
+            self._spawn("gateway", "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers",
+                        "1", "gateway.app:create_app()")
+        names = list(SERVICES) + (["gateway"] if self.with_gateway else [])
+        for name in names:
+            wait_for(lambda: self._ready(name), timeout=60, what=f"{name} ready (logs in {self.log_dir})")
+        return self
+
+    def _ready(self, name: str) -> bool:
+        for process in self.processes:
+            if process.poll() is not None:
+                raise AssertionError(f"a hub process exited early; see the logs in {self.log_dir}")
+        try:
+            path = "/healthz" if name == "gateway" else "/readyz"
+            return requests.get(self.url(name) + path, timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def hub(databases, broker, token_keys, tmp_path_factory):
+    """Every service and worker under gunicorn, with the real broker and PostgreSQL (no gateway)."""
+    running = RunningHub(databases, broker, token_keys, tmp_path_factory.mktemp("hub-logs"), with_gateway=False)
+    try:
+        yield running.start()
+    finally:
+        running.stop()

@@ -1,0 +1,88 @@
+"""The walking skeleton across all four services through Kafka, with real processes.
+
+A manager registers an organisation in membership; contracts and finance learn of it by events and
+keep read copies; the application goes to governance for the board (M1); the board's decision comes
+back by event and membership, contracts and finance all see the member as active.
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from hubkit.testing import make_principal, wait_for
+
+pytestmark = pytest.mark.e2e
+CONSORTIUM = uuid.uuid4()
+
+
+def call(hub, sign, service, method, path, principal, **kwargs):
+    headers = {"Authorization": sign(principal, service), "X-Correlation-ID": kwargs.pop("correlation", "e2e")}
+    return requests.request(method, hub.url(service) + path, headers=headers, timeout=10, **kwargs)
+
+
+def known_to(hub, sign, service, path, principal):
+    response = call(hub, sign, service, "GET", path, principal)
+    return response.json() if response.status_code == 200 else None
+
+
+def test_m1_member_registered_is_known_everywhere_and_activated_by_the_boards_decision(hub, sign):
+    manager = make_principal(("consortium_manager",), consortium_id=CONSORTIUM)
+    board = make_principal(("board_member",), consortium_id=CONSORTIUM)
+
+    created = call(hub, sign, "membership", "POST", "/organisations", manager,
+                   json={"name": "Skeleton Community Trust", "legal_form": "cio", "postcode": "LS1 8AB"})
+    assert created.status_code == 201, created.text
+    org_id = created.json()["id"]
+
+    # Read copies in two other services, through Kafka (the target is well within a second; we allow more).
+    in_contracts = wait_for(lambda: known_to(hub, sign, "contracts", f"/members/{org_id}", manager), timeout=10,
+                            what="contracts' read copy")
+    in_finance = wait_for(lambda: known_to(hub, sign, "finance", f"/organisations/{org_id}", manager), timeout=10,
+                          what="finance's read copy")
+    assert in_contracts["name"] == in_finance["name"] == "Skeleton Community Trust"
+    assert in_contracts["status"] == in_finance["status"] == "applicant"
+
+    # Another consortium on the same deployment sees none of it.
+    outsider = make_principal(("consortium_manager",))
+    assert call(hub, sign, "contracts", "GET", f"/members/{org_id}", outsider).status_code == 404
+
+    # M1: the application goes to the board through governance.
+    submitted = call(hub, sign, "membership", "POST", f"/organisations/{org_id}/application", manager, json={})
+    assert submitted.status_code == 202
+    request = wait_for(lambda: next((r for r in call(hub, sign, "governance", "GET", "/decision-requests",
+                                                     board).json() if r["subject"] == f"organisation/{org_id}"),
+                                    None), timeout=10, what="governance's decision request")
+    assert request["status"] == "pending" and request["kind"] == "membership_application"
+
+    decided = call(hub, sign, "governance", "POST", f"/decision-requests/{request['id']}/decision", board,
+                   json={"outcome": "approved", "note": "Due diligence complete"})
+    assert decided.status_code == 200, decided.text
+    again = call(hub, sign, "governance", "POST", f"/decision-requests/{request['id']}/decision", board,
+                 json={"outcome": "rejected"})
+    assert again.status_code == 409  # decided once
+
+    wait_for(lambda: call(hub, sign, "membership", "GET", f"/organisations/{org_id}", manager).json()["status"]
+             == "active", timeout=10, what="membership acting on the decision")
+    for service, path in (("contracts", f"/members/{org_id}"), ("finance", f"/organisations/{org_id}")):
+        wait_for(lambda: (known_to(hub, sign, service, path, manager) or {}).get("status") == "active", timeout=10,
+                 what=f"{service} seeing the member active")
+
+
+def test_every_service_serves_health_readiness_and_openapi(hub):
+    for service in ("membership", "contracts", "finance", "governance"):
+        assert requests.get(hub.url(service) + "/healthz", timeout=5).json()["status"] == "ok"
+        assert requests.get(hub.url(service) + "/readyz", timeout=5).json()["checks"]["broker"] == "ok"
+        spec = requests.get(hub.url(service) + "/openapi.json", timeout=5).json()
+        assert spec["info"]["title"].endswith(service)
+
+
+def test_admin_status_shows_an_empty_backlog_once_the_relay_has_caught_up(hub, sign):
+    admin = make_principal(("host_admin",), consortium_id=CONSORTIUM)
+    for service in ("membership", "governance"):
+        status = wait_for(lambda: (lambda s: s if s["outbox_backlog"] == 0 else None)(
+            call(hub, sign, service, "GET", "/admin/status", admin).json()), timeout=10, what="empty backlog")
+        assert status["dead_letters"] == 0
+    manager = make_principal(("consortium_manager",), consortium_id=CONSORTIUM)
+    assert call(hub, sign, "membership", "GET", "/admin/status", manager).status_code == 403
