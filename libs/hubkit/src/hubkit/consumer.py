@@ -183,6 +183,7 @@ class EventConsumer:
         self._consumer: KafkaConsumer | None = None
         self._admin = None
         self._topic_ids: dict[str, str] = {}
+        self._assigned: dict[str, tuple[str, int]] | None = None
         self._last_sync = 0.0
 
     @property
@@ -205,6 +206,7 @@ class EventConsumer:
                 pass
         self._consumer = self._admin = None
         self._topic_ids = {}
+        self._assigned = None
 
     close = _reset
 
@@ -212,6 +214,9 @@ class EventConsumer:
         """Assign every partition of our topics and seek to the stored offsets; restart renewed topics."""
         kit = self.db.kit
         current = describe(self._admin, self.topics)
+        self._last_sync = time.monotonic()
+        if current and current == self._assigned:
+            return  # nothing changed: keep the fetch positions and what is already buffered
         partitions: list[TopicPartition] = []
         offsets: dict[TopicPartition, int] = {}
         with self.db.session(None) as session:
@@ -239,7 +244,7 @@ class EventConsumer:
         for tp, offset in offsets.items():
             self._consumer.seek(tp, offset)
         self._topic_ids = {topic: topic_id for topic, (topic_id, _) in current.items()}
-        self._last_sync = time.monotonic()
+        self._assigned = dict(current)
 
     def _topics_unchanged(self) -> bool:
         current = describe(self._admin, self.topics)

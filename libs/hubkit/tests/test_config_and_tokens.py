@@ -1,0 +1,58 @@
+"""Configuration checked at start, and the gateway's signed tokens."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from hubkit.config import ConfigError, load_service_settings
+from hubkit.tokens import InvalidToken, Principal, mint, verify
+
+
+def test_missing_and_malformed_settings_are_all_named_at_once(tmp_path):
+    with pytest.raises(ConfigError) as failure:
+        load_service_settings("membership", {"MEMBERSHIP_DATABASE_URL": "mysql://x", "KAFKA_ACKS": "most",
+                                             "HUB_MAX_BODY_BYTES": "-1"})
+    message = str(failure.value)
+    for name in ("MEMBERSHIP_DATABASE_URL", "KAFKA_ACKS", "HUB_MAX_BODY_BYTES", "HUB_TOKEN_PUBLIC_KEY_FILE"):
+        assert name in message
+
+
+def test_defaults_suit_tansu_and_postgresql_urls_use_psycopg(token_keys):
+    settings = load_service_settings("finance", {"HUB_TOKEN_PUBLIC_KEY_FILE": str(token_keys[1]),
+                                                 "FINANCE_DATABASE_URL": "postgresql://u@h/db"})
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    assert settings.port == 8003 and settings.topic == "hub.finance"
+    producer = settings.kafka.producer_config()
+    assert producer["acks"] == "all" and producer["enable_idempotence"] is False
+    assert settings.kafka.consumer_config()["enable_auto_commit"] is False
+
+
+PRINCIPAL = Principal(user_id="u1", username="ann", consortium_id=uuid.uuid4(), organisation_id=None,
+                      roles=frozenset({"finance_officer"}))
+
+
+def test_a_token_round_trips_for_its_audience_only(token_keys):
+    token = mint(PRINCIPAL, token_keys[0].read_bytes(), issuer="consortium-hub-gateway", audience="finance")
+    assert verify(token, token_keys[1].read_bytes(), issuer="consortium-hub-gateway", audience="finance") == PRINCIPAL
+    with pytest.raises(InvalidToken):
+        verify(token, token_keys[1].read_bytes(), issuer="consortium-hub-gateway", audience="membership")
+
+
+def test_expired_and_foreign_tokens_are_refused(token_keys, other_keys):
+    old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    expired = mint(PRINCIPAL, token_keys[0].read_bytes(), issuer="consortium-hub-gateway", audience="finance",
+                   now=old)
+    foreign = mint(PRINCIPAL, other_keys[0].read_bytes(), issuer="consortium-hub-gateway", audience="finance")
+    for token in (expired, foreign, "not-a-token"):
+        with pytest.raises(InvalidToken):
+            verify(token, token_keys[1].read_bytes(), issuer="consortium-hub-gateway", audience="finance")
+
+
+def test_unknown_roles_in_a_token_are_refused(token_keys):
+    odd = Principal(user_id="u", username="u", consortium_id=uuid.uuid4(), organisation_id=None,
+                    roles=frozenset({"superuser"}))
+    token = mint(odd, token_keys[0].read_bytes(), issuer="consortium-hub-gateway", audience="finance")
+    with pytest.raises(InvalidToken):
+        verify(token, token_keys[1].read_bytes(), issuer="consortium-hub-gateway", audience="finance")
