@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables for consortia and users, and the repository over them."""

@@ -1,0 +1,1 @@
+"""The host administrator's health page and the gateway's own health probes."""

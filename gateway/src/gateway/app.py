@@ -1,0 +1,55 @@
+"""The gateway's app factory."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from hubkit import logs
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from . import web
+from .adapters.database import Database
+from .admin import health
+from .auth import api_token, views as auth_views
+from .auth.csrf import csrf
+from .config import GatewaySettings, load_settings
+from .proxy import routes as proxy_routes
+from .proxy.upstream import Upstreams
+from .ui import navigation
+from .ui import views as ui_views
+
+
+def create_app(settings: GatewaySettings | None = None) -> Flask:
+    """Build the gateway from settings (read from the environment when not given)."""
+    settings = settings or load_settings()
+    logs.configure("gateway", settings.log_level)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_NAME="hub_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, so slow form-fillers are not refused
+        WTF_CSRF_SSL_STRICT=settings.session_cookie_secure,
+    )
+    app.extensions["gateway.settings"] = settings
+    app.extensions["gateway.db"] = Database(settings.database_url)
+    app.extensions["gateway.upstreams"] = Upstreams(settings.service_urls, private_key_pem=settings.private_key_pem,
+                                                    issuer=settings.token_issuer,
+                                                    timeout_s=settings.upstream_timeout_s)
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(app.root_path + "/templates")),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    csrf.init_app(app)
+    web.init_app(app)
+    navigation.init_app(app)
+    csrf.exempt(api_token.bp)
+    for blueprint in (auth_views.bp, api_token.bp, proxy_routes.bp, ui_views.bp, health.bp, health.probes):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,1 @@
+"""Login, logout, the API token endpoint, the browser session and CSRF protection."""

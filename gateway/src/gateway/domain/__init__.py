@@ -1,0 +1,1 @@
+"""Users, roles and the password policy: plain Python, no Flask, no database."""

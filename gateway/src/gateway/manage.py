@@ -1,0 +1,94 @@
+"""Command line: `python -m gateway.manage migrate | create-consortium | create-user | set-organisation | load-demo`."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import uuid
+
+from hubkit.config import ConfigError
+
+from . import accounts
+from .adapters.database import Database
+from .config import read_database_url
+from .domain.passwords import WeakPassword
+from .domain.roles import ROLE_NAMES
+from .domain.users import UserRuleBroken
+from .migrations import migrate
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m gateway.manage", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    consortium = commands.add_parser("create-consortium", help="register a consortium")
+    consortium.add_argument("--name", required=True)
+    consortium.add_argument("--slug", required=True)
+    user = commands.add_parser("create-user", help="add a user; the password is read from stdin or a prompt")
+    user.add_argument("username")
+    user.add_argument("--consortium", required=True, help="the consortium's slug or id")
+    user.add_argument("--role", action="append", required=True, choices=sorted(ROLE_NAMES), dest="roles")
+    user.add_argument("--display-name", default="")
+    user.add_argument("--email", default="")
+    user.add_argument("--organisation-id", type=uuid.UUID)
+    user.add_argument("--organisation-pending", action="store_true",
+                      help="a member_user whose organisation is not registered yet")
+    user.add_argument("--password-stdin", action="store_true")
+    link = commands.add_parser("set-organisation", help="link a member_user to their organisation")
+    link.add_argument("username")
+    link.add_argument("organisation_id", type=uuid.UUID)
+    commands.add_parser("load-demo", help="create the demo consortium and users (demo only)")
+    return parser
+
+
+def _consortium_id(session, ref: str) -> uuid.UUID:
+    from .adapters.repository import UserRepository
+
+    repo = UserRepository(session)
+    try:
+        found = repo.consortium(uuid.UUID(ref))
+    except ValueError:
+        found = repo.consortium_by_slug(ref)
+    if found is None:
+        raise UserRuleBroken([f"No consortium {ref}"])
+    return found.id
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        url = read_database_url()
+        if args.command == "migrate":
+            migrate(url)
+            print("gateway database is up to date")
+            return 0
+        db = Database(url)
+        with db.session() as session:
+            if args.command == "create-consortium":
+                made = accounts.create_consortium(session, args.name, args.slug)
+                print(f"created consortium {made.slug} {made.id}")
+            elif args.command == "create-user":
+                password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+                made = accounts.create_user(
+                    session, username=args.username, password=password,
+                    consortium_id=_consortium_id(session, args.consortium), roles=set(args.roles),
+                    display_name=args.display_name, email=args.email, organisation_id=args.organisation_id,
+                    organisation_pending=args.organisation_pending)
+                print(f"created user {made.username} {made.id}")
+            elif args.command == "set-organisation":
+                accounts.set_organisation(session, args.username, args.organisation_id)
+                print(f"{args.username} now belongs to organisation {args.organisation_id}")
+            elif args.command == "load-demo":
+                from .demo import DEMO_PASSWORD, load_demo_users
+
+                for username, role in load_demo_users(session):
+                    print(f"{username:10} {role:20} password: {DEMO_PASSWORD} (demo only)")
+        db.dispose()
+        return 0
+    except (ConfigError, UserRuleBroken, WeakPassword) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The web pages: home per role, member organisations and decisions."""
