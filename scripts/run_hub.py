@@ -16,7 +16,6 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
 from hubkit.config import DEFAULT_PORTS, SERVICES, var_dir  # noqa: E402
 from hubkit.tokens import ensure_keypair  # noqa: E402

@@ -1,0 +1,150 @@
+"""Fixtures for the gateway's tests: a migrated PostgreSQL database, demo users, a fake upstream, the app."""
+from __future__ import annotations
+
+import re
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from gateway_fake_services import FakeServices, ServedApp  # noqa: E402
+
+from gateway import accounts  # noqa: E402
+from gateway.adapters.database import Database  # noqa: E402
+from gateway.app import create_app  # noqa: E402
+from gateway.config import load_settings  # noqa: E402
+from gateway.demo import DEMO_PASSWORD, load_demo_users  # noqa: E402
+from gateway.migrations import migrate  # noqa: E402
+
+MAX_BODY_BYTES = 4096
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+def closed_port_url() -> str:
+    """A local URL nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def gateway_database_url(databases) -> str:
+    url = databases.create("gateway")
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def gateway_db(gateway_database_url):
+    database = Database(gateway_database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def fake_services(token_keys):
+    fake = FakeServices(token_keys[1])
+    with ServedApp(fake.app) as served:
+        fake.url = served.url
+        yield fake
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fake_services(request):
+    if "fake_services" in request.fixturenames:
+        request.getfixturevalue("fake_services").reset()
+
+
+def gateway_environ(database_url: str, token_keys, service_base: str, **extra) -> dict:
+    environ = {
+        "GATEWAY_DATABASE_URL": database_url,
+        "GATEWAY_SECRET_KEY": "test-secret-key-not-for-production",
+        "HUB_TOKEN_PRIVATE_KEY_FILE": str(token_keys[0]),
+        "HUB_TOKEN_PUBLIC_KEY_FILE": str(token_keys[1]),
+        "HUB_UPSTREAM_TIMEOUT_S": "1",
+        "HUB_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+        "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+        "LOG_LEVEL": "WARNING",
+    }
+    for service in ("membership", "contracts", "finance", "governance"):
+        environ[f"{service.upper()}_URL"] = f"{service_base}/{service}"
+    return environ | extra
+
+
+@pytest.fixture(scope="session")
+def demo_users(gateway_db) -> dict[str, str]:
+    with gateway_db.session() as session:
+        return dict(load_demo_users(session))
+
+
+@pytest.fixture(scope="session")
+def member_organisation_id(gateway_db, demo_users):
+    import uuid
+
+    organisation_id = uuid.UUID("0b6f4a1e-51c9-4d53-9f0e-6d1d3c2a7b10")
+    with gateway_db.session() as session:
+        accounts.set_organisation(session, "member", organisation_id)
+    return organisation_id
+
+
+@pytest.fixture(scope="session")
+def settings(gateway_database_url, token_keys, fake_services, demo_users, member_organisation_id):
+    return load_settings(gateway_environ(gateway_database_url, token_keys, fake_services.url))
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token_from(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+class Browser:
+    """Logs a test client in through the real login form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = DEMO_PASSWORD):
+        page = self.client.get("/login")
+        return self.client.post("/login", data={"username": username, "password": password,
+                                                "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+
+    def csrf_token(self, path: str = "/") -> str:
+        return csrf_token_from(self.client.get(path).get_data(as_text=True))
+
+
+@pytest.fixture
+def browser_session(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def logged_in(client, browser_session):
+    """logged_in(username) -> a test client with that demo user signed in."""
+
+    def _login(username: str):
+        response = browser_session.login(username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _login

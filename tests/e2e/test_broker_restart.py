@@ -1,0 +1,77 @@
+"""The development broker keeps nothing on disk: after it restarts empty, the hub recovers by itself.
+
+Relays notice the topics were made anew and replay their kept outboxes; consumers read the new
+topics from the start and their inboxes drop what they had already applied.
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from hubkit.broker import TansuBroker
+from hubkit.testing import make_principal, read_topic, wait_for
+
+from .conftest import RunningHub
+
+pytestmark = pytest.mark.e2e
+CONSORTIUM = uuid.uuid4()
+MANAGER = make_principal(("consortium_manager",), consortium_id=CONSORTIUM)
+
+
+@pytest.fixture(scope="module")
+def restartable(databases, token_keys, tmp_path_factory):
+    broker = TansuBroker(log_file=tmp_path_factory.mktemp("tansu") / "tansu.log").start()
+    running = RunningHub(databases, broker, token_keys, tmp_path_factory.mktemp("restart-logs"), with_gateway=False)
+    try:
+        yield running.start(), broker
+    finally:
+        running.stop()
+        broker.stop()
+
+
+def copies(hub, sign, service, path):
+    response = requests.get(hub.url(service) + path, headers={"Authorization": sign(MANAGER, service)}, timeout=10)
+    return {o["name"]: o["status"] for o in response.json()}
+
+
+def audit_of_copies(hub) -> list[tuple[str, str]]:
+    engine = create_engine(hub.env["CONTRACTS_DATABASE_URL"])
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT entity_id, action FROM audit_entry WHERE entity = 'MemberOrganisation' "
+                                 "ORDER BY id")).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_broker_restarted_empty_hub_replays_and_read_copies_match_with_nothing_applied_twice(restartable, sign):
+    hub, broker = restartable
+    names = [f"Restart Trust {n}" for n in range(3)]
+    for name in names:
+        response = requests.post(hub.url("membership") + "/organisations", json={"name": name, "legal_form": "cic"},
+                                 headers={"Authorization": sign(MANAGER, "membership")}, timeout=10)
+        assert response.status_code == 201
+    expected = {name: "applicant" for name in names}
+    wait_for(lambda: copies(hub, sign, "contracts", "/members") == expected, what="contracts' copies")
+    wait_for(lambda: copies(hub, sign, "finance", "/organisations") == expected, what="finance's copies")
+    audit_before = audit_of_copies(hub)
+
+    broker.restart()  # everything the broker held is gone
+    late = requests.post(hub.url("membership") + "/organisations", json={"name": "After Restart Trust",
+                                                                          "legal_form": "cio"},
+                         headers={"Authorization": sign(MANAGER, "membership")}, timeout=10)
+    assert late.status_code == 201
+    expected["After Restart Trust"] = "applicant"
+
+    # The relay replays all four organisations' events into the new topic...
+    wait_for(lambda: len([m for m in read_topic(broker.bootstrap_servers, "hub.membership")
+                          if m["type"] == "membership.organisation.registered"]) >= 4, timeout=20,
+             what="membership's outbox replayed")
+    # ...and both consumers end where they would have been, having applied only the new event.
+    wait_for(lambda: copies(hub, sign, "contracts", "/members") == expected, timeout=20, what="contracts caught up")
+    wait_for(lambda: copies(hub, sign, "finance", "/organisations") == expected, timeout=20, what="finance caught up")
+    audit_after = audit_of_copies(hub)
+    assert audit_after[:len(audit_before)] == audit_before
+    assert [action for _, action in audit_after[len(audit_before):]] == ["create"]
