@@ -20,7 +20,7 @@ install: $(STAMP)
 
 ## make run: install what is missing, start broker + services + gateway, load demo data, print logins.
 run: install
-	@$(BIN)/python -m hubkit.devrun
+	@$(BIN)/python scripts/run_hub.py
 
 ## make test: install what is missing, make sure PostgreSQL and Chromium are there, run every suite.
 test: install browser pg

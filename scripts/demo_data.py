@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import requests
 
@@ -34,12 +35,26 @@ def _token(env, username) -> str:
 
 def load_demo(env) -> list[tuple[str, str]]:
     """Create the demo users (idempotent) and, on first start, the demo organisations; return the logins."""
-    from gateway.demo import load_demo_into
+    from gateway.adapters.database import Database
+    from gateway.config import read_database_url
+    from gateway.demo import load_demo_users
 
-    logins, first_time = load_demo_into(env)
-    if not first_time:
-        return logins
-    base, manager = _api(env, _token(env, "manager"))
+    database = Database(read_database_url(env))
+    try:
+        with database.session() as session:
+            logins = load_demo_users(session)
+        base, manager = _api(env, _token(env, "manager"))
+        if manager.get(f"{base}/membership/organisations", timeout=10).json():
+            return logins  # loaded on an earlier start
+        _register_organisations(env, database, base, manager)
+    finally:
+        database.dispose()
+    return logins
+
+
+def _register_organisations(env, database, base, manager) -> None:
+    from gateway.accounts import set_organisation
+
     created = []
     for details in ORGANISATIONS:
         response = manager.post(f"{base}/membership/organisations", json=details, timeout=10)
@@ -47,11 +62,8 @@ def load_demo(env) -> list[tuple[str, str]]:
             continue
         response.raise_for_status()
         created.append(response.json())
-    if not created:
-        return logins
-    from gateway.demo import attach_member_user
-
-    attach_member_user(env, created[0]["id"])
+    with database.session() as session:
+        set_organisation(session, "member", uuid.UUID(created[0]["id"]))
     # Two applications go to the board; the first is approved, so the demo shows an active member.
     for org in created[:2]:
         manager.post(f"{base}/membership/organisations/{org['id']}/application", json={}, timeout=10)
@@ -67,4 +79,3 @@ def load_demo(env) -> list[tuple[str, str]]:
                            json={"outcome": "approved", "note": "Due diligence complete."}, timeout=10)
                 break
         time.sleep(0.2)
-    return logins

@@ -30,6 +30,8 @@ def environment() -> dict[str, str]:
         secret_file.write_text(secrets.token_urlsafe(48))
         secret_file.chmod(0o600)
     env = dict(os.environ)
+    # The Procfile's `python` is this virtual environment's.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("HUB_VAR_DIR", str(var))
     env.setdefault("KAFKA_PORT", "9092")
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{env['KAFKA_PORT']}")
@@ -51,12 +53,14 @@ def migrate(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "gateway.manage", "migrate"], env=env, check=True)
 
 
-def wait_until_up(env: dict[str, str], timeout: float = 90) -> None:
+def wait_until_up(env: dict[str, str], honcho: subprocess.Popen, timeout: float = 90) -> None:
     urls = [f"http://127.0.0.1:{env[f'{n.upper()}_PORT']}/readyz" for n in SERVICES]
     urls.append(f"http://127.0.0.1:{env['GATEWAY_PORT']}/healthz")
     deadline = time.monotonic() + timeout
     pending = list(urls)
     while pending and time.monotonic() < deadline:
+        if honcho.poll() is not None:
+            raise SystemExit("A process of the hub stopped while starting: see its messages above.")
         for url in list(pending):
             try:
                 if requests.get(url, timeout=1).status_code == 200:
@@ -74,19 +78,22 @@ def main() -> int:
     honcho = subprocess.Popen([sys.executable, "-m", "honcho", "-f", str(ROOT / "Procfile"), "start"], env=env,
                               cwd=ROOT, start_new_session=True)
 
-    def stop(*_):
+    def shutdown() -> None:
         if honcho.poll() is None:
             os.killpg(honcho.pid, signal.SIGTERM)
             try:
                 honcho.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(honcho.pid, signal.SIGKILL)
+
+    def stop(*_):
+        shutdown()
         raise SystemExit(0)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        wait_until_up(env)
+        wait_until_up(env, honcho)
         from demo_data import load_demo
 
         logins = load_demo(env)
@@ -98,7 +105,7 @@ def main() -> int:
             print(f"  {username:10} {role}", flush=True)
         print("Press Ctrl-C to stop everything.\n" + "=" * 72, flush=True)
     except BaseException:
-        stop()
+        shutdown()
         raise
     return honcho.wait()
 

@@ -5,7 +5,7 @@ import dataclasses
 from typing import Any
 
 from hubkit.config import SERVICES, KafkaSettings
-from hubkit.topics import admin_client
+from hubkit.topics import broker_topics
 
 from ..adapters.database import Database
 from ..proxy.client import ServiceDown, call_service
@@ -54,11 +54,7 @@ def all_services_health() -> list[ServiceHealth]:
 def broker_health(kafka: KafkaSettings) -> dict:
     """Whether the broker answers, and its topics."""
     try:
-        admin = admin_client(kafka)
-        try:
-            topics = sorted(admin.list_topics())
-        finally:
-            admin.close()
+        topics = broker_topics(kafka)
         return {"reachable": True, "topics": topics, "error": None}
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable" on this page
         return {"reachable": False, "topics": [], "error": type(exc).__name__}

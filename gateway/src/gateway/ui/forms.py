@@ -1,6 +1,6 @@
 """Forms on the member and decision pages. The services validate the content; these carry the CSRF token."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField
+from wtforms import HiddenField, StringField
 
 LEGAL_FORMS = [
     ("charity", "Charity (unincorporated, registered)"),
@@ -15,7 +15,7 @@ LEGAL_FORMS = [
 
 class RegisterOrganisationForm(FlaskForm):
     name = StringField("Name of the organisation")
-    legal_form = RadioField("Legal form", choices=LEGAL_FORMS, validate_choice=False)
+    legal_form = StringField("Legal form")  # membership checks the value
     charity_number = StringField("Charity number (optional)")
     company_number = StringField("Company number (optional)")
     postcode = StringField("Postcode (optional)")

@@ -81,7 +81,8 @@ def members():
     except ServiceDown as exc:
         problem, status = exc.message, (status if status != 200 else 503)
     return render_template("ui/members.html", organisations=organisations, problem=problem, form=form,
-                           can_register=can_register, field_errors=field_errors), status
+                           can_register=can_register, field_errors=field_errors,
+                           legal_forms=LEGAL_FORMS), status
 
 
 def _field_errors(answer) -> dict[str, list[str]]:

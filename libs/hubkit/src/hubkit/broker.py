@@ -74,11 +74,11 @@ class TansuBroker:
         self.stop()
         raise RuntimeError(f"Tansu did not become ready on port {self.port}: {last_error}")
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 3.0) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

@@ -120,8 +120,11 @@ class KafkaSettings:
             "max_poll_interval_ms": self.max_poll_interval_ms,
         }
 
-    def admin_config(self) -> dict[str, Any]:
-        return {"bootstrap_servers": self.bootstrap_servers.split(","), "request_timeout_ms": self.request_timeout_ms}
+    def admin_config(self, timeout_ms: int | None = None) -> dict[str, Any]:
+        """Admin client settings; timeout_ms bounds connecting too (kafka-python waits 30 s by default)."""
+        timeout = timeout_ms or self.request_timeout_ms
+        return {"bootstrap_servers": self.bootstrap_servers.split(","), "request_timeout_ms": timeout,
+                "bootstrap_timeout_ms": timeout}
 
 
 @dataclasses.dataclass(frozen=True)

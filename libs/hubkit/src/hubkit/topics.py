@@ -19,8 +19,17 @@ def topic_for(service: str) -> str:
     return f"hub.{service}"
 
 
-def admin_client(kafka: KafkaSettings) -> KafkaAdminClient:
-    return KafkaAdminClient(**kafka.admin_config(), client_id="hub-admin")
+def admin_client(kafka: KafkaSettings, timeout_ms: int | None = None, client_id: str = "hub-admin") -> KafkaAdminClient:
+    return KafkaAdminClient(**kafka.admin_config(timeout_ms), client_id=client_id)
+
+
+def broker_topics(kafka: KafkaSettings, timeout_ms: int = 2000) -> list[str]:
+    """The broker's topics, failing within timeout_ms if it cannot be reached (for health checks)."""
+    admin = admin_client(kafka, timeout_ms, client_id="hub-health")
+    try:
+        return sorted(admin.list_topics())
+    finally:
+        admin.close()
 
 
 def ensure_topics(admin: KafkaAdminClient, partitions: int, topics: tuple[str, ...] = TOPICS) -> list[str]:

@@ -19,7 +19,7 @@ from .config import ServiceSettings
 from .consumer import EventApplier, EventHandlers, dead_letter_count
 from .db import Database, KitTables, Tenant
 from .relay import outbox_backlog
-from .topics import admin_client
+from .topics import broker_topics
 from .unit_of_work import UnitOfWork
 
 JSON_METHODS = ("POST", "PUT", "PATCH")
@@ -137,12 +137,7 @@ class Ready(MethodView):
         except Exception as exc:  # noqa: BLE001
             checks["database"] = f"unreachable: {type(exc).__name__}"
         try:
-            admin = admin_client(settings().kafka.__class__(**{**settings().kafka.__dict__,
-                                                               "request_timeout_ms": 2000}))
-            try:
-                admin.list_topics()
-            finally:
-                admin.close()
+            broker_topics(settings().kafka)
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001
             checks["broker"] = f"unreachable: {type(exc).__name__}"

@@ -3,32 +3,19 @@ from __future__ import annotations
 
 import re
 import socket
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+from gateway_fake_services import FakeServices, ServedApp
 
-from gateway_fake_services import FakeServices, ServedApp  # noqa: E402
-
-from gateway import accounts  # noqa: E402
-from gateway.adapters.database import Database  # noqa: E402
-from gateway.app import create_app  # noqa: E402
-from gateway.config import load_settings  # noqa: E402
-from gateway.demo import DEMO_PASSWORD, load_demo_users  # noqa: E402
-from gateway.migrations import migrate  # noqa: E402
+from gateway import accounts
+from gateway.adapters.database import Database
+from gateway.app import create_app
+from gateway.config import load_settings
+from gateway.demo import DEMO_PASSWORD, load_demo_users
+from gateway.migrations import migrate
 
 MAX_BODY_BYTES = 4096
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
-
-
 def closed_port_url() -> str:
     """A local URL nothing listens on."""
     with socket.socket() as sock:
