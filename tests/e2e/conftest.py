@@ -51,6 +51,8 @@ class RunningHub:
             self._spawn(f"{name}-worker", "-m", name, "worker")
         if self.with_gateway:
             subprocess.run([sys.executable, "-m", "gateway.manage", "migrate"], env=self.env, check=True, cwd=ROOT)
+            subprocess.run([sys.executable, "-m", "gateway.manage", "load-demo"], env=self.env, check=True, cwd=ROOT,
+                           stdout=subprocess.DEVNULL)
             self._spawn("gateway", "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers",
                         "1", "gateway.app:create_app()")
         names = list(SERVICES) + (["gateway"] if self.with_gateway else [])
@@ -81,8 +83,8 @@ class RunningHub:
 
 @pytest.fixture(scope="session")
 def hub(databases, broker, token_keys, tmp_path_factory):
-    """Every service and worker under gunicorn, with the real broker and PostgreSQL (no gateway)."""
-    running = RunningHub(databases, broker, token_keys, tmp_path_factory.mktemp("hub-logs"), with_gateway=False)
+    """Every service and worker under gunicorn and the gateway with the demo users, the real broker and PostgreSQL."""
+    running = RunningHub(databases, broker, token_keys, tmp_path_factory.mktemp("hub-logs"), with_gateway=True)
     try:
         yield running.start()
     finally:

@@ -18,12 +18,6 @@ def live_gateway(app):
         yield served.url
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    # axe is injected as a script: let it past our own CSP, only in this test's browser.
-    return {**browser_context_args, "bypass_csp": True}
-
-
 def test_manager_signs_in_and_sees_their_home_with_no_accessibility_violations(page, live_gateway):
     page.goto(f"{live_gateway}/login")
     expect(page.get_by_role("heading", name="Sign in to Consortium Hub")).to_be_visible()

@@ -1,0 +1,70 @@
+"""The walking skeleton as people use it: in Chromium, through the gateway, over every real service."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+import requests
+from browser_checks import axe_violations
+from playwright.sync_api import expect
+
+from gateway.demo import DEMO_PASSWORD
+from hubkit.testing import wait_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+def sign_in(page, hub, username):
+    page.goto(hub.url("gateway") + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+
+def test_m1_manager_registers_and_board_approves_a_member_in_the_browser(hub, browser, browser_context_args):
+    name = f"Browser Journey Trust {uuid.uuid4().hex[:6]}"
+    manager = browser.new_context(**browser_context_args).new_page()
+    sign_in(manager, hub, "manager")
+    manager.goto(hub.url("gateway") + "/members")
+    manager.get_by_label("Name").fill(name)
+    manager.get_by_label("Charitable incorporated organisation").check()
+    manager.get_by_label("Postcode").fill("ls6 2qa")
+    manager.get_by_role("button", name=re.compile("Register")).click()
+    expect(manager.get_by_text(f"{name} is registered")).to_be_visible()  # on the organisation's own page
+    expect(manager.get_by_role("heading", name=name)).to_be_visible()
+    expect(manager.get_by_text("LS6 2QA")).to_be_visible()
+    # Contracts and finance learn of it through Kafka; the page shows what each knows.
+    wait_for(lambda: (manager.reload(), "Known to contracts" in manager.content()
+                      and manager.content().count(name) >= 3)[1], timeout=15, what="read copies on the page")
+    manager.get_by_role("button", name="Put the application to the board").click()
+    expect(manager.get_by_text(re.compile("Awaiting decision", re.I)).first).to_be_visible()
+
+    board = browser.new_context(**browser_context_args).new_page()
+    sign_in(board, hub, "board")
+    wait_for(lambda: (board.goto(hub.url("gateway") + "/decisions"), name in board.content())[1], timeout=15,
+             what="the request reaching governance")
+    row = board.get_by_role("row").filter(has_text=name)
+    row.get_by_role("button", name="Approve").click()
+    assert axe_violations(board) == []
+
+    wait_for(lambda: (manager.reload(), manager.content().count("Active") >= 3)[1], timeout=15,
+             what="membership, contracts and finance all showing the member active")
+    assert axe_violations(manager) == []
+
+
+def test_api_clients_use_a_bearer_token_through_the_gateway(hub):
+    gateway = hub.url("gateway")
+    token = requests.post(f"{gateway}/api/auth/token", json={"username": "manager", "password": DEMO_PASSWORD},
+                          timeout=10).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    created = requests.post(f"{gateway}/api/membership/organisations", headers=headers, timeout=10,
+                            json={"name": f"API Client Trust {uuid.uuid4().hex[:6]}", "legal_form": "other"})
+    assert created.status_code == 201, created.text
+    org_id = created.json()["id"]
+    wait_for(lambda: requests.get(f"{gateway}/api/finance/organisations/{org_id}", headers=headers,
+                                  timeout=10).status_code == 200, what="finance's copy via the gateway")
+    assert requests.get(f"{gateway}/api/membership/organisations", timeout=10).status_code == 401
+    for service in ("membership", "contracts", "finance", "governance"):
+        assert requests.get(f"{gateway}/api/{service}/openapi.json", timeout=10).json()["openapi"].startswith("3.")
