@@ -117,3 +117,12 @@ def test_pages_say_clearly_when_a_service_is_down(client_with_services_down):
     assert "The membership service cannot be reached" in response.get_data(as_text=True)
     decisions = client_with_services_down.get("/decisions")
     assert decisions.status_code == 503 and "governance service cannot be reached" in decisions.get_data(as_text=True)
+
+
+def test_times_from_services_are_shown_in_the_hubs_time_zone(app):
+    from gateway.ui.views import when
+
+    with app.app_context():
+        assert when("2026-07-01T14:05:00+00:00") == "1 July 2026 at 3:05pm"  # British Summer Time
+        assert when("2026-12-01T09:30:00") == "1 December 2026 at 9:30am"  # naive means UTC
+        assert when(None) == ""

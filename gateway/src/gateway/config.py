@@ -5,50 +5,13 @@ import dataclasses
 import functools
 import os
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
-from hubkit.config import DEFAULT_PORTS, SERVICES, ConfigError, EnvReader, KafkaSettings, var_dir
+from hubkit.config import (DEFAULT_PORTS, SERVICES, ConfigError, EnvReader, KafkaSettings, parse_bool,
+                           parse_database_url, parse_existing_file, parse_positive_int, parse_positive_number,
+                           parse_time_zone, var_dir)
 
 MIB = 1024 * 1024
-
-
-def parse_database_url(text: str) -> str:
-    """Accept postgresql:// or sqlite:/// URLs; plain postgresql:// uses psycopg 3, the driver we install."""
-    if not (text.startswith("postgresql") or text.startswith("sqlite")):
-        raise ValueError("must be a postgresql:// or sqlite:/// URL")
-    if text.startswith("postgresql://"):
-        text = "postgresql+psycopg://" + text[len("postgresql://"):]
-    return text
-
-
-def _existing_file(text: str) -> Path:
-    path = Path(text)
-    if not path.is_file():
-        raise ValueError(f"no such file: {text}")
-    return path
-
-
-def _positive_number(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise ValueError("must be a positive number")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    value = int(text, 10)
-    if value <= 0:
-        raise ValueError("must be a positive whole number")
-    return value
-
-
-def _bool(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("must be true or false")
 
 
 def _http_url(text: str) -> str:
@@ -73,6 +36,7 @@ class GatewaySettings:
     session_cookie_secure: bool
     port: int
     log_level: str = "INFO"
+    display_time_zone: Any = None  # ZoneInfo: people see times in it; everything is stored in UTC
     node_modules: Path = Path(__file__).resolve().parents[2] / "node_modules"
 
     @functools.cached_property
@@ -106,17 +70,18 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Gate
         database_url=reader.get("GATEWAY_DATABASE_URL", f"sqlite:///{var_dir(environ) / 'gateway.db'}",
                                 parse_database_url),
         secret_key=reader.get("GATEWAY_SECRET_KEY", "", required=True),
-        token_private_key_file=reader.get("HUB_TOKEN_PRIVATE_KEY_FILE", None, _existing_file, required=True),
-        token_public_key_file=reader.get("HUB_TOKEN_PUBLIC_KEY_FILE", None, _existing_file, required=True),
+        token_private_key_file=reader.get("HUB_TOKEN_PRIVATE_KEY_FILE", None, parse_existing_file, required=True),
+        token_public_key_file=reader.get("HUB_TOKEN_PUBLIC_KEY_FILE", None, parse_existing_file, required=True),
         token_issuer=reader.get("HUB_TOKEN_ISSUER", "consortium-hub-gateway"),
         service_urls=service_urls,
         kafka=KafkaSettings(bootstrap_servers=reader.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                             request_timeout_ms=2000),
-        upstream_timeout_s=reader.get("HUB_UPSTREAM_TIMEOUT_S", 10.0, _positive_number),
-        max_body_bytes=reader.get("HUB_MAX_BODY_BYTES", MIB, _positive_int),
-        session_cookie_secure=reader.get("SESSION_COOKIE_SECURE", False, _bool),
-        port=reader.get("GATEWAY_PORT", DEFAULT_PORTS["gateway"], _positive_int),
+        upstream_timeout_s=reader.get("HUB_UPSTREAM_TIMEOUT_S", 10.0, parse_positive_number),
+        max_body_bytes=reader.get("HUB_MAX_BODY_BYTES", MIB, parse_positive_int),
+        session_cookie_secure=reader.get("SESSION_COOKIE_SECURE", False, parse_bool),
+        port=reader.get("GATEWAY_PORT", DEFAULT_PORTS["gateway"], parse_positive_int),
         log_level=reader.get("LOG_LEVEL", "INFO"),
+        display_time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone("Europe/London"), parse_time_zone),
     )
     if reader.problems:
         raise ConfigError(reader.problems)

@@ -4,16 +4,17 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
+
+from hubkit.db import make_engine
 
 
 class Database:
     """Opens sessions that commit on success and roll back on error."""
 
     def __init__(self, url: str):
-        options = {"pool_pre_ping": True} if url.startswith("postgresql") else {}
-        self.engine = create_engine(url, **options)
+        self.engine = make_engine(url)  # the services' engine settings (SQLite WAL, pooling)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextlib.contextmanager

@@ -1,9 +1,10 @@
 """Home, member organisations and decisions: pages over the services' APIs."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from ..auth.session import current_user, login_required, roles_required
 from ..domain.roles import DECIDES, MANAGES_MEMBERSHIP, MEMBER_USER, SEES_DECISIONS, SEES_MEMBERS
@@ -23,6 +24,21 @@ def legal_form_name(value: str | None) -> str:
 @bp.app_template_filter("humanise")
 def humanise(value: str | None) -> str:
     return (value or "").replace("_", " ").capitalize()
+
+
+@bp.app_template_filter("when")
+def when(value: str | dt.datetime | None) -> str:
+    """A UTC time from a service, shown in the hub's time zone, e.g. '23 November 2026 at 3:35pm'."""
+    if not value:
+        return ""
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    local = moment.astimezone(current_app.extensions["gateway.settings"].display_time_zone)
+    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 @bp.route("/")

@@ -18,18 +18,18 @@ class ConfigError(RuntimeError):
         super().__init__("Configuration error:\n  - " + "\n  - ".join(problems))
 
 
-def _int(text: str) -> int:
+def parse_int(text: str) -> int:
     return int(text, 10)
 
 
-def _positive_int(text: str) -> int:
+def parse_positive_int(text: str) -> int:
     value = int(text, 10)
     if value <= 0:
         raise ValueError("must be a positive whole number")
     return value
 
 
-def _bool(text: str) -> bool:
+def parse_bool(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
         return True
@@ -38,7 +38,24 @@ def _bool(text: str) -> bool:
     raise ValueError("must be true or false")
 
 
-def _acks(text: str) -> Any:
+def parse_positive_number(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise ValueError("must be a positive number")
+    return value
+
+
+def parse_time_zone(text: str):
+    """An IANA time zone name such as Europe/London."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("must be a time zone name such as Europe/London") from exc
+
+
+def parse_acks(text: str) -> Any:
     if text == "all":
         return "all"
     if text in ("0", "1"):
@@ -46,16 +63,16 @@ def _acks(text: str) -> Any:
     raise ValueError("must be all, 0 or 1")
 
 
-def _db_url(text: str) -> str:
+def parse_database_url(text: str) -> str:
+    """postgresql:// or sqlite:/// URLs; a plain postgresql:// uses psycopg 3, the driver we install."""
     if not (text.startswith("postgresql") or text.startswith("sqlite")):
         raise ValueError("must be a postgresql+psycopg:// or sqlite:/// URL")
     if text.startswith("postgresql://"):
-        # Use psycopg 3, the driver we install, unless a driver is named.
-        text = "postgresql+psycopg://" + text[len("postgresql://"):]
+            text = "postgresql+psycopg://" + text[len("postgresql://"):]
     return text
 
 
-def _existing_file(text: str) -> Path:
+def parse_existing_file(text: str) -> Path:
     path = Path(text)
     if not path.is_file():
         raise ValueError(f"no such file: {text}")
@@ -158,16 +175,16 @@ def var_dir(environ: Mapping[str, str] | None = None) -> Path:
 def kafka_settings(reader: EnvReader) -> KafkaSettings:
     return KafkaSettings(
         bootstrap_servers=reader.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-        acks=reader.get("KAFKA_ACKS", "all", _acks),
-        retries=reader.get("KAFKA_RETRIES", 5, _int),
-        enable_idempotence=reader.get("KAFKA_ENABLE_IDEMPOTENCE", False, _bool),
-        request_timeout_ms=reader.get("KAFKA_REQUEST_TIMEOUT_MS", 10000, _positive_int),
-        max_block_ms=reader.get("KAFKA_MAX_BLOCK_MS", 5000, _positive_int),
-        fetch_max_wait_ms=reader.get("KAFKA_FETCH_MAX_WAIT_MS", 100, _positive_int),
-        session_timeout_ms=reader.get("KAFKA_SESSION_TIMEOUT_MS", 6000, _positive_int),
-        heartbeat_interval_ms=reader.get("KAFKA_HEARTBEAT_INTERVAL_MS", 1000, _positive_int),
-        max_poll_interval_ms=reader.get("KAFKA_MAX_POLL_INTERVAL_MS", 30000, _positive_int),
-        topic_partitions=reader.get("KAFKA_TOPIC_PARTITIONS", 3, _positive_int),
+        acks=reader.get("KAFKA_ACKS", "all", parse_acks),
+        retries=reader.get("KAFKA_RETRIES", 5, parse_int),
+        enable_idempotence=reader.get("KAFKA_ENABLE_IDEMPOTENCE", False, parse_bool),
+        request_timeout_ms=reader.get("KAFKA_REQUEST_TIMEOUT_MS", 10000, parse_positive_int),
+        max_block_ms=reader.get("KAFKA_MAX_BLOCK_MS", 5000, parse_positive_int),
+        fetch_max_wait_ms=reader.get("KAFKA_FETCH_MAX_WAIT_MS", 100, parse_positive_int),
+        session_timeout_ms=reader.get("KAFKA_SESSION_TIMEOUT_MS", 6000, parse_positive_int),
+        heartbeat_interval_ms=reader.get("KAFKA_HEARTBEAT_INTERVAL_MS", 1000, parse_positive_int),
+        max_poll_interval_ms=reader.get("KAFKA_MAX_POLL_INTERVAL_MS", 30000, parse_positive_int),
+        topic_partitions=reader.get("KAFKA_TOPIC_PARTITIONS", 3, parse_positive_int),
     )
 
 
@@ -179,16 +196,16 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
     default_db = f"sqlite:///{var_dir(environ) / (service + '.db')}"
     settings = ServiceSettings(
         service=service,
-        database_url=reader.get(f"{prefix}_DATABASE_URL", _db_url(default_db), _db_url),
+        database_url=reader.get(f"{prefix}_DATABASE_URL", parse_database_url(default_db), parse_database_url),
         kafka=kafka_settings(reader),
-        token_public_key_file=reader.get("HUB_TOKEN_PUBLIC_KEY_FILE", None, _existing_file, required=True),
+        token_public_key_file=reader.get("HUB_TOKEN_PUBLIC_KEY_FILE", None, parse_existing_file, required=True),
         token_issuer=reader.get("HUB_TOKEN_ISSUER", "consortium-hub-gateway"),
-        max_body_bytes=reader.get("HUB_MAX_BODY_BYTES", 1024 * 1024, _positive_int),
-        consumer_max_tries=reader.get("HUB_CONSUMER_MAX_TRIES", 3, _positive_int),
-        consumer_retry_backoff_ms=reader.get("HUB_CONSUMER_RETRY_BACKOFF_MS", 200, _int),
-        relay_poll_interval_ms=reader.get("HUB_RELAY_POLL_INTERVAL_MS", 100, _positive_int),
+        max_body_bytes=reader.get("HUB_MAX_BODY_BYTES", 1024 * 1024, parse_positive_int),
+        consumer_max_tries=reader.get("HUB_CONSUMER_MAX_TRIES", 3, parse_positive_int),
+        consumer_retry_backoff_ms=reader.get("HUB_CONSUMER_RETRY_BACKOFF_MS", 200, parse_int),
+        relay_poll_interval_ms=reader.get("HUB_RELAY_POLL_INTERVAL_MS", 100, parse_positive_int),
         log_level=reader.get("LOG_LEVEL", "INFO"),
-        port=reader.get(f"{prefix}_PORT", DEFAULT_PORTS.get(service, 8080), _positive_int),
+        port=reader.get(f"{prefix}_PORT", DEFAULT_PORTS.get(service, 8080), parse_positive_int),
     )
     if reader.problems:
         raise ConfigError(reader.problems)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid,
                         create_engine, event, insert, inspect, text)
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker, \
     with_loader_criteria
@@ -29,6 +30,25 @@ SEQ = BigInteger().with_variant(Integer(), "sqlite")  # SQLite only autoincremen
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back time-zone aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous: use aware UTC times")
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
 class TenancyError(RuntimeError):
@@ -71,7 +91,7 @@ class KitTables:
 
 
 def kit_tables(metadata: MetaData) -> KitTables:
-    tz = DateTime(timezone=True)
+    tz = UtcDateTime()
     return KitTables(
         outbox=Table(
             "outbox_message", metadata,

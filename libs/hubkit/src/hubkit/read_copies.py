@@ -9,10 +9,10 @@ import datetime as dt
 import uuid
 
 from marshmallow import Schema, fields
-from sqlalchemy import DateTime, String, Uuid, select
+from sqlalchemy import String, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import ConsortiumScoped
+from .db import ConsortiumScoped, UtcDateTime
 from .events import Envelope
 
 ORGANISATION_EVENTS = ("membership.organisation.registered", "membership.member.activated",
@@ -26,7 +26,7 @@ class MemberOrganisationCopy(ConsortiumScoped):
     name: Mapped[str] = mapped_column(String(200))
     legal_form: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(30))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 def apply_organisation_event(session, model: type[MemberOrganisationCopy], event: Envelope) -> None:
@@ -62,3 +62,35 @@ class MemberOrganisationCopySchema(Schema):
     legal_form = fields.String()
     status = fields.String()
     updated_at = fields.DateTime()
+
+
+def organisation_copy_blueprint(model: type[MemberOrganisationCopy], *, url_prefix: str, who: str):
+    """The read-only API over a service's copy of membership's organisations (staff roles only)."""
+    from flask.views import MethodView
+    from flask_smorest import Blueprint
+
+    from .auth import STAFF, allow
+    from .web import get_or_404, request_uow
+
+    blp = Blueprint(url_prefix.strip("/"), __name__, url_prefix=url_prefix,
+                    description=f"Member organisations known to {who}, from membership's events")
+
+    @blp.route("")
+    class Copies(MethodView):
+        @allow(*STAFF)
+        @blp.response(200, MemberOrganisationCopySchema(many=True))
+        def get(self):
+            """Member organisations as this service knows them."""
+            with request_uow() as uow:
+                return uow.session.execute(select(model).order_by(model.name)).scalars().all()
+
+    @blp.route("/<organisation_id>")
+    class CopyById(MethodView):
+        @allow(*STAFF)
+        @blp.response(200, MemberOrganisationCopySchema)
+        def get(self, organisation_id):
+            """One member organisation as this service knows it."""
+            with request_uow() as uow:
+                return get_or_404(uow.session, model, organisation_id, "organisation")
+
+    return blp

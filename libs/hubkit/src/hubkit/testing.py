@@ -144,3 +144,21 @@ def migrated_service_app(definition, databases: Databases, broker: TansuBroker, 
     definition.migrate(settings)
     app = definition.create_app(settings)
     return app
+
+
+def service_app_fixture(definition):
+    """A module-scoped `app` fixture for a service's tests: `app = service_app_fixture(SERVICE)`."""
+
+    @pytest.fixture(scope="module")
+    def app(databases, broker, token_keys):
+        flask_app = migrated_service_app(definition, databases, broker, token_keys[1])
+        yield flask_app
+        flask_app.extensions["hubkit.db"].dispose()
+
+    return app
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the `app` fixture the suite defines."""
+    return app.test_client()

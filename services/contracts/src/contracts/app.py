@@ -8,9 +8,9 @@ from .entrypoints.events import handlers
 
 
 def _blueprints():
-    from .entrypoints.http import blp
+    from .entrypoints.http import members_blp
 
-    return [blp]
+    return [members_blp]
 
 
 SERVICE = ServiceDefinition(name="contracts", title="Consortium Hub: contracts", kit=Base.kit, blueprints=_blueprints,

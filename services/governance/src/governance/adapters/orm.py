@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import DateTime, String, Text, Uuid
+from sqlalchemy import String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hubkit.db import ConsortiumScoped, declarative_base_for
+from hubkit.db import ConsortiumScoped, UtcDateTime, declarative_base_for
 
 Base = declarative_base_for("governance")
 
@@ -26,5 +26,5 @@ class DecisionRequest(ConsortiumScoped, Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     decision_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

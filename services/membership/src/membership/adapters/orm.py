@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import DateTime, String, UniqueConstraint, Uuid
+from sqlalchemy import String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hubkit.db import OrganisationScoped, declarative_base_for, utcnow
+from hubkit.db import OrganisationScoped, UtcDateTime, declarative_base_for, utcnow
 
 Base = declarative_base_for("membership")
 
@@ -26,8 +26,8 @@ class Organisation(OrganisationScoped, Base):
     postcode: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(30))
     decision_request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
     @classmethod
     def owning_organisation(cls):

@@ -1,0 +1,88 @@
+"""The kit's own tables (outbox, inbox, offsets, dead letters, relay state, audit trail) as migration steps.
+
+Each service's first migration calls `create_kit_tables_v1()`. The steps are a frozen snapshot: when
+the kit's tables change, add `upgrade_kit_v2()` here and a migration in each service that calls it.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+def create_kit_tables_v1() -> None:
+    op.create_table('audit_entry',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('consortium_id', sa.Uuid(), nullable=True),
+    sa.Column('actor', sa.String(length=200), nullable=False),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('entity', sa.String(length=100), nullable=False),
+    sa.Column('entity_id', sa.String(length=100), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('request_id', sa.String(length=100), nullable=True),
+    sa.Column('correlation_id', sa.String(length=100), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
+    )
+    op.create_index(op.f('ix_audit_entry_consortium_id'), 'audit_entry', ['consortium_id'], unique=False)
+    op.create_table('consumer_position',
+    sa.Column('consumer', sa.String(length=100), nullable=False),
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('partition', sa.Integer(), nullable=False),
+    sa.Column('topic_id', sa.String(length=64), nullable=False),
+    sa.Column('next_offset', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('consumer', 'topic', 'partition', name=op.f('pk_consumer_position'))
+    )
+    op.create_table('dead_letter',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('consumer', sa.String(length=100), nullable=False),
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('partition', sa.Integer(), nullable=False),
+    sa.Column('offset', sa.BigInteger(), nullable=False),
+    sa.Column('event_id', sa.Uuid(), nullable=True),
+    sa.Column('event_type', sa.String(length=200), nullable=True),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('tries', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('retried_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dead_letter'))
+    )
+    op.create_table('inbox_event',
+    sa.Column('consumer', sa.String(length=100), nullable=False),
+    sa.Column('event_id', sa.Uuid(), nullable=False),
+    sa.Column('event_type', sa.String(length=200), nullable=False),
+    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('consumer', 'event_id', name=op.f('pk_inbox_event'))
+    )
+    op.create_table('outbox_message',
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('event_id', sa.Uuid(), nullable=False),
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('event_type', sa.String(length=200), nullable=False),
+    sa.Column('consortium_id', sa.Uuid(), nullable=True),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('publish_count', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_outbox_message')),
+    sa.UniqueConstraint('event_id', name=op.f('uq_outbox_message_event_id'))
+    )
+    op.create_index('ix_outbox_message_unsent', 'outbox_message', ['sent_at', 'seq'], unique=False)
+    op.create_table('relay_state',
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('topic_id', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('topic', name=op.f('pk_relay_state'))
+    )
+
+
+def drop_kit_tables_v1() -> None:
+    op.drop_table("relay_state")
+    op.drop_index("ix_outbox_message_unsent", table_name="outbox_message")
+    op.drop_table("outbox_message")
+    op.drop_table("inbox_event")
+    op.drop_table("dead_letter")
+    op.drop_table("consumer_position")
+    op.drop_index(op.f("ix_audit_entry_consortium_id"), table_name="audit_entry")
+    op.drop_table("audit_entry")
