@@ -24,7 +24,7 @@ run: install
 
 ## make test: install what is missing, make sure PostgreSQL and Chromium are there, run every suite.
 test: install browser pg
-	@$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest -n 2 --dist loadfile
 
 browser:
 	@scripts/ensure-chromium
