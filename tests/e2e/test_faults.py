@@ -1,7 +1,9 @@
-"""The development broker keeps nothing on disk: after it restarts empty, the hub recovers by itself.
+"""Faults, on a hub of this module's own: a broker that restarts empty, and a message no one can apply.
 
-Relays notice the topics were made anew and replay their kept outboxes; consumers read the new
-topics from the start and their inboxes drop what they had already applied.
+After the broker restarts empty, relays notice the topics were made anew and replay their kept
+outboxes; consumers read the new topics from the start and their inboxes drop what they had already
+applied. A malformed message is dead-lettered by every consumer of its topic, and the host admin
+sees it on the health page and can retry it.
 """
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ import uuid
 
 import pytest
 import requests
+from kafka import KafkaProducer
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from hubkit.broker import TansuBroker
+from gateway.demo import DEMO_PASSWORD
 from hubkit.testing import make_principal, read_topic, wait_for
 
 from .conftest import RunningHub
@@ -24,7 +29,7 @@ MANAGER = make_principal(("consortium_manager",), consortium_id=CONSORTIUM)
 @pytest.fixture(scope="module")
 def restartable(databases, token_keys, tmp_path_factory):
     broker = TansuBroker(log_file=tmp_path_factory.mktemp("tansu") / "tansu.log").start()
-    running = RunningHub(databases, broker, token_keys, tmp_path_factory.mktemp("restart-logs"), with_gateway=False)
+    running = RunningHub(databases, broker, token_keys, tmp_path_factory.mktemp("faults-logs"), with_gateway=True)
     try:
         yield running.start(), broker
     finally:
@@ -75,3 +80,33 @@ def test_broker_restarted_empty_hub_replays_and_read_copies_match_with_nothing_a
     audit_after = audit_of_copies(hub)
     assert audit_after[:len(audit_before)] == audit_before
     assert [action for _, action in audit_after[len(audit_before):]] == ["create"]
+
+
+def test_a_malformed_message_is_dead_lettered_and_the_host_admin_sees_and_retries_it(restartable, sign, browser,
+                                                                                   browser_context_args):
+    hub, broker = restartable
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap_servers, enable_idempotence=False)
+    producer.send("hub.membership", key=b"organisation/garbled", value=b'{"id": "not-even-an-event"')
+    producer.flush()
+    producer.close()
+    admin = make_principal(("host_admin",))
+    dead = wait_for(lambda: [d for d in requests.get(hub.url("contracts") + "/admin/dead-letters", timeout=10,
+                                                     headers={"Authorization": sign(admin, "contracts")}).json()
+                             if "not JSON" in d["error"] and d["status"] == "dead"], what="contracts dead letter")
+    assert dead[0]["tries"] == 1  # malformed: no point retrying it automatically
+    # The consumer carried on: a registration after the bad message still reaches contracts.
+    created = requests.post(hub.url("membership") + "/organisations", json={"name": "After Garble Trust",
+                                                                            "legal_form": "cic"},
+                            headers={"Authorization": sign(MANAGER, "membership")}, timeout=10)
+    assert created.status_code == 201
+    wait_for(lambda: "After Garble Trust" in copies(hub, sign, "contracts", "/members"), what="consumer carried on")
+
+    page = browser.new_context(**browser_context_args).new_page()
+    page.goto(hub.url("gateway") + "/login")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(hub.url("gateway") + "/admin/health")
+    expect(page.get_by_text("message is not JSON").first).to_be_visible()
+    page.get_by_role("button", name="Retry").first.click()
+    expect(page.get_by_text("failed again").first).to_be_visible()  # still malformed: it stays dead, tries + 1
