@@ -30,6 +30,7 @@ class Note(ConsortiumScoped, Base):
 
 
 CONSORTIUM = uuid.uuid4()
+CLASH_NOTE_ID = uuid.uuid4()
 
 
 class Harness:
@@ -44,23 +45,26 @@ class Harness:
         self.relay = OutboxRelay(self.db, self.producer_settings, incarnation_check_s=0)
         self.applied: list[uuid.UUID] = []
         self.fail_names: set[str] = set()
+        self.clash_names: set[str] = set()
         handlers = EventHandlers()
 
         @handlers.on("membership.organisation.registered")
         def _copy(uow, event):
             if event.data["name"] in self.fail_names:
                 raise RuntimeError(f"cannot apply {event.data['name']}")
-            self.applied.append(event.id)
             apply_organisation_event(uow.session, OrganisationCopy, event)
+            if event.data["name"] in self.clash_names:  # a write that breaks a unique key at commit
+                uow.session.add(Note(id=CLASH_NOTE_ID, text=event.data["name"]))
+            self.applied.append(event.id)
 
         self.consumer = EventConsumer(self.db, self.consumer_settings, handlers, resync_s=0.2,
                                       sleep=lambda s: None)
 
-    def register(self, name: str, commit: bool = True):
+    def register(self, name: str, commit: bool = True, subject: str | None = None):
         uow = UnitOfWork(self.db, Tenant(CONSORTIUM), actor="user:test", service="membership")
         with uow:
             uow.session.add(Note(text=f"registered {name}"))
-            event = uow.publish("membership.organisation.registered", subject=f"organisation/{uuid.uuid4()}",
+            event = uow.publish("membership.organisation.registered", subject=subject or f"organisation/{uuid.uuid4()}",
                                 data={"organisation_id": uuid.uuid4(), "name": name, "legal_form": "charity",
                                       "status": "applicant"})
             if commit:
@@ -212,3 +216,17 @@ def test_malformed_and_failing_events_are_dead_lettered_and_the_consumer_carries
     assert h.consumer.applier.retry_dead_letter(dead_id) == (False, "already retried")
     assert h.applied.count(failing.id) == 1
     assert "Failing Trust" in h.copies()
+
+
+def test_a_handler_whose_own_write_clashes_is_dead_lettered_not_taken_for_a_duplicate(harness_on, own_broker):
+    h = harness_on(own_broker)
+    h.clash_names = {"Clash Trust A", "Clash Trust B"}
+    h.register("Clash Trust A", subject="organisation/clash")  # one subject: one partition, in order
+    second = h.register("Clash Trust B", subject="organisation/clash")
+    h.relay_until_sent()
+    kit = h.db.kit
+    h.consume_until(lambda: h.count(kit.dead_letter) == 1, "the clashing event dead-lettered")
+    with h.db.session(None) as session:
+        dead = session.execute(select(kit.dead_letter)).one()
+    assert dead.event_id == second.id and "IntegrityError" in dead.error and dead.tries == 3
+    assert set(h.copies()) == {"Clash Trust A"}

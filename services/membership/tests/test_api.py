@@ -81,8 +81,9 @@ def test_wrong_role_is_403_and_writes_nothing(app, client, sign):
 def test_another_consortiums_record_is_404(client, sign, as_manager):
     org_id = register(client, as_manager).get_json()["id"]
     outsider = make_principal(("consortium_manager",))  # another consortium on the same deployment
-    assert_problem(client.get(f"/organisations/{org_id}", headers={"Authorization": sign(outsider, "membership")}),
-                   404)
+    body = assert_problem(client.get(f"/organisations/{org_id}",
+                                     headers={"Authorization": sign(outsider, "membership")}), 404)
+    assert body["detail"] == "No such organisation."
     listing = client.get("/organisations", headers={"Authorization": sign(outsider, "membership")}).get_json()
     assert org_id not in {o["id"] for o in listing}
 

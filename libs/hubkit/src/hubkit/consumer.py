@@ -101,9 +101,19 @@ class EventApplier:
             try:
                 uow.commit()
             except IntegrityError:
+                if not self._in_inbox(event.id):
+                    raise  # the handler's own write clashed: a failure, retried then dead-lettered
                 # Another process applied it between our check and commit: the inbox key caught it.
+                if position:
+                    self.skip(*position)
                 return False
             return seen is None
+
+    def _in_inbox(self, event_id: uuid.UUID) -> bool:
+        kit = self.db.kit
+        with self.db.session(None) as session:
+            return session.execute(select(kit.inbox.c.event_id).where(
+                kit.inbox.c.consumer == self.consumer_name, kit.inbox.c.event_id == event_id)).first() is not None
 
     def _advance(self, session, topic: str, partition: int, next_offset: int) -> None:
         kit = self.db.kit

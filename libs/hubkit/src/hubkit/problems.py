@@ -49,7 +49,8 @@ def handle_http_exception(exc: HTTPException) -> Response:
     if status >= 500:
         return handle_unexpected(exc)
     errors = _field_errors(exc)
-    detail = exc.description if exc.description and not errors else None
+    data = getattr(exc, "data", None) or {}
+    detail = data.get("message") or (exc.description if exc.description and not errors else None)
     if errors and status == 422:
         detail = "Some fields are missing or invalid: " + ", ".join(sorted(map(str, errors)))
     if status == 400 and getattr(exc, "data", None) and "messages" in exc.data:
