@@ -6,6 +6,8 @@ import uuid
 
 import requests
 
+from membership.client import complete_due_diligence
+
 DEMO_PASSWORD = "demo-password-2026"
 ORGANISATIONS = [
     {"name": "Riverside Council for Voluntary Service", "legal_form": "charitable_company",
@@ -64,9 +66,15 @@ def _register_organisations(env, database, base, manager) -> None:
         created.append(response.json())
     with database.session() as session:
         set_organisation(session, "member", uuid.UUID(created[0]["id"]))
-    # Two applications go to the board; the first is approved, so the demo shows an active member.
+    # Two applications pass due diligence and go to the board; the first is approved, so the demo shows
+    # an active member; a third is submitted and waits in due diligence.
+    def send(method, path, body):
+        manager.request(method, f"{base}/membership{path}", json=body, timeout=10).raise_for_status()
+
     for org in created[:2]:
+        complete_due_diligence(send, org["id"])
         manager.post(f"{base}/membership/organisations/{org['id']}/application", json={}, timeout=10)
+    send("POST", f"/organisations/{created[2]['id']}/application/submission", {})
     _, board = _api(env, _token(env, "board"))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -79,3 +87,4 @@ def _register_organisations(env, database, base, manager) -> None:
                            json={"outcome": "approved", "note": "Due diligence complete."}, timeout=10)
                 break
         time.sleep(0.2)
+

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from hubkit.testing import make_principal, wait_for
+from membership.client import complete_due_diligence
 
 pytestmark = pytest.mark.e2e
 CONSORTIUM = uuid.uuid4()
@@ -48,7 +49,12 @@ def test_m1_member_registered_is_known_everywhere_and_activated_by_the_boards_de
     outsider = make_principal(("consortium_manager",))
     assert call(hub, sign, "contracts", "GET", f"/members/{org_id}", outsider).status_code == 404
 
-    # M1: the application goes to the board through governance.
+    # M1: the application is submitted, due diligence done, and it goes to the board through governance.
+    def send(method, path, body):
+        response = call(hub, sign, "membership", method, path, manager, json=body)
+        assert response.status_code < 300, response.text
+
+    complete_due_diligence(send, org_id)
     submitted = call(hub, sign, "membership", "POST", f"/organisations/{org_id}/application", manager, json={})
     assert submitted.status_code == 202
     request = wait_for(lambda: next((r for r in call(hub, sign, "governance", "GET", "/decision-requests",

@@ -146,6 +146,14 @@ class FakeServices:
             found = fake.organisations.get(organisation_id)
             return (jsonify(found), 200) if found else (jsonify(title="Not Found"), 404)
 
+        @app.route("/membership/organisations/<organisation_id>/application/submission", methods=["POST"])
+        def submission(organisation_id):
+            found = fake.organisations.get(organisation_id)
+            if not found:
+                return jsonify(title="Not Found"), 404
+            found["status"] = "in_due_diligence"
+            return jsonify(found), 200
+
         @app.route("/membership/organisations/<organisation_id>/application", methods=["POST"])
         def application(organisation_id):
             found = fake.organisations.get(organisation_id)

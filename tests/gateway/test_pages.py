@@ -75,8 +75,20 @@ def test_member_page_shows_what_contracts_and_finance_know(logged_in, fake_servi
     assert "Put the application to the board" not in html
 
 
+def test_m1_manager_submits_a_draft_application(logged_in, fake_services):
+    organisation = fake_services.add_organisation("Weir Lane Carers")
+    client = logged_in("manager")
+    page = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    assert "Submit the application" in page and "Put the application to the board" not in page
+    response = client.post(f"/members/{organisation['id']}/application/submission",
+                           data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    assert fake_services.organisations[organisation["id"]]["status"] == "in_due_diligence"
+    assert "Due diligence can start" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def test_manager_puts_an_application_to_the_board(logged_in, fake_services):
-    organisation = fake_services.add_organisation("Canal Arts")
+    organisation = fake_services.add_organisation("Canal Arts", status="in_due_diligence")
     client = logged_in("manager")
     page = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
     assert "Put the application to the board" in page

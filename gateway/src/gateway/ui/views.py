@@ -127,9 +127,11 @@ def member(organisation_id: uuid.UUID):
                                problem="This organisation cannot be shown just now."), 502
     panels = {service: _known_to(service, path.format(id=organisation_id))
               for service, path in (("contracts", "/members/{id}"), ("finance", "/organisations/{id}"))}
-    can_put_to_board = bool(current_user().roles & MANAGES_MEMBERSHIP) and answer.body.get("status") == "applicant"
+    manages = bool(current_user().roles & MANAGES_MEMBERSHIP)
+    status = answer.body.get("status")
     return render_template("ui/member.html", organisation=answer.body, panels=panels, problem=None,
-                           can_put_to_board=can_put_to_board, action_form=ActionForm())
+                           can_submit=manages and status == "applicant",
+                           can_put_to_board=manages and status == "in_due_diligence", action_form=ActionForm())
 
 
 def _known_to(service: str, path: str) -> dict:
@@ -143,6 +145,21 @@ def _known_to(service: str, path: str) -> dict:
     if not answer.ok:
         return {"state": "down", "message": f"The {service} service refused the request ({answer.status})."}
     return {"state": "known", "record": answer.body}
+
+
+@bp.route("/members/<uuid:organisation_id>/application/submission", methods=["POST"])
+@roles_required(MANAGES_MEMBERSHIP)
+def submit_application(organisation_id: uuid.UUID):
+    """M1: the draft application is submitted and due diligence starts."""
+    try:
+        answer = call_service("membership", "POST", f"/organisations/{organisation_id}/application/submission", {})
+        if answer.ok:
+            flash("The application is submitted. Due diligence can start.", "success")
+        else:
+            flash(_problem_text(answer, "The application could not be submitted."), "error")
+    except ServiceDown as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("ui.member", organisation_id=organisation_id))
 
 
 @bp.route("/members/<uuid:organisation_id>/application", methods=["POST"])

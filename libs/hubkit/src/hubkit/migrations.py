@@ -19,6 +19,13 @@ def upgrade(script_location: Path, database_url: str, revision: str = "head") ->
     command.upgrade(alembic_config(script_location, database_url), revision)
 
 
+def render_item(type_, obj, autogen_context):
+    """Render the kit's column types as plain SQLAlchemy ones, so migrations stay frozen snapshots."""
+    if type_ == "type" and type(obj).__name__ == "UtcDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_env(metadata: MetaData) -> None:
     """The body of every service's migrations/env.py."""
     from alembic import context
@@ -27,7 +34,8 @@ def run_env(metadata: MetaData) -> None:
     url = config.get_main_option("sqlalchemy.url")
     batch = url.startswith("sqlite")  # SQLite alters tables by copying them
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=batch)
+        context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=batch,
+                          render_item=render_item)
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -35,11 +43,13 @@ def run_env(metadata: MetaData) -> None:
     if connectable is None:
         engine = engine_from_config({"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool)
         with engine.connect() as connection:
-            context.configure(connection=connection, target_metadata=metadata, render_as_batch=batch)
+            context.configure(connection=connection, target_metadata=metadata, render_as_batch=batch,
+                              render_item=render_item)
             with context.begin_transaction():
                 context.run_migrations()
         engine.dispose()
     else:
-        context.configure(connection=connectable, target_metadata=metadata, render_as_batch=batch)
+        context.configure(connection=connectable, target_metadata=metadata, render_as_batch=batch,
+                          render_item=render_item)
         with context.begin_transaction():
             context.run_migrations()

@@ -31,7 +31,7 @@ def problem(status: int, title: str, detail: str | None = None, *, errors: dict 
 def _field_errors(exc: HTTPException) -> dict | None:
     """webargs/flask-smorest put marshmallow's messages on exc.data['messages'] by location."""
     data = getattr(exc, "data", None) or {}
-    messages = data.get("messages")
+    messages = data.get("messages") or data.get("errors")
     if not messages:
         return None
     # Flatten {"json": {"field": [...]}} to {"field": [...]}: clients care about the field.
@@ -75,7 +75,7 @@ def handle_rule_violation(exc) -> Response:
 
 
 def handle_integrity_error(exc) -> Response:
-    log.info("integrity error: %s", exc)
+    log.warning("integrity error: %s", exc)
     return problem(409, "Conflict", "That would duplicate or contradict a record that already exists.")
 
 

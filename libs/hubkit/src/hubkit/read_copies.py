@@ -9,14 +9,18 @@ import datetime as dt
 import uuid
 
 from marshmallow import Schema, fields
-from sqlalchemy import String, Uuid, select
+from sqlalchemy import Boolean, String, Uuid, select, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import ConsortiumScoped, UtcDateTime
 from .events import Envelope
 
-ORGANISATION_EVENTS = ("membership.organisation.registered", "membership.member.activated",
-                       "membership.application.rejected")
+ORGANISATION_EVENTS = (
+    "membership.organisation.registered", "membership.organisation.updated", "membership.application.submitted",
+    "membership.member.activated", "membership.application.rejected", "membership.member.suspended",
+    "membership.member.lapsed", "membership.member.withdrawn", "membership.member.expelled",
+    "membership.member.reinstated", "membership.eligibility.changed",
+)
 
 
 class MemberOrganisationCopy(ConsortiumScoped):
@@ -26,6 +30,7 @@ class MemberOrganisationCopy(ConsortiumScoped):
     name: Mapped[str] = mapped_column(String(200))
     legal_form: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(30))
+    eligible_for_new_work: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
@@ -41,6 +46,10 @@ def apply_organisation_event(session, model: type[MemberOrganisationCopy], event
     copy.name = event.data["name"]
     copy.legal_form = event.data["legal_form"]
     copy.status = event.data["status"]
+    if "eligible_for_new_work" in event.data:
+        copy.eligible_for_new_work = event.data["eligible_for_new_work"]
+    elif copy.eligible_for_new_work is None:
+        copy.eligible_for_new_work = True
     copy.updated_at = event.occurred_at
 
 
@@ -61,6 +70,7 @@ class MemberOrganisationCopySchema(Schema):
     name = fields.String()
     legal_form = fields.String()
     status = fields.String()
+    eligible_for_new_work = fields.Boolean()
     updated_at = fields.DateTime()
 
 

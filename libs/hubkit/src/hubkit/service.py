@@ -25,6 +25,24 @@ from .web import create_service_app
 log = logging.getLogger(__name__)
 
 
+@dataclasses.dataclass(frozen=True)
+class PeriodicTask:
+    """Work the worker repeats, e.g. a daily review of expiry dates; it must be safe to repeat."""
+
+    name: str
+    every_s: float
+    run: Callable[[Database, ServiceSettings], object]
+
+
+def _repeat(task: PeriodicTask, db: Database, settings: ServiceSettings, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            task.run(db, settings)
+        except Exception:  # noqa: BLE001 - log and try again next time
+            log.exception("periodic task %s failed", task.name)
+        stop.wait(task.every_s)
+
+
 @dataclasses.dataclass
 class ServiceDefinition:
     """A service: its name, tables, HTTP resources, event subscriptions and migrations."""
@@ -35,6 +53,7 @@ class ServiceDefinition:
     blueprints: Callable[[], Iterable[Blueprint]]
     handlers: EventHandlers
     migrations: Path
+    periodic: tuple[PeriodicTask, ...] = ()
 
     def settings(self, **overrides) -> ServiceSettings:
         return load_service_settings(self.name, **overrides)
@@ -57,6 +76,9 @@ class ServiceDefinition:
         threads = [threading.Thread(target=relay.run_forever, args=(stop,), name="relay", daemon=True)]
         if self.handlers.by_type:
             threads.append(threading.Thread(target=consumer.run_forever, args=(stop,), name="consumer", daemon=True))
+        for task in self.periodic:
+            threads.append(threading.Thread(target=_repeat, args=(task, db, settings, stop), name=task.name,
+                                            daemon=True))
         for thread in threads:
             thread.start()
         log.info("worker started", extra={"threads": [t.name for t in threads]})

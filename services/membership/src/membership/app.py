@@ -1,21 +1,23 @@
 """Membership service: `create_app()` for gunicorn, `SERVICE` for the migrate/worker commands."""
 from pathlib import Path
 
-from hubkit.service import ServiceDefinition
+from hubkit.service import PeriodicTask, ServiceDefinition
 
 from .adapters.orm import Base
 from .entrypoints.events import handlers
+from .service_layer.eligibility import review_every_consortium
 
 
 def _blueprints():
-    from .entrypoints.http import blp
+    from .entrypoints.http import blp, checklist_blp
 
-    return [blp]
+    return [blp, checklist_blp]
 
 
 SERVICE = ServiceDefinition(name="membership", title="Consortium Hub: membership", kit=Base.kit,
                             blueprints=_blueprints, handlers=handlers,
-                            migrations=Path(__file__).parent / "migrations")
+                            migrations=Path(__file__).parent / "migrations",
+                            periodic=(PeriodicTask("expiry-review", 3600, review_every_consortium),))
 
 
 def create_app(settings=None):

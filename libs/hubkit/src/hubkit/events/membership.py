@@ -5,22 +5,42 @@ from .envelope import EventData, event_data
 
 LEGAL_FORMS = ("charity", "cio", "charitable_company", "cic", "community_benefit_society",
                "unincorporated_association", "other")
-MEMBER_STATUSES = ("applicant", "awaiting_decision", "active", "rejected", "suspended", "lapsed", "withdrawn",
-                   "expelled")
+MEMBER_STATUSES = ("applicant", "in_due_diligence", "awaiting_decision", "active", "rejected", "suspended", "lapsed",
+                   "withdrawn", "expelled")
 
 
 class OrganisationFields(EventData):
+    """What every organisation event carries, so a read copy can be kept from any one of them."""
+
     organisation_id = fields.UUID(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     legal_form = fields.String(required=True, validate=validate.OneOf(LEGAL_FORMS))
     status = fields.String(required=True, validate=validate.OneOf(MEMBER_STATUSES))
 
 
-@event_data("membership.organisation.registered", 1)
-class OrganisationRegisteredV1(OrganisationFields):
+class ProfileFields(OrganisationFields):
     charity_number = fields.String(allow_none=True, load_default=None)
     company_number = fields.String(allow_none=True, load_default=None)
     postcode = fields.String(allow_none=True, load_default=None)
+
+
+@event_data("membership.organisation.registered", 1)
+class OrganisationRegisteredV1(ProfileFields):
+    """A new organisation, as an applicant."""
+
+
+@event_data("membership.organisation.updated", 1)
+class OrganisationUpdatedV1(ProfileFields):
+    """The organisation's profile changed; `changed` names the fields."""
+
+    changed = fields.List(fields.String(), required=True)
+    areas_served = fields.List(fields.String(), load_default=list)
+    service_categories = fields.List(fields.String(), load_default=list)
+
+
+@event_data("membership.application.submitted", 1)
+class ApplicationSubmittedV1(OrganisationFields):
+    """M1: the application is in; due diligence starts."""
 
 
 @event_data("membership.decision.requested", 1)
@@ -41,3 +61,61 @@ class MemberActivatedV1(OrganisationFields):
 @event_data("membership.application.rejected", 1)
 class ApplicationRejectedV1(OrganisationFields):
     decision_id = fields.UUID(allow_none=True, load_default=None)
+
+
+class MembershipChangeFields(OrganisationFields):
+    """A change of membership status, with why, from when, and the decision behind it."""
+
+    reason = fields.String(required=True)
+    effective_on = fields.Date(required=True)
+    decision_id = fields.UUID(allow_none=True, load_default=None)
+
+
+@event_data("membership.member.suspended", 1)
+class MemberSuspendedV1(MembershipChangeFields):
+    pass
+
+
+@event_data("membership.member.lapsed", 1)
+class MemberLapsedV1(MembershipChangeFields):
+    pass
+
+
+@event_data("membership.member.withdrawn", 1)
+class MemberWithdrawnV1(MembershipChangeFields):
+    pass
+
+
+@event_data("membership.member.expelled", 1)
+class MemberExpelledV1(MembershipChangeFields):
+    pass
+
+
+@event_data("membership.member.reinstated", 1)
+class MemberReinstatedV1(MembershipChangeFields):
+    pass
+
+
+@event_data("membership.eligibility.changed", 1)
+class EligibilityChangedV1(OrganisationFields):
+    """Whether the organisation may be given new work; it keeps its existing subcontracts either way."""
+
+    eligible_for_new_work = fields.Boolean(required=True)
+    reasons = fields.List(fields.String(), load_default=list)
+
+
+class DocumentFields(EventData):
+    organisation_id = fields.UUID(required=True)
+    document_id = fields.UUID(allow_none=True, load_default=None)
+    kind = fields.String(required=True)
+    expires_on = fields.Date(required=True)
+
+
+@event_data("membership.document.expiring", 1)
+class DocumentExpiringV1(DocumentFields):
+    """A compliance document expires within 30 days."""
+
+
+@event_data("membership.document.expired", 1)
+class DocumentExpiredV1(DocumentFields):
+    pass

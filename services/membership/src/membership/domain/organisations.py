@@ -1,4 +1,4 @@
-"""Member organisations: identifiers in their real formats and the joining lifecycle (M1)."""
+"""Member organisations: identifiers in their real formats and the membership lifecycle (M1)."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,20 @@ CHARITY_NUMBER = re.compile(r"^\d{6,7}$")  # England and Wales register
 COMPANY_NUMBER = re.compile(r"^(\d{8}|(SC|NI|OC|SO|NC|R0|IP|SP|RS|CE|CS|FC|GE|GN|GS|LP|NL|NO|NP|NR|NZ|SE|SF|SG|SL|SZ)\d{6})$")
 POSTCODE = re.compile(r"^(GIR 0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})$")
 
-APPLICANT, AWAITING_DECISION, ACTIVE, REJECTED = "applicant", "awaiting_decision", "active", "rejected"
+APPLICANT, IN_DUE_DILIGENCE, AWAITING_DECISION = "applicant", "in_due_diligence", "awaiting_decision"
+ACTIVE, REJECTED = "active", "rejected"
+SUSPENDED, LAPSED, WITHDRAWN, EXPELLED = "suspended", "lapsed", "withdrawn", "expelled"
+
+# Which membership changes a manager may make, from which status. Joining (applicant -> active or
+# rejected) goes through the board's decision instead.
+MEMBERSHIP_CHANGES = {
+    SUSPENDED: {ACTIVE},
+    LAPSED: {ACTIVE, SUSPENDED},
+    WITHDRAWN: {ACTIVE, SUSPENDED, LAPSED},
+    EXPELLED: {ACTIVE, SUSPENDED, LAPSED},
+    ACTIVE: {SUSPENDED, LAPSED},  # reinstatement
+}
+NEEDS_DECISION = {EXPELLED}  # expulsion is the Partners Group's decision (G5)
 
 
 def normalise_postcode(value: str) -> str:
@@ -30,10 +43,13 @@ def is_postcode(value: str) -> bool:
     return bool(POSTCODE.match(normalise_postcode(value)))
 
 
-def submit_application(status: str) -> str:
-    """M1: an applicant's application goes to the board for a decision."""
-    if status != APPLICANT:
-        raise RuleViolation(f"Only an applicant's application can be put to the board (status is {status}).", "M1")
+def put_to_board(status: str, outstanding: list[str]) -> str:
+    """M1: a submitted application goes to the board only when its due diligence is complete."""
+    if status != IN_DUE_DILIGENCE:
+        raise RuleViolation(f"Only a submitted application in due diligence can be put to the board "
+                            f"(status is {status.replace('_', ' ')}).", "M1")
+    if outstanding:
+        raise RuleViolation("Due diligence is not complete: " + "; ".join(outstanding) + ".", "M1")
     return AWAITING_DECISION
 
 
@@ -42,3 +58,15 @@ def decide_application(status: str, outcome: str) -> str:
     if status != AWAITING_DECISION:
         raise RuleViolation(f"No application is awaiting a decision (status is {status}).", "M1")
     return ACTIVE if outcome == "approved" else REJECTED
+
+
+def change_membership(status: str, to: str, decision_id: object | None) -> str:
+    """Suspend, lapse, withdraw, expel or reinstate a member; refuses changes that make no sense."""
+    allowed_from = MEMBERSHIP_CHANGES.get(to)
+    if allowed_from is None:
+        raise RuleViolation(f"{to} is not a membership status a manager can set.")
+    if status not in allowed_from:
+        raise RuleViolation(f"A {status.replace('_', ' ')} organisation cannot become {to}.")
+    if to in NEEDS_DECISION and decision_id is None:
+        raise RuleViolation("Expulsion needs the Partners Group's decision: give its decision id.", "G5")
+    return to

@@ -1,53 +1,208 @@
 """Membership's HTTP resources."""
+import dataclasses
+import datetime as dt
+
+from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from hubkit.auth import STAFF, allow
 from hubkit.web import get_or_404, request_uow
 
 from ..adapters.orm import Organisation
-from ..service_layer import organisations as use_cases
-from .schemas import ApplicationIn, OrganisationIn, OrganisationOut
+from ..domain import due_diligence as checklist_rules
+from ..service_layer import due_diligence, organisations as use_cases
+from ..service_layer.directory import search_directory
+from ..service_layer.eligibility import expiring
+from .schemas import (ChecklistSettingIn, ChecklistSettingOut, DirectoryQuery, DueDiligenceOut, EmptyIn, EvidenceIn,
+                      ExpiringOut, ExpiringQuery,
+                      MembershipChangeIn, MembershipChangeOut, OrganisationIn, OrganisationOut, ProfileIn,
+                      VerificationIn)
 
 blp = Blueprint("organisations", __name__, url_prefix="/organisations", description="Member organisations")
+checklist_blp = Blueprint("due-diligence", __name__, url_prefix="/due-diligence",
+                          description="The consortium's due-diligence checklist (M1)")
+ANYONE = (*STAFF, "member_user")
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in checklist_rules.KINDS:
+        abort(404, message="No such due-diligence item.")
+    return kind
 
 
 @blp.route("")
 class Organisations(MethodView):
-    @allow(*STAFF, "member_user")
+    @allow(*ANYONE)
+    @blp.arguments(DirectoryQuery, location="query")
     @blp.response(200, OrganisationOut(many=True))
-    def get(self):
-        """Organisations of the consortium (a member organisation's staff see only their own)."""
+    def get(self, query):
+        """The members directory, filtered (a member organisation's staff see only their own)."""
         with request_uow() as uow:
-            return uow.session.execute(select(Organisation).order_by(Organisation.name)).scalars().all()
+            return search_directory(uow.session, **query)
 
     @allow("consortium_manager")
     @blp.arguments(OrganisationIn)
     @blp.response(201, OrganisationOut)
     def post(self, details):
-        """Register an organisation as an applicant."""
+        """Register an organisation; its application starts as a draft."""
         with request_uow() as uow:
             return use_cases.register_organisation(uow, details)
 
 
 @blp.route("/<organisation_id>")
 class OrganisationById(MethodView):
-    @allow(*STAFF, "member_user")
+    @allow(*ANYONE)
     @blp.response(200, OrganisationOut)
     def get(self, organisation_id):
-        """One organisation."""
+        """One organisation's profile."""
         with request_uow() as uow:
             return get_or_404(uow.session, Organisation, organisation_id, "organisation")
+
+    @allow("consortium_manager", "member_user")
+    @blp.arguments(ProfileIn)
+    @blp.response(200, OrganisationOut)
+    def patch(self, changes, organisation_id):
+        """Change the profile: managers for any organisation, member staff for their own."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            return use_cases.update_profile(uow, org, changes)
+
+
+@blp.route("/<organisation_id>/history")
+class History(MethodView):
+    @allow(*ANYONE)
+    @blp.response(200, MembershipChangeOut(many=True))
+    def get(self, organisation_id):
+        """Every change of membership status, oldest first."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            return use_cases.history(uow.session, org)
+
+
+@blp.route("/<organisation_id>/application/submission")
+class ApplicationSubmission(MethodView):
+    @allow("consortium_manager", "member_user")
+    @blp.arguments(EmptyIn)
+    @blp.response(200, OrganisationOut)
+    def post(self, _body, organisation_id):
+        """Submit the draft application (M1); due diligence starts."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            return use_cases.submit_application(uow, org)
 
 
 @blp.route("/<organisation_id>/application")
 class Application(MethodView):
     @allow("consortium_manager")
-    @blp.arguments(ApplicationIn)
+    @blp.arguments(EmptyIn)
     @blp.response(202, OrganisationOut)
     def post(self, _body, organisation_id):
-        """Put the organisation's application to the board (M1); the decision comes back by event."""
+        """Put the application to the board (M1) once due diligence is complete; the decision comes by event."""
         with request_uow() as uow:
             org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
-            return use_cases.submit_application(uow, org)
+            return use_cases.put_to_board(uow, org)
+
+
+@blp.route("/<organisation_id>/membership-changes")
+class MembershipChanges(MethodView):
+    @allow("consortium_manager")
+    @blp.arguments(MembershipChangeIn)
+    @blp.response(200, OrganisationOut)
+    def post(self, change, organisation_id):
+        """Suspend, lapse, withdraw, expel (with the Partners Group's decision) or reinstate a member."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            return use_cases.change_membership(uow, org, change["to_status"], change["reason"],
+                                               change["effective_on"], change["decision_id"])
+
+
+def _due_diligence_view(session, org) -> dict:
+    evidence = due_diligence.evidence_of(session, org)
+    items = []
+    for requirement in due_diligence.checklist(session):
+        row = evidence.get(requirement.kind)
+        item = dataclasses.asdict(requirement)
+        if row is not None:
+            item |= {key: getattr(row, key) for key in ("provided_on", "expires_on", "cover_pence", "document_id",
+                                                        "note", "verified_by", "verified_on")}
+        items.append(item)
+    outstanding = due_diligence.outstanding_for(session, org)
+    return {"organisation_id": org.id, "status": org.status, "complete": not outstanding,
+            "outstanding": outstanding, "items": items}
+
+
+@blp.route("/<organisation_id>/due-diligence")
+class DueDiligence(MethodView):
+    @allow(*ANYONE)
+    @blp.response(200, DueDiligenceOut)
+    def get(self, organisation_id):
+        """The checklist with what has been provided and verified, and what is still outstanding."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            return _due_diligence_view(uow.session, org)
+
+
+@blp.route("/<organisation_id>/due-diligence/<kind>")
+class DueDiligenceItem(MethodView):
+    @allow("consortium_manager", "member_user")
+    @blp.arguments(EvidenceIn)
+    @blp.response(200, DueDiligenceOut)
+    def put(self, evidence, organisation_id, kind):
+        """Provide (or replace) the evidence for one item; it then needs verifying again."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            due_diligence.provide(uow, org, _kind_or_404(kind), evidence)
+            return _due_diligence_view(uow.session, org)
+
+
+@blp.route("/<organisation_id>/due-diligence/<kind>/verification")
+class Verification(MethodView):
+    @allow("consortium_manager")
+    @blp.arguments(VerificationIn)
+    @blp.response(200, DueDiligenceOut)
+    def post(self, verification, organisation_id, kind):
+        """A named person verifies the evidence on a date (M1)."""
+        if verification["verified_on"] > dt.date.today():
+            abort(422, errors={"json": {"verified_on": ["Cannot be in the future."]}})
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            due_diligence.verify(uow, org, _kind_or_404(kind), verification["verified_by"] or g.principal.username,
+                                 verification["verified_on"])
+            return _due_diligence_view(uow.session, org)
+
+
+@checklist_blp.route("/checklist")
+class Checklist(MethodView):
+    @allow(*ANYONE)
+    @checklist_blp.response(200, ChecklistSettingOut(many=True))
+    def get(self):
+        """The consortium's checklist."""
+        with request_uow() as uow:
+            return [dataclasses.asdict(r) for r in due_diligence.checklist(uow.session)]
+
+
+@checklist_blp.route("/checklist/<kind>")
+class ChecklistItem(MethodView):
+    @allow("consortium_manager")
+    @checklist_blp.arguments(ChecklistSettingIn)
+    @checklist_blp.response(200, ChecklistSettingOut(many=True))
+    def put(self, setting, kind):
+        """Make an item required or optional for this consortium."""
+        with request_uow() as uow:
+            return [dataclasses.asdict(r) for r in due_diligence.set_required(uow, _kind_or_404(kind),
+                                                                               setting["required"])]
+
+
+@checklist_blp.route("/expiring")
+class Expiring(MethodView):
+    @allow(*STAFF)
+    @checklist_blp.arguments(ExpiringQuery, location="query")
+    @checklist_blp.response(200, ExpiringOut(many=True))
+    def get(self, query):
+        """Evidence (insurance, registrations) expiring within the next days (30 unless asked)."""
+        with request_uow() as uow:
+            return [{"organisation_id": org.id, "organisation_name": org.name, "kind": item.kind,
+                     "label": checklist_rules.KINDS[item.kind].label, "expires_on": item.expires_on}
+                    for org, item in expiring(uow.session, dt.date.today(), query["within_days"])]

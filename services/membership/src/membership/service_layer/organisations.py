@@ -1,41 +1,98 @@
 """Use cases for organisations: each takes a unit of work and commits state and events together."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy import select
 
+from hubkit.domain import RuleViolation
 from hubkit.events import Envelope
 from hubkit.unit_of_work import UnitOfWork
 
-from ..adapters.orm import Organisation
+from ..adapters.orm import Contact, MembershipChange, Organisation, QualityMark
 from ..domain import organisations as rules
+from .due_diligence import outstanding_for
+from .events import organisation_fields, profile_fields, subject
+
+CHANGE_EVENTS = {rules.SUSPENDED: "membership.member.suspended", rules.LAPSED: "membership.member.lapsed",
+                 rules.WITHDRAWN: "membership.member.withdrawn", rules.EXPELLED: "membership.member.expelled",
+                 rules.ACTIVE: "membership.member.reinstated"}
 
 
-def _subject(org: Organisation) -> str:
-    return f"organisation/{org.id}"
+def _record_change(uow: UnitOfWork, org: Organisation, to: str, reason: str, effective_on: dt.date,
+                   decision_id: uuid.UUID | None = None) -> None:
+    uow.session.add(MembershipChange(organisation_id=org.id, from_status=org.status, to_status=to, reason=reason,
+                                     effective_on=effective_on, actor=uow.actor, decision_id=decision_id))
+    org.status = to
 
 
-def _fields(org: Organisation) -> dict:
-    return {"organisation_id": org.id, "name": org.name, "legal_form": org.legal_form, "status": org.status}
+def _apply_profile(org: Organisation, details: dict) -> list[str]:
+    """Copy profile fields onto the organisation; return the names of those that changed."""
+    changed = []
+    for key, value in details.items():
+        if key == "contacts":
+            current = {c.role: (c.name, c.email, c.phone) for c in org.contacts}
+            wanted = {c["role"]: (c["name"], c.get("email"), c.get("phone")) for c in value}
+            if current != wanted:
+                org.contacts = [Contact(organisation_id=org.id, role=role, name=n, email=e, phone=p)
+                                for role, (n, e, p) in wanted.items()]
+                changed.append(key)
+        elif key == "quality_marks":
+            current = sorted((q.name, q.expires_on) for q in org.quality_marks)
+            wanted = sorted((q["name"], q.get("expires_on")) for q in value)
+            if current != wanted:
+                org.quality_marks = [QualityMark(organisation_id=org.id, name=n, expires_on=e) for n, e in wanted]
+                changed.append(key)
+        elif getattr(org, key) != value:
+            setattr(org, key, value)
+            changed.append(key)
+    return changed
 
 
 def register_organisation(uow: UnitOfWork, details: dict) -> Organisation:
-    """Record a new organisation as an applicant and tell the other services."""
-    org = Organisation(id=uuid.uuid4(), status=rules.APPLICANT, **details)
+    """Record a new organisation as an applicant (its application in draft) and tell the other services."""
+    org = Organisation(id=uuid.uuid4(), status=rules.APPLICANT, consortium_id=uow.tenant.consortium_id,
+                       areas_served=[], client_groups=[], service_categories=[], diversity=[], contacts=[],
+                       quality_marks=[])
     uow.session.add(org)
-    uow.session.flush()
-    uow.publish("membership.organisation.registered", subject=_subject(org), data=_fields(org) | {
-        "charity_number": org.charity_number, "company_number": org.company_number, "postcode": org.postcode})
+    _apply_profile(org, details)
+    uow.session.flush()  # the organisation's row first: its history refers to it
+    uow.session.add(MembershipChange(organisation_id=org.id, from_status=None, to_status=rules.APPLICANT,
+                                     reason="Registered", effective_on=dt.date.today(), actor=uow.actor))
+    uow.publish("membership.organisation.registered", subject=subject(org), data=profile_fields(org))
+    uow.commit()
+    return org
+
+
+def update_profile(uow: UnitOfWork, org: Organisation, details: dict) -> Organisation:
+    """Change the profile; publish what changed (nothing is published when nothing changed)."""
+    changed = _apply_profile(org, details)
+    if changed:
+        uow.session.flush()
+        uow.publish("membership.organisation.updated", subject=subject(org), data=profile_fields(org) | {
+            "changed": sorted(changed), "areas_served": org.areas_served,
+            "service_categories": org.service_categories})
     uow.commit()
     return org
 
 
 def submit_application(uow: UnitOfWork, org: Organisation) -> Organisation:
-    """M1: put the application to the board by asking governance for a decision."""
-    org.status = rules.submit_application(org.status)
+    """M1: the draft application is submitted; due diligence starts."""
+    if org.status != rules.APPLICANT:
+        raise RuleViolation(f"Only a draft application can be submitted (status is {org.status}).", "M1")
+    _record_change(uow, org, rules.IN_DUE_DILIGENCE, "Application submitted", dt.date.today())
+    uow.publish("membership.application.submitted", subject=subject(org), data=organisation_fields(org))
+    uow.commit()
+    return org
+
+
+def put_to_board(uow: UnitOfWork, org: Organisation) -> Organisation:
+    """M1: with due diligence complete, ask governance for the board's decision."""
+    status = rules.put_to_board(org.status, outstanding_for(uow.session, org))
+    _record_change(uow, org, status, "Due diligence complete; put to the board", dt.date.today())
     org.decision_request_id = uuid.uuid4()
-    uow.publish("membership.decision.requested", subject=_subject(org), data={
+    uow.publish("membership.decision.requested", subject=subject(org), data={
         "request_id": org.decision_request_id, "kind": "membership_application",
         "title": f"Membership application: {org.name}", "organisation_id": org.id})
     uow.commit()
@@ -43,13 +100,33 @@ def submit_application(uow: UnitOfWork, org: Organisation) -> Organisation:
 
 
 def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
-    """M1: act on governance's decision about an application."""
+    """M1: act on governance's decision about an application; unknown or repeated decisions change nothing."""
     if event.data["kind"] != "membership_application":
         return
     org_id = uuid.UUID(event.data["subject"].split("/", 1)[1])
     org = uow.session.execute(select(Organisation).where(Organisation.id == org_id)).scalar_one_or_none()
-    if org is None or org.decision_request_id != uuid.UUID(str(event.data["request_id"])):
-        return  # not ours, or an outdated request
-    org.status = rules.decide_application(org.status, event.data["outcome"])
-    verb = "membership.member.activated" if org.status == rules.ACTIVE else "membership.application.rejected"
-    uow.publish(verb, subject=_subject(org), data=_fields(org) | {"decision_id": event.data["decision_id"]})
+    if org is None or org.decision_request_id != uuid.UUID(str(event.data["request_id"])) \
+            or org.status != rules.AWAITING_DECISION:
+        return  # not ours, an outdated request, or already decided
+    decision_id = uuid.UUID(str(event.data["decision_id"]))
+    to = rules.decide_application(org.status, event.data["outcome"])
+    reason = event.data.get("note") or ("Approved by the board" if to == rules.ACTIVE else "Rejected by the board")
+    _record_change(uow, org, to, reason, event.occurred_at.date(), decision_id)
+    verb = "membership.member.activated" if to == rules.ACTIVE else "membership.application.rejected"
+    uow.publish(verb, subject=subject(org), data=organisation_fields(org) | {"decision_id": decision_id})
+
+
+def change_membership(uow: UnitOfWork, org: Organisation, to: str, reason: str, effective_on: dt.date,
+                      decision_id: uuid.UUID | None) -> Organisation:
+    """Suspend, lapse, withdraw, expel or reinstate a member, keeping the history."""
+    rules.change_membership(org.status, to, decision_id)
+    _record_change(uow, org, to, reason, effective_on, decision_id)
+    uow.publish(CHANGE_EVENTS[to], subject=subject(org), data=organisation_fields(org) | {
+        "reason": reason, "effective_on": effective_on, "decision_id": decision_id})
+    uow.commit()
+    return org
+
+
+def history(session, org: Organisation) -> list[MembershipChange]:
+    return list(session.execute(select(MembershipChange).where(MembershipChange.organisation_id == org.id)
+                                .order_by(MembershipChange.recorded_at)).scalars())

@@ -1,0 +1,79 @@
+"""Eligibility for new work: lost when required evidence with an expiry date runs out, regained on renewal."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from hubkit.unit_of_work import UnitOfWork
+
+from ..adapters.orm import DueDiligenceEvidence, Organisation
+from ..domain import eligibility as rules
+from .due_diligence import as_evidence, checklist, evidence_of
+from .events import organisation_fields, subject
+
+EXPIRY_WARNING_DAYS = 30
+
+
+def review_eligibility(uow: UnitOfWork, org: Organisation, today: dt.date) -> None:
+    """Set the organisation's eligibility from its evidence, publishing a change (not committing)."""
+    evidence = {kind: as_evidence(row) for kind, row in evidence_of(uow.session, org).items()}
+    reasons = rules.reasons_not_eligible(checklist(uow.session), evidence, today)
+    eligible = not reasons
+    if org.status in rules.MEMBERS_WITH_WORK and eligible != org.eligible_for_new_work:
+        org.eligible_for_new_work = eligible
+        uow.publish("membership.eligibility.changed", subject=subject(org),
+                    data=organisation_fields(org) | {"eligible_for_new_work": eligible, "reasons": reasons})
+
+
+def expiring(session, today: dt.date, within_days: int = EXPIRY_WARNING_DAYS) -> list[tuple[Organisation, DueDiligenceEvidence]]:
+    """Evidence with an expiry date in the next `within_days` days, soonest first."""
+    until = today + dt.timedelta(days=within_days)
+    rows = session.execute(
+        select(Organisation, DueDiligenceEvidence).join(DueDiligenceEvidence,
+                                                        DueDiligenceEvidence.organisation_id == Organisation.id)
+        .where(DueDiligenceEvidence.expires_on.is_not(None), DueDiligenceEvidence.expires_on >= today,
+               DueDiligenceEvidence.expires_on <= until).order_by(DueDiligenceEvidence.expires_on))
+    return [(org, evidence) for org, evidence in rows.all()]
+
+
+def review_all(uow: UnitOfWork, today: dt.date) -> int:
+    """The daily review for one consortium: warn of expiring evidence once, act on what has expired."""
+    changed = 0
+    for org, evidence in expiring(uow.session, today):
+        if evidence.expiry_warned_for != evidence.expires_on:
+            evidence.expiry_warned_for = evidence.expires_on
+            uow.publish("membership.document.expiring", subject=subject(org), data={
+                "organisation_id": org.id, "document_id": evidence.document_id, "kind": evidence.kind,
+                "expires_on": evidence.expires_on})
+    expired = uow.session.execute(
+        select(Organisation, DueDiligenceEvidence).join(DueDiligenceEvidence,
+                                                        DueDiligenceEvidence.organisation_id == Organisation.id)
+        .where(DueDiligenceEvidence.expires_on < today, DueDiligenceEvidence.expired_noted.is_(False))).all()
+    for org, evidence in expired:
+        evidence.expired_noted = True
+        uow.publish("membership.document.expired", subject=subject(org), data={
+            "organisation_id": org.id, "document_id": evidence.document_id, "kind": evidence.kind,
+            "expires_on": evidence.expires_on})
+    for org in uow.session.execute(select(Organisation).where(
+            Organisation.status.in_(rules.MEMBERS_WITH_WORK))).scalars():
+        before = org.eligible_for_new_work
+        review_eligibility(uow, org, today)
+        changed += before != org.eligible_for_new_work
+    uow.commit()
+    return changed
+
+
+def review_every_consortium(db, settings) -> int:
+    """The worker's periodic task: run the expiry review for each consortium this service holds."""
+    from hubkit.db import Tenant
+
+    with db.session(None) as session:
+        consortia = session.execute(select(Organisation.consortium_id).distinct()
+                                    .execution_options(hubkit_all_tenants=True)).scalars().all()
+    changed = 0
+    for consortium_id in consortia:
+        uow = UnitOfWork(db, Tenant(consortium_id), actor="system:expiry-review", service=settings.service)
+        with uow:
+            changed += review_all(uow, dt.date.today())
+    return changed
