@@ -10,8 +10,9 @@ from .service_layer.eligibility import review_every_consortium
 
 def _blueprints():
     from .entrypoints.http import blp, checklist_blp
+    from .entrypoints.reports_http import blp as reports_blp
 
-    return [blp, checklist_blp]
+    return [blp, checklist_blp, reports_blp]
 
 
 SERVICE = ServiceDefinition(name="membership", title="Consortium Hub: membership", kit=Base.kit,

@@ -1,0 +1,127 @@
+"""The catalogue, capability search (M2) and membership reports (M2, M3)."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from hubkit.auth import STAFF, allow
+from hubkit.events.membership import LEGAL_FORMS
+from hubkit.web import request_uow
+
+from ..domain import catalogue
+from ..service_layer import reports
+from .schemas import OrganisationOut
+
+blp = Blueprint("reports", __name__, description="Catalogue, capability search and membership reports")
+LEGAL_FORM_LABELS = {
+    "charity": "Charity", "cio": "Charitable incorporated organisation", "charitable_company": "Charitable company",
+    "cic": "Community interest company", "community_benefit_society": "Community benefit society",
+    "unincorporated_association": "Unincorporated association", "other": "Other",
+}
+assert set(LEGAL_FORM_LABELS) == set(LEGAL_FORMS)
+
+
+class CatalogueOut(Schema):
+    legal_forms = fields.Dict(keys=fields.String(), values=fields.String())
+    service_categories = fields.Dict(keys=fields.String(), values=fields.String())
+    client_groups = fields.Dict(keys=fields.String(), values=fields.String())
+    diversity_characteristics = fields.Dict(keys=fields.String(), values=fields.String())
+    income_bands = fields.Dict(keys=fields.String(), values=fields.String())
+    contact_roles = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class CapabilityQuery(Schema):
+    service_category = fields.String(required=True, validate=validate.OneOf(sorted(catalogue.SERVICE_CATEGORIES)))
+    area = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class GapsQuery(Schema):
+    threshold = fields.Integer(load_default=2, validate=validate.Range(min=1, max=100))
+
+
+class GapRow(Schema):
+    key = fields.String()
+    label = fields.String()
+    members = fields.Integer()
+
+
+class AreaRow(Schema):
+    area = fields.String()
+    members = fields.Integer()
+
+
+class GapsOut(Schema):
+    threshold = fields.Integer()
+    categories = fields.List(fields.Nested(GapRow))
+    areas = fields.List(fields.Nested(AreaRow))
+    gap_categories = fields.List(fields.String())
+    gap_areas = fields.List(fields.String())
+
+
+class CharacteristicRow(Schema):
+    key = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+    share_percent = fields.Float()
+
+
+class DiversityAreaRow(Schema):
+    area = fields.String()
+    total = fields.Integer()
+    characteristics = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class DiversityYearRow(Schema):
+    year = fields.Integer()
+    active_members = fields.Integer()
+    characteristics = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class DiversityOut(Schema):
+    active_members = fields.Integer()
+    characteristics = fields.List(fields.Nested(CharacteristicRow))
+    by_area = fields.List(fields.Nested(DiversityAreaRow))
+    over_time = fields.List(fields.Nested(DiversityYearRow))
+
+
+@blp.route("/catalogue")
+class Catalogue(MethodView):
+    @allow(*STAFF, "member_user")
+    @blp.response(200, CatalogueOut)
+    def get(self):
+        """The maintained lists a profile draws on, with their labels."""
+        return {"legal_forms": LEGAL_FORM_LABELS, "service_categories": catalogue.SERVICE_CATEGORIES,
+                "client_groups": catalogue.CLIENT_GROUPS,
+                "diversity_characteristics": catalogue.DIVERSITY_CHARACTERISTICS,
+                "income_bands": catalogue.INCOME_BANDS, "contact_roles": catalogue.CONTACT_ROLES}
+
+
+@blp.route("/capability/search")
+class CapabilitySearch(MethodView):
+    @allow(*STAFF)
+    @blp.arguments(CapabilityQuery, location="query")
+    @blp.response(200, OrganisationOut(many=True))
+    def get(self, query):
+        """M2: which active, eligible members can deliver this service category in this area."""
+        with request_uow() as uow:
+            return reports.capable_members(uow.session, query["service_category"], query["area"])
+
+
+@blp.route("/reports/gaps")
+class Gaps(MethodView):
+    @allow(*STAFF)
+    @blp.arguments(GapsQuery, location="query")
+    @blp.response(200, GapsOut)
+    def get(self, query):
+        """M2: service categories and areas with fewer active members than the threshold."""
+        with request_uow() as uow:
+            return reports.gap_report(uow.session, query["threshold"])
+
+
+@blp.route("/reports/diversity")
+class Diversity(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, DiversityOut)
+    def get(self):
+        """M3: the active membership by declared characteristic, by area, and over the last five years."""
+        with request_uow() as uow:
+            return reports.diversity_report(uow.session)
