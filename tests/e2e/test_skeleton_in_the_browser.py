@@ -84,3 +84,20 @@ def test_api_clients_use_a_bearer_token_through_the_gateway(hub):
     assert requests.get(f"{gateway}/api/membership/organisations", timeout=10).status_code == 401
     for service in ("membership", "contracts", "finance", "governance"):
         assert requests.get(f"{gateway}/api/{service}/openapi.json", timeout=10).json()["openapi"].startswith("3.")
+
+
+def test_a_document_larger_than_a_json_body_uploads_through_the_gateway(hub):
+    gateway = hub.url("gateway")
+    token = requests.post(f"{gateway}/api/auth/token", json={"username": "manager", "password": DEMO_PASSWORD},
+                          timeout=10).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    org = requests.post(f"{gateway}/api/membership/organisations", headers=headers, timeout=10,
+                        json={"name": f"Upload Trust {uuid.uuid4().hex[:6]}", "legal_form": "cio"}).json()
+    accounts = b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)  # 2 MiB: over the 1 MiB JSON limit, under 10 MiB
+    uploaded = requests.post(f"{gateway}/api/membership/organisations/{org['id']}/documents", headers=headers,
+                             timeout=30, data={"kind": "latest_accounts"},
+                             files={"file": ("accounts-2026.pdf", accounts, "application/pdf")})
+    assert uploaded.status_code == 201, uploaded.text
+    download = requests.get(f"{gateway}/api/membership/organisations/{org['id']}/documents/"
+                            f"{uploaded.json()['id']}/content", headers=headers, timeout=30)
+    assert download.content == accounts and "accounts-2026.pdf" in download.headers["Content-Disposition"]

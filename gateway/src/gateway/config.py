@@ -33,6 +33,7 @@ class GatewaySettings:
     kafka: KafkaSettings
     upstream_timeout_s: float
     max_body_bytes: int
+    max_upload_bytes: int
     session_cookie_secure: bool
     port: int
     log_level: str = "INFO"
@@ -78,6 +79,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Gate
                             request_timeout_ms=2000),
         upstream_timeout_s=reader.get("HUB_UPSTREAM_TIMEOUT_S", 10.0, parse_positive_number),
         max_body_bytes=reader.get("HUB_MAX_BODY_BYTES", MIB, parse_positive_int),
+        max_upload_bytes=reader.get("HUB_MAX_UPLOAD_BYTES", 10 * MIB, parse_positive_int),
         session_cookie_secure=reader.get("SESSION_COOKIE_SECURE", False, parse_bool),
         port=reader.get("GATEWAY_PORT", DEFAULT_PORTS["gateway"], parse_positive_int),
         log_level=reader.get("LOG_LEVEL", "INFO"),

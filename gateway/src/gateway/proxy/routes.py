@@ -28,7 +28,10 @@ def current_trace() -> Trace:
 def forward(service: str, rest: str):
     if not upstreams().knows(service):
         return problem(404, "Not Found", f"There is no service called {service!r}.")
-    max_body = current_app.extensions["gateway.settings"].max_body_bytes
+    settings = current_app.extensions["gateway.settings"]
+    # File uploads (multipart) may be larger than JSON bodies; the service checks its own limits too.
+    max_body = settings.max_upload_bytes if request.mimetype == "multipart/form-data" else settings.max_body_bytes
+    request.max_content_length = max_body
     if (request.content_length or 0) > max_body:
         return problem(413, "Content Too Large", f"The body may be at most {max_body} bytes.")
     principal = None

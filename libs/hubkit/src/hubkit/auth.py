@@ -50,7 +50,8 @@ class TokenChecker:
         return verify(header[len("Bearer "):].strip(), self.public_key, issuer=self.issuer, audience=self.audience)
 
 
-def _view_target(app: Flask) -> Callable | None:
+def view_target(app: Flask) -> Callable | None:
+    """The function that will answer this request (a MethodView's method for class-based views)."""
     view = app.view_functions.get(request.endpoint or "")
     if view is None:
         return None
@@ -63,7 +64,7 @@ def _view_target(app: Flask) -> Callable | None:
 
 def check_request() -> object | None:
     """before_request hook: authenticate and authorise, or answer 401/403 problem+json."""
-    target = _view_target(current_app)
+    target = view_target(current_app)
     if target is None or getattr(target, "_hubkit_public", False) or request.endpoint in (
             "api-docs.openapi_json", "static"):
         return None  # 404/405 are answered by Flask; public views need no token

@@ -154,6 +154,7 @@ class ServiceSettings:
     token_public_key_file: Path | None
     token_issuer: str
     max_body_bytes: int
+    max_upload_bytes: int
     consumer_max_tries: int
     consumer_retry_backoff_ms: int
     relay_poll_interval_ms: int
@@ -201,6 +202,7 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
         token_public_key_file=reader.get("HUB_TOKEN_PUBLIC_KEY_FILE", None, parse_existing_file, required=True),
         token_issuer=reader.get("HUB_TOKEN_ISSUER", "consortium-hub-gateway"),
         max_body_bytes=reader.get("HUB_MAX_BODY_BYTES", 1024 * 1024, parse_positive_int),
+        max_upload_bytes=reader.get("HUB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, parse_positive_int),
         consumer_max_tries=reader.get("HUB_CONSUMER_MAX_TRIES", 3, parse_positive_int),
         consumer_retry_backoff_ms=reader.get("HUB_CONSUMER_RETRY_BACKOFF_MS", 200, parse_int),
         relay_poll_interval_ms=reader.get("HUB_RELAY_POLL_INTERVAL_MS", 100, parse_positive_int),

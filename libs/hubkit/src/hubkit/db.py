@@ -259,6 +259,8 @@ def _check_tenant_on_write(session: Session, _ctx, _instances) -> None:
 # --- audit trail -----------------------------------------------------------------------------------
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"  # file contents are not copied into the audit trail
     if isinstance(value, (uuid.UUID, decimal.Decimal)):
         return str(value)
     if isinstance(value, (dt.datetime, dt.date)):

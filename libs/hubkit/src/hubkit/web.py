@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import UnsupportedMediaType
 
 from . import logs, problems
-from .auth import TokenChecker, allow, check_request, public
+from .auth import TokenChecker, allow, check_request, public, view_target
 from .config import ServiceSettings
 from .consumer import EventApplier, EventHandlers, dead_letter_count
 from .db import Database, KitTables, Tenant
@@ -63,7 +63,19 @@ def _start_request() -> None:
     logs.correlation_id_var.set(g.correlation_id)
 
 
+def accepts_upload(fn):
+    """Let a view take a multipart/form-data file upload, up to HUB_MAX_UPLOAD_BYTES, instead of JSON."""
+    fn._hubkit_upload = True
+    return fn
+
+
 def _require_json_body() -> None:
+    target = view_target(current_app)
+    if target is not None and getattr(target, "_hubkit_upload", False):
+        request.max_content_length = settings().max_upload_bytes
+        if request.method in JSON_METHODS and request.mimetype != "multipart/form-data":
+            raise UnsupportedMediaType("Send the file as multipart/form-data.")
+        return
     if request.method in JSON_METHODS and (request.content_length or request.data) and not request.is_json:
         raise UnsupportedMediaType("Send the body as application/json.")
 

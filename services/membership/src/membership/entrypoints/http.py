@@ -1,21 +1,24 @@
 """Membership's HTTP resources."""
 import dataclasses
 import datetime as dt
+import uuid
 
-from flask import g
+from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from hubkit.auth import STAFF, allow
-from hubkit.web import get_or_404, request_uow
+from hubkit.web import accepts_upload, get_or_404, request_uow
 
 from ..adapters.orm import Organisation
 from ..domain import due_diligence as checklist_rules
-from ..service_layer import due_diligence, organisations as use_cases
+from ..domain.documents import UnacceptableFile
+from ..service_layer import documents, due_diligence, organisations as use_cases
 from ..service_layer.directory import search_directory
 from ..service_layer.eligibility import expiring
-from .schemas import (ChecklistSettingIn, ChecklistSettingOut, DirectoryQuery, DueDiligenceOut, EmptyIn, EvidenceIn,
+from .schemas import (ChecklistSettingIn, ChecklistSettingOut, DirectoryQuery, DocumentFile, DocumentOut,
+                      DocumentUploadForm, DueDiligenceOut, EmptyIn, EvidenceIn,
                       ExpiringOut, ExpiringQuery,
                       MembershipChangeIn, MembershipChangeOut, OrganisationIn, OrganisationOut, ProfileIn,
                       VerificationIn)
@@ -206,3 +209,54 @@ class Expiring(MethodView):
             return [{"organisation_id": org.id, "organisation_name": org.name, "kind": item.kind,
                      "label": checklist_rules.KINDS[item.kind].label, "expires_on": item.expires_on}
                     for org, item in expiring(uow.session, dt.date.today(), query["within_days"])]
+
+
+@blp.route("/<organisation_id>/documents")
+class Documents(MethodView):
+    @allow(*ANYONE)
+    @blp.response(200, DocumentOut(many=True))
+    def get(self, organisation_id):
+        """The organisation's compliance documents, newest first (without their content)."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            return documents.documents_of(uow.session, org)
+
+    @allow("consortium_manager", "member_user")
+    @accepts_upload
+    @blp.arguments(DocumentUploadForm, location="form")
+    @blp.arguments(DocumentFile, location="files")
+    @blp.response(201, DocumentOut)
+    @blp.alt_response(413, description="Larger than HUB_MAX_UPLOAD_BYTES")
+    @blp.alt_response(415, description="Not a PDF, office document, PNG or JPEG")
+    def post(self, form, files, organisation_id):
+        """Upload a document (multipart/form-data: file, kind, expires_on); nothing is kept if it is refused."""
+        upload = files["file"]
+        content = upload.read()
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            try:
+                return documents.upload(uow, org, form["kind"], upload.filename or "document", content,
+                                        form["expires_on"])
+            except UnacceptableFile as exc:
+                abort(415, message=str(exc))
+
+
+@blp.route("/<organisation_id>/documents/<document_id>/content")
+class DocumentContent(MethodView):
+    @allow(*ANYONE)
+    @blp.response(200, description="The file, as uploaded")
+    def get(self, organisation_id, document_id):
+        """Download a document."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            try:
+                document = documents.with_content(uow.session, org, uuid.UUID(document_id))
+            except ValueError:
+                document = None
+            if document is None:
+                abort(404, message="No such document.")
+            response = Response(document.content, mimetype=document.content_type)
+            response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Digest"] = f"sha-256={document.sha256}"
+            return response

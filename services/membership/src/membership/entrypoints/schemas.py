@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from hubkit.events.membership import LEGAL_FORMS, MEMBER_STATUSES
 
 from ..domain import catalogue
+from ..domain.documents import DOCUMENT_KINDS
 from ..domain import due_diligence as checklist
 from ..domain import organisations as rules
 
@@ -220,3 +221,24 @@ class ExpiringOut(Schema):
     kind = fields.String()
     label = fields.String()
     expires_on = fields.Date()
+
+
+class DocumentUploadForm(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(sorted(DOCUMENT_KINDS)))
+    expires_on = fields.Date(load_default=None, allow_none=True)
+
+
+class DocumentFile(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class DocumentOut(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    sha256 = fields.String()
+    expires_on = fields.Date(allow_none=True)
+    uploaded_by = fields.String()
+    uploaded_at = fields.DateTime()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
-from ..adapters.orm import DueDiligenceEvidence, DueDiligenceSetting, Organisation
+from ..adapters.orm import ComplianceDocument, DueDiligenceEvidence, DueDiligenceSetting, Organisation
 from ..domain import due_diligence as rules
 
 
@@ -57,6 +57,9 @@ def provide(uow: UnitOfWork, org: Organisation, kind: str, details: dict) -> Due
         raise RuleViolation(f"{requirement.label} needs its expiry date.", "M1")
     if requirement.needs_cover and not details.get("cover_pence"):
         raise RuleViolation(f"{requirement.label} needs the amount of cover.", "M1")
+    if details.get("document_id") and not uow.session.execute(select(ComplianceDocument.id).where(
+            ComplianceDocument.organisation_id == org.id, ComplianceDocument.id == details["document_id"])).first():
+        raise RuleViolation("That document is not one of this organisation's.", "M1")
     row = evidence_of(uow.session, org).get(kind)
     if row is None:
         row = DueDiligenceEvidence(id=uuid.uuid4(), organisation_id=org.id, kind=kind, **details)

@@ -1,0 +1,83 @@
+"""Compliance documents: accepted formats only, size limits, checksums, and nothing kept when refused."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import uuid
+
+import pytest
+
+from hubkit.testing import make_principal
+
+from .test_joining import CONSORTIUM, MANAGER, register
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def manager(sign):
+    return {"Authorization": sign(MANAGER, "membership")}
+
+
+def upload(client, headers, org_id, content=PDF, filename="policy.pdf", **form):
+    data = {"kind": "safeguarding_policy", **form, "file": (io.BytesIO(content), filename)}
+    return client.post(f"/organisations/{org_id}/documents", data=data, headers=headers,
+                       content_type="multipart/form-data")
+
+
+def listed(client, headers, org_id):
+    return client.get(f"/organisations/{org_id}/documents", headers=headers).get_json()
+
+
+def test_a_pdf_is_stored_with_its_checksum_and_comes_back_unchanged(client, manager):
+    org = register(client, manager)
+    response = upload(client, manager, org["id"], filename="../../etc/Safeguarding policy.pdf",
+                      expires_on="2027-04-01")
+    assert response.status_code == 201, response.get_json()
+    document = response.get_json()
+    assert document["sha256"] == hashlib.sha256(PDF).hexdigest() and document["content_type"] == "application/pdf"
+    assert document["filename"] == "Safeguarding policy.pdf"  # no folder part from the client
+    download = client.get(f"/organisations/{org['id']}/documents/{document['id']}/content", headers=manager)
+    assert download.data == PDF and download.headers["X-Content-Type-Options"] == "nosniff"
+    assert 'filename="Safeguarding policy.pdf"' in download.headers["Content-Disposition"]
+    # Evidence can point at it; not at another organisation's document.
+    given = client.put(f"/organisations/{org['id']}/due-diligence/safeguarding_policy", headers=manager,
+                       json={"provided_on": dt.date.today().isoformat(), "document_id": document["id"]})
+    assert given.status_code == 200
+    other = register(client, manager)
+    refused = client.put(f"/organisations/{other['id']}/due-diligence/safeguarding_policy", headers=manager,
+                         json={"provided_on": dt.date.today().isoformat(), "document_id": document["id"]})
+    assert refused.status_code == 409
+
+
+def test_a_file_of_the_wrong_type_is_415_and_nothing_is_stored(client, manager):
+    org = register(client, manager)
+    response = upload(client, manager, org["id"], content=b"#!/bin/sh\necho hello\n", filename="policy.pdf")
+    assert response.status_code == 415 and response.mimetype == "application/problem+json"
+    assert listed(client, manager, org["id"]) == []
+
+
+def test_a_file_over_the_size_limit_is_413_and_nothing_is_stored(app, client, manager):
+    org = register(client, manager)
+    too_big = PDF + b"0" * app.extensions["hubkit.settings"].max_upload_bytes
+    response = upload(client, manager, org["id"], content=too_big)
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+    assert listed(client, manager, org["id"]) == []
+
+
+def test_uploads_must_be_multipart_and_name_a_known_kind(client, manager):
+    org = register(client, manager)
+    as_json = client.post(f"/organisations/{org['id']}/documents", json={"kind": "other"}, headers=manager)
+    assert as_json.status_code == 415
+    unknown = upload(client, manager, org["id"], kind="horoscope")
+    assert unknown.status_code == 422 and "kind" in unknown.get_json()["errors"]
+
+
+def test_member_staff_upload_for_their_own_organisation_only(client, manager, sign):
+    mine, theirs = register(client, manager), register(client, manager)
+    member = {"Authorization": sign(make_principal(("member_user",), consortium_id=CONSORTIUM,
+                                                   organisation_id=uuid.UUID(mine["id"])), "membership")}
+    assert upload(client, member, mine["id"]).status_code == 201
+    assert upload(client, member, theirs["id"]).status_code == 404
+    assert listed(client, manager, theirs["id"]) == []
