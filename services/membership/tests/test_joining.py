@@ -268,3 +268,17 @@ def test_directory_filters_by_category_area_and_diversity(client, manager):
     assert [o["id"] for o in found] == [a["id"]]
     bad = client.get("/organisations?service_category=astrology", headers=manager)
     assert bad.status_code == 422 and "service_category" in bad.get_json()["errors"]
+
+
+def test_m2_capability_changes_are_published_for_the_register(app, client, manager):
+    org = register(client, manager, service_categories=["advice"], areas_served=["Leeds"])
+    client.patch(f"/organisations/{org['id']}", headers=manager, json={
+        "capacity": "Two more advisers from April",
+        "past_contracts": [{"title": "Welfare rights", "commissioner": "Leeds City Council", "value_pence": 12_000_000,
+                            "year": 2025}]})
+    client.patch(f"/organisations/{org['id']}", headers=manager, json={"staff_count": 9})  # not capability
+    updates = [e for e in published(app, "membership.capability.updated") if e["data"]["organisation_id"] == org["id"]]
+    assert len(updates) == 1 and updates[0]["data"]["past_contracts"][0]["value_pence"] == 12_000_000
+    bad = client.patch(f"/organisations/{org['id']}", headers=manager, json={
+        "past_contracts": [{"title": "X", "commissioner": "Y", "value_pence": -5, "year": 2025}]})
+    assert bad.status_code == 422 and "past_contracts" in bad.get_json()["errors"]

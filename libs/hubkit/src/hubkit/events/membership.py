@@ -119,3 +119,21 @@ class DocumentExpiringV1(DocumentFields):
 @event_data("membership.document.expired", 1)
 class DocumentExpiredV1(DocumentFields):
     pass
+
+
+class PastContractFields(EventData):
+    title = fields.String(required=True)
+    commissioner = fields.String(required=True)
+    value_pence = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+
+
+@event_data("membership.capability.updated", 1)
+class CapabilityUpdatedV1(OrganisationFields):
+    """M2: what the organisation can deliver and where (the register contracts invites from)."""
+
+    service_categories = fields.List(fields.String(), required=True)
+    areas_served = fields.List(fields.String(), required=True)
+    capacity = fields.String(allow_none=True, load_default=None)
+    past_contracts = fields.List(fields.Nested(PastContractFields), load_default=list)
+    eligible_for_new_work = fields.Boolean(required=True)

@@ -39,6 +39,8 @@ class Organisation(OrganisationScoped, Base):
     staff_count: Mapped[int | None] = mapped_column(Integer)
     volunteer_count: Mapped[int | None] = mapped_column(Integer)
     diversity: Mapped[list] = mapped_column(JSON, default=list)
+    capacity: Mapped[str | None] = mapped_column(Text)  # what more it could take on, in its own words
+    past_contracts: Mapped[list] = mapped_column(JSON, default=list)  # [{title, commissioner, value_pence, year}]
     status: Mapped[str] = mapped_column(String(30))
     eligible_for_new_work: Mapped[bool] = mapped_column(Boolean, default=True)
     decision_request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -25,6 +25,13 @@ class QualityMarkIn(Schema):
     expires_on = fields.Date(load_default=None, allow_none=True)
 
 
+class PastContract(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    commissioner = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    value_pence = fields.Integer(required=True, validate=validate.Range(min=0))
+    year = fields.Integer(required=True, validate=validate.Range(min=1990, max=2100))
+
+
 class ProfileIn(Schema):
     """The profile; on update every field is optional and only those sent change."""
 
@@ -45,6 +52,8 @@ class ProfileIn(Schema):
     diversity = one_of_list(catalogue.DIVERSITY_CHARACTERISTICS)
     quality_marks = fields.List(fields.Nested(QualityMarkIn), validate=validate.Length(max=30))
     contacts = fields.List(fields.Nested(ContactIn), validate=validate.Length(max=3))
+    capacity = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    past_contracts = fields.List(fields.Nested(PastContract), validate=validate.Length(max=50))
 
     @validates("charity_number")
     def _charity(self, value, **_):
@@ -120,6 +129,8 @@ class OrganisationOut(Schema):
     diversity = fields.List(fields.String())
     quality_marks = fields.List(fields.Nested(QualityMarkOut))
     contacts = fields.List(fields.Nested(ContactOut))
+    capacity = fields.String(allow_none=True)
+    past_contracts = fields.List(fields.Nested(PastContract))
     status = fields.String()
     eligible_for_new_work = fields.Boolean()
     created_at = fields.DateTime()

@@ -16,3 +16,10 @@ def organisation_fields(org: Organisation) -> dict:
 def profile_fields(org: Organisation) -> dict:
     return organisation_fields(org) | {"charity_number": org.charity_number, "company_number": org.company_number,
                                        "postcode": org.postcode}
+
+
+def capability_fields(org: Organisation) -> dict:
+    """M2: what the organisation can deliver, for the contracts service's invitations."""
+    return organisation_fields(org) | {
+        "service_categories": org.service_categories, "areas_served": org.areas_served, "capacity": org.capacity,
+        "past_contracts": org.past_contracts, "eligible_for_new_work": org.eligible_for_new_work}

@@ -13,8 +13,9 @@ from hubkit.unit_of_work import UnitOfWork
 from ..adapters.orm import Contact, MembershipChange, Organisation, QualityMark
 from ..domain import organisations as rules
 from .due_diligence import outstanding_for
-from .events import organisation_fields, profile_fields, subject
+from .events import capability_fields, organisation_fields, profile_fields, subject
 
+CAPABILITY_FIELDS = {"service_categories", "areas_served", "capacity", "past_contracts"}
 CHANGE_EVENTS = {rules.SUSPENDED: "membership.member.suspended", rules.LAPSED: "membership.member.lapsed",
                  rules.WITHDRAWN: "membership.member.withdrawn", rules.EXPELLED: "membership.member.expelled",
                  rules.ACTIVE: "membership.member.reinstated"}
@@ -54,7 +55,7 @@ def register_organisation(uow: UnitOfWork, details: dict) -> Organisation:
     """Record a new organisation as an applicant (its application in draft) and tell the other services."""
     org = Organisation(id=uuid.uuid4(), status=rules.APPLICANT, consortium_id=uow.tenant.consortium_id,
                        areas_served=[], client_groups=[], service_categories=[], diversity=[], contacts=[],
-                       quality_marks=[])
+                       quality_marks=[], past_contracts=[])
     uow.session.add(org)
     _apply_profile(org, details)
     uow.session.flush()  # the organisation's row first: its history refers to it
@@ -73,6 +74,8 @@ def update_profile(uow: UnitOfWork, org: Organisation, details: dict) -> Organis
         uow.publish("membership.organisation.updated", subject=subject(org), data=profile_fields(org) | {
             "changed": sorted(changed), "areas_served": org.areas_served,
             "service_categories": org.service_categories})
+        if CAPABILITY_FIELDS.intersection(changed):
+            uow.publish("membership.capability.updated", subject=subject(org), data=capability_fields(org))
     uow.commit()
     return org
 
