@@ -1,4 +1,6 @@
 """Browser login and logout through the real forms, with CSRF protection."""
+import pytest
+
 from gateway.demo import DEMO_PASSWORD
 
 
@@ -62,9 +64,10 @@ def test_pages_redirect_to_login_when_not_signed_in(client):
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-def test_login_does_not_redirect_off_site(browser_session, client):
-    page = client.get("/login?next=//evil.example/")
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_login_does_not_redirect_off_site(browser_session, client, target):
+    page = client.get("/login", query_string={"next": target})
     token = __import__("conftest").csrf_token_from(page.get_data(as_text=True))
-    response = client.post("/login?next=//evil.example/",
+    response = client.post("/login", query_string={"next": target},
                            data={"username": "manager", "password": DEMO_PASSWORD, "csrf_token": token})
     assert response.headers["Location"] == "/"

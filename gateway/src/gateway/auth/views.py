@@ -16,7 +16,9 @@ WRONG_CREDENTIALS = "The username or password is wrong"
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so the login page cannot be used to send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # Browsers read a backslash as a slash, so a path starting "/\\" would leave the site too.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
         return target
     return url_for("ui.home")
 
