@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import Any, Mapping
+from urllib.parse import urlencode
 
 from flask import current_app, g
 
@@ -30,15 +31,34 @@ class Answer:
         return 200 <= self.status < 300
 
 
-def call_service(service: str, method: str, path: str, payload: Any = None, *, allow_5xx: bool = False) -> Answer:
-    """Call a service as the logged-in user; raise ServiceDown if it is unreachable or (unless allow_5xx) failing."""
-    upstreams: Upstreams = current_app.extensions["gateway.upstreams"]
+def call_service(service: str, method: str, path: str, payload: Any = None, *, allow_5xx: bool = False,
+                 query: Mapping[str, Any] | None = None) -> Answer:
+    """Call a service as the logged-in user; raise ServiceDown if it is unreachable or (unless allow_5xx) failing.
+
+    `query` becomes the query string (empty values are left out).
+    """
     body = json.dumps(payload).encode() if payload is not None else None
+    query_string = urlencode({key: value for key, value in (query or {}).items() if value not in (None, "")})
+    return _send(service, method, path, body, "application/json" if body is not None else None, query_string,
+                 allow_5xx)
+
+
+def upload_to_service(service: str, path: str, fields: Mapping[str, str],
+                      file: tuple[str, bytes, str]) -> Answer:
+    """POST a file (name, content, content type) with form fields as multipart/form-data, as the logged-in user."""
+    from urllib3 import encode_multipart_formdata
+
+    body, content_type = encode_multipart_formdata({**fields, "file": file})
+    return _send(service, "POST", path, body, content_type, "", False)
+
+
+def _send(service: str, method: str, path: str, body: bytes | None, content_type: str | None, query_string: str,
+          allow_5xx: bool) -> Answer:
+    upstreams: Upstreams = current_app.extensions["gateway.upstreams"]
     try:
         answer = upstreams.send(service, method, path, current_user().principal(),
-                                Trace(g.request_id, g.correlation_id), body=body,
-                                content_type="application/json" if body is not None else None,
-                                accept="application/json")
+                                Trace(g.request_id, g.correlation_id), query=query_string, body=body,
+                                content_type=content_type, accept="application/json")
     except UpstreamError as exc:
         current_app.logger.warning("service call failed", extra={"service": service, "reason": exc.reason})
         raise ServiceDown(service, exc.reason + " Try again in a few minutes.") from exc

@@ -1,6 +1,6 @@
-"""Forms on the member and decision pages. The services validate the content; these carry the CSRF token."""
+"""Forms on the decision pages, and the legal forms' names. The services validate the content."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField
 
 LEGAL_FORMS = [
     ("charity", "Charity (unincorporated, registered)"),
@@ -11,27 +11,6 @@ LEGAL_FORMS = [
     ("unincorporated_association", "Unincorporated association"),
     ("other", "Other"),
 ]
-
-
-class RegisterOrganisationForm(FlaskForm):
-    name = StringField("Name of the organisation")
-    legal_form = StringField("Legal form")  # membership checks the value
-    charity_number = StringField("Charity number (optional)")
-    company_number = StringField("Company number (optional)")
-    postcode = StringField("Postcode (optional)")
-
-    def payload(self) -> dict:
-        """The JSON membership expects; optional fields left empty are not sent."""
-        body = {"name": (self.name.data or "").strip(), "legal_form": self.legal_form.data or ""}
-        for optional in ("charity_number", "company_number", "postcode"):
-            value = (getattr(self, optional).data or "").strip()
-            if value:
-                body[optional] = value
-        return body
-
-
-class ActionForm(FlaskForm):
-    """A button-only form: just the CSRF token."""
 
 
 class DecisionForm(FlaskForm):
