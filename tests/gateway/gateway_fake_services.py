@@ -20,6 +20,33 @@ PUBLIC = ("healthz", "readyz", "openapi.json")
 LEGAL_FORMS = {"charity", "cio", "charitable_company", "cic", "community_benefit_society",
                "unincorporated_association", "other"}
 
+MEMBER_STATUSES = ("applicant", "in_due_diligence", "awaiting_decision", "active", "rejected", "suspended", "lapsed",
+                   "withdrawn", "expelled")
+PROFILE_DEFAULTS = {"address_line_1": None, "address_line_2": None, "town": None, "areas_served": [],
+                    "client_groups": [], "service_categories": [], "income_band": None, "staff_count": None,
+                    "volunteer_count": None, "diversity": [], "quality_marks": [], "contacts": [],
+                    "eligible_for_new_work": False}
+CATALOGUE = {
+    "legal_forms": {"charity": "Charity", "cio": "Charitable incorporated organisation",
+                    "charitable_company": "Charitable company", "cic": "Community interest company",
+                    "community_benefit_society": "Community benefit society",
+                    "unincorporated_association": "Unincorporated association", "other": "Other"},
+    "service_categories": {"advice": "Advice and advocacy", "food": "Food support", "mental_health": "Mental health",
+                           "youth": "Youth work"},
+    "client_groups": {"children": "Children", "older_people": "Older people", "carers": "Carers"},
+    "diversity_characteristics": {"bme_led": "BME-led", "disability_led": "Disability-led", "rural": "Rural"},
+    "income_bands": {"under_10k": "Under £10,000", "10k_100k": "£10,000 to £100,000"},
+    "contact_roles": {"main": "Main contact", "finance": "Finance contact", "safeguarding": "Safeguarding lead"},
+}
+CHECKLIST = (
+    {"kind": "governing_document", "label": "Governing document", "required": True, "needs_expiry": False,
+     "needs_cover": False},
+    {"kind": "public_liability", "label": "Public liability insurance", "required": True, "needs_expiry": True,
+     "needs_cover": True},
+    {"kind": "equality_policy", "label": "Equality policy", "required": False, "needs_expiry": False,
+     "needs_cover": False},
+)
+
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat()
@@ -42,12 +69,32 @@ class FakeServices:
         self.dead_letters: dict[str, list[dict]] = {service: [] for service in SERVICES}
         self.not_ready: set[str] = set()
         self.calls: list[dict] = []
+        # membership pages: history, due-diligence evidence, what blocks the board, report answers
+        self.history: dict[str, list[dict]] = {}
+        self.evidence: dict[str, dict[str, dict]] = {}
+        self.documents: dict[str, list[dict]] = {}
+        self.outstanding: dict[str, list[str]] = {}
+        self.checklist: list[dict] = [dict(item) for item in CHECKLIST]
+        self.expiring: list[dict] = []
+        self.gaps: dict = {"threshold": 2, "categories": [], "areas": []}
+        self.diversity: dict = {"active_members": 0, "characteristics": [], "by_area": [], "over_time": []}
+        # governance pages: canned answers by (method, path under /governance), e.g. ("GET", "/bodies")
+        self.governance_answers: dict[tuple[str, str], tuple[int, object]] = {}
 
-    def add_organisation(self, name: str, status: str = "applicant", legal_form: str = "charity") -> dict:
+    def add_organisation(self, name: str, status: str = "applicant", legal_form: str = "charity",
+                         **profile) -> dict:
         organisation = {"id": str(uuid.uuid4()), "name": name, "legal_form": legal_form, "status": status,
                         "charity_number": None, "company_number": None, "postcode": None}
+        organisation |= {key: [] if isinstance(default, list) else default
+                         for key, default in PROFILE_DEFAULTS.items()} | profile
+        organisation.setdefault("created_at", now())
+        organisation.setdefault("updated_at", now())
         self.organisations[organisation["id"]] = organisation
         return organisation
+
+    def last_call(self, service: str, method: str, path_start: str) -> dict:
+        return [c for c in self.calls if c["service"] == service and c["method"] == method
+                and c["path"].startswith(path_start)][-1]
 
     def add_decision_request(self, title: str, subject: str) -> dict:
         item = {"id": str(uuid.uuid4()), "kind": "membership_application", "subject": subject, "title": title,
@@ -71,7 +118,8 @@ class FakeServices:
             service, _, rest = request.path.lstrip("/").partition("/")
             g.service = service
             fake.calls.append({"service": service, "path": "/" + rest, "method": request.method,
-                               "headers": dict(request.headers)})
+                               "headers": dict(request.headers), "query": request.args.to_dict(),
+                               "json": request.get_json(silent=True)})
             if rest in PUBLIC:
                 g.principal = None
                 return None
@@ -122,7 +170,13 @@ class FakeServices:
         @app.route("/membership/organisations", methods=["GET", "POST"])
         def organisations():
             if request.method == "GET":
-                return jsonify(sorted(fake.organisations.values(), key=lambda o: o["name"]))
+                if request.args.get("status") and request.args["status"] not in MEMBER_STATUSES:
+                    return _problem(422, "Unprocessable Content", "Some fields are missing or invalid: status",
+                                    {"status": ["Must be one of: " + ", ".join(MEMBER_STATUSES) + "."]})
+                found = sorted(fake.organisations.values(), key=lambda o: o["name"])
+                if g.principal.is_member_user_only:
+                    found = [o for o in found if o["id"] == str(g.principal.organisation_id)]
+                return jsonify([o for o in found if _matches(o, request.args)])
             body = request.get_json()
             errors = {}
             if not (body.get("name") or "").strip():
@@ -135,16 +189,158 @@ class FakeServices:
                 return jsonify(type="about:blank", title="Unprocessable Content", status=422,
                                detail="Some fields are missing or invalid", errors=errors), 422, \
                     {"Content-Type": "application/problem+json"}
+            if any(o.get("charity_number") and o["charity_number"] == body.get("charity_number")
+                   for o in fake.organisations.values()):
+                return _problem(409, "Conflict", "An organisation with that charity number is already registered.")
             organisation = fake.add_organisation(body["name"], legal_form=body["legal_form"])
             organisation.update({k: body.get(k) for k in ("charity_number", "company_number", "postcode")})
+            organisation.update({k: v for k, v in body.items() if k in PROFILE_DEFAULTS})
             return jsonify(organisation), 201
 
-        @app.route("/membership/organisations/<organisation_id>")
+        @app.route("/membership/organisations/<organisation_id>", methods=["GET", "PATCH"])
         def organisation(organisation_id):
             if g.principal.is_member_user_only and str(g.principal.organisation_id) != organisation_id:
                 return jsonify(title="Forbidden"), 403
             found = fake.organisations.get(organisation_id)
-            return (jsonify(found), 200) if found else (jsonify(title="Not Found"), 404)
+            if not found:
+                return jsonify(title="Not Found"), 404
+            if request.method == "PATCH":
+                body = request.get_json()
+                errors = {}
+                if "name" in body and not (body["name"] or "").strip():
+                    errors["name"] = ["Enter the organisation's name."]
+                if body.get("postcode") and len(body["postcode"]) > 8:
+                    errors["postcode"] = ["Enter a real UK postcode, e.g. LS1 8AB."]
+                for index, contact in enumerate(body.get("contacts") or []):
+                    if contact.get("email") and "@" not in contact["email"]:
+                        errors.setdefault("contacts", {})[str(index)] = {"email": ["Not a valid email address."]}
+                if errors:
+                    return _problem(422, "Unprocessable Content", "Some fields are missing or invalid", errors)
+                found.update(body)
+                found["updated_at"] = now()
+            return jsonify(found), 200
+
+        @app.route("/membership/organisations/<organisation_id>/documents", methods=["GET", "POST"])
+        def documents(organisation_id):
+            if request.method == "GET":
+                return jsonify(fake.documents.get(organisation_id, []))
+            upload = request.files["file"]
+            content = upload.read()
+            if not upload.filename.lower().endswith((".pdf", ".png", ".docx")):
+                return _problem(415, "Unsupported Media Type", "Upload a PDF, office document, PNG or JPEG.")
+            if len(content) > 64 * 1024:
+                return _problem(413, "Content Too Large", "The file is too large: at most 64 KiB here.")
+            document = {"id": str(uuid.uuid4()), "kind": request.form["kind"], "filename": upload.filename,
+                        "content_type": upload.mimetype, "size_bytes": len(content), "sha256": "x",
+                        "expires_on": request.form.get("expires_on"), "uploaded_by": g.principal.username,
+                        "uploaded_at": now()}
+            fake.documents.setdefault(organisation_id, []).insert(0, document)
+            return jsonify(document), 201
+
+        @app.route("/membership/organisations/<organisation_id>/history")
+        def history(organisation_id):
+            return jsonify(fake.history.get(organisation_id, []))
+
+        @app.route("/membership/organisations/<organisation_id>/membership-changes", methods=["POST"])
+        def membership_change(organisation_id):
+            found = fake.organisations.get(organisation_id)
+            if not found:
+                return jsonify(title="Not Found"), 404
+            body = request.get_json()
+            errors = {}
+            if len((body.get("reason") or "").strip()) < 3:
+                errors["reason"] = ["Length must be between 3 and 2000."]
+            if not body.get("effective_on"):
+                errors["effective_on"] = ["Missing data for required field."]
+            if errors:
+                return _problem(422, "Unprocessable Content", "Some fields are missing or invalid", errors)
+            if body["to_status"] == "expelled" and not body.get("decision_id"):
+                return _problem(409, "Conflict", "An expulsion needs the Partners Group's decision (G5): "
+                                                 "give the decision id.")
+            fake.history.setdefault(organisation_id, []).append({
+                "from_status": found["status"], "to_status": body["to_status"], "reason": body["reason"],
+                "effective_on": body["effective_on"], "actor": g.principal.username,
+                "decision_id": body.get("decision_id"), "recorded_at": now()})
+            found["status"] = body["to_status"]
+            return jsonify(found), 200
+
+        @app.route("/membership/organisations/<organisation_id>/due-diligence")
+        def due_diligence(organisation_id):
+            if organisation_id not in fake.organisations:
+                return jsonify(title="Not Found"), 404
+            return jsonify(fake.due_diligence_view(organisation_id))
+
+        @app.route("/membership/organisations/<organisation_id>/due-diligence/<kind>", methods=["PUT"])
+        def provide(organisation_id, kind):
+            requirement = next((r for r in fake.checklist if r["kind"] == kind), None)
+            if organisation_id not in fake.organisations or requirement is None:
+                return jsonify(title="Not Found"), 404
+            body = request.get_json()
+            if not body.get("provided_on"):
+                return _problem(422, "Unprocessable Content", "Some fields are missing or invalid",
+                                {"provided_on": ["Missing data for required field."]})
+            if requirement["needs_cover"] and not body.get("cover_pence"):
+                return _problem(409, "Conflict", f"{requirement['label']} needs its amount of cover.")
+            if requirement["needs_expiry"] and not body.get("expires_on"):
+                return _problem(409, "Conflict", f"{requirement['label']} needs an expiry date.")
+            fake.evidence.setdefault(organisation_id, {})[kind] = {
+                "provided_on": body["provided_on"], "expires_on": body.get("expires_on"),
+                "cover_pence": body.get("cover_pence"), "note": body.get("note"), "document_id": None,
+                "verified_by": None, "verified_on": None}
+            return jsonify(fake.due_diligence_view(organisation_id))
+
+        @app.route("/membership/organisations/<organisation_id>/due-diligence/<kind>/verification",
+                   methods=["POST"])
+        def verify_evidence(organisation_id, kind):
+            item = fake.evidence.get(organisation_id, {}).get(kind)
+            if item is None:
+                return _problem(409, "Conflict", "Nothing has been provided to verify.")
+            body = request.get_json()
+            item.update(verified_on=body["verified_on"], verified_by=body.get("verified_by") or g.principal.username)
+            return jsonify(fake.due_diligence_view(organisation_id))
+
+        @app.route("/membership/due-diligence/checklist")
+        def checklist():
+            return jsonify(fake.checklist)
+
+        @app.route("/membership/due-diligence/checklist/<kind>", methods=["PUT"])
+        def checklist_item(kind):
+            if "consortium_manager" not in g.principal.roles:
+                return jsonify(title="Forbidden"), 403
+            requirement = next((r for r in fake.checklist if r["kind"] == kind), None)
+            if requirement is None:
+                return jsonify(title="Not Found"), 404
+            requirement["required"] = request.get_json()["required"]
+            return jsonify(fake.checklist)
+
+        @app.route("/membership/due-diligence/expiring")
+        def expiring():
+            return jsonify(fake.expiring)
+
+        @app.route("/membership/catalogue")
+        def catalogue():
+            return jsonify(CATALOGUE)
+
+        @app.route("/membership/capability/search")
+        def capability_search():
+            if g.principal.is_member_user_only:
+                return jsonify(title="Forbidden"), 403
+            category, area = request.args.get("service_category", ""), request.args.get("area", "")
+            if category not in CATALOGUE["service_categories"]:
+                return _problem(422, "Unprocessable Content", "Some fields are missing or invalid",
+                                {"service_category": ["Must be one of the catalogue's categories."]})
+            return jsonify([o for o in sorted(fake.organisations.values(), key=lambda o: o["name"])
+                            if o["status"] == "active" and o.get("eligible_for_new_work")
+                            and category in o.get("service_categories", [])
+                            and any(area.lower() in a.lower() for a in o.get("areas_served", []))])
+
+        @app.route("/membership/reports/gaps")
+        def gaps():
+            return jsonify(fake.gaps | {"threshold": int(request.args.get("threshold", fake.gaps["threshold"]))})
+
+        @app.route("/membership/reports/diversity")
+        def diversity():
+            return jsonify(fake.diversity)
 
         @app.route("/membership/organisations/<organisation_id>/application/submission", methods=["POST"])
         def submission(organisation_id):
@@ -159,6 +355,9 @@ class FakeServices:
             found = fake.organisations.get(organisation_id)
             if not found:
                 return jsonify(title="Not Found"), 404
+            if fake.outstanding.get(organisation_id):
+                return _problem(409, "Conflict", "Due diligence is not complete: "
+                                + "; ".join(fake.outstanding[organisation_id]) + ".")
             found["status"] = "awaiting_decision"
             fake.add_decision_request(f"Membership application: {found['name']}", f"organisation/{organisation_id}")
             return jsonify(found), 202
@@ -186,6 +385,18 @@ class FakeServices:
             item.update(status="decided", outcome=body["outcome"], decided_at=now())
             return jsonify(item)
 
+        @app.route("/governance/bodies", methods=["GET", "POST"])
+        @app.route("/governance/bodies/<path:rest>", methods=["GET", "POST"])
+        @app.route("/governance/meetings/<path:rest>", methods=["GET", "POST", "PUT"])
+        @app.route("/governance/decisions")
+        @app.route("/governance/hub")
+        @app.route("/governance/policies")
+        def governance_pages(rest=None):
+            key = (request.method, request.path.removeprefix("/governance"))
+            status, body = fake.governance_answers.get(
+                key, (201, {}) if request.method != "GET" else (404, {"title": "Not Found"}))
+            return jsonify(body), status
+
         @app.route("/<service>/admin/status")
         def admin_status(service):
             if "host_admin" not in g.principal.roles:
@@ -207,6 +418,40 @@ class FakeServices:
             return jsonify(title="Not Found", detail="No such dead letter."), 404
 
         return app
+
+
+    def due_diligence_view(self, organisation_id: str) -> dict:
+        evidence = self.evidence.get(organisation_id, {})
+        empty = {"provided_on": None, "expires_on": None, "cover_pence": None, "document_id": None, "note": None,
+                 "verified_by": None, "verified_on": None}
+        items = [requirement | empty | evidence.get(requirement["kind"], {}) for requirement in self.checklist]
+        outstanding = self.outstanding.get(organisation_id, [])
+        return {"organisation_id": organisation_id, "status": self.organisations[organisation_id]["status"],
+                "complete": not outstanding, "outstanding": outstanding, "items": items}
+
+
+def _problem(status: int, title: str, detail: str, errors: dict | None = None):
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status, {"Content-Type": "application/problem+json"}
+
+
+def _matches(organisation: dict, args) -> bool:
+    """The directory's filters, as membership applies them."""
+    if args.get("q") and args["q"].lower() not in organisation["name"].lower():
+        return False
+    if args.get("status") and organisation["status"] != args["status"]:
+        return False
+    for key, field in (("service_category", "service_categories"), ("diversity", "diversity")):
+        if args.get(key) and args[key] not in organisation.get(field, []):
+            return False
+    if args.get("area") and not any(args["area"].lower() in a.lower() for a in organisation.get("areas_served", [])):
+        return False
+    if args.get("eligible") in ("true", "false") and \
+            bool(organisation.get("eligible_for_new_work")) != (args["eligible"] == "true"):
+        return False
+    return True
 
 
 class ServedApp:

@@ -26,6 +26,10 @@ MANAGES_MEMBERSHIP = frozenset({CONSORTIUM_MANAGER})
 DECIDES = frozenset({BOARD_MEMBER, CONSORTIUM_MANAGER})
 # Who may see the register of member organisations.
 SEES_MEMBERS = frozenset({CONSORTIUM_MANAGER, FINANCE_OFFICER, BOARD_MEMBER, HOST_ADMIN})
+# Who may see an organisation's page: staff see every one, member staff their own (checked by the page).
+SEES_MEMBERS_OR_OWN = SEES_MEMBERS | {MEMBER_USER}
+# Who may edit a profile, submit an application and provide due-diligence evidence (member staff: their own).
+EDITS_OWN_ORGANISATION = MANAGES_MEMBERSHIP | {MEMBER_USER}
 # Who may see decision requests.
 SEES_DECISIONS = frozenset({CONSORTIUM_MANAGER, BOARD_MEMBER})
 RUNS_THE_HOST = frozenset({HOST_ADMIN})
@@ -42,7 +46,9 @@ class Place:
 
 PLACES = (
     Place("ui.members", "Member organisations", SEES_MEMBERS),
+    Place("ui.my_organisation", "My organisation", frozenset({MEMBER_USER})),
     Place("ui.decisions", "Decisions", SEES_DECISIONS),
+    Place("governance_ui.index", "Governance", SEES_DECISIONS),
     Place("admin.health", "System health", RUNS_THE_HOST),
 )
 

@@ -8,9 +8,12 @@ from .entrypoints.events import handlers
 
 
 def _blueprints():
+    from .entrypoints.bodies_http import blp as bodies, decisions_blp, interests_blp, meetings_blp
     from .entrypoints.http import blp
+    from .entrypoints.hub_http import blp as hub
+    from .entrypoints.policies_http import blp as policies
 
-    return [blp]
+    return [blp, bodies, meetings_blp, decisions_blp, interests_blp, hub, policies]
 
 
 SERVICE = ServiceDefinition(name="governance", title="Consortium Hub: governance", kit=Base.kit, blueprints=_blueprints,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hubkit.domain import RuleViolation
 
-PENDING, DECIDED = "pending", "decided"
+PENDING, DECIDED, REFUSED = "pending", "decided", "refused"
 OUTCOMES = ("approved", "rejected")
 
 

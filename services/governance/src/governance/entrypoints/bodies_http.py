@@ -1,0 +1,288 @@
+"""Bodies, seats, meetings and the things done at them, over HTTP."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import or_, select
+
+from hubkit.auth import STAFF, allow
+from hubkit.db import utcnow
+from hubkit.web import get_or_404, request_uow
+
+from ..adapters.orm import ActionItem, AgendaItem, Body, Decision, Meeting, Motion, RegisteredInterest, Seat
+from ..domain.meetings import Ballot
+from ..service_layer import attendance as attendance_cases
+from ..service_layer import bodies as use_cases
+from ..service_layer import meetings as meeting_cases
+from . import schemas as s
+
+RUNNERS = ("board_member", "consortium_manager")  # the chair, governance lead and board run meetings
+
+blp = Blueprint("bodies", __name__, url_prefix="/bodies", description="Bodies, their rules, seats and meetings")
+meetings_blp = Blueprint("meetings", __name__, url_prefix="/meetings",
+                         description="Agenda, attendance, declarations, motions, votes, minutes and actions")
+decisions_blp = Blueprint("decisions", __name__, url_prefix="/decisions", description="The decisions log")
+interests_blp = Blueprint("interests", __name__, url_prefix="/interests",
+                          description="The standing register of interests")
+
+
+def _today() -> dt.date:
+    return utcnow().date()
+
+
+@blp.route("")
+class Bodies(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, s.BodySummaryOut(many=True))
+    def get(self):
+        """The consortium's bodies."""
+        with request_uow() as uow:
+            return uow.session.execute(select(Body).order_by(Body.created_at)).scalars().all()
+
+    @allow(*RUNNERS)
+    @blp.arguments(s.BodyIn)
+    @blp.response(201, s.BodyOut)
+    def post(self, body):
+        """Set up a body; `rules` overrides its kind's defaults (G1, G2, G3, G9, quorum, routing)."""
+        with request_uow() as uow:
+            created = use_cases.create_body(uow, body["kind"], body["name"], body["rules"])
+            return use_cases.body_view(uow.session, created, _today())
+
+
+@blp.route("/<body_id>")
+class BodyById(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, s.BodyOut)
+    def get(self, body_id):
+        """A body with its rules, seats and terms, and warnings on its size (G1) and meetings (G3)."""
+        with request_uow() as uow:
+            return use_cases.body_view(uow.session, get_or_404(uow.session, Body, body_id, "body"), _today())
+
+
+@blp.route("/<body_id>/seats")
+class Seats(MethodView):
+    @allow(*RUNNERS)
+    @blp.arguments(s.SeatIn)
+    @blp.response(201, s.SeatOut)
+    def post(self, seat, body_id):
+        """Seat a chair, member, co-opted member or deputy; refused past G1/G2 limits or a third chair term (G6)."""
+        with request_uow() as uow:
+            body = get_or_404(uow.session, Body, body_id, "body")
+            return use_cases.add_seat(uow, body, **seat)
+
+
+@blp.route("/<body_id>/seats/<seat_id>/end")
+class SeatEnd(MethodView):
+    @allow(*RUNNERS)
+    @blp.arguments(s.SeatEndIn)
+    @blp.response(200, s.SeatOut)
+    def post(self, end, body_id, seat_id):
+        """End a term."""
+        with request_uow() as uow:
+            body = get_or_404(uow.session, Body, body_id, "body")
+            seat = get_or_404(uow.session, Seat, seat_id, "seat")
+            if seat.body_id != body.id:
+                abort(404, message="No such seat.")
+            return use_cases.end_seat(uow, seat, end["ends_on"])
+
+
+@blp.route("/<body_id>/meetings")
+class BodyMeetings(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, s.MeetingSummaryOut(many=True))
+    def get(self, body_id):
+        """The body's meetings, soonest first."""
+        with request_uow() as uow:
+            body = get_or_404(uow.session, Body, body_id, "body")
+            return uow.session.execute(select(Meeting).where(Meeting.body_id == body.id)
+                                       .order_by(Meeting.starts_at)).scalars().all()
+
+    @allow(*RUNNERS)
+    @blp.arguments(s.MeetingIn)
+    @blp.response(201, s.MeetingOut)
+    def post(self, meeting, body_id):
+        """Schedule a meeting; its agenda starts with the standing items (G9) and waiting requests."""
+        with request_uow() as uow:
+            body = get_or_404(uow.session, Body, body_id, "body")
+            created = meeting_cases.schedule_meeting(uow, body, **meeting)
+            return meeting_cases.meeting_view(uow.session, created)
+
+
+@blp.route("/<body_id>/attendance-review")
+class AttendanceReview(MethodView):
+    @allow(*RUNNERS)
+    @blp.arguments(s.ReviewIn)
+    @blp.response(200, s.SeatOut(many=True))
+    def post(self, review, body_id):
+        """G4: after a year ends, lapse members who attended fewer than the required meetings; returns them."""
+        with request_uow() as uow:
+            body = get_or_404(uow.session, Body, body_id, "body")
+            return attendance_cases.review_year(uow, body, review["year"], _today())
+
+
+def _meeting(uow, meeting_id) -> Meeting:
+    return get_or_404(uow.session, Meeting, meeting_id, "meeting")
+
+
+@meetings_blp.route("/<meeting_id>")
+class MeetingById(MethodView):
+    @allow(*STAFF)
+    @meetings_blp.response(200, s.MeetingOut)
+    def get(self, meeting_id):
+        """The meeting: agenda with declarations and motions, attendance, quorum, minutes and actions."""
+        with request_uow() as uow:
+            return meeting_cases.meeting_view(uow.session, _meeting(uow, meeting_id))
+
+
+@meetings_blp.route("/<meeting_id>/agenda-items")
+class AgendaItems(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.AgendaItemIn)
+    @meetings_blp.response(201, s.MeetingOut)
+    def post(self, item, meeting_id):
+        """Add an item; `notified_on` is the date the chair gave notice of it (G5)."""
+        with request_uow() as uow:
+            meeting = _meeting(uow, meeting_id)
+            meeting_cases.add_agenda_item(uow, meeting, **item)
+            return meeting_cases.meeting_view(uow.session, meeting)
+
+
+@meetings_blp.route("/<meeting_id>/attendance")
+class AttendanceResource(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.AttendanceIn)
+    @meetings_blp.response(200, s.MeetingOut)
+    def post(self, attendance, meeting_id):
+        """Record a seat's attendance: present, deputy, apologies or absent (G4, G11)."""
+        with request_uow() as uow:
+            meeting = _meeting(uow, meeting_id)
+            meeting_cases.record_attendance(uow, meeting, **attendance)
+            return meeting_cases.meeting_view(uow.session, meeting)
+
+
+@meetings_blp.route("/<meeting_id>/declarations")
+class Declarations(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.DeclarationIn)
+    @meetings_blp.response(201, s.DeclarationOut)
+    def post(self, declaration, meeting_id):
+        """Declare an interest in an item (G12; C5 excludes declarers from chosen-provider discussions)."""
+        with request_uow() as uow:
+            return meeting_cases.declare_interest(uow, _meeting(uow, meeting_id), declaration["agenda_item_id"],
+                                                  declaration["seat_id"], declaration["interest"])
+
+
+@meetings_blp.route("/<meeting_id>/motions")
+class Motions(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.MotionIn)
+    @meetings_blp.response(201, s.MotionOut)
+    def post(self, motion, meeting_id):
+        """Move a motion on an item; an expulsion needs 14 days' notice (G5)."""
+        with request_uow() as uow:
+            return meeting_cases.propose_motion(uow, _meeting(uow, meeting_id), motion["agenda_item_id"],
+                                                motion["text"], motion["kind"], motion["subject"])
+
+
+@meetings_blp.route("/<meeting_id>/motions/<motion_id>/votes")
+class Votes(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.VotesIn)
+    @meetings_blp.response(201, s.DecisionOut)
+    def post(self, votes, meeting_id, motion_id):
+        """Record the votes on a motion and the decision; refused without quorum, for co-opted (G2) or
+        conflicted (G12) voters."""
+        with request_uow() as uow:
+            meeting = _meeting(uow, meeting_id)
+            motion = get_or_404(uow.session, Motion, motion_id, "motion")
+            item = uow.session.get(AgendaItem, motion.agenda_item_id)
+            if item.meeting_id != meeting.id:
+                abort(404, message="No such motion.")
+            ballots = [Ballot(b["seat_id"], b["vote"]) for b in votes["votes"]]
+            return meeting_cases.vote(uow, motion, ballots, votes["note"])
+
+
+@meetings_blp.route("/<meeting_id>/minutes")
+class Minutes(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.MinutesIn)
+    @meetings_blp.response(200, s.MeetingOut)
+    def put(self, minutes, meeting_id):
+        """Write the minutes."""
+        with request_uow() as uow:
+            meeting = meeting_cases.set_minutes(uow, _meeting(uow, meeting_id), minutes["minutes"])
+            return meeting_cases.meeting_view(uow.session, meeting)
+
+
+@meetings_blp.route("/<meeting_id>/actions")
+class Actions(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.ActionIn)
+    @meetings_blp.response(201, s.ActionOut)
+    def post(self, action, meeting_id):
+        """Add an action with its owner and due date."""
+        with request_uow() as uow:
+            return meeting_cases.add_action(uow, _meeting(uow, meeting_id), **action)
+
+
+@meetings_blp.route("/<meeting_id>/actions/<action_id>/done")
+class ActionDone(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.ActionDoneIn)
+    @meetings_blp.response(200, s.ActionOut)
+    def post(self, done, meeting_id, action_id):
+        """Mark an action done."""
+        with request_uow() as uow:
+            meeting = _meeting(uow, meeting_id)
+            action = get_or_404(uow.session, ActionItem, action_id, "action")
+            if action.meeting_id != meeting.id:
+                abort(404, message="No such action.")
+            return meeting_cases.complete_action(uow, action, done["done_on"])
+
+
+@decisions_blp.route("")
+class Decisions(MethodView):
+    @allow(*STAFF)
+    @decisions_blp.arguments(s.DecisionQuery, location="query")
+    @decisions_blp.response(200, s.DecisionOut(many=True))
+    def get(self, query):
+        """The decisions log, newest first; `q` searches titles, subjects and notes."""
+        with request_uow() as uow:
+            stmt = select(Decision).order_by(Decision.decided_at.desc()).limit(500)
+            if query["q"]:
+                like = f"%{query['q']}%"
+                stmt = stmt.where(or_(Decision.title.ilike(like), Decision.subject.ilike(like),
+                                      Decision.note.ilike(like)))
+            if query["body_id"]:
+                stmt = stmt.where(Decision.body_id == query["body_id"])
+            if query["kind"]:
+                stmt = stmt.where(Decision.kind == query["kind"])
+            return uow.session.execute(stmt).scalars().all()
+
+
+@interests_blp.route("")
+class Interests(MethodView):
+    @allow(*STAFF)
+    @interests_blp.arguments(s.InterestQuery, location="query")
+    @interests_blp.response(200, s.InterestOut(many=True))
+    def get(self, query):
+        """The standing register of interests, by person."""
+        with request_uow() as uow:
+            stmt = select(RegisteredInterest).order_by(RegisteredInterest.person_name,
+                                                       RegisteredInterest.registered_on)
+            if query["person_name"]:
+                stmt = stmt.where(RegisteredInterest.person_name == query["person_name"])
+            return uow.session.execute(stmt).scalars().all()
+
+    @allow(*RUNNERS)
+    @interests_blp.arguments(s.InterestIn)
+    @interests_blp.response(201, s.InterestOut)
+    def post(self, interest):
+        """Register a standing interest for a person (and their organisation)."""
+        with request_uow() as uow:
+            row = RegisteredInterest(**interest)
+            uow.session.add(row)
+            uow.commit()
+            return row

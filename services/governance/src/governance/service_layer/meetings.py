@@ -1,0 +1,271 @@
+"""Use cases for meetings: agenda, attendance, declarations, motions and votes, minutes and actions."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import func, select
+
+from hubkit.db import utcnow
+from hubkit.domain import RuleViolation
+from hubkit.unit_of_work import UnitOfWork
+
+from ..adapters.orm import (ActionItem, AgendaItem, Attendance, Body, Decision, DecisionRequest, Declaration,
+                            Meeting, Motion, Seat, Vote)
+from ..domain import decisions as request_rules
+from ..domain import meetings as rules
+from . import bodies as body_cases
+
+
+MOTION_DECISION_KINDS = {rules.EXPULSION: "membership_expulsion", rules.GOVERNANCE_REVIEW: "governance_review"}
+
+
+def _meeting_on(meeting: Meeting) -> dt.date:
+    return meeting.starts_at.astimezone(dt.timezone.utc).date()
+
+
+def _next_position(session, meeting_id: uuid.UUID) -> int:
+    return (session.execute(select(func.max(AgendaItem.position)).where(
+        AgendaItem.meeting_id == meeting_id)).scalar() or 0) + 1
+
+
+def schedule_meeting(uow: UnitOfWork, body: Body, title: str | None, starts_at: dt.datetime,
+                     notice_given_on: dt.date, location: str | None) -> Meeting:
+    """Schedule a meeting; its agenda starts with the body's standing items (G9) and the requests waiting for it."""
+    if notice_given_on > starts_at.date():
+        raise RuleViolation("Notice of a meeting is given before it, not after.")
+    meeting = Meeting(id=uuid.uuid4(), body_id=body.id, title=title or f"{body.name} meeting",
+                      starts_at=starts_at, notice_given_on=notice_given_on, location=location)
+    uow.session.add(meeting)
+    uow.session.flush()  # no ORM relationships, so the meeting row must exist before its items
+    for position, item in enumerate(body_cases.body_rules(body).standing_items, start=1):
+        uow.session.add(AgendaItem(id=uuid.uuid4(), meeting_id=meeting.id, position=position, title=item,
+                                   kind="standing", notified_on=notice_given_on))
+    uow.session.flush()
+    if starts_at > utcnow():
+        from .decisions import waiting_requests_for  # decisions imports this module
+        for request in waiting_requests_for(uow.session, body):
+            place_request(uow.session, meeting, request, notice_given_on)
+    uow.commit()
+    return meeting
+
+
+def place_request(session, meeting: Meeting, request: DecisionRequest, notified_on: dt.date) -> AgendaItem:
+    """Put a decision request on a meeting's agenda, once."""
+    item = AgendaItem(id=uuid.uuid4(), meeting_id=meeting.id, position=_next_position(session, meeting.id),
+                      title=request.title, kind="request", notified_on=notified_on, decision_request_id=request.id)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def add_agenda_item(uow: UnitOfWork, meeting: Meeting, title: str, kind: str, notified_on: dt.date | None) -> AgendaItem:
+    """Add an item; `notified_on` is when the chair gave notice of it (G5 counts from it)."""
+    if kind in ("standing", "request"):
+        raise RuleViolation("Standing items and requests are put on the agenda by the system.")
+    item = AgendaItem(id=uuid.uuid4(), meeting_id=meeting.id, position=_next_position(uow.session, meeting.id),
+                      title=title, kind=kind, notified_on=notified_on or utcnow().date())
+    uow.session.add(item)
+    uow.commit()
+    return item
+
+
+def _seat_of_body(session, meeting: Meeting, seat_id: uuid.UUID) -> Seat:
+    seat = session.execute(select(Seat).where(Seat.id == seat_id, Seat.body_id == meeting.body_id)).scalar_one_or_none()
+    if seat is None:
+        raise RuleViolation("That seat is not on this meeting's body.")
+    if not body_cases.term(seat).active_on(_meeting_on(meeting)):
+        raise RuleViolation(f"{seat.person_name}'s term does not cover the meeting's date.")
+    return seat
+
+
+def record_attendance(uow: UnitOfWork, meeting: Meeting, seat_id: uuid.UUID, status: str,
+                      deputy_name: str | None) -> Attendance:
+    """Present, represented by a deputy, apologies or absent; published for G4 and finance's claims (G11)."""
+    seat = _seat_of_body(uow.session, meeting, seat_id)
+    rules.check_attendance(seat.role, status)
+    if status == rules.BY_DEPUTY and not deputy_name:
+        deputy = uow.session.execute(select(Seat).where(Seat.deputy_for == seat.id)).scalars().first()
+        deputy_name = deputy.person_name if deputy else None
+        if deputy_name is None:
+            raise RuleViolation("Name the deputy who represented the seat.")
+    if status != rules.BY_DEPUTY:
+        deputy_name = None
+    row = uow.session.get(Attendance, (meeting.id, seat.id))
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, seat_id=seat.id, status=status, deputy_name=deputy_name)
+        uow.session.add(row)
+    else:
+        row.status, row.deputy_name = status, deputy_name
+    uow.publish("governance.attendance.recorded", subject=f"meeting/{meeting.id}", data={
+        "meeting_id": meeting.id, "body_id": meeting.body_id, "seat_id": seat.id,
+        "organisation_id": seat.organisation_id, "person_name": seat.person_name, "deputy_name": deputy_name,
+        "meeting_on": _meeting_on(meeting), "status": status, "claimable": rules.attended(status)})
+    uow.commit()
+    return row
+
+
+def _item_of(session, meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
+    item = session.execute(select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
+                           ).scalar_one_or_none()
+    if item is None:
+        raise RuleViolation("That item is not on this meeting's agenda.")
+    return item
+
+
+def declare_interest(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, seat_id: uuid.UUID,
+                     interest: str) -> Declaration:
+    """Record an interest in an item; the declarer will not vote on it (G12), nor discuss it where C5 applies."""
+    item = _item_of(uow.session, meeting, item_id)
+    seat = _seat_of_body(uow.session, meeting, seat_id)
+    if uow.session.execute(select(Declaration.id).where(Declaration.agenda_item_id == item.id,
+                                                        Declaration.seat_id == seat.id)).first():
+        raise RuleViolation(f"{seat.person_name} has already declared an interest in this item.")
+    declaration = Declaration(id=uuid.uuid4(), agenda_item_id=item.id, seat_id=seat.id, interest=interest,
+                              excluded_from_discussion=rules.excluded_from_discussion(item.kind, seat.role, True),
+                              declared_at=utcnow())
+    uow.session.add(declaration)
+    uow.commit()
+    return declaration
+
+
+def excluded_seats(session, meeting: Meeting, item: AgendaItem) -> set[uuid.UUID]:
+    """Seats that leave the item's discussion: declarers where C5 applies, the chair on items about the chair (G7)."""
+    declared = {d.seat_id for d in declarations_on(session, item.id) if d.excluded_from_discussion}
+    chairs = {s.id for s in body_cases.seats_of(session, meeting.body_id)
+              if rules.excluded_from_discussion(item.kind, s.role, False)}
+    return declared | chairs
+
+
+def declarations_on(session, item_id: uuid.UUID) -> list[Declaration]:
+    return list(session.execute(select(Declaration).where(Declaration.agenda_item_id == item_id)
+                                .order_by(Declaration.declared_at)).scalars())
+
+
+def propose_motion(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, text: str, kind: str,
+                   subject: str | None) -> Motion:
+    """Put a motion on an item; an expulsion needs the chair's notice well before the meeting (G5)."""
+    item = _item_of(uow.session, meeting, item_id)
+    body = uow.session.get(Body, meeting.body_id)
+    if kind == rules.EXPULSION:
+        rules.check_expulsion_notice(body_cases.body_rules(body), _meeting_on(meeting), item.notified_on)
+        if not subject:
+            raise RuleViolation("An expulsion motion names the member: give subject, e.g. organisation/<id>.")
+    if item.decision_request_id is not None:
+        request = uow.session.get(DecisionRequest, item.decision_request_id)
+        if request.status != request_rules.PENDING:
+            raise RuleViolation("This request has already been decided.")
+        subject = request.subject
+    if uow.session.execute(select(Motion.id).where(Motion.agenda_item_id == item.id,
+                                                   Motion.status == "open")).first():
+        raise RuleViolation("This item already has an open motion.")
+    motion = Motion(id=uuid.uuid4(), agenda_item_id=item.id, text=text, kind=kind, subject=subject, status="open")
+    uow.session.add(motion)
+    uow.commit()
+    return motion
+
+
+def vote(uow: UnitOfWork, motion: Motion, ballots: list[rules.Ballot], note: str) -> Decision:
+    """Take the vote: quorum first, then each voter checked (G2, G12, C5/G7), counted by the body's majority."""
+    if motion.status != "open":
+        raise RuleViolation("This motion has already been voted on.")
+    session = uow.session
+    item = session.get(AgendaItem, motion.agenda_item_id)
+    meeting = session.get(Meeting, item.meeting_id)
+    body = session.get(Body, meeting.body_id)
+    body_rules = body_cases.body_rules(body)
+    seats = {s.id: s for s in body_cases.seats_of(session, body.id)
+             if body_cases.term(s).active_on(_meeting_on(meeting))}
+    attendance = {a.seat_id: a.status for a in session.execute(
+        select(Attendance).where(Attendance.meeting_id == meeting.id)).scalars()}
+    rules.quorum_present(body_rules, attendance, {k: s.role for k, s in seats.items()})
+    if motion.kind == rules.EXPULSION:
+        rules.check_expulsion_notice(body_rules, _meeting_on(meeting), item.notified_on)
+    declarations = declarations_on(session, item.id)
+    declared = {d.seat_id for d in declarations}
+    excluded = excluded_seats(session, meeting, item)
+    for ballot in ballots:
+        seat = seats.get(ballot.seat_id)
+        rules.check_vote(ballot.seat_id, seat.role if seat else None, attendance, declared, excluded)
+    outcome, tally = rules.count_votes(body_rules, ballots)
+    for ballot in ballots:
+        session.add(Vote(motion_id=motion.id, seat_id=ballot.seat_id, vote=ballot.vote))
+    motion.status = outcome
+    request = session.get(DecisionRequest, item.decision_request_id) if item.decision_request_id else None
+    declared_list = [{"seat_id": d.seat_id, "person_name": seats[d.seat_id].person_name if d.seat_id in seats else "",
+                      "organisation_id": seats[d.seat_id].organisation_id if d.seat_id in seats else None,
+                      "interest": d.interest, "excluded_from_discussion": d.excluded_from_discussion}
+                     for d in declarations]
+    decision = Decision(
+        id=uuid.uuid4(), body_id=body.id, meeting_id=meeting.id, agenda_item_id=item.id, motion_id=motion.id,
+        decision_request_id=request.id if request else None,
+        kind=request.kind if request else MOTION_DECISION_KINDS.get(motion.kind, "motion"),
+        subject=motion.subject, title=motion.text, outcome=outcome, note=note,
+        votes=tally | {"ballots": [{"seat_id": str(b.seat_id), "vote": b.vote} for b in ballots]},
+        declarations=[{k: str(v) if isinstance(v, uuid.UUID) else v for k, v in d.items()} for d in declared_list],
+        decided_at=utcnow())
+    session.add(decision)
+    if request is not None:
+        from .decisions import answer_request  # decisions imports this module
+        answer_request(uow, request, decision)
+    publish_recorded(uow, decision, tally, declared_list)
+    uow.commit()
+    return decision
+
+
+def publish_recorded(uow: UnitOfWork, decision: Decision, tally: dict | None, declarations: list[dict]) -> None:
+    uow.publish("governance.decision.recorded", subject=f"decision/{decision.id}", data={
+        "decision_id": decision.id, "body_id": decision.body_id, "meeting_id": decision.meeting_id,
+        "agenda_item_id": decision.agenda_item_id, "request_id": decision.decision_request_id,
+        "kind": decision.kind, "subject": decision.subject, "title": decision.title, "outcome": decision.outcome,
+        "note": decision.note, "votes": tally and {k: tally[k] for k in rules.VOTES},
+        "declarations": declarations})
+
+
+def set_minutes(uow: UnitOfWork, meeting: Meeting, minutes: str) -> Meeting:
+    meeting.minutes = minutes
+    uow.commit()
+    return meeting
+
+
+def add_action(uow: UnitOfWork, meeting: Meeting, description: str, owner: str, due_on: dt.date) -> ActionItem:
+    action = ActionItem(id=uuid.uuid4(), meeting_id=meeting.id, description=description, owner=owner, due_on=due_on)
+    uow.session.add(action)
+    uow.commit()
+    return action
+
+
+def complete_action(uow: UnitOfWork, action: ActionItem, done_on: dt.date) -> ActionItem:
+    action.done_on = done_on
+    uow.commit()
+    return action
+
+
+def meeting_view(session, meeting: Meeting) -> dict:
+    """The meeting as the secretary runs it: agenda with declarations and motions, attendance, quorum, actions."""
+    body = session.get(Body, meeting.body_id)
+    body_rules = body_cases.body_rules(body)
+    items = list(session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                                 .order_by(AgendaItem.position)).scalars())
+    attendance = list(session.execute(select(Attendance).where(Attendance.meeting_id == meeting.id)).scalars())
+    seats = {s.id: s for s in body_cases.seats_of(session, body.id)}
+    voting_present = sum(1 for a in attendance if rules.attended(a.status)
+                         and seats[a.seat_id].role in rules.VOTING_ROLES)
+    motions = list(session.execute(select(Motion).join(AgendaItem, Motion.agenda_item_id == AgendaItem.id)
+                                   .where(AgendaItem.meeting_id == meeting.id)).scalars())
+    return {
+        "id": meeting.id, "body_id": body.id, "body_name": body.name, "title": meeting.title,
+        "starts_at": meeting.starts_at, "notice_given_on": meeting.notice_given_on, "location": meeting.location,
+        "minutes": meeting.minutes,
+        "quorum": {"required": body_rules.quorum, "present": voting_present,
+                   "quorate": voting_present >= body_rules.quorum},
+        "agenda": [{"id": i.id, "position": i.position, "title": i.title, "kind": i.kind,
+                    "notified_on": i.notified_on, "decision_request_id": i.decision_request_id,
+                    "declarations": declarations_on(session, i.id),
+                    "motions": [m for m in motions if m.agenda_item_id == i.id]} for i in items],
+        "attendance": [{"seat_id": a.seat_id, "person_name": seats[a.seat_id].person_name,
+                        "role": seats[a.seat_id].role, "status": a.status, "deputy_name": a.deputy_name}
+                       for a in attendance],
+        "actions": list(session.execute(select(ActionItem).where(ActionItem.meeting_id == meeting.id)
+                                        .order_by(ActionItem.due_on)).scalars()),
+    }
