@@ -92,7 +92,8 @@ def test_the_manager_recorded_decision_still_works_for_a_request_on_an_agenda(hu
     assert [d["outcome"] for d in hub.call("GET", "/decisions")] == ["rejected"]
 
 
-def test_g4_member_lapses_after_missing_meetings(hub):
+def last_year_with_one_member_short(hub):
+    """A Partners Group whose second member attended 3 of last year's 4 meetings (the first: 4, one by deputy)."""
     pg = hub.body()
     seats = pg["member_seats"]
     deputy = hub.seat(pg["id"], "deputy", "Deputy Dee", deputy_for=seats[0]["id"],
@@ -106,6 +107,11 @@ def test_g4_member_lapses_after_missing_meetings(hub):
         for seat in seats[2:]:
             hub.attend(meeting["id"], seat["id"])
     assert deputy["deputy_for"] == seats[0]["id"]
+    return pg, seats, year
+
+
+def test_g4_member_lapses_after_missing_meetings(hub):
+    pg, seats, year = last_year_with_one_member_short(hub)
     lapsed = hub.call("POST", f"/bodies/{pg['id']}/attendance-review", {"year": year})
     assert [s["id"] for s in lapsed] == [seats[1]["id"]] and lapsed[0]["lapsed_on"]
     events = hub.outbox("governance.member.lapsed")
@@ -113,3 +119,14 @@ def test_g4_member_lapses_after_missing_meetings(hub):
     assert hub.call("POST", f"/bodies/{pg['id']}/attendance-review", {"year": year}) == []  # once only
     refused = hub.call("POST", f"/bodies/{pg['id']}/attendance-review", {"year": year + 1}, 409)
     assert refused["type"].endswith("G4")
+
+
+def test_g4_the_workers_daily_review_lapses_members_without_anyone_asking(hub):
+    from governance.service_layer.attendance import review_last_year_everywhere
+
+    pg, seats, _year = last_year_with_one_member_short(hub)
+    db, settings = hub.app.extensions["hubkit.db"], hub.app.extensions["hubkit.settings"]
+    review_last_year_everywhere(db, settings)
+    review_last_year_everywhere(db, settings)  # daily repeats change nothing
+    events = [e for e in hub.outbox("governance.member.lapsed") if e["data"]["body_id"] == pg["id"]]
+    assert [e["data"]["seat_id"] for e in events] == [seats[1]["id"]]

@@ -320,3 +320,12 @@ def _write_audit_trail(session: Session, _ctx) -> None:
             })
     if rows:
         session.connection().execute(insert(kit.audit_entry), rows)
+
+
+def consortia_holding(db: Database, model: type) -> list[uuid.UUID]:
+    """Every consortium with rows of `model`: for system tasks that then work tenant by tenant."""
+    from sqlalchemy import select
+
+    with db.session(None) as session:
+        return list(session.execute(select(model.consortium_id).distinct()
+                                    .execution_options(hubkit_all_tenants=True)).scalars())

@@ -1,10 +1,11 @@
 """Governance service: `create_app()` for gunicorn, `SERVICE` for the migrate/worker commands."""
 from pathlib import Path
 
-from hubkit.service import ServiceDefinition
+from hubkit.service import PeriodicTask, ServiceDefinition
 
 from .adapters.orm import Base
 from .entrypoints.events import handlers
+from .service_layer.attendance import review_last_year_everywhere
 
 
 def _blueprints():
@@ -17,7 +18,8 @@ def _blueprints():
 
 
 SERVICE = ServiceDefinition(name="governance", title="Consortium Hub: governance", kit=Base.kit, blueprints=_blueprints,
-                            handlers=handlers, migrations=Path(__file__).parent / "migrations")
+                            handlers=handlers, migrations=Path(__file__).parent / "migrations",
+                            periodic=(PeriodicTask("attendance-review", 24 * 3600, review_last_year_everywhere),))
 
 
 def create_app(settings=None):

@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from hubkit.db import Tenant, consortia_holding
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import Attendance, Body, Meeting, Seat
@@ -42,4 +43,18 @@ def review_year(uow: UnitOfWork, body: Body, year: int, today: dt.date) -> list[
             "meetings_required": body_rules.min_meetings_attended, "lapsed_on": today})
         lapsed.append(seat)
     uow.commit()
+    return lapsed
+
+
+def review_last_year_everywhere(db, settings, today: dt.date | None = None) -> int:
+    """The worker's daily task (G4): review last year's attendance of every body; repeats change nothing."""
+    today = today or dt.date.today()
+    lapsed = 0
+    for consortium_id in consortia_holding(db, Body):
+        with db.session(Tenant(consortium_id)) as session:
+            body_ids = list(session.execute(select(Body.id)).scalars())
+        for body_id in body_ids:
+            with UnitOfWork(db, Tenant(consortium_id), actor="system:attendance-review",
+                            service=settings.service) as uow:
+                lapsed += len(review_year(uow, uow.session.get(Body, body_id), today.year - 1, today))
     return lapsed

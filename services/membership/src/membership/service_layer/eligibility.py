@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from hubkit.db import Tenant, consortia_holding
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import DueDiligenceEvidence, Organisation
@@ -66,14 +67,8 @@ def review_all(uow: UnitOfWork, today: dt.date) -> int:
 
 def review_every_consortium(db, settings) -> int:
     """The worker's periodic task: run the expiry review for each consortium this service holds."""
-    from hubkit.db import Tenant
-
-    with db.session(None) as session:
-        consortia = session.execute(select(Organisation.consortium_id).distinct()
-                                    .execution_options(hubkit_all_tenants=True)).scalars().all()
     changed = 0
-    for consortium_id in consortia:
-        uow = UnitOfWork(db, Tenant(consortium_id), actor="system:expiry-review", service=settings.service)
-        with uow:
+    for consortium_id in consortia_holding(db, Organisation):
+        with UnitOfWork(db, Tenant(consortium_id), actor="system:expiry-review", service=settings.service) as uow:
             changed += review_all(uow, dt.date.today())
     return changed
