@@ -68,9 +68,45 @@ def load_demo(env) -> list[tuple[str, str]]:
         if manager.get(f"{base}/membership/organisations", timeout=10).json():
             return logins  # loaded on an earlier start
         _register_organisations(env, database, base, manager)
+        _load_areas(env)
     finally:
         database.dispose()
     return logins
+
+
+AREAS = ("pipeline", "allocation", "delivery", "time", "money")  # each scripts/demo_<area>.py has load(call)
+
+
+class DemoCaller:
+    """`call(username, method, path, json=None)`: a request through the gateway's API as a demo user -> JSON."""
+
+    def __init__(self, env):
+        self.env = env
+        self.sessions: dict[str, requests.Session] = {}
+
+    def __call__(self, username: str, method: str, path: str, json=None):
+        session = self.sessions.get(username)
+        if session is None:
+            base, session = _api(self.env, _token(self.env, username))
+            self.sessions[username] = session
+        base, _ = _api(self.env)
+        response = session.request(method, f"{base}{path}", json=json, timeout=30)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path} as {username}: {response.status_code} {response.text[:500]}")
+        return response.json() if response.content else None
+
+
+def _load_areas(env) -> None:
+    """Each area's demo data, in the order the work flows: pipeline, allocation, delivery, time, money."""
+    import importlib
+
+    call = DemoCaller(env)
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"demo_{area}")
+        except ModuleNotFoundError:
+            continue
+        module.load(call)
 
 
 def _register_organisations(env, database, base, manager) -> None:
@@ -85,25 +121,30 @@ def _register_organisations(env, database, base, manager) -> None:
         created.append(response.json())
     with database.session() as session:
         set_organisation(session, "member", uuid.UUID(created[0]["id"]))
-    # Two applications pass due diligence and go to the board; the first is approved, so the demo shows
-    # an active member; a third is submitted and waits in due diligence.
+    # Four applications pass due diligence and go to the board; three are approved, so the demo has active
+    # members to invite, subcontract and pay, and one waits for the board; a fifth waits in due diligence.
     def send(method, path, body):
         manager.request(method, f"{base}/membership{path}", json=body, timeout=10).raise_for_status()
 
-    for org in created[:2]:
+    to_board, approved = [created[0], created[1], created[3], created[4]], {created[0]["id"], created[3]["id"],
+                                                                         created[4]["id"]}
+    for org in to_board:
         complete_due_diligence(send, org["id"])
         manager.post(f"{base}/membership/organisations/{org['id']}/application", json={}, timeout=10)
     send("POST", f"/organisations/{created[2]['id']}/application/submission", {})
     _, board = _api(env, _token(env, "board"))
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        pending = [r for r in board.get(f"{base}/governance/decision-requests", timeout=10).json()
-                   if r["status"] == "pending"]
-        if pending:
-            target = next((r for r in pending if created[0]["id"] in r["subject"]), None)
-            if target:
-                board.post(f"{base}/governance/decision-requests/{target['id']}/decision",
+    while approved and time.monotonic() < deadline:
+        for request in board.get(f"{base}/governance/decision-requests", timeout=10).json():
+            organisation_id = next((o for o in approved if o in request["subject"]), None)
+            if request["status"] == "pending" and organisation_id:
+                board.post(f"{base}/governance/decision-requests/{request['id']}/decision",
                            json={"outcome": "approved", "note": "Due diligence complete."}, timeout=10)
-                break
+                approved.discard(organisation_id)
         time.sleep(0.2)
-
+    # The other services learn of the approvals by events; the areas' demo data needs them active there.
+    while time.monotonic() < deadline:
+        members = manager.get(f"{base}/contracts/members", timeout=10).json()
+        if sum(1 for m in members if m["status"] == "active") >= 3:
+            break
+        time.sleep(0.2)

@@ -18,7 +18,7 @@ def test_migrations_match_the_models_and_downgrade_cleanly(service, databases: D
     definition = import_module(f"{service}.app").SERVICE
     url = databases.create(f"migrate_{service}")
     config = alembic_config(definition.migrations, url)
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
     engine = create_engine(url)
     try:
         with engine.connect() as conn:

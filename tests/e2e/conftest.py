@@ -89,3 +89,14 @@ def hub(databases, broker, token_keys, tmp_path_factory):
         yield running.start()
     finally:
         running.stop()
+
+
+@pytest.fixture
+def fresh_hub(databases, own_broker, token_keys, tmp_path):
+    """A hub of its own, on its own broker, for a test that must start from empty (e.g. the demo data)."""
+    running = RunningHub(databases, own_broker, token_keys, tmp_path / "hub-logs", with_gateway=True)
+    (tmp_path / "hub-logs").mkdir()
+    try:
+        yield running.start()
+    finally:
+        running.stop()

@@ -37,6 +37,9 @@ CATALOGUE = {
     "diversity_characteristics": {"bme_led": "BME-led", "disability_led": "Disability-led", "rural": "Rural"},
     "income_bands": {"under_10k": "Under £10,000", "10k_100k": "£10,000 to £100,000"},
     "contact_roles": {"main": "Main contact", "finance": "Finance contact", "safeguarding": "Safeguarding lead"},
+    "document_kinds": {"governing_document": "Governing document", "public_liability": "Public liability insurance",
+                       "equality_policy": "Equality policy", "quality_mark": "Quality mark certificate",
+                       "other": "Other document"},
 }
 CHECKLIST = (
     {"kind": "governing_document", "label": "Governing document", "required": True, "needs_expiry": False,
@@ -80,6 +83,7 @@ class FakeServices:
         self.diversity: dict = {"active_members": 0, "characteristics": [], "by_area": [], "over_time": []}
         # governance pages: canned answers by (method, path under /governance), e.g. ("GET", "/bodies")
         self.governance_answers: dict[tuple[str, str], tuple[int, object]] = {}
+        self.governance_uploads: list[dict] = []
 
     def add_organisation(self, name: str, status: str = "applicant", legal_form: str = "charity",
                          **profile) -> dict:
@@ -241,6 +245,19 @@ class FakeServices:
         def history(organisation_id):
             return jsonify(fake.history.get(organisation_id, []))
 
+        @app.route("/membership/organisations/<organisation_id>/expulsion-request", methods=["POST"])
+        def expulsion_request(organisation_id):
+            found = fake.organisations.get(organisation_id)
+            if not found:
+                return jsonify(title="Not Found"), 404
+            if len((request.get_json().get("reason") or "").strip()) < 3:
+                return _problem(422, "Unprocessable Content", "Some fields are missing or invalid",
+                                {"reason": ["Length must be between 3 and 250."]})
+            if found.get("expulsion_request_id"):
+                return _problem(409, "Conflict", "This member's expulsion is already with the Partners Group.")
+            found["expulsion_request_id"] = str(uuid.uuid4())
+            return jsonify(found), 202
+
         @app.route("/membership/organisations/<organisation_id>/membership-changes", methods=["POST"])
         def membership_change(organisation_id):
             found = fake.organisations.get(organisation_id)
@@ -283,9 +300,13 @@ class FakeServices:
                 return _problem(409, "Conflict", f"{requirement['label']} needs its amount of cover.")
             if requirement["needs_expiry"] and not body.get("expires_on"):
                 return _problem(409, "Conflict", f"{requirement['label']} needs an expiry date.")
+            if body.get("document_id") and body["document_id"] not in {
+                    d["id"] for d in fake.documents.get(organisation_id, [])}:
+                return _problem(409, "Conflict", "That document is not one of this organisation's.")
             fake.evidence.setdefault(organisation_id, {})[kind] = {
                 "provided_on": body["provided_on"], "expires_on": body.get("expires_on"),
-                "cover_pence": body.get("cover_pence"), "note": body.get("note"), "document_id": None,
+                "cover_pence": body.get("cover_pence"), "note": body.get("note"),
+                "document_id": body.get("document_id"),
                 "verified_by": None, "verified_on": None}
             return jsonify(fake.due_diligence_view(organisation_id))
 
@@ -319,7 +340,9 @@ class FakeServices:
 
         @app.route("/membership/catalogue")
         def catalogue():
-            return jsonify(CATALOGUE)
+            # Membership sends each list as [{key, label}] in the order to show it.
+            return jsonify({name: [{"key": k, "label": v} for k, v in labels.items()]
+                            for name, labels in CATALOGUE.items()})
 
         @app.route("/membership/capability/search")
         def capability_search():
@@ -387,12 +410,17 @@ class FakeServices:
 
         @app.route("/governance/bodies", methods=["GET", "POST"])
         @app.route("/governance/bodies/<path:rest>", methods=["GET", "POST"])
+        @app.route("/governance/meetings", methods=["GET"])
         @app.route("/governance/meetings/<path:rest>", methods=["GET", "POST", "PUT"])
+        @app.route("/governance/written-resolutions/<path:rest>", methods=["GET", "POST"])
         @app.route("/governance/decisions")
         @app.route("/governance/hub")
         @app.route("/governance/policies")
         def governance_pages(rest=None):
             key = (request.method, request.path.removeprefix("/governance"))
+            if request.files:  # a paper: keep what arrived, as governance would
+                fake.governance_uploads.append({"path": key[1], "form": request.form.to_dict(), "files": {
+                    name: (f.filename, f.read()) for name, f in request.files.items()}})
             status, body = fake.governance_answers.get(
                 key, (201, {}) if request.method != "GET" else (404, {"title": "Not Found"}))
             return jsonify(body), status

@@ -1,5 +1,6 @@
 """The governance pages over a fake governance: bodies and seats, the live meeting page (attendance, quorum,
 declarations, votes), the decisions log and the hub model; governance's refusals are shown as they come."""
+import io
 import uuid
 
 import pytest
@@ -39,7 +40,8 @@ def governance(fake_services):
     return fake_services
 
 
-@pytest.mark.parametrize("path", ["/governance", f"/governance/bodies/{BODY_ID}", f"/governance/meetings/{MEETING_ID}",
+@pytest.mark.parametrize("path", ["/governance", "/governance/my-meetings", f"/governance/bodies/{BODY_ID}",
+                                  f"/governance/meetings/{MEETING_ID}",
                                   "/governance/decisions-log", "/governance/hub", "/governance/policies"])
 def test_governance_pages_are_for_the_board_and_managers_only(logged_in, governance, path):
     assert logged_in("finance").get(path).status_code == 403
@@ -136,3 +138,135 @@ def test_the_policies_page_flags_overdue_reviews_and_g10(logged_in, governance):
                                                   "approved_on": "2025-01-01", "review_due_on": "2026-01-01"}}]})
     page = logged_in("manager").get("/governance/policies").get_data(as_text=True)
     assert "Safeguarding" in page and "Overdue" in page and "(G10)" in page
+
+
+def test_g8_the_meeting_page_suggests_whose_turn_it_is_to_chair_and_records_who_chaired(logged_in, governance):
+    governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (200, MEETING | {
+        "chairing": {"chaired_by": None, "chair_present": False,
+                     "suggested_chair": {"seat_id": SEAT_ID, "person_name": "Asha Patel", "role": "member"}},
+        "papers": []})
+    client = logged_in("manager")
+    page = client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True)
+    assert "It is Asha Patel's turn" in page and "taking turns (G8)" in page
+    assert f'<option value="{SEAT_ID}" selected>Asha Patel (Member)</option>' in page
+    client.post(f"/governance/meetings/{MEETING_ID}/chair", data={"csrf_token": csrf_token_from(page),
+                                                                  "seat_id": SEAT_ID})
+    assert governance.last_call("governance", "PUT", f"/meetings/{MEETING_ID}/chair")["json"] == {"seat_id": SEAT_ID}
+    governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (200, MEETING | {"chairing": {
+        "chaired_by": {"seat_id": SEAT_ID, "person_name": "Asha Patel", "role": "member"}, "chair_present": False,
+        "suggested_chair": None}, "papers": []})
+    shown = client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True)
+    assert "Chaired by Asha Patel, standing in for the chair (G8)." in shown
+
+
+def test_papers_are_listed_with_download_links_and_attached_through_the_page(logged_in, governance):
+    paper_id = str(uuid.uuid4())
+    governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (200, MEETING | {"papers": [{
+        "id": paper_id, "meeting_id": MEETING_ID, "agenda_item_id": ITEM_ID, "title": "Progress report",
+        "filename": "progress.pdf", "content_type": "application/pdf", "size_bytes": 2048, "sha256": "x",
+        "uploaded_by": "manager", "uploaded_at": "2026-12-01T10:00:00+00:00"}]})
+    governance.governance_answers[("POST", f"/meetings/{MEETING_ID}/papers")] = (201, {"filename": "budget.pdf"})
+    client = logged_in("manager")
+    page = client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True)
+    assert f'href="/api/governance/meetings/{MEETING_ID}/papers/{paper_id}/content">progress.pdf</a>' in page
+    assert "Progress on commissioned work" in page.split('id="papers"')[1]  # the item the paper belongs to
+    content = b"%PDF-1.7\n" + b"0" * 8000  # over the gateway's limit for ordinary forms in these tests
+    response = client.post(f"/governance/meetings/{MEETING_ID}/papers", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token_from(page), "title": "Budget", "agenda_item_id": ITEM_ID,
+        "file": (io.BytesIO(content), "budget.pdf")})
+    assert response.status_code == 302
+    upload = governance.governance_uploads[-1]
+    assert upload["form"] == {"title": "Budget", "agenda_item_id": ITEM_ID}
+    assert upload["files"]["file"] == ("budget.pdf", content)
+    assert "budget.pdf is attached" in client.get(response.location).get_data(as_text=True)
+
+
+def test_a_refused_paper_shows_governances_reason_and_a_missing_file_sends_nothing(logged_in, governance):
+    governance.governance_answers[("POST", f"/meetings/{MEETING_ID}/papers")] = (415, {
+        "title": "Unsupported Media Type", "detail": "Attach a PDF, a Word, OpenDocument or PowerPoint file."})
+    client = logged_in("manager")
+    token = csrf_token_from(client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True))
+    refused = client.post(f"/governance/meetings/{MEETING_ID}/papers", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(b"#!/bin/sh"), "x.pdf")})
+    assert "Attach a PDF" in client.get(refused.location).get_data(as_text=True)
+    before = len(governance.governance_uploads)
+    client.post(f"/governance/meetings/{MEETING_ID}/papers", content_type="multipart/form-data",
+                data={"csrf_token": token, "title": "Nothing"})
+    assert len(governance.governance_uploads) == before
+    no_token = client.post(f"/governance/meetings/{MEETING_ID}/papers", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(b"%PDF-1.7"), "x.pdf")})
+    assert no_token.status_code == 400 and len(governance.governance_uploads) == before
+
+
+def test_the_body_page_links_its_calendar_and_circulates_written_resolutions(logged_in, governance):
+    resolution_id = str(uuid.uuid4())
+    resolution = {"id": resolution_id, "body_id": BODY_ID, "text": "Adopt the communications plan",
+                  "kind": "ordinary", "subject": None, "circulated_on": "2026-12-01",
+                  "deadline": "2026-12-08T17:00:00+00:00", "status": "open", "decision_id": None,
+                  "declarations": [], "entitled": 2, "tally": {"for": 1, "against": 0, "abstain": 0},
+                  "answers": [{"seat_id": SEAT_ID, "person_name": "Asha Patel", "vote": "for"}],
+                  "awaiting": [{"seat_id": str(uuid.uuid4()), "person_name": "Ben Ode"}]}
+    governance.governance_answers[("GET", f"/bodies/{BODY_ID}/written-resolutions")] = (200, [resolution])
+    governance.governance_answers[("POST", f"/bodies/{BODY_ID}/written-resolutions")] = (201, resolution)
+    governance.governance_answers[("GET", f"/written-resolutions/{resolution_id}")] = (200, resolution)
+    client = logged_in("board")
+    page = client.get(f"/governance/bodies/{BODY_ID}").get_data(as_text=True)
+    assert f'href="/api/governance/bodies/{BODY_ID}/meetings.ics"' in page
+    assert "Adopt the communications plan" in page and "Open for answers" in page
+    response = client.post(f"/governance/bodies/{BODY_ID}/written-resolutions", data={
+        "csrf_token": csrf_token_from(page), "text": "Adopt the communications plan", "deadline_date": "2026-12-08",
+        "deadline_time": "17:00"})
+    assert response.location.endswith(f"/governance/written-resolutions/{resolution_id}")
+    assert governance.last_call("governance", "POST", f"/bodies/{BODY_ID}/written-resolutions")["json"] == {
+        "text": "Adopt the communications plan", "deadline": "2026-12-08T17:00:00+00:00"}
+    shown = client.get(response.location).get_data(as_text=True)
+    assert "Asha Patel: For" in shown and "Ben Ode: not answered yet" in shown and "2 members are entitled" in shown
+    client.post(f"/governance/written-resolutions/{resolution_id}/answers", data={
+        "csrf_token": csrf_token_from(shown), "seat_id": SEAT_ID, "vote": "against"})
+    assert governance.last_call("governance", "POST", f"/written-resolutions/{resolution_id}/answers")["json"] == {
+        "seat_id": SEAT_ID, "vote": "against"}
+    governance.governance_answers[("POST", f"/written-resolutions/{resolution_id}/close")] = (409, {
+        "detail": "Members have until 08 December 2026 17:00 UTC to answer; 1 have not yet."})
+    closed = client.post(f"/governance/written-resolutions/{resolution_id}/close",
+                         data={"csrf_token": csrf_token_from(shown)})
+    assert "1 have not yet" in client.get(closed.location).get_data(as_text=True)
+
+
+def test_papers_and_written_resolutions_are_refused_to_finance(logged_in, governance):
+    client = logged_in("finance")
+    assert client.post(f"/governance/meetings/{MEETING_ID}/papers").status_code == 403
+    assert client.get(f"/governance/written-resolutions/{uuid.uuid4()}").status_code == 403
+
+
+def test_the_governance_page_links_my_meetings_calendar(logged_in, governance):
+    page = logged_in("board").get("/governance").get_data(as_text=True)
+    assert 'href="/api/governance/meetings/calendar.ics?person_name=' in page
+
+
+def test_my_meetings_lists_the_meetings_of_the_bodies_i_sit_on(logged_in, governance):
+    governance.governance_answers[("GET", "/meetings")] = (200, [{
+        "id": MEETING_ID, "body_id": BODY_ID, "body_name": "Partners Group", "title": "Partners Group meeting",
+        "starts_at": "2026-12-10T18:00:00+00:00", "notice_given_on": "2026-11-20", "location": "Civic Hall"}])
+    client = logged_in("board")
+    page = client.get("/governance/my-meetings").get_data(as_text=True)
+    assert f'href="/governance/meetings/{MEETING_ID}">Partners Group meeting</a>' in page and "Civic Hall" in page
+    sent = governance.last_call("governance", "GET", "/meetings")
+    assert sent["path"] == "/meetings" and sent["query"]["person_name"]
+    assert "calendar.ics?person_name=" in page
+
+
+def test_seats_are_added_for_member_organisations_chosen_from_the_register(logged_in, governance):
+    member = governance.add_organisation("Northfield Advice Centre", status="active")
+    governance.add_organisation("Still Applying", status="applicant")
+    seat = SEAT | {"organisation_id": member["id"]}
+    governance.governance_answers[("GET", f"/bodies/{BODY_ID}")] = (200, BODY | {"seats": [seat]})
+    client = logged_in("manager")
+    page = client.get(f"/governance/bodies/{BODY_ID}").get_data(as_text=True)
+    assert f'<option value="{member["id"]}">Northfield Advice Centre</option>' in page
+    assert "Still Applying</option>" not in page
+    assert '<td class="govuk-table__cell">Northfield Advice Centre</td>' in page  # the seat names its organisation
+    client.post(f"/governance/bodies/{BODY_ID}/seats", data={
+        "csrf_token": csrf_token_from(page), "role": "member", "person_name": "Asha Patel",
+        "organisation_id": member["id"], "starts_on": "2026-01-01"})
+    assert governance.last_call("governance", "POST", f"/bodies/{BODY_ID}/seats")["json"]["organisation_id"] \
+        == member["id"]

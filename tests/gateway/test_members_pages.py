@@ -606,3 +606,96 @@ def test_money_is_read_in_pounds_and_sent_in_pence():
         with pytest.raises(ValueError):
             pounds_to_pence(bad)
     assert pence_to_pounds(500_000_050) == "£5,000,000.50" and pence_to_pounds(100) == "£1"
+
+
+def test_m1_an_uploaded_document_is_linked_to_a_checklist_item_from_the_page(logged_in, fake_services):
+    organisation = org(fake_services, "Canal Arts", status="in_due_diligence")
+    document = {"id": str(uuid.uuid4()), "kind": "public_liability", "filename": "insurance-2026.pdf",
+                "content_type": "application/pdf", "size_bytes": 1000, "sha256": "x", "expires_on": None,
+                "uploaded_by": "manager", "uploaded_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+    fake_services.documents[organisation["id"]] = [document]
+    client = logged_in("manager")
+    page = client.get(f"/members/{organisation['id']}/due-diligence").get_data(as_text=True)
+    assert f'<option value="{document["id"]}">insurance-2026.pdf (Public liability insurance' in page
+    response = client.post(f"/members/{organisation['id']}/due-diligence/public_liability", data={
+        "csrf_token": csrf_token_from(page), **date_fields("provided_on", TODAY),
+        **date_fields("expires_on", TODAY + dt.timedelta(days=300)), "cover": "5000000",
+        "document_id": document["id"]})
+    assert response.status_code == 302
+    sent = fake_services.last_call("membership", "PUT", f"/organisations/{organisation['id']}/due-diligence/")
+    assert sent["json"]["document_id"] == document["id"]
+    html = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert re.search(r'id="item-public_liability-document">Supporting document: <a class="govuk-link" '
+                     rf'href="/api/membership/organisations/{organisation["id"]}/documents/{document["id"]}/content">'
+                     r'insurance-2026.pdf</a>', html)
+    assert f'<option value="{document["id"]}" selected>' in html
+    bad = client.post(f"/members/{organisation['id']}/due-diligence/governing_document", data={
+        "csrf_token": csrf_token_from(page), **date_fields("provided_on", TODAY), "document_id": "not-an-id"})
+    assert bad.status_code == 422 and "Choose one of the organisation" in bad.get_data(as_text=True)
+
+
+def test_m2_past_contracts_are_added_and_removed_on_the_organisation_page(logged_in, fake_services):
+    organisation = org(fake_services, "Canal Arts", past_contracts=[
+        {"title": "Youth outreach", "commissioner": "Leeds City Council", "value_pence": 1_200_000, "year": 2023}])
+    client = logged_in("manager")
+    page = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    assert "Add a past contract" in page and "Youth outreach" in page
+    response = client.post(f"/members/{organisation['id']}/past-contracts", data={
+        "csrf_token": csrf_token_from(page), "title": "Carers' hub", "commissioner": "NHS West Yorkshire",
+        "value": "£45,000.50", "year": "2024"})
+    assert response.status_code == 302
+    sent = fake_services.last_call("membership", "PATCH", f"/organisations/{organisation['id']}")
+    assert sent["json"] == {"past_contracts": [
+        {"title": "Youth outreach", "commissioner": "Leeds City Council", "value_pence": 1_200_000, "year": 2023},
+        {"title": "Carers' hub", "commissioner": "NHS West Yorkshire", "value_pence": 4_500_050, "year": 2024}]}
+    html = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    assert "£45,000.50" in html and "is added to the past contracts" in html
+    client.post(f"/members/{organisation['id']}/past-contracts/0/removal", data={"csrf_token": csrf_token_from(html)})
+    assert [c["title"] for c in fake_services.organisations[organisation["id"]]["past_contracts"]] == ["Carers' hub"]
+    refused = client.post(f"/members/{organisation['id']}/past-contracts", data={
+        "csrf_token": csrf_token_from(html), "title": "", "commissioner": "X", "value": "lots", "year": "soon"})
+    assert refused.status_code == 302
+    shown = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    assert "Enter the contract" in shown and "Enter the value in pounds" in shown
+    assert len(fake_services.organisations[organisation["id"]]["past_contracts"]) == 1
+    assert client.post(f"/members/{organisation['id']}/past-contracts/7/removal",
+                       data={"csrf_token": csrf_token_from(html)}).status_code == 404
+
+
+def test_m2_past_contracts_of_another_organisation_cannot_be_edited_by_member_staff(logged_in, fake_services,
+                                                                                    member_organisation_id):
+    own(fake_services, member_organisation_id)
+    theirs = org(fake_services, "Canal Arts")
+    client = logged_in("member")
+    page = client.get(f"/members/{member_organisation_id}").get_data(as_text=True)
+    assert "Add a past contract" in page
+    refused = client.post(f"/members/{theirs['id']}/past-contracts", data={
+        "csrf_token": csrf_token_from(page), "title": "A", "commissioner": "B", "value": "1", "year": "2024"})
+    assert refused.status_code == 404
+
+
+def test_g5_a_manager_asks_the_partners_group_to_decide_on_expelling_a_member(logged_in, fake_services):
+    organisation = org(fake_services, "Canal Arts")
+    client = logged_in("manager")
+    page = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    assert "Ask the Partners Group to decide" in page
+    short = client.post(f"/members/{organisation['id']}/expulsion-request",
+                        data={"csrf_token": csrf_token_from(page), "reason": "x"})
+    assert "Length must be between 3 and 250" in client.get(short.location.split("#")[0]).get_data(as_text=True)
+    response = client.post(f"/members/{organisation['id']}/expulsion-request",
+                           data={"csrf_token": csrf_token_from(page), "reason": "Persistent breach"})
+    assert response.status_code == 302
+    assert fake_services.last_call("membership", "POST", f"/organisations/{organisation['id']}/expulsion-request"
+                                   )["json"] == {"reason": "Persistent breach"}
+    html = client.get(response.location.split("#")[0]).get_data(as_text=True)
+    assert "The Partners Group is asked to decide" in html and 'id="expulsion-pending"' in html
+    assert "Ask the Partners Group to decide" not in html
+
+
+def test_g5_only_managers_ask_for_an_expulsion(logged_in, fake_services):
+    organisation = org(fake_services, "Canal Arts")
+    client = logged_in("board")
+    page = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    assert "Ask the Partners Group to decide" not in page
+    assert client.post(f"/members/{organisation['id']}/expulsion-request",
+                       data={"csrf_token": csrf_token_from(page), "reason": "Breach"}).status_code == 403

@@ -130,3 +130,37 @@ def test_g4_the_workers_daily_review_lapses_members_without_anyone_asking(hub):
     review_last_year_everywhere(db, settings)  # daily repeats change nothing
     events = [e for e in hub.outbox("governance.member.lapsed") if e["data"]["body_id"] == pg["id"]]
     assert [e["data"]["seat_id"] for e in events] == [seats[1]["id"]]
+
+
+def test_g5_an_expulsion_request_goes_to_a_partners_group_meeting_with_14_days_notice_and_is_voted_as_one(hub):
+    pg = hub.body()
+    now = dt.datetime.now(dt.timezone.utc)
+    too_soon = hub.meeting(pg["id"], starts_at=now + dt.timedelta(days=10))
+    request_id = deliver_request(hub, kind="membership_expulsion")
+    assert request_items(hub.call("GET", f"/meetings/{too_soon['id']}")) == []  # 10 days' notice is not enough
+    later = hub.meeting(pg["id"], starts_at=now + dt.timedelta(days=20), notice_given_on=now.date())
+    item = request_items(hub.call("GET", f"/meetings/{later['id']}"))[0]
+    assert item["decision_request_id"] == request_id
+    for seat in pg["member_seats"]:
+        hub.attend(later["id"], seat["id"])
+    motion = hub.call("POST", f"/meetings/{later['id']}/motions",
+                      {"agenda_item_id": item["id"], "text": "Expel the member"}, 201)
+    assert motion["kind"] == "expulsion" and motion["subject"].startswith("organisation/")
+    decision = hub.call("POST", f"/meetings/{later['id']}/motions/{motion['id']}/votes", {
+        "votes": [{"seat_id": s["id"], "vote": "for"} for s in pg["member_seats"]]}, 201)
+    assert decision["kind"] == "membership_expulsion" and decision["outcome"] == "approved"
+    made = [e["data"] for e in hub.outbox("governance.decision.made") if e["data"]["request_id"] == request_id]
+    assert made[0]["kind"] == "membership_expulsion" and made[0]["subject"] == motion["subject"]
+
+
+def test_g5_an_expulsion_request_is_not_put_on_a_meeting_less_than_14_days_after_it_arrived(hub):
+    pg = hub.body()
+    request_id = deliver_request(hub, kind="membership_expulsion")
+    soon = hub.meeting(pg["id"], starts_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=10),
+                       notice_given_on=dt.date.today() - dt.timedelta(days=30))
+    # scheduled with back-dated notice: the request is not placed, the notice counts from its arrival
+    assert request_items(soon) == []
+    assert hub.call("GET", f"/decision-requests/{request_id}")["status"] == "pending"
+    by_hand = hub.call("POST", f"/decision-requests/{request_id}/decision", {"outcome": "approved"}, 409)
+    assert by_hand["type"].endswith(":G5")  # never decided outside a Partners Group meeting
+    assert hub.call("GET", f"/decision-requests/{request_id}")["status"] == "pending"

@@ -42,7 +42,17 @@ def test_m2_gap_report_and_m3_diversity_report_answer_for_the_consortium_only(ap
     assert client.get("/reports/gaps", headers=member_user).status_code == 403
 
 
-def test_the_catalogue_gives_every_list_with_labels(client, sign):
+def test_the_catalogue_gives_every_list_with_labels_in_the_order_to_show_it(client, sign):
     body = client.get("/catalogue", headers={"Authorization": sign(MANAGER, "membership")}).get_json()
-    assert body["diversity_characteristics"]["bme_led"] == "BME-led"
-    assert body["legal_forms"]["cio"] == "Charitable incorporated organisation"
+    as_dict = {name: {c["key"]: c["label"] for c in choices} for name, choices in body.items()}
+    assert as_dict["diversity_characteristics"]["bme_led"] == "BME-led"
+    assert as_dict["legal_forms"]["cio"] == "Charitable incorporated organisation"
+    assert [c["key"] for c in body["legal_forms"]] == ["charity", "cio", "charitable_company", "cic",
+                                                      "community_benefit_society", "unincorporated_association",
+                                                      "other"]
+    assert [c["key"] for c in body["income_bands"]] == ["under_10k", "10k_100k", "100k_1m", "1m_10m", "over_10m"]
+    labels = [c["label"] for c in body["service_categories"]]
+    assert labels == sorted(labels, key=str.casefold)
+    kinds = [c["key"] for c in body["document_kinds"]]
+    assert kinds[0] == "governing_document" and kinds[-2:] == ["quality_mark", "other"]
+    assert as_dict["document_kinds"]["public_liability"] == "Public liability insurance"

@@ -33,6 +33,18 @@ EDITS_OWN_ORGANISATION = MANAGES_MEMBERSHIP | {MEMBER_USER}
 # Who may see decision requests.
 SEES_DECISIONS = frozenset({CONSORTIUM_MANAGER, BOARD_MEMBER})
 RUNS_THE_HOST = frozenset({HOST_ADMIN})
+# Who may run the pipeline, bids, allocation rounds, contracts and performance reviews.
+MANAGES_CONTRACTS = frozenset({CONSORTIUM_MANAGER})
+# Who may see the pipeline, contracts and performance (the board oversees; finance pays against them).
+SEES_CONTRACTS = frozenset({CONSORTIUM_MANAGER, BOARD_MEMBER, FINANCE_OFFICER})
+# Who keeps the money: rates, approvals, invoices, budgets, payments, claims.
+KEEPS_THE_MONEY = frozenset({FINANCE_OFFICER})
+# Who may see the money (the manager and the board oversee it; member staff see their own organisation's).
+SEES_MONEY = frozenset({FINANCE_OFFICER, CONSORTIUM_MANAGER, BOARD_MEMBER})
+# Who logs time: everyone who may work for the hub (shared staff of the host or of members, H4).
+LOGS_TIME = frozenset({CONSORTIUM_MANAGER, FINANCE_OFFICER, BOARD_MEMBER, MEMBER_USER, HOST_ADMIN})
+# Who approves timesheets: the finance officer, and a consortium manager for the people they line-manage.
+APPROVES_TIME = frozenset({FINANCE_OFFICER, CONSORTIUM_MANAGER})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,6 +61,13 @@ PLACES = (
     Place("ui.my_organisation", "My organisation", frozenset({MEMBER_USER})),
     Place("ui.decisions", "Decisions", SEES_DECISIONS),
     Place("governance_ui.index", "Governance", SEES_DECISIONS),
+    Place("pipeline_ui.index", "Pipeline and bids", SEES_CONTRACTS),
+    Place("allocation_ui.index", "Allocating work", SEES_CONTRACTS),
+    Place("delivery_ui.index", "Contracts and performance", SEES_CONTRACTS),
+    Place("allocation_ui.my_invitations", "My invitations", frozenset({MEMBER_USER})),
+    Place("delivery_ui.mine", "My subcontracts and returns", frozenset({MEMBER_USER})),
+    Place("time_ui.index", "Timesheets", LOGS_TIME),
+    Place("money_ui.index", "Money", SEES_MONEY | frozenset({MEMBER_USER})),
     Place("admin.health", "System health", RUNS_THE_HOST),
 )
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from wtforms import ValidationError
 
+from ..auth.csrf import CSRFError, csrf, validate_csrf
 from ..auth.session import current_user, roles_required
 from ..domain.roles import DECIDES, SEES_DECISIONS
-from ..proxy.client import ServiceDown, call_service
+from ..proxy.client import ServiceDown, upload_to_service
+from ..ui.service_pages import fetch, posted, refusal, send
 
 bp = Blueprint("governance_ui", __name__, url_prefix="/governance", template_folder="templates")
 
@@ -22,41 +25,20 @@ ATTENDANCE = {"present": "Present", "deputy": "Represented by a deputy", "apolog
               "absent": "Absent"}
 ITEM_KINDS = {"business": "Business", "chosen_provider": "Chosen provider (C5)", "about_chair": "About the chair (G7)"}
 VOTES = {"for": "For", "against": "Against", "abstain": "Abstain"}
+RESOLUTION_STATUSES = {"open": "Open for answers", "approved": "Passed", "rejected": "Not passed"}
 
 
 def _get(path: str, query=None):
-    """(body, problem): the service's answer, or why it cannot be shown."""
-    try:
-        answer = call_service("governance", "GET", path, query=query)
-    except ServiceDown as exc:
-        return None, exc.message
-    if answer.status == 404:
-        return None, "Not found."
-    return (answer.body, None) if answer.ok else (None, "This cannot be shown just now.")
+    """(body, problem): governance's answer, or why it cannot be shown."""
+    return fetch("governance", path, query)
 
 
 def _send(method: str, path: str, payload: dict, done: str) -> None:
     """Send a change to governance and flash what happened, naming the rule or the fields when refused."""
-    try:
-        answer = call_service("governance", method, path, payload)
-    except ServiceDown as exc:
-        flash(exc.message, "error")
-        return
-    if answer.ok:
-        flash(done, "success")
-        return
-    body = answer.body if isinstance(answer.body, dict) else {}
-    errors = body.get("errors")
-    if isinstance(errors, dict):
-        flash("Check " + ", ".join(f"{k.replace('_', ' ')}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
-                                   for k, v in errors.items()), "error")
-    else:
-        flash(body.get("detail") or body.get("title") or "That could not be saved.", "error")
+    send("governance", method, path, payload, done)
 
 
-def _form(*names: str) -> dict:
-    """The named fields of the posted form; empty ones as None so the service applies its defaults."""
-    return {name: (request.form.get(name) or "").strip() or None for name in names}
+_form = posted
 
 
 def _can_run() -> bool:
@@ -74,7 +56,16 @@ def _render(template: str, **context):
 @roles_required(SEES_DECISIONS)
 def index():
     bodies, problem = _get("/bodies")
-    return _render("index.html", bodies=bodies or [], problem=problem)
+    return _render("index.html", bodies=bodies or [], problem=problem, person_name=current_user().display_name)
+
+
+@bp.route("/my-meetings")
+@roles_required(SEES_DECISIONS)
+def my_meetings():
+    """The meetings of the bodies the signed-in person sits on (matched by their name), with the calendar link."""
+    person_name = current_user().display_name
+    meetings, problem = _get("/meetings", query={"person_name": person_name})
+    return _render("my_meetings.html", meetings=meetings or [], person_name=person_name, problem=problem)
 
 
 @bp.route("/bodies", methods=["POST"])
@@ -89,7 +80,53 @@ def create_body():
 def body(body_id):
     found, problem = _get(f"/bodies/{body_id}")
     meetings, _ = _get(f"/bodies/{body_id}/meetings") if found else ([], None)
-    return _render("body.html", body=found, meetings=meetings or [], problem=problem)
+    resolutions, _ = _get(f"/bodies/{body_id}/written-resolutions") if found else ([], None)
+    # Seats are held for member organisations: name them, and offer the register's members to choose from.
+    organisations, _ = fetch("membership", "/organisations") if found else (None, None)
+    organisations = sorted(organisations or [], key=lambda o: o.get("name", "").casefold())
+    return _render("body.html", body=found, meetings=meetings or [], resolutions=resolutions or [],
+                   resolution_statuses=RESOLUTION_STATUSES, problem=problem,
+                   organisation_names={o["id"]: o["name"] for o in organisations},
+                   members=[o for o in organisations if o.get("status") in ("active", "suspended")])
+
+
+@bp.route("/bodies/<uuid:body_id>/written-resolutions", methods=["POST"])
+@roles_required(DECIDES)
+def circulate_resolution(body_id):
+    """Circulate a motion to be decided in writing by a deadline (the body's rules must allow it)."""
+    fields = _form("text", "deadline_date", "deadline_time")
+    deadline = (f"{fields['deadline_date']}T{fields['deadline_time'] or '17:00'}:00+00:00"
+                if fields["deadline_date"] else None)
+    answer = send("governance", "POST", f"/bodies/{body_id}/written-resolutions",
+                  {"text": fields["text"], "deadline": deadline}, "Written resolution circulated.")
+    if answer is not None and answer.ok:
+        return redirect(url_for("governance_ui.resolution", resolution_id=answer.body["id"]))
+    return redirect(url_for("governance_ui.body", body_id=body_id) + "#written-resolutions")
+
+
+@bp.route("/written-resolutions/<uuid:resolution_id>")
+@roles_required(SEES_DECISIONS)
+def resolution(resolution_id):
+    found, problem = _get(f"/written-resolutions/{resolution_id}")
+    body_, _ = _get(f"/bodies/{found['body_id']}") if found else (None, None)
+    seats = [s for s in (body_ or {}).get("seats", []) if s["role"] in ("chair", "member")]
+    return _render("resolution.html", resolution=found, body=body_, seats=seats,
+                   resolution_statuses=RESOLUTION_STATUSES, problem=problem)
+
+
+@bp.route("/written-resolutions/<uuid:resolution_id>/<action>", methods=["POST"])
+@roles_required(DECIDES)
+def resolution_action(resolution_id, action):
+    path = f"/written-resolutions/{resolution_id}"
+    if action == "answers":
+        _send("POST", f"{path}/answers", _form("seat_id", "vote"), "Answer recorded.")
+    elif action == "declarations":
+        _send("POST", f"{path}/declarations", _form("seat_id", "interest"), "Interest declared.")
+    elif action == "close":
+        _send("POST", f"{path}/close", {}, "Closed and the decision recorded.")
+    else:
+        flash("Unknown action.", "error")
+    return redirect(url_for("governance_ui.resolution", resolution_id=resolution_id))
 
 
 @bp.route("/bodies/<uuid:body_id>/seats", methods=["POST"])
@@ -149,9 +186,43 @@ def meeting_action(meeting_id, action):
         _send("PUT", f"{path}/minutes", {"minutes": request.form.get("minutes", "")}, "Minutes saved.")
     elif action == "actions":
         _send("POST", f"{path}/actions", _form("description", "owner", "due_on"), "Action added.")
+    elif action == "chair":
+        _send("PUT", f"{path}/chair", _form("seat_id"), "Who chaired is recorded.")
     else:
         flash("Unknown action.", "error")
     return redirect(url_for("governance_ui.meeting", meeting_id=meeting_id))
+
+
+@bp.route("/meetings/<uuid:meeting_id>/papers", methods=["POST"])
+@roles_required(DECIDES)
+def attach_paper(meeting_id):
+    """A paper for the meeting, sent on to governance (which checks its type and size and keeps it)."""
+    request.max_content_length = current_app.extensions["gateway.settings"].max_upload_bytes  # before reading
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError as exc:
+        raise CSRFError(exc.args[0]) from exc
+    upload = request.files.get("file")
+    content = upload.read() if upload and upload.filename else b""
+    back = redirect(url_for("governance_ui.meeting", meeting_id=meeting_id) + "#papers")
+    if not content:
+        flash("Choose a file to attach." if not (upload and upload.filename) else "The file is empty.", "error")
+        return back
+    fields = {k: v for k, v in posted("title", "agenda_item_id").items() if v}
+    try:
+        answer = upload_to_service("governance", f"/meetings/{meeting_id}/papers", fields,
+                                   (upload.filename, content, upload.mimetype or "application/octet-stream"))
+    except ServiceDown as exc:
+        flash(exc.message, "error")
+        return back
+    if answer.ok:
+        flash(f"{answer.body.get('filename', upload.filename)} is attached.", "success")
+    else:
+        flash(refusal(answer), "error")
+    return back
+
+
+csrf.exempt(attach_paper)  # checked in the view, once the larger upload limit is set
 
 
 @bp.route("/decisions-log")

@@ -6,9 +6,7 @@ Every page is a server-rendered form over membership's API (call_service); membe
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -24,6 +22,7 @@ from . import charts
 from .forms import LEGAL_FORMS
 from .membership_forms import (CONTACT_ROLES, date_parts, flatten_errors, pence_to_pounds, pounds_to_pence,
                                profile_error_keys, profile_from_form, read_date, values_from_organisation)
+from .service_pages import csv_response, xlsx_response
 from .views import bp
 
 STATUSES = {
@@ -64,9 +63,9 @@ EXPORT_COLUMNS = (
     ("Main contact", lambda o, c: _contact(o, "main")),
     ("Reference", lambda o, c: o.get("id")),
 )
-DOCUMENT_KINDS = {"quality_mark": "Quality mark certificate", "other": "Other document"}  # beyond the checklist's
+DOCUMENT_KINDS = {"quality_mark": "Quality mark certificate", "other": "Other document"}  # if membership cannot say
 CATALOGUE_KEYS = ("legal_forms", "service_categories", "client_groups", "diversity_characteristics",
-                  "income_bands", "contact_roles")
+                  "income_bands", "contact_roles", "document_kinds")
 
 
 # ---------------------------------------------------------------- template helpers
@@ -120,7 +119,7 @@ def day(value: str | None) -> str:
 
 
 def catalogue() -> dict:
-    """membership's maintained lists and labels, once per request; empty lists if it cannot say."""
+    """membership's maintained lists as {key: label} in membership's order, once per request; empty if it cannot say."""
     if "membership_catalogue" not in g:
         found: dict = {}
         try:
@@ -129,27 +128,17 @@ def catalogue() -> dict:
                 found = answer.body
         except ServiceDown:
             pass
-        g.membership_catalogue = {key: _in_order(key, dict(found.get(key) or {})) for key in CATALOGUE_KEYS}
+        g.membership_catalogue = {key: _labels(found.get(key)) for key in CATALOGUE_KEYS}
         if not g.membership_catalogue["legal_forms"]:
             g.membership_catalogue["legal_forms"] = dict(LEGAL_FORMS)
     return g.membership_catalogue
 
 
-# JSON objects arrive with their keys sorted, so the lists are put back in an order people expect:
-# known orders first (legal forms as the issue lists them, income bands smallest first), then by label, 'other' last.
-KNOWN_ORDER = {"legal_forms": [key for key, _ in LEGAL_FORMS],
-               "income_bands": ["under_10k", "10k_100k", "100k_1m", "1m_10m", "over_10m"],
-               "contact_roles": ["main", "finance", "safeguarding"]}
-
-
-def _in_order(list_name: str, labels: dict[str, str]) -> dict[str, str]:
-    known = KNOWN_ORDER.get(list_name, [])
-
-    def position(item):
-        key, label = item
-        return (key == "other", known.index(key) if key in known else len(known), str(label).lower())
-
-    return dict(sorted(labels.items(), key=position))
+def _labels(choices) -> dict[str, str]:
+    """[{key, label}] (membership sends each list in the order to show it) as an ordered {key: label}."""
+    if not isinstance(choices, list):
+        return {}
+    return {str(c["key"]): str(c.get("label") or c["key"]) for c in choices if isinstance(c, dict) and c.get("key")}
 
 
 def _contact(organisation: dict, role: str) -> str:
@@ -287,13 +276,6 @@ def _export_rows() -> tuple[list[str], list[list]]:
                                                     for o in organisations]
 
 
-def _spreadsheet_safe(value) -> object:
-    """Stop a cell being read as a formula by the spreadsheet that opens the export."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def _export_name(extension: str) -> str:
     return f"member-organisations-{dt.date.today().isoformat()}.{extension}"
 
@@ -302,38 +284,14 @@ def _export_name(extension: str) -> str:
 @roles_required(SEES_MEMBERS)
 def members_csv():
     header, rows = _export_rows()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[_spreadsheet_safe(cell) for cell in row] for row in rows])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{_export_name("csv")}"'})
+    return csv_response(_export_name("csv"), header, rows)
 
 
 @bp.route("/members.xlsx")
 @roles_required(SEES_MEMBERS)
 def members_xlsx():
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     header, rows = _export_rows()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Member organisations"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_spreadsheet_safe(cell) for cell in row])
-    sheet.freeze_panes = "A2"
-    for column, title in zip(sheet.columns, header):
-        width = max([len(title)] + [len(str(cell.value or "")) for cell in column])
-        sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{_export_name("xlsx")}"'})
+    return xlsx_response(_export_name("xlsx"), [("Member organisations", header, rows)])
 
 
 # ---------------------------------------------------------------- an organisation's page
@@ -435,6 +393,75 @@ def edit_member(organisation_id: uuid.UUID):
                            catalogue=catalogue(), contact_roles=CONTACT_ROLES), status
 
 
+# ---------------------------------------------------------------- past contracts (M2 capability)
+
+def _save_past_contracts(organisation_id: uuid.UUID, contracts: list[dict], done: str):
+    try:
+        answer = call_service("membership", "PATCH", f"/organisations/{organisation_id}",
+                              {"past_contracts": contracts})
+    except ServiceDown as exc:
+        flash(exc.message, "error")
+    else:
+        if answer.ok:
+            flash(done, "success")
+        elif answer.status == 404:
+            abort(404)
+        else:
+            flash("The past contracts were not saved: " + " ".join(
+                " ".join(m) for m in _errors_of(answer).values()), "error")
+    return redirect(url_for("ui.member", organisation_id=organisation_id) + "#past-contracts")
+
+
+def _past_contracts(organisation_id: uuid.UUID) -> list[dict]:
+    organisation, failed = _fetch_organisation(organisation_id)
+    if failed:
+        abort(failed[1])
+    return [{k: c.get(k) for k in ("title", "commissioner", "value_pence", "year")}
+            for c in organisation.get("past_contracts") or []]
+
+
+@bp.route("/members/<uuid:organisation_id>/past-contracts", methods=["POST"])
+@roles_required(EDITS_OWN_ORGANISATION)
+def add_past_contract(organisation_id: uuid.UUID):
+    """M2: add a contract the organisation has delivered, with its commissioner, value and year."""
+    if not _may_edit(organisation_id):
+        abort(404 if not _is_staff() else 403)
+    form = request.form
+    title, commissioner = (form.get("title") or "").strip(), (form.get("commissioner") or "").strip()
+    problems = []
+    if not title:
+        problems.append("Enter the contract's name.")
+    if not commissioner:
+        problems.append("Enter who commissioned it.")
+    value_pence = year = None
+    try:
+        value_pence = pounds_to_pence((form.get("value") or "").strip())
+    except ValueError:
+        problems.append("Enter the value in pounds, like 120000 or £120,000.")
+    try:
+        year = int((form.get("year") or "").strip())
+    except ValueError:
+        problems.append("Enter the year as four digits, like 2024.")
+    if problems:
+        flash("The contract was not added: " + " ".join(problems), "error")
+        return redirect(url_for("ui.member", organisation_id=organisation_id) + "#add-past-contract")
+    contracts = _past_contracts(organisation_id) + [{"title": title, "commissioner": commissioner,
+                                                      "value_pence": value_pence, "year": year}]
+    return _save_past_contracts(organisation_id, contracts, f"{title} is added to the past contracts.")
+
+
+@bp.route("/members/<uuid:organisation_id>/past-contracts/<int:index>/removal", methods=["POST"])
+@roles_required(EDITS_OWN_ORGANISATION)
+def remove_past_contract(organisation_id: uuid.UUID, index: int):
+    if not _may_edit(organisation_id):
+        abort(404 if not _is_staff() else 403)
+    contracts = _past_contracts(organisation_id)
+    if index >= len(contracts):
+        abort(404)
+    removed = contracts.pop(index)
+    return _save_past_contracts(organisation_id, contracts, f"{removed['title']} is removed from the past contracts.")
+
+
 # ---------------------------------------------------------------- application and due diligence (M1)
 
 @bp.route("/members/<uuid:organisation_id>/application/submission", methods=["POST"])
@@ -515,17 +542,32 @@ def _due_diligence_page(organisation_id: uuid.UUID, *, refusal: str | None = Non
             "provided_on": _parts_or_today(item.get("provided_on"), today),
             "expires_on": date_parts(item.get("expires_on")),
             "cover": pence_to_pounds(item.get("cover_pence")).lstrip("£"),
-            "note": item.get("note") or ""}
+            "note": item.get("note") or "", "document_id": item.get("document_id") or ""}
         items.append(item | {"state": evidence_state(item, today), "values": values,
                              "errors": (item_errors or {}) if kind == item_kind else {}})
     manages = _manages()
+    documents = _documents_of(organisation_id)
+    labels = catalogue()["document_kinds"]
+    checklist_kinds = {item.get("kind") for item in items}
+    beyond_checklist = {k: v for k, v in labels.items() if k not in checklist_kinds} or DOCUMENT_KINDS
     return render_template("ui/due_diligence.html", organisation=organisation, view=view, items=items,
+                           documents=documents, all_document_kinds={i.get("kind"): i.get("label") for i in items}
+                           | beyond_checklist,
                            evidence_states=EVIDENCE_STATES, refusal=refusal, failed_kind=item_kind,
                            can_provide=_may_edit(organisation_id), can_verify=manages,
                            can_put_to_board=manages and organisation.get("status") == "in_due_diligence",
-                           today=today.isoformat(), document_kinds=DOCUMENT_KINDS,
+                           today=today.isoformat(), document_kinds=beyond_checklist,
                            upload_values=upload_values or {"kind": "", "expires_on": date_parts(None)},
                            upload_errors=upload_errors or {}), status
+
+
+def _documents_of(organisation_id: uuid.UUID) -> list[dict]:
+    """The organisation's uploaded documents (to link to checklist items); none if membership cannot say."""
+    try:
+        answer = call_service("membership", "GET", f"/organisations/{organisation_id}/documents")
+    except ServiceDown:
+        return []
+    return answer.body if answer.ok and isinstance(answer.body, list) else []
 
 
 def _parts_or_today(value, today: dt.date) -> dict:
@@ -539,8 +581,14 @@ def provide_evidence(organisation_id: uuid.UUID, kind: str):
         abort(404 if not _is_staff() else 403)
     form = request.form
     errors: dict[str, list[str]] = {}
-    values: dict = {"note": (form.get("note") or "").strip(), "cover": (form.get("cover") or "").strip()}
+    values: dict = {"note": (form.get("note") or "").strip(), "cover": (form.get("cover") or "").strip(),
+                    "document_id": (form.get("document_id") or "").strip()}
     payload: dict = {}
+    if values["document_id"]:  # evidence is replaced whole: without one, no document stays linked
+        try:
+            payload["document_id"] = str(uuid.UUID(values["document_id"]))
+        except ValueError:
+            errors["document_id"] = ["Choose one of the organisation's uploaded documents"]
     values["provided_on"], payload["provided_on"], error = read_date(form, "provided_on", "the date it was provided",
                                                                      required=True)
     if error:
@@ -712,6 +760,26 @@ def change_membership(organisation_id: uuid.UUID):
             errors = _errors_of(answer)
     status = 422 if any(key != "_form" for key in errors) else 409
     return _member_page(organisation_id, change_values=values, change_errors=errors, status=status)
+
+
+@bp.route("/members/<uuid:organisation_id>/expulsion-request", methods=["POST"])
+@roles_required(MANAGES_MEMBERSHIP)
+def request_expulsion(organisation_id: uuid.UUID):
+    """G5: ask governance to put the member's expulsion to the Partners Group."""
+    reason = (request.form.get("reason") or "").strip()
+    try:
+        answer = call_service("membership", "POST", f"/organisations/{organisation_id}/expulsion-request",
+                              {"reason": reason})
+    except ServiceDown as exc:
+        flash(exc.message, "error")
+    else:
+        if answer.ok:
+            flash("The Partners Group is asked to decide on the expulsion.", "success")
+        elif answer.status == 404:
+            abort(404)
+        else:
+            flash(" ".join(" ".join(m) for m in _errors_of(answer).values()), "error")
+    return redirect(url_for("ui.member", organisation_id=organisation_id) + "#expulsion")
 
 
 # ---------------------------------------------------------------- expiring evidence, capability, reports

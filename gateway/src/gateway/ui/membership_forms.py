@@ -57,11 +57,13 @@ def pounds_to_pence(text: str) -> int:
     return int(amount * 100)
 
 
-def pence_to_pounds(pence: int | None) -> str:
+def pence_to_pounds(pence: int | None, *, always_pennies: bool = False) -> str:
+    """1234567 -> '£12,345.67'; 500000 -> '£5,000' (or '£5,000.00' with always_pennies); -150 -> '-£1.50'."""
     if pence is None:
         return ""
-    pounds, pennies = divmod(int(pence), 100)
-    return f"£{pounds:,}" + (f".{pennies:02d}" if pennies else "")
+    sign = "-" if int(pence) < 0 else ""
+    pounds, pennies = divmod(abs(int(pence)), 100)
+    return f"{sign}£{pounds:,}" + (f".{pennies:02d}" if pennies or always_pennies else "")
 
 
 def lines(text: str) -> list[str]:

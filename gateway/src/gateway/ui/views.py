@@ -10,6 +10,7 @@ from ..auth.session import current_user, login_required, roles_required
 from ..domain.roles import DECIDES, MEMBER_USER, SEES_DECISIONS
 from ..proxy.client import ServiceDown, call_service
 from .forms import LEGAL_FORMS, DecisionForm
+from .membership_forms import pence_to_pounds
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
@@ -24,6 +25,12 @@ def legal_form_name(value: str | None) -> str:
 @bp.app_template_filter("humanise")
 def humanise(value: str | None) -> str:
     return (value or "").replace("_", " ").capitalize()
+
+
+@bp.app_template_filter("money")
+def money(pence: int | None) -> str:
+    """Integer pence as pounds and pence, e.g. 123456 -> '£1,234.56', -150 -> '-£1.50' (F4: never a float)."""
+    return pence_to_pounds(pence, always_pennies=True)
 
 
 @bp.app_template_filter("when")

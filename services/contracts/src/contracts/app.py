@@ -8,9 +8,10 @@ from .entrypoints.events import handlers
 
 
 def _blueprints():
+    from .entrypoints import pipeline_http, allocation_http, delivery_http
     from .entrypoints.http import members_blp
 
-    return [members_blp]
+    return [members_blp, *pipeline_http.BLUEPRINTS, *allocation_http.BLUEPRINTS, *delivery_http.BLUEPRINTS]
 
 
 SERVICE = ServiceDefinition(name="contracts", title="Consortium Hub: contracts", kit=Base.kit, blueprints=_blueprints,

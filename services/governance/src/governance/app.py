@@ -9,12 +9,12 @@ from .service_layer.attendance import review_last_year_everywhere
 
 
 def _blueprints():
-    from .entrypoints.bodies_http import blp as bodies, decisions_blp, interests_blp, meetings_blp
+    from .entrypoints.bodies_http import blp as bodies, decisions_blp, interests_blp, meetings_blp, resolutions_blp
     from .entrypoints.http import blp
     from .entrypoints.hub_http import blp as hub
     from .entrypoints.policies_http import blp as policies
 
-    return [blp, bodies, meetings_blp, decisions_blp, interests_blp, hub, policies]
+    return [blp, bodies, meetings_blp, decisions_blp, interests_blp, resolutions_blp, hub, policies]
 
 
 SERVICE = ServiceDefinition(name="governance", title="Consortium Hub: governance", kit=Base.kit, blueprints=_blueprints,

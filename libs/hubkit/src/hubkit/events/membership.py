@@ -45,10 +45,10 @@ class ApplicationSubmittedV1(OrganisationFields):
 
 @event_data("membership.decision.requested", 1)
 class DecisionRequestedV1(EventData):
-    """Membership asks governance for the board's decision on an application (M1)."""
+    """Membership asks governance for the board's decision on an application (M1) or an expulsion (G5)."""
 
     request_id = fields.UUID(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(["membership_application"]))
+    kind = fields.String(required=True, validate=validate.OneOf(["membership_application", "membership_expulsion"]))
     title = fields.String(required=True)
     organisation_id = fields.UUID(required=True)
 

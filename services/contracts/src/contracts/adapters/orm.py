@@ -1,5 +1,17 @@
-"""Contracts's tables."""
-from hubkit.db import declarative_base_for
+"""Contracts's tables: the read copy of member organisations and the opportunities pipeline.
+
+Each area keeps its tables in its own module (bids, allocation, contracts and performance), imported at the
+bottom so that `Base.metadata` always holds every table (migrations and the models-match test rely on it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hubkit.db import ConsortiumScoped, UtcDateTime, declarative_base_for
 from hubkit.read_copies import MemberOrganisationCopy
 
 Base = declarative_base_for("contracts")
@@ -9,3 +21,50 @@ class MemberOrganisation(MemberOrganisationCopy, Base):
     """Read copy of membership's organisations, kept by events."""
 
     __tablename__ = "member_organisation"
+
+
+class Opportunity(ConsortiumScoped, Base):
+    """A contract the consortium might bid for, from identification to won, lost or withdrawn."""
+
+    __tablename__ = "opportunity"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    commissioner_name: Mapped[str] = mapped_column(String(200))
+    commissioner_type: Mapped[str] = mapped_column(String(40))
+    estimated_value_pence: Mapped[int | None] = mapped_column(BigInteger)
+    contract_length_months: Mapped[int | None] = mapped_column(Integer)
+    service_categories: Mapped[list] = mapped_column(JSON, default=list)
+    areas: Mapped[list] = mapped_column(JSON, default=list)
+    notice_reference: Mapped[str | None] = mapped_column(String(300))  # e.g. a Find a Tender notice id or URL
+    clarification_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    submission_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    award_expected_on: Mapped[dt.date | None] = mapped_column(Date)
+    start_expected_on: Mapped[dt.date | None] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The board's go/no-go (migration 0004): the request sent to governance and its one answer.
+    go_no_go_request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    go_no_go_outcome: Mapped[str | None] = mapped_column(String(20))
+    go_no_go_note: Mapped[str | None] = mapped_column(Text)
+    go_no_go_decided_by: Mapped[str | None] = mapped_column(String(20))  # governance, or the manager standing in
+    go_no_go_decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class Lot(ConsortiumScoped, Base):
+    """A part of an opportunity that is bid for (and allocated) on its own."""
+
+    __tablename__ = "lot"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    opportunity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    estimated_value_pence: Mapped[int | None] = mapped_column(BigInteger)
+    service_categories: Mapped[list] = mapped_column(JSON, default=list)
+
+
+# Each area's tables (imported last: they use Base and the classes above).
+from . import bid_tables, allocation_tables, contract_tables  # noqa: E402,F401

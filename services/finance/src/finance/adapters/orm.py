@@ -1,4 +1,5 @@
-"""Finance's tables."""
+"""Finance's tables: the read copy of member organisations here; each area's tables in its own module,
+imported at the bottom so that `Base.metadata` always holds every table."""
 from hubkit.db import declarative_base_for
 from hubkit.read_copies import MemberOrganisationCopy
 
@@ -9,3 +10,6 @@ class MemberOrganisation(MemberOrganisationCopy, Base):
     """Read copy of membership's organisations, kept by events."""
 
     __tablename__ = "member_organisation"
+
+
+from . import time_tables, money_tables  # noqa: E402,F401

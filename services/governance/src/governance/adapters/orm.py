@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from hubkit.db import ConsortiumScoped, UtcDateTime, declarative_base_for
 
@@ -68,6 +68,7 @@ class Meeting(ConsortiumScoped, Base):
     notice_given_on: Mapped[dt.date] = mapped_column(Date)
     location: Mapped[str | None] = mapped_column(String(300))
     minutes: Mapped[str | None] = mapped_column(Text)
+    chaired_by_seat_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("seat.id"))  # G8: who chaired
 
 
 class AgendaItem(ConsortiumScoped, Base):
@@ -223,3 +224,50 @@ class Policy(ConsortiumScoped, Base):
     approved_on: Mapped[dt.date] = mapped_column(Date)
     review_due_on: Mapped[dt.date] = mapped_column(Date)
     last_reviewed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MeetingPaper(ConsortiumScoped, Base):
+    """A paper for a meeting (or one item on its agenda), kept in the database with its checksum."""
+
+    __tablename__ = "meeting_paper"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id"), index=True)
+    agenda_item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agenda_item.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class WrittenResolution(ConsortiumScoped, Base):
+    """A motion decided by a body's members in writing between meetings, by a deadline."""
+
+    __tablename__ = "written_resolution"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    body_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("body.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    circulated_on: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(20))  # open, then approved or rejected
+    declarations: Mapped[list] = mapped_column(JSON)  # [{seat_id, person_name, interest}] (G12)
+    decision_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))
+    circulated_by: Mapped[str] = mapped_column(String(200))
+
+
+class WrittenAnswer(ConsortiumScoped, Base):
+    """One member's answer to a written resolution."""
+
+    __tablename__ = "written_answer"
+
+    resolution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("written_resolution.id"), primary_key=True)
+    seat_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("seat.id"), primary_key=True)
+    vote: Mapped[str] = mapped_column(String(10))
+    answered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -33,6 +33,7 @@ class BodyRules:
     expulsion_notice_days: int | None = None
     chair_term_months: int = 12
     chair_max_terms: int = 2
+    written_resolutions: bool = True  # may decide in writing between meetings
 
     def as_dict(self) -> dict:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
@@ -45,7 +46,7 @@ DEFAULT_RULES = {
             "Progress report from lead partners", "Progress on commissioned work",
             "Consultation and networking feedback", "Annual governance review", "Annual strategy performance review"),
         decides=("membership_application", "membership_expulsion", "chosen_provider"),
-        min_meetings_attended=4, expulsion_notice_days=14),
+        min_meetings_attended=4, expulsion_notice_days=14, written_resolutions=False),
     MANAGEMENT_BOARD: BodyRules(
         min_members=3, max_members=None, meetings_per_year_min=12, meetings_per_year_max=12, quorum=3,
         standing_items=("Stakeholder engagement", "Communication and marketing", "Work reports"),
@@ -105,7 +106,7 @@ def check_new_seat(rules: BodyRules, body_name: str, seats: Iterable[SeatTerm], 
 def check_chair_term(rules: BodyRules, seats: list[SeatTerm], person_name: str, starts_on: dt.date,
                      ends_on: dt.date | None) -> dt.date:
     """G6: a chair is appointed for a year and may continue for one further year, no more."""
-    longest = add_months(starts_on, rules.chair_term_months) - dt.timedelta(days=1)
+    longest = term_end(starts_on, rules.chair_term_months)
     if ends_on is None:
         ends_on = longest
     if ends_on > longest:
@@ -129,6 +130,18 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def term_end(starts_on: dt.date, months: int) -> dt.date:
+    """The last day of a term of `months` from `starts_on`: the day before the anniversary.
+
+    When the anniversary does not exist (a term from 29 February ending in a common year) the term
+    runs to the end of that month, so 29 Feb 2028 + 12 months ends on 28 Feb 2029, not 27 Feb.
+    """
+    anniversary = add_months(starts_on, months)
+    if anniversary.day != starts_on.day:  # clipped to the month's last day: no such anniversary
+        return anniversary
+    return anniversary - dt.timedelta(days=1)
 
 
 def size_status(rules: BodyRules, seats: Iterable[SeatTerm], day: dt.date) -> str | None:

@@ -2,20 +2,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import or_, select
 
 from hubkit.auth import STAFF, allow
 from hubkit.db import utcnow
-from hubkit.web import get_or_404, request_uow
+from hubkit.web import accepts_upload, get_or_404, request_uow
 
-from ..adapters.orm import ActionItem, AgendaItem, Body, Decision, Meeting, Motion, RegisteredInterest, Seat
+from ..adapters.orm import (ActionItem, AgendaItem, Body, Decision, Meeting, Motion, RegisteredInterest, Seat,
+                            WrittenResolution)
 from ..domain.meetings import Ballot
+from ..domain.papers import UnacceptableFile
 from ..service_layer import attendance as attendance_cases
 from ..service_layer import bodies as use_cases
+from ..service_layer import calendars
 from ..service_layer import meetings as meeting_cases
+from ..service_layer import papers as paper_cases
+from ..service_layer import resolutions as resolution_cases
 from . import schemas as s
 
 RUNNERS = ("board_member", "consortium_manager")  # the chair, governance lead and board run meetings
@@ -24,6 +31,8 @@ blp = Blueprint("bodies", __name__, url_prefix="/bodies", description="Bodies, t
 meetings_blp = Blueprint("meetings", __name__, url_prefix="/meetings",
                          description="Agenda, attendance, declarations, motions, votes, minutes and actions")
 decisions_blp = Blueprint("decisions", __name__, url_prefix="/decisions", description="The decisions log")
+resolutions_blp = Blueprint("written-resolutions", __name__, url_prefix="/written-resolutions",
+                            description="Decisions taken in writing between meetings")
 interests_blp = Blueprint("interests", __name__, url_prefix="/interests",
                           description="The standing register of interests")
 
@@ -286,3 +295,180 @@ class Interests(MethodView):
             uow.session.add(row)
             uow.commit()
             return row
+
+
+def _calendar_response(text: str, filename: str) -> Response:
+    response = Response(text, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@blp.route("/<body_id>/meetings.ics")
+class BodyCalendar(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, description="An iCalendar (RFC 5545) feed of the body's meetings", content_type="text/calendar")
+    def get(self, body_id):
+        """The body's meetings as an iCalendar feed to subscribe to (from a year ago on)."""
+        with request_uow() as uow:
+            body = get_or_404(uow.session, Body, body_id, "body")
+            return _calendar_response(calendars.body_calendar(uow.session, body, request.host.split(":")[0]),
+                                      "meetings.ics")
+
+
+@meetings_blp.route("")
+class PersonMeetings(MethodView):
+    @allow(*STAFF)
+    @meetings_blp.arguments(s.PersonMeetingsQuery, location="query")
+    @meetings_blp.response(200, s.PersonMeetingOut(many=True))
+    def get(self, query):
+        """A person's meetings: those of every body they sit on, from today (or all of the last year)."""
+        since = utcnow() - dt.timedelta(days=0 if query["upcoming"] else 366)
+        with request_uow() as uow:
+            return [{"id": m.id, "body_id": b.id, "body_name": b.name, "title": m.title, "starts_at": m.starts_at,
+                     "notice_given_on": m.notice_given_on, "location": m.location}
+                    for m, b in calendars.meetings_for_person(uow.session, query["person_name"], since)]
+
+
+@meetings_blp.route("/calendar.ics")
+class PersonCalendar(MethodView):
+    @allow(*STAFF)
+    @meetings_blp.arguments(s.PersonCalendarQuery, location="query")
+    @meetings_blp.response(200, description="An iCalendar (RFC 5545) feed of one person's meetings",
+                           content_type="text/calendar")
+    def get(self, query):
+        """The meetings of every body a person sits on, as an iCalendar feed."""
+        with request_uow() as uow:
+            return _calendar_response(calendars.person_calendar(uow.session, query["person_name"],
+                                                                request.host.split(":")[0]), "my-meetings.ics")
+
+
+@meetings_blp.route("/<meeting_id>/papers")
+class Papers(MethodView):
+    @allow(*STAFF)
+    @meetings_blp.response(200, s.PaperOut(many=True))
+    def get(self, meeting_id):
+        """The meeting's papers, in the order they were added (without their content)."""
+        with request_uow() as uow:
+            return paper_cases.papers_of(uow.session, _meeting(uow, meeting_id))
+
+    @allow(*RUNNERS)
+    @accepts_upload
+    @meetings_blp.arguments(s.PaperUploadForm, location="form")
+    @meetings_blp.arguments(s.PaperFile, location="files")
+    @meetings_blp.response(201, s.PaperOut)
+    @meetings_blp.alt_response(413, description="Larger than HUB_MAX_UPLOAD_BYTES")
+    @meetings_blp.alt_response(415, description="Not a PDF, office document, PNG or JPEG")
+    def post(self, form, files, meeting_id):
+        """Attach a paper (multipart/form-data: file, title, agenda_item_id); nothing is kept if it is refused."""
+        upload = files["file"]
+        content = upload.read()
+        with request_uow() as uow:
+            meeting = _meeting(uow, meeting_id)
+            try:
+                return paper_cases.attach(uow, meeting, form["title"], form["agenda_item_id"],
+                                          upload.filename or "paper", content)
+            except UnacceptableFile as exc:
+                abort(415, message=str(exc))
+
+
+@meetings_blp.route("/<meeting_id>/papers/<paper_id>/content")
+class PaperContent(MethodView):
+    @allow(*STAFF)
+    @meetings_blp.response(200, description="The paper, as uploaded")
+    def get(self, meeting_id, paper_id):
+        """Download a paper."""
+        with request_uow() as uow:
+            meeting = _meeting(uow, meeting_id)
+            try:
+                paper = paper_cases.with_content(uow.session, meeting, uuid.UUID(paper_id))
+            except ValueError:
+                paper = None
+            if paper is None:
+                abort(404, message="No such paper.")
+            response = Response(paper.content, mimetype=paper.content_type)
+            response.headers["Content-Disposition"] = f'attachment; filename="{paper.filename}"'
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Digest"] = f"sha-256={paper.sha256}"
+            return response
+
+
+@meetings_blp.route("/<meeting_id>/chair")
+class Chair(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.ChairIn)
+    @meetings_blp.response(200, s.MeetingOut)
+    def put(self, chair, meeting_id):
+        """Record who chaired: the chair if present; otherwise a member present in person, in turn (G8)."""
+        with request_uow() as uow:
+            meeting = meeting_cases.record_chair(uow, _meeting(uow, meeting_id), chair["seat_id"])
+            return meeting_cases.meeting_view(uow.session, meeting)
+
+
+@blp.route("/<body_id>/written-resolutions")
+class BodyResolutions(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, s.WrittenResolutionOut(many=True))
+    def get(self, body_id):
+        """The body's written resolutions, latest deadline first."""
+        with request_uow() as uow:
+            return resolution_cases.resolutions_of(uow.session, get_or_404(uow.session, Body, body_id, "body"))
+
+    @allow(*RUNNERS)
+    @blp.arguments(s.WrittenResolutionIn)
+    @blp.response(201, s.WrittenResolutionOut)
+    def post(self, resolution, body_id):
+        """Circulate a motion for decision in writing by a deadline, if the body's rules allow (never an expulsion)."""
+        with request_uow() as uow:
+            body = get_or_404(uow.session, Body, body_id, "body")
+            created = resolution_cases.circulate(uow, body, **resolution)
+            return resolution_cases.resolution_view(uow.session, created)
+
+
+def _resolution(uow, resolution_id) -> WrittenResolution:
+    return get_or_404(uow.session, WrittenResolution, resolution_id, "written resolution")
+
+
+@resolutions_blp.route("/<resolution_id>")
+class ResolutionById(MethodView):
+    @allow(*STAFF)
+    @resolutions_blp.response(200, s.WrittenResolutionOut)
+    def get(self, resolution_id):
+        """A written resolution: who may answer, the answers so far, who is awaited."""
+        with request_uow() as uow:
+            return resolution_cases.resolution_view(uow.session, _resolution(uow, resolution_id))
+
+
+@resolutions_blp.route("/<resolution_id>/declarations")
+class ResolutionDeclarations(MethodView):
+    @allow(*RUNNERS)
+    @resolutions_blp.arguments(s.WrittenDeclarationIn)
+    @resolutions_blp.response(201, s.WrittenResolutionOut)
+    def post(self, declaration, resolution_id):
+        """A member declares an interest and takes no part in the decision (G12)."""
+        with request_uow() as uow:
+            resolution = resolution_cases.declare(uow, _resolution(uow, resolution_id), **declaration)
+            return resolution_cases.resolution_view(uow.session, resolution)
+
+
+@resolutions_blp.route("/<resolution_id>/answers")
+class ResolutionAnswers(MethodView):
+    @allow(*RUNNERS)
+    @resolutions_blp.arguments(s.WrittenAnswerIn)
+    @resolutions_blp.response(201, s.WrittenResolutionOut)
+    def post(self, written, resolution_id):
+        """Record a member's answer in writing, before the deadline (not co-opted, G2; not conflicted, G12)."""
+        with request_uow() as uow:
+            resolution = resolution_cases.answer(uow, _resolution(uow, resolution_id), **written)
+            return resolution_cases.resolution_view(uow.session, resolution)
+
+
+@resolutions_blp.route("/<resolution_id>/close")
+class ResolutionClose(MethodView):
+    @allow(*RUNNERS)
+    @resolutions_blp.arguments(s.EmptyIn)
+    @resolutions_blp.response(201, s.DecisionOut)
+    def post(self, _body, resolution_id):
+        """Close it after the deadline, once all have answered or the result is certain, and record the decision."""
+        with request_uow() as uow:
+            return resolution_cases.close(uow, _resolution(uow, resolution_id))

@@ -7,6 +7,10 @@ from ..domain import meetings as meeting_rules
 from ..domain.decisions import OUTCOMES
 
 
+class EmptyIn(Schema):
+    """No fields."""
+
+
 class DecisionIn(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     note = fields.String(load_default="", validate=validate.Length(max=5000))
@@ -45,6 +49,7 @@ class RulesIn(Schema):
     expulsion_notice_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=365))
     chair_term_months = fields.Integer(validate=validate.Range(min=1, max=120))
     chair_max_terms = fields.Integer(validate=validate.Range(min=1, max=10))
+    written_resolutions = fields.Boolean()
 
 
 class BodyIn(Schema):
@@ -235,13 +240,123 @@ class QuorumOut(Schema):
     quorate = fields.Boolean()
 
 
+class PaperOut(Schema):
+    id = fields.UUID()
+    meeting_id = fields.UUID()
+    agenda_item_id = fields.UUID(allow_none=True)
+    title = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    sha256 = fields.String()
+    uploaded_by = fields.String()
+    uploaded_at = fields.DateTime()
+
+
+class PaperUploadForm(Schema):
+    title = fields.String(load_default=None, validate=validate.Length(max=300))
+    agenda_item_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class PaperFile(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ChairIn(Schema):
+    seat_id = fields.UUID(required=True)
+
+
+class ChairSeatOut(Schema):
+    seat_id = fields.UUID()
+    person_name = fields.String()
+    role = fields.String()
+
+
+class ChairingOut(Schema):
+    chaired_by = fields.Nested(ChairSeatOut, allow_none=True)
+    chair_present = fields.Boolean()
+    suggested_chair = fields.Nested(ChairSeatOut, allow_none=True,
+                                    metadata={"description": "G8: whose turn it is to stand in for an absent chair"})
+
+
+class PersonMeetingsQuery(Schema):
+    person_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    upcoming = fields.Boolean(load_default=True)
+
+
+class PersonMeetingOut(Schema):
+    id = fields.UUID()
+    body_id = fields.UUID()
+    body_name = fields.String()
+    title = fields.String()
+    starts_at = fields.DateTime()
+    notice_given_on = fields.Date()
+    location = fields.String(allow_none=True)
+
+
+class PersonCalendarQuery(Schema):
+    person_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
 class MeetingOut(MeetingSummaryOut):
     body_name = fields.String()
     minutes = fields.String(allow_none=True)
+    chairing = fields.Nested(ChairingOut)
+    papers = fields.List(fields.Nested(PaperOut))
     quorum = fields.Nested(QuorumOut)
     agenda = fields.List(fields.Nested(AgendaItemOut))
     attendance = fields.List(fields.Nested(AttendanceOut))
     actions = fields.List(fields.Nested(ActionOut))
+
+
+# --- written resolutions ---
+class WrittenResolutionIn(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    kind = fields.String(load_default=meeting_rules.ORDINARY, validate=validate.OneOf(meeting_rules.MOTION_KINDS))
+    subject = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    deadline = fields.AwareDateTime(required=True)
+
+
+class WrittenDeclarationIn(Schema):
+    seat_id = fields.UUID(required=True)
+    interest = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class WrittenAnswerIn(Schema):
+    seat_id = fields.UUID(required=True)
+    vote = fields.String(required=True, validate=validate.OneOf(meeting_rules.VOTES))
+
+
+class SeatNameOut(Schema):
+    seat_id = fields.UUID()
+    person_name = fields.String()
+
+
+class WrittenAnswerOut(SeatNameOut):
+    vote = fields.String()
+
+
+class TallyOut(Schema):
+    for_ = fields.Integer(data_key="for", attribute="for")
+    against = fields.Integer()
+    abstain = fields.Integer()
+
+
+class WrittenResolutionOut(Schema):
+    id = fields.UUID()
+    body_id = fields.UUID()
+    text = fields.String()
+    kind = fields.String()
+    subject = fields.String(allow_none=True)
+    circulated_on = fields.Date()
+    deadline = fields.DateTime()
+    status = fields.String()
+    decision_id = fields.UUID(allow_none=True)
+    declarations = fields.List(fields.Dict())
+    entitled = fields.Integer(metadata={"description": "Members entitled to answer (voting, without an interest)"})
+    tally = fields.Nested(TallyOut)
+    answers = fields.List(fields.Nested(WrittenAnswerOut))
+    awaiting = fields.List(fields.Nested(SeatNameOut))
 
 
 class ReviewIn(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
@@ -12,9 +12,12 @@ from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import (ActionItem, AgendaItem, Attendance, Body, Decision, DecisionRequest, Declaration,
                             Meeting, Motion, Seat, Vote)
+from ..domain import chairing
 from ..domain import decisions as request_rules
 from ..domain import meetings as rules
+from . import agenda
 from . import bodies as body_cases
+from .papers import papers_of
 
 
 MOTION_DECISION_KINDS = {rules.EXPULSION: "membership_expulsion", rules.GOVERNANCE_REVIEW: "governance_review"}
@@ -22,11 +25,6 @@ MOTION_DECISION_KINDS = {rules.EXPULSION: "membership_expulsion", rules.GOVERNAN
 
 def _meeting_on(meeting: Meeting) -> dt.date:
     return meeting.starts_at.astimezone(dt.timezone.utc).date()
-
-
-def _next_position(session, meeting_id: uuid.UUID) -> int:
-    return (session.execute(select(func.max(AgendaItem.position)).where(
-        AgendaItem.meeting_id == meeting_id)).scalar() or 0) + 1
 
 
 def schedule_meeting(uow: UnitOfWork, body: Body, title: str | None, starts_at: dt.datetime,
@@ -43,27 +41,19 @@ def schedule_meeting(uow: UnitOfWork, body: Body, title: str | None, starts_at: 
                                    kind="standing", notified_on=notice_given_on))
     uow.session.flush()
     if starts_at > utcnow():
-        from .decisions import waiting_requests_for  # decisions imports this module
-        for request in waiting_requests_for(uow.session, body):
-            place_request(uow.session, meeting, request, notice_given_on)
+        for request in agenda.waiting_requests_for(uow.session, body):
+            notified_on = max(notice_given_on, request.requested_at.date())  # not before the request came
+            if (starts_at.date() - notified_on).days >= agenda.notice_needed(body, request.kind):
+                agenda.place_request(uow.session, meeting, request, notified_on)
     uow.commit()
     return meeting
-
-
-def place_request(session, meeting: Meeting, request: DecisionRequest, notified_on: dt.date) -> AgendaItem:
-    """Put a decision request on a meeting's agenda, once."""
-    item = AgendaItem(id=uuid.uuid4(), meeting_id=meeting.id, position=_next_position(session, meeting.id),
-                      title=request.title, kind="request", notified_on=notified_on, decision_request_id=request.id)
-    session.add(item)
-    session.flush()
-    return item
 
 
 def add_agenda_item(uow: UnitOfWork, meeting: Meeting, title: str, kind: str, notified_on: dt.date | None) -> AgendaItem:
     """Add an item; `notified_on` is when the chair gave notice of it (G5 counts from it)."""
     if kind in ("standing", "request"):
         raise RuleViolation("Standing items and requests are put on the agenda by the system.")
-    item = AgendaItem(id=uuid.uuid4(), meeting_id=meeting.id, position=_next_position(uow.session, meeting.id),
+    item = AgendaItem(id=uuid.uuid4(), meeting_id=meeting.id, position=agenda.next_position(uow.session, meeting.id),
                       title=title, kind=kind, notified_on=notified_on or utcnow().date())
     uow.session.add(item)
     uow.commit()
@@ -147,15 +137,17 @@ def propose_motion(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, text: 
     """Put a motion on an item; an expulsion needs the chair's notice well before the meeting (G5)."""
     item = _item_of(uow.session, meeting, item_id)
     body = uow.session.get(Body, meeting.body_id)
-    if kind == rules.EXPULSION:
-        rules.check_expulsion_notice(body_cases.body_rules(body), _meeting_on(meeting), item.notified_on)
-        if not subject:
-            raise RuleViolation("An expulsion motion names the member: give subject, e.g. organisation/<id>.")
     if item.decision_request_id is not None:
         request = uow.session.get(DecisionRequest, item.decision_request_id)
         if request.status != request_rules.PENDING:
             raise RuleViolation("This request has already been decided.")
         subject = request.subject
+        if request.kind == agenda.EXPULSION_REQUEST:  # membership asked for an expulsion: G5 applies
+            kind = rules.EXPULSION
+    if kind == rules.EXPULSION:
+        rules.check_expulsion_notice(body_cases.body_rules(body), _meeting_on(meeting), item.notified_on)
+        if not subject:
+            raise RuleViolation("An expulsion motion names the member: give subject, e.g. organisation/<id>.")
     if uow.session.execute(select(Motion.id).where(Motion.agenda_item_id == item.id,
                                                    Motion.status == "open")).first():
         raise RuleViolation("This item already has an open motion.")
@@ -206,20 +198,51 @@ def vote(uow: UnitOfWork, motion: Motion, ballots: list[rules.Ballot], note: str
         decided_at=utcnow())
     session.add(decision)
     if request is not None:
-        from .decisions import answer_request  # decisions imports this module
-        answer_request(uow, request, decision)
-    publish_recorded(uow, decision, tally, declared_list)
+        agenda.answer_request(uow, request, decision)
+    agenda.publish_recorded(uow, decision, tally, declared_list)
     uow.commit()
     return decision
 
 
-def publish_recorded(uow: UnitOfWork, decision: Decision, tally: dict | None, declarations: list[dict]) -> None:
-    uow.publish("governance.decision.recorded", subject=f"decision/{decision.id}", data={
-        "decision_id": decision.id, "body_id": decision.body_id, "meeting_id": decision.meeting_id,
-        "agenda_item_id": decision.agenda_item_id, "request_id": decision.decision_request_id,
-        "kind": decision.kind, "subject": decision.subject, "title": decision.title, "outcome": decision.outcome,
-        "note": decision.note, "votes": tally and {k: tally[k] for k in rules.VOTES},
-        "declarations": declarations})
+def _chairing_candidates(session, meeting: Meeting) -> list[chairing.Candidate]:
+    day = _meeting_on(meeting)
+    present = {a.seat_id for a in session.execute(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.status == rules.PRESENT)).scalars()}
+    return [chairing.Candidate(s.id, s.person_name, s.role, s.id in present)
+            for s in body_cases.seats_of(session, meeting.body_id) if body_cases.term(s).active_on(day)]
+
+
+def stand_in_history(session, meeting: Meeting) -> list[uuid.UUID]:
+    """Who stood in for the chair at the body's earlier meetings, oldest first (G8)."""
+    rows = session.execute(select(Meeting.chaired_by_seat_id, Seat.role).join(
+        Seat, Meeting.chaired_by_seat_id == Seat.id).where(
+        Meeting.body_id == meeting.body_id, Meeting.starts_at < meeting.starts_at).order_by(Meeting.starts_at)).all()
+    return [seat_id for seat_id, role in rows if role != "chair"]
+
+
+def chairing_view(session, meeting: Meeting) -> dict:
+    """Who chaired, whether the chair is present, and (G8) which member's turn it is to stand in."""
+    candidates = _chairing_candidates(session, meeting)
+    chair_present = any(c.role == "chair" and c.present for c in candidates)
+    chosen = next((c for c in candidates if c.seat_id == meeting.chaired_by_seat_id), None)
+    suggestion = None if chair_present else chairing.suggest_stand_in(candidates, stand_in_history(session, meeting))
+    return {"chaired_by": chosen and {"seat_id": chosen.seat_id, "person_name": chosen.person_name,
+                                      "role": chosen.role},
+            "chair_present": chair_present,
+            "suggested_chair": suggestion and {"seat_id": suggestion.seat_id, "person_name": suggestion.person_name,
+                                               "role": suggestion.role}}
+
+
+def record_chair(uow: UnitOfWork, meeting: Meeting, seat_id: uuid.UUID) -> Meeting:
+    """Record who chaired: the chair if present, otherwise a member present in person (G8)."""
+    candidates = _chairing_candidates(uow.session, meeting)
+    chosen = next((c for c in candidates if c.seat_id == seat_id), None)
+    if chosen is None:
+        raise RuleViolation("That seat is not on this meeting's body for the meeting's date.")
+    chairing.check_chairing(chosen, any(c.role == "chair" and c.present for c in candidates))
+    meeting.chaired_by_seat_id = chosen.seat_id
+    uow.commit()
+    return meeting
 
 
 def set_minutes(uow: UnitOfWork, meeting: Meeting, minutes: str) -> Meeting:
@@ -256,7 +279,8 @@ def meeting_view(session, meeting: Meeting) -> dict:
     return {
         "id": meeting.id, "body_id": body.id, "body_name": body.name, "title": meeting.title,
         "starts_at": meeting.starts_at, "notice_given_on": meeting.notice_given_on, "location": meeting.location,
-        "minutes": meeting.minutes,
+        "minutes": meeting.minutes, "chairing": chairing_view(session, meeting),
+        "papers": papers_of(session, meeting),
         "quorum": {"required": body_rules.quorum, "present": voting_present,
                    "quorate": voting_present >= body_rules.quorum},
         "agenda": [{"id": i.id, "position": i.position, "title": i.title, "kind": i.kind,

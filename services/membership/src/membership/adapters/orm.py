@@ -44,6 +44,7 @@ class Organisation(OrganisationScoped, Base):
     status: Mapped[str] = mapped_column(String(30))
     eligible_for_new_work: Mapped[bool] = mapped_column(Boolean, default=True)
     decision_request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    expulsion_request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # G5: put to the Partners Group, pending
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 

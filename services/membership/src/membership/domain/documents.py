@@ -6,6 +6,8 @@ import hashlib
 from .due_diligence import KINDS
 
 DOCUMENT_KINDS = tuple(KINDS) + ("quality_mark", "other")
+DOCUMENT_KIND_LABELS = {kind: requirement.label for kind, requirement in KINDS.items()} | {
+    "quality_mark": "Quality mark certificate", "other": "Other document"}
 
 # Leading bytes of each accepted format. Office documents are ZIP containers.
 SIGNATURES = {

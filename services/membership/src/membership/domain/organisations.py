@@ -70,3 +70,11 @@ def change_membership(status: str, to: str, decision_id: object | None) -> str:
     if to in NEEDS_DECISION and decision_id is None:
         raise RuleViolation("Expulsion needs the Partners Group's decision: give its decision id.", "G5")
     return to
+
+
+def request_expulsion(status: str, already_requested: bool) -> None:
+    """G5: only a member can be put to the Partners Group for expulsion, and once at a time."""
+    if status not in MEMBERSHIP_CHANGES[EXPELLED]:
+        raise RuleViolation(f"A {status.replace('_', ' ')} organisation cannot be expelled.", "G5")
+    if already_requested:
+        raise RuleViolation("This member's expulsion is already with the Partners Group.", "G5")

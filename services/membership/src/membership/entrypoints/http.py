@@ -6,7 +6,6 @@ import uuid
 from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
 
 from hubkit.auth import STAFF, allow
 from hubkit.web import accepts_upload, get_or_404, request_uow
@@ -18,7 +17,7 @@ from ..service_layer import documents, due_diligence, organisations as use_cases
 from ..service_layer.directory import search_directory
 from ..service_layer.eligibility import expiring
 from .schemas import (ChecklistSettingIn, ChecklistSettingOut, DirectoryQuery, DocumentFile, DocumentOut,
-                      DocumentUploadForm, DueDiligenceOut, EmptyIn, EvidenceIn,
+                      DocumentUploadForm, DueDiligenceOut, EmptyIn, EvidenceIn, ExpulsionRequestIn,
                       ExpiringOut, ExpiringQuery,
                       MembershipChangeIn, MembershipChangeOut, OrganisationIn, OrganisationOut, ProfileIn,
                       VerificationIn)
@@ -119,6 +118,18 @@ class MembershipChanges(MethodView):
             org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
             return use_cases.change_membership(uow, org, change["to_status"], change["reason"],
                                                change["effective_on"], change["decision_id"])
+
+
+@blp.route("/<organisation_id>/expulsion-request")
+class ExpulsionRequest(MethodView):
+    @allow("consortium_manager")
+    @blp.arguments(ExpulsionRequestIn)
+    @blp.response(202, OrganisationOut)
+    def post(self, request_in, organisation_id):
+        """G5: ask for the Partners Group's decision on expelling a member; the decision comes by event."""
+        with request_uow() as uow:
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            return use_cases.request_expulsion(uow, org, request_in["reason"])
 
 
 def _due_diligence_view(session, org) -> dict:

@@ -8,6 +8,7 @@ from hubkit.events.membership import LEGAL_FORMS
 from hubkit.web import request_uow
 
 from ..domain import catalogue
+from ..domain.documents import DOCUMENT_KIND_LABELS
 from ..service_layer import reports
 from .schemas import OrganisationOut
 
@@ -20,13 +21,32 @@ LEGAL_FORM_LABELS = {
 assert set(LEGAL_FORM_LABELS) == set(LEGAL_FORMS)
 
 
+class Choice(Schema):
+    key = fields.String()
+    label = fields.String()
+
+
+def _choices(description: str) -> fields.List:
+    return fields.List(fields.Nested(Choice), metadata={"description": description})
+
+
 class CatalogueOut(Schema):
-    legal_forms = fields.Dict(keys=fields.String(), values=fields.String())
-    service_categories = fields.Dict(keys=fields.String(), values=fields.String())
-    client_groups = fields.Dict(keys=fields.String(), values=fields.String())
-    diversity_characteristics = fields.Dict(keys=fields.String(), values=fields.String())
-    income_bands = fields.Dict(keys=fields.String(), values=fields.String())
-    contact_roles = fields.Dict(keys=fields.String(), values=fields.String())
+    """Each list in the order to show it, as [{key, label}] (JSON objects would lose the order)."""
+
+    legal_forms = _choices("As the issue lists them, 'other' last")
+    service_categories = _choices("By label")
+    client_groups = _choices("By label")
+    diversity_characteristics = _choices("By label (M3)")
+    income_bands = _choices("Smallest first")
+    contact_roles = _choices("Main, finance, safeguarding")
+    document_kinds = _choices("The due-diligence checklist's order, then quality marks and other documents")
+
+
+def ordered(labels: dict[str, str], by_label: bool = False) -> list[dict]:
+    """[{key, label}] in the dict's own order, or by label; 'other' always last."""
+    items = sorted(labels.items(), key=lambda kv: kv[1].casefold()) if by_label else list(labels.items())
+    return [{"key": k, "label": v} for k, v in items if k != "other"] + \
+        [{"key": k, "label": v} for k, v in items if k == "other"]
 
 
 class CapabilityQuery(Schema):
@@ -88,11 +108,13 @@ class Catalogue(MethodView):
     @allow(*STAFF, "member_user")
     @blp.response(200, CatalogueOut)
     def get(self):
-        """The maintained lists a profile draws on, with their labels."""
-        return {"legal_forms": LEGAL_FORM_LABELS, "service_categories": catalogue.SERVICE_CATEGORIES,
-                "client_groups": catalogue.CLIENT_GROUPS,
-                "diversity_characteristics": catalogue.DIVERSITY_CHARACTERISTICS,
-                "income_bands": catalogue.INCOME_BANDS, "contact_roles": catalogue.CONTACT_ROLES}
+        """The maintained lists a profile and its documents draw on, each in the order to show it."""
+        return {"legal_forms": ordered({key: LEGAL_FORM_LABELS[key] for key in LEGAL_FORMS}),
+                "service_categories": ordered(catalogue.SERVICE_CATEGORIES, by_label=True),
+                "client_groups": ordered(catalogue.CLIENT_GROUPS, by_label=True),
+                "diversity_characteristics": ordered(catalogue.DIVERSITY_CHARACTERISTICS, by_label=True),
+                "income_bands": ordered(catalogue.INCOME_BANDS), "contact_roles": ordered(catalogue.CONTACT_ROLES),
+                "document_kinds": ordered(DOCUMENT_KIND_LABELS)}
 
 
 @blp.route("/capability/search")

@@ -133,6 +133,8 @@ class OrganisationOut(Schema):
     past_contracts = fields.List(fields.Nested(PastContract))
     status = fields.String()
     eligible_for_new_work = fields.Boolean()
+    expulsion_request_id = fields.UUID(allow_none=True, metadata={
+        "description": "G5: set while the member's expulsion is with the Partners Group"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -158,6 +160,10 @@ class MembershipChangeIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
     effective_on = fields.Date(required=True)
     decision_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class ExpulsionRequestIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=250))
 
 
 class MembershipChangeOut(Schema):

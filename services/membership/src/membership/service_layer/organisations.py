@@ -102,8 +102,41 @@ def put_to_board(uow: UnitOfWork, org: Organisation) -> Organisation:
     return org
 
 
+def request_expulsion(uow: UnitOfWork, org: Organisation, reason: str) -> Organisation:
+    """G5: ask governance to put the member's expulsion to the Partners Group; its decision comes by event."""
+    rules.request_expulsion(org.status, org.expulsion_request_id is not None)
+    org.expulsion_request_id = uuid.uuid4()
+    uow.publish("membership.decision.requested", subject=subject(org), data={
+        "request_id": org.expulsion_request_id, "kind": "membership_expulsion",
+        "title": f"Expulsion of {org.name}: {reason}"[:300], "organisation_id": org.id})
+    uow.commit()
+    return org
+
+
+def _expel(uow: UnitOfWork, org: Organisation, decision_id: uuid.UUID, title: str | None, note: str | None,
+           effective_on: dt.date) -> None:
+    """G5: the Partners Group's approved expulsion takes effect once, whichever event brings it first."""
+    org.expulsion_request_id = None
+    if org.status == rules.EXPELLED or org.status not in rules.MEMBERSHIP_CHANGES[rules.EXPELLED]:
+        return
+    reason = "Expelled by decision of the Partners Group (G5)" + (f": {title}" if title else "") \
+        + (f" ({note})" if note else "")
+    _change(uow, org, rules.EXPELLED, reason, effective_on, decision_id)
+
+
 def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
-    """M1: act on governance's decision about an application; unknown or repeated decisions change nothing."""
+    """M1: act on governance's decision about an application (G5: or on an expulsion we asked for);
+    unknown or repeated decisions change nothing."""
+    if event.data["kind"] == "membership_expulsion":
+        org = _organisation_named(uow, event.data["subject"])
+        if org is None or org.expulsion_request_id != uuid.UUID(str(event.data["request_id"])):
+            return  # not ours, or already answered
+        if event.data["outcome"] == "approved":
+            _expel(uow, org, uuid.UUID(str(event.data["decision_id"])), None,
+                   event.data.get("note"), event.occurred_at.date())
+        else:
+            org.expulsion_request_id = None  # the member stays; a new request may be made
+        return
     if event.data["kind"] != "membership_application":
         return
     org_id = uuid.UUID(event.data["subject"].split("/", 1)[1])
@@ -122,12 +155,59 @@ def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
 def change_membership(uow: UnitOfWork, org: Organisation, to: str, reason: str, effective_on: dt.date,
                       decision_id: uuid.UUID | None) -> Organisation:
     """Suspend, lapse, withdraw, expel or reinstate a member, keeping the history."""
+    _change(uow, org, to, reason, effective_on, decision_id)
+    uow.commit()
+    return org
+
+
+def _change(uow: UnitOfWork, org: Organisation, to: str, reason: str, effective_on: dt.date,
+            decision_id: uuid.UUID | None) -> None:
+    """Check, record and publish one membership change (the caller commits)."""
     rules.change_membership(org.status, to, decision_id)
     _record_change(uow, org, to, reason, effective_on, decision_id)
     uow.publish(CHANGE_EVENTS[to], subject=subject(org), data=organisation_fields(org) | {
         "reason": reason, "effective_on": effective_on, "decision_id": decision_id})
-    uow.commit()
-    return org
+
+
+def _organisation_named(uow: UnitOfWork, reference: str | None) -> Organisation | None:
+    """The organisation an event names as `organisation/<id>` (or by bare id), if it is on our register."""
+    if not reference:
+        return None
+    try:
+        org_id = uuid.UUID(str(reference).removeprefix("organisation/"))
+    except ValueError:
+        return None
+    return uow.session.execute(select(Organisation).where(Organisation.id == org_id)).scalar_one_or_none()
+
+
+def apply_expulsion(uow: UnitOfWork, event: Envelope) -> None:
+    """G5: an approved Partners Group decision to expel a member takes effect, with the decision behind it.
+
+    Other decisions, members not on the register, and a member already expelled (the same fact in a
+    second event) change nothing.
+    """
+    data = event.data
+    if data["kind"] != "membership_expulsion" or data["outcome"] != "approved":
+        return
+    org = _organisation_named(uow, data.get("subject"))
+    if org is not None:
+        _expel(uow, org, uuid.UUID(str(data["decision_id"])), data["title"], data.get("note"),
+               event.occurred_at.date())
+
+
+def apply_seat_lapse(uow: UnitOfWork, event: Envelope) -> None:
+    """G4: an organisation whose seat lapsed for missed meetings lapses as a member too.
+
+    Seats held for no organisation, organisations not on the register, and members that are not active
+    or suspended (already lapsed by another event, withdrawn, expelled) change nothing.
+    """
+    data = event.data
+    org = _organisation_named(uow, data.get("organisation_id"))
+    if org is None or org.status not in rules.MEMBERSHIP_CHANGES[rules.LAPSED]:
+        return
+    reason = (f"G4: {data['person_name']} attended {data['meetings_attended']} of the "
+              f"{data['meetings_required']} meetings required in {data['year']}; the seat lapsed")
+    _change(uow, org, rules.LAPSED, reason, dt.date.fromisoformat(str(data["lapsed_on"])[:10]), None)
 
 
 def history(session, org: Organisation) -> list[MembershipChange]:

@@ -1,0 +1,354 @@
+"""Use cases for performance (P1): returns and their review, RAG per indicator and overall with its trend,
+the roll-up to the head contract, the dashboard, and improvement plans for red."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from hubkit.db import utcnow
+from hubkit.domain import RuleViolation
+from hubkit.unit_of_work import UnitOfWork
+
+from ..adapters.contract_tables import (Contract, ImprovementPlan, PerformanceReturn, ReportingPeriod,
+                                        ReturnEvent, ReturnEvidence, Subcontract, SubcontractTarget)
+from ..domain import bids as files
+from ..domain import performance as p
+from .contracts import Unprocessable, indicators_of, periods_of, subcontracts_of, targets_table
+
+
+def thresholds(contract: Contract) -> p.Thresholds:
+    return p.Thresholds(contract.rag_green_percent, contract.rag_amber_percent)
+
+
+def _period(session, contract_id, period_id) -> ReportingPeriod | None:
+    return session.execute(select(ReportingPeriod).where(ReportingPeriod.id == period_id,
+                                                         ReportingPeriod.contract_id == contract_id)
+                           ).scalar_one_or_none()
+
+
+def _contract(session, contract_id) -> Contract:
+    return session.execute(select(Contract).where(Contract.id == contract_id)).scalar_one()
+
+
+def _return_fields(ret: PerformanceReturn, period: ReportingPeriod) -> dict:
+    return {"return_id": str(ret.id), "subcontract_id": str(ret.subcontract_id), "contract_id": str(ret.contract_id),
+            "organisation_id": str(ret.organisation_id), "period_id": str(ret.period_id),
+            "period_label": period.label}
+
+
+def _checked_actuals(session, contract_id, actuals: dict) -> dict:
+    ids = {str(i.id) for i in indicators_of(session, contract_id)}
+    codes = {i.code: str(i.id) for i in indicators_of(session, contract_id)}
+    by_id = {codes.get(str(k), str(k)): v for k, v in actuals.items()}
+    try:
+        p.check_actuals(by_id, ids)
+    except ValueError as exc:
+        raise Unprocessable("actuals", str(exc).capitalize() + ".")
+    return {k: str(Decimal(str(v))) for k, v in by_id.items()}
+
+
+def _log(session, ret: PerformanceReturn, action: str, by: str, comment: str = "") -> None:
+    session.add(ReturnEvent(id=uuid.uuid4(), return_id=ret.id, action=action, comment=comment, by=by, at=utcnow()))
+
+
+def submit_return(uow: UnitOfWork, subcontract: Subcontract, period_id, actuals: dict, narrative: str,
+                  by: str) -> PerformanceReturn:
+    """P1: the subcontractor's return for a period: one per period (a second is refused), late after its due date."""
+    session = uow.session
+    period = _period(session, subcontract.contract_id, period_id)
+    if period is None:
+        raise Unprocessable("period_id", "Not a reporting period of this contract.")
+    if session.execute(select(PerformanceReturn.id).where(PerformanceReturn.subcontract_id == subcontract.id,
+                                                          PerformanceReturn.period_id == period.id)).first():
+        raise RuleViolation(f"There is already a return for {period.label}; a queried return is submitted again "
+                            "instead.", rule="P1")
+    now = utcnow()
+    ret = PerformanceReturn(id=uuid.uuid4(), subcontract_id=subcontract.id, organisation_id=subcontract.organisation_id,
+                            contract_id=subcontract.contract_id, period_id=period.id,
+                            actuals=_checked_actuals(session, subcontract.contract_id, actuals), narrative=narrative,
+                            status=p.SUBMITTED, late=p.is_late(now.date(), period.return_due_on), submitted_at=now,
+                            submitted_by=by)
+    session.add(ret)
+    session.flush()
+    _log(session, ret, "submitted", by)
+    uow.publish("contracts.return.submitted", subject=f"subcontract/{subcontract.id}",
+                data=_return_fields(ret, period) | {"late": ret.late})
+    uow.commit()
+    return ret
+
+
+def resubmit_return(uow: UnitOfWork, ret: PerformanceReturn, actuals: dict, narrative: str, by: str
+                    ) -> PerformanceReturn:
+    """A queried return, answered and submitted again for review."""
+    p.check_can_resubmit(ret.status)
+    session = uow.session
+    period = _period(session, ret.contract_id, ret.period_id)
+    ret.actuals = _checked_actuals(session, ret.contract_id, actuals)
+    ret.narrative, ret.status, ret.submitted_at, ret.submitted_by = narrative, p.SUBMITTED, utcnow(), by
+    _log(session, ret, "resubmitted", by)
+    uow.publish("contracts.return.submitted", subject=f"subcontract/{ret.subcontract_id}",
+                data=_return_fields(ret, period) | {"late": ret.late})
+    uow.commit()
+    return ret
+
+
+def add_evidence(uow: UnitOfWork, ret: PerformanceReturn, filename: str, content: bytes, by: str) -> ReturnEvidence:
+    """A file of evidence for a return not yet accepted; the type is judged by its content."""
+    if ret.status == p.ACCEPTED:
+        raise RuleViolation("The return has been accepted: no more evidence can be added.", rule="P1")
+    evidence = ReturnEvidence(id=uuid.uuid4(), return_id=ret.id, organisation_id=ret.organisation_id,
+                              filename=files.safe_filename(filename),
+                              content_type=files.content_type_of(filename, content), size_bytes=len(content),
+                              sha256=files.checksum(content), content=content, uploaded_by=by, uploaded_at=utcnow())
+    uow.session.add(evidence)
+    uow.commit()
+    return evidence
+
+
+def review_return(uow: UnitOfWork, ret: PerformanceReturn, decision: str, comment: str, by: str
+                  ) -> PerformanceReturn:
+    """The hub accepts the return (payment by results may follow; the RAG is updated) or queries it."""
+    p.check_can_review(ret.status)
+    session = uow.session
+    period = _period(session, ret.contract_id, ret.period_id)
+    now = utcnow()
+    ret.reviewed_at, ret.reviewed_by, ret.review_comment = now, by, comment
+    if decision == "accept":
+        ret.status = p.ACCEPTED
+        _log(session, ret, "accepted", by, comment)
+        uow.publish("contracts.return.accepted", subject=f"subcontract/{ret.subcontract_id}",
+                    data=_return_fields(ret, period) | {"accepted_on": now.date().isoformat()})
+        session.flush()
+        _update_rag(uow, ret, period)
+    else:
+        if not comment.strip():
+            raise Unprocessable("comment", "Say what the subcontractor needs to answer.")
+        ret.status = p.QUERIED
+        _log(session, ret, "queried", by, comment)
+        uow.publish("contracts.return.queried", subject=f"subcontract/{ret.subcontract_id}",
+                    data=_return_fields(ret, period) | {"comment": comment})
+    uow.commit()
+    return ret
+
+
+def _update_rag(uow: UnitOfWork, ret: PerformanceReturn, period: ReportingPeriod) -> None:
+    """The subcontract's overall RAG is that of its latest accepted period; a change is published."""
+    session = uow.session
+    subcontract = session.execute(select(Subcontract).where(Subcontract.id == ret.subcontract_id)).scalar_one()
+    card = scorecard(session, subcontract)
+    accepted = [row for row in card["periods"] if row["status"] == p.ACCEPTED and row["overall"]]
+    if not accepted:
+        return
+    latest = accepted[-1]
+    if latest["overall"] != subcontract.overall_rag:
+        previous, subcontract.overall_rag = subcontract.overall_rag, latest["overall"]
+        uow.publish("contracts.rag.changed", subject=f"subcontract/{subcontract.id}", data={
+            "subcontract_id": str(subcontract.id), "contract_id": str(subcontract.contract_id),
+            "organisation_id": str(subcontract.organisation_id), "period_id": str(latest["period"].id),
+            "period_label": latest["period"].label, "rag": latest["overall"], "previous_rag": previous})
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+def returns_of(session, subcontract_id) -> list[PerformanceReturn]:
+    return list(session.execute(select(PerformanceReturn).where(PerformanceReturn.subcontract_id == subcontract_id)
+                                ).scalars())
+
+
+def shares_table(session, subcontract_id) -> dict[tuple, Decimal]:
+    return {(t.indicator_id, t.period_id): t.target for t in session.execute(
+        select(SubcontractTarget).where(SubcontractTarget.subcontract_id == subcontract_id)).scalars()}
+
+
+def scorecard(session, subcontract: Subcontract) -> dict:
+    """P1: for each period, each indicator's share of the target, actual, % of profile and RAG, the period's
+    overall RAG and the return's state; and each indicator's trend over the periods."""
+    contract = _contract(session, subcontract.contract_id)
+    limits = thresholds(contract)
+    indicators, periods = indicators_of(session, contract.id), periods_of(session, contract.id)
+    shares = shares_table(session, subcontract.id)
+    returns = {r.period_id: r for r in returns_of(session, subcontract.id)}
+    today = utcnow().date()
+    rows, history = [], {i.id: [] for i in indicators}
+    for period in periods:
+        ret = returns.get(period.id)
+        cells = []
+        for indicator in indicators:
+            target = shares.get((indicator.id, period.id))
+            actual = Decimal(ret.actuals[str(indicator.id)]) if ret and str(indicator.id) in ret.actuals else None
+            percent = p.achievement(actual, target, indicator.higher_is_better) if (
+                actual is not None and target is not None) else None
+            rating = p.rag(actual, target, indicator.higher_is_better, limits)
+            history[indicator.id].append(percent)
+            cells.append({"indicator": indicator, "target": target, "actual": actual,
+                          "percent": round(percent, 1) if percent is not None else None, "rag": rating})
+        rows.append({"period": period, "return": ret, "status": ret.status if ret else
+                     ("overdue" if period.return_due_on < today else "not_due"),
+                     "late": bool(ret and ret.late), "cells": cells, "overall": p.overall(c["rag"] for c in cells)})
+    return {"periods": rows, "trends": [{"indicator": i, "trend": p.trend(history[i.id])} for i in indicators],
+            "overall": subcontract.overall_rag}
+
+
+def rollup(session, contract: Contract) -> list[dict]:
+    """Every subcontract's accepted actuals added up to the head contract, per indicator and period, against the
+    commissioner's targets, with the RAG of the total."""
+    limits = thresholds(contract)
+    indicators, periods = indicators_of(session, contract.id), periods_of(session, contract.id)
+    targets = targets_table(session, contract.id)
+    subs = subcontracts_of(session, contract.id)
+    accepted = [r for s in subs for r in returns_of(session, s.id) if r.status == p.ACCEPTED]
+    shares = {}
+    for s in subs:
+        for key, value in shares_table(session, s.id).items():
+            shares[key] = shares.get(key, Decimal(0)) + value
+    rows = []
+    for indicator in indicators:
+        for period in periods:
+            in_period = [r for r in accepted if r.period_id == period.id]
+            actual = sum((Decimal(r.actuals.get(str(indicator.id), "0")) for r in in_period), Decimal(0)) \
+                if in_period else None
+            target = targets.get((indicator.id, period.id))
+            percent = p.achievement(actual, target, indicator.higher_is_better) if (
+                actual is not None and target is not None) else None
+            rows.append({"indicator": indicator, "period": period, "target": target,
+                         "subcontracted": shares.get((indicator.id, period.id)), "actual": actual,
+                         "returns_accepted": len(in_period),
+                         "percent": round(percent, 1) if percent is not None else None,
+                         "rag": p.rag(actual, target, indicator.higher_is_better, limits)})
+    return rows
+
+
+def dashboard(session, contract: Contract) -> dict:
+    """The RAG heat map's data: each delivery subcontract by indicator and period, with the overall RAG."""
+    rows = []
+    for subcontract in subcontracts_of(session, contract.id):
+        if subcontract.purpose != "delivery":
+            continue
+        card = scorecard(session, subcontract)
+        rows.append({"subcontract": subcontract, "overall": subcontract.overall_rag, "periods": card["periods"],
+                     "trends": card["trends"]})
+    return {"contract": contract, "indicators": indicators_of(session, contract.id),
+            "periods": periods_of(session, contract.id), "subcontracts": rows,
+            "thresholds": {"green_percent": contract.rag_green_percent, "amber_percent": contract.rag_amber_percent}}
+
+
+def list_returns(session, status: str | None) -> list[dict]:
+    query = select(PerformanceReturn).order_by(PerformanceReturn.submitted_at)
+    if status:
+        query = query.where(PerformanceReturn.status == status)
+    found = []
+    for ret in session.execute(query).scalars():
+        found.append(return_view(session, ret))
+    return found
+
+
+def return_view(session, ret: PerformanceReturn) -> dict:
+    period = session.execute(select(ReportingPeriod).where(ReportingPeriod.id == ret.period_id)).scalar_one()
+    subcontract = session.execute(select(Subcontract).where(Subcontract.id == ret.subcontract_id)).scalar_one()
+    contract = _contract(session, ret.contract_id)
+    indicators = indicators_of(session, contract.id)
+    shares = shares_table(session, subcontract.id)
+    limits = thresholds(contract)
+    lines = []
+    for indicator in indicators:
+        actual = Decimal(ret.actuals[str(indicator.id)]) if str(indicator.id) in ret.actuals else None
+        target = shares.get((indicator.id, period.id))
+        lines.append({"indicator": indicator, "actual": actual, "target": target,
+                      "rag": p.rag(actual, target, indicator.higher_is_better, limits)})
+    evidence = list(session.execute(select(ReturnEvidence).where(ReturnEvidence.return_id == ret.id)
+                                    .order_by(ReturnEvidence.uploaded_at)).scalars())
+    history = list(session.execute(select(ReturnEvent).where(ReturnEvent.return_id == ret.id)
+                                   .order_by(ReturnEvent.at)).scalars())
+    return {"performance_return": ret, "period": period, "subcontract_id": subcontract.id,
+            "organisation_name": subcontract.organisation_name, "contract_id": contract.id,
+            "contract_title": contract.title, "lines": lines, "overall": p.overall(l["rag"] for l in lines),
+            "evidence": evidence, "history": history}
+
+
+# --- improvement plans ---------------------------------------------------------------------------------
+
+def _plan_fields(plan: ImprovementPlan, subcontract: Subcontract) -> dict:
+    return {"improvement_plan_id": str(plan.id), "subcontract_id": str(subcontract.id),
+            "contract_id": str(subcontract.contract_id), "organisation_id": str(subcontract.organisation_id)}
+
+
+def _actions(rows: list[dict]) -> list[dict]:
+    return [{"id": str(row.get("id") or uuid.uuid4()), "action": row["action"], "owner": row["owner"],
+             "due_on": row["due_on"].isoformat(), "done": bool(row.get("done"))} for row in rows]
+
+
+def open_plan(uow: UnitOfWork, subcontract: Subcontract, reason: str, actions: list[dict], review_on: dt.date,
+              by: str) -> ImprovementPlan:
+    """An improvement plan for a subcontract rated red (one open at a time)."""
+    session = uow.session
+    if not p.needs_improvement_plan(subcontract.overall_rag):
+        raise RuleViolation(f"P1: improvement plans are for red; this subcontract is "
+                            f"{p.RAG_TEXT[subcontract.overall_rag].lower()}.", rule="P1")
+    if session.execute(select(ImprovementPlan.id).where(ImprovementPlan.subcontract_id == subcontract.id,
+                                                        ImprovementPlan.status == "open")).first():
+        raise RuleViolation("This subcontract already has an open improvement plan.", rule="P1")
+    plan = ImprovementPlan(id=uuid.uuid4(), subcontract_id=subcontract.id, organisation_id=subcontract.organisation_id,
+                           reason=reason, actions=_actions(actions), reviews=[], review_on=review_on, status="open",
+                           opened_at=utcnow(), opened_by=by)
+    session.add(plan)
+    uow.publish("contracts.improvement_plan.opened", subject=f"subcontract/{subcontract.id}",
+                data=_plan_fields(plan, subcontract) | {"reason": reason, "review_on": review_on.isoformat()})
+    uow.commit()
+    return plan
+
+
+def _check_open(plan: ImprovementPlan) -> None:
+    if plan.status != "open":
+        raise RuleViolation("The improvement plan is closed.", rule="P1")
+
+
+def review_plan(uow: UnitOfWork, plan: ImprovementPlan, note: str, next_review_on: dt.date | None,
+                actions: list[dict] | None, by: str) -> ImprovementPlan:
+    """Record a review of the plan: a note, the actions as they now stand, and the next review date."""
+    _check_open(plan)
+    plan.reviews = [*plan.reviews, {"on": utcnow().date().isoformat(), "note": note, "by": by}]
+    if actions is not None:
+        plan.actions = _actions(actions)
+    if next_review_on is not None:
+        plan.review_on = next_review_on
+    uow.commit()
+    return plan
+
+
+def close_plan(uow: UnitOfWork, plan: ImprovementPlan, subcontract: Subcontract, note: str, by: str
+               ) -> ImprovementPlan:
+    _check_open(plan)
+    plan.status, plan.closed_at, plan.closed_by, plan.closing_note = "closed", utcnow(), by, note
+    uow.publish("contracts.improvement_plan.closed", subject=f"subcontract/{subcontract.id}",
+                data=_plan_fields(plan, subcontract) | {"note": note})
+    uow.commit()
+    return plan
+
+
+def plans_of(session, subcontract_id) -> list[ImprovementPlan]:
+    return list(session.execute(select(ImprovementPlan).where(ImprovementPlan.subcontract_id == subcontract_id)
+                                .order_by(ImprovementPlan.opened_at)).scalars())
+
+
+def subcontract_view(session, subcontract: Subcontract) -> dict:
+    """A subcontract with its contract, shares of the targets, payment schedule, variations, returns and plans."""
+    from ..adapters.contract_tables import Instalment, Variation
+
+    contract = _contract(session, subcontract.contract_id)
+    indicators, periods = indicators_of(session, contract.id), periods_of(session, contract.id)
+    shares = shares_table(session, subcontract.id)
+    return {
+        "subcontract": subcontract, "contract_title": contract.title, "commissioner_name": contract.commissioner_name,
+        "indicators": indicators, "periods": periods,
+        "targets": [{"indicator_id": i.id, "period_id": per.id, "target": shares.get((i.id, per.id))}
+                    for i in indicators for per in periods],
+        "payment_schedule": list(session.execute(select(Instalment).where(
+            Instalment.subcontract_id == subcontract.id).order_by(Instalment.due_on)).scalars()),
+        "variations": list(session.execute(select(Variation).where(
+            Variation.subcontract_id == subcontract.id).order_by(Variation.varied_at)).scalars()),
+        "scorecard": scorecard(session, subcontract),
+        "improvement_plans": plans_of(session, subcontract.id),
+    }

@@ -1,0 +1,70 @@
+"""The commissioner's report (P1: targets against actuals per indicator and period, RAG, highlights) and the
+OCDS release package of a contract."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hubkit.db import utcnow
+
+from ..adapters.contract_tables import Contract, PerformanceReturn, ReportingPeriod, Subcontract
+from ..adapters.orm import Opportunity
+from ..domain import ocds
+from ..domain import performance as p
+from .contracts import Unprocessable, indicators_of, periods_of
+from .performance import rollup
+
+
+def _period_range(session, contract: Contract, from_number: int | None, to_number: int | None
+                  ) -> list[ReportingPeriod]:
+    periods = periods_of(session, contract.id)
+    low = from_number or 1
+    high = to_number or (periods[-1].number if periods else 1)
+    if low > high:
+        raise Unprocessable("to_period", "The range ends before it starts.")
+    return [per for per in periods if low <= per.number <= high]
+
+
+def commissioner_report(session, contract: Contract, from_number: int | None = None,
+                        to_number: int | None = None) -> dict:
+    """Targets against accepted actuals for each indicator in each period of the range, with their RAG, the
+    overall RAG per period and the subcontractors' narrative highlights from accepted returns."""
+    periods = _period_range(session, contract, from_number, to_number)
+    wanted = {per.id for per in periods}
+    lines = [row for row in rollup(session, contract) if row["period"].id in wanted]
+    overall = [{"period": per, "rag": p.overall(r["rag"] for r in lines if r["period"].id == per.id)}
+               for per in periods]
+    names = {s.id: s.organisation_name for s in session.execute(
+        select(Subcontract).where(Subcontract.contract_id == contract.id)).scalars()}
+    highlights = []
+    for ret in session.execute(select(PerformanceReturn).where(
+            PerformanceReturn.contract_id == contract.id, PerformanceReturn.status == p.ACCEPTED)
+            .order_by(PerformanceReturn.submitted_at)).scalars():
+        period = next((per for per in periods if per.id == ret.period_id), None)
+        if period is not None and ret.narrative.strip():
+            highlights.append({"period": period, "organisation_name": names.get(ret.subcontract_id, ""),
+                               "narrative": ret.narrative})
+    highlights.sort(key=lambda h: (h["period"].number, h["organisation_name"]))
+    return {"contract": contract, "periods": periods, "indicators": indicators_of(session, contract.id),
+            "lines": lines, "overall": overall, "highlights": highlights, "generated_at": utcnow()}
+
+
+def ocds_package(session, contract: Contract, consortium_name: str, uri: str) -> dict:
+    """OCDS 1.1 release package of the contract (tender from its opportunity, if it came from one)."""
+    opportunity = None
+    if contract.opportunity_id:
+        row = session.execute(select(Opportunity).where(Opportunity.id == contract.opportunity_id)
+                              ).scalar_one_or_none()
+        if row is not None:
+            opportunity = {c: getattr(row, c) for c in ("id", "title", "description", "estimated_value_pence",
+                                                        "submission_deadline", "clarification_deadline",
+                                                        "notice_reference")}
+    accepted_periods = {r.period_id for r in session.execute(select(PerformanceReturn).where(
+        PerformanceReturn.contract_id == contract.id, PerformanceReturn.status == p.ACCEPTED)).scalars()}
+    periods = [{"number": per.number, "label": per.label, "return_due_on": per.return_due_on,
+                "met": per.id in accepted_periods} for per in periods_of(session, contract.id)]
+    indicators = [{"code": i.code, "name": i.name, "kind": i.kind, "unit": i.unit}
+                  for i in indicators_of(session, contract.id)]
+    data = {c: getattr(contract, c) for c in ("id", "title", "description", "commissioner_name", "value_pence",
+                                              "starts_on", "ends_on", "income_schedule", "status", "awarded_at")}
+    return ocds.release_package(contract=data, opportunity=opportunity, consortium_name=consortium_name,
+                                periods=periods, indicators=indicators, published_at=utcnow(), uri=uri)

@@ -1,0 +1,133 @@
+"""Rules of contracts and performance as plain functions: P1 (periods, RAG, trend, returns), F2 (the value
+check), H5 (a virtual hub's contract management)."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from hubkit.domain import RuleViolation
+from contracts.domain import contracts as c
+from contracts.domain import ocds
+from contracts.domain import performance as p
+
+
+def test_p1_quarterly_periods_are_generated_from_the_contract_dates_with_returns_due_20_days_after():
+    periods = c.reporting_periods(dt.date(2027, 4, 1), dt.date(2028, 3, 31))
+    assert [(x.starts_on, x.ends_on) for x in periods] == [
+        (dt.date(2027, 4, 1), dt.date(2027, 6, 30)), (dt.date(2027, 7, 1), dt.date(2027, 9, 30)),
+        (dt.date(2027, 10, 1), dt.date(2027, 12, 31)), (dt.date(2028, 1, 1), dt.date(2028, 3, 31))]
+    assert periods[0].return_due_on == dt.date(2027, 7, 20)
+    assert periods[0].label.startswith("Q1") and periods[3].number == 4
+
+
+def test_p1_other_frequencies_and_a_short_last_period():
+    monthly = c.reporting_periods(dt.date(2027, 1, 31), dt.date(2027, 4, 15), "monthly", 10)
+    assert [x.ends_on for x in monthly] == [dt.date(2027, 2, 27), dt.date(2027, 3, 30), dt.date(2027, 4, 15)]
+    assert monthly[-1].return_due_on == dt.date(2027, 4, 25)
+    assert len(c.reporting_periods(dt.date(2027, 4, 1), dt.date(2029, 3, 31), "annual")) == 2
+    with pytest.raises(ValueError):
+        c.reporting_periods(dt.date(2027, 4, 1), dt.date(2027, 3, 1))
+
+
+def test_p1_rag_defaults_green_from_95_percent_amber_from_80_red_below():
+    assert p.rag(95, 100) == "green" and p.rag(120, 100) == "green"
+    assert p.rag(Decimal("94.9"), 100) == "amber" and p.rag(80, 100) == "amber"
+    assert p.rag(79, 100) == "red" and p.rag(0, 100) == "red"
+    assert p.rag(None, 100) is None and p.rag(5, None) is None
+
+
+def test_p1_rag_thresholds_are_configuration():
+    strict = p.Thresholds(green_percent=100, amber_percent=90)
+    assert p.rag(95, 100, thresholds=strict) == "amber" and p.rag(89, 100, thresholds=strict) == "red"
+    with pytest.raises(ValueError):
+        p.Thresholds(green_percent=80, amber_percent=90)
+
+
+def test_p1_rag_when_lower_is_better():
+    # e.g. days waited for a first appointment: a target of 10 days, 12 days is 83% of profile
+    assert p.rag(10, 10, higher_is_better=False) == "green"
+    assert p.rag(8, 10, higher_is_better=False) == "green"
+    assert p.rag(12, 10, higher_is_better=False) == "amber"
+    assert p.rag(20, 10, higher_is_better=False) == "red"
+
+
+def test_p1_rag_with_zero_targets():
+    assert p.rag(0, 0) == "green" and p.rag(3, 0) == "green"  # nothing was expected: anything meets it
+    assert p.rag(0, 0, higher_is_better=False) == "green"  # e.g. no complaints expected, none received
+    assert p.rag(1, 0, higher_is_better=False) == "red"
+
+
+def test_p1_overall_rag_is_the_worst_indicator_and_trend_compares_the_last_two_periods():
+    assert p.overall(["green", "amber", None]) == "amber" and p.overall(["green", "red"]) == "red"
+    assert p.overall([None, None]) is None
+    assert p.trend([80, 95]) == "improving" and p.trend([95, None, 70]) == "worsening"
+    assert p.trend([90, 90.2]) == "steady" and p.trend([None, 90]) == "not enough data"
+
+
+def test_p1_a_return_needs_an_actual_of_zero_or_more_for_every_indicator():
+    p.check_actuals({"a": 0, "b": 3}, {"a", "b"})
+    with pytest.raises(ValueError, match="negative"):
+        p.check_actuals({"a": -1, "b": 3}, {"a", "b"})
+    with pytest.raises(ValueError, match="every indicator"):
+        p.check_actuals({"a": 1}, {"a", "b"})
+    with pytest.raises(ValueError, match="not indicators"):
+        p.check_actuals({"a": 1, "b": 1, "z": 1}, {"a", "b"})
+    assert p.is_late(dt.date(2027, 7, 21), dt.date(2027, 7, 20)) and not p.is_late(dt.date(2027, 7, 20),
+                                                                                   dt.date(2027, 7, 20))
+
+
+def test_p1_only_submitted_returns_are_reviewed_and_only_queried_ones_resubmitted():
+    p.check_can_review("submitted")
+    p.check_can_resubmit("queried")
+    for status in ("accepted", "queried"):
+        with pytest.raises(RuleViolation):
+            p.check_can_review(status)
+    with pytest.raises(RuleViolation):
+        p.check_can_resubmit("accepted")
+
+
+def test_f2_subcontracts_may_not_exceed_the_contract_value_less_the_management_fee():
+    # £450,000 at 8%: £36,000 fee, £414,000 for subcontracts
+    assert c.available_for_subcontracts(45_000_000, 800) == 41_400_000
+    c.check_subcontract_values(45_000_000, 800, [20_000_000, 21_400_000])
+    with pytest.raises(RuleViolation) as refused:
+        c.check_subcontract_values(45_000_000, 800, [20_000_000, 21_400_001])
+    assert refused.value.rule == "F2" and "£414,000" in refused.value.message
+
+
+def test_f2_a_payment_schedule_cannot_promise_more_than_the_subcontract_and_goes_to_active_members():
+    c.check_schedule_within_value(1000, [400, 600])
+    with pytest.raises(RuleViolation, match="F2"):
+        c.check_schedule_within_value(1000, [400, 601])
+    with pytest.raises(RuleViolation, match="not an active member"):
+        c.check_member_can_subcontract("suspended", "Wharfedale Carers")
+    with pytest.raises(RuleViolation, match="not a member organisation"):
+        c.check_member_can_subcontract(None, None)
+
+
+def test_h5_a_virtual_hub_contract_goes_live_only_with_its_management_subcontracted():
+    assert c.management_subcontract_needed("virtual_hub")
+    assert not c.management_subcontract_needed("central_staff_team") and not c.management_subcontract_needed(None)
+    with pytest.raises(RuleViolation) as refused:
+        c.check_can_go_live("awarded", "virtual_hub", has_management_subcontract=False)
+    assert refused.value.rule == "H5"
+    c.check_can_go_live("awarded", "virtual_hub", has_management_subcontract=True)
+    c.check_can_go_live("awarded", "central_staff_team", has_management_subcontract=False)
+    with pytest.raises(RuleViolation):
+        c.check_can_go_live("live", None, False)
+
+
+def test_p1_ocds_release_package_has_the_required_fields():
+    package = ocds.release_package(
+        contract={"id": "c1", "title": "Hubs", "commissioner_name": "Leeds City Council", "value_pence": 12345,
+                  "starts_on": dt.date(2027, 4, 1), "ends_on": dt.date(2028, 3, 31), "status": "awarded",
+                  "awarded_at": dt.datetime(2027, 3, 1, tzinfo=dt.timezone.utc),
+                  "income_schedule": [{"due_on": "2027-07-30", "amount_pence": 12345}]},
+        opportunity=None, consortium_name="Leeds Together", indicators=[],
+        periods=[{"number": 1, "label": "Q1", "return_due_on": dt.date(2027, 7, 20)}],
+        published_at=dt.datetime(2027, 5, 1, tzinfo=dt.timezone.utc), uri="https://hub.example/ocds")
+    assert {"uri", "publishedDate", "publisher", "version", "releases"} <= set(package)
+    release = package["releases"][0]
+    assert {"ocid", "id", "date", "tag", "initiationType"} <= set(release)
+    transaction = release["contracts"][0]["implementation"]["transactions"][0]
+    assert transaction["value"] == {"amount": Decimal("123.45"), "currency": "GBP"}

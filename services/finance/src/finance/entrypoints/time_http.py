@@ -1,0 +1,561 @@
+"""Shared-staff time (H4, F3): staff, rates, cost codes, timesheets, recharge invoices, subsidy: HTTP resources.
+
+Roles: the finance officer keeps rates, cost codes, closes months and runs invoices, and approves anyone's
+week but their own; a consortium manager approves the weeks of the people they line-manage (and sees the
+reports); everyone who logs time keeps their own sheet; member staff see only their own organisation's
+staff, sheets and invoices (the rows are organisation-scoped).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from hubkit.auth import ALL_ROLES, current_principal, allow
+from hubkit.problems import problem
+from hubkit.web import get_or_404, request_uow
+
+from ..adapters.time_tables import ClosedPeriod, CostCode, RechargeInvoice, StaffMember, Timesheet
+from ..domain.time import InvalidField, NotAllowed, check_can_edit, parse_month, week_start
+from ..service_layer import cost_codes, invoices, staff as staff_cases, subsidy, timesheets
+from . import time_schemas as s
+
+FINANCE = ("finance_officer",)
+OVERSEES = ("finance_officer", "consortium_manager", "board_member")
+APPROVERS = ("finance_officer", "consortium_manager")
+
+staff_blp = Blueprint("staff", __name__, url_prefix="/staff", description="Staff who log time, and their rates (F3)")
+codes_blp = Blueprint("cost_codes", __name__, url_prefix="/cost-codes", description="Cost codes (H2)")
+sheets_blp = Blueprint("timesheets", __name__, url_prefix="/timesheets", description="Weekly timesheets (H4)")
+periods_blp = Blueprint("periods", __name__, url_prefix="/periods", description="Closed months")
+invoices_blp = Blueprint("recharge_invoices", __name__, url_prefix="/invoices",
+                         description="Recharge invoices (H4, F4)")
+subsidy_blp = Blueprint("subsidy", __name__, url_prefix="/subsidy", description="The subsidy report (H4)")
+BLUEPRINTS = [staff_blp, codes_blp, sheets_blp, periods_blp, invoices_blp, subsidy_blp]
+
+
+@staff_blp.app_errorhandler(InvalidField)
+def _invalid_field(exc: InvalidField):
+    return problem(422, "Unprocessable Entity", "Some fields are missing or invalid: " + ", ".join(sorted(exc.errors)),
+                   errors=exc.errors)
+
+
+@staff_blp.app_errorhandler(NotAllowed)
+def _not_allowed(exc: NotAllowed):
+    return problem(403, "Forbidden", str(exc))
+
+
+def _own_organisation_only() -> None:
+    """Member staff see their organisation's rows; without an organisation yet they see none (not everyone's)."""
+    principal = current_principal()
+    if principal.is_member_user_only and principal.organisation_id is None:
+        abort(403, message="Your login is not linked to an organisation yet.")
+
+
+# --- staff and rates ---------------------------------------------------------------------------------
+
+def _staff_out(session, rows) -> list[dict]:
+    names = invoices.organisation_names(session)
+    today = dt.date.today()
+    out = []
+    for row in rows:
+        history = staff_cases.rate_history(session, row.id)
+        current = [r for r in history if r.effective_from <= today]
+        out.append({**{k: getattr(row, k) for k in ("id", "name", "employer_kind", "organisation_id",
+                                                    "line_manager_id", "user_id")},
+                    "organisation_name": names.get(row.organisation_id) if row.organisation_id else None,
+                    "current_rate_pence": current[-1].hourly_rate_pence if current else None})
+    return out
+
+
+@staff_blp.route("")
+class StaffList(MethodView):
+    @allow(*ALL_ROLES)
+    @staff_blp.response(200, s.StaffOut(many=True))
+    def get(self):
+        """Staff who log time (member staff: their own organisation's)."""
+        _own_organisation_only()
+        with request_uow() as uow:
+            return _staff_out(uow.session, uow.session.execute(select(StaffMember).order_by(StaffMember.name))
+                              .scalars())
+
+    @allow(*FINANCE)
+    @staff_blp.arguments(s.StaffIn)
+    @staff_blp.response(201, s.StaffOut)
+    def post(self, data):
+        """Record a person who logs time, with their employer and line manager."""
+        with request_uow() as uow:
+            row = staff_cases.add_staff(uow, **data)
+            return _staff_out(uow.session, [row])[0]
+
+
+@staff_blp.route("/me")
+class StaffMe(MethodView):
+    @allow(*ALL_ROLES)
+    @staff_blp.response(200, s.StaffOut)
+    def get(self):
+        """The staff record linked to the caller's user."""
+        with request_uow() as uow:
+            row = staff_cases.staff_for_user(uow.session, current_principal().user_id)
+            if row is None:
+                abort(404, message="You are not set up to log time yet: ask the finance officer.")
+            return _staff_out(uow.session, [row])[0]
+
+
+@staff_blp.route("/whoami")
+class WhoAmI(MethodView):
+    @allow(*ALL_ROLES)
+    @staff_blp.response(200, s.WhoAmIOut)
+    def get(self):
+        """The caller's user id and organisation, to link a staff record to (e.g. from a script)."""
+        principal = current_principal()
+        return {"user_id": principal.user_id, "organisation_id": principal.organisation_id}
+
+
+@staff_blp.route("/<staff_id>")
+class StaffOne(MethodView):
+    @allow(*ALL_ROLES)
+    @staff_blp.response(200, s.StaffOut)
+    def get(self, staff_id):
+        with request_uow() as uow:
+            return _staff_out(uow.session, [get_or_404(uow.session, StaffMember, staff_id, "staff member")])[0]
+
+    @allow(*FINANCE)
+    @staff_blp.arguments(s.StaffPatch)
+    @staff_blp.response(200, s.StaffOut)
+    def patch(self, data, staff_id):
+        """Change the name, line manager or linked user."""
+        with request_uow() as uow:
+            row = get_or_404(uow.session, StaffMember, staff_id, "staff member")
+            return _staff_out(uow.session, [staff_cases.update_staff(uow, row, **data)])[0]
+
+
+@staff_blp.route("/<staff_id>/rates")
+class StaffRates(MethodView):
+    @allow(*OVERSEES)
+    @staff_blp.response(200, s.RateOut(many=True))
+    def get(self, staff_id):
+        """F3: the person's full-cost rates, oldest first."""
+        with request_uow() as uow:
+            row = get_or_404(uow.session, StaffMember, staff_id, "staff member")
+            return staff_cases.rate_history(uow.session, row.id)
+
+    @allow(*FINANCE)
+    @staff_blp.arguments(s.RateIn)
+    @staff_blp.response(201, s.RateOut)
+    def post(self, data, staff_id):
+        """F3: set a full-cost rate from a date; entries already costed keep their rate."""
+        with request_uow() as uow:
+            row = get_or_404(uow.session, StaffMember, staff_id, "staff member")
+            return staff_cases.set_rate(uow, row, **data)
+
+
+# --- cost codes --------------------------------------------------------------------------------------
+
+@codes_blp.route("")
+class CostCodes(MethodView):
+    @allow(*ALL_ROLES)
+    @codes_blp.response(200, s.CostCodeOut(many=True))
+    def get(self):
+        """The consortium's cost codes (the ten hub functions are set up on first use)."""
+        with request_uow() as uow:
+            cost_codes.ensure_seeded(uow)
+            return cost_codes.all_codes(uow.session)
+
+    @allow(*FINANCE)
+    @codes_blp.arguments(s.CostCodeIn)
+    @codes_blp.response(201, s.CostCodeOut)
+    def post(self, data):
+        """Another code of the consortium's own, chargeable or not."""
+        with request_uow() as uow:
+            cost_codes.ensure_seeded(uow)
+            return cost_codes.add_code(uow, **data)
+
+
+@codes_blp.route("/seed")
+class SeedCodes(MethodView):
+    @allow(*FINANCE)
+    @codes_blp.response(200, s.CostCodeOut(many=True))
+    def post(self):
+        """Set up the ten hub functions (H2) and the employer's own work; safe to repeat."""
+        with request_uow() as uow:
+            cost_codes.ensure_seeded(uow)
+            return cost_codes.all_codes(uow.session)
+
+
+@codes_blp.route("/<code_id>")
+class CostCodeOne(MethodView):
+    @allow(*FINANCE)
+    @codes_blp.arguments(s.CostCodePatch)
+    @codes_blp.response(200, s.CostCodeOut)
+    def patch(self, data, code_id):
+        """Open or close a code to new time."""
+        with request_uow() as uow:
+            return cost_codes.set_active(uow, get_or_404(uow.session, CostCode, code_id, "cost code"), data["active"])
+
+
+# --- timesheets --------------------------------------------------------------------------------------
+
+def _week(value) -> dt.date:
+    try:
+        week = dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidField({"week_starting": ["Give the week as YYYY-MM-DD (a Monday)."]}) from None
+    if week.weekday() != 0:
+        raise InvalidField({"week_starting": ["A week starts on a Monday."]})
+    return week
+
+
+def _sheet_staff(uow, staff_id) -> StaffMember:
+    _own_organisation_only()
+    row = get_or_404(uow.session, StaffMember, staff_id, "staff member")
+    principal = current_principal()
+    if row.user_id != principal.user_id and not principal.has_any(OVERSEES):
+        abort(404, message="No such staff member.")  # a colleague's sheet is none of a member user's business
+    return row
+
+
+def _summary(session, sheets) -> list[dict]:
+    out = []
+    for sheet in sheets:
+        entries = timesheets.entries_of(session, sheet.id)
+        out.append({"id": sheet.id, "staff_id": sheet.staff_id,
+                    "staff_name": session.get(StaffMember, sheet.staff_id).name,
+                    "week_starting": sheet.week_starting, "status": sheet.status, "submitted_at": sheet.submitted_at,
+                    "total_minutes": sum(e.minutes for e in entries),
+                    "chargeable_minutes": sum(e.minutes for e in entries if e.chargeable)})
+    return out
+
+
+@sheets_blp.route("")
+class Queue(MethodView):
+    @allow(*APPROVERS)
+    @sheets_blp.arguments(s.QueueArgs, location="query")
+    @sheets_blp.response(200, s.SheetSummaryOut(many=True))
+    def get(self, args):
+        """The weeks this approver may decide (finance officer: all; manager: the people they line-manage)."""
+        with request_uow() as uow:
+            return _summary(uow.session, timesheets.queue(uow.session, current_principal(), args["status"]))
+
+
+@sheets_blp.route("/mine")
+class MySheet(MethodView):
+    @allow(*ALL_ROLES)
+    @sheets_blp.arguments(s.WeekArgs, location="query")
+    @sheets_blp.response(200, s.SheetOut)
+    def get(self, args):
+        """The caller's own week (this week unless told), as a grid with totals."""
+        with request_uow() as uow:
+            cost_codes.ensure_seeded(uow)
+            row = staff_cases.staff_for_user(uow.session, current_principal().user_id)
+            if row is None:
+                abort(404, message="You are not set up to log time yet: ask the finance officer.")
+            week = week_start(args["week"] or dt.date.today())
+            return timesheets.sheet_view(uow.session, row, week, timesheets.find_sheet(uow.session, row.id, week))
+
+
+@sheets_blp.route("/staff/<staff_id>/weeks/<week>")
+class Week(MethodView):
+    @allow(*ALL_ROLES)
+    @sheets_blp.response(200, s.SheetOut)
+    def get(self, staff_id, week):
+        with request_uow() as uow:
+            row = _sheet_staff(uow, staff_id)
+            monday = _week(week)
+            return timesheets.sheet_view(uow.session, row, monday, timesheets.find_sheet(uow.session, row.id, monday))
+
+    @allow(*ALL_ROLES)
+    @sheets_blp.arguments(s.WeekIn)
+    @sheets_blp.response(200, s.SheetOut)
+    def put(self, data, staff_id, week):
+        """Save the week's grid (replaces a draft or rejected week's entries; approved weeks are locked: 409)."""
+        with request_uow() as uow:
+            row = _sheet_staff(uow, staff_id)
+            timesheets.check_can_log_for(current_principal(), row)
+            monday = _week(week)
+            sheet = timesheets.save_week(uow, row, monday, data["entries"])
+            return timesheets.sheet_view(uow.session, row, monday, sheet)
+
+
+@sheets_blp.route("/staff/<staff_id>/weeks/<week>/copy-previous")
+class CopyPrevious(MethodView):
+    @allow(*ALL_ROLES)
+    @sheets_blp.response(200, s.SheetOut)
+    def post(self, staff_id, week):
+        """Fill the week from the week before (same codes, same hours, same weekdays)."""
+        with request_uow() as uow:
+            row = _sheet_staff(uow, staff_id)
+            timesheets.check_can_log_for(current_principal(), row)
+            monday = _week(week)
+            sheet = timesheets.copy_previous_week(uow, row, monday)
+            return timesheets.sheet_view(uow.session, row, monday, sheet)
+
+
+def _sheet(uow, sheet_id) -> tuple[Timesheet, StaffMember]:
+    sheet = get_or_404(uow.session, Timesheet, sheet_id, "timesheet")
+    return sheet, _sheet_staff(uow, sheet.staff_id)
+
+
+@sheets_blp.route("/<sheet_id>")
+class SheetOne(MethodView):
+    @allow(*ALL_ROLES)
+    @sheets_blp.response(200, s.SheetOut)
+    def get(self, sheet_id):
+        with request_uow() as uow:
+            sheet, row = _sheet(uow, sheet_id)
+            return timesheets.sheet_view(uow.session, row, sheet.week_starting, sheet)
+
+
+@sheets_blp.route("/<sheet_id>/submit")
+class Submit(MethodView):
+    @allow(*ALL_ROLES)
+    @sheets_blp.response(200, s.SheetOut)
+    def post(self, sheet_id):
+        """Put the week forward for approval."""
+        with request_uow() as uow:
+            sheet, row = _sheet(uow, sheet_id)
+            timesheets.check_can_log_for(current_principal(), row)
+            timesheets.submit(uow, sheet)
+            return timesheets.sheet_view(uow.session, row, sheet.week_starting, sheet)
+
+
+@sheets_blp.route("/<sheet_id>/approve")
+class Approve(MethodView):
+    @allow(*APPROVERS)
+    @sheets_blp.response(200, s.SheetOut)
+    def post(self, sheet_id):
+        """Approve a submitted week (never one's own: 403); it is costed and locked."""
+        with request_uow() as uow:
+            sheet, row = _sheet(uow, sheet_id)
+            timesheets.approve(uow, sheet, current_principal())
+            return timesheets.sheet_view(uow.session, row, sheet.week_starting, sheet)
+
+
+@sheets_blp.route("/<sheet_id>/reject")
+class Reject(MethodView):
+    @allow(*APPROVERS)
+    @sheets_blp.arguments(s.RejectIn)
+    @sheets_blp.response(200, s.SheetOut)
+    def post(self, data, sheet_id):
+        """Send a submitted week back with a reason."""
+        with request_uow() as uow:
+            sheet, row = _sheet(uow, sheet_id)
+            timesheets.reject(uow, sheet, current_principal(), data["reason"])
+            return timesheets.sheet_view(uow.session, row, sheet.week_starting, sheet)
+
+
+@sheets_blp.route("/<sheet_id>/corrections")
+class Corrections(MethodView):
+    @allow(*APPROVERS)
+    @sheets_blp.arguments(s.CorrectionIn)
+    @sheets_blp.response(201, s.SheetOut)
+    def post(self, data, sheet_id):
+        """Correct an approved week: a reversal of the entry (with who and why) and, if minutes, a new entry."""
+        with request_uow() as uow:
+            sheet, row = _sheet(uow, sheet_id)
+            timesheets.correct(uow, sheet, current_principal(), **data)
+            return timesheets.sheet_view(uow.session, row, sheet.week_starting, sheet)
+
+
+@sheets_blp.route("/<sheet_id>/entries/<entry_id>")
+class EntryEdit(MethodView):
+    @allow(*ALL_ROLES)
+    @sheets_blp.arguments(s.EntryIn)
+    @sheets_blp.response(200, s.SheetOut)
+    def put(self, data, sheet_id, entry_id):
+        """Change one entry of a draft or rejected week (an approved week is locked: 409)."""
+        with request_uow() as uow:
+            sheet, row = _sheet(uow, sheet_id)
+            timesheets.check_can_log_for(current_principal(), row)
+            entries = timesheets.entries_of(uow.session, sheet.id)
+            if not any(str(e.id) == str(entry_id) for e in entries):
+                abort(404, message="No such entry.")
+            check_can_edit(sheet.status)
+            grid = [{"day": e.day, "cost_code_id": e.cost_code_id, "minutes": e.minutes} for e in entries
+                    if str(e.id) != str(entry_id)] + [data]
+            timesheets.save_week(uow, row, sheet.week_starting, grid)
+            return timesheets.sheet_view(uow.session, row, sheet.week_starting, sheet)
+
+
+# --- closed months -----------------------------------------------------------------------------------
+
+@periods_blp.route("")
+class Periods(MethodView):
+    @allow(*ALL_ROLES)
+    @periods_blp.response(200, s.PeriodOut(many=True))
+    def get(self):
+        """The closed months."""
+        with request_uow() as uow:
+            return list(uow.session.execute(select(ClosedPeriod).order_by(ClosedPeriod.month)).scalars())
+
+
+@periods_blp.route("/<month>/close")
+class ClosePeriod(MethodView):
+    @allow(*FINANCE)
+    @periods_blp.response(201, s.PeriodOut)
+    def post(self, month):
+        """Close a month (YYYY-MM): nothing dated in it changes any more."""
+        try:
+            first = parse_month(month)
+        except ValueError as exc:
+            raise InvalidField({"month": [str(exc)]}) from None
+        with request_uow() as uow:
+            return timesheets.close_month(uow, first, current_principal().user_id)
+
+
+# --- invoices ----------------------------------------------------------------------------------------
+
+@invoices_blp.route("/hub-model")
+class HubModel(MethodView):
+    @allow(*ALL_ROLES)
+    @invoices_blp.response(200, s.HubModelOut)
+    def get(self):
+        """The hub model finance has learned from governance (it says who recharges, H4)."""
+        with request_uow() as uow:
+            model = invoices.hub_model(uow.session)
+            return model or {"model": None, "effective_from": None, "host_organisation_id": None}
+
+
+@invoices_blp.route("/issuers/<uuid:organisation_id>")
+class Issuer(MethodView):
+    @allow(*ALL_ROLES)
+    @invoices_blp.response(200, s.IssuerOut)
+    def get(self, organisation_id):
+        with request_uow() as uow:
+            found = invoices.issuer(uow.session, organisation_id)
+            if found is None:
+                abort(404, message="This organisation has no invoice settings yet.")
+            return found
+
+    @allow(*FINANCE)
+    @invoices_blp.arguments(s.IssuerIn)
+    @invoices_blp.response(200, s.IssuerOut)
+    def put(self, data, organisation_id):
+        """VAT treatment (standard 20%, exempt, outside scope), number prefix, terms and account code."""
+        with request_uow() as uow:
+            return invoices.configure_issuer(uow, organisation_id, **data)
+
+
+@invoices_blp.route("")
+class Invoices(MethodView):
+    @allow(*OVERSEES, "member_user")
+    @invoices_blp.arguments(s.InvoiceArgs, location="query")
+    @invoices_blp.response(200, s.InvoiceSummaryOut(many=True))
+    def get(self, args):
+        """Recharge invoices and credit notes (member staff: their own organisation's)."""
+        _own_organisation_only()
+        with request_uow() as uow:
+            names = invoices.organisation_names(uow.session)
+            return [invoices.summary(i, names) for i in invoices.listing(uow.session, **args)]
+
+    @allow(*FINANCE)
+    @invoices_blp.arguments(s.DraftIn)
+    @invoices_blp.response(201, s.InvoiceOut)
+    def post(self, data):
+        """H4: draft an employer's recharge for a month from its approved chargeable time."""
+        with request_uow() as uow:
+            invoice = invoices.create_draft(uow, data["organisation_id"], parse_month(data["month"]))
+            return invoices.view(uow.session, invoice)
+
+
+def _invoice(uow, invoice_id) -> RechargeInvoice:
+    return get_or_404(uow.session, RechargeInvoice, invoice_id, "invoice")
+
+
+@invoices_blp.route("/<invoice_id>")
+class InvoiceOne(MethodView):
+    @allow(*OVERSEES, "member_user")
+    @invoices_blp.response(200, s.InvoiceOut)
+    def get(self, invoice_id):
+        """The invoice with its lines; each line lists the entries behind it (F4)."""
+        _own_organisation_only()
+        with request_uow() as uow:
+            return invoices.view(uow.session, _invoice(uow, invoice_id))
+
+    @allow(*FINANCE)
+    @invoices_blp.response(204)
+    def delete(self, invoice_id):
+        """Discard a draft; its entries can be invoiced again."""
+        with request_uow() as uow:
+            invoices.discard_draft(uow, _invoice(uow, invoice_id))
+
+
+@invoices_blp.route("/<invoice_id>/lines/<line_id>/entries")
+class LineEntries(MethodView):
+    @allow(*OVERSEES, "member_user")
+    @invoices_blp.response(200, s.EntryOut(many=True))
+    def get(self, invoice_id, line_id):
+        """F4: the approved entries behind one line."""
+        _own_organisation_only()
+        with request_uow() as uow:
+            invoice = _invoice(uow, invoice_id)
+            if not any(str(line.id) == str(line_id) for line in invoices.lines_of(uow.session, invoice.id)):
+                abort(404, message="No such line.")
+            return invoices.line_entries(uow.session, line_id)
+
+
+@invoices_blp.route("/<invoice_id>/issue")
+class Issue(MethodView):
+    @allow(*FINANCE)
+    @invoices_blp.response(200, s.InvoiceOut)
+    def post(self, invoice_id):
+        """Issue a draft with the issuer's next gap-free number."""
+        with request_uow() as uow:
+            invoice = invoices.issue(uow, _invoice(uow, invoice_id))
+            return invoices.view(uow.session, invoice)
+
+
+@invoices_blp.route("/<invoice_id>/paid")
+class Paid(MethodView):
+    @allow(*FINANCE)
+    @invoices_blp.arguments(s.PaidIn)
+    @invoices_blp.response(200, s.InvoiceOut)
+    def post(self, data, invoice_id):
+        with request_uow() as uow:
+            invoice = invoices.mark_paid(uow, _invoice(uow, invoice_id), data["paid_on"])
+            return invoices.view(uow.session, invoice)
+
+
+@invoices_blp.route("/<invoice_id>/credit-note")
+class CreditNote(MethodView):
+    @allow(*FINANCE)
+    @invoices_blp.arguments(s.CreditIn)
+    @invoices_blp.response(201, s.InvoiceOut)
+    def post(self, data, invoice_id):
+        """Credit an issued invoice in full (next number of the issuer's run); its entries can be invoiced again."""
+        with request_uow() as uow:
+            note = invoices.credit(uow, _invoice(uow, invoice_id), data["reason"])
+            return invoices.view(uow.session, note)
+
+
+# --- subsidy -----------------------------------------------------------------------------------------
+
+@subsidy_blp.route("")
+class Subsidy(MethodView):
+    @allow(*OVERSEES)
+    @subsidy_blp.arguments(s.SubsidyArgs, location="query")
+    @subsidy_blp.response(200, s.SubsidyRowOut(many=True))
+    def get(self, args):
+        """H4: per employer and month, time logged, approved and recharged, and the subsidy with its reasons."""
+        with request_uow() as uow:
+            months = [parse_month(args["month"])] if args.get("month") else None
+            return subsidy.report(uow.session, months)
+
+
+@subsidy_blp.route("/write-offs")
+class WriteOffs(MethodView):
+    @allow(*OVERSEES)
+    @subsidy_blp.response(200, s.WriteOffOut(many=True))
+    def get(self):
+        with request_uow() as uow:
+            return subsidy.write_offs(uow.session)
+
+    @allow(*APPROVERS)
+    @subsidy_blp.arguments(s.WriteOffIn)
+    @subsidy_blp.response(201, s.WriteOffOut)
+    def post(self, data):
+        """H4: write off an employer's approved, uninvoiced time of a month, with the reason."""
+        with request_uow() as uow:
+            return subsidy.write_off(uow, data["organisation_id"], parse_month(data["month"]), data["reason"])

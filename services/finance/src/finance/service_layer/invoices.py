@@ -1,0 +1,277 @@
+"""Use cases for recharge invoices (H4, F4): draft from approved time, issue with a gap-free number, paid,
+credit notes. See domain/invoices.py for who recharges, VAT and rounding."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hubkit.db import utcnow
+from hubkit.domain import RuleViolation
+from hubkit.unit_of_work import UnitOfWork
+
+from ..adapters.orm import MemberOrganisation
+from ..adapters.time_tables import (CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine, InvoiceLineEntry,
+                                    RechargeInvoice, StaffMember, Timesheet, TimeEntry)
+from ..domain import invoices as rules
+from ..domain.time import APPROVED, InvalidField, next_month
+
+
+def hub_model(session, on: dt.date | None = None) -> HubModelCopy | None:
+    """The hub model in effect on a day (default: the latest decided, even if it starts later)."""
+    query = select(HubModelCopy).order_by(HubModelCopy.effective_from.desc(), HubModelCopy.learned_at.desc())
+    if on is not None:
+        query = query.where(HubModelCopy.effective_from <= on)
+    return session.execute(query.limit(1)).scalar_one_or_none()
+
+
+def learn_hub_model(uow: UnitOfWork, data: dict) -> None:
+    """Keep governance's hub model (H1); the same decision told twice is kept once."""
+    decision_id = uuid.UUID(str(data["decision_id"]))
+    if uow.session.execute(select(HubModelCopy.id).where(HubModelCopy.decision_id == decision_id)).first():
+        return
+    host = data.get("host_organisation_id")
+    effective = data["effective_from"]
+    uow.session.add(HubModelCopy(model=data["model"], decision_id=decision_id, learned_at=utcnow(),
+                                 effective_from=effective if isinstance(effective, dt.date)
+                                 else dt.date.fromisoformat(str(effective)),
+                                 host_organisation_id=uuid.UUID(str(host)) if host else None))
+
+
+def issuer(session, organisation_id: uuid.UUID) -> InvoiceIssuer | None:
+    return session.execute(select(InvoiceIssuer).where(InvoiceIssuer.organisation_id == organisation_id)
+                           ).scalar_one_or_none()
+
+
+def ensure_issuer(uow: UnitOfWork, organisation_id: uuid.UUID) -> InvoiceIssuer:
+    """The issuer's settings and number counter, made with the defaults the first time it is needed."""
+    found = issuer(uow.session, organisation_id)
+    if found is not None:
+        return found
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(InvoiceIssuer(organisation_id=organisation_id, vat_treatment="standard", prefix="INV-",
+                                          next_number=1, payment_terms_days=30, account_code="200",
+                                          bill_to_name="The consortium"))
+    except IntegrityError:
+        pass  # made by a concurrent request a moment ago
+    return issuer(uow.session, organisation_id)
+
+
+def lock_issuer(uow: UnitOfWork, organisation_id: uuid.UUID) -> InvoiceIssuer:
+    """The issuer's row, locked until this transaction ends: drafts, write-offs and numbers for one issuer queue."""
+    ensure_issuer(uow, organisation_id)
+    row = uow.session.execute(select(InvoiceIssuer).where(InvoiceIssuer.organisation_id == organisation_id)
+                              .with_for_update()).scalar_one()
+    uow.session.refresh(row)
+    return row
+
+
+def configure_issuer(uow: UnitOfWork, organisation_id: uuid.UUID, **settings) -> InvoiceIssuer:
+    """VAT treatment, number prefix, payment terms, account code and who is billed, per issuer."""
+    row = ensure_issuer(uow, organisation_id)
+    if "prefix" in settings and row.next_number > 1 and settings["prefix"] != row.prefix:
+        raise RuleViolation("Invoices have been numbered with this prefix already: it stays, so the run is unbroken.")
+    for key, value in settings.items():
+        setattr(row, key, value)
+    uow.commit()
+    return row
+
+
+def _uninvoiced_entries(session, organisation_id, month: dt.date) -> list[TimeEntry]:
+    return list(session.execute(
+        select(TimeEntry).join(Timesheet, Timesheet.id == TimeEntry.timesheet_id)
+        .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
+        .where(StaffMember.organisation_id == organisation_id, StaffMember.employer_kind.in_(("host", "member")),
+               Timesheet.status == APPROVED, TimeEntry.chargeable.is_(True), TimeEntry.day >= month,
+               TimeEntry.day < next_month(month), TimeEntry.invoice_line_id.is_(None),
+               TimeEntry.written_off_id.is_(None))
+        .order_by(TimeEntry.day)).scalars())
+
+
+def _description(session, code_id, staff_id, month: dt.date) -> str:
+    code = session.get(CostCode, code_id)
+    staff = session.get(StaffMember, staff_id)
+    return f"{code.code} {code.title}: {staff.name}, {month:%B %Y}"
+
+
+def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) -> RechargeInvoice:
+    """H4: a draft recharge for an employer's month, from its approved chargeable entries not yet invoiced."""
+    employer = uow.session.execute(select(StaffMember.employer_kind).where(
+        StaffMember.organisation_id == organisation_id).limit(1)).scalar_one_or_none()
+    if employer is None:
+        raise InvalidField({"organisation_id": ["No staff of this organisation log time for the hub."]})
+    model = hub_model(uow.session, on=next_month(month) - dt.timedelta(days=1))  # the model of that month
+    rules.check_recharge_allowed(model.model if model else None, model.host_organisation_id if model else None,
+                                 employer, organisation_id)
+    settings = lock_issuer(uow, organisation_id)  # two drafts at once never take the same entries
+    lines = rules.group_lines(_uninvoiced_entries(uow.session, organisation_id, month))
+    if not lines:
+        raise RuleViolation(f"There is no approved chargeable time to recharge for {month:%B %Y}.", rule="H4")
+    invoice = RechargeInvoice(id=uuid.uuid4(), organisation_id=organisation_id, kind=rules.INVOICE, month=month,
+                              status=rules.DRAFT, vat_treatment=settings.vat_treatment, net_pence=0, vat_pence=0,
+                              total_pence=0, created_by=uow.actor, created_at=utcnow())
+    uow.session.add(invoice)
+    uow.session.flush()
+    _add_lines(uow, invoice, lines, settings.vat_treatment)
+    uow.commit()
+    return invoice
+
+
+def _add_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[rules.LineDraft], treatment: str) -> None:
+    lines = sorted(lines, key=lambda d: _description(uow.session, d.cost_code_id, d.staff_id, invoice.month))
+    net = vat = 0
+    for position, draft in enumerate(lines, start=1):
+        line = InvoiceLine(id=uuid.uuid4(), invoice_id=invoice.id, organisation_id=invoice.organisation_id,
+                           position=position, cost_code_id=draft.cost_code_id, staff_id=draft.staff_id,
+                           description=_description(uow.session, draft.cost_code_id, draft.staff_id, invoice.month),
+                           minutes=draft.minutes, rate_pence=draft.rate_pence, net_pence=draft.net_pence,
+                           vat_pence=rules.vat_pence(draft.net_pence, treatment))
+        uow.session.add(line)
+        uow.session.flush()
+        for entry_id in draft.entry_ids:
+            uow.session.add(InvoiceLineEntry(line_id=line.id, entry_id=entry_id,
+                                             organisation_id=invoice.organisation_id))
+            if invoice.kind == rules.INVOICE:
+                uow.session.get(TimeEntry, entry_id).invoice_line_id = line.id
+        net += line.net_pence
+        vat += line.vat_pence
+    invoice.net_pence, invoice.vat_pence, invoice.total_pence = net, vat, net + vat
+
+
+def lines_of(session, invoice_id) -> list[InvoiceLine]:
+    return list(session.execute(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
+                                .order_by(InvoiceLine.position)).scalars())
+
+
+def discard_draft(uow: UnitOfWork, invoice: RechargeInvoice) -> None:
+    """Throw a draft away; its entries are free to be invoiced again."""
+    if invoice.status != rules.DRAFT:
+        raise RuleViolation("Only a draft can be discarded; an issued invoice is corrected by a credit note.")
+    for line in lines_of(uow.session, invoice.id):
+        for link in uow.session.execute(select(InvoiceLineEntry).where(InvoiceLineEntry.line_id == line.id)).scalars():
+            uow.session.get(TimeEntry, link.entry_id).invoice_line_id = None
+            uow.session.delete(link)
+        uow.session.flush()
+        uow.session.delete(line)
+    uow.session.flush()
+    uow.session.delete(invoice)
+    uow.commit()
+
+
+def _allocate_number(uow: UnitOfWork, invoice: RechargeInvoice, today: dt.date) -> None:
+    """Gap-free: the issuer's counter row is locked until this transaction ends, so concurrent issues queue."""
+    counter = lock_issuer(uow, invoice.organisation_id)
+    invoice.sequence = counter.next_number
+    invoice.number = rules.invoice_number(counter.prefix, counter.next_number)
+    counter.next_number += 1
+    invoice.issued_on = today
+    invoice.due_on = today + dt.timedelta(days=counter.payment_terms_days)
+
+
+def _issued_event(uow: UnitOfWork, invoice: RechargeInvoice) -> None:
+    uow.publish("finance.invoice.issued", subject=f"invoice/{invoice.id}", data={
+        "invoice_id": invoice.id, "kind": invoice.kind, "number": invoice.number,
+        "organisation_id": invoice.organisation_id, "month": invoice.month, "issued_on": invoice.issued_on,
+        "due_on": invoice.due_on, "net_pence": invoice.net_pence, "vat_pence": invoice.vat_pence,
+        "total_pence": invoice.total_pence, "credits_invoice_id": invoice.credits_invoice_id})
+
+
+def issue(uow: UnitOfWork, invoice: RechargeInvoice, today: dt.date | None = None) -> RechargeInvoice:
+    """Issue a draft: it gets the issuer's next number, inside this transaction."""
+    uow.session.refresh(invoice, with_for_update=True)
+    rules.check_transition(invoice.status, rules.ISSUED)
+    _allocate_number(uow, invoice, today or dt.date.today())
+    invoice.status = rules.ISSUED
+    _issued_event(uow, invoice)
+    uow.commit()
+    return invoice
+
+
+def mark_paid(uow: UnitOfWork, invoice: RechargeInvoice, paid_on: dt.date) -> RechargeInvoice:
+    rules.check_transition(invoice.status, rules.PAID)
+    if invoice.kind != rules.INVOICE:
+        raise RuleViolation("A credit note is not paid; it reduces what is owed.")
+    invoice.status, invoice.paid_on = rules.PAID, paid_on
+    uow.publish("finance.invoice.paid", subject=f"invoice/{invoice.id}", data={
+        "invoice_id": invoice.id, "number": invoice.number, "organisation_id": invoice.organisation_id,
+        "total_pence": invoice.total_pence, "paid_on": paid_on})
+    uow.commit()
+    return invoice
+
+
+def credit(uow: UnitOfWork, invoice: RechargeInvoice, reason: str, today: dt.date | None = None) -> RechargeInvoice:
+    """Credit an issued invoice in full: a credit note (next number of the same run) with its lines negated,
+    tracing to the same entries, which are free to be invoiced again, correctly."""
+    if invoice.kind != rules.INVOICE:
+        raise RuleViolation("A credit note cannot itself be credited.")
+    rules.check_transition(invoice.status, rules.CREDITED)
+    note = RechargeInvoice(id=uuid.uuid4(), organisation_id=invoice.organisation_id, kind=rules.CREDIT_NOTE,
+                           month=invoice.month, status=rules.ISSUED, vat_treatment=invoice.vat_treatment,
+                           net_pence=-invoice.net_pence, vat_pence=-invoice.vat_pence,
+                           total_pence=-invoice.total_pence, credits_invoice_id=invoice.id, reason=reason,
+                           created_by=uow.actor, created_at=utcnow())
+    uow.session.add(note)
+    uow.session.flush()
+    for line in lines_of(uow.session, invoice.id):
+        copy = InvoiceLine(id=uuid.uuid4(), invoice_id=note.id, organisation_id=note.organisation_id,
+                           position=line.position, cost_code_id=line.cost_code_id, staff_id=line.staff_id,
+                           description=f"Credit: {line.description}", minutes=-line.minutes,
+                           rate_pence=line.rate_pence, net_pence=-line.net_pence, vat_pence=-line.vat_pence)
+        uow.session.add(copy)
+        uow.session.flush()
+        for link in uow.session.execute(select(InvoiceLineEntry).where(InvoiceLineEntry.line_id == line.id)).scalars():
+            uow.session.add(InvoiceLineEntry(line_id=copy.id, entry_id=link.entry_id,
+                                             organisation_id=note.organisation_id))
+            uow.session.get(TimeEntry, link.entry_id).invoice_line_id = None
+    _allocate_number(uow, note, today or dt.date.today())
+    invoice.status, invoice.credited_by_id = rules.CREDITED, note.id
+    _issued_event(uow, note)
+    uow.commit()
+    return note
+
+
+def listing(session, organisation_id=None, status=None) -> list[RechargeInvoice]:
+    query = select(RechargeInvoice).order_by(RechargeInvoice.month.desc(), RechargeInvoice.created_at.desc())
+    if organisation_id:
+        query = query.where(RechargeInvoice.organisation_id == organisation_id)
+    if status:
+        query = query.where(RechargeInvoice.status == status)
+    return list(session.execute(query).scalars())
+
+
+def organisation_names(session) -> dict:
+    return {o.id: o.name for o in session.execute(select(MemberOrganisation)).scalars()}
+
+
+def view(session, invoice: RechargeInvoice) -> dict:
+    """The invoice with its lines, each naming the entries behind it (F4)."""
+    names = organisation_names(session)
+    settings = issuer(session, invoice.organisation_id)
+    lines = []
+    for line in lines_of(session, invoice.id):
+        entry_ids = list(session.execute(select(InvoiceLineEntry.entry_id).where(
+            InvoiceLineEntry.line_id == line.id)).scalars())
+        staff = session.get(StaffMember, line.staff_id)
+        code = session.get(CostCode, line.cost_code_id)
+        lines.append({"id": line.id, "position": line.position, "cost_code_id": line.cost_code_id,
+                      "cost_code": code.code, "staff_id": line.staff_id, "staff_name": staff.name,
+                      "description": line.description, "minutes": line.minutes, "rate_pence": line.rate_pence,
+                      "net_pence": line.net_pence, "vat_pence": line.vat_pence, "entry_ids": sorted(entry_ids, key=str)})
+    return {**summary(invoice, names), "lines": lines,
+            "bill_to_name": settings.bill_to_name if settings else "The consortium",
+            "account_code": settings.account_code if settings else "200"}
+
+
+def summary(invoice: RechargeInvoice, names: dict) -> dict:
+    return {key: getattr(invoice, key) for key in (
+        "id", "organisation_id", "kind", "month", "status", "number", "vat_treatment", "net_pence", "vat_pence",
+        "total_pence", "issued_on", "due_on", "paid_on", "credits_invoice_id", "credited_by_id", "reason",
+        "created_at")} | {"issuer_name": names.get(invoice.organisation_id, str(invoice.organisation_id))}
+
+
+def line_entries(session, line_id) -> list[TimeEntry]:
+    return list(session.execute(select(TimeEntry).join(InvoiceLineEntry, InvoiceLineEntry.entry_id == TimeEntry.id)
+                                .where(InvoiceLineEntry.line_id == line_id).order_by(TimeEntry.day)).scalars())

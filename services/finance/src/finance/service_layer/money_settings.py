@@ -1,0 +1,62 @@
+"""The consortium's money settings (F1's threshold, G11's daily rate and deputies) and the simple ledger."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+
+from hubkit.db import utcnow
+from hubkit.unit_of_work import UnitOfWork
+
+from ..adapters.money_tables import LedgerPosting, MoneySettings
+from ..domain.budgets import DEFAULT_THRESHOLD_PENCE
+from ..domain.claims import DEFAULT_DAILY_RATE_PENCE
+
+DEFAULTS = {"variation_threshold_pence": DEFAULT_THRESHOLD_PENCE, "claim_daily_rate_pence": DEFAULT_DAILY_RATE_PENCE,
+            "deputy_may_claim": True}
+
+
+def current(session) -> dict:
+    """The settings in force: the consortium's own, or the seed's defaults."""
+    row = session.execute(select(MoneySettings)).scalar_one_or_none()
+    if row is None:
+        return dict(DEFAULTS, updated_by=None, updated_at=None)
+    return {key: getattr(row, key) for key in (*DEFAULTS, "updated_by", "updated_at")}
+
+
+def change(uow: UnitOfWork, changed_by: str, **values) -> dict:
+    row = uow.session.execute(select(MoneySettings)).scalar_one_or_none()
+    if row is None:
+        row = MoneySettings(**DEFAULTS, updated_by=changed_by, updated_at=utcnow())
+        uow.session.add(row)
+    for key, value in values.items():
+        if value is not None:
+            setattr(row, key, value)
+    row.updated_by, row.updated_at = changed_by, utcnow()
+    uow.session.flush()
+    uow.commit()
+    return current(uow.session)
+
+
+def post(session, *, on: dt.date, category: str, amount_pence: int, source_kind: str, source_id: uuid.UUID,
+         description: str) -> LedgerPosting:
+    """Post once per source (a repeat returns the posting already made)."""
+    existing = session.execute(select(LedgerPosting).where(LedgerPosting.source_kind == source_kind,
+                                                           LedgerPosting.source_id == source_id)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    row = LedgerPosting(posted_on=on, category=category, amount_pence=amount_pence, source_kind=source_kind,
+                        source_id=source_id, description=description[:500])
+    session.add(row)
+    session.flush()
+    return row
+
+
+def postings(session, start: dt.date | None = None, end: dt.date | None = None) -> list[LedgerPosting]:
+    query = select(LedgerPosting).order_by(LedgerPosting.posted_on, LedgerPosting.category)
+    if start:
+        query = query.where(LedgerPosting.posted_on >= start)
+    if end:
+        query = query.where(LedgerPosting.posted_on <= end)
+    return list(session.execute(query).scalars())

@@ -1,0 +1,41 @@
+"""Full-cost rates (F3) through the API: worked out exactly, kept as history, money never a float."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from time_fixtures import th  # noqa: E402,F401
+
+
+def test_f3_a_rate_is_worked_out_from_salary_on_costs_overheads_and_productive_hours_with_history(th):
+    staff = th.staff()
+    first = th.rate(staff["id"])
+    assert first["hourly_rate_pence"] == 3000 and first["full_cost_pence"] == 4_500_000
+    assert first["on_costs_percent"] == "20.000" and first["productive_hours"] == "1500.00"
+    th.rate(staff["id"], effective_from="2026-04-01", salary_pence=3_200_000)
+    history = th.call("GET", f"/staff/{staff['id']}/rates", headers=th.manager)
+    assert [r["hourly_rate_pence"] for r in history] == [3000, 3200]
+    th.rate(staff["id"], effective_from="2026-04-01", status=409)  # one rate per start date
+    listed = th.call("GET", f"/staff/{staff['id']}")
+    assert listed["current_rate_pence"] == 3200
+
+
+def test_f4_money_as_a_float_is_refused(th):
+    staff = th.staff()
+    response = th.rate(staff["id"], salary_pence=3_000_000.5, status=422)
+    assert "salary_pence" in response["errors"]
+    response = th.rate(staff["id"], salary_pence=3_000_000.0, status=422)
+    assert "salary_pence" in response["errors"]
+
+
+def test_f3_rates_are_set_by_the_finance_officer_and_hidden_from_member_staff(th):
+    staff = th.staff()
+    response = th.client.post(f"/staff/{staff['id']}/rates", json={
+        "effective_from": "2026-01-01", "salary_pence": 1, "on_costs_percent": "0", "overhead_percent": "0",
+        "productive_hours": "1500"}, headers=th.manager)
+    assert response.status_code == 403
+    th.call("GET", f"/staff/{staff['id']}/rates", headers=th.person(staff), status=403)
+    response = th.rate(staff["id"], on_costs_pence=100, status=422)
+    assert "on_costs_percent" in response["errors"]
+    th.rate(staff["id"], productive_hours="0", status=422)

@@ -1,0 +1,41 @@
+"""Use cases for meeting papers, stored in the database with their checksum."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from hubkit.db import utcnow
+from hubkit.domain import RuleViolation
+from hubkit.unit_of_work import UnitOfWork
+
+from ..adapters.orm import AgendaItem, Meeting, MeetingPaper
+from ..domain import papers as rules
+
+
+def attach(uow: UnitOfWork, meeting: Meeting, title: str | None, agenda_item_id: uuid.UUID | None,
+           filename: str, content: bytes) -> MeetingPaper:
+    """Keep an accepted paper for the meeting (or one of its items); refuses other formats (UnacceptableFile)."""
+    if agenda_item_id is not None and uow.session.execute(select(AgendaItem.id).where(
+            AgendaItem.id == agenda_item_id, AgendaItem.meeting_id == meeting.id)).first() is None:
+        raise RuleViolation("That item is not on this meeting's agenda.")
+    name = rules.safe_filename(filename)
+    paper = MeetingPaper(id=uuid.uuid4(), meeting_id=meeting.id, agenda_item_id=agenda_item_id,
+                         title=(title or "").strip() or name.rsplit(".", 1)[0], filename=name,
+                         content_type=rules.content_type_of(filename, content), size_bytes=len(content),
+                         sha256=rules.checksum(content), content=content, uploaded_by=uow.actor,
+                         uploaded_at=utcnow())
+    uow.session.add(paper)
+    uow.commit()
+    return paper
+
+
+def papers_of(session, meeting: Meeting) -> list[MeetingPaper]:
+    return list(session.execute(select(MeetingPaper).where(MeetingPaper.meeting_id == meeting.id)
+                                .order_by(MeetingPaper.uploaded_at)).scalars())
+
+
+def with_content(session, meeting: Meeting, paper_id: uuid.UUID) -> MeetingPaper | None:
+    return session.execute(select(MeetingPaper).options(undefer(MeetingPaper.content)).where(
+        MeetingPaper.meeting_id == meeting.id, MeetingPaper.id == paper_id)).scalar_one_or_none()

@@ -1,0 +1,127 @@
+"""Use cases for written resolutions: circulated to a body's members, answered in writing, closed as a decision."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+
+from hubkit.db import utcnow
+from hubkit.domain import RuleViolation
+from hubkit.unit_of_work import UnitOfWork
+
+from ..adapters.orm import Body, Decision, Seat, WrittenAnswer, WrittenResolution
+from ..domain import resolutions as rules
+from ..domain.bodies import VOTING_ROLES
+from . import agenda
+from . import bodies as body_cases
+from .meetings import MOTION_DECISION_KINDS
+
+
+def _seats_on(session, resolution: WrittenResolution) -> dict[uuid.UUID, Seat]:
+    return {s.id: s for s in body_cases.seats_of(session, resolution.body_id)
+            if body_cases.term(s).active_on(resolution.circulated_on)}
+
+
+def _declared(resolution: WrittenResolution) -> set[uuid.UUID]:
+    return {uuid.UUID(d["seat_id"]) for d in resolution.declarations}
+
+
+def entitled_seats(session, resolution: WrittenResolution) -> list[Seat]:
+    """Voting members on the body when it was circulated, without a declared interest (G2, G12)."""
+    declared = _declared(resolution)
+    return [s for s in _seats_on(session, resolution).values() if s.role in VOTING_ROLES and s.id not in declared]
+
+
+def answers_to(session, resolution: WrittenResolution) -> dict[uuid.UUID, str]:
+    return {a.seat_id: a.vote for a in session.execute(select(WrittenAnswer).where(
+        WrittenAnswer.resolution_id == resolution.id)).scalars()}
+
+
+def circulate(uow: UnitOfWork, body: Body, text: str, kind: str, subject: str | None,
+              deadline: dt.datetime) -> WrittenResolution:
+    """Circulate a motion for a decision in writing, if the body's rules allow it."""
+    today = utcnow().date()
+    rules.check_circulation(body_cases.body_rules(body), body.name, kind, today, deadline)
+    resolution = WrittenResolution(id=uuid.uuid4(), body_id=body.id, text=text, kind=kind, subject=subject,
+                                   circulated_on=today, deadline=deadline, status=rules.OPEN, declarations=[],
+                                   circulated_by=uow.actor)
+    uow.session.add(resolution)
+    uow.commit()
+    return resolution
+
+
+def declare(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, interest: str) -> WrittenResolution:
+    """A member declares an interest: they take no part in the decision (G12); an answer already given is void."""
+    if resolution.status != rules.OPEN:
+        raise RuleViolation("This written resolution is closed.")
+    seat = _seats_on(uow.session, resolution).get(seat_id)
+    if seat is None:
+        raise RuleViolation("That seat is not on this body.")
+    if seat_id in _declared(resolution):
+        raise RuleViolation(f"{seat.person_name} has already declared an interest in this resolution.")
+    resolution.declarations = resolution.declarations + [{
+        "seat_id": str(seat.id), "person_name": seat.person_name,
+        "organisation_id": str(seat.organisation_id) if seat.organisation_id else None, "interest": interest,
+        "excluded_from_discussion": False}]
+    answer = uow.session.get(WrittenAnswer, (resolution.id, seat.id))
+    if answer is not None:
+        uow.session.delete(answer)
+    uow.commit()
+    return resolution
+
+
+def answer(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, vote: str) -> WrittenResolution:
+    """A member's answer in writing (once; a second answer from the same seat replaces the first)."""
+    seat = _seats_on(uow.session, resolution).get(seat_id)
+    rules.check_written_vote(resolution.status, seat.role if seat else None, seat_id, _declared(resolution),
+                             resolution.deadline, utcnow())
+    row = uow.session.get(WrittenAnswer, (resolution.id, seat_id))
+    if row is None:
+        uow.session.add(WrittenAnswer(resolution_id=resolution.id, seat_id=seat_id, vote=vote, answered_at=utcnow()))
+    else:
+        row.vote, row.answered_at = vote, utcnow()
+    uow.commit()
+    return resolution
+
+
+def close(uow: UnitOfWork, resolution: WrittenResolution) -> Decision:
+    """Close the resolution and record the decision (published like a meeting's decision)."""
+    entitled = entitled_seats(uow.session, resolution)
+    answers = {seat: vote for seat, vote in answers_to(uow.session, resolution).items()
+               if seat in {s.id for s in entitled}}
+    rules.check_close(resolution.status, len(entitled), answers, resolution.deadline, utcnow())
+    outcome, tally = rules.outcome(len(entitled), answers), rules.tally(answers)
+    decision = Decision(
+        id=uuid.uuid4(), body_id=resolution.body_id, kind=MOTION_DECISION_KINDS.get(resolution.kind, "written_resolution"), subject=resolution.subject, title=resolution.text, outcome=outcome,
+        note=f"Written resolution: {tally['for']} of {len(entitled)} members entitled to vote agreed in writing.",
+        votes=tally | {"ballots": [{"seat_id": str(s), "vote": v} for s, v in answers.items()],
+                       "entitled": len(entitled)},
+        declarations=resolution.declarations, decided_at=utcnow())
+    uow.session.add(decision)
+    uow.session.flush()
+    resolution.status, resolution.decision_id = outcome, decision.id
+    agenda.publish_recorded(uow, decision, tally, [d | {"seat_id": uuid.UUID(d["seat_id"])}
+                                                   for d in resolution.declarations])
+    uow.commit()
+    return decision
+
+
+def resolution_view(session, resolution: WrittenResolution) -> dict:
+    seats = _seats_on(session, resolution)
+    answers = answers_to(session, resolution)
+    entitled = entitled_seats(session, resolution)
+    return {"id": resolution.id, "body_id": resolution.body_id, "text": resolution.text, "kind": resolution.kind,
+            "subject": resolution.subject, "circulated_on": resolution.circulated_on,
+            "deadline": resolution.deadline, "status": resolution.status, "decision_id": resolution.decision_id,
+            "declarations": resolution.declarations, "entitled": len(entitled),
+            "tally": rules.tally(answers),
+            "answers": [{"seat_id": seat_id, "person_name": seats[seat_id].person_name if seat_id in seats else "",
+                         "vote": vote} for seat_id, vote in answers.items()],
+            "awaiting": [{"seat_id": s.id, "person_name": s.person_name} for s in entitled if s.id not in answers]}
+
+
+def resolutions_of(session, body: Body) -> list[dict]:
+    rows = session.execute(select(WrittenResolution).where(WrittenResolution.body_id == body.id)
+                           .order_by(WrittenResolution.deadline.desc())).scalars()
+    return [resolution_view(session, r) for r in rows]

@@ -1,0 +1,205 @@
+"""Governance as the secretary uses it, in Chromium, through the gateway, over the real governance service:
+a body with seats, a meeting with attendance, papers, an item, a vote and its decision, who chaired (G8),
+the iCalendar download and a written resolution; every page with zero axe violations."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from browser_checks import axe_violations
+from playwright.sync_api import expect
+
+from gateway.demo import DEMO_PASSWORD
+from hubkit.testing import wait_for
+from membership.client import complete_due_diligence
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def sign_in(page, hub, username):
+    page.goto(hub.url("gateway") + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+
+def no_violations(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], (page.url, violations)
+
+
+class Api:
+    """The gateway's API as one demo user, with a bearer token."""
+
+    def __init__(self, hub, username):
+        self.base = hub.url("gateway") + "/api"
+        token = requests.post(f"{self.base}/auth/token", json={"username": username, "password": DEMO_PASSWORD},
+                              timeout=10).json()["access_token"]
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def __call__(self, method, path, body=None, ok=(200, 201, 202)):
+        response = requests.request(method, self.base + path, json=body, headers=self.headers, timeout=15)
+        assert response.status_code in ok, (path, response.status_code, response.text)
+        return response.json() if response.content else None
+
+
+def active_member(manager: "Api", board: "Api", name: str) -> dict:
+    """An organisation taken through due diligence and approved by the board, over the real services (M1)."""
+    org = manager("POST", "/membership/organisations", {"name": f"{name} {uuid.uuid4().hex[:6]}", "legal_form": "cio"})
+    complete_due_diligence(lambda method, path, body: manager(method, "/membership" + path, body), org["id"])
+    manager("POST", f"/membership/organisations/{org['id']}/application", {})
+    application = wait_for(lambda: next((r for r in board("GET", "/governance/decision-requests")
+                                         if r["subject"] == f"organisation/{org['id']}"), None), timeout=15,
+                           what="the application reaching governance")
+    board("POST", f"/governance/decision-requests/{application['id']}/decision", {"outcome": "approved"})
+    wait_for(lambda: manager("GET", f"/membership/organisations/{org['id']}")["status"] == "active", timeout=15,
+             what="the member active")
+    return manager("GET", f"/membership/organisations/{org['id']}")
+
+
+def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, browser, browser_context_args,
+                                                                         tmp_path: Path):
+    today = dt.date.today()
+    meeting_day = today + dt.timedelta(days=10)
+    body_name = f"Commissioning sub-group {uuid.uuid4().hex[:6]}"
+    members = ("Morgan Manager", "Ben Ode", "Carys Lloyd")  # the demo manager sits on it too
+    organisations = [active_member(Api(hub, "manager"), Api(hub, "board"), f"Sub-group Member {n}") for n in range(3)]
+    page = browser.new_context(**browser_context_args).new_page()
+    sign_in(page, hub, "manager")
+
+    page.goto(hub.url("gateway") + "/governance")
+    no_violations(page)
+    page.locator("#kind").select_option("sub_group")
+    page.locator("#name").fill(body_name)
+    page.get_by_role("button", name="Set up body").click()
+    expect(page.get_by_text("Body set up.")).to_be_visible()
+    page.get_by_role("link", name=body_name).click()
+    expect(page.get_by_role("heading", name=body_name)).to_be_visible()
+
+    for person, organisation in zip(members, organisations):
+        page.locator("#role").select_option("member")
+        page.locator("#person_name").fill(person)
+        page.locator("#organisation_id").select_option(organisation["id"])  # from the register of members
+        page.locator("#starts_on").fill(today.isoformat())
+        page.get_by_role("button", name="Add seat").click()
+        expect(page.get_by_text("Seat added.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Carys Lloyd")).to_be_visible()
+    expect(page.get_by_role("cell", name=organisations[2]["name"])).to_be_visible()  # the seat names its member
+
+    page.locator("#title").fill("Commissioning sub-group, spring meeting")
+    page.locator("#date").fill(meeting_day.isoformat())
+    page.locator("#time").fill("18:30")
+    page.locator("#notice_given_on").fill(today.isoformat())
+    page.locator("#location").fill("Room 2, Civic Hall; Leeds")
+    page.get_by_role("button", name="Schedule meeting").click()
+    expect(page.get_by_text("Meeting scheduled.")).to_be_visible()
+    no_violations(page)  # the body page, with seats, meetings, the calendar link and written resolutions
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("as an iCalendar file")).click()
+    calendar = (download_info.value.path()).read_bytes().decode()
+    assert calendar.startswith("BEGIN:VCALENDAR\r\n") and "SUMMARY:Commissioning sub-group\\, spring meeting" in calendar
+    assert f"DTSTART:{meeting_day:%Y%m%d}T183000Z" in calendar and "LOCATION:Room 2\\, Civic Hall\\; Leeds" in calendar
+
+    page.get_by_role("link", name="Commissioning sub-group, spring meeting").click()
+    expect(page.get_by_role("heading", name="Commissioning sub-group, spring meeting")).to_be_visible()
+    expect(page.get_by_text("Not quorate")).to_be_visible()
+    for person in members:
+        page.get_by_label(f"Attendance of {person}").select_option("present")
+        page.get_by_role("button", name=f"Save attendance of {person}").click()
+        expect(page.get_by_text("Attendance recorded.")).to_be_visible()
+    expect(page.get_by_text("Quorate", exact=True)).to_be_visible()
+
+    # G8: there is no chair present, so a member stands in, the first in turn.
+    expect(page.locator("#chair-suggestion")).to_contain_text("It is Ben Ode's turn")  # seats in order of term, then name
+    page.get_by_role("button", name="Record who chaired").click()
+    expect(page.locator("#chaired-by")).to_contain_text("Chaired by Ben Ode, standing in for the chair (G8)")
+
+    page.locator("#item-title").fill("Approve the communications plan")
+    page.locator("#notified_on").fill(today.isoformat())
+    page.get_by_role("button", name="Add item").click()
+    expect(page.get_by_text("Item added.")).to_be_visible()
+
+    paper = tmp_path / "Communications plan.pdf"
+    paper.write_bytes(PDF)
+    page.locator("#paper-title").fill("Communications plan 2027")
+    item_id = page.locator("#paper-item option", has_text="Approve the communications plan").get_attribute("value")
+    page.locator("#paper-item").select_option(item_id)
+    page.locator("#paper-file").set_input_files(str(paper))
+    page.get_by_role("button", name="Attach paper").click()
+    expect(page.get_by_text("Communications plan.pdf is attached.")).to_be_visible()
+    expect(page.get_by_role("link", name="Communications plan.pdf")).to_be_visible()
+
+    page.locator("#motion-item").select_option(label="Approve the communications plan")
+    page.locator("#motion-text").fill("Approve the communications plan for 2027")
+    page.get_by_role("button", name="Move motion").click()
+    expect(page.get_by_text("Motion moved.")).to_be_visible()
+    for person, vote in zip(members, ("for", "for", "against")):
+        page.get_by_label(person, exact=True).select_option(vote)
+    page.get_by_role("button", name=re.compile("Record the vote")).click()
+    expect(page.get_by_text("Votes recorded and the decision made.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Approve the communications plan for 2027 — Approved"))).to_be_visible()
+    no_violations(page)  # the meeting page as the secretary uses it
+
+    page.get_by_role("link", name="Decisions log").click()
+    expect(page.get_by_text("Approve the communications plan for 2027")).to_be_visible()
+    no_violations(page)
+
+    page.get_by_role("link", name="My meetings").click()
+    expect(page.get_by_role("link", name="Commissioning sub-group, spring meeting")).to_be_visible()
+    no_violations(page)
+
+    page.goto(hub.url("gateway") + "/governance")
+    page.get_by_role("link", name=body_name).click()
+    page.locator("#resolution-text").fill("Adopt the revised terms of reference")
+    page.locator("#deadline_date").fill((today + dt.timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Circulate resolution").click()
+    expect(page.get_by_text("Written resolution circulated.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Adopt the revised terms of reference")).to_be_visible()
+    for person in members[:2]:
+        page.locator("#answer-seat").select_option(label=person)
+        page.locator("#answer-vote").select_option("for")
+        page.get_by_role("button", name="Record answer").click()
+        expect(page.get_by_text(f"{person}: For")).to_be_visible()
+    page.get_by_role("button", name="Close and record the decision").click()
+    expect(page.get_by_text("Passed.")).to_be_visible()  # 2 of 3 entitled members agreed in writing
+    no_violations(page)
+
+
+def test_g5_an_expulsion_membership_asks_for_is_voted_by_the_partners_group_and_takes_effect_in_membership(hub):
+    manager, board = Api(hub, "manager"), Api(hub, "board")
+    org = active_member(manager, board, "Expelled Trust")
+
+    manager("POST", f"/membership/organisations/{org['id']}/expulsion-request", {"reason": "Persistent breach"})
+    pg = next((b for b in manager("GET", "/governance/bodies") if b["kind"] == "partners_group"), None)
+    if pg is None:
+        pg = manager("POST", "/governance/bodies", {"kind": "partners_group", "name": "Partners Group", "rules": {}})
+    today = dt.date.today()
+    seats = [manager("POST", f"/governance/bodies/{pg['id']}/seats", {
+        "role": "member", "person_name": f"Partner {n} {uuid.uuid4().hex[:4]}", "organisation_id": str(uuid.uuid4()),
+        "starts_on": today.isoformat(), "ends_on": (today + dt.timedelta(days=60)).isoformat()}) for n in range(6)]
+    wait_for(lambda: any(r["kind"] == "membership_expulsion" and r["subject"] == f"organisation/{org['id']}"
+                         for r in board("GET", "/governance/decision-requests")), timeout=15,
+             what="the expulsion request reaching governance")
+    starts_at = dt.datetime.combine(today + dt.timedelta(days=20), dt.time(18), tzinfo=dt.timezone.utc)
+    meeting = manager("POST", f"/governance/bodies/{pg['id']}/meetings", {
+        "starts_at": starts_at.isoformat(), "notice_given_on": today.isoformat(), "title": "Partners Group (G5)"})
+    item = next(i for i in meeting["agenda"] if i["kind"] == "request" and "Persistent breach" in i["title"])
+    for seat in seats:
+        manager("POST", f"/governance/meetings/{meeting['id']}/attendance", {"seat_id": seat["id"],
+                                                                            "status": "present"})
+    motion = manager("POST", f"/governance/meetings/{meeting['id']}/motions",
+                     {"agenda_item_id": item["id"], "text": "Expel the member for persistent breach"})
+    assert motion["kind"] == "expulsion"
+    decision = manager("POST", f"/governance/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
+        "votes": [{"seat_id": s["id"], "vote": "for"} for s in seats]})
+    wait_for(lambda: manager("GET", f"/membership/organisations/{org['id']}")["status"] == "expelled", timeout=15,
+             what="membership acting on the Partners Group's decision")
+    history = manager("GET", f"/membership/organisations/{org['id']}/history")
+    assert [h["to_status"] for h in history].count("expelled") == 1 and history[-1]["decision_id"] == decision["id"]
