@@ -1,28 +1,17 @@
 """Fixtures for the gateway's tests: a migrated PostgreSQL database, demo users, a fake upstream, the app."""
 from __future__ import annotations
 
-import re
-import socket
-
 import pytest
 
 from gateway_fake_services import FakeServices, ServedApp
+from gateway_helpers import Browser, gateway_environ
 
 from gateway import accounts
 from gateway.adapters.database import Database
 from gateway.app import create_app
 from gateway.config import load_settings
-from gateway.demo import DEMO_PASSWORD, load_demo_users
+from gateway.demo import load_demo_users
 from gateway.migrations import migrate
-
-MAX_BODY_BYTES = 4096
-def closed_port_url() -> str:
-    """A local URL nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
 
 @pytest.fixture(scope="session")
 def gateway_database_url(databases) -> str:
@@ -50,22 +39,6 @@ def fake_services(token_keys):
 def _fresh_fake_services(request):
     if "fake_services" in request.fixturenames:
         request.getfixturevalue("fake_services").reset()
-
-
-def gateway_environ(database_url: str, token_keys, service_base: str, **extra) -> dict:
-    environ = {
-        "GATEWAY_DATABASE_URL": database_url,
-        "GATEWAY_SECRET_KEY": "test-secret-key-not-for-production",
-        "HUB_TOKEN_PRIVATE_KEY_FILE": str(token_keys[0]),
-        "HUB_TOKEN_PUBLIC_KEY_FILE": str(token_keys[1]),
-        "HUB_UPSTREAM_TIMEOUT_S": "1",
-        "HUB_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
-        "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
-        "LOG_LEVEL": "WARNING",
-    }
-    for service in ("membership", "contracts", "finance", "governance"):
-        environ[f"{service.upper()}_URL"] = f"{service_base}/{service}"
-    return environ | extra
 
 
 @pytest.fixture(scope="session")
@@ -99,25 +72,6 @@ def app(settings):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def csrf_token_from(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-class Browser:
-    """Logs a test client in through the real login form."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, username: str, password: str = DEMO_PASSWORD):
-        page = self.client.get("/login")
-        return self.client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": csrf_token_from(page.get_data(as_text=True))})
-
-    def csrf_token(self, path: str = "/") -> str:
-        return csrf_token_from(self.client.get(path).get_data(as_text=True))
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """/admin/health for the host administrator, and the gateway's own probes."""
 import pytest
 
-from conftest import csrf_token_from
+from gateway_helpers import csrf_token_from
 
 
 @pytest.mark.parametrize("username", ["manager", "finance", "board", "member"])

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from conftest import csrf_token_from
+from gateway_helpers import csrf_token_from
 
 # fixed ids: pytest-xdist workers must collect the same parametrized test names
 BODY_ID, MEETING_ID, SEAT_ID, ITEM_ID, MOTION_ID = (str(uuid.UUID(int=n)) for n in range(1, 6))

@@ -1,5 +1,6 @@
 """Browser login and logout through the real forms, with CSRF protection."""
 import pytest
+from gateway_helpers import csrf_token_from
 
 from gateway.demo import DEMO_PASSWORD
 
@@ -53,7 +54,7 @@ def test_session_is_replaced_on_login(browser_session, client):
 def test_logout_needs_csrf_and_ends_the_session(logged_in):
     client = logged_in("finance")
     assert client.post("/logout").status_code == 400
-    token = __import__("conftest").csrf_token_from(client.get("/").get_data(as_text=True))
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
     response = client.post("/logout", data={"csrf_token": token})
     assert response.status_code == 302
     assert client.get("/").status_code == 302
@@ -67,7 +68,7 @@ def test_pages_redirect_to_login_when_not_signed_in(client):
 @pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
 def test_login_does_not_redirect_off_site(browser_session, client, target):
     page = client.get("/login", query_string={"next": target})
-    token = __import__("conftest").csrf_token_from(page.get_data(as_text=True))
+    token = csrf_token_from(page.get_data(as_text=True))
     response = client.post("/login", query_string={"next": target},
                            data={"username": "manager", "password": DEMO_PASSWORD, "csrf_token": token})
     assert response.headers["Location"] == "/"

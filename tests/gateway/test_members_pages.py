@@ -10,7 +10,7 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
-from conftest import csrf_token_from
+from gateway_helpers import csrf_token_from
 
 STAFF = ("manager", "finance", "board", "admin")
 TODAY = dt.date.today()

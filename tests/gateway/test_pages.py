@@ -1,7 +1,7 @@
 """Role home pages, member organisations and decisions, over a real upstream."""
 import pytest
 
-from conftest import closed_port_url, csrf_token_from, gateway_environ
+from gateway_helpers import closed_port_url, csrf_token_from, gateway_environ
 from gateway.app import create_app
 from gateway.config import load_settings
 
@@ -121,7 +121,7 @@ def client_with_services_down(gateway_database_url, token_keys, demo_users):
 
 
 def test_pages_say_clearly_when_a_service_is_down(client_with_services_down):
-    from conftest import Browser
+    from gateway_helpers import Browser
 
     Browser(client_with_services_down).login("manager")
     response = client_with_services_down.get("/members")

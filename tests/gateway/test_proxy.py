@@ -6,7 +6,7 @@ import pytest
 from hubkit.testing import make_principal
 from hubkit.tokens import API_AUDIENCE
 
-from conftest import MAX_BODY_BYTES, closed_port_url, csrf_token_from, gateway_environ
+from gateway_helpers import MAX_BODY_BYTES, closed_port_url, csrf_token_from, gateway_environ
 from gateway.app import create_app
 from gateway.config import load_settings
 from gateway.demo import DEMO_PASSWORD

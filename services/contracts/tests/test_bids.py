@@ -3,12 +3,10 @@ submission (contracts.bid.submitted) and the commissioner's outcome."""
 from __future__ import annotations
 
 import io
-import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from pipeline_fixtures import days, make_pipeline, pipeline  # noqa: E402,F401
+from pipeline_fixtures import days, make_pipeline, pipeline  # noqa: F401
 
 PDF = b"%PDF-1.7\n% method statement\n" + b"0" * 2000
 

@@ -2,12 +2,10 @@
 the F2 value check, variations with history, and H5 (a virtual hub's contract management)."""
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from delivery_fixtures import Delivery, contract_details, delivery  # noqa: E402,F401
+from delivery_fixtures import Delivery, contract_details, delivery  # noqa: F401
 
 
 def test_p1_a_contract_is_awarded_with_quarterly_periods_indicators_and_targets(delivery):

@@ -3,12 +3,10 @@ subcontract, no negative actuals), evidence, the hub's review, RAG and its chang
 improvement plans, the commissioner's report and the OCDS export."""
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from delivery_fixtures import PDF, Delivery, delivery  # noqa: E402,F401
+from delivery_fixtures import PDF, Delivery, delivery  # noqa: F401
 
 
 def _setup(delivery):

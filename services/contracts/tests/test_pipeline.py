@@ -2,12 +2,10 @@
 by governance's event (applied by the real consumer) or by the manager standing in."""
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from pipeline_fixtures import days, make_pipeline, opportunity_details, pipeline  # noqa: E402,F401
+from pipeline_fixtures import days, make_pipeline, opportunity_details, pipeline  # noqa: F401
 
 
 def test_manager_adds_an_opportunity_that_starts_identified_and_is_announced(pipeline):

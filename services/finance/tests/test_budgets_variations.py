@@ -3,12 +3,10 @@ and then the accountable body's ratification before it changes any figure; at or
 approves directly. Actuals come from the ledger."""
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from money_fixtures import PAST, mh  # noqa: E402,F401
+from money_fixtures import PAST, mh  # noqa: F401
 
 
 def _virement(mh, budget, amount, source="E2", to="E1", status=201, headers=None, **extra):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import threading
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,8 +9,7 @@ from pathlib import Path
 
 from hubkit.testing import make_principal
 
-sys.path.insert(0, str(Path(__file__).parent))
-from time_fixtures import MONDAY, th  # noqa: E402,F401
+from time_fixtures import MONDAY, th  # noqa: F401
 
 
 def _month_of_time(th, staff, weeks=2, grid=None):

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from money_fixtures import FUTURE, PAST, find_floats, mh  # noqa: E402,F401
+from money_fixtures import FUTURE, PAST, find_floats, mh  # noqa: F401
 
 
 # --- income and the management fee ---------------------------------------------------------------

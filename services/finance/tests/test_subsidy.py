@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from time_fixtures import MONDAY, th  # noqa: E402,F401
+from time_fixtures import MONDAY, th  # noqa: F401
 
 
 def _row(th, headers=None):

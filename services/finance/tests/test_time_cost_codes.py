@@ -1,12 +1,10 @@
 """Cost codes (H2, H4): hub functions, a code per bid (from contracts' events) and per contract, own codes."""
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from time_fixtures import th  # noqa: E402,F401
+from time_fixtures import th  # noqa: F401
 
 
 def _opportunity(th, opportunity_id, title="Community wellbeing hubs"):

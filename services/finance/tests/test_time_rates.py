@@ -1,11 +1,9 @@
 """Full-cost rates (F3) through the API: worked out exactly, kept as history, money never a float."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from time_fixtures import th  # noqa: E402,F401
+from time_fixtures import th  # noqa: F401
 
 
 def test_f3_a_rate_is_worked_out_from_salary_on_costs_overheads_and_productive_hours_with_history(th):

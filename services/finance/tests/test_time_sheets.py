@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from time_fixtures import MONDAY, th  # noqa: E402,F401
+from time_fixtures import MONDAY, th  # noqa: F401
 
 
 def test_h2_the_ten_hub_functions_and_the_employers_own_work_are_seeded_once(th):
