@@ -151,7 +151,7 @@ def request(uow: UnitOfWork, kind: str, line_id, from_line_id, amount_pence: int
         from_line, from_budget = _line_and_budget(session, from_line_id)
         if from_line is None:
             raise InvalidField({"from_line_id": ["Name the budget line the money moves from."]})
-        rules.check_request(kind, from_budget.status)
+        rules.check_request(kind, from_budget.status, from_line.id)
     rules.check_request(kind, budget.status, from_line.id if from_line else None, line.id)
     moves = rules.changes(kind, amount_pence, direction)
     rules.check_not_below_zero(line.amount_pence, moves["to"])
