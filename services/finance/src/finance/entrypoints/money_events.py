@@ -7,7 +7,7 @@ import uuid
 from hubkit.events import Envelope
 from hubkit.unit_of_work import UnitOfWork
 
-from ..service_layer import budgets, claims, income, payments
+from ..service_layer import budgets, claims, cost_codes, income, payments
 from .events import handlers
 
 
@@ -15,11 +15,7 @@ from .events import handlers
 def contract_awarded(uow: UnitOfWork, event: Envelope) -> None:
     """Keep the contract's income schedule and management fee; open its cost code for time (H4)."""
     income.learn_award(uow, event.data)
-    try:
-        from ..service_layer.cost_codes import open_contract_code
-    except ImportError:  # the time area's cost codes are not there: income is kept all the same
-        return
-    open_contract_code(uow, uuid.UUID(str(event.data["contract_id"])), event.data["title"])
+    cost_codes.open_contract_code(uow, uuid.UUID(str(event.data["contract_id"])), event.data["title"])
 
 
 @handlers.on("contracts.subcontract.issued")
