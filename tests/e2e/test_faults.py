@@ -59,8 +59,9 @@ def test_broker_restarted_empty_hub_replays_and_read_copies_match_with_nothing_a
                                  headers={"Authorization": sign(MANAGER, "membership")}, timeout=10)
         assert response.status_code == 201
     expected = {name: "applicant" for name in names}
-    wait_for(lambda: copies(hub, sign, "contracts", "/members") == expected, what="contracts' copies")
-    wait_for(lambda: copies(hub, sign, "finance", "/organisations") == expected, what="finance's copies")
+    # This module's hub starts while other suites run on the same two cores: allow it time to settle.
+    wait_for(lambda: copies(hub, sign, "contracts", "/members") == expected, timeout=40, what="contracts' copies")
+    wait_for(lambda: copies(hub, sign, "finance", "/organisations") == expected, timeout=40, what="finance's copies")
     audit_before = audit_of_copies(hub)
 
     broker.restart()  # everything the broker held is gone
