@@ -25,7 +25,10 @@ def _wait(check, timeout: float = 30.0):
 
 
 def _active(call) -> list[dict]:
-    return [m for m in call("manager", "GET", "/contracts/members") if m["status"] == "active"]
+    """Active members, the demo member user's own organisation first (it delivers the first subcontract)."""
+    own = {o["id"] for o in call("member", "GET", "/membership/organisations")}
+    members = [m for m in call("manager", "GET", "/contracts/members") if m["status"] == "active"]
+    return sorted(members, key=lambda m: m["id"] not in own)
 
 
 def _second_member(call, taken: set[str]) -> dict | None:
