@@ -203,3 +203,52 @@ class ContractWentLiveV1(EventData):
     contract_id = fields.UUID(required=True)
     title = fields.String(required=True)
     went_live_on = fields.Date(required=True)
+
+
+# --- fair allocation of work among members (C1-C7) -------------------------------------------------
+
+ALLOCATION_ROUTES = ("open", "chosen_provider")
+
+
+class AllocationRoundFields(EventData):
+    allocation_round_id = fields.UUID(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    contract_id = fields.UUID(allow_none=True, load_default=None)
+    opportunity_id = fields.UUID(allow_none=True, load_default=None)
+    lot_id = fields.UUID(allow_none=True, load_default=None)
+    value_pence = Pence(allow_none=True, load_default=None, validate=validate.Range(min=0))
+
+
+class InvitedMember(EventData):
+    organisation_id = fields.UUID(required=True)
+    organisation_name = fields.String(required=True)
+
+
+@event_data("contracts.allocation_round.opened", 1)
+class AllocationRoundOpenedV1(AllocationRoundFields):
+    """A contract or lot is to be shared out: the members the register says can deliver it are invited."""
+
+    service_categories = fields.List(fields.String(), load_default=list)
+    areas = fields.List(fields.String(), load_default=list)
+    invited = fields.List(fields.Nested(InvitedMember), load_default=list)
+    declarations_close_on = fields.Date(allow_none=True, load_default=None)
+    eois_close_on = fields.Date(allow_none=True, load_default=None)
+
+
+class RankedMember(EventData):
+    organisation_id = fields.UUID(required=True)
+    organisation_name = fields.String(required=True)
+    weighted_score = fields.Decimal(required=True, as_string=True, places=2)  # out of 100; exact, never a float
+
+
+@event_data("contracts.allocation_round.decided", 1)
+class AllocationRoundDecidedV1(AllocationRoundFields):
+    """The work is awarded: by weighted score in open competition (C4), or to the chosen provider (C1)."""
+
+    route = fields.String(required=True, validate=validate.OneOf(ALLOCATION_ROUTES))
+    awarded_organisation_id = fields.UUID(required=True)
+    awarded_organisation_name = fields.String(required=True)
+    weighted_score = fields.Decimal(allow_none=True, load_default=None, as_string=True, places=2)
+    tie_broken_by = fields.String(allow_none=True, load_default=None)
+    ranking = fields.List(fields.Nested(RankedMember), load_default=list)
+    decided_at = fields.AwareDateTime(required=True)
