@@ -339,7 +339,7 @@ class Award(MethodView):
 @blp.route("/<round_id>/report")
 class Report(MethodView):
     @allow(*READS)
-    @blp.response(200, s.ReportOut)
+    @blp.response(200, s.AllocationReportOut)
     def get(self, round_id):
         """C4: the report for the Management Board and the Partners Group: timetable, invitations, declarations,
         exclusions, panel, scores, decision and the papers."""

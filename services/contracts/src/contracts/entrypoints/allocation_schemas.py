@@ -323,7 +323,7 @@ class TimetableOut(Schema):
     on = fields.Date(allow_none=True)
 
 
-class ReportOut(RoundDetailOut):
+class AllocationReportOut(RoundDetailOut):
     exclusions = fields.List(fields.Nested(ExclusionOut))
     scores = fields.List(fields.Nested(ReportScoreOut))
     timetable = fields.List(fields.Nested(TimetableOut))
