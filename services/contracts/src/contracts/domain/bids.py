@@ -1,10 +1,10 @@
 """Bids: pricing and partners' shares, who may partner, what may be uploaded, submission and outcome."""
 from __future__ import annotations
 
-import hashlib
 from typing import Iterable
 
 from hubkit.domain import RuleViolation
+from hubkit.uploads import UnacceptableFile, checksum, content_type_of, safe_filename  # noqa: F401
 
 PRICING_RULE = "bid_shares_within_price_less_fee"
 BID_RULE = "bid"
@@ -80,49 +80,7 @@ def opportunity_outcome(bid_outcomes: list[str | None]) -> str | None:
     return "won" if "won" in bid_outcomes else "lost"
 
 
-# --- documents (the same checks as membership's compliance documents) --------------------------------
-
-SIGNATURES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "application/zip": (b"PK\x03\x04",),
-}
-OFFICE_TYPES = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
-
-
-class UnacceptableFile(ValueError):
-    """The file is empty or not one of the accepted formats (answered 415)."""
-
-
-def content_type_of(filename: str, content: bytes) -> str:
-    """The type to store, judged by the file's content: PDF, PNG, JPEG or an office document; else refused."""
-    if not content:
-        raise UnacceptableFile("The file is empty.")
-    for mime, prefixes in SIGNATURES.items():
-        if content.startswith(prefixes):
-            if mime != "application/zip":
-                return mime
-            suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-            if suffix in OFFICE_TYPES:
-                return OFFICE_TYPES[suffix]
-    raise UnacceptableFile("Upload a PDF, a Word or OpenDocument file, a spreadsheet, or a PNG or JPEG image.")
-
-
-def checksum(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def safe_filename(filename: str) -> str:
-    """The file's own name without any folder part or control characters, for showing and downloading."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
-    return name.strip()[:200] or "document"
+# Documents: hubkit.uploads' checks, as for membership's compliance documents.
 
 
 def _pounds(pence: int) -> str:

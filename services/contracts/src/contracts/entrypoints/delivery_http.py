@@ -17,7 +17,7 @@ from hubkit.auth import allow, current_principal
 from hubkit.web import accepts_upload, get_or_404, request_uow
 
 from ..adapters.contract_tables import Contract, ImprovementPlan, PerformanceReturn, ReturnEvidence, Subcontract
-from ..domain.bids import UnacceptableFile
+from hubkit.uploads import UnacceptableFile
 from ..service_layer import contracts as cases
 from ..service_layer import performance as perf
 from ..service_layer import reports

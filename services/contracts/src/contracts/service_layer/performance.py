@@ -14,7 +14,7 @@ from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.contract_tables import (Contract, ImprovementPlan, PerformanceReturn, ReportingPeriod,
                                         ReturnEvent, ReturnEvidence, Subcontract, SubcontractTarget)
-from ..domain import bids as files
+from hubkit import uploads as files
 from ..domain import performance as p
 from .contracts import Unprocessable, indicators_of, periods_of, subcontracts_of, targets_table
 

@@ -1,50 +1,17 @@
 """Meeting papers: what may be attached to a meeting, judged by the file's content rather than its name."""
 from __future__ import annotations
 
-import hashlib
-
-# Leading bytes of each accepted format. Office documents are ZIP containers, told apart by their suffix.
-SIGNATURES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "application/zip": (b"PK\x03\x04",),
-}
-OFFICE_TYPES = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".odp": "application/vnd.oasis.opendocument.presentation",
-}
-
-
-class UnacceptableFile(ValueError):
-    """The file is empty or not one of the accepted formats."""
+from hubkit.uploads import OFFICE_DOCUMENTS, PRESENTATIONS, UnacceptableFile, checksum  # noqa: F401
+from hubkit import uploads
 
 
 def content_type_of(filename: str, content: bytes) -> str:
     """The type to store for a paper: PDF, an office document or slides, PNG or JPEG; anything else is refused."""
-    if not content:
-        raise UnacceptableFile("The file is empty.")
-    for mime, prefixes in SIGNATURES.items():
-        if content.startswith(prefixes):
-            if mime != "application/zip":
-                return mime
-            suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-            if suffix in OFFICE_TYPES:
-                return OFFICE_TYPES[suffix]
-    raise UnacceptableFile("Attach a PDF, a Word, OpenDocument or PowerPoint file, a spreadsheet, "
-                           "or a PNG or JPEG image.")
-
-
-def checksum(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+    return uploads.content_type_of(filename, content, OFFICE_DOCUMENTS | PRESENTATIONS,
+                                   "Attach a PDF, a Word, OpenDocument or PowerPoint file, a spreadsheet, "
+                                   "or a PNG or JPEG image.")
 
 
 def safe_filename(filename: str) -> str:
-    """The file's own name without any folder part or control characters, for showing and downloading."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?;')
-    return name.strip()[:200] or "paper"
+    """The paper's own name without any folder part or control characters."""
+    return uploads.safe_filename(filename, fallback="paper")
