@@ -10,57 +10,14 @@ from pathlib import Path
 
 import pytest
 import requests
-from browser_checks import axe_violations
 from playwright.sync_api import expect
 
-from gateway.demo import DEMO_PASSWORD
 from hubkit.testing import wait_for
-from membership.client import complete_due_diligence
+
+from .journeys import Api, active_member, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def sign_in(page, hub, username):
-    page.goto(hub.url("gateway") + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
-
-
-def no_violations(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], (page.url, violations)
-
-
-class Api:
-    """The gateway's API as one demo user, with a bearer token."""
-
-    def __init__(self, hub, username):
-        self.base = hub.url("gateway") + "/api"
-        token = requests.post(f"{self.base}/auth/token", json={"username": username, "password": DEMO_PASSWORD},
-                              timeout=10).json()["access_token"]
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def __call__(self, method, path, body=None, ok=(200, 201, 202)):
-        response = requests.request(method, self.base + path, json=body, headers=self.headers, timeout=15)
-        assert response.status_code in ok, (path, response.status_code, response.text)
-        return response.json() if response.content else None
-
-
-def active_member(manager: "Api", board: "Api", name: str) -> dict:
-    """An organisation taken through due diligence and approved by the board, over the real services (M1)."""
-    org = manager("POST", "/membership/organisations", {"name": f"{name} {uuid.uuid4().hex[:6]}", "legal_form": "cio"})
-    complete_due_diligence(lambda method, path, body: manager(method, "/membership" + path, body), org["id"])
-    manager("POST", f"/membership/organisations/{org['id']}/application", {})
-    application = wait_for(lambda: next((r for r in board("GET", "/governance/decision-requests")
-                                         if r["subject"] == f"organisation/{org['id']}"), None), timeout=15,
-                           what="the application reaching governance")
-    board("POST", f"/governance/decision-requests/{application['id']}/decision", {"outcome": "approved"})
-    wait_for(lambda: manager("GET", f"/membership/organisations/{org['id']}")["status"] == "active", timeout=15,
-             what="the member active")
-    return manager("GET", f"/membership/organisations/{org['id']}")
 
 
 def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, browser, browser_context_args,
@@ -69,7 +26,7 @@ def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, 
     meeting_day = today + dt.timedelta(days=10)
     body_name = f"Commissioning sub-group {uuid.uuid4().hex[:6]}"
     members = ("Morgan Manager", "Ben Ode", "Carys Lloyd")  # the demo manager sits on it too
-    organisations = [active_member(Api(hub, "manager"), Api(hub, "board"), f"Sub-group Member {n}") for n in range(3)]
+    organisations = [active_member(Api(hub, "manager"), Api(hub, "board"), f"Sub-group Member {n} {uuid.uuid4().hex[:6]}") for n in range(3)]
     page = browser.new_context(**browser_context_args).new_page()
     sign_in(page, hub, "manager")
 
@@ -174,7 +131,7 @@ def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, 
 
 def test_g5_an_expulsion_membership_asks_for_is_voted_by_the_partners_group_and_takes_effect_in_membership(hub):
     manager, board = Api(hub, "manager"), Api(hub, "board")
-    org = active_member(manager, board, "Expelled Trust")
+    org = active_member(manager, board, f"Expelled Trust {uuid.uuid4().hex[:6]}")
 
     manager("POST", f"/membership/organisations/{org['id']}/expulsion-request", {"reason": "Persistent breach"})
     pg = next((b for b in manager("GET", "/governance/bodies") if b["kind"] == "partners_group"), None)

@@ -7,63 +7,19 @@ import re
 import uuid
 
 import pytest
-import requests
-from browser_checks import axe_violations
 from playwright.sync_api import expect
 
-from gateway.demo import DEMO_PASSWORD
 from hubkit.testing import wait_for
-from membership.client import complete_due_diligence
+
+from .journeys import Api, active_member, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-def sign_in(page, hub, username):
-    page.goto(hub.url("gateway") + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
-
-
-def api(hub, username):
-    token = requests.post(hub.url("gateway") + "/api/auth/token", timeout=10,
-                          json={"username": username, "password": DEMO_PASSWORD}).json()["access_token"]
-
-    def call(method, path, body=None):
-        response = requests.request(method, hub.url("gateway") + "/api" + path, json=body, timeout=10,
-                                    headers={"Authorization": f"Bearer {token}"})
-        assert response.status_code < 300, response.text
-        return response.json() if response.content else None
-
-    return call
-
-
-def active_member(hub, name) -> str:
-    """A member organisation made active through membership and the board, as contracts comes to know it."""
-    manager, board = api(hub, "manager"), api(hub, "board")
-    org = manager("POST", "/membership/organisations", {"name": name, "legal_form": "cio"})
-    complete_due_diligence(lambda method, path, body: manager(method, "/membership" + path, body), org["id"])
-    manager("POST", f"/membership/organisations/{org['id']}/application", {})
-    request = wait_for(lambda: next((r for r in board("GET", "/governance/decision-requests")
-                                     if org["id"] in r["subject"] and r["status"] == "pending"), None),
-                       timeout=15, what="the application reaching governance")
-    board("POST", f"/governance/decision-requests/{request['id']}/decision", {"outcome": "approved", "note": ""})
-    wait_for(lambda: any(m["id"] == org["id"] and m["status"] == "active"
-                         for m in manager("GET", "/contracts/members")),
-             timeout=15, what="contracts knowing the member is active")
-    return org["id"]
-
-
-def no_violations(page):
-    violations = axe_violations(page)
-    assert violations == [], (page.url, violations)
 
 
 def test_manager_takes_an_opportunity_from_identified_to_won_in_the_browser(hub, browser, browser_context_args):
     title = f"Community wellbeing hubs {uuid.uuid4().hex[:6]}"
     partner = f"Northfield Advice {uuid.uuid4().hex[:6]}"
-    active_member(hub, partner)
+    active_member(Api(hub, "manager"), Api(hub, "board"), partner)
     today = dt.date.today()
 
     manager = browser.new_context(**browser_context_args).new_page()

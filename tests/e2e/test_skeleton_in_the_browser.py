@@ -13,15 +13,9 @@ from gateway.demo import DEMO_PASSWORD
 from hubkit.testing import wait_for
 from membership.client import complete_due_diligence
 
+from .journeys import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-def sign_in(page, hub, username):
-    page.goto(hub.url("gateway") + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
 
 
 def test_m1_manager_registers_and_board_approves_a_member_in_the_browser(hub, browser, browser_context_args):

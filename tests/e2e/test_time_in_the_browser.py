@@ -7,35 +7,14 @@ import re
 import uuid
 
 import pytest
-import requests
 from browser_checks import axe_violations
 from playwright.sync_api import expect
 
-from gateway.demo import DEMO_PASSWORD
 from hubkit.testing import wait_for
 
+from .journeys import Api, sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-def sign_in(page, hub, username):
-    page.goto(hub.url("gateway") + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
-
-
-class Api:
-    def __init__(self, hub, username):
-        self.base = hub.url("gateway") + "/api"
-        token = requests.post(f"{self.base}/auth/token", json={"username": username, "password": DEMO_PASSWORD},
-                              timeout=10).json()["access_token"]
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def __call__(self, method, path, body=None, ok=(200, 201)):
-        response = requests.request(method, self.base + path, json=body, headers=self.headers, timeout=15)
-        assert response.status_code in ok, (path, response.status_code, response.text)
-        return response.json() if response.content else None
 
 
 def outsource_the_hub_to(manager: Api, host_id: str) -> None:
