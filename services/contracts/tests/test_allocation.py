@@ -506,3 +506,10 @@ def test_c1_a_chosen_provider_must_be_an_active_eligible_member(alloc):
             "organisation_id": org, "reason": "Only one provider."}, 409)
         assert refused["type"] == "urn:consortium-hub:rule:C1"
     assert alloc.outbox("contracts.decision.requested") == []
+
+
+def test_m2_staff_see_the_capability_copy_and_member_staff_do_not(alloc):
+    org = alloc.capable("Northfield Advice Centre", categories=("advice", "mental_health"))
+    [copy] = alloc.call("GET", "/allocation/capabilities")
+    assert copy["id"] == org and copy["service_categories"] == ["advice", "mental_health"]
+    alloc.call("GET", "/allocation/capabilities", headers=alloc.member_headers(org), status=403)

@@ -13,7 +13,7 @@ from flask import g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from hubkit.auth import allow, current_principal
+from hubkit.auth import STAFF, allow, current_principal
 from hubkit.db import Tenant
 from hubkit.unit_of_work import UnitOfWork
 from hubkit.web import database, get_or_404, request_uow, settings
@@ -32,7 +32,7 @@ blp = Blueprint("allocation_rounds", __name__, url_prefix="/allocation-rounds",
                 description="Allocation rounds (C1-C7): route, invitations, declarations, panel, criteria, "
                             "expressions of interest, scores, moderation, award and report")
 mine_blp = Blueprint("allocation_mine", __name__, url_prefix="/allocation",
-                     description="A member's invitations and a panel member's scoring sheets")
+                     description="A member's invitations, a panel member's scoring sheets, the capability copy")
 
 
 @contextmanager
@@ -365,6 +365,16 @@ class MyPanels(MethodView):
         """The rounds the caller sits on the panel of (their scoring sheets)."""
         with _consortium_uow() as uow:
             return cases.sits_on_a_panel(uow.session, current_principal().user_id)
+
+
+@mine_blp.route("/capabilities")
+class Capabilities(MethodView):
+    @allow(*STAFF)
+    @mine_blp.response(200, s.CapabilityOut(many=True))
+    def get(self):
+        """What each member can deliver and where, as contracts knows it from membership's register (M2)."""
+        with request_uow() as uow:
+            return cases.list_capabilities(uow.session)
 
 
 # The blueprints this area adds to the service (see app.py).

@@ -92,6 +92,10 @@ def apply_capability(uow: UnitOfWork, event: Envelope) -> None:
     copy.updated_at = event.occurred_at
 
 
+def list_capabilities(session) -> list[MemberCapability]:
+    return list(session.execute(select(MemberCapability).order_by(MemberCapability.updated_at.desc())).scalars())
+
+
 def capable_members(session, categories: list[str], areas: list[str]) -> list[MemberOrganisation]:
     """Active members eligible for new work whose register entry says they can deliver this, by name."""
     rows = session.execute(select(MemberOrganisation, MemberCapability)
