@@ -399,10 +399,12 @@ def test_roles_member_staff_see_only_their_own_organisations_invitations_declara
     assert mine[0]["eoi"]["organisation_id"] == north and mine[0]["declaration"]["organisation_id"] == north
     theirs = alloc.call("GET", "/allocation/invitations", headers=as_east)[0]
     assert theirs["eoi"] is None and theirs["may_express_interest"] is True  # North's EOI is not visible
-    view = alloc.call("GET", f"/allocation-rounds/{rid}", headers=as_east)
+    view = alloc.call("GET", f"/allocation/invitations/{rid}", headers=as_east)
     assert "panel" not in view and view["declaration"]["organisation_id"] == east
+    assert view["eoi"] is None and view["round"]["id"] == rid
+    alloc.call("GET", f"/allocation-rounds/{rid}", headers=as_east, status=403)  # the staff view is not theirs
     # A round the organisation is not invited to is not there for it.
-    alloc.call("GET", f"/allocation-rounds/{rid}", headers=alloc.member_headers(outsider), status=404)
+    alloc.call("GET", f"/allocation/invitations/{rid}", headers=alloc.member_headers(outsider), status=404)
     alloc.call("POST", f"/allocation-rounds/{rid}/declarations", {}, 404, headers=alloc.member_headers(outsider))
     assert alloc.call("GET", "/allocation/invitations", headers=alloc.member_headers(outsider)) == []
     # Member staff cannot run rounds or read the report; the finance officer and board read but do not manage.
@@ -513,3 +515,17 @@ def test_m2_staff_see_the_capability_copy_and_member_staff_do_not(alloc):
     [copy] = alloc.call("GET", "/allocation/capabilities")
     assert copy["id"] == org and copy["service_categories"] == ["advice", "mental_health"]
     alloc.call("GET", "/allocation/capabilities", headers=alloc.member_headers(org), status=403)
+
+
+def test_the_allocation_api_is_in_the_openapi_document(alloc):
+    spec = alloc.client.get("/openapi.json").get_json()
+    paths = spec["paths"]
+    for path in ("/allocation-rounds", "/allocation-rounds/{round_id}", "/allocation-rounds/{round_id}/declarations",
+                 "/allocation-rounds/{round_id}/panel/confirmation", "/allocation-rounds/{round_id}/criteria",
+                 "/allocation-rounds/{round_id}/panel/{member_id}/scores", "/allocation-rounds/{round_id}/award",
+                 "/allocation-rounds/{round_id}/report", "/allocation/invitations", "/allocation/invitations/{round_id}",
+                 "/allocation/panels", "/allocation/capabilities"):
+        assert path in paths, path
+    assert "409" in paths["/allocation-rounds/{round_id}/criteria"]["put"]["responses"]
+    assert paths["/allocation-rounds/{round_id}"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"]["$ref"].endswith("/RoundDetailOut")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import g, jsonify
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -97,19 +97,12 @@ class Rounds(MethodView):
 
 @blp.route("/<round_id>")
 class RoundById(MethodView):
-    @allow(*READS, *MEMBER)
+    @allow(*READS)
     @blp.response(200, s.RoundDetailOut)
-    @blp.alt_response(200, schema=s.MemberRoundDetailOut, description="Member staff: their organisation's view")
     def get(self, round_id):
-        """A round with everything about it; member staff see their organisation's view of a round it is invited
-        to (any other answers 404)."""
+        """A round with everything about it (member staff see theirs at /allocation/invitations/<round_id>)."""
         with request_uow() as uow:
-            round_ = _round(uow, round_id)
-            if _is_member_user():
-                if not cases.is_invited(uow.session, round_):
-                    abort(404, message="No such allocation round.")
-                return jsonify(s.MemberRoundDetailOut().dump(cases.member_round_view(uow.session, round_)))
-            return _detail(uow, round_)
+            return _detail(uow, _round(uow, round_id))
 
     @allow(*MANAGES)
     @blp.arguments(s.RoundChanges)
@@ -355,6 +348,19 @@ class MyInvitations(MethodView):
         """Member staff: the rounds their organisation is invited to, with its declaration and EOI."""
         with request_uow() as uow:
             return cases.my_invitations(uow.session)
+
+
+@mine_blp.route("/invitations/<round_id>")
+class MyInvitation(MethodView):
+    @allow(*MEMBER)
+    @mine_blp.response(200, s.MemberRoundDetailOut)
+    def get(self, round_id):
+        """Member staff: a round their organisation is invited to, with its declaration and EOI (others: 404)."""
+        with request_uow() as uow:
+            round_ = _round(uow, round_id)
+            if not cases.is_invited(uow.session, round_):
+                abort(404, message="No such allocation round.")
+            return cases.member_round_view(uow.session, round_)
 
 
 @mine_blp.route("/panels")
