@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
 from hubkit.testing import wait_for

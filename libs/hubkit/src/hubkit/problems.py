@@ -74,6 +74,15 @@ def handle_rule_violation(exc) -> Response:
     return problem(409, "Conflict", exc.message, type_=body_type)
 
 
+def handle_invalid_field(exc) -> Response:
+    return problem(422, "Unprocessable Entity", "Some fields are missing or invalid: "
+                   + ", ".join(sorted(map(str, exc.errors))), errors=exc.errors)
+
+
+def handle_not_allowed(exc) -> Response:
+    return problem(403, "Forbidden", str(exc))
+
+
 def handle_integrity_error(exc) -> Response:
     log.warning("integrity error: %s", exc)
     return problem(409, "Conflict", "That would duplicate or contradict a record that already exists.")
@@ -82,9 +91,11 @@ def handle_integrity_error(exc) -> Response:
 def init_app(app: Flask) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from .domain import RuleViolation
+    from .domain import InvalidField, NotAllowed, RuleViolation
 
     app.register_error_handler(RuleViolation, handle_rule_violation)
+    app.register_error_handler(InvalidField, handle_invalid_field)
+    app.register_error_handler(NotAllowed, handle_not_allowed)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

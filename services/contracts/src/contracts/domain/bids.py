@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.uploads import UnacceptableFile, checksum, content_type_of, safe_filename  # noqa: F401
 
 PRICING_RULE = "bid_shares_within_price_less_fee"
@@ -58,11 +58,11 @@ def check_ready_to_submit(price_pence: int | None, partner_count: int) -> None:
         raise RuleViolation("Name at least one delivery partner before submitting the bid.", rule=BID_RULE)
 
 
-class ScoreOutOfRange(ValueError):
+class ScoreOutOfRange(InvalidField):
     """A commissioner's score above its maximum (answered 422 naming the field)."""
 
     def __init__(self, index: int, message: str):
-        super().__init__(message)
+        super().__init__({"scores": {index: {"score": [message]}}})
         self.index, self.message = index, message
 
 

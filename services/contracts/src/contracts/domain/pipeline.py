@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 
 IDENTIFIED, QUALIFYING, GO_NO_GO_REQUESTED, BIDDING = "identified", "qualifying", "go_no_go_requested", "bidding"
 SUBMITTED, WON, LOST, WITHDRAWN = "submitted", "won", "lost", "withdrawn"
@@ -70,11 +70,11 @@ DATE_NAMES = {"clarification_deadline": "the clarification deadline", "submissio
               "award_expected_on": "the expected award", "start_expected_on": "the expected start"}
 
 
-class KeyDatesOutOfOrder(ValueError):
+class KeyDatesOutOfOrder(InvalidField):
     """Key dates in the wrong order; `field` is the one to correct (answered 422 naming it)."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
+        super().__init__({field: [message]})
         self.field, self.message = field, message
 
 

@@ -36,10 +36,6 @@ plans_blp = Blueprint("improvement_plans", __name__, url_prefix="/improvement-pl
                       description="Improvement plans for subcontracts rated red")
 
 
-def _unprocessable(exc: cases.Unprocessable):
-    abort(422, message="Some fields are missing or invalid: " + exc.field, errors={exc.field: [exc.message]})
-
-
 def _actor() -> str:
     return f"user:{current_principal().user_id}"
 
@@ -64,10 +60,7 @@ class Contracts(MethodView):
         """Record a head contract won from the commissioner (contracts.contract.awarded); its reporting periods are
         generated from its dates (quarterly unless told), each return due `return_due_days` after the period."""
         with request_uow() as uow:
-            try:
-                contract = cases.award_contract(uow, details)
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            contract = cases.award_contract(uow, details)
             return cases.contract_view(uow.session, contract)
 
 
@@ -101,10 +94,7 @@ class Targets(MethodView):
         """Set targets per indicator (id or code) and period (id or number); others are kept."""
         with request_uow() as uow:
             contract = _contract(uow, contract_id)
-            try:
-                cases.set_targets(uow, contract, body["targets"])
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            cases.set_targets(uow, contract, body["targets"])
             return cases.contract_view(uow.session, contract)
 
 
@@ -116,11 +106,8 @@ class Thresholds(MethodView):
     def put(self, body, contract_id):
         """Set the contract's RAG thresholds: percentages of profile for green and amber (P1)."""
         with request_uow() as uow:
-            try:
-                return cases.set_thresholds(uow, _contract(uow, contract_id), body["green_percent"],
-                                            body["amber_percent"])
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            return cases.set_thresholds(uow, _contract(uow, contract_id), body["green_percent"],
+                                        body["amber_percent"])
 
 
 @contracts_blp.route("/<contract_id>/go-live")
@@ -145,10 +132,7 @@ class ContractSubcontracts(MethodView):
         """Issue a subcontract to an active member with its shares of the targets and payment schedule (F2)."""
         with request_uow() as uow:
             contract = _contract(uow, contract_id)
-            try:
-                subcontract = cases.issue_subcontract(uow, contract, details)
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            subcontract = cases.issue_subcontract(uow, contract, details)
             return perf.subcontract_view(uow.session, subcontract)
 
 
@@ -180,11 +164,8 @@ class Report(MethodView):
     def get(self, query, contract_id):
         """The commissioner's report for a range of periods (by number): targets, actuals, RAG, highlights."""
         with request_uow() as uow:
-            try:
-                return reports.commissioner_report(uow.session, _contract(uow, contract_id), query["from_period"],
-                                                   query["to_period"])
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            return reports.commissioner_report(uow.session, _contract(uow, contract_id), query["from_period"],
+                                               query["to_period"])
 
 
 def _number(value):
@@ -242,10 +223,7 @@ class Variations(MethodView):
         """Vary the subcontract (value, dates, shares, schedule) with a reason; history is kept (subcontract.varied)."""
         with request_uow() as uow:
             subcontract = _subcontract(uow, subcontract_id)
-            try:
-                cases.vary_subcontract(uow, _contract(uow, subcontract.contract_id), subcontract, changes)
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            cases.vary_subcontract(uow, _contract(uow, subcontract.contract_id), subcontract, changes)
             return perf.subcontract_view(uow.session, subcontract)
 
 
@@ -259,11 +237,8 @@ class SubcontractReturns(MethodView):
         """P1: submit the organisation's return for a period: an actual (zero or more) per indicator, narrative."""
         with request_uow() as uow:
             subcontract = _subcontract(uow, subcontract_id)
-            try:
-                ret = perf.submit_return(uow, subcontract, body["period_id"], body["actuals"], body["narrative"],
-                                         _actor())
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            ret = perf.submit_return(uow, subcontract, body["period_id"], body["actuals"], body["narrative"],
+                                     _actor())
             return perf.return_view(uow.session, ret)
 
 
@@ -317,10 +292,7 @@ class Resubmission(MethodView):
         """Answer the hub's query: submit the return again with corrected actuals and narrative."""
         with request_uow() as uow:
             ret = _return(uow, return_id)
-            try:
-                perf.resubmit_return(uow, ret, body["actuals"], body["narrative"], _actor())
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            perf.resubmit_return(uow, ret, body["actuals"], body["narrative"], _actor())
             return perf.return_view(uow.session, ret)
 
 
@@ -334,10 +306,7 @@ class Review(MethodView):
         """Accept the return (contracts.return.accepted; RAG updated) or query it with a comment (return.queried)."""
         with request_uow() as uow:
             ret = _return(uow, return_id)
-            try:
-                perf.review_return(uow, ret, body["decision"], body["comment"], _actor())
-            except cases.Unprocessable as exc:
-                _unprocessable(exc)
+            perf.review_return(uow, ret, body["decision"], body["comment"], _actor())
             return perf.return_view(uow.session, ret)
 
 

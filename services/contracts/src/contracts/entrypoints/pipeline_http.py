@@ -16,8 +16,7 @@ from hubkit.web import accepts_upload, get_or_404, request_uow
 
 from ..adapters.bid_tables import Bid, BidPartner, BidTask
 from ..adapters.orm import Lot, Opportunity
-from ..domain.bids import ScoreOutOfRange, UnacceptableFile
-from ..domain.pipeline import KeyDatesOutOfOrder
+from ..domain.bids import UnacceptableFile
 from ..service_layer import bids as bid_cases
 from ..service_layer import pipeline as use_cases
 from . import pipeline_schemas as s
@@ -29,10 +28,6 @@ blp = Blueprint("opportunities", __name__, url_prefix="/opportunities",
                 description="The opportunities pipeline and the board's go/no-go")
 bids_blp = Blueprint("bids", __name__, url_prefix="/bids", description="Bids: lead, tasks, partners, pricing, "
                                                                        "documents, submission and outcome")
-
-
-def _dates_refused(exc: KeyDatesOutOfOrder):
-    abort(422, message="Some fields are missing or invalid: " + exc.field, errors={exc.field: [exc.message]})
 
 
 def _today():
@@ -59,10 +54,7 @@ class Opportunities(MethodView):
     def post(self, details):
         """Add an opportunity (stage: identified); key dates must be in order."""
         with request_uow() as uow:
-            try:
-                opportunity = use_cases.create_opportunity(uow, details)
-            except KeyDatesOutOfOrder as exc:
-                _dates_refused(exc)
+            opportunity = use_cases.create_opportunity(uow, details)
             return _detail(uow, opportunity)
 
 
@@ -82,10 +74,7 @@ class OpportunityById(MethodView):
         """Change an open opportunity's details (only the fields sent)."""
         with request_uow() as uow:
             opportunity = get_or_404(uow.session, Opportunity, opportunity_id, "opportunity")
-            try:
-                use_cases.update_opportunity(uow, opportunity, changes)
-            except KeyDatesOutOfOrder as exc:
-                _dates_refused(exc)
+            use_cases.update_opportunity(uow, opportunity, changes)
             return _detail(uow, opportunity)
 
 
@@ -339,11 +328,7 @@ class Outcome(MethodView):
         """Record the commissioner's outcome (won or lost) with its scores and feedback."""
         with request_uow() as uow:
             bid = _bid(uow, bid_id)
-            try:
-                bid_cases.record_outcome(uow, bid, body["outcome"], body["scores"], body["feedback"])
-            except ScoreOutOfRange as exc:
-                abort(422, message="Some fields are missing or invalid: scores",
-                      errors={"json": {"scores": {exc.index: {"score": [exc.message]}}}})
+            bid_cases.record_outcome(uow, bid, body["outcome"], body["scores"], body["feedback"])
             return bid_cases.bid_view(uow.session, bid)
 
 

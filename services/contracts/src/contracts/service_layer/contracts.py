@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.contract_tables import (Contract, HubModelCopy, Indicator, Instalment, ReportingPeriod, Subcontract,
@@ -17,14 +17,6 @@ from ..adapters.contract_tables import (Contract, HubModelCopy, Indicator, Insta
 from ..adapters.orm import Lot, MemberOrganisation, Opportunity
 from ..domain import contracts as rules
 from ..domain.bids import management_fee
-
-
-class Unprocessable(ValueError):
-    """Input that passed the schema but does not fit this contract (answered 422 naming the field)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
 
 
 def _by_id(session, model, ident):
@@ -75,21 +67,21 @@ def award_contract(uow: UnitOfWork, details: dict) -> Contract:
     contracts.contract.awarded for finance (income schedule, management fee)."""
     session = uow.session
     if details["ends_on"] < details["starts_on"]:
-        raise Unprocessable("ends_on", "The contract cannot end before it starts.")
+        raise InvalidField.on("ends_on", "The contract cannot end before it starts.")
     income = details.get("income_schedule") or []
     if sum(i["amount_pence"] for i in income) > details["value_pence"]:
-        raise Unprocessable("income_schedule", "The income schedule adds up to more than the contract's value.")
+        raise InvalidField.on("income_schedule", "The income schedule adds up to more than the contract's value.")
     opportunity = None
     if details.get("opportunity_id"):
         opportunity = _by_id(session, Opportunity, details["opportunity_id"])
         if opportunity is None:
-            raise Unprocessable("opportunity_id", "No such opportunity.")
+            raise InvalidField.on("opportunity_id", "No such opportunity.")
     if details.get("lot_id"):
         lot = _by_id(session, Lot, details["lot_id"])
         if lot is None or opportunity is None or lot.opportunity_id != opportunity.id:
-            raise Unprocessable("lot_id", "Not a lot of that opportunity.")
+            raise InvalidField.on("lot_id", "Not a lot of that opportunity.")
     if details["rag_amber_percent"] > details["rag_green_percent"]:
-        raise Unprocessable("rag_amber_percent", "Amber must start at or below green.")
+        raise InvalidField.on("rag_amber_percent", "Amber must start at or below green.")
     contract = Contract(
         id=uuid.uuid4(), opportunity_id=details.get("opportunity_id"), lot_id=details.get("lot_id"),
         title=details["title"], description=details.get("description") or "",
@@ -131,10 +123,10 @@ def _resolve(session, contract: Contract, rows: list[dict], field: str) -> list[
     for index, row in enumerate(rows):
         indicator = by_key.get(str(row["indicator"]))
         if indicator is None:
-            raise Unprocessable(field, f"Row {index + 1}: {row['indicator']} is not an indicator of this contract.")
+            raise InvalidField.on(field, f"Row {index + 1}: {row['indicator']} is not an indicator of this contract.")
         period = periods_by_key.get(str(row["period"]))
         if period is None:
-            raise Unprocessable(field, f"Row {index + 1}: {row['period']} is not a reporting period of this contract.")
+            raise InvalidField.on(field, f"Row {index + 1}: {row['period']} is not a reporting period of this contract.")
         resolved.append((indicator, period, Decimal(str(row["target"]))))
     return resolved
 
@@ -155,7 +147,7 @@ def set_targets(uow: UnitOfWork, contract: Contract, rows: list[dict]) -> None:
 
 def set_thresholds(uow: UnitOfWork, contract: Contract, green: int, amber: int) -> Contract:
     if amber > green:
-        raise Unprocessable("amber_percent", "Amber must start at or below green.")
+        raise InvalidField.on("amber_percent", "Amber must start at or below green.")
     contract.rag_green_percent, contract.rag_amber_percent = green, amber
     uow.commit()
     return contract
@@ -220,13 +212,13 @@ def _schedule(session, contract: Contract, rows: list[dict]) -> list[dict]:
         if row["release"] == "on_accepted_return":
             period = periods.get(row.get("period_id"))
             if period is None:
-                raise Unprocessable("payment_schedule", f"Instalment {index + 1}: payment by results names one of "
+                raise InvalidField.on("payment_schedule", f"Instalment {index + 1}: payment by results names one of "
                                                         "the contract's reporting periods.")
         elif row.get("period_id") is not None and row["period_id"] not in periods:
-            raise Unprocessable("payment_schedule", f"Instalment {index + 1}: not a period of this contract.")
+            raise InvalidField.on("payment_schedule", f"Instalment {index + 1}: not a period of this contract.")
         due_on = row.get("due_on") or (period.return_due_on if period else None)
         if due_on is None:
-            raise Unprocessable("payment_schedule", f"Instalment {index + 1}: give the date it is due.")
+            raise InvalidField.on("payment_schedule", f"Instalment {index + 1}: give the date it is due.")
         schedule.append({"due_on": due_on, "amount_pence": row["amount_pence"], "release": row["release"],
                          "period_id": period.id if period else row.get("period_id")})
     return schedule
@@ -274,9 +266,9 @@ def _subcontract_data(session, subcontract: Subcontract) -> dict:
 
 def _check_dates(contract: Contract, starts_on: dt.date, ends_on: dt.date) -> None:
     if ends_on < starts_on:
-        raise Unprocessable("ends_on", "The subcontract cannot end before it starts.")
+        raise InvalidField.on("ends_on", "The subcontract cannot end before it starts.")
     if starts_on < contract.starts_on or ends_on > contract.ends_on:
-        raise Unprocessable("ends_on" if ends_on > contract.ends_on else "starts_on",
+        raise InvalidField.on("ends_on" if ends_on > contract.ends_on else "starts_on",
                             "A subcontract runs within the head contract's dates.")
 
 

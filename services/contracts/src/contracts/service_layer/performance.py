@@ -8,15 +8,15 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from hubkit import uploads as files
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.contract_tables import (Contract, ImprovementPlan, PerformanceReturn, ReportingPeriod,
                                         ReturnEvent, ReturnEvidence, Subcontract, SubcontractTarget)
-from hubkit import uploads as files
 from ..domain import performance as p
-from .contracts import Unprocessable, indicators_of, periods_of, subcontracts_of, targets_table
+from .contracts import indicators_of, periods_of, subcontracts_of, targets_table
 
 
 def thresholds(contract: Contract) -> p.Thresholds:
@@ -46,7 +46,7 @@ def _checked_actuals(session, contract_id, actuals: dict) -> dict:
     try:
         p.check_actuals(by_id, ids)
     except ValueError as exc:
-        raise Unprocessable("actuals", str(exc).capitalize() + ".")
+        raise InvalidField.on("actuals", str(exc).capitalize() + ".")
     return {k: str(Decimal(str(v))) for k, v in by_id.items()}
 
 
@@ -60,7 +60,7 @@ def submit_return(uow: UnitOfWork, subcontract: Subcontract, period_id, actuals:
     session = uow.session
     period = _period(session, subcontract.contract_id, period_id)
     if period is None:
-        raise Unprocessable("period_id", "Not a reporting period of this contract.")
+        raise InvalidField.on("period_id", "Not a reporting period of this contract.")
     if session.execute(select(PerformanceReturn.id).where(PerformanceReturn.subcontract_id == subcontract.id,
                                                           PerformanceReturn.period_id == period.id)).first():
         raise RuleViolation(f"There is already a return for {period.label}; a queried return is submitted again "
@@ -125,7 +125,7 @@ def review_return(uow: UnitOfWork, ret: PerformanceReturn, decision: str, commen
         _update_rag(uow, ret, period)
     else:
         if not comment.strip():
-            raise Unprocessable("comment", "Say what the subcontractor needs to answer.")
+            raise InvalidField.on("comment", "Say what the subcontractor needs to answer.")
         ret.status = p.QUERIED
         _log(session, ret, "queried", by, comment)
         uow.publish("contracts.return.queried", subject=f"subcontract/{ret.subcontract_id}",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hubkit.db import utcnow
+from hubkit.domain import InvalidField
 
 from ..adapters.contract_tables import Contract, PerformanceReturn, ReportingPeriod, Subcontract
 from ..adapters.orm import Opportunity
 from ..domain import ocds
 from ..domain import performance as p
-from .contracts import Unprocessable, indicators_of, periods_of
+from .contracts import indicators_of, periods_of
 from .performance import rollup
 
 
@@ -20,7 +21,7 @@ def _period_range(session, contract: Contract, from_number: int | None, to_numbe
     low = from_number or 1
     high = to_number or (periods[-1].number if periods else 1)
     if low > high:
-        raise Unprocessable("to_period", "The range ends before it starts.")
+        raise InvalidField.on("to_period", "The range ends before it starts.")
     return [per for per in periods if low <= per.number <= high]
 
 

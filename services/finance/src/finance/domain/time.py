@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, NotAllowed, RuleViolation  # noqa: F401  (the time area raises these)
 
 QUARTER = 15
 DAY_MINUTES = 24 * 60
@@ -33,18 +33,6 @@ HUB_FUNCTIONS = {
     "performance": "Manage performance",
 }
 CODE_KINDS = ("hub_function", "bid", "contract", "employer_own", "other")
-
-
-class InvalidField(Exception):
-    """Input that the schema cannot judge alone (it needs the database) is wrong: answered 422 naming the field."""
-
-    def __init__(self, errors: dict):
-        super().__init__(str(errors))
-        self.errors = errors
-
-
-class NotAllowed(Exception):
-    """This person may not do this to this record (answered 403), e.g. approving their own week."""
 
 
 def check_approver(approver_user_id: str, approver_roles, person_user_id: str | None,

@@ -14,11 +14,11 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from hubkit.auth import ALL_ROLES, current_principal, allow
-from hubkit.problems import problem
+from hubkit.domain import InvalidField
 from hubkit.web import get_or_404, request_uow
 
 from ..adapters.time_tables import ClosedPeriod, CostCode, RechargeInvoice, StaffMember, Timesheet
-from ..domain.time import InvalidField, NotAllowed, check_can_edit, parse_month, week_start
+from ..domain.time import check_can_edit, parse_month, week_start
 from ..service_layer import cost_codes, invoices, staff as staff_cases, subsidy, timesheets
 from . import time_schemas as s
 
@@ -34,17 +34,6 @@ invoices_blp = Blueprint("recharge_invoices", __name__, url_prefix="/invoices",
                          description="Recharge invoices (H4, F4)")
 subsidy_blp = Blueprint("subsidy", __name__, url_prefix="/subsidy", description="The subsidy report (H4)")
 BLUEPRINTS = [staff_blp, codes_blp, sheets_blp, periods_blp, invoices_blp, subsidy_blp]
-
-
-@staff_blp.app_errorhandler(InvalidField)
-def _invalid_field(exc: InvalidField):
-    return problem(422, "Unprocessable Entity", "Some fields are missing or invalid: " + ", ".join(sorted(exc.errors)),
-                   errors=exc.errors)
-
-
-@staff_blp.app_errorhandler(NotAllowed)
-def _not_allowed(exc: NotAllowed):
-    return problem(403, "Forbidden", str(exc))
 
 
 def _own_organisation_only() -> None:
