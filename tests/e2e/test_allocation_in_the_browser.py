@@ -257,3 +257,28 @@ def test_the_demo_has_one_decided_and_one_open_round_and_a_second_load_adds_noth
 
     demo_allocation.load(call)
     assert len(call("manager", "GET", "/contracts/allocation-rounds")) == 2
+
+
+def test_c1_c6_the_partners_groups_chosen_provider_decision_travels_by_event_and_a_failed_provider_reverts(hub):
+    area = f"Wakefield {uuid.uuid4().hex[:6]}"
+    provider = f"Specialist Eating Disorders {uuid.uuid4().hex[:6]}"
+    provider_id = capable_member(hub, provider, area)
+    manager, board = api(hub, "manager"), api(hub, "board")
+    rnd = manager("POST", "/contracts/allocation-rounds", {"title": f"Eating disorder support {area}",
+                                                             "service_categories": ["mental_health"], "areas": [area]})
+    rid = rnd["round"]["id"]
+    manager("POST", f"/contracts/allocation-rounds/{rid}/chosen-provider", {
+        "organisation_id": provider_id, "reason": "The only specialist provider in the district."})
+    request = wait_for(lambda: next((r for r in board("GET", "/governance/decision-requests")
+                                     if r["subject"] == f"allocation_round/{rid}" and r["status"] == "pending"), None),
+                       timeout=15, what="the chosen-provider request reaching governance")
+    assert request["kind"] == "chosen_provider"
+    board("POST", f"/governance/decision-requests/{request['id']}/decision",
+          {"outcome": "approved", "note": "Clearly one credible provider (C1)."})
+    decided = wait_for(lambda: (lambda r: r if r["route"] == "chosen_provider" else None)(
+        manager("GET", f"/contracts/allocation-rounds/{rid}")["round"]), timeout=15,
+        what="the Partners Group's decision reaching contracts")
+    assert decided["chosen_provider_outcome"] == "approved"
+    after = manager("POST", f"/contracts/allocation-rounds/{rid}/chosen-provider/assessment",
+                    {"meets_specification": False, "note": "No clinical supervision in place."})
+    assert after["round"]["route"] == "open" and after["round"]["status"] == "declarations"  # C6

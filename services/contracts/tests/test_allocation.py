@@ -230,6 +230,9 @@ def test_c3_a_panel_of_two_or_without_the_lead_member_cannot_be_confirmed(alloc)
     refused = alloc.call("POST", f"/allocation-rounds/{rid}/panel/confirmation", status=409)
     assert refused["type"] == "urn:consortium-hub:rule:C3" and "at least 3" in refused["detail"]
     alloc.call("POST", f"/allocation-rounds/{rid}/panel", {"name": "Ali", "role": "member"}, 201)
+    # The same person proposed again is refused, not counted twice towards C3's three.
+    assert alloc.call("POST", f"/allocation-rounds/{rid}/panel", {"name": "ali", "role": "member"},
+                      409)["type"].endswith("allocation_duplicate")
     refused = alloc.call("POST", f"/allocation-rounds/{rid}/panel/confirmation", status=409)
     assert "lead member" in refused["detail"]
     alloc.call("POST", f"/allocation-rounds/{rid}/panel", {"name": "Lee", "role": "lead_member",

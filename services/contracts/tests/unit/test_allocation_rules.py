@@ -131,6 +131,8 @@ def test_c3_a_confirmed_panel_cannot_change_and_has_one_lead_member():
     with pytest.raises(RuleViolation) as refused:
         a.check_panel_addition(person("Zed"), good_panel(), {}, panel_confirmed=True)
     assert refused.value.rule == "C3"
+    with pytest.raises(RuleViolation, match="already on the proposed panel"):
+        a.check_panel_addition(person(" sam "), [person("Sam")], {}, panel_confirmed=False)
     with pytest.raises(RuleViolation, match="already has its lead member"):
         a.check_panel_addition(person("Lea", a.LEAD_MEMBER, ORG_B), good_panel(), {}, panel_confirmed=False)
 

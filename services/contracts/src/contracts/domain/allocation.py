@@ -196,6 +196,9 @@ def check_panel_addition(person: PanelPerson, panel: Sequence[PanelPerson], decl
     conflict = c2_conflict(person, declaring)
     if conflict:
         raise RuleViolation(conflict.message, rule="C2")
+    if any(p.name.strip().casefold() == person.name.strip().casefold() and p.organisation_id == person.organisation_id
+           for p in panel):
+        raise RuleViolation(f"{person.name} is already on the proposed panel.", rule="allocation_duplicate")
     if person.role == LEAD_MEMBER and any(p.role == LEAD_MEMBER for p in panel):
         raise RuleViolation("C3: the panel already has its lead member.", rule="C3")
 
