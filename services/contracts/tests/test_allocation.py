@@ -325,6 +325,11 @@ def test_bad_input_is_422_naming_the_field_and_malformed_json_is_400(alloc):
                          content_type="application/json")
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     alloc.call("POST", "/allocation-rounds", {"value_pence": 12.5, "title": "x"}, 422)
+    refused = alloc.call("POST", "/allocation-rounds", {"title": "x", "declarations_close_on": days(10),
+                                                        "eois_close_on": days(5)}, 422)
+    assert list(refused["errors"]) == ["eois_close_on"]
+    refused = alloc.call("PATCH", f"/allocation-rounds/{rid}", {"decision_by": days(1)}, 422)  # before days(21)
+    assert list(refused["errors"]) == ["decision_by"]
     alloc.call("GET", "/allocation-rounds/not-a-uuid", status=404)
     alloc.call("GET", f"/allocation-rounds/{uuid.uuid4()}", status=404)
 

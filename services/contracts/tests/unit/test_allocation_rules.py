@@ -62,6 +62,17 @@ def test_c6_a_chosen_provider_failing_the_specification_reverts_the_round_to_ope
     assert a.route_after_specification_check(True) == a.CHOSEN_PROVIDER
 
 
+def test_c4_the_timetable_runs_declarations_then_eois_then_the_decision():
+    day = dt.date(2026, 12, 1)
+    a.check_timetable({"declarations_close_on": day, "eois_close_on": day, "decision_by": None})
+    with pytest.raises(a.Unprocessable, match="cannot be before") as refused:
+        a.check_timetable({"declarations_close_on": day, "eois_close_on": day - dt.timedelta(days=1)})
+    assert refused.value.field == "eois_close_on"
+    with pytest.raises(a.Unprocessable) as refused:
+        a.check_timetable({"declarations_close_on": day, "decision_by": day - dt.timedelta(days=1)})
+    assert refused.value.field == "decision_by"
+
+
 # --- invitations and who may express interest -------------------------------------------------------
 
 def test_invitations_go_to_members_whose_register_matches_a_category_and_an_area():

@@ -89,6 +89,22 @@ def check_eois_can_open(status: str, route: str, chosen_provider_pending: bool, 
                             rule="C4")
 
 
+# --- the timetable (C4) -------------------------------------------------------------------------------
+
+TIMETABLE = ("declarations_close_on", "eois_close_on", "decision_by")
+TIMETABLE_NAMES = {"declarations_close_on": "declarations close", "eois_close_on": "expressions of interest close",
+                   "decision_by": "the decision"}
+
+
+def check_timetable(dates: dict[str, dt.date | None]) -> None:
+    """Declarations close, then expressions of interest, then the decision: each no earlier than the one before."""
+    known = [(name, dates.get(name)) for name in TIMETABLE if dates.get(name) is not None]
+    for (earlier, earlier_on), (later, later_on) in zip(known, known[1:]):
+        if later_on < earlier_on:
+            raise Unprocessable(later, f"The date {TIMETABLE_NAMES[later]} cannot be before the date "
+                                       f"{TIMETABLE_NAMES[earlier]}.")
+
+
 # --- invitations (who can deliver it) ----------------------------------------------------------------
 
 def _norm(values: Iterable[str]) -> set[str]:

@@ -109,7 +109,7 @@ class RoundById(MethodView):
     @blp.response(200, s.RoundDetailOut)
     def patch(self, changes, round_id):
         """Change the timetable or the specification (the specification is fixed once EOIs open, C4)."""
-        with request_uow() as uow:
+        with request_uow() as uow, _refusals():
             round_ = cases.update_round(uow, _round(uow, round_id), changes)
             return _detail(uow, round_)
 

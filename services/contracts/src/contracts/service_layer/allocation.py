@@ -110,6 +110,7 @@ def capable_members(session, categories: list[str], areas: list[str]) -> list[Me
 
 def open_round(uow: UnitOfWork, details: dict) -> AllocationRound:
     """Open a round for a head contract or a lot: invite every capable member and announce it."""
+    rules.check_timetable(details)
     contract = lot = opportunity = None
     if details.get("contract_id"):
         contract = uow.session.execute(select(Contract).where(Contract.id == details["contract_id"])
@@ -171,6 +172,7 @@ def update_round(uow: UnitOfWork, round_: AllocationRound, changes: dict) -> All
     rules.check_round_not_decided(round_.status)
     if "specification" in changes and round_.eois_opened_at is not None:
         rules.check_criteria_may_change(True)  # C4: the specification was circulated with the criteria
+    rules.check_timetable({name: changes.get(name, getattr(round_, name)) for name in rules.TIMETABLE})
     for name, value in changes.items():
         setattr(round_, name, value)
     _step(uow, round_, "Timetable or specification changed", ", ".join(sorted(changes)))
