@@ -237,6 +237,13 @@ def test_c1_c2_c3_c4_c7_a_conflict_free_round_from_invitation_to_award_in_the_br
     member.reload()
     expect(member.locator("#my-eois + table")).to_contain_text("Awarded to you")
 
+    # The board reads the round and its report but changes nothing.
+    board.goto(round_url)
+    expect(board.get_by_role("heading", name=f"Awarded to {bidder}")).to_be_visible()
+    assert board.get_by_role("button", name="Award by weighted score").count() == 0
+    assert board.get_by_role("button", name="Propose for the panel").count() == 0
+    no_violations(board)
+
 
 def test_the_demo_has_one_decided_and_one_open_round_and_a_second_load_adds_nothing(fresh_hub):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
