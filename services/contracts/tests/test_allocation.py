@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from pipeline_fixtures import Pipeline, days, make_pipeline  # noqa: F401
+from pipeline_fixtures import Pipeline, days
 
 CRITERIA = {"criteria": [{"name": "Quality of the service", "weight": 60, "description": "How well it meets need"},
                          {"name": "Reach into communities", "weight": 40}], "scale_max": 10,

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Iterable, Sequence
 
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 
 # --- the round's life -------------------------------------------------------------------------------
 DECLARATIONS, EOIS_OPEN, SCORING, DECIDED = "declarations", "eois_open", "scoring", "decided"
@@ -277,11 +277,11 @@ class Criterion:
     weight: int  # percent; the weights of a round add up to 100
 
 
-class Unprocessable(ValueError):
-    """Input the rules cannot accept; `field` is the one to correct (answered 422 naming it)."""
+class Unprocessable(InvalidField):
+    """Input the rules cannot accept; `field` is the one to correct (answered 422 naming it, app-wide)."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
+        super().__init__({field: [message]})
         self.field, self.message = field, message
 
 

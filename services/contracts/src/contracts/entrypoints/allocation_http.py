@@ -19,7 +19,6 @@ from hubkit.unit_of_work import UnitOfWork
 from hubkit.web import database, get_or_404, request_uow, settings
 
 from ..adapters.allocation_tables import AllocationRound
-from ..domain import allocation as rules
 from ..service_layer import allocation as cases
 from . import allocation_schemas as s
 
@@ -37,11 +36,10 @@ mine_blp = Blueprint("allocation_mine", __name__, url_prefix="/allocation",
 
 @contextmanager
 def _refusals():
-    """The rules' refusals of input as 422 naming the field, and unseen things as 404."""
+    """Things the caller cannot see, found by the use case, as 404 (input the rules refuse, `InvalidField`, is
+    answered 422 app-wide)."""
     try:
         yield
-    except rules.Unprocessable as exc:
-        abort(422, message="Some fields are missing or invalid: " + exc.field, errors={exc.field: [exc.message]})
     except cases.NotFound as exc:
         abort(404, message=f"No such {exc.what}.")
 
