@@ -190,6 +190,8 @@ def test_c1_c2_c3_c4_c7_a_conflict_free_round_from_invitation_to_award_in_the_br
     manager.goto(round_url)
     manager.get_by_role("button", name="Close to expressions of interest and score").click()
     expect(manager.get_by_text("Expressions of interest closed; the panel scores.")).to_be_visible()
+    expect(manager.locator("#eois + table")).to_contain_text("Shortlisted")  # every EOI until the panel says not
+    no_violations(manager)
 
     # The board member on the panel scores their own sheet; a score outside the scale is refused.
     board = browser.new_context(**browser_context_args).new_page()

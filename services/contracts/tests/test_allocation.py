@@ -537,3 +537,34 @@ def test_the_allocation_api_is_in_the_openapi_document(alloc):
     assert "409" in paths["/allocation-rounds/{round_id}/criteria"]["put"]["responses"]
     assert paths["/allocation-rounds/{round_id}"]["get"]["responses"]["200"]["content"]["application/json"][
         "schema"]["$ref"].endswith("/RoundDetailOut")
+
+
+def test_c4_only_the_shortlist_is_scored_and_awarded(alloc):
+    north, east = alloc.capable("Northfield Advice Centre"), alloc.capable("Eastside Youth Trust")
+    rid = alloc.round()["round"]["id"]
+    alloc.declare(rid, north)
+    alloc.declare(rid, east)
+    panel, _ = alloc.ready(rid)
+    alloc.call("POST", f"/allocation-rounds/{rid}/eois/opening")
+    e_north, e_east = alloc.eoi(rid, north), alloc.eoi(rid, east)
+    path = f"/allocation-rounds/{rid}/eois/{e_east['id']}/shortlist"
+    assert alloc.call("PUT", path, {"shortlisted": False, "reason": "Early"}, 409)["type"].endswith(":C4")
+    alloc.call("POST", f"/allocation-rounds/{rid}/eois/closing")
+    assert list(alloc.call("PUT", path, {"shortlisted": False}, 422)["errors"]) == ["reason"]
+    alloc.call("PUT", f"/allocation-rounds/{rid}/eois/{uuid.uuid4()}/shortlist", {"shortlisted": True}, 404)
+    detail = alloc.call("PUT", path, {"shortlisted": False, "reason": "Does not cover the whole of east Leeds."})
+    assert [(e["organisation_name"], e["shortlisted"]) for e in detail["eois"]] == [
+        ("Northfield Advice Centre", True), ("Eastside Youth Trust", False)]
+    sheet = alloc.call("GET", f"/allocation-rounds/{rid}/panel/{panel[0]['id']}/scores")
+    assert [row["eoi"]["id"] for row in sheet["eois"]] == [e_north["id"]]
+    criteria = detail["criteria"]
+    refused = alloc.call("PUT", f"/allocation-rounds/{rid}/panel/{panel[0]['id']}/scores", {"scores": [
+        {"eoi_id": e_east["id"], "criterion_id": criteria[0]["id"], "score": 5}]}, 422)
+    assert "shortlisted" in refused["errors"]["scores.0.eoi_id"][0]
+    for person in panel:  # only the shortlisted EOI needs scores before the award
+        alloc.score_all(rid, person["id"], {e_north["id"]: (6, 6)})
+    decided = alloc.call("POST", f"/allocation-rounds/{rid}/award")
+    assert decided["round"]["awarded_organisation_id"] == north
+    report = alloc.call("GET", f"/allocation-rounds/{rid}/report")
+    assert [s["organisation_name"] for s in report["standings"]] == ["Northfield Advice Centre"]
+    assert report["eois"][1]["shortlist_note"] == "Does not cover the whole of east Leeds."

@@ -179,6 +179,15 @@ def round_action(round_id, action):
                                                                  "reason": request.form.get("reason", "")},
              "Moderated score recorded.")
         anchor = "#moderation"
+    elif action == "shortlist":
+        on = request.form.get("shortlisted") == "yes"
+        if not _is_uuid(request.form.get("eoi_id", "")):
+            flash("Choose an expression of interest.", "error")
+            return redirect(here + "#eois")
+        send("contracts", "PUT", f"{path}/eois/{request.form.get('eoi_id', '')}/shortlist",
+             {"shortlisted": on, "reason": request.form.get("reason", "")},
+             "Put back on the shortlist." if on else "Left off the shortlist (C4).")
+        anchor = "#eois"
     elif action == "award":
         send("contracts", "POST", f"{path}/award", None, "The work is awarded by weighted score.")
         anchor = "#result"

@@ -278,5 +278,16 @@ def test_ties_are_broken_by_the_earlier_eoi_when_that_is_the_recorded_rule():
 
 
 def test_no_award_without_expressions_of_interest():
-    with pytest.raises(RuleViolation, match="no expressions of interest"):
+    with pytest.raises(RuleViolation, match="no shortlisted expressions of interest"):
         a.award([], [QUALITY, REACH], 10, [P1], {}, {}, a.HEAVIEST_CRITERION)
+
+
+def test_c4_the_shortlist_is_drawn_up_after_eois_close_and_leaving_one_off_needs_a_reason():
+    a.check_shortlisting(a.SCORING, False, "Does not cover the whole area.")
+    a.check_shortlisting(a.SCORING, True, "")
+    with pytest.raises(RuleViolation) as refused:
+        a.check_shortlisting(a.EOIS_OPEN, False, "Too early")
+    assert refused.value.rule == "C4"
+    with pytest.raises(a.Unprocessable) as refused:
+        a.check_shortlisting(a.SCORING, False, "  ")
+    assert refused.value.field == "reason"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid, \
+    true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubkit.db import ConsortiumScoped, OrganisationScoped, UtcDateTime, utcnow
@@ -161,6 +162,9 @@ class ExpressionOfInterest(OrganisationScoped, Base):
     organisation_name: Mapped[str] = mapped_column(String(200))
     statement: Mapped[str] = mapped_column(Text)
     proposed_value_pence: Mapped[int | None] = mapped_column(BigInteger)
+    # C4: the panel shortlists before it scores; one left off the shortlist says why.
+    shortlisted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    shortlist_note: Mapped[str] = mapped_column(Text, default="")
     submitted_by: Mapped[str] = mapped_column(String(200))
     submitted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

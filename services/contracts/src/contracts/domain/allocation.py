@@ -314,6 +314,16 @@ def check_score(score: int, scale_max: int, field: str = "score") -> None:
         raise Unprocessable(field, f"A score must be from 0 to {scale_max}; {score} is outside the scale.")
 
 
+def check_shortlisting(status: str, shortlisted: bool, reason: str) -> None:
+    """C4: the panel shortlists once expressions of interest are closed, before the award; leaving one off the
+    shortlist is recorded with the reason."""
+    if status != SCORING:
+        raise RuleViolation("C4: the shortlist is drawn up once expressions of interest are closed, before the "
+                            "award.", rule="C4")
+    if not shortlisted and not reason.strip():
+        raise Unprocessable("reason", "Say why the expression of interest is not shortlisted.")
+
+
 def check_scoring_open(status: str) -> None:
     if status not in (EOIS_OPEN, SCORING):
         raise RuleViolation("Scores are given once expressions of interest are in, and until the award.",
@@ -397,7 +407,7 @@ def award(entries: Sequence[Entry], criteria: Sequence[Criterion], scale_max: in
           tie_break: str) -> Award:
     """C4: award by weighted score against the agreed criteria only; level top scores go by the recorded rule."""
     if not entries:
-        raise RuleViolation("There are no expressions of interest to award.", rule="allocation_round")
+        raise RuleViolation("C4: there are no shortlisted expressions of interest to award.", rule="C4")
     missing = missing_scores(entries, criteria, panel, scores, moderated)
     if missing:
         raise RuleViolation(f"C4: {missing} score(s) are still missing; every panel member scores every "

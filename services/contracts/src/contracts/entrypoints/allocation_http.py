@@ -270,6 +270,22 @@ class Eois(MethodView):
             return eoi, 201 if new else 200
 
 
+@blp.route("/<round_id>/eois/<eoi_id>/shortlist")
+class Shortlist(MethodView):
+    @allow(*MANAGES)
+    @blp.arguments(s.ShortlistIn)
+    @blp.response(200, s.RoundDetailOut)
+    @blp.alt_response(409, description="C4: only once EOIs are closed, before the award")
+    def put(self, body, round_id, eoi_id):
+        """C4: put an expression of interest on the shortlist, or leave it off with the reason (every EOI is on
+        it until then); only the shortlist is scored and awarded."""
+        with request_uow() as uow, _refusals():
+            round_ = _round(uow, round_id)
+            cases.shortlist(uow, round_, cases.parse_id(eoi_id, "expression of interest"), body["shortlisted"],
+                            body["reason"])
+            return _detail(uow, round_)
+
+
 @blp.route("/<round_id>/panel/<member_id>/scores")
 class Sheet(MethodView):
     @allow(*SCORES)

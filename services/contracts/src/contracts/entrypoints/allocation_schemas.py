@@ -77,6 +77,11 @@ class EoiIn(Schema):
     proposed_value_pence = Pence(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_PENCE))
 
 
+class ShortlistIn(Schema):
+    shortlisted = fields.Boolean(required=True)
+    reason = Text(5000, load_default="")
+
+
 class ScoreIn(Schema):
     eoi_id = fields.UUID(required=True)
     criterion_id = fields.UUID(required=True)
@@ -215,6 +220,8 @@ class EoiOut(Schema):
     organisation_name = fields.String()
     statement = fields.String()
     proposed_value_pence = Pence(allow_none=True)
+    shortlisted = fields.Boolean()
+    shortlist_note = fields.String()
     submitted_by = fields.String()
     submitted_at = fields.DateTime()
 

@@ -432,10 +432,29 @@ def close_eois(uow: UnitOfWork, round_: AllocationRound) -> AllocationRound:
 
 # --- scores and moderation --------------------------------------------------------------------------
 
-def _criteria_and_eois(session, round_: AllocationRound):
+def _criteria_and_eois(session, round_: AllocationRound, shortlisted_only: bool = True):
+    """The round's criteria and its expressions of interest (those on the shortlist, unless told otherwise)."""
     criteria = _rows(session, AllocationCriterion, round_.id, AllocationCriterion.position)
     eois = _rows(session, ExpressionOfInterest, round_.id, ExpressionOfInterest.submitted_at)
-    return criteria, eois
+    return criteria, [e for e in eois if e.shortlisted or not shortlisted_only]
+
+
+def shortlist(uow: UnitOfWork, round_: AllocationRound, eoi_id, shortlisted: bool, reason: str) -> None:
+    """C4: put an expression of interest on the shortlist, or leave it off with the reason; only the shortlist is
+    scored and can be awarded."""
+    _lock(uow, round_)
+    rules.check_shortlisting(round_.status, shortlisted, reason)
+    eoi = uow.session.execute(select(ExpressionOfInterest).where(ExpressionOfInterest.id == eoi_id,
+                                                                 ExpressionOfInterest.round_id == round_.id)
+                              ).scalar_one_or_none()
+    if eoi is None:
+        raise NotFound("expression of interest")
+    if eoi.shortlisted == shortlisted:
+        return
+    eoi.shortlisted, eoi.shortlist_note = shortlisted, "" if shortlisted else reason
+    _step(uow, round_, f"{eoi.organisation_name} {'put back on' if shortlisted else 'left off'} the shortlist (C4)",
+          reason)
+    uow.commit()
 
 
 def score_sheet(session, round_: AllocationRound, member: PanelMember) -> dict:
@@ -460,7 +479,7 @@ def record_scores(uow: UnitOfWork, round_: AllocationRound, member: PanelMember,
     criterion_ids, eoi_ids = {c.id for c in criteria}, {e.id for e in eois}
     for index, entry in enumerate(entries):
         if entry["eoi_id"] not in eoi_ids:
-            raise rules.Unprocessable(f"scores.{index}.eoi_id", "Not an expression of interest in this round.")
+            raise rules.Unprocessable(f"scores.{index}.eoi_id", "Not a shortlisted expression of interest in this round (C4).")
         if entry["criterion_id"] not in criterion_ids:
             raise rules.Unprocessable(f"scores.{index}.criterion_id",
                                       "C4: score against the round's agreed criteria only.")
@@ -487,7 +506,7 @@ def moderate(uow: UnitOfWork, round_: AllocationRound, eoi_id: uuid.UUID, criter
     rules.check_scoring_open(round_.status)
     criteria, eois = _criteria_and_eois(uow.session, round_)
     if eoi_id not in {e.id for e in eois}:
-        raise rules.Unprocessable("eoi_id", "Not an expression of interest in this round.")
+        raise rules.Unprocessable("eoi_id", "Not a shortlisted expression of interest in this round (C4).")
     if criterion_id not in {c.id for c in criteria}:
         raise rules.Unprocessable("criterion_id", "C4: moderate against the round's agreed criteria only.")
     rules.check_score(score, round_.scale_max)
@@ -569,12 +588,14 @@ def standings(session, round_: AllocationRound) -> list[dict]:
 def round_view(session, round_: AllocationRound) -> dict:
     """Everything about a round for staff: route, invitations, declarations, panel with its C2/C3/C7 feedback,
     criteria, EOIs, scores so far, moderation, the decision and the papers."""
-    criteria, eois = _criteria_and_eois(session, round_)
+    criteria, eois = _criteria_and_eois(session, round_, shortlisted_only=False)
     panel = _rows(session, PanelMember, round_.id, PanelMember.added_at)
     sheets = {p.id: 0 for p in panel}
+    shortlisted = {e.id for e in eois if e.shortlisted}
     for s in _rows(session, PanelScore, round_.id):
-        sheets[s.panel_member_id] = sheets.get(s.panel_member_id, 0) + 1
-    needed = len(criteria) * len(eois)
+        if s.eoi_id in shortlisted:
+            sheets[s.panel_member_id] = sheets.get(s.panel_member_id, 0) + 1
+    needed = len(criteria) * sum(1 for e in eois if e.shortlisted)
     return {
         "round": round_,
         "invitations": _rows(session, Invitation, round_.id, Invitation.organisation_name),
@@ -645,11 +666,15 @@ def report(session, round_: AllocationRound) -> dict:
                    "tie_break_rule": rules.TIE_BREAK_NAMES[round_.tie_break], "generated_at": utcnow()}
 
 
-def panel_member_for(session, round_: AllocationRound, member_id) -> PanelMember:
+def parse_id(value, what: str) -> uuid.UUID:
     try:
-        member_id = uuid.UUID(str(member_id))
+        return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound("panel member")
+        raise NotFound(what) from None
+
+
+def panel_member_for(session, round_: AllocationRound, member_id) -> PanelMember:
+    member_id = parse_id(member_id, "panel member")
     member = session.execute(select(PanelMember).where(PanelMember.id == member_id,
                                                        PanelMember.round_id == round_.id)).scalar_one_or_none()
     if member is None:

@@ -119,6 +119,8 @@ def upgrade() -> None:
     sa.Column('organisation_name', sa.String(length=200), nullable=False),
     sa.Column('statement', sa.Text(), nullable=False),
     sa.Column('proposed_value_pence', sa.BigInteger(), nullable=True),
+    sa.Column('shortlisted', sa.Boolean(), server_default=sa.true(), nullable=False),
+    sa.Column('shortlist_note', sa.Text(), nullable=False),
     sa.Column('submitted_by', sa.String(length=200), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('consortium_id', sa.Uuid(), nullable=False),
