@@ -12,51 +12,20 @@ import uuid
 from pathlib import Path
 
 import pytest
-import requests
-from browser_checks import axe_violations
 from playwright.sync_api import expect
 
-from gateway.demo import DEMO_PASSWORD
 from hubkit.testing import wait_for
-from membership.client import complete_due_diligence
+
+from .journeys import Api, active_member, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-def sign_in(page, hub, username):
-    page.goto(hub.url("gateway") + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
-
-
-def api(hub, username):
-    token = requests.post(hub.url("gateway") + "/api/auth/token", timeout=10,
-                          json={"username": username, "password": DEMO_PASSWORD}).json()["access_token"]
-
-    def call(method, path, body=None):
-        response = requests.request(method, hub.url("gateway") + "/api" + path, json=body, timeout=10,
-                                    headers={"Authorization": f"Bearer {token}"})
-        assert response.status_code < 300, response.text
-        return response.json() if response.content else None
-
-    return call
 
 
 def capable_member(hub, name, area) -> str:
     """An active member whose register entry (M2) says it delivers mental health work in `area`, as contracts
     comes to know it by membership.capability.updated."""
-    manager, board = api(hub, "manager"), api(hub, "board")
-    org = manager("POST", "/membership/organisations", {"name": name, "legal_form": "cio"})
-    complete_due_diligence(lambda method, path, body: manager(method, "/membership" + path, body), org["id"])
-    manager("POST", f"/membership/organisations/{org['id']}/application", {})
-    request = wait_for(lambda: next((r for r in board("GET", "/governance/decision-requests")
-                                     if org["id"] in r["subject"] and r["status"] == "pending"), None),
-                       timeout=15, what="the application reaching governance")
-    board("POST", f"/governance/decision-requests/{request['id']}/decision", {"outcome": "approved", "note": ""})
-    wait_for(lambda: any(m["id"] == org["id"] and m["status"] == "active" for m in manager("GET", "/contracts/members")),
-             timeout=15, what="contracts knowing the member is active")
+    manager = Api(hub, "manager")
+    org = active_member(manager, Api(hub, "board"), name)
     # Only once it is active: the register entry's event then carries the active status.
     manager("PATCH", f"/membership/organisations/{org['id']}", {"service_categories": ["mental_health"],
                                                                  "areas_served": [area]})
@@ -64,11 +33,6 @@ def capable_member(hub, name, area) -> str:
                          for c in manager("GET", "/contracts/allocation/capabilities")),
              timeout=15, what="contracts knowing the member's capability")
     return org["id"]
-
-
-def no_violations(page):
-    violations = axe_violations(page)
-    assert violations == [], (page.url, violations)
 
 
 def test_c1_c2_c3_c4_c7_a_conflict_free_round_from_invitation_to_award_in_the_browser(hub, browser,
@@ -272,7 +236,7 @@ def test_c1_c6_the_partners_groups_chosen_provider_decision_travels_by_event_and
     area = f"Wakefield {uuid.uuid4().hex[:6]}"
     provider = f"Specialist Eating Disorders {uuid.uuid4().hex[:6]}"
     provider_id = capable_member(hub, provider, area)
-    manager, board = api(hub, "manager"), api(hub, "board")
+    manager, board = Api(hub, "manager"), Api(hub, "board")
     rnd = manager("POST", "/contracts/allocation-rounds", {"title": f"Eating disorder support {area}",
                                                              "service_categories": ["mental_health"], "areas": [area]})
     rid = rnd["round"]["id"]
