@@ -1,7 +1,7 @@
 """Income, payments, budgets and variations, attendance claims
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23 07:54:32.391065
 
 """
