@@ -52,7 +52,8 @@ def provide_everything(client, headers, org_id, *, expires_on=None, verify=True)
 def published(app, event_type: str) -> list[dict]:
     db = app.extensions["hubkit.db"]
     with db.session(None) as session:
-        rows = session.execute(select(db.kit.outbox.c.payload).where(db.kit.outbox.c.event_type == event_type))
+        rows = session.execute(select(db.kit.outbox.c.payload).where(db.kit.outbox.c.event_type == event_type)
+                               .order_by(db.kit.outbox.c.seq))
         return [json.loads(payload) for payload in rows.scalars()]
 
 
@@ -270,7 +271,7 @@ def test_directory_filters_by_category_area_and_diversity(client, manager):
     assert bad.status_code == 422 and "service_category" in bad.get_json()["errors"]
 
 
-def test_m2_capability_changes_are_published_for_the_register(app, client, manager):
+def test_m2_capability_at_registration_and_its_changes_are_published_for_the_register(app, client, manager):
     org = register(client, manager, service_categories=["advice"], areas_served=["Leeds"])
     client.patch(f"/organisations/{org['id']}", headers=manager, json={
         "capacity": "Two more advisers from April",
@@ -278,7 +279,11 @@ def test_m2_capability_changes_are_published_for_the_register(app, client, manag
                             "year": 2025}]})
     client.patch(f"/organisations/{org['id']}", headers=manager, json={"staff_count": 9})  # not capability
     updates = [e for e in published(app, "membership.capability.updated") if e["data"]["organisation_id"] == org["id"]]
-    assert len(updates) == 1 and updates[0]["data"]["past_contracts"][0]["value_pence"] == 12_000_000
+    assert [u["data"]["service_categories"] for u in updates] == [["advice"], ["advice"]]  # registered, then changed
+    assert updates[0]["data"]["past_contracts"] == []
+    assert updates[1]["data"]["past_contracts"][0]["value_pence"] == 12_000_000
+    bare = register(client, manager)  # nothing it can deliver yet: nothing for the register
+    assert bare["id"] not in {e["data"]["organisation_id"] for e in published(app, "membership.capability.updated")}
     bad = client.patch(f"/organisations/{org['id']}", headers=manager, json={
         "past_contracts": [{"title": "X", "commissioner": "Y", "value_pence": -5, "year": 2025}]})
     assert bad.status_code == 422 and "past_contracts" in bad.get_json()["errors"]

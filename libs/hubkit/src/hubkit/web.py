@@ -104,13 +104,17 @@ def request_uow() -> UnitOfWork:
                       correlation_id=g.correlation_id, request_id=g.request_id)
 
 
-def get_or_404(session, model, ident, what: str = "record"):
-    """Fetch a row of the caller's tenant; another tenant's row is indistinguishable from none."""
+def get_or_404(session, model, ident, what: str = "record", *, for_update: bool = False):
+    """Fetch a row of the caller's tenant; another tenant's row is indistinguishable from none.
+
+    for_update locks the row until commit, so concurrent changes to it (and the events they publish) serialise.
+    """
     try:
         ident = uuid.UUID(str(ident))
     except ValueError:
         abort(404, message=f"No such {what}.")
-    row = session.execute(select(model).where(model.id == ident)).scalar_one_or_none()
+    query = select(model).where(model.id == ident)
+    row = session.execute(query.with_for_update() if for_update else query).scalar_one_or_none()
     if row is None:
         abort(404, message=f"No such {what}.")
     return row

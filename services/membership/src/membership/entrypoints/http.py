@@ -68,7 +68,7 @@ class OrganisationById(MethodView):
     def patch(self, changes, organisation_id):
         """Change the profile: managers for any organisation, member staff for their own."""
         with request_uow() as uow:
-            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             return use_cases.update_profile(uow, org, changes)
 
 
@@ -91,7 +91,7 @@ class ApplicationSubmission(MethodView):
     def post(self, _body, organisation_id):
         """Submit the draft application (M1); due diligence starts."""
         with request_uow() as uow:
-            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             return use_cases.submit_application(uow, org)
 
 
@@ -103,7 +103,7 @@ class Application(MethodView):
     def post(self, _body, organisation_id):
         """Put the application to the board (M1) once due diligence is complete; the decision comes by event."""
         with request_uow() as uow:
-            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             return use_cases.put_to_board(uow, org)
 
 
@@ -115,7 +115,7 @@ class MembershipChanges(MethodView):
     def post(self, change, organisation_id):
         """Suspend, lapse, withdraw, expel (with the Partners Group's decision) or reinstate a member."""
         with request_uow() as uow:
-            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             return use_cases.change_membership(uow, org, change["to_status"], change["reason"],
                                                change["effective_on"], change["decision_id"])
 
@@ -128,7 +128,7 @@ class ExpulsionRequest(MethodView):
     def post(self, request_in, organisation_id):
         """G5: ask for the Partners Group's decision on expelling a member; the decision comes by event."""
         with request_uow() as uow:
-            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             return use_cases.request_expulsion(uow, org, request_in["reason"])
 
 
@@ -166,7 +166,7 @@ class DueDiligenceItem(MethodView):
     def put(self, evidence, organisation_id, kind):
         """Provide (or replace) the evidence for one item; it then needs verifying again."""
         with request_uow() as uow:
-            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             due_diligence.provide(uow, org, _kind_or_404(kind), evidence)
             return _due_diligence_view(uow.session, org)
 
@@ -181,7 +181,7 @@ class Verification(MethodView):
         if verification["verified_on"] > dt.date.today():
             abort(422, errors={"json": {"verified_on": ["Cannot be in the future."]}})
         with request_uow() as uow:
-            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             due_diligence.verify(uow, org, _kind_or_404(kind), verification["verified_by"] or g.principal.username,
                                  verification["verified_on"])
             return _due_diligence_view(uow.session, org)
@@ -244,7 +244,7 @@ class Documents(MethodView):
         upload = files["file"]
         content = upload.read()
         with request_uow() as uow:
-            org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
+            org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             try:
                 return documents.upload(uow, org, form["kind"], upload.filename or "document", content,
                                         form["expires_on"])

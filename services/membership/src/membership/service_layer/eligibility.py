@@ -57,7 +57,7 @@ def review_all(uow: UnitOfWork, today: dt.date) -> int:
             "organisation_id": org.id, "document_id": evidence.document_id, "kind": evidence.kind,
             "expires_on": evidence.expires_on})
     for org in uow.session.execute(select(Organisation).where(
-            Organisation.status.in_(rules.MEMBERS_WITH_WORK))).scalars():
+            Organisation.status.in_(rules.MEMBERS_WITH_WORK)).with_for_update()).scalars():
         before = org.eligible_for_new_work
         review_eligibility(uow, org, today)
         changed += before != org.eligible_for_new_work

@@ -62,6 +62,8 @@ def register_organisation(uow: UnitOfWork, details: dict) -> Organisation:
     uow.session.add(MembershipChange(organisation_id=org.id, from_status=None, to_status=rules.APPLICANT,
                                      reason="Registered", effective_on=dt.date.today(), actor=uow.actor))
     uow.publish("membership.organisation.registered", subject=subject(org), data=profile_fields(org))
+    if org.service_categories or org.areas_served:  # M2: on the register from the start, not only once edited
+        uow.publish("membership.capability.updated", subject=subject(org), data=capability_fields(org))
     uow.commit()
     return org
 
@@ -140,7 +142,7 @@ def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
     if event.data["kind"] != "membership_application":
         return
     org_id = uuid.UUID(event.data["subject"].split("/", 1)[1])
-    org = uow.session.execute(select(Organisation).where(Organisation.id == org_id)).scalar_one_or_none()
+    org = _locked(uow, org_id)
     if org is None or org.decision_request_id != uuid.UUID(str(event.data["request_id"])) \
             or org.status != rules.AWAITING_DECISION:
         return  # not ours, an outdated request, or already decided
@@ -169,6 +171,12 @@ def _change(uow: UnitOfWork, org: Organisation, to: str, reason: str, effective_
         "reason": reason, "effective_on": effective_on, "decision_id": decision_id})
 
 
+def _locked(uow: UnitOfWork, org_id: uuid.UUID) -> Organisation | None:
+    """The organisation, locked until commit so that changes to it (and their events) happen one at a time."""
+    return uow.session.execute(select(Organisation).where(Organisation.id == org_id).with_for_update()
+                               ).scalar_one_or_none()
+
+
 def _organisation_named(uow: UnitOfWork, reference: str | None) -> Organisation | None:
     """The organisation an event names as `organisation/<id>` (or by bare id), if it is on our register."""
     if not reference:
@@ -177,7 +185,7 @@ def _organisation_named(uow: UnitOfWork, reference: str | None) -> Organisation 
         org_id = uuid.UUID(str(reference).removeprefix("organisation/"))
     except ValueError:
         return None
-    return uow.session.execute(select(Organisation).where(Organisation.id == org_id)).scalar_one_or_none()
+    return _locked(uow, org_id)
 
 
 def apply_expulsion(uow: UnitOfWork, event: Envelope) -> None:
