@@ -120,6 +120,16 @@ def get_or_404(session, model, ident, what: str = "record", *, for_update: bool 
     return row
 
 
+def stored_file(content: bytes, content_type: str, filename: str, sha256: str | None = None) -> Response:
+    """An uploaded file sent back as a download, never rendered inline or sniffed into another type."""
+    response = Response(content, mimetype=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if sha256:
+        response.headers["Digest"] = f"sha-256={sha256}"
+    return response
+
+
 # --- health ----------------------------------------------------------------------------------------
 health_blp = Blueprint("health", __name__, description="Liveness and readiness")
 

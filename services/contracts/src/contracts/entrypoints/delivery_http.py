@@ -14,7 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import allow, current_principal
-from hubkit.web import accepts_upload, get_or_404, request_uow
+from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 
 from ..adapters.contract_tables import Contract, ImprovementPlan, PerformanceReturn, ReturnEvidence, Subcontract
 from hubkit.uploads import UnacceptableFile
@@ -341,10 +341,7 @@ class EvidenceContent(MethodView):
             evidence = get_or_404(uow.session, ReturnEvidence, evidence_id, "evidence")
             if evidence.return_id != ret.id:
                 abort(404, message="No such evidence.")
-            content = evidence.content
-        return Response(content, mimetype=evidence.content_type, headers={
-            "Content-Disposition": f'attachment; filename="{evidence.filename}"',
-            "X-Content-Type-Options": "nosniff"})
+            return stored_file(evidence.content, evidence.content_type, evidence.filename, evidence.sha256)
 
 
 # --- improvement plans -----------------------------------------------------------------------------

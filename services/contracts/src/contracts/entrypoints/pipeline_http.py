@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import allow
 from hubkit.db import utcnow
-from hubkit.web import accepts_upload, get_or_404, request_uow
+from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 
 from ..adapters.bid_tables import Bid, BidPartner, BidTask
 from ..adapters.orm import Lot, Opportunity
@@ -300,11 +299,7 @@ class DocumentContent(MethodView):
                 document = None
             if document is None:
                 abort(404, message="No such document.")
-            response = Response(document.content, mimetype=document.content_type)
-            response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Digest"] = f"sha-256={document.sha256}"
-            return response
+            return stored_file(document.content, document.content_type, document.filename, document.sha256)
 
 
 @bids_blp.route("/<bid_id>/submission")

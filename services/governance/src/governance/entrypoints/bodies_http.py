@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 
 from hubkit.auth import STAFF, allow
 from hubkit.db import utcnow
-from hubkit.web import accepts_upload, get_or_404, request_uow
+from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 
 from ..adapters.orm import (ActionItem, AgendaItem, Body, Decision, Meeting, Motion, RegisteredInterest, Seat,
                             WrittenResolution)
@@ -386,11 +386,7 @@ class PaperContent(MethodView):
                 paper = None
             if paper is None:
                 abort(404, message="No such paper.")
-            response = Response(paper.content, mimetype=paper.content_type)
-            response.headers["Content-Disposition"] = f'attachment; filename="{paper.filename}"'
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Digest"] = f"sha-256={paper.sha256}"
-            return response
+            return stored_file(paper.content, paper.content_type, paper.filename, paper.sha256)
 
 
 @meetings_blp.route("/<meeting_id>/chair")

@@ -3,12 +3,12 @@ import dataclasses
 import datetime as dt
 import uuid
 
-from flask import Response, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import STAFF, allow
-from hubkit.web import accepts_upload, get_or_404, request_uow
+from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 
 from ..adapters.orm import Organisation
 from ..domain import due_diligence as checklist_rules
@@ -266,8 +266,4 @@ class DocumentContent(MethodView):
                 document = None
             if document is None:
                 abort(404, message="No such document.")
-            response = Response(document.content, mimetype=document.content_type)
-            response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Digest"] = f"sha-256={document.sha256}"
-            return response
+            return stored_file(document.content, document.content_type, document.filename, document.sha256)
