@@ -1,14 +1,18 @@
-"""Use cases on consortia and users: each takes a database session and commits nothing itself."""
+"""Use cases on consortia, users, sign-in and browser sessions: each takes a database session and commits nothing."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy.orm import Session
 
 from .adapters.orm import utcnow
-from .adapters.repository import UserRepository, to_account
+from .adapters.repository import BrowserSessions, LoginFailures, UserRepository, to_account
 from .domain import passwords
 from .domain.roles import MEMBER_USER
+from .domain.sessions import (DEACTIVATED, LOGGED_OUT, PASSWORD_CHANGED, BrowserSession, SessionPolicy,
+                              needs_touch, new_session_id, session_key, why_over)
+from .domain.throttling import ThrottlePolicy, locked_until
 from .domain.users import Consortium, UserAccount, UserRuleBroken, check_user, normalise_username
 
 
@@ -39,10 +43,18 @@ def create_user(session: Session, *, username: str, password: str, consortium_id
 
 
 def set_password(session: Session, username: str, password: str) -> None:
-    """Replace a user's password, after checking the policy."""
+    """Replace a user's password, after checking the policy, and end all their browser sessions."""
     row = _existing(session, username)
     passwords.check_policy(password, row.username)
     row.password_hash = passwords.hash_password(password)
+    BrowserSessions(session).revoke_all_for(row.id, utcnow(), PASSWORD_CHANGED)
+
+
+def deactivate_user(session: Session, username: str) -> None:
+    """Stop a user signing in and end all their browser sessions (their API tokens lapse within 15 minutes)."""
+    row = _existing(session, username)
+    row.active = False
+    BrowserSessions(session).revoke_all_for(row.id, utcnow(), DEACTIVATED)
 
 
 def set_organisation(session: Session, username: str, organisation_id: uuid.UUID) -> UserAccount:
@@ -70,6 +82,70 @@ def authenticate(session: Session, username: str, password: str) -> UserAccount 
     row.last_login_at = utcnow()
     session.flush()
     return to_account(row)
+
+
+class SignInThrottled(Exception):
+    """Too many recent failed sign-ins for this username: refused, unchecked, until `until` (UTC)."""
+
+    def __init__(self, until: dt.datetime):
+        self.until = until
+        super().__init__(f"sign-ins refused until {until.isoformat()}")
+
+
+def throttle_key(username: str) -> str:
+    """The name failures are counted under: as typed, normalised; known or not, so refusals reveal nothing."""
+    return normalise_username(username)[:64]
+
+
+def sign_in(session: Session, username: str, password: str, policy: ThrottlePolicy,
+            now: dt.datetime | None = None) -> UserAccount | None:
+    """authenticate(), throttled per username: raise SignInThrottled without checking the password while
+    the username is locked; otherwise record a failure, or clear the username's failures on success."""
+    now = now or utcnow()
+    key = throttle_key(username)
+    failures = LoginFailures(session)
+    failures.hold(key)
+    until = locked_until(failures.since(key, now - policy.memory), now, policy)
+    if until is not None:
+        raise SignInThrottled(until)
+    user = authenticate(session, username, password)
+    if user is None:
+        failures.add(key, now)
+        failures.forget_before(now - policy.memory)
+    else:
+        failures.clear(key)
+    return user
+
+
+def open_session(session: Session, user: UserAccount, policy: SessionPolicy, now: dt.datetime | None = None) -> str:
+    """Record a new browser session for a signed-in user; return its id, for the signed cookie only."""
+    now = now or utcnow()
+    session_id = new_session_id()
+    sessions = BrowserSessions(session)
+    sessions.add(session_key(session_id), BrowserSession(user_id=user.id, created_at=now, last_seen_at=now,
+                                                         expires_at=now + policy.max_age))
+    sessions.forget_expired_before(now - dt.timedelta(days=7))  # kept a week after expiry, for inquiries
+    return session_id
+
+
+def session_user(session: Session, session_id: str, policy: SessionPolicy,
+                 now: dt.datetime | None = None) -> UserAccount | None:
+    """The active user of a live session (refreshing when it was last seen), or None if it is over or unknown."""
+    now = now or utcnow()
+    key = session_key(session_id)
+    sessions = BrowserSessions(session)
+    found = sessions.get(key)
+    if found is None or why_over(found, now, policy) is not None:
+        return None
+    user = find_user(session, found.user_id)
+    if user is not None and needs_touch(found, now, policy):
+        sessions.touch(key, now)
+    return user
+
+
+def close_session(session: Session, session_id: str, now: dt.datetime | None = None) -> None:
+    """Revoke a browser session at logout, so its cookie is refused if it is ever sent again."""
+    BrowserSessions(session).revoke(session_key(session_id), now or utcnow(), LOGGED_OUT)
 
 
 def find_user(session: Session, user_id: uuid.UUID) -> UserAccount | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import os
 from pathlib import Path
@@ -10,6 +11,9 @@ from typing import Any, Mapping
 from hubkit.config import (DEFAULT_PORTS, SERVICES, ConfigError, EnvReader, KafkaSettings, parse_bool,
                            parse_database_url, parse_existing_file, parse_positive_int, parse_positive_number,
                            parse_time_zone, var_dir)
+
+from .domain.sessions import SessionPolicy
+from .domain.throttling import ThrottlePolicy
 
 MIB = 1024 * 1024
 
@@ -37,8 +41,24 @@ class GatewaySettings:
     session_cookie_secure: bool
     port: int
     log_level: str = "INFO"
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    login_lockout_minutes: int = 15
+    session_idle_minutes: int = 60
+    session_max_hours: int = 8
     display_time_zone: Any = None  # ZoneInfo: people see times in it; everything is stored in UTC
     node_modules: Path = Path(__file__).resolve().parents[2] / "node_modules"
+
+    @property
+    def login_throttle(self) -> ThrottlePolicy:
+        return ThrottlePolicy(max_failures=self.login_max_failures,
+                              window=dt.timedelta(minutes=self.login_window_minutes),
+                              lockout=dt.timedelta(minutes=self.login_lockout_minutes))
+
+    @property
+    def browser_sessions(self) -> SessionPolicy:
+        return SessionPolicy(idle_timeout=dt.timedelta(minutes=self.session_idle_minutes),
+                             max_age=dt.timedelta(hours=self.session_max_hours))
 
     @functools.cached_property
     def private_key_pem(self) -> bytes:
@@ -83,6 +103,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Gate
         session_cookie_secure=reader.get("SESSION_COOKIE_SECURE", False, parse_bool),
         port=reader.get("GATEWAY_PORT", DEFAULT_PORTS["gateway"], parse_positive_int),
         log_level=reader.get("LOG_LEVEL", "INFO"),
+        login_max_failures=reader.get("GATEWAY_LOGIN_MAX_FAILURES", 5, parse_positive_int),
+        login_window_minutes=reader.get("GATEWAY_LOGIN_WINDOW_MINUTES", 15, parse_positive_int),
+        login_lockout_minutes=reader.get("GATEWAY_LOGIN_LOCKOUT_MINUTES", 15, parse_positive_int),
+        session_idle_minutes=reader.get("GATEWAY_SESSION_IDLE_MINUTES", 60, parse_positive_int),
+        session_max_hours=reader.get("GATEWAY_SESSION_MAX_HOURS", 8, parse_positive_int),
         display_time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone("Europe/London"), parse_time_zone),
     )
     if reader.problems:

@@ -1,4 +1,5 @@
-"""Command line: `python -m gateway.manage migrate | create-consortium | create-user | set-organisation | load-demo`."""
+"""Command line: `python -m gateway.manage migrate | create-consortium | create-user | set-password |
+deactivate-user | set-organisation | load-demo`."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--organisation-pending", action="store_true",
                       help="a member_user whose organisation is not registered yet")
     user.add_argument("--password-stdin", action="store_true")
+    new_password = commands.add_parser(
+        "set-password", help="replace a user's password (read from stdin or a prompt) and end their sessions")
+    new_password.add_argument("username")
+    new_password.add_argument("--password-stdin", action="store_true")
+    deactivate = commands.add_parser("deactivate-user", help="stop a user signing in and end their sessions")
+    deactivate.add_argument("username")
     link = commands.add_parser("set-organisation", help="link a member_user to their organisation")
     link.add_argument("username")
     link.add_argument("organisation_id", type=uuid.UUID)
@@ -75,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
                     display_name=args.display_name, email=args.email, organisation_id=args.organisation_id,
                     organisation_pending=args.organisation_pending)
                 print(f"created user {made.username} {made.id}")
+            elif args.command == "set-password":
+                password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+                accounts.set_password(session, args.username, password)
+                print(f"{args.username} has a new password; their browser sessions are ended")
+            elif args.command == "deactivate-user":
+                accounts.deactivate_user(session, args.username)
+                print(f"{args.username} is deactivated; their browser sessions are ended")
             elif args.command == "set-organisation":
                 accounts.set_organisation(session, args.username, args.organisation_id)
                 print(f"{args.username} now belongs to organisation {args.organisation_id}")

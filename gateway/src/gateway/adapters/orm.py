@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, MetaData, String, Uuid
+from hubkit.db import UtcDateTime
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 metadata = MetaData(naming_convention={
@@ -53,3 +54,31 @@ class UserRoleRow(Base):
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class LoginFailureRow(Base):
+    """One failed sign-in for a username (known or not), kept while it can still count towards a lockout."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_username_failed_at", "username", "failed_at"),
+                      Index("ix_login_failure_failed_at", "failed_at"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class BrowserSessionRow(Base):
+    """A browser session; the cookie carries its id, this row stores only the id's SHA-256."""
+
+    __tablename__ = "browser_session"
+    __table_args__ = (Index("ix_browser_session_user_id", "user_id"),
+                      Index("ix_browser_session_expires_at", "expires_at"))
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))

@@ -1,13 +1,16 @@
-"""Reads and writes users and consortia, returning domain objects."""
+"""Reads and writes users, consortia, failed sign-ins and browser sessions, returning domain objects."""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..domain.sessions import BrowserSession
 from ..domain.users import Consortium, UserAccount
-from .orm import ConsortiumRow, UserRoleRow, UserRow
+from .orm import BrowserSessionRow, ConsortiumRow, LoginFailureRow, UserRoleRow, UserRow
 
 
 def to_account(row: UserRow) -> UserAccount:
@@ -63,3 +66,77 @@ class UserRepository:
 
     def all(self) -> list[UserAccount]:
         return [to_account(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
+
+
+class LoginFailures:
+    """Failed sign-ins per username (known or not), within one database session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def hold(self, username: str) -> None:
+        """Serialise sign-ins for this username until the transaction ends, so parallel guesses cannot
+        all pass the throttle before any of their failures is written (PostgreSQL; SQLite writes one at a time)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            key = int.from_bytes(hashlib.sha256(b"gateway.login:" + username.encode()).digest()[:8], "big",
+                                 signed=True)
+            self.session.execute(select(func.pg_advisory_xact_lock(key)))
+
+    def since(self, username: str, moment: dt.datetime) -> list[dt.datetime]:
+        return list(self.session.scalars(
+            select(LoginFailureRow.failed_at)
+            .where(LoginFailureRow.username == username, LoginFailureRow.failed_at >= moment)))
+
+    def add(self, username: str, moment: dt.datetime) -> None:
+        self.session.add(LoginFailureRow(username=username, failed_at=moment))
+        self.session.flush()
+
+    def clear(self, username: str) -> None:
+        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.username == username))
+
+    def forget_before(self, moment: dt.datetime) -> None:
+        """Drop failures too old to count any more (unknown usernames would otherwise pile up)."""
+        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.failed_at < moment))
+
+
+def to_browser_session(row: BrowserSessionRow) -> BrowserSession:
+    return BrowserSession(user_id=row.user_id, created_at=row.created_at, last_seen_at=row.last_seen_at,
+                          expires_at=row.expires_at, revoked_at=row.revoked_at)
+
+
+class BrowserSessions:
+    """Server-side browser sessions, looked up by the SHA-256 key of the cookie's session id."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, key: str, browser_session: BrowserSession) -> None:
+        self.session.add(BrowserSessionRow(
+            id=key, user_id=browser_session.user_id, created_at=browser_session.created_at,
+            last_seen_at=browser_session.last_seen_at, expires_at=browser_session.expires_at))
+        self.session.flush()
+
+    def get(self, key: str) -> BrowserSession | None:
+        row = self.session.get(BrowserSessionRow, key)
+        return to_browser_session(row) if row else None
+
+    def touch(self, key: str, moment: dt.datetime) -> None:
+        self.session.execute(update(BrowserSessionRow).where(BrowserSessionRow.id == key)
+                             .values(last_seen_at=moment))
+
+    def revoke(self, key: str, moment: dt.datetime, reason: str) -> None:
+        self.session.execute(update(BrowserSessionRow)
+                             .where(BrowserSessionRow.id == key, BrowserSessionRow.revoked_at.is_(None))
+                             .values(revoked_at=moment, revoked_reason=reason))
+
+    def revoke_all_for(self, user_id: uuid.UUID, moment: dt.datetime, reason: str) -> int:
+        """Revoke every live session of the user; return how many there were."""
+        result = self.session.execute(
+            update(BrowserSessionRow)
+            .where(BrowserSessionRow.user_id == user_id, BrowserSessionRow.revoked_at.is_(None),
+                   BrowserSessionRow.expires_at > moment)
+            .values(revoked_at=moment, revoked_reason=reason))
+        return result.rowcount
+
+    def forget_expired_before(self, moment: dt.datetime) -> None:
+        self.session.execute(delete(BrowserSessionRow).where(BrowserSessionRow.expires_at < moment))

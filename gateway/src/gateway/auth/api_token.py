@@ -6,7 +6,9 @@ from hubkit.problems import problem
 from hubkit.tokens import API_AUDIENCE, API_TOKEN_TTL, mint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from ..accounts import authenticate
+from ..accounts import SignInThrottled, sign_in
+from ..adapters.orm import utcnow
+from ..domain.throttling import seconds_to_wait
 
 bp = Blueprint("api_token", __name__)
 
@@ -30,12 +32,20 @@ def issue_token():
         return problem(422, "Unprocessable Content",
                        "Some fields are missing or invalid: " + ", ".join(sorted(exc.messages)),
                        errors=exc.messages)
-    with current_app.extensions["gateway.db"].session() as db_session:
-        user = authenticate(db_session, credentials["username"], credentials["password"])
+    settings = current_app.extensions["gateway.settings"]
+    try:
+        with current_app.extensions["gateway.db"].session() as db_session:
+            user = sign_in(db_session, credentials["username"], credentials["password"], settings.login_throttle)
+    except SignInThrottled as throttled:
+        wait = seconds_to_wait(throttled.until, utcnow())
+        current_app.logger.warning("token request throttled", extra={"username": credentials["username"]})
+        until = throttled.until.isoformat(timespec="seconds").replace("+00:00", "Z")
+        return problem(429, "Too Many Requests",
+                       f"Too many failed sign-ins for this username. Try again in {wait} seconds, after {until}.",
+                       headers={"Retry-After": str(wait)})
     if user is None:
         return problem(401, "Unauthorized", "The username or password is wrong.",
                        headers={"WWW-Authenticate": 'Bearer realm="consortium-hub"'})
-    settings = current_app.extensions["gateway.settings"]
     token = mint(user.principal(), settings.private_key_pem, issuer=settings.token_issuer,
                  audience=API_AUDIENCE, ttl=API_TOKEN_TTL)
     response = jsonify(access_token=token, token_type="Bearer", expires_in=int(API_TOKEN_TTL.total_seconds()))

@@ -1,39 +1,54 @@
-"""Who is logged in to this browser session, and guards for views."""
+"""Who is logged in to this browser session, and guards for views.
+
+The signed cookie carries only a random session id (and the CSRF token); the session itself is a row in
+the gateway's database, so logout, a password change or deactivation can end it for good.
+"""
 from __future__ import annotations
 
 import functools
-import uuid
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from ..accounts import find_user
+from .. import accounts
 from ..domain.users import UserAccount
 
-USER_KEY = "user_id"
+SESSION_ID_KEY = "sid"
+
+
+def _settings():
+    return current_app.extensions["gateway.settings"]
 
 
 def current_user() -> UserAccount | None:
-    """The logged-in, still active user of this request, loaded once per request."""
+    """The logged-in, still active user of a live session, loaded once per request."""
     if "user" not in g:
         g.user = None
-        user_id = session.get(USER_KEY)
-        if user_id:
+        session_id = session.get(SESSION_ID_KEY)
+        if session_id:
             with current_app.extensions["gateway.db"].session() as db_session:
-                g.user = find_user(db_session, uuid.UUID(user_id))
+                g.user = accounts.session_user(db_session, session_id, _settings().browser_sessions)
             if g.user is None:
                 session.clear()
     return g.user
 
 
-def start_session(user: UserAccount) -> None:
-    """Log the user in with a fresh session, so nothing from before login carries over."""
+def start_session(db_session, user: UserAccount) -> None:
+    """Log the user in with a fresh session (new id, nothing from before login carries over).
+
+    Runs inside the sign-in's database transaction, so the session row commits with it.
+    """
     session.clear()
     session.permanent = True
-    session[USER_KEY] = str(user.id)
+    session[SESSION_ID_KEY] = accounts.open_session(db_session, user, _settings().browser_sessions)
     g.user = user
 
 
 def end_session() -> None:
+    """Revoke this browser's session on the server and forget it in the cookie."""
+    session_id = session.get(SESSION_ID_KEY)
+    if session_id:
+        with current_app.extensions["gateway.db"].session() as db_session:
+            accounts.close_session(db_session, session_id)
     session.clear()
     g.user = None
 

@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from ..accounts import authenticate
+from ..accounts import SignInThrottled, sign_in
+from ..adapters.orm import utcnow
+from ..domain.throttling import minutes_to_wait, seconds_to_wait
 from .forms import LoginForm
 from .session import current_user, end_session, start_session
 
@@ -23,23 +25,40 @@ def _safe_next(target: str | None) -> str:
     return url_for("ui.home")
 
 
+def throttled_message(until, now) -> str:
+    """Says when to try again, in the hub's time zone, e.g. 'Try again in 15 minutes, after 3:35pm.'"""
+    minutes = minutes_to_wait(until, now)
+    local = until.astimezone(current_app.extensions["gateway.settings"].display_time_zone)
+    return (f"Too many failed sign-ins for this username. Try again in {minutes} minute{'s' if minutes > 1 else ''}, "
+            f"after {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}.")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    failed = False
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
-        with current_app.extensions["gateway.db"].session() as db_session:
-            user = authenticate(db_session, form.username.data, form.password.data)
-        if user is not None:
-            start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
-        failed = True
-        current_app.logger.info("login refused", extra={"username": form.username.data})
+        settings = current_app.extensions["gateway.settings"]
+        try:
+            with current_app.extensions["gateway.db"].session() as db_session:
+                user = sign_in(db_session, form.username.data, form.password.data, settings.login_throttle)
+                if user is not None:
+                    start_session(db_session, user)
+        except SignInThrottled as throttled:
+            now = utcnow()
+            current_app.logger.warning("login throttled", extra={"username": form.username.data})
+            error, status = throttled_message(throttled.until, now), 429
+            headers["Retry-After"] = str(seconds_to_wait(throttled.until, now))
+        else:
+            if user is not None:
+                return redirect(_safe_next(request.args.get("next")))
+            current_app.logger.info("login refused", extra={"username": form.username.data})
+            error, status = WRONG_CREDENTIALS, 401
     elif current_user() is not None and request.method == "GET":
         return redirect(url_for("ui.home"))
-    status = 401 if failed else (400 if form.errors else 200)
-    return render_template("auth/login.html", form=form, failed=failed,
-                           wrong_credentials=WRONG_CREDENTIALS), status
+    elif form.errors:
+        status = 400
+    return render_template("auth/login.html", form=form, failed=error is not None, error=error), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
