@@ -1,16 +1,18 @@
 """Fixtures for the gateway's tests: a migrated PostgreSQL database, demo users, a fake upstream, the app."""
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 
 from gateway_fake_services import FakeServices, ServedApp
-from gateway_helpers import Browser, gateway_environ
+from gateway_helpers import THROWAWAY_PASSWORD, Browser, gateway_environ
 
 from gateway import accounts
 from gateway.adapters.database import Database
 from gateway.app import create_app
 from gateway.config import load_settings
-from gateway.demo import load_demo_users
+from gateway.demo import DEMO_CONSORTIUM_ID, load_demo_users
 from gateway.migrations import migrate
 
 @pytest.fixture(scope="session")
@@ -89,3 +91,19 @@ def logged_in(client, browser_session):
         return client
 
     return _login
+
+
+@pytest.fixture
+def throwaway_user(gateway_db, demo_users):
+    """new_user() -> the username of a fresh board member in the demo consortium, password THROWAWAY_PASSWORD.
+
+    For tests that lock a username out or end its sessions, so the shared demo users never are.
+    """
+    def _new_user() -> str:
+        username = f"throwaway-{uuid4().hex[:10]}"
+        with gateway_db.session() as session:
+            accounts.create_user(session, username=username, password=THROWAWAY_PASSWORD,
+                                 consortium_id=DEMO_CONSORTIUM_ID, roles={"board_member"})
+        return username
+
+    return _new_user

@@ -7,6 +7,7 @@ import socket
 from gateway.demo import DEMO_PASSWORD
 
 MAX_BODY_BYTES = 4096
+THROWAWAY_PASSWORD = "throwaway-passphrase-2026"  # the throwaway_user fixture's users
 
 
 def closed_port_url() -> str:
