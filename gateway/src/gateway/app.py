@@ -29,7 +29,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
-        PERMANENT_SESSION_LIFETIME=settings.browser_sessions.max_age,  # the server-side row decides; see auth/session.py
+        PERMANENT_SESSION_LIFETIME=settings.browser_sessions.max_age,  # the server-side row decides (auth/session.py)
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, so slow form-fillers are not refused
         WTF_CSRF_SSL_STRICT=settings.session_cookie_secure,
     )
