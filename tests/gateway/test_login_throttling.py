@@ -168,3 +168,10 @@ def test_throttling_settings_have_defaults_and_are_checked(tmp_path, token_keys)
     text = "\n".join(raised.value.problems)
     assert all(name in text for name in ("GATEWAY_LOGIN_MAX_FAILURES", "GATEWAY_LOGIN_WINDOW_MINUTES",
                                          "GATEWAY_LOGIN_LOCKOUT_MINUTES"))
+
+
+def test_an_overlong_username_is_refused_and_counted_like_any_other(browser_session, gateway_db):
+    username = uuid.uuid4().hex + "x" * 300
+    fail_browser_logins(browser_session, username)
+    assert browser_session.login(username, WRONG).status_code == 429
+    assert stored_failures(gateway_db, username[:64]) == MAX_FAILURES
