@@ -57,6 +57,8 @@ def pence_from_form(text: str | None, *, allow_zero: bool = False) -> int:
     cleaned = (text or "").strip().replace(",", "").replace("£", "").strip()
     if allow_zero and re.fullmatch(r"0+(\.0{1,2})?", cleaned):
         return 0
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+        raise ValueError(cleaned)  # no signs, exponents or fractions of a penny
     return pounds_to_pence(cleaned)
 
 
