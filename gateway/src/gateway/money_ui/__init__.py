@@ -7,7 +7,6 @@ them see (their own organisation's payments and claims).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from decimal import Decimal
 
@@ -51,16 +50,6 @@ LINE_CATEGORIES = {"": "None (no actuals)", "income": "Contract income", "manage
 
 
 # --- small pure helpers (tested directly) -------------------------------------------------------------
-
-def pence_from_form(text: str | None, *, allow_zero: bool = False) -> int:
-    """Pounds as typed ('7,500', '£7500.00', '0') -> integer pence; ValueError otherwise (F4: never a float)."""
-    cleaned = (text or "").strip().replace(",", "").replace("£", "").strip()
-    if allow_zero and re.fullmatch(r"0+(\.0{1,2})?", cleaned):
-        return 0
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
-        raise ValueError(cleaned)  # no signs, exponents or fractions of a penny
-    return pounds_to_pence(cleaned)
-
 
 def pounds_cell(pence: int | None) -> Decimal | None:
     """Pence as an exact Decimal of pounds for a spreadsheet cell."""
@@ -107,9 +96,9 @@ def change_settings():
     body = {}
     try:
         if request.form.get("variation_threshold"):
-            body["variation_threshold_pence"] = pence_from_form(request.form["variation_threshold"], allow_zero=True)
+            body["variation_threshold_pence"] = pounds_to_pence(request.form["variation_threshold"], allow_zero=True)
         if request.form.get("claim_daily_rate"):
-            body["claim_daily_rate_pence"] = pence_from_form(request.form["claim_daily_rate"], allow_zero=True)
+            body["claim_daily_rate_pence"] = pounds_to_pence(request.form["claim_daily_rate"], allow_zero=True)
     except ValueError:
         flash("Check the amounts: give them in pounds and pence, like 5000 or 400.00.", "error")
         return _back("index")
@@ -304,7 +293,7 @@ def budget(budget_id):
 def add_line(budget_id):
     form = posted("code", "title", "kind", "category")
     try:
-        form["amount_pence"] = pence_from_form(request.form.get("amount") or "0", allow_zero=True)
+        form["amount_pence"] = pounds_to_pence(request.form.get("amount") or "0", allow_zero=True)
     except ValueError:
         flash("Check amount: give it in pounds and pence, like 20000 or 20000.00.", "error")
         return _back("budget", budget_id=budget_id)
@@ -336,7 +325,7 @@ def request_variation():
     budget_id = request.form.get("budget_id") or ""
     back = _back("budget", budget_id=budget_id) if _is_uuid(budget_id) else _back("variations")
     try:
-        amount = pence_from_form(request.form.get("amount"))
+        amount = pounds_to_pence(request.form.get("amount"))
     except ValueError:
         flash("Check amount: give it in pounds and pence, more than nothing, like 7500 or 7500.00.", "error")
         return back
@@ -413,7 +402,7 @@ def add_expense(claim_id):
         raise CSRFError(exc.args[0]) from exc
     back = _back("claim", claim_id=claim_id)
     try:
-        amount = pence_from_form(request.form.get("amount"))
+        amount = pounds_to_pence(request.form.get("amount"))
     except ValueError:
         flash("Check amount: give it in pounds and pence, like 12.50.", "error")
         return back

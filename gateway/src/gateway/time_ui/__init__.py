@@ -17,7 +17,7 @@ from ..adapters.repository import UserRepository
 from ..auth.session import current_user, roles_required
 from ..domain.roles import APPROVES_TIME, KEEPS_THE_MONEY, LOGS_TIME, MEMBER_USER, SEES_MONEY
 from ..ui.charts import bar_chart
-from ..ui.membership_forms import pence_to_pounds
+from ..ui.membership_forms import pence_to_pounds, pounds_to_pence
 from ..ui.service_pages import csv_response, fetch, pdf_response, posted, send, xlsx_response
 
 bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
@@ -111,10 +111,11 @@ def _pounds_to_pence(text: str | None, field: str, errors: dict) -> int | None:
     if not cleaned:
         errors[field] = "Enter an amount in pounds, like 31500 or 31500.00"
         return None
-    if not re.fullmatch(r"\d{1,9}(\.\d{1,2})?", cleaned):
+    try:
+        return pounds_to_pence(cleaned, allow_zero=True)
+    except ValueError:
         errors[field] = "Enter an amount in pounds and pence, like 31500.00"
         return None
-    return int(Decimal(cleaned) * 100)
 
 
 def _decimal_text(text: str | None, field: str, errors: dict, required=True) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 TEXT_FIELDS = ("name", "legal_form", "charity_number", "company_number", "address_line_1", "address_line_2",
                "town", "postcode")
@@ -45,16 +45,19 @@ def read_date(form, prefix: str, what: str, *, required: bool) -> tuple[dict, st
         return parts, None, f"{what[0].upper()}{what[1:]} must be a real date"
 
 
-def pounds_to_pence(text: str) -> int:
-    """'£5,000,000' or '2500.50' -> pence; ValueError for anything else (negative, fractions of a penny)."""
-    cleaned = text.strip().replace(",", "").replace("£", "").strip()
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(cleaned) from exc
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")) or amount * 100 >= MAX_PENCE:
+POUNDS_TYPED = re.compile(r"\d+(\.\d{1,2})?")
+
+
+def pounds_to_pence(text: str | None, *, allow_zero: bool = False) -> int:
+    """'£5,000,000' or '2500.50' -> integer pence; ValueError for anything else (signs, exponents, fractions of a
+    penny, too large, zero unless allowed): money typed in a form never passes through a float (F4)."""
+    cleaned = (text or "").strip().replace(",", "").replace("£", "").strip()
+    if not POUNDS_TYPED.fullmatch(cleaned):
         raise ValueError(cleaned)
-    return int(amount * 100)
+    pence = int(Decimal(cleaned) * 100)
+    if (pence == 0 and not allow_zero) or pence >= MAX_PENCE:
+        raise ValueError(cleaned)
+    return pence
 
 
 def pence_to_pounds(pence: int | None, *, always_pennies: bool = False) -> str:

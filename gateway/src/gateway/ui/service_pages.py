@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any, Iterable, Sequence
 
 from flask import Response, flash, render_template, request
@@ -67,9 +68,12 @@ def posted(*names: str) -> dict:
     return {name: (request.form.get(name) or "").strip() or None for name in names}
 
 
+NUMBER = re.compile(r"-?\d+(\.\d+)?")  # a plain negative amount is data, not a formula
+
+
 def spreadsheet_safe(value) -> object:
     """Stop a cell being read as a formula by the spreadsheet that opens the export."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not NUMBER.fullmatch(value):
         return "'" + value
     return "" if value is None else value
 
