@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -222,6 +223,27 @@ def test_f4_xero_bills_import_carries_each_payment_exactly(mh):
     assert all(r["*Quantity"] == "1" and r["*DueDate"] == "01/12/2026" for r in rows)
     assert len({r["*InvoiceNumber"] for r in rows}) == 2  # one bill each, numbered uniquely
     assert sum(Decimal(r["*UnitAmount"]) * 100 for r in rows) == run["total_pence"]
+
+
+def test_f4_payment_runs_made_at_the_same_moment_get_unique_consecutive_numbers(mh):
+    _, ids = _released(mh, [1_000 + n for n in range(4)])
+    barrier = threading.Barrier(len(ids))
+    numbers, errors = [], []
+
+    def make_run(instalment_id):
+        client = mh.client.application.test_client()
+        barrier.wait()
+        response = client.post("/payment-runs", json={"instalment_ids": [instalment_id], "pay_on": "2026-12-01"},
+                               headers=mh.finance)
+        (numbers if response.status_code == 201 else errors).append(
+            response.get_json().get("number") if response.status_code == 201 else response.get_data(as_text=True))
+
+    threads = [threading.Thread(target=make_run, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and sorted(numbers) == [1, 2, 3, 4]
 
 
 def test_f2_a_draft_run_can_be_discarded_and_its_payments_chosen_again(mh):

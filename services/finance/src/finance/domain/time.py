@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from hubkit.domain import InvalidField, NotAllowed, RuleViolation  # noqa: F401  (the time area raises these)
+from hubkit.domain import InvalidField, NotAllowed, RuleViolation
 
 QUARTER = 15
 DAY_MINUTES = 24 * 60

@@ -6,12 +6,11 @@ import uuid
 from sqlalchemy import func, or_, select
 
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.money_tables import Budget, BudgetLine, BudgetVariation, LedgerPosting
 from ..domain import budgets as rules
-from ..domain.time import InvalidField
 from . import money_settings
 
 

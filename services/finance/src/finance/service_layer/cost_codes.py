@@ -7,9 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hubkit.unit_of_work import UnitOfWork
+from hubkit.domain import InvalidField
 
 from ..adapters.time_tables import CostCode
-from ..domain.time import HUB_FUNCTIONS, InvalidField
+from ..domain.time import HUB_FUNCTIONS
 
 EMPLOYER_OWN = "employer-own-work"
 

@@ -9,14 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import MemberOrganisation
 from ..adapters.time_tables import (CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine, InvoiceLineEntry,
                                     RechargeInvoice, StaffMember, Timesheet, TimeEntry)
 from ..domain import invoices as rules
-from ..domain.time import APPROVED, InvalidField, next_month
+from ..domain.time import APPROVED, next_month
 
 
 def hub_model(session, on: dt.date | None = None) -> HubModelCopy | None:

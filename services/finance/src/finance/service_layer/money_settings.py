@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
 from hubkit.unit_of_work import UnitOfWork
@@ -25,11 +26,23 @@ def current(session) -> dict:
     return {key: getattr(row, key) for key in (*DEFAULTS, "updated_by", "updated_at")}
 
 
-def change(uow: UnitOfWork, changed_by: str, **values) -> dict:
-    row = uow.session.execute(select(MoneySettings)).scalar_one_or_none()
+def locked(uow: UnitOfWork, by: str = "system") -> MoneySettings:
+    """The consortium's settings row (made with the defaults if need be), locked until commit: what must happen
+    one at a time in a consortium's money, such as numbering payment runs, waits on it."""
+    query = select(MoneySettings).with_for_update()
+    row = uow.session.execute(query).scalar_one_or_none()
     if row is None:
-        row = MoneySettings(**DEFAULTS, updated_by=changed_by, updated_at=utcnow())
-        uow.session.add(row)
+        try:
+            with uow.session.begin_nested():  # another transaction may be making it at this moment: one wins
+                uow.session.add(MoneySettings(**DEFAULTS, updated_by=by, updated_at=utcnow()))
+        except IntegrityError:
+            pass
+        row = uow.session.execute(query).scalar_one()
+    return row
+
+
+def change(uow: UnitOfWork, changed_by: str, **values) -> dict:
+    row = locked(uow, changed_by)
     for key, value in values.items():
         if value is not None:
             setattr(row, key, value)

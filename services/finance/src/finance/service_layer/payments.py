@@ -8,14 +8,13 @@ import uuid
 from sqlalchemy import func, select
 
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.money_tables import (AttendanceClaim, Payee, PaymentInstalment, PaymentRun, PaymentRunItem,
                                      PeriodReturn, SubcontractCopy)
 from ..domain import claims as claim_rules
 from ..domain import money as rules
-from ..domain.time import InvalidField
 from . import money_settings
 
 
@@ -250,6 +249,7 @@ def create_run(uow: UnitOfWork, instalment_ids: list, claim_ids: list, pay_on: d
     if not instalment_ids and not claim_ids:
         raise InvalidField({"instalment_ids": ["Choose at least one payment or claim."]})
     session = uow.session
+    money_settings.locked(uow, by)  # runs are numbered one at a time: no gaps, no clashes
     number = (session.execute(select(func.max(PaymentRun.number))).scalar() or 0) + 1
     run = PaymentRun(number=number, status=rules.RUN_DRAFT, total_pence=0, pay_on=pay_on, created_by=by,
                      created_at=utcnow())

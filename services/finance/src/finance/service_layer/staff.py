@@ -8,12 +8,12 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.time_tables import StaffMember, StaffRate
 from ..domain import rates as rate_rules
-from ..domain.time import InvalidField
+
 
 
 def _check_employer(employer_kind: str, organisation_id) -> None:

@@ -15,14 +15,14 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.time_tables import (InvoiceLine, RechargeInvoice, StaffMember, StaffRate, SubsidyWriteOff,
                                     Timesheet, TimeEntry)
 from ..domain import invoices as invoice_rules
 from ..domain.rates import rate_on, to_pence
-from ..domain.time import APPROVED, InvalidField, month_start, next_month
+from ..domain.time import APPROVED, month_start, next_month
 from .invoices import lock_issuer, organisation_names
 
 

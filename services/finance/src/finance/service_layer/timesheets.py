@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, NotAllowed, RuleViolation
 from hubkit.tokens import Principal
 from hubkit.unit_of_work import UnitOfWork
 
@@ -25,7 +25,7 @@ def check_open(session, days, field: str) -> None:
     """Anything dated in a closed month is refused, naming the date (422)."""
     closed = rules.closed_days(days, closed_months(session))
     if closed:
-        raise rules.InvalidField({field: [f"{closed[0].isoformat()} is in a closed month ({closed[0]:%B %Y})."]})
+        raise InvalidField({field: [f"{closed[0].isoformat()} is in a closed month ({closed[0]:%B %Y})."]})
 
 
 def find_sheet(session, staff_id, week: dt.date) -> Timesheet | None:
@@ -42,7 +42,7 @@ def check_can_log_for(principal: Principal, staff: StaffMember) -> None:
     """The person logs their own time; the finance officer may keep anyone's sheet."""
     if staff.user_id == principal.user_id or "finance_officer" in principal.roles:
         return
-    raise rules.NotAllowed("You may only keep your own timesheet.")
+    raise NotAllowed("You may only keep your own timesheet.")
 
 
 def _codes(session, ids) -> dict:
@@ -52,7 +52,7 @@ def _codes(session, ids) -> dict:
 def save_week(uow: UnitOfWork, staff: StaffMember, week: dt.date, entries: list[dict]) -> Timesheet:
     """Replace a draft or rejected week's entries with the grid; empty cells are dropped."""
     if week.weekday() != 0:
-        raise rules.InvalidField({"week_starting": ["A week starts on a Monday."]})
+        raise InvalidField({"week_starting": ["A week starts on a Monday."]})
     entries = [e for e in entries if e["minutes"] != 0]
     rules.check_entries(week, entries)
     codes = _codes(uow.session, {e["cost_code_id"] for e in entries})
@@ -64,7 +64,7 @@ def save_week(uow: UnitOfWork, staff: StaffMember, week: dt.date, entries: list[
         elif not code.active:
             errors[str(index)] = {"cost_code_id": [f"{code.code} is closed to new time."]}
     if errors:
-        raise rules.InvalidField({"entries": errors})
+        raise InvalidField({"entries": errors})
     sheet = find_sheet(uow.session, staff.id, week)
     old_entries = entries_of(uow.session, sheet.id) if sheet else []
     # Time on a day of a closed month must stay exactly as it is (a re-saved grid may repeat it unchanged).
@@ -73,7 +73,7 @@ def save_week(uow: UnitOfWork, staff: StaffMember, week: dt.date, entries: list[
     wanted = {(e["day"], e["cost_code_id"], e["minutes"]) for e in entries if rules.month_start(e["day"]) in closed}
     if kept != wanted:
         day = min(d for d, _, _ in kept ^ wanted)
-        raise rules.InvalidField({"day": [f"{day.isoformat()} is in a closed month ({day:%B %Y})."]})
+        raise InvalidField({"day": [f"{day.isoformat()} is in a closed month ({day:%B %Y})."]})
     if sheet is None:
         sheet = Timesheet(id=uuid.uuid4(), staff_id=staff.id, organisation_id=staff.organisation_id,
                           week_starting=week, status=rules.DRAFT)
@@ -180,20 +180,20 @@ def correct(uow: UnitOfWork, sheet: Timesheet, principal: Principal, entry_id: u
     original = uow.session.execute(select(TimeEntry).where(TimeEntry.id == entry_id,
                                                            TimeEntry.timesheet_id == sheet.id)).scalar_one_or_none()
     if original is None:
-        raise rules.InvalidField({"entry_id": ["No such entry on this timesheet."]})
+        raise InvalidField({"entry_id": ["No such entry on this timesheet."]})
     if original.reverses_entry_id is not None or original.reversed_by_entry_id is not None:
         raise RuleViolation("This entry is a reversal or has already been reversed.", rule="H4")
     check_open(uow.session, [original.day], "day")
     why = rules.minutes_problem(minutes)
     if why:
-        raise rules.InvalidField({"minutes": [why]})
+        raise InvalidField({"minutes": [why]})
     code_id = cost_code_id or original.cost_code_id
     code = _codes(uow.session, [code_id]).get(code_id)
     if code is None:
-        raise rules.InvalidField({"cost_code_id": ["No such cost code in this consortium."]})
+        raise InvalidField({"cost_code_id": ["No such cost code in this consortium."]})
     day_total = sum(e.minutes for e in entries_of(uow.session, sheet.id) if e.day == original.day)
     if day_total - original.minutes + minutes > rules.DAY_MINUTES:
-        raise rules.InvalidField({"minutes": [f"More than 24 hours logged on {original.day.isoformat()}."]})
+        raise InvalidField({"minutes": [f"More than 24 hours logged on {original.day.isoformat()}."]})
     now = utcnow()
     reversal = TimeEntry(id=uuid.uuid4(), timesheet_id=sheet.id, staff_id=staff.id,
                          organisation_id=staff.organisation_id, day=original.day,
