@@ -111,6 +111,7 @@ def _load_areas(env) -> None:
 
 def _register_organisations(env, database, base, manager) -> None:
     from gateway.accounts import set_organisation
+    from gateway.domain.audit import DEMO_ACTOR
 
     created = []
     for details in ORGANISATIONS:
@@ -120,7 +121,7 @@ def _register_organisations(env, database, base, manager) -> None:
         response.raise_for_status()
         created.append(response.json())
     with database.session() as session:
-        set_organisation(session, "member", uuid.UUID(created[0]["id"]))
+        set_organisation(session, "member", uuid.UUID(created[0]["id"]), actor=DEMO_ACTOR)
     # Four applications pass due diligence and go to the board; three are approved, so the demo has active
     # members to invite, subcontract and pay, and one waits for the board; a fifth waits in due diligence.
     def send(method, path, body):

@@ -13,6 +13,7 @@ from gateway.adapters.database import Database
 from gateway.app import create_app
 from gateway.config import load_settings
 from gateway.demo import DEMO_CONSORTIUM_ID, load_demo_users
+from gateway.domain.audit import DEMO_ACTOR
 from gateway.migrations import migrate
 
 @pytest.fixture(scope="session")
@@ -55,7 +56,7 @@ def member_organisation_id(gateway_db, demo_users):
 
     organisation_id = uuid.UUID("0b6f4a1e-51c9-4d53-9f0e-6d1d3c2a7b10")
     with gateway_db.session() as session:
-        accounts.set_organisation(session, "member", organisation_id)
+        accounts.set_organisation(session, "member", organisation_id, actor=DEMO_ACTOR)
     return organisation_id
 
 
@@ -103,7 +104,7 @@ def throwaway_user(gateway_db, demo_users):
         username = f"throwaway-{uuid4().hex[:10]}"
         with gateway_db.session() as session:
             accounts.create_user(session, username=username, password=THROWAWAY_PASSWORD,
-                                 consortium_id=DEMO_CONSORTIUM_ID, roles={"board_member"})
+                                 consortium_id=DEMO_CONSORTIUM_ID, roles={"board_member"}, actor="test:throwaway")
         return username
 
     return _new_user

@@ -14,7 +14,8 @@ from gateway.domain.users import UserRuleBroken
 @pytest.fixture
 def consortium(gateway_db):
     with gateway_db.session() as session:
-        return accounts.create_consortium(session, "Test Consortium", f"test-{uuid.uuid4().hex[:8]}")
+        return accounts.create_consortium(session, "Test Consortium", f"test-{uuid.uuid4().hex[:8]}",
+                                          actor="test:accounts")
 
 
 def _username() -> str:
@@ -24,7 +25,7 @@ def _username() -> str:
 def test_password_is_stored_as_argon2_hash_not_plain_text(gateway_db, consortium):
     username = _username()
     with gateway_db.session() as session:
-        accounts.create_user(session, username=username, password="correct horse battery",
+        accounts.create_user(session, actor="test:accounts", username=username, password="correct horse battery",
                              consortium_id=consortium.id, roles={"finance_officer"})
         stored = UserRepository(session).row(username).password_hash
     assert stored.startswith("$argon2id$")
@@ -34,7 +35,7 @@ def test_password_is_stored_as_argon2_hash_not_plain_text(gateway_db, consortium
 def test_authenticate_accepts_right_password_and_records_login_time(gateway_db, consortium):
     username = _username()
     with gateway_db.session() as session:
-        accounts.create_user(session, username=username, password="correct horse battery",
+        accounts.create_user(session, actor="test:accounts", username=username, password="correct horse battery",
                              consortium_id=consortium.id, roles={"board_member"})
     with gateway_db.session() as session:
         user = accounts.authenticate(session, username.upper(), "correct horse battery")
@@ -45,7 +46,7 @@ def test_authenticate_accepts_right_password_and_records_login_time(gateway_db, 
 def test_authenticate_refuses_wrong_password_unknown_user_and_inactive_user(gateway_db, consortium):
     username = _username()
     with gateway_db.session() as session:
-        accounts.create_user(session, username=username, password="correct horse battery",
+        accounts.create_user(session, actor="test:accounts", username=username, password="correct horse battery",
                              consortium_id=consortium.id, roles={"board_member"})
         assert accounts.authenticate(session, username, "wrong horse battery") is None
         assert accounts.authenticate(session, "nobody-at-all", "correct horse battery") is None
@@ -58,7 +59,7 @@ def test_authenticate_rehashes_password_made_with_old_parameters(gateway_db, con
 
     username = _username()
     with gateway_db.session() as session:
-        accounts.create_user(session, username=username, password="correct horse battery",
+        accounts.create_user(session, actor="test:accounts", username=username, password="correct horse battery",
                              consortium_id=consortium.id, roles={"board_member"})
         old_hash = PasswordHasher(time_cost=1, memory_cost=8192).hash("correct horse battery")
         UserRepository(session).row(username).password_hash = old_hash
@@ -71,9 +72,9 @@ def test_authenticate_rehashes_password_made_with_old_parameters(gateway_db, con
 def test_set_password_replaces_the_old_one(gateway_db, consortium):
     username = _username()
     with gateway_db.session() as session:
-        accounts.create_user(session, username=username, password="correct horse battery",
+        accounts.create_user(session, actor="test:accounts", username=username, password="correct horse battery",
                              consortium_id=consortium.id, roles={"host_admin"})
-        accounts.set_password(session, username, "a whole new passphrase")
+        accounts.set_password(session, username, "a whole new passphrase", actor="test:accounts")
         assert accounts.authenticate(session, username, "correct horse battery") is None
         assert accounts.authenticate(session, username, "a whole new passphrase") is not None
 
@@ -92,23 +93,23 @@ def test_password_policy_refuses_the_username_as_password():
 def test_member_user_must_name_an_organisation_and_others_must_not(gateway_db, consortium):
     with gateway_db.session() as session:
         with pytest.raises(UserRuleBroken, match="must belong to an organisation"):
-            accounts.create_user(session, username=_username(), password="correct horse battery",
+            accounts.create_user(session, actor="test:accounts", username=_username(), password="correct horse battery",
                                  consortium_id=consortium.id, roles={"member_user"})
         with pytest.raises(UserRuleBroken, match="Only a member_user"):
-            accounts.create_user(session, username=_username(), password="correct horse battery",
+            accounts.create_user(session, actor="test:accounts", username=_username(), password="correct horse battery",
                                  consortium_id=consortium.id, roles={"board_member"}, organisation_id=uuid.uuid4())
         with pytest.raises(UserRuleBroken, match="Unknown roles"):
-            accounts.create_user(session, username=_username(), password="correct horse battery",
+            accounts.create_user(session, actor="test:accounts", username=_username(), password="correct horse battery",
                                  consortium_id=consortium.id, roles={"emperor"})
 
 
 def test_usernames_are_unique(gateway_db, consortium):
     username = _username()
     with gateway_db.session() as session:
-        accounts.create_user(session, username=username, password="correct horse battery",
+        accounts.create_user(session, actor="test:accounts", username=username, password="correct horse battery",
                              consortium_id=consortium.id, roles={"host_admin"})
         with pytest.raises(UserRuleBroken, match="already taken"):
-            accounts.create_user(session, username=username, password="another good passphrase",
+            accounts.create_user(session, actor="test:accounts", username=username, password="another good passphrase",
                                  consortium_id=consortium.id, roles={"host_admin"})
 
 
@@ -116,9 +117,9 @@ def test_set_organisation_links_a_member_user_to_their_organisation(gateway_db, 
     username = _username()
     organisation_id = uuid.uuid4()
     with gateway_db.session() as session:
-        accounts.create_user(session, username=username, password="correct horse battery",
+        accounts.create_user(session, actor="test:accounts", username=username, password="correct horse battery",
                              consortium_id=consortium.id, roles={"member_user"}, organisation_pending=True)
-        user = accounts.set_organisation(session, username, organisation_id)
+        user = accounts.set_organisation(session, username, organisation_id, actor="test:accounts")
     assert user.principal().organisation_id == organisation_id
 
 

@@ -81,7 +81,7 @@ def test_changing_the_password_ends_every_session_of_that_user_only(app, gateway
     username, bystander = throwaway_user(), throwaway_user()
     laptop, phone, other = signed_in(app, username), signed_in(app, username), signed_in(app, bystander)
     with gateway_db.session() as session:
-        accounts.set_password(session, username, "a-brand-new-passphrase")
+        accounts.set_password(session, username, "a-brand-new-passphrase", actor="test:sessions")
     assert refused(laptop) and refused(phone)
     assert other.get("/").status_code == 200
     assert {row.revoked_reason for row in session_rows(gateway_db, username)} == {"password_changed"}
@@ -92,7 +92,7 @@ def test_deactivating_a_user_ends_their_sessions_for_good(app, gateway_db, throw
     username = throwaway_user()
     client = signed_in(app, username)
     with gateway_db.session() as session:
-        accounts.deactivate_user(session, username)
+        accounts.deactivate_user(session, username, actor="test:sessions")
     assert refused(client)
     assert {row.revoked_reason for row in session_rows(gateway_db, username)} == {"deactivated"}
     assert Browser(app.test_client()).login(username, THROWAWAY_PASSWORD).status_code == 401

@@ -1,14 +1,20 @@
-"""Use cases on consortia, users, sign-in and browser sessions: each takes a database session and commits nothing."""
+"""Use cases on consortia, users, sign-in and browser sessions: each takes a database session and commits nothing.
+
+Every change to a consortium or user account is written to the audit trail by `_audit`, in the same
+transaction as the change, naming the actor: a signed-in user's id, `cli:<os user>` or `system:demo`.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .adapters.orm import utcnow
-from .adapters.repository import BrowserSessions, LoginFailures, UserRepository, to_account
-from .domain import passwords
+from .adapters.orm import ConsortiumRow, UserRoleRow, UserRow, utcnow
+from .adapters.repository import (AuditTrail, BrowserSessions, LoginFailures, UserRepository, consortium_fields,
+                                  to_account, user_fields)
+from .domain import audit, passwords
 from .domain.roles import MEMBER_USER
 from .domain.sessions import (DEACTIVATED, LOGGED_OUT, PASSWORD_CHANGED, BrowserSession, SessionPolicy,
                               needs_touch, new_session_id, session_key, why_over)
@@ -16,13 +22,17 @@ from .domain.throttling import ThrottlePolicy, locked_until
 from .domain.users import Consortium, UserAccount, UserRuleBroken, check_user, normalise_username
 
 
-def create_consortium(session: Session, name: str, slug: str, consortium_id: uuid.UUID | None = None) -> Consortium:
+def create_consortium(session: Session, name: str, slug: str, consortium_id: uuid.UUID | None = None, *,
+                      actor: str) -> Consortium:
     """Register a consortium (the tenant every user and record belongs to)."""
-    return UserRepository(session).add_consortium(name, slug, consortium_id)
+    made = UserRepository(session).add_consortium(name, slug, consortium_id)
+    row = session.get(ConsortiumRow, made.id)
+    _audit(session, actor, audit.CONSORTIUM_CREATED, row, before=None, after=consortium_fields(row))
+    return made
 
 
 def create_user(session: Session, *, username: str, password: str, consortium_id: uuid.UUID,
-                roles: frozenset[str] | set[str], display_name: str = "", email: str = "",
+                roles: frozenset[str] | set[str], actor: str, display_name: str = "", email: str = "",
                 organisation_id: uuid.UUID | None = None, organisation_pending: bool = False) -> UserAccount:
     """Add a user after checking the user rules and the password policy; raise UserRuleBroken or WeakPassword.
 
@@ -37,34 +47,64 @@ def create_user(session: Session, *, username: str, password: str, consortium_id
         raise UserRuleBroken([f"Username {username} is already taken"])
     if repo.consortium(consortium_id) is None:
         raise UserRuleBroken([f"No consortium with id {consortium_id}"])
-    return repo.add_user(username=username, display_name=display_name or username, email=email,
+    made = repo.add_user(username=username, display_name=display_name or username, email=email,
                          password_hash=passwords.hash_password(password), consortium_id=consortium_id,
                          organisation_id=organisation_id, roles=roles)
+    row = session.get(UserRow, made.id)
+    _audit(session, actor, audit.USER_CREATED, row, before=None, after=user_fields(row))
+    return made
 
 
-def set_password(session: Session, username: str, password: str) -> None:
+def set_roles(session: Session, username: str, roles: frozenset[str] | set[str], *, actor: str) -> UserAccount:
+    """Replace a user's roles, keeping the user rules (a member_user belongs to an organisation, nobody else does)."""
+    row = _existing(session, username)
+    roles = frozenset(roles)
+    check_user(row.username, roles, row.organisation_id, organisation_pending=row.organisation_id is None)
+    before = user_fields(row)
+    if set(before["roles"]) == roles:
+        return to_account(row)
+    row.role_rows = [r for r in row.role_rows if r.role in roles] + [
+        UserRoleRow(role=role) for role in sorted(roles - set(before["roles"]))]
+    session.flush()
+    _audit(session, actor, audit.ROLES_CHANGED, row, before=before, after=user_fields(row))
+    return to_account(row)
+
+
+def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
     """Replace a user's password, after checking the policy, and end all their browser sessions."""
     row = _existing(session, username)
     passwords.check_policy(password, row.username)
+    had_password = row.password_hash is not None
     row.password_hash = passwords.hash_password(password)
-    BrowserSessions(session).revoke_all_for(row.id, utcnow(), PASSWORD_CHANGED)
+    ended = BrowserSessions(session).revoke_all_for(row.id, utcnow(), PASSWORD_CHANGED)
+    # Only the fact of the change: never the password or either hash.
+    _audit(session, actor, audit.PASSWORD_CHANGED, row, before={"password": "set" if had_password else "not set"},
+           after={"password": "changed", "browser_sessions_ended": ended})
 
 
-def deactivate_user(session: Session, username: str) -> None:
+def deactivate_user(session: Session, username: str, *, actor: str) -> None:
     """Stop a user signing in and end all their browser sessions (their API tokens lapse within 15 minutes)."""
     row = _existing(session, username)
+    before = user_fields(row)
     row.active = False
-    BrowserSessions(session).revoke_all_for(row.id, utcnow(), DEACTIVATED)
+    ended = BrowserSessions(session).revoke_all_for(row.id, utcnow(), DEACTIVATED)
+    if before["active"] or ended:
+        _audit(session, actor, audit.DEACTIVATED, row, before=before,
+               after=user_fields(row) | {"browser_sessions_ended": ended})
 
 
-def set_organisation(session: Session, username: str, organisation_id: uuid.UUID) -> UserAccount:
+def set_organisation(session: Session, username: str, organisation_id: uuid.UUID, *, actor: str) -> UserAccount:
     """Link a member organisation's staff member to their organisation."""
     row = _existing(session, username)
     roles = frozenset(r.role for r in row.role_rows)
     if MEMBER_USER not in roles:
         raise UserRuleBroken(["Only a member_user belongs to an organisation"])
+    if row.organisation_id == organisation_id:
+        return to_account(row)
+    before = user_fields(row)
     row.organisation_id = organisation_id
     session.flush()
+    _audit(session, actor, audit.ORGANISATION_LINKED, row, before=before, after=user_fields(row))
     return to_account(row)
 
 
@@ -114,6 +154,8 @@ def sign_in(session: Session, username: str, password: str, policy: ThrottlePoli
         failures.forget_before(now - policy.memory)
     else:
         failures.clear(key)
+        _audit(session, audit.user_actor(user.id), audit.SIGNED_IN, session.get(UserRow, user.id), before=None,
+               after={"last_login_at": user.last_login_at.isoformat() if user.last_login_at else None})
     return user
 
 
@@ -145,7 +187,10 @@ def session_user(session: Session, session_id: str, policy: SessionPolicy,
 
 def close_session(session: Session, session_id: str, now: dt.datetime | None = None) -> None:
     """Revoke a browser session at logout, so its cookie is refused if it is ever sent again."""
-    BrowserSessions(session).revoke(session_key(session_id), now or utcnow(), LOGGED_OUT)
+    user_id = BrowserSessions(session).revoke(session_key(session_id), now or utcnow(), LOGGED_OUT)
+    row = session.get(UserRow, user_id) if user_id else None
+    if row is not None:
+        _audit(session, audit.user_actor(row.id), audit.SIGNED_OUT, row, before=None, after=None)
 
 
 def find_user(session: Session, user_id: uuid.UUID) -> UserAccount | None:
@@ -154,7 +199,18 @@ def find_user(session: Session, user_id: uuid.UUID) -> UserAccount | None:
     return account if account and account.active else None
 
 
-def _existing(session: Session, username: str):
+def _audit(session: Session, actor: str, action: str, row: UserRow | ConsortiumRow, *,
+           before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    """The one way a use case records its change: a row in the audit trail, in the change's own transaction."""
+    if isinstance(row, ConsortiumRow):
+        entity, consortium_id = audit.CONSORTIUM, row.id
+    else:
+        entity, consortium_id = audit.USER, row.consortium_id
+    AuditTrail(session).record(actor=actor, action=action, entity=entity, entity_id=row.id,
+                               consortium_id=consortium_id, before=before, after=after)
+
+
+def _existing(session: Session, username: str) -> UserRow:
     row = UserRepository(session).row(normalise_username(username))
     if row is None:
         raise UserRuleBroken([f"No user called {username}"])

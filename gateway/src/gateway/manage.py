@@ -1,9 +1,10 @@
-"""Command line: `python -m gateway.manage migrate | create-consortium | create-user | set-password |
-deactivate-user | set-organisation | load-demo`."""
+"""Command line: `python -m gateway.manage migrate | create-consortium | create-user | set-roles | set-password |
+deactivate-user | set-organisation | load-demo`. Each change is in the audit trail as done by `cli:<os user>`."""
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 import uuid
 
@@ -12,6 +13,7 @@ from hubkit.config import ConfigError
 from . import accounts
 from .adapters.database import Database
 from .config import read_database_url
+from .domain.audit import cli_actor
 from .domain.passwords import WeakPassword
 from .domain.roles import ROLE_NAMES
 from .domain.users import UserRuleBroken
@@ -35,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--organisation-pending", action="store_true",
                       help="a member_user whose organisation is not registered yet")
     user.add_argument("--password-stdin", action="store_true")
+    new_roles = commands.add_parser("set-roles", help="replace a user's roles")
+    new_roles.add_argument("username")
+    new_roles.add_argument("--role", action="append", required=True, choices=sorted(ROLE_NAMES), dest="roles")
     new_password = commands.add_parser(
         "set-password", help="replace a user's password (read from stdin or a prompt) and end their sessions")
     new_password.add_argument("username")
@@ -61,6 +66,14 @@ def _consortium_id(session, ref: str) -> uuid.UUID:
     return found.id
 
 
+def _os_user() -> str:
+    """Who ran the command, for the audit trail (the uid when the account has no name, as in some containers)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid-{os.getuid()}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -70,9 +83,10 @@ def main(argv: list[str] | None = None) -> int:
             print("gateway database is up to date")
             return 0
         db = Database(url)
+        actor = cli_actor(_os_user())
         with db.session() as session:
             if args.command == "create-consortium":
-                made = accounts.create_consortium(session, args.name, args.slug)
+                made = accounts.create_consortium(session, args.name, args.slug, actor=actor)
                 print(f"created consortium {made.slug} {made.id}")
             elif args.command == "create-user":
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
@@ -80,17 +94,20 @@ def main(argv: list[str] | None = None) -> int:
                     session, username=args.username, password=password,
                     consortium_id=_consortium_id(session, args.consortium), roles=set(args.roles),
                     display_name=args.display_name, email=args.email, organisation_id=args.organisation_id,
-                    organisation_pending=args.organisation_pending)
+                    organisation_pending=args.organisation_pending, actor=actor)
                 print(f"created user {made.username} {made.id}")
+            elif args.command == "set-roles":
+                changed = accounts.set_roles(session, args.username, set(args.roles), actor=actor)
+                print(f"{changed.username} now has the roles {', '.join(sorted(changed.roles))}")
             elif args.command == "set-password":
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
-                accounts.set_password(session, args.username, password)
+                accounts.set_password(session, args.username, password, actor=actor)
                 print(f"{args.username} has a new password; their browser sessions are ended")
             elif args.command == "deactivate-user":
-                accounts.deactivate_user(session, args.username)
+                accounts.deactivate_user(session, args.username, actor=actor)
                 print(f"{args.username} is deactivated; their browser sessions are ended")
             elif args.command == "set-organisation":
-                accounts.set_organisation(session, args.username, args.organisation_id)
+                accounts.set_organisation(session, args.username, args.organisation_id, actor=actor)
                 print(f"{args.username} now belongs to organisation {args.organisation_id}")
             elif args.command == "load-demo":
                 from .demo import DEMO_PASSWORD, load_demo_users

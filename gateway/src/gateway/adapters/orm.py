@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from hubkit.db import UtcDateTime
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, MetaData, String, Uuid
+from hubkit.db import SEQ, UtcDateTime
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 metadata = MetaData(naming_convention={
@@ -82,3 +82,27 @@ class BrowserSessionRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class AuditEntryRow(Base):
+    """One change to a consortium or user account: who, what, when, before and after (never a password or hash).
+
+    Append-only: migration 0003 adds a trigger that refuses UPDATE and DELETE. Same columns as the services'
+    hubkit audit_entry, with `action` naming what happened (e.g. user.password_changed) rather than create/update.
+    """
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_entity_entity_id", "entity", "entity_id"),
+                      Index("ix_audit_entry_actor", "actor"),
+                      Index("ix_audit_entry_action", "action"))
+
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(100))
+    consortium_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(100))

@@ -1,16 +1,20 @@
-"""Reads and writes users, consortia, failed sign-ins and browser sessions, returning domain objects."""
+"""Reads and writes users, consortia, failed sign-ins, browser sessions and the audit trail, returning domain objects."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import uuid
 
-from sqlalchemy import delete, func, select, update
+from typing import Any
+
+from hubkit import logs
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..domain.audit import USER, AuditEntry, check_actor
 from ..domain.sessions import BrowserSession
 from ..domain.users import Consortium, UserAccount
-from .orm import BrowserSessionRow, ConsortiumRow, LoginFailureRow, UserRoleRow, UserRow
+from .orm import AuditEntryRow, BrowserSessionRow, ConsortiumRow, LoginFailureRow, UserRoleRow, UserRow, utcnow
 
 
 def to_account(row: UserRow) -> UserAccount:
@@ -66,6 +70,62 @@ class UserRepository:
 
     def all(self) -> list[UserAccount]:
         return [to_account(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
+
+    def usernames(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not user_ids:
+            return {}
+        return dict(self.session.execute(select(UserRow.id, UserRow.username).where(UserRow.id.in_(user_ids))).all())
+
+    def consortium_names(self, consortium_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not consortium_ids:
+            return {}
+        return dict(self.session.execute(select(ConsortiumRow.id, ConsortiumRow.name)
+                                         .where(ConsortiumRow.id.in_(consortium_ids))).all())
+
+
+def user_fields(row: UserRow) -> dict[str, Any]:
+    """The fields of a user the audit trail may copy: named one by one, so the password hash never is."""
+    return {"username": row.username, "display_name": row.display_name, "email": row.email,
+            "consortium_id": str(row.consortium_id),
+            "organisation_id": str(row.organisation_id) if row.organisation_id else None,
+            "roles": sorted(r.role for r in row.role_rows), "active": bool(row.active)}
+
+
+def consortium_fields(row: ConsortiumRow) -> dict[str, Any]:
+    return {"name": row.name, "slug": row.slug}
+
+
+def to_audit_entry(row: AuditEntryRow) -> AuditEntry:
+    return AuditEntry(id=row.id, at=row.at, actor=row.actor, action=row.action, entity=row.entity,
+                      entity_id=row.entity_id, consortium_id=row.consortium_id, before=row.before, after=row.after,
+                      request_id=row.request_id)
+
+
+class AuditTrail:
+    """The gateway's audit trail, within one database session: written in the same transaction as the change."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def record(self, *, actor: str, action: str, entity: str, entity_id: Any, consortium_id: uuid.UUID | None,
+               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        self.session.add(AuditEntryRow(
+            at=utcnow(), actor=check_actor(actor), action=action, entity=entity, entity_id=str(entity_id),
+            consortium_id=consortium_id, before=before, after=after, request_id=logs.request_id_var.get()))
+        self.session.flush()
+
+    def page(self, *, about_user: uuid.UUID | None = None, action: str | None = None, offset: int = 0,
+             limit: int = 50) -> tuple[list[AuditEntry], int]:
+        """Entries newest first, optionally only those done by or to one user, or of one action; and how many match."""
+        query = select(AuditEntryRow)
+        if about_user is not None:
+            query = query.where(or_(AuditEntryRow.actor == str(about_user),
+                                    and_(AuditEntryRow.entity == USER, AuditEntryRow.entity_id == str(about_user))))
+        if action:
+            query = query.where(AuditEntryRow.action == action)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = self.session.scalars(query.order_by(AuditEntryRow.id.desc()).offset(offset).limit(limit))
+        return [to_audit_entry(row) for row in rows], total
 
 
 class LoginFailures:
@@ -124,10 +184,12 @@ class BrowserSessions:
         self.session.execute(update(BrowserSessionRow).where(BrowserSessionRow.id == key)
                              .values(last_seen_at=moment))
 
-    def revoke(self, key: str, moment: dt.datetime, reason: str) -> None:
-        self.session.execute(update(BrowserSessionRow)
-                             .where(BrowserSessionRow.id == key, BrowserSessionRow.revoked_at.is_(None))
-                             .values(revoked_at=moment, revoked_reason=reason))
+    def revoke(self, key: str, moment: dt.datetime, reason: str) -> uuid.UUID | None:
+        """Revoke one session; return its user's id, or None if it was unknown or already revoked."""
+        return self.session.scalar(update(BrowserSessionRow)
+                                   .where(BrowserSessionRow.id == key, BrowserSessionRow.revoked_at.is_(None))
+                                   .values(revoked_at=moment, revoked_reason=reason)
+                                   .returning(BrowserSessionRow.user_id))
 
     def revoke_all_for(self, user_id: uuid.UUID, moment: dt.datetime, reason: str) -> int:
         """Revoke every live session of the user; return how many there were."""

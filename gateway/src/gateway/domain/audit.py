@@ -1,0 +1,71 @@
+"""The gateway's audit trail: what can happen to consortia and user accounts, and who can do it."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from typing import Any
+
+CONSORTIUM = "consortium"
+USER = "user"
+
+CONSORTIUM_CREATED = "consortium.created"
+USER_CREATED = "user.created"
+ROLES_CHANGED = "user.roles_changed"
+ORGANISATION_LINKED = "user.organisation_linked"
+PASSWORD_CHANGED = "user.password_changed"
+DEACTIVATED = "user.deactivated"
+SIGNED_IN = "user.signed_in"
+SIGNED_OUT = "user.signed_out"
+
+ACTIONS = {
+    CONSORTIUM_CREATED: "Consortium created",
+    USER_CREATED: "User created",
+    ROLES_CHANGED: "Roles changed",
+    ORGANISATION_LINKED: "Organisation linked",
+    PASSWORD_CHANGED: "Password changed",
+    DEACTIVATED: "User deactivated",
+    SIGNED_IN: "Signed in",
+    SIGNED_OUT: "Signed out",
+}
+
+# Actors that are not a signed-in user: `cli:<os user>` for manage commands, `system:demo` for demo data.
+CLI_PREFIX = "cli:"
+DEMO_ACTOR = "system:demo"
+
+
+def cli_actor(os_user: str) -> str:
+    return f"{CLI_PREFIX}{os_user}"
+
+
+def user_actor(user_id: uuid.UUID) -> str:
+    return str(user_id)
+
+
+def check_actor(actor: str) -> str:
+    """Every change names who made it; raise ValueError for a blank actor."""
+    if not actor or not actor.strip():
+        raise ValueError("an audited change needs an actor")
+    return actor.strip()[:200]
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditEntry:
+    """One recorded change: who (actor), what (action on entity/entity_id), when (at, UTC), before and after."""
+
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    consortium_id: uuid.UUID | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for each field whose value differs, in a stable order."""
+        before, after = self.before or {}, self.after or {}
+        keys = list(before) + [key for key in after if key not in before]
+        return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
