@@ -19,7 +19,9 @@ def test_migrations_match_the_models_and_downgrade_cleanly(backend, databases, t
     try:
         with engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
-        assert {"login_failure", "browser_session"} <= set(inspect(engine).get_table_names())
+        assert {"login_failure", "browser_session", "audit_entry"} <= set(inspect(engine).get_table_names())
+        command.downgrade(config, "0002")
+        assert "audit_entry" not in set(inspect(engine).get_table_names())
         command.downgrade(config, "0001")
         assert not {"login_failure", "browser_session"} & set(inspect(engine).get_table_names())
         command.downgrade(config, "base")
