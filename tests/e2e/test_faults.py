@@ -42,6 +42,14 @@ def copies(hub, sign, service, path):
     return {o["name"]: o["status"] for o in response.json()}
 
 
+def wait_for_copies(hub, sign, service, path, expected, timeout):
+    """Wait until a service's read copies are exactly `expected`; on timeout, say what it holds instead."""
+    try:
+        wait_for(lambda: copies(hub, sign, service, path) == expected, timeout=timeout, what=f"{service}'s copies")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: it holds {copies(hub, sign, service, path)}, not {expected}") from None
+
+
 def audit_of_copies(hub) -> list[tuple[str, str]]:
     engine = create_engine(hub.env["CONTRACTS_DATABASE_URL"])
     with engine.connect() as conn:
@@ -60,8 +68,8 @@ def test_broker_restarted_empty_hub_replays_and_read_copies_match_with_nothing_a
         assert response.status_code == 201
     expected = {name: "applicant" for name in names}
     # This module's hub starts while other suites run on the same two cores: allow it time to settle.
-    wait_for(lambda: copies(hub, sign, "contracts", "/members") == expected, timeout=40, what="contracts' copies")
-    wait_for(lambda: copies(hub, sign, "finance", "/organisations") == expected, timeout=40, what="finance's copies")
+    wait_for_copies(hub, sign, "contracts", "/members", expected, timeout=40)
+    wait_for_copies(hub, sign, "finance", "/organisations", expected, timeout=40)
     audit_before = audit_of_copies(hub)
 
     broker.restart()  # everything the broker held is gone
@@ -76,8 +84,8 @@ def test_broker_restarted_empty_hub_replays_and_read_copies_match_with_nothing_a
                           if m["type"] == "membership.organisation.registered"]) >= 4, timeout=20,
              what="membership's outbox replayed")
     # ...and both consumers end where they would have been, having applied only the new event.
-    wait_for(lambda: copies(hub, sign, "contracts", "/members") == expected, timeout=20, what="contracts caught up")
-    wait_for(lambda: copies(hub, sign, "finance", "/organisations") == expected, timeout=20, what="finance caught up")
+    wait_for_copies(hub, sign, "contracts", "/members", expected, timeout=20)
+    wait_for_copies(hub, sign, "finance", "/organisations", expected, timeout=20)
     audit_after = audit_of_copies(hub)
     assert audit_after[:len(audit_before)] == audit_before
     assert [action for _, action in audit_after[len(audit_before):]] == ["create"]

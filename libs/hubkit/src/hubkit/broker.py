@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -17,10 +18,31 @@ from .config import KafkaSettings
 from .topics import TOPICS, admin_client, ensure_topics
 
 
+_HANDED_OUT: set[int] = set()
+PORT_BAND = 1500
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A local port free now, for a server about to start (a test's broker or service).
+
+    It comes from below the kernel's ephemeral range, so no outgoing connection can take it before the server
+    binds, from a band of its own per pytest-xdist worker, so parallel test processes never pick the same one,
+    and never twice from one process.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    low = 17000 + (int(worker) % 10 if worker.isdigit() else 0) * PORT_BAND
+    for _ in range(500):
+        port = random.randrange(low, low + PORT_BAND)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    raise RuntimeError(f"no free port between {low} and {low + PORT_BAND}")
 
 
 def broker_binary() -> str:

@@ -32,7 +32,7 @@ def wait_for(condition: Callable[[], object], timeout: float = 15.0, interval: f
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}; last saw {result!r:.500}")
         time.sleep(interval)
 
 
