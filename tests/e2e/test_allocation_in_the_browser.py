@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -209,27 +208,6 @@ def test_c1_c2_c3_c4_c7_a_conflict_free_round_from_invitation_to_award_in_the_br
     assert board.get_by_role("button", name="Award by weighted score").count() == 0
     assert board.get_by_role("button", name="Propose for the panel").count() == 0
     no_violations(board)
-
-
-def test_the_demo_has_one_decided_and_one_open_round_and_a_second_load_adds_nothing(fresh_hub):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-    import demo_allocation
-    from demo_data import DemoCaller, load_demo
-
-    load_demo(fresh_hub.env)
-    call = DemoCaller(fresh_hub.env)
-    rounds = call("manager", "GET", "/contracts/allocation-rounds")
-    assert sorted(r["status"] for r in rounds) == ["decided", "declarations"]
-    decided = next(r for r in rounds if r["status"] == "decided")
-    assert decided["awarded_organisation_name"] == "Riverside Council for Voluntary Service"
-    report = call("board", "GET", f"/contracts/allocation-rounds/{decided['id']}/report")
-    assert [e["bid"] for e in report["exclusions"]] == [True, False]  # C2: a declarer that did not bid, excluded
-    assert len(report["scores"]) == 9 and report["round"]["awarded_score"]
-    invitations = call("member", "GET", "/contracts/allocation/invitations")
-    assert any(i["may_declare"] for i in invitations)  # the open round awaits the member's declaration
-
-    demo_allocation.load(call)
-    assert len(call("manager", "GET", "/contracts/allocation-rounds")) == 2
 
 
 def test_c1_c6_the_partners_groups_chosen_provider_decision_travels_by_event_and_a_failed_provider_reverts(hub):

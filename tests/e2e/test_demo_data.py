@@ -1,4 +1,5 @@
-"""`make run`'s demo consortium loads into an empty hub through the real API, every area of it, and only once."""
+"""`make run`'s demo consortium loads into an empty hub through the real API, every area of it (membership, pipeline,
+allocation, delivery, time, money), only once; and every page a demo user is shown a link to works for them."""
 from __future__ import annotations
 
 import re
@@ -14,18 +15,6 @@ from gateway.demo import DEMO_PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.e2e
-
-
-def _as(hub, username):
-    base = hub.url("gateway") + "/api"
-    token = requests.post(f"{base}/auth/token", json={"username": username, "password": DEMO_PASSWORD},
-                          timeout=10).json()["access_token"]
-
-    def get(path):
-        response = requests.get(base + path, headers={"Authorization": f"Bearer {token}"}, timeout=10)
-        assert response.status_code == 200, f"{path}: {response.status_code} {response.text[:300]}"
-        return response.json()
-    return get
 
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -60,26 +49,53 @@ def pages_shown_to(hub, username: str) -> dict[str, int]:
     return statuses
 
 
-def test_the_demo_loads_every_area_once(fresh_hub):
+def _counts(call) -> dict:
+    """How many of each kind of record the demo makes, area by area."""
+    paths = {"manager": ("/contracts/opportunities", "/contracts/contracts", "/contracts/allocation-rounds"),
+             "finance": ("/finance/invoices", "/finance/budgets", "/finance/variations", "/finance/payment-runs",
+                         "/finance/claims", "/finance/money/ledger", "/finance/payments/subcontracts")}
+    return {path: len(call(user, "GET", path)) for user, user_paths in paths.items() for path in user_paths}
+
+
+def test_the_demo_loads_every_area_once_and_every_page_it_links_works(fresh_hub):
     sys.path.insert(0, str(ROOT / "scripts"))
-    from demo_data import load_demo
+    import demo_money
+    from demo_data import DemoCaller, load_demo
 
     logins = load_demo(fresh_hub.env)
     assert {username for username, _ in logins} == {"admin", "manager", "finance", "board", "member"}
-    manager, finance, member = (_as(fresh_hub, name) for name in ("manager", "finance", "member"))
+    call = DemoCaller(fresh_hub.env)
 
-    members = manager("/contracts/members")
-    assert sum(1 for m in members if m["status"] == "active") >= 3
-    opportunities = manager("/contracts/opportunities")
+    # Membership: active members contracts can invite, subcontract and pay.
+    assert sum(1 for m in call("manager", "GET", "/contracts/members") if m["status"] == "active") >= 3
+    # Pipeline and delivery: opportunities at several stages, a contract, the member's own subcontract.
+    opportunities = call("manager", "GET", "/contracts/opportunities")
     assert len(opportunities) >= 3 and len({o["opportunity"]["stage"] for o in opportunities}) >= 3
-    assert manager("/contracts/contracts")
-    assert member("/contracts/subcontracts")  # the member user's own organisation delivers work
-    assert finance("/finance/invoices")  # the host's recharge invoice
-    counts = (len(opportunities), len(manager("/contracts/contracts")), len(finance("/finance/invoices")))
+    assert call("manager", "GET", "/contracts/contracts")
+    assert call("member", "GET", "/contracts/subcontracts")
+    # Allocation: one decided round whose report shows C2 at work, one open for the member's declaration.
+    rounds = call("manager", "GET", "/contracts/allocation-rounds")
+    assert sorted(r["status"] for r in rounds) == ["decided", "declarations"]
+    decided = next(r for r in rounds if r["status"] == "decided")
+    report = call("board", "GET", f"/contracts/allocation-rounds/{decided['id']}/report")
+    assert [e["bid"] for e in report["exclusions"]] == [True, False]  # C2: a declarer that did not bid, excluded
+    assert report["scores"] and report["round"]["awarded_score"]
+    assert any(i["may_declare"] for i in call("member", "GET", "/contracts/allocation/invitations"))
+    # Time: the host's recharge invoice.
+    assert call("finance", "GET", "/finance/invoices")
+    # Money: an adopted budget, two variations pending (F1: neither applied early), a paid run, a claim (G11).
+    [budget] = call("finance", "GET", "/finance/budgets")
+    assert budget["status"] == "adopted" and {line["code"]: line["amount_pence"] for line in budget["lines"]} == {
+        code: amount for code, _, _, _, amount in demo_money.LINES}
+    pending = call("finance", "GET", "/finance/variations?status=pending")
+    assert sorted(v["status"] for v in pending) == ["awaiting_board", "requested"]
+    [run] = call("finance", "GET", "/finance/payment-runs")
+    assert run["status"] == "paid" and run["total_pence"] > 0
+    assert [c["status"] for c in call("member", "GET", "/finance/claims")] == ["approved"]
 
+    counts = _counts(call)
     load_demo(fresh_hub.env)  # a second start adds nothing
-    assert (len(manager("/contracts/opportunities")), len(manager("/contracts/contracts")),
-            len(finance("/finance/invoices"))) == counts
+    assert _counts(call) == counts
 
     # Every page each demo user is shown a link to answers: nothing broken, nothing shown that they may not open.
     for username in ("manager", "finance", "board", "member", "admin"):
