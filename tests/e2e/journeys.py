@@ -52,3 +52,10 @@ def active_member(manager: Api, board: Api, name: str) -> dict:
     wait_for(lambda: any(m["id"] == org["id"] and m["status"] == "active" for m in manager("GET", "/contracts/members")),
              timeout=15, what="contracts knowing the member is active")
     return manager("GET", f"/membership/organisations/{org['id']}")
+
+
+def management_board(manager: Api) -> dict:
+    """The consortium's Management Board (there is only one): the one another test made, or a new one."""
+    existing = next((b for b in manager("GET", "/governance/bodies") if b["kind"] == "management_board"), None)
+    return existing or manager("POST", "/governance/bodies", {"kind": "management_board", "name": "Management Board",
+                                                              "rules": {}})

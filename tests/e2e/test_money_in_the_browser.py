@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from hubkit.testing import wait_for
 
-from .journeys import Api, active_member, no_violations, sign_in
+from .journeys import Api, active_member, management_board, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
@@ -157,8 +157,7 @@ def test_f2_f4_g11_payments_and_a_claim_are_paid_in_a_run_whose_bank_file_is_exa
 
     # G11: a member of our organisation attends a meeting; finance makes the claim from governance's event.
     person = f"Asha Patel {tag}"
-    body = manager_api("POST", "/governance/bodies", {"kind": "management_board", "name": f"Board {tag}",
-                                                       "rules": {}})
+    body = management_board(manager_api)
     seat = manager_api("POST", f"/governance/bodies/{body['id']}/seats", {
         "role": "member", "person_name": person, "starts_on": "2025-01-01", "organisation_id": ours_id})
     starts = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)

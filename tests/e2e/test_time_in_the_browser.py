@@ -12,15 +12,14 @@ from playwright.sync_api import expect
 
 from hubkit.testing import wait_for
 
-from .journeys import Api, sign_in
+from .journeys import Api, management_board, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 def outsource_the_hub_to(manager: Api, host_id: str) -> None:
     """H1: the Management Board decides, at a quorate meeting, to outsource the hub to the host."""
-    board = manager("POST", "/governance/bodies", {"kind": "management_board", "name": "Management Board",
-                                                    "rules": {}})
+    board = management_board(manager)
     seats = [manager("POST", f"/governance/bodies/{board['id']}/seats", {
         "role": "member", "person_name": f"Member {i}", "starts_on": "2025-01-01",
         "organisation_id": str(uuid.uuid4())}) for i in range(3)]
