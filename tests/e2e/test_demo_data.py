@@ -21,7 +21,7 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 
 def pages_shown_to(hub, username: str) -> dict[str, int]:
-    """Follow every link a signed-in user is shown, one page of each kind (ids aside): path -> status."""
+    """Follow every link a signed-in user is shown, up to three pages of each kind (ids aside): path -> status."""
     base = hub.url("gateway")
     browser = requests.Session()
     form = browser.get(base + "/login", timeout=10).text
@@ -29,7 +29,7 @@ def pages_shown_to(hub, username: str) -> dict[str, int]:
     assert browser.post(base + "/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token},
                         timeout=10, allow_redirects=False).status_code == 302
     statuses: dict[str, int] = {}
-    kinds: set[str] = set()
+    kinds: dict[str, int] = {}
     queue = ["/"]
     while queue:
         path = queue.pop(0)
@@ -41,10 +41,11 @@ def pages_shown_to(hub, username: str) -> dict[str, int]:
             link = urlsplit(urljoin(base + path, href))
             target = link.path + (f"?{link.query}" if link.query else "")
             kind = UUID.sub("<id>", link.path)
-            if link.netloc != urlsplit(base).netloc or kind in kinds or link.path.startswith(
-                    ("/static", "/assets", "/api", "/logout")) or "/static/" in link.path:
+            if link.netloc != urlsplit(base).netloc or kinds.get(kind, 0) >= 3 or target in statuses \
+                    or target in queue or link.path.startswith(("/static", "/assets", "/api", "/logout")) \
+                    or "/static/" in link.path:
                 continue
-            kinds.add(kind)
+            kinds[kind] = kinds.get(kind, 0) + 1
             queue.append(target)
     return statuses
 

@@ -39,7 +39,8 @@ def _can_manage() -> bool:
 def _render(template: str, **context):
     status = context.pop("status", None) or (404 if context.get("problem") == "Not found." else 200)
     return render_template(f"allocation_ui/{template}", can_manage=_can_manage(),
-                           can_score=bool(current_user().roles & SCORES), statuses=STATUSES, routes=ROUTES,
+                           can_score=bool(current_user().roles & SCORES), me=str(current_user().id),
+                           statuses=STATUSES, routes=ROUTES,
                            panel_roles=PANEL_ROLES, servicing=SERVICING, tie_breaks=TIE_BREAKS, **context), status
 
 
