@@ -7,7 +7,6 @@ of interest. Contracts applies the rules; its 409 `detail` (naming the rule) or 
 """
 from __future__ import annotations
 
-import uuid
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
@@ -15,7 +14,7 @@ from ..adapters.repository import UserRepository
 from ..auth.session import current_user, roles_required
 from ..domain.roles import BOARD_MEMBER, CONSORTIUM_MANAGER, MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ..ui.membership_forms import lines, pounds_to_pence
-from ..ui.service_pages import fetch, pdf_response, posted, send
+from ..ui.service_pages import fetch, is_uuid, pdf_response, posted, send
 
 bp = Blueprint("allocation_ui", __name__, url_prefix="/allocation", template_folder="templates")
 
@@ -134,7 +133,7 @@ def round_action(round_id, action):
         anchor = "#panel"
     elif action == "remove-panel-member":
         member_id = request.form.get("member_id", "")
-        if _is_uuid(member_id):
+        if is_uuid(member_id):
             send("contracts", "DELETE", f"{path}/panel/{member_id}", None, "Taken off the proposed panel.")
         anchor = "#panel"
     elif action == "servicing":
@@ -183,7 +182,7 @@ def round_action(round_id, action):
         anchor = "#moderation"
     elif action == "shortlist":
         on = request.form.get("shortlisted") == "yes"
-        if not _is_uuid(request.form.get("eoi_id", "")):
+        if not is_uuid(request.form.get("eoi_id", "")):
             flash("Choose an expression of interest.", "error")
             return redirect(here + "#eois")
         send("contracts", "PUT", f"{path}/eois/{request.form.get('eoi_id', '')}/shortlist",
@@ -197,13 +196,6 @@ def round_action(round_id, action):
         flash("Unknown action.", "error")
     return redirect(here + anchor)
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 # --- scoring sheets ----------------------------------------------------------------------------------

@@ -12,16 +12,15 @@ import json
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from wtforms import ValidationError
 
 from ..auth.csrf import CSRFError, csrf, validate_csrf
 from ..auth.session import current_user, roles_required
 from ..domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ..proxy.client import ServiceDown, upload_to_service
-from ..proxy.upstream import Trace, UpstreamError
 from ..ui.membership_forms import pounds_to_pence
-from ..ui.service_pages import fetch, pdf_response, posted, refusal, send, xlsx_response
+from ..ui.service_pages import fetch, pdf_response, posted, refusal, send, stored_file_from, xlsx_response
 from .heatmap import WORD, heat_map
 
 bp = Blueprint("delivery_ui", __name__, url_prefix="/contracts", template_folder="templates")
@@ -403,17 +402,7 @@ def review(return_id):
 @roles_required(SEES_SUBCONTRACTS)
 def evidence(return_id, evidence_id):
     """A file of evidence, passed through from contracts (which checks who may see it)."""
-    upstreams = current_app.extensions["gateway.upstreams"]
-    try:
-        answer = upstreams.send("contracts", "GET", f"/returns/{return_id}/evidence/{evidence_id}/content",
-                                current_user().principal(), Trace(g.request_id, g.correlation_id), accept="*/*")
-    except UpstreamError:
-        abort(502)
-    if answer.status_code != 200:
-        abort(404)
-    return Response(answer.content, mimetype=answer.headers.get("Content-Type", "application/octet-stream"),
-                    headers={"Content-Disposition": answer.headers.get("Content-Disposition", "attachment")})
-
+    return stored_file_from("contracts", f"/returns/{return_id}/evidence/{evidence_id}/content")
 
 # --- member organisations' staff -------------------------------------------------------------------
 

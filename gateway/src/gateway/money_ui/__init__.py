@@ -7,21 +7,18 @@ them see (their own organisation's payments and claims).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from wtforms import ValidationError
 
 from ..auth.csrf import CSRFError, csrf, validate_csrf
 from ..auth.session import current_user, roles_required
 from ..domain.roles import KEEPS_THE_MONEY, MEMBER_USER, SEES_MONEY
 from ..proxy.client import ServiceDown, upload_to_service
-from ..proxy.upstream import Trace, UpstreamError
 from ..ui.charts import bar_chart
 from ..ui.membership_forms import pounds_to_pence
-from ..ui.service_pages import csv_response, fetch, posted, refusal, send, xlsx_response
+from ..ui.service_pages import csv_response, fetch, is_uuid, posted, refusal, send, stored_file_from, xlsx_response
 
 bp = Blueprint("money_ui", __name__, url_prefix="/money", template_folder="templates", static_folder="static",
                static_url_path="/static/money")
@@ -323,7 +320,7 @@ def variations():
 def request_variation():
     kind = request.form.get("kind") or "variation"
     budget_id = request.form.get("budget_id") or ""
-    back = _back("budget", budget_id=budget_id) if _is_uuid(budget_id) else _back("variations")
+    back = _back("budget", budget_id=budget_id) if is_uuid(budget_id) else _back("variations")
     try:
         amount = pounds_to_pence(request.form.get("amount"))
     except ValueError:
@@ -365,13 +362,6 @@ def variation_action(variation_id, action):
         flash("Unknown action.", "error")
     return _back("variation", variation_id=variation_id)
 
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 # --- attendance claims (G11) -------------------------------------------------------------------------
@@ -433,18 +423,7 @@ csrf.exempt(add_expense)  # checked in the view, once the larger upload limit is
 @roles_required(SEES_OWN)
 def receipt(claim_id, expense_id):
     """A receipt, passed through from finance (which checks who may see it)."""
-    upstreams = current_app.extensions["gateway.upstreams"]
-    try:
-        answer = upstreams.send("finance", "GET", f"/claims/{claim_id}/expenses/{expense_id}/receipt",
-                                current_user().principal(), Trace(g.request_id, g.correlation_id), accept="*/*")
-    except UpstreamError:
-        abort(502)
-    if answer.status_code != 200:
-        abort(404)
-    return Response(answer.content, mimetype=answer.headers.get("Content-Type", "application/octet-stream"),
-                    headers={"Content-Disposition": answer.headers.get("Content-Disposition", "attachment"),
-                             "X-Content-Type-Options": "nosniff"})
-
+    return stored_file_from("finance", f"/claims/{claim_id}/expenses/{expense_id}/receipt")
 
 @bp.route("/claims/<uuid:claim_id>/<action>", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)

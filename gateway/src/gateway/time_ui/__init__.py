@@ -18,7 +18,7 @@ from ..auth.session import current_user, roles_required
 from ..domain.roles import APPROVES_TIME, KEEPS_THE_MONEY, LOGS_TIME, MEMBER_USER, SEES_MONEY
 from ..ui.charts import bar_chart
 from ..ui.membership_forms import pence_to_pounds, pounds_to_pence
-from ..ui.service_pages import csv_response, fetch, pdf_response, posted, send, xlsx_response
+from ..ui.service_pages import csv_response, fetch, is_uuid, pdf_response, posted, send, xlsx_response
 
 bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
                static_url_path="/static/time")
@@ -509,17 +509,10 @@ def invoices_xero():
     """Issued invoices and credit notes in Xero's sales invoice import format (the issuer imports them)."""
     one = request.args.get("invoice")
     rows = []
-    for found in _issued_invoices(one if one and _is_uuid(one) else None):
+    for found in _issued_invoices(one if one and is_uuid(one) else None):
         rows.extend(xero_rows(found, found["bill_to_name"]))
     return csv_response("recharge-invoices-xero.csv", XERO_HEADER, rows, bom=False)
 
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 @bp.route("/invoices/invoices.xlsx")

@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from typing import Any, Iterable, Sequence
 
-from flask import Response, flash, render_template, request
+from flask import Response, abort, current_app, flash, g, render_template, request
 
+from ..auth.session import current_user
 from ..proxy.client import Answer, ServiceDown, call_service
+from ..proxy.upstream import Trace, UpstreamError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,6 +79,31 @@ def spreadsheet_safe(value) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not NUMBER.fullmatch(value):
         return "'" + value
     return "" if value is None else value
+
+
+def is_uuid(text: str) -> bool:
+    """Whether a value from a query string or form is a well-formed id (else there is nothing to look up)."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def stored_file_from(service: str, path: str) -> Response:
+    """An uploaded file (evidence, a receipt) passed through from its service as the signed-in user; the service
+    decides who may see it, and anything but the file is a 404 here."""
+    upstreams = current_app.extensions["gateway.upstreams"]
+    try:
+        answer = upstreams.send(service, "GET", path, current_user().principal(),
+                                Trace(g.request_id, g.correlation_id), accept="*/*")
+    except UpstreamError:
+        abort(502)
+    if answer.status_code != 200:
+        abort(404)
+    return Response(answer.content, mimetype=answer.headers.get("Content-Type", "application/octet-stream"),
+                    headers={"Content-Disposition": answer.headers.get("Content-Disposition", "attachment"),
+                             "X-Content-Type-Options": "nosniff"})
 
 
 def _attachment(filename: str) -> dict:
