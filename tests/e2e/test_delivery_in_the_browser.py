@@ -31,6 +31,7 @@ def test_p1_contract_subcontract_returns_dashboard_and_report_in_the_browser(hub
     expect(manager.get_by_role("heading", name="Contracts and performance")).to_be_visible()
     no_violations(manager)
     manager.get_by_role("link", name="Record a contract").click()
+    expect(manager.get_by_label("Title")).to_be_visible()
     no_violations(manager)
     manager.get_by_label("Title").fill(title)
     manager.get_by_label("Commissioner").fill("Leeds City Council")
@@ -97,6 +98,7 @@ def test_p1_contract_subcontract_returns_dashboard_and_report_in_the_browser(hub
                                        (2, "Query it", "Is the waiting time right?")):
         manager.goto(hub.url("gateway") + "/contracts/returns")
         manager.get_by_role("link", name=re.compile(f"{organisation}.*Q{quarter} ")).click()
+        expect(manager.get_by_label(decision)).to_be_visible()  # the return's page, loaded
         if quarter == 1:
             no_violations(manager)
         manager.get_by_label(decision).check()

@@ -28,6 +28,7 @@ def test_manager_takes_an_opportunity_from_identified_to_won_in_the_browser(hub,
     expect(manager.get_by_role("heading", name="Pipeline and bids")).to_be_visible()
     no_violations(manager)
     manager.get_by_role("link", name="Add an opportunity").click()
+    expect(manager.get_by_label("Title")).to_be_visible()
     no_violations(manager)
     manager.get_by_label("Title").fill(title)
     manager.get_by_label("Commissioner", exact=True).fill("Leeds City Council")

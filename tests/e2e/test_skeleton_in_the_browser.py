@@ -57,6 +57,7 @@ def test_m1_manager_registers_and_board_approves_a_member_in_the_browser(hub, br
              what="the request reaching governance")
     row = board.get_by_role("row").filter(has_text=name)
     row.get_by_role("button", name="Approve").click()
+    expect(board.get_by_text("Decision recorded: approved.")).to_be_visible()
     assert axe_violations(board) == []
 
     wait_for(lambda: (manager.reload(), manager.content().count("Active") >= 3)[1], timeout=15,

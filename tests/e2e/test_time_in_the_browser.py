@@ -111,6 +111,7 @@ def test_h4_f3_f4_a_month_of_shared_staff_time_is_recharged_and_the_subsidy_fall
     assert axe_violations(finance) == []
     for _ in mondays:
         finance.get_by_role("link", name=re.compile("^Mo Manager")).first.click()
+        expect(finance.get_by_role("button", name=re.compile("^Approve"))).to_be_visible()
         assert axe_violations(finance) == []
         finance.get_by_role("button", name=re.compile("^Approve")).click()
         expect(finance.get_by_text("Timesheet approved.")).to_be_visible()
