@@ -13,7 +13,8 @@ request through the gateway's API as a demo user and returns the parsed JSON. A 
 from __future__ import annotations
 
 import datetime as dt
-import time
+
+from demo_data import wait_until
 
 TODAY = dt.date.today()
 YOUTH = "Youth employment pathways"
@@ -33,16 +34,6 @@ def _on(days: int) -> str:
     return (TODAY + dt.timedelta(days=days)).isoformat()
 
 
-def _wait(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)
-    return None
-
-
 def _register_entries(call) -> dict[str, str] | None:
     """Active members' register entries reach contracts by event; their ids by name (None if they did not)."""
     members = {m["name"]: m["id"] for m in call("manager", "GET", "/contracts/members") if m["status"] == "active"}
@@ -50,7 +41,7 @@ def _register_entries(call) -> dict[str, str] | None:
         if name in members:
             call("manager", "PATCH", f"/membership/organisations/{members[name]}", {"capacity": capacity})
     wanted = {members[name] for name in CAPACITY if name in members}
-    arrived = _wait(lambda: wanted <= {c["id"] for c in call("manager", "GET", "/contracts/allocation/capabilities")})
+    arrived = wait_until(lambda: wanted <= {c["id"] for c in call("manager", "GET", "/contracts/allocation/capabilities")})
     return members if arrived else None
 
 

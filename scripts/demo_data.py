@@ -74,6 +74,18 @@ def load_demo(env) -> list[tuple[str, str]]:
     return logins
 
 
+def wait_until(check, timeout: float = 30.0):
+    """Poll check() until it returns something truthy and return that, or None after timeout seconds: the demo
+    loader waiting for an event to reach another service (a script, not a test)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    return None
+
+
 AREAS = ("pipeline", "allocation", "delivery", "time", "money")  # each scripts/demo_<area>.py has load(call)
 
 
@@ -144,8 +156,5 @@ def _register_organisations(env, database, base, manager) -> None:
                 approved.discard(organisation_id)
         time.sleep(0.2)
     # The other services learn of the approvals by events; the areas' demo data needs them active there.
-    while time.monotonic() < deadline:
-        members = manager.get(f"{base}/contracts/members", timeout=10).json()
-        if sum(1 for m in members if m["status"] == "active") >= 3:
-            break
-        time.sleep(0.2)
+    wait_until(lambda: sum(1 for m in manager.get(f"{base}/contracts/members", timeout=10).json()
+                           if m["status"] == "active") >= 3, timeout=max(deadline - time.monotonic(), 1))

@@ -7,21 +7,12 @@ sends a request through the gateway's API as a demo user and returns the parsed 
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from membership.client import complete_due_diligence
 
+from demo_data import wait_until
+
 TODAY = dt.date.today()
-
-
-def _wait(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)
-    return None
 
 
 def _active(call) -> list[dict]:
@@ -37,17 +28,17 @@ def _second_member(call, taken: set[str]) -> dict | None:
                                                                  "legal_form": "cio"})
     complete_due_diligence(lambda method, path, body: call("manager", method, "/membership" + path, body), org["id"])
     call("manager", "POST", f"/membership/organisations/{org['id']}/application", {})
-    request = _wait(lambda: next((r for r in call("board", "GET", "/governance/decision-requests")
+    request = wait_until(lambda: next((r for r in call("board", "GET", "/governance/decision-requests")
                                   if org["id"] in r["subject"] and r["status"] == "pending"), None))
     if request is None:
         return None
     call("board", "POST", f"/governance/decision-requests/{request['id']}/decision",
          {"outcome": "approved", "note": "Due diligence complete."})
-    return _wait(lambda: next((m for m in _active(call) if m["id"] == org["id"]), None))
+    return wait_until(lambda: next((m for m in _active(call) if m["id"] == org["id"]), None))
 
 
 def load(call) -> None:
-    members = _wait(lambda: _active(call))
+    members = wait_until(lambda: _active(call))
     if not members:
         print("demo_delivery: no active member organisation yet; skipped")
         return

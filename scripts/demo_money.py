@@ -9,7 +9,8 @@ Loading twice adds nothing: a consortium that already has a budget is left as it
 from __future__ import annotations
 
 import datetime as dt
-import time
+
+from demo_data import wait_until
 
 LINES = (  # code, title, kind, ledger category (for actuals), amount in pence
     ("I1", "Contract income", "income", "income", 15_000_000),
@@ -20,16 +21,6 @@ LINES = (  # code, title, kind, ledger category (for actuals), amount in pence
     ("E4", "Outreach and events", "expenditure", None, 600_000),
 )
 BANK = ("20-45-77", "4{:07d}")  # made-up demo bank details
-
-
-def _wait(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)  # a script waiting for an event to arrive, not a test
-    return None
 
 
 def _financial_year(today: dt.date) -> int:
@@ -53,7 +44,7 @@ def _budget(call) -> None:
 
 
 def _income(call) -> None:
-    contracts = _wait(lambda: call("finance", "GET", "/finance/income/contracts"), timeout=15) or []
+    contracts = wait_until(lambda: call("finance", "GET", "/finance/income/contracts"), timeout=15) or []
     today = dt.date.today().isoformat()
     for contract in contracts[:1]:
         due = [i for i in contract["instalments"] if i["due_on"] <= today and not i["received_on"]]
@@ -63,7 +54,7 @@ def _income(call) -> None:
 
 
 def _payments(call) -> None:
-    subcontracts = _wait(lambda: call("finance", "GET", "/finance/payments/subcontracts"), timeout=15) or []
+    subcontracts = wait_until(lambda: call("finance", "GET", "/finance/payments/subcontracts"), timeout=15) or []
     for index, subcontract in enumerate(subcontracts):
         call("finance", "PUT", f"/finance/payments/payees/{subcontract['organisation_id']}", {
             "name": subcontract["organisation_name"], "sort_code": BANK[0],
@@ -97,7 +88,7 @@ def _claim(call) -> None:
     for seat in seats[1:]:
         call("manager", "POST", f"/governance/meetings/{meeting['id']}/attendance",
              {"seat_id": seat["id"], "status": "apologies"})  # G11: nothing to claim for a meeting missed
-    claim = _wait(lambda: next((c for c in call("finance", "GET", "/finance/claims")
+    claim = wait_until(lambda: next((c for c in call("finance", "GET", "/finance/claims")
                                 if c["meeting_id"] == meeting["id"]), None))
     if claim is not None:
         call("finance", "POST", f"/finance/claims/{claim['id']}/approve")

@@ -6,7 +6,8 @@ sends a request through the gateway's API as a demo user and returns the parsed 
 from __future__ import annotations
 
 import datetime as dt
-import time
+
+from demo_data import wait_until
 
 TODAY = dt.date.today()
 
@@ -37,28 +38,18 @@ OPPORTUNITIES = [
 ]
 
 
-def _wait(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)
-    return None
-
-
 def _ask_the_board(call, opportunity_id: str, note: str) -> None:
     """The board approves the go/no-go in governance; the decision reaches contracts by event. If governance
     is slow to answer, the manager records the decision, standing in for the board."""
     call("manager", "POST", f"/contracts/opportunities/{opportunity_id}/stage", {"stage": "qualifying"})
     call("manager", "POST", f"/contracts/opportunities/{opportunity_id}/go-no-go", {})
-    request = _wait(lambda: next((r for r in call("board", "GET", "/governance/decision-requests")
+    request = wait_until(lambda: next((r for r in call("board", "GET", "/governance/decision-requests")
                                   if r["subject"] == f"opportunity/{opportunity_id}" and r["status"] == "pending"),
                                  None))
     if request:
         call("board", "POST", f"/governance/decision-requests/{request['id']}/decision",
              {"outcome": "approved", "note": note})
-        if _wait(lambda: call("manager", "GET", f"/contracts/opportunities/{opportunity_id}")
+        if wait_until(lambda: call("manager", "GET", f"/contracts/opportunities/{opportunity_id}")
                  ["opportunity"]["stage"] == "bidding"):
             return
     call("manager", "POST", f"/contracts/opportunities/{opportunity_id}/go-no-go/decision",
@@ -99,7 +90,7 @@ def load(call) -> None:
             call("manager", "PATCH", f"/contracts/bids/{bid_id}/tasks/{task['id']}", {"done": True})
     call("manager", "PUT", f"/contracts/bids/{bid_id}/pricing",
          {"price_pence": 45_000_000, "management_fee_basis_points": 800})
-    members = _wait(lambda: [m for m in call("manager", "GET", "/contracts/members")
+    members = wait_until(lambda: [m for m in call("manager", "GET", "/contracts/members")
                              if m["status"] == "active" and m.get("eligible_for_new_work", True)]) or []
     shares = [24_000_000, 17_000_000]
     for member, share in zip(members, shares):

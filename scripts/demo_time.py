@@ -6,8 +6,9 @@ weeks, one issued recharge invoice and some time still to recharge, so the subsi
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
+
+from demo_data import wait_until
 
 
 def _months_back(today: dt.date, n: int) -> dt.date:
@@ -51,11 +52,8 @@ def _outsource_hub(call, host_id: str) -> None:
 
 
 def _wait_for_hub_model(call, deadline_s: float = 30) -> None:
-    deadline = time.monotonic() + deadline_s
-    while call("finance", "GET", "/finance/invoices/hub-model").get("model") is None:
-        if time.monotonic() > deadline:
-            raise RuntimeError("finance did not learn the hub model from governance in time")
-        time.sleep(0.2)  # a script waiting for an event to arrive, not a test
+    if not wait_until(lambda: call("finance", "GET", "/finance/invoices/hub-model").get("model"), timeout=deadline_s):
+        raise RuntimeError("finance did not learn the hub model from governance in time")
 
 
 def _week(call, username, staff_id, monday, codes, grid) -> dict:

@@ -11,9 +11,8 @@ bills file per run).
 """
 from __future__ import annotations
 
-import hashlib
-
 from hubkit.domain import RuleViolation
+from hubkit.uploads import UnacceptableFile, content_type_of
 
 DEFAULT_DAILY_RATE_PENCE = 40_000
 ATTENDED = ("present", "deputy")
@@ -23,13 +22,6 @@ EXPENSE_KINDS = {"rail": "Rail or bus fare", "mileage": "Mileage", "taxi": "Taxi
                  "other_travel": "Other travel"}
 NOT_COVERED = ("accommodation",)
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
-
-SIGNATURES = {"application/pdf": b"%PDF-", "image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
-
-
-class UnacceptableFile(ValueError):
-    """The receipt is empty, too large or not a PDF, PNG or JPEG."""
-
 
 def may_claim(status: str, claimable: bool, deputy_may_claim: bool) -> bool:
     """G11: attended in person, or by deputy where configured, and the seat may claim at all."""
@@ -64,23 +56,10 @@ def check_expense_kind(kind: str) -> None:
         raise RuleViolation("Accommodation is not covered: only travel costs are met (G11).", rule="G11")
 
 
-def receipt_type(content: bytes, max_bytes: int = MAX_RECEIPT_BYTES) -> str:
-    """The receipt's type judged by its content: PDF, PNG or JPEG, not empty, not too large."""
-    if not content:
-        raise UnacceptableFile("The receipt is empty.")
+def receipt_type(filename: str, content: bytes, max_bytes: int = MAX_RECEIPT_BYTES) -> str:
+    """The receipt's type judged by its content: PDF, PNG or JPEG (no office files), not empty, not too large."""
     if len(content) > max_bytes:
         raise UnacceptableFile(f"A receipt is at most {max_bytes // (1024 * 1024)} MB.")
-    for mime, prefix in SIGNATURES.items():
-        if content.startswith(prefix):
-            return mime
-    raise UnacceptableFile("Upload the receipt as a PDF, PNG or JPEG.")
-
-
-def checksum(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def safe_filename(filename: str) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
-    return name.strip()[:200] or "receipt"
+    if not content:
+        raise UnacceptableFile("The receipt is empty.")
+    return content_type_of(filename, content, office_types={}, refusal="Upload the receipt as a PDF, PNG or JPEG.")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from hubkit.auth import allow, current_principal
-from hubkit.web import accepts_upload, get_or_404, request_uow, settings
+from hubkit.uploads import UnacceptableFile
+from hubkit.web import accepts_upload, get_or_404, request_uow, settings, stored_file
 
 from ..adapters.money_tables import (AttendanceClaim, Budget, BudgetLine, BudgetVariation, ClaimExpense,
                                      ContractIncome, IncomeInstalment, PaymentRun, SubcontractCopy)
@@ -508,7 +508,7 @@ class Expenses(MethodView):
             try:
                 claims.add_expense(uow, claim, form["kind"], form["description"], form["amount_pence"],
                                    files["file"].filename or "receipt", content, _who(), limit)
-            except claim_rules.UnacceptableFile as exc:
+            except UnacceptableFile as exc:
                 abort(415, message=str(exc))
             return claims.view(uow.session, claim)
 
@@ -524,10 +524,8 @@ class Receipt(MethodView):
             expense = get_or_404(uow.session, ClaimExpense, expense_id, "receipt")
             if expense.claim_id != claim.id:
                 abort(404, message="No such receipt.")
-            response = Response(expense.receipt, mimetype=expense.receipt_content_type)
-            response.headers["Content-Disposition"] = f'attachment; filename="{expense.receipt_filename}"'
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            return response
+            return stored_file(expense.receipt, expense.receipt_content_type, expense.receipt_filename,
+                               expense.receipt_sha256)
 
 
 @claims_blp.route("/<claim_id>/approve")

@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import select
 
+from hubkit import uploads
 from hubkit.db import utcnow
 from hubkit.unit_of_work import UnitOfWork
 
@@ -84,11 +85,11 @@ def add_expense(uow: UnitOfWork, claim: AttendanceClaim, kind: str, description:
     """Travel with its receipt (PDF, PNG or JPEG by content); nothing is kept if the file is refused."""
     rules.check_expense_kind(kind)
     rules.check_can_change(claim.status)
-    content_type = rules.receipt_type(content, max_bytes)
+    content_type = rules.receipt_type(filename, content, max_bytes)
     row = ClaimExpense(claim_id=claim.id, organisation_id=claim.organisation_id, kind=kind,
                        description=description, amount_pence=amount_pence,
-                       receipt_filename=rules.safe_filename(filename), receipt_content_type=content_type,
-                       receipt_size=len(content), receipt_sha256=rules.checksum(content), receipt=content,
+                       receipt_filename=uploads.safe_filename(filename, fallback="receipt"), receipt_content_type=content_type,
+                       receipt_size=len(content), receipt_sha256=uploads.checksum(content), receipt=content,
                        added_by=by, added_at=utcnow())
     uow.session.add(row)
     if claim.status == rules.APPROVED:
