@@ -11,7 +11,7 @@
 Objects are built as in libs/hubkit/tests/test_events_flow.py (Harness), but with the relay's and
 consumer's production defaults (incarnation check every 1 s, resync every 2 s). Connections are
 opened before the clocks start, so the figures are steady-state throughput. The database is made
-under a unique name on TEST_DATABASE_URL's server (default postgres@127.0.0.1:5432) and dropped.
+under a unique name on TEST_DATABASE_URL's server (default postgres@127.0.0.1:55432, the cluster scripts/ensure-postgres starts) and dropped.
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from .broker import TansuBroker
 from .config import ServiceSettings, load_service_settings
 from .tokens import Principal, generate_keypair, mint
 
-ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/postgres")
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 15.0, interval: float = 0.05, what: str = "condition"):
