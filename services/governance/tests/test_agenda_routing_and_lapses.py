@@ -3,26 +3,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import uuid
-from importlib import resources
 
 from hubkit.consumer import EventApplier
-from hubkit.events import parse_event
+from hubkit.testing import golden_event
 
 
 def deliver_request(hub, request_id=None, kind=None) -> str:
-    """Apply a membership.decision.requested event for the hub's consortium, as the consumer would."""
-    payload = json.loads((resources.files("hubkit.events") / "examples" /
-                          "membership.decision.requested.v1.json").read_text())
-    payload.update(id=str(uuid.uuid4()), consortium_id=str(hub.consortium))
-    payload["data"]["request_id"] = request_id or str(uuid.uuid4())
-    event = parse_event(json.dumps(payload))
+    """Apply a membership.decision.requested event, raised now, for the hub's consortium, as the consumer would."""
+    request_id = request_id or str(uuid.uuid4())
+    event = golden_event("membership.decision.requested", consortium_id=hub.consortium,
+                         data={"request_id": request_id})
     if kind:  # a kind membership's schema does not allow yet, as a future producer might send
         event = dataclasses.replace(event, data=event.data | {"kind": kind})
     applier: EventApplier = hub.app.extensions["hubkit.applier"]
     assert applier.apply(event)
-    return payload["data"]["request_id"]
+    return request_id
 
 
 def request_items(meeting) -> list[dict]:

@@ -3,26 +3,22 @@ from __future__ import annotations
 
 import json
 import uuid
-from importlib import resources
 
 from sqlalchemy import select
 
 from hubkit.consumer import EventApplier
-from hubkit.events import parse_event
-from hubkit.testing import make_principal
+from hubkit.testing import golden_event, make_principal
 
 CONSORTIUM = uuid.uuid4()
 
 
 def file_request(app) -> str:
     """Apply a membership.decision.requested event for our consortium, as the consumer would."""
-    payload = json.loads((resources.files("hubkit.events") / "examples" /
-                          "membership.decision.requested.v1.json").read_text())
-    payload.update(id=str(uuid.uuid4()), consortium_id=str(CONSORTIUM))
-    payload["data"]["request_id"] = str(uuid.uuid4())
+    request_id = str(uuid.uuid4())
     applier: EventApplier = app.extensions["hubkit.applier"]
-    assert applier.apply(parse_event(json.dumps(payload)))
-    return payload["data"]["request_id"]
+    assert applier.apply(golden_event("membership.decision.requested", consortium_id=CONSORTIUM,
+                                      data={"request_id": request_id}))
+    return request_id
 
 
 def test_a_request_is_decided_once_and_the_decision_is_published(app, client, sign):

@@ -1,4 +1,5 @@
-"""Pytest fixtures shared by every suite: real PostgreSQL databases, a real Tansu broker, signed tokens.
+"""Pytest fixtures shared by every suite: real databases (PostgreSQL, or SQLite with `--db=sqlite`), a real Tansu
+broker, signed tokens, golden events, and a clock that `--clock` moves to a chosen day for the whole run.
 
 Loaded by the repository's root conftest.py (`pytest_plugins = ["hubkit.testing"]`).
 """
@@ -7,8 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+import tempfile
 import time
 import uuid
+from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -19,9 +23,22 @@ from sqlalchemy.engine import make_url
 
 from .broker import TansuBroker
 from .config import ServiceSettings, load_service_settings
+from .events import Envelope, parse_event
 from .tokens import Principal, generate_keypair, mint
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/postgres")
+
+# The days the date sweep (`make test-dates`) moves the clock to: each is a day on which date rules have edges.
+# `make test` runs the in-process suites on one of them, a different one each day (see clock_of_the_day).
+TEST_CLOCKS: dict[str, str] = {
+    "leap-day": "2028-02-29T12:00:00+00:00",
+    "new-years-eve": "2026-12-31T23:30:00+00:00",  # 23:30 UTC: still 31 December in London
+    "new-years-day": "2027-01-01T00:30:00+00:00",
+    "uk-clocks-forward": "2027-03-28T00:59:00+00:00",  # last Sunday of March, a minute before 01:00 UTC
+    "uk-clocks-back": "2027-10-31T00:59:00+00:00",  # last Sunday of October, a minute before 01:00 UTC
+    "monday": "2027-06-07T07:30:00+00:00",
+    "sunday": "2027-06-13T22:30:00+00:00",  # already Monday in no zone we show; late on the week's last day
+}
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 15.0, interval: float = 0.05, what: str = "condition"):
@@ -38,6 +55,8 @@ def wait_for(condition: Callable[[], object], timeout: float = 15.0, interval: f
 
 class Databases:
     """Creates uniquely named PostgreSQL databases for a test run and drops them afterwards."""
+
+    backend = "postgresql"
 
     def __init__(self, admin_url: str = ADMIN_URL):
         self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -57,11 +76,124 @@ class Databases:
         self.admin.dispose()
 
 
+class SqliteDatabases:
+    """The same for SQLite, what `make run` uses: one file per database in a folder removed afterwards."""
+
+    backend = "sqlite"
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="hubtest-sqlite-"))
+
+    def create(self, label: str) -> str:
+        return f"sqlite:///{self.folder / f'{label}_{uuid.uuid4().hex[:10]}.db'}"
+
+    def drop_all(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def databases() -> Iterator[Databases]:
+def databases(pytestconfig) -> Iterator[Databases | SqliteDatabases]:
+    """Where tests make their databases: PostgreSQL, or SQLite files under `--db=sqlite`."""
+    dbs = SqliteDatabases() if pytestconfig.getoption("hub_db") == "sqlite" else Databases()
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def postgresql_databases(databases) -> Iterator[Databases]:
+    """PostgreSQL databases whatever `--db` says, for tests of PostgreSQL itself (locks, concurrent writers)."""
+    if databases.backend == "postgresql":
+        yield databases
+        return
     dbs = Databases()
     yield dbs
     dbs.drop_all()
+
+
+def golden_event(event_type: str, version: int = 1, **envelope) -> Envelope:
+    """The golden example of an event, as new: a fresh id and `occurred_at` now (the test's clock), then `envelope`.
+
+    The examples are about shape; their fixed `occurred_at` ages, so a test about time must not inherit it.
+    """
+    payload = json.loads((resources.files("hubkit.events") / "examples" / f"{event_type}.v{version}.json").read_text())
+    payload.update(id=str(uuid.uuid4()), occurred_at=dt.datetime.now(dt.timezone.utc).isoformat())
+    data = envelope.pop("data", None)
+    payload.update({k: str(v) if isinstance(v, uuid.UUID) else v for k, v in envelope.items()})
+    if data:
+        payload["data"] = payload["data"] | data
+    return parse_event(json.dumps(payload))
+
+
+# --- the test clock and the database backend, chosen on the command line -----------------------------------------
+
+def pytest_addoption(parser):
+    group = parser.getgroup("consortium hub")
+    group.addoption("--db", dest="hub_db", choices=("postgresql", "sqlite"),
+                    default=os.environ.get("HUB_TEST_DB", "postgresql"),
+                    help="where services' test databases live (default postgresql; sqlite is what make run uses)")
+    group.addoption("--clock", dest="hub_clock", default=os.environ.get("HUB_TEST_CLOCK") or None,
+                    help="move the clock for the whole run: a name from hubkit.testing.TEST_CLOCKS, an ISO instant, "
+                         "or 'of-the-day' (one of TEST_CLOCKS, a different one each day)")
+
+
+def clock_of_the_day(today: dt.date | None = None) -> str:
+    """The TEST_CLOCKS name `make test` uses today: each in turn, one a day."""
+    names = sorted(TEST_CLOCKS)
+    return names[(today or dt.date.today()).toordinal() % len(names)]
+
+
+def resolve_clock(value: str) -> tuple[str, dt.datetime]:
+    """(name, aware instant) for a --clock value."""
+    name = clock_of_the_day() if value == "of-the-day" else value
+    instant = dt.datetime.fromisoformat(TEST_CLOCKS.get(name, name))
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"--clock {value!r}: give a time zone (e.g. +00:00) or one of {sorted(TEST_CLOCKS)}")
+    return name, instant
+
+
+def pytest_configure(config):
+    value = config.getoption("hub_clock", None)
+    if not value:
+        return
+    import time_machine  # a test tool: only needed when the clock is moved
+
+    try:
+        name, instant = resolve_clock(value)
+    except ValueError as exc:
+        raise pytest.UsageError(f"--clock {value!r}: {exc}; names: {sorted(TEST_CLOCKS)}") from exc
+    # tick=True: time goes on from there, so timeouts, token lifetimes and ordering behave as on any day.
+    traveller = time_machine.travel(instant, tick=True)
+    traveller.start()
+    config.stash[_CLOCK] = (name, instant, traveller)
+
+
+def pytest_unconfigure(config):
+    moved = config.stash.get(_CLOCK, None)
+    if moved:
+        moved[2].stop()
+
+
+def _reproduce(config) -> str | None:
+    moved = config.stash.get(_CLOCK, None)
+    if not moved:
+        return None
+    name, instant, _ = moved
+    return (f"clock moved to {instant.isoformat()} ({name}); reproduce with: "
+            f"make test-dates DATES={name}" + (f" DB={config.getoption('hub_db')}"))
+
+
+def pytest_report_header(config):
+    line = _reproduce(config)
+    return [line, f"databases: {config.getoption('hub_db')}"] if line else f"databases: {config.getoption('hub_db')}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    line = _reproduce(config)
+    if line and exitstatus not in (0, 5):
+        terminalreporter.write_sep("=", line, red=True, bold=True)
+
+
+_CLOCK = pytest.StashKey[tuple]()
 
 
 @pytest.fixture(scope="session")

@@ -480,9 +480,10 @@ class LineEntries(MethodView):
         _own_organisation_only()
         with request_uow() as uow:
             invoice = _invoice(uow, invoice_id)
-            if not any(str(line.id) == str(line_id) for line in invoices.lines_of(uow.session, invoice.id)):
+            line = next((line for line in invoices.lines_of(uow.session, invoice.id) if str(line.id) == line_id), None)
+            if line is None:
                 abort(404, message="No such line.")
-            return invoices.line_entries(uow.session, line_id)
+            return invoices.line_entries(uow.session, line.id)  # the line's UUID: SQLite cannot compare a string
 
 
 @invoices_blp.route("/<invoice_id>/issue")
