@@ -7,7 +7,7 @@ PIP := $(BIN)/pip install -q -c requirements/constraints.txt
 PACKAGES := -e libs/hubkit -e services/membership -e services/contracts -e services/finance -e services/governance -e gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser pg pdf lint clean bench
+.PHONY: run test test-dates install browser pg pdf lint clean bench
 
 $(STAMP): requirements/constraints.txt requirements/dev.txt libs/hubkit/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml gateway/package.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,27 @@ install: $(STAMP)
 run: install pdf
 	@$(BIN)/python scripts/run_hub.py
 
-## make test: install what is missing, make sure PostgreSQL and Chromium are there, run every suite.
+# The in-process suites (domain rules, service APIs, the gateway with fake services): no subprocess servers, so the
+# clock can be moved for them (--clock) and their databases put on SQLite (--db=sqlite).
+IN_PROCESS := libs/hubkit/tests services tests/gateway -m "not browser and not e2e"
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
+
+## make test: install what is missing, make sure PostgreSQL and Chromium are there, run every suite on PostgreSQL
+## today, then the in-process suites again on SQLite with the clock moved to the day's date from the sweep.
 test: install browser pg pdf
-	@$(BIN)/python -m pytest -n 2 --dist loadfile
+	@$(PYTEST); first=$$?; \
+	$(PYTEST) --db=sqlite --clock=of-the-day $(IN_PROCESS); second=$$?; \
+	[[ $$first -eq 0 && $$second -eq 0 ]]
+
+## make test-dates [DATES="leap-day monday"] [DB=sqlite]: the in-process suites with the clock moved to each date
+## (every one of hubkit.testing.TEST_CLOCKS by default); says which dates failed.
+test-dates: install pg
+	@dates="$(DATES)"; [[ -n "$$dates" ]] || dates=$$($(BIN)/python -c 'from hubkit.testing import TEST_CLOCKS; print(*TEST_CLOCKS)'); \
+	failed=; for d in $$dates; do \
+	  echo "=== clock moved to $$d, databases on $(or $(DB),postgresql) ==="; \
+	  $(PYTEST) -q --clock=$$d --db=$(or $(DB),postgresql) $(IN_PROCESS) || failed="$$failed $$d"; \
+	done; \
+	if [[ -n "$$failed" ]]; then echo "failed on:$$failed"; exit 1; fi; echo "green on every date: $$dates"
 
 browser:
 	@scripts/ensure-chromium

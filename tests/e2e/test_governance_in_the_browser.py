@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from hubkit import clock
 from hubkit.testing import wait_for
 
 from .journeys import Api, active_member, no_violations, sign_in
@@ -21,7 +22,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, browser, browser_context_args,
                                                                          tmp_path: Path):
-    today = dt.date.today()
+    today = clock.today()
     meeting_day = today + dt.timedelta(days=10)
     body_name = f"Commissioning sub-group {uuid.uuid4().hex[:6]}"
     members = ("Morgan Manager", "Ben Ode", "Carys Lloyd")  # the demo manager sits on it too
@@ -136,7 +137,7 @@ def test_g5_an_expulsion_membership_asks_for_is_voted_by_the_partners_group_and_
     pg = next((b for b in manager("GET", "/governance/bodies") if b["kind"] == "partners_group"), None)
     if pg is None:
         pg = manager("POST", "/governance/bodies", {"kind": "partners_group", "name": "Partners Group", "rules": {}})
-    today = dt.date.today()
+    today = clock.today()
     seats = [manager("POST", f"/governance/bodies/{pg['id']}/seats", {
         "role": "member", "person_name": f"Partner {n} {uuid.uuid4().hex[:4]}", "organisation_id": str(uuid.uuid4()),
         "starts_on": today.isoformat(), "ends_on": (today + dt.timedelta(days=60)).isoformat()}) for n in range(6)]

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from hubkit import clock
 from hubkit.testing import wait_for
 
 from .journeys import Api, active_member, no_violations, sign_in
@@ -20,7 +21,7 @@ def test_manager_takes_an_opportunity_from_identified_to_won_in_the_browser(hub,
     title = f"Community wellbeing hubs {uuid.uuid4().hex[:6]}"
     partner = f"Northfield Advice {uuid.uuid4().hex[:6]}"
     active_member(Api(hub, "manager"), Api(hub, "board"), partner)
-    today = dt.date.today()
+    today = clock.today()
 
     manager = browser.new_context(**browser_context_args).new_page()
     sign_in(manager, hub, "manager")

@@ -10,6 +10,7 @@ import pytest
 from browser_checks import axe_violations
 from playwright.sync_api import expect
 
+from hubkit import clock
 from hubkit.testing import wait_for
 
 from .journeys import Api, management_board, sign_in
@@ -61,7 +62,7 @@ def test_h4_f3_f4_a_month_of_shared_staff_time_is_recharged_and_the_subsidy_fall
     outsource_the_hub_to(manager_api, host["id"])
     wait_for(lambda: finance_api("GET", "/finance/invoices/hub-model")["model"] == "outsourced_to_member",
              timeout=20, what="finance learning the hub model")
-    month, mondays = working_weeks(dt.date.today())
+    month, mondays = working_weeks(clock.today())
 
     # The finance officer records the hub manager as host-employed shared staff and sets a full-cost rate (F3).
     finance = browser.new_context(**browser_context_args, accept_downloads=True).new_page()

@@ -11,6 +11,8 @@ from browser_checks import axe_violations
 from gateway.demo import DEMO_PASSWORD
 from gateway_fake_services import ServedApp
 
+from hubkit import clock
+
 pytestmark = pytest.mark.browser
 
 
@@ -72,7 +74,7 @@ def test_m1_manager_walks_directory_organisation_and_due_diligence(page, live_ga
 
     section = page.locator("#item-public_liability")
     expect(section).to_contain_text("Missing")
-    today = dt.date.today()
+    today = clock.today()
     section.get_by_label("Day").first.fill(str(today.day))  # the date provided: today
     section.get_by_label("Month").first.fill(str(today.month))
     section.get_by_label("Year").first.fill(str(today.year))

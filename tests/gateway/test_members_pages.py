@@ -12,8 +12,10 @@ from openpyxl import load_workbook
 
 from gateway_helpers import csrf_token_from
 
+from hubkit import clock
+
 STAFF = ("manager", "finance", "board", "admin")
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def org(fake, name, status="active", **profile):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from hubkit import logs
+from hubkit import clock, logs
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from . import allocation_ui, delivery_ui, governance_ui, money_ui, pipeline_ui, time_ui, web
@@ -21,6 +21,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     """Build the gateway from settings (read from the environment when not given)."""
     settings = settings or load_settings()
     logs.configure("gateway", settings.log_level)
+    clock.use_time_zone(settings.display_time_zone)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
+from hubkit.clock import DEFAULT_TIME_ZONE
 from hubkit.config import (DEFAULT_PORTS, SERVICES, ConfigError, EnvReader, KafkaSettings, parse_bool,
                            parse_database_url, parse_existing_file, parse_positive_int, parse_positive_number,
                            parse_time_zone, var_dir)
@@ -108,7 +109,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Gate
         login_lockout_minutes=reader.get("GATEWAY_LOGIN_LOCKOUT_MINUTES", 15, parse_positive_int),
         session_idle_minutes=reader.get("GATEWAY_SESSION_IDLE_MINUTES", 60, parse_positive_int),
         session_max_hours=reader.get("GATEWAY_SESSION_MAX_HOURS", 8, parse_positive_int),
-        display_time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone("Europe/London"), parse_time_zone),
+        display_time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone(DEFAULT_TIME_ZONE), parse_time_zone),
     )
     if reader.problems:
         raise ConfigError(reader.problems)

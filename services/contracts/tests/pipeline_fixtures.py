@@ -12,11 +12,12 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from hubkit import clock
 from hubkit.consumer import EventApplier
 from hubkit.events import new_event
 from hubkit.testing import make_principal
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def days(n: int) -> str:

@@ -12,11 +12,12 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from hubkit import clock
 from hubkit.events import new_event
 from hubkit.testing import make_principal
 
-PAST = dt.date.today() - dt.timedelta(days=30)
-FUTURE = dt.date.today() + dt.timedelta(days=400)
+PAST = clock.today() - dt.timedelta(days=30)
+FUTURE = clock.today() + dt.timedelta(days=400)
 
 
 def find_floats(value, path="$") -> list[str]:
@@ -112,7 +113,7 @@ class MoneyHub:
                 "contract_id": data["contract_id"], "organisation_id": data["organisation_id"],
                 "period_id": str(period_id), "period_label": "2026-27 Q1"}
         if accepted:
-            return self.event("contracts.return.accepted", body | {"accepted_on": dt.date.today().isoformat()},
+            return self.event("contracts.return.accepted", body | {"accepted_on": clock.today().isoformat()},
                               f"subcontract/{data['subcontract_id']}")
         return self.event("contracts.return.queried", body | {"comment": comment},
                           f"subcontract/{data['subcontract_id']}")

@@ -5,6 +5,9 @@ import dataclasses
 import datetime as dt
 import uuid
 
+import time_machine
+
+from hubkit import clock
 from hubkit.consumer import EventApplier
 from hubkit.testing import golden_event
 
@@ -94,7 +97,7 @@ def last_year_with_one_member_short(hub):
     seats = pg["member_seats"]
     deputy = hub.seat(pg["id"], "deputy", "Deputy Dee", deputy_for=seats[0]["id"],
                       organisation_id=seats[0]["organisation_id"])
-    year = dt.date.today().year - 1
+    year = clock.today().year - 1
     meetings = [hub.meeting(pg["id"], starts_at=dt.datetime(year, month, 10, 18, tzinfo=dt.timezone.utc))
                 for month in (2, 5, 8, 11)]
     for n, meeting in enumerate(meetings):
@@ -153,10 +156,34 @@ def test_g5_an_expulsion_request_is_not_put_on_a_meeting_less_than_14_days_after
     pg = hub.body()
     request_id = deliver_request(hub, kind="membership_expulsion")
     soon = hub.meeting(pg["id"], starts_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=10),
-                       notice_given_on=dt.date.today() - dt.timedelta(days=30))
+                       notice_given_on=clock.today() - dt.timedelta(days=30))
     # scheduled with back-dated notice: the request is not placed, the notice counts from its arrival
     assert request_items(soon) == []
     assert hub.call("GET", f"/decision-requests/{request_id}")["status"] == "pending"
     by_hand = hub.call("POST", f"/decision-requests/{request_id}/decision", {"outcome": "approved"}, 409)
     assert by_hand["type"].endswith(":G5")  # never decided outside a Partners Group meeting
     assert hub.call("GET", f"/decision-requests/{request_id}")["status"] == "pending"
+
+
+def test_g5_notice_counts_london_days_a_meeting_at_23_30_utc_in_june_is_on_the_next_day(make_hub):
+    # the clock moved deliberately: the request arrives on 1 June 2027, the meeting starts 00:30 on 15 June in London
+    with time_machine.travel(dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.timezone.utc)):
+        hub = make_hub()  # its tokens are signed on the moved clock
+        pg = hub.body()
+        request_id = deliver_request(hub, kind="membership_expulsion")
+        just_enough = hub.meeting(pg["id"], starts_at=dt.datetime(2027, 6, 14, 23, 30, tzinfo=dt.timezone.utc),
+                                  notice_given_on=dt.date(2027, 6, 1))
+        assert [i["decision_request_id"] for i in request_items(just_enough)] == [request_id]
+        assert request_items(just_enough)[0]["notified_on"] == "2027-06-01"
+
+
+def test_g4_a_meeting_at_23_30_utc_on_new_years_eve_counts_in_the_old_year(make_hub):
+    with time_machine.travel(dt.datetime(2027, 1, 2, 10, 0, tzinfo=dt.timezone.utc)):
+        hub = make_hub()
+        board = hub.body("management_board", members=3, rules={"min_meetings_attended": 1})
+        seat = board["member_seats"][0]
+        late = hub.meeting(board["id"], starts_at=dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.timezone.utc),
+                           notice_given_on=dt.date(2026, 12, 1))
+        hub.attend(late["id"], seat["id"])
+        lapsed = hub.call("POST", f"/bodies/{board['id']}/attendance-review", {"year": 2026})
+        assert {s["id"] for s in lapsed} == {s["id"] for s in board["member_seats"][1:]}  # they attended none

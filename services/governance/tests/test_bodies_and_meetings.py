@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from hubkit import clock
+
 RULE = "urn:consortium-hub:rule:"
 
 
@@ -146,7 +148,7 @@ def test_c5_a_declarer_on_a_chosen_provider_item_leaves_the_discussion(hub):
 
 def test_g7_the_chair_does_not_vote_on_an_item_about_the_chair(hub):
     body = hub.body()
-    chair = hub.seat(body["id"], "chair", "Ruth Okafor", starts_on=dt.date.today().isoformat())
+    chair = hub.seat(body["id"], "chair", "Ruth Okafor", starts_on=clock.today().isoformat())
     meeting = quorate_meeting(hub, body)
     hub.attend(meeting["id"], chair["id"])
     item = hub.item(meeting["id"], "Concerns about the chair", kind="about_chair")

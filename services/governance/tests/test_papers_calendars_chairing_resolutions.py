@@ -7,8 +7,10 @@ import io
 import re
 import uuid
 
+from hubkit import clock
+
 SOON = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(days=30)
-TODAY = dt.date.today().isoformat()
+TODAY = clock.today().isoformat()
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-TODAY = dt.date.today()
+from hubkit import clock
+
+TODAY = clock.today()
 
 
 def decide(hub, body, text, kind="ordinary") -> dict:

@@ -1,13 +1,13 @@
 """Compliance documents: accepted formats only, size limits, checksums, and nothing kept when refused."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import uuid
 
 import pytest
 
+from hubkit import clock
 from hubkit.testing import make_principal
 
 from .test_joining import CONSORTIUM, MANAGER, register
@@ -43,11 +43,11 @@ def test_a_pdf_is_stored_with_its_checksum_and_comes_back_unchanged(client, mana
     assert 'filename="Safeguarding policy.pdf"' in download.headers["Content-Disposition"]
     # Evidence can point at it; not at another organisation's document.
     given = client.put(f"/organisations/{org['id']}/due-diligence/safeguarding_policy", headers=manager,
-                       json={"provided_on": dt.date.today().isoformat(), "document_id": document["id"]})
+                       json={"provided_on": clock.today().isoformat(), "document_id": document["id"]})
     assert given.status_code == 200
     other = register(client, manager)
     refused = client.put(f"/organisations/{other['id']}/due-diligence/safeguarding_policy", headers=manager,
-                         json={"provided_on": dt.date.today().isoformat(), "document_id": document["id"]})
+                         json={"provided_on": clock.today().isoformat(), "document_id": document["id"]})
     assert refused.status_code == 409
 
 

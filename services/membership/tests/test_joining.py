@@ -6,8 +6,10 @@ import json
 import uuid
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
+from hubkit import clock
 from hubkit.db import Tenant
 from hubkit.events import new_event
 from hubkit.testing import make_principal
@@ -17,7 +19,7 @@ from membership.service_layer.eligibility import review_all
 
 CONSORTIUM = uuid.uuid4()
 MANAGER = make_principal(("consortium_manager",), consortium_id=CONSORTIUM)
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture
@@ -287,3 +289,24 @@ def test_m2_capability_at_registration_and_its_changes_are_published_for_the_reg
     bad = client.patch(f"/organisations/{org['id']}", headers=manager, json={
         "past_contracts": [{"title": "X", "commissioner": "Y", "value_pence": -5, "year": 2025}]})
     assert bad.status_code == 422 and "past_contracts" in bad.get_json()["errors"]
+
+
+def test_m1_evidence_expiring_30_june_is_expired_at_23_30_utc_that_night_as_london_is_already_in_july(app, client, sign):
+    # the clock moved deliberately: the daily review runs just after midnight in London, 23:30 UTC
+    with time_machine.travel(dt.datetime(2027, 6, 30, 12, 0, tzinfo=dt.timezone.utc)):
+        manager = {"Authorization": sign(MANAGER, "membership")}
+        org = register(client, manager)
+        client.put(f"/organisations/{org['id']}/due-diligence/public_liability", headers=manager, json={
+            "provided_on": "2026-07-01", "expires_on": "2027-06-30", "cover_pence": 100_000_000})
+        due_today = client.get("/due-diligence/expiring?within_days=0", headers=manager).get_json()
+        assert [i["expires_on"] for i in due_today if i["organisation_id"] == org["id"]] == ["2027-06-30"]
+    with time_machine.travel(dt.datetime(2027, 6, 30, 23, 30, tzinfo=dt.timezone.utc)):
+        manager = {"Authorization": sign(MANAGER, "membership")}
+        assert not [i for i in client.get("/due-diligence/expiring?within_days=0", headers=manager).get_json()
+                    if i["organisation_id"] == org["id"]]
+        with UnitOfWork(app.extensions["hubkit.db"], Tenant(CONSORTIUM), actor="system:test",
+                        service="membership") as uow:
+            review_all(uow, clock.today())
+    expired = [e["data"] for e in published(app, "membership.document.expired")
+               if e["data"]["organisation_id"] == org["id"]]
+    assert [(e["kind"], e["expires_on"]) for e in expired] == [("public_liability", "2027-06-30")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from hubkit import clock
 from hubkit.db import Tenant
 from hubkit.testing import make_principal
 from hubkit.unit_of_work import UnitOfWork
@@ -25,7 +26,7 @@ def test_m2_capability_search_finds_only_active_eligible_members_who_deliver_the
 
     # Once its insurance has expired it is no longer offered new work.
     with UnitOfWork(app.extensions["hubkit.db"], Tenant(CONSORTIUM), actor="system:test", service="membership") as uow:
-        review_all(uow, dt.date.today() + dt.timedelta(days=301))
+        review_all(uow, clock.today() + dt.timedelta(days=301))
     assert client.get(f"/capability/search?service_category=carers&area={area}", headers=manager).get_json() == []
     missing = client.get("/capability/search?area=Leeds", headers=manager)
     assert missing.status_code == 422 and "service_category" in missing.get_json()["errors"]

@@ -6,7 +6,6 @@ them see (their own organisation's payments and claims).
 """
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,6 +18,7 @@ from ..proxy.client import ServiceDown, upload_to_service
 from ..ui.charts import bar_chart
 from ..ui.membership_forms import pounds_to_pence
 from ..ui.service_pages import csv_response, fetch, is_uuid, posted, refusal, send, stored_file_from, xlsx_response
+from hubkit import clock
 
 bp = Blueprint("money_ui", __name__, url_prefix="/money", template_folder="templates", static_folder="static",
                static_url_path="/static/money")
@@ -111,7 +111,7 @@ def change_settings():
 def income():
     contracts, problem = _get("/income/contracts")
     return _render("income.html", title="Income and management fee", contracts=contracts or [], problem=problem,
-                   today=dt.date.today().isoformat())
+                   today=clock.today().isoformat())
 
 
 @bp.route("/income/instalments/<uuid:instalment_id>/received", methods=["POST"])
@@ -135,7 +135,7 @@ def payments():
     released = [i for s in subcontracts or [] for i in s["instalments"] if i["status"] == "released"]
     return _render("payments.html", title="Payments to subcontractors", subcontracts=subcontracts or [],
                    payees=payees or [], released=released, approved_claims=approved_claims or [], problem=problem,
-                   today=dt.date.today().isoformat())
+                   today=clock.today().isoformat())
 
 
 @bp.route("/payments/release-due", methods=["POST"])
@@ -180,7 +180,7 @@ def create_run():
 def run(run_id):
     found, problem = _get(f"/payment-runs/{run_id}")
     return _render("run.html", title=f"Payment run {found['number']}" if found else "Payment run", run=found,
-                   problem=problem, today=dt.date.today().isoformat())
+                   problem=problem, today=clock.today().isoformat())
 
 
 @bp.route("/payment-runs/<uuid:run_id>/<action>", methods=["POST"])
@@ -247,7 +247,7 @@ def budgets():
     found, problem = _get("/budgets")
     settings, _ = _get("/money/settings")
     return _render("budgets.html", title="Budgets", budgets=found or [], problem=problem, settings=settings or {},
-                   this_year=dt.date.today().year if dt.date.today().month >= 4 else dt.date.today().year - 1)
+                   this_year=clock.today().year if clock.today().month >= 4 else clock.today().year - 1)
 
 
 @bp.route("/budgets", methods=["POST"])

@@ -7,7 +7,6 @@ officer read. Contracts applies the rules; its 409 `detail` or 422 `errors` are 
 """
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -20,6 +19,7 @@ from ..domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS
 from ..proxy.client import ServiceDown, call_service, upload_to_service
 from ..ui.membership_forms import lines, pence_to_pounds, pounds_to_pence
 from ..ui.service_pages import fetch, posted, refusal, send
+from hubkit import clock
 
 bp = Blueprint("pipeline_ui", __name__, url_prefix="/pipeline", template_folder="templates")
 
@@ -259,7 +259,7 @@ def bid(bid_id):
     partners = {p["organisation_id"] for p in (found or {}).get("partners", [])}
     return _render("bid.html", detail=found, problem=problem, members=members,
                    candidates=[m for m in members if m["id"] not in partners], known=known,
-                   today=dt.date.today().isoformat(), score_rows=range(SCORE_ROWS))
+                   today=clock.today().isoformat(), score_rows=range(SCORE_ROWS))
 
 
 @bp.route("/bids/<uuid:bid_id>/<action>", methods=["POST"])

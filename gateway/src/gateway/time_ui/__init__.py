@@ -19,6 +19,7 @@ from ..domain.roles import APPROVES_TIME, KEEPS_THE_MONEY, LOGS_TIME, MEMBER_USE
 from ..ui.charts import bar_chart
 from ..ui.membership_forms import pence_to_pounds, pounds_to_pence
 from ..ui.service_pages import csv_response, fetch, is_uuid, pdf_response, posted, send, xlsx_response
+from hubkit import clock
 
 bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
                static_url_path="/static/time")
@@ -66,9 +67,9 @@ def cell(minutes: int | None) -> str:
 
 def monday_of(text: str | None) -> dt.date:
     try:
-        day = dt.date.fromisoformat(text) if text else dt.date.today()
+        day = dt.date.fromisoformat(text) if text else clock.today()
     except ValueError:
-        day = dt.date.today()
+        day = clock.today()
     return day - dt.timedelta(days=day.weekday())
 
 
@@ -434,7 +435,7 @@ def invoices():
     found, problem = _get("/invoices")
     people, _ = _get("/staff") if _roles() & KEEPS_THE_MONEY else ([], None)
     model, _ = _get("/invoices/hub-model")
-    last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    last_month = (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return _render("invoices.html", title="Recharge invoices", invoices=found or [], problem=problem,
                    issuers=_employers(people), hub_model=model or {}, last_month=last_month)
 
@@ -453,7 +454,7 @@ def draft_invoice():
 def invoice(invoice_id):
     found, problem = _get(f"/invoices/{invoice_id}")
     return _render("invoice.html", title=f"Invoice {found['number'] or '(draft)'}" if found else "Invoice",
-                   invoice=found, problem=problem, today=dt.date.today().isoformat())
+                   invoice=found, problem=problem, today=clock.today().isoformat())
 
 
 @bp.route("/invoices/<uuid:invoice_id>/<action>", methods=["POST"])

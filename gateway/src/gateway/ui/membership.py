@@ -24,6 +24,7 @@ from .membership_forms import (CONTACT_ROLES, date_parts, flatten_errors, pence_
                                profile_error_keys, profile_from_form, read_date, values_from_organisation)
 from .service_pages import csv_response, xlsx_response
 from .views import bp
+from hubkit import clock
 
 STATUSES = {
     "applicant": ("Applicant (draft)", "grey"),
@@ -277,7 +278,7 @@ def _export_rows() -> tuple[list[str], list[list]]:
 
 
 def _export_name(extension: str) -> str:
-    return f"member-organisations-{dt.date.today().isoformat()}.{extension}"
+    return f"member-organisations-{clock.today().isoformat()}.{extension}"
 
 
 @bp.route("/members.csv")
@@ -502,7 +503,7 @@ def put_to_board(organisation_id: uuid.UUID):
 
 def evidence_state(item: dict, today: dt.date | None = None) -> str:
     """missing / expired / verified / provided: what the due-diligence page says of one item."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if not item.get("provided_on"):
         return "missing"
     expires_on = item.get("expires_on")
@@ -534,7 +535,7 @@ def _due_diligence_page(organisation_id: uuid.UUID, *, refusal: str | None = Non
         return render_template("ui/member.html", organisation=None,
                                problem="The due-diligence checklist cannot be shown just now."), 502
     view = answer.body
-    today = dt.date.today()
+    today = clock.today()
     items = []
     for item in view.get("items") or []:
         kind = item.get("kind")
@@ -629,7 +630,7 @@ def provide_evidence(organisation_id: uuid.UUID, kind: str):
 @roles_required(MANAGES_MEMBERSHIP)
 def verify_evidence(organisation_id: uuid.UUID, kind: str):
     """A manager verifies an item today, in their own name (M1: a named person on a date)."""
-    body = {"verified_on": dt.date.today().isoformat(), "verified_by": current_user().display_name}
+    body = {"verified_on": clock.today().isoformat(), "verified_by": current_user().display_name}
     try:
         answer = call_service("membership", "POST",
                               f"/organisations/{organisation_id}/due-diligence/{kind}/verification", body)
@@ -795,7 +796,7 @@ def members_expiring():
     except ServiceDown as exc:
         problem, status = exc.message, 503
     rows = sorted(rows, key=lambda row: (str(row.get("expires_on")), row.get("organisation_name") or ""))
-    today = dt.date.today()
+    today = clock.today()
     for row in rows:
         try:
             row["days_left"] = (dt.date.fromisoformat(str(row.get("expires_on"))[:10]) - today).days

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from .clock import DEFAULT_TIME_ZONE
+
 SERVICES = ("membership", "contracts", "finance", "governance")
 DEFAULT_PORTS = {"gateway": 8000, "membership": 8001, "contracts": 8002, "finance": 8003, "governance": 8004}
 
@@ -160,6 +162,7 @@ class ServiceSettings:
     relay_poll_interval_ms: int
     log_level: str
     port: int
+    time_zone: Any = None  # ZoneInfo: the zone whose calendar days the service counts (hubkit.clock)
     testing: bool = False
 
     @property
@@ -208,6 +211,7 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
         relay_poll_interval_ms=reader.get("HUB_RELAY_POLL_INTERVAL_MS", 100, parse_positive_int),
         log_level=reader.get("LOG_LEVEL", "INFO"),
         port=reader.get(f"{prefix}_PORT", DEFAULT_PORTS.get(service, 8080), parse_positive_int),
+        time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone(DEFAULT_TIME_ZONE), parse_time_zone),
     )
     if reader.problems:
         raise ConfigError(reader.problems)

@@ -20,16 +20,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker, \
     with_loader_criteria
 
+from .clock import utcnow  # noqa: F401 - also imported from here by the services
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
 SEQ = BigInteger().with_variant(Integer(), "sqlite")  # SQLite only autoincrements INTEGER primary keys
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class UtcDateTime(TypeDecorator):
@@ -205,11 +203,19 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets the web and worker processes share the file
+            dbapi_conn.isolation_level = None  # we say BEGIN ourselves (below), not the driver
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=15000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):
+            # SQLite ignores FOR UPDATE, and a transaction that read before writing fails at once when another
+            # wrote meanwhile. Taking the write lock at BEGIN makes writers queue (busy_timeout) instead, so the
+            # row locks PostgreSQL gives (gap-free numbers, one-at-a-time changes) hold on SQLite too.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from flask import Flask
 from flask_smorest import Blueprint
 
-from . import logs
+from . import clock, logs
 from .config import ConfigError, ServiceSettings, load_service_settings
 from .consumer import EventConsumer, EventHandlers
 from .db import Database, KitTables
@@ -69,6 +69,7 @@ class ServiceDefinition:
         """Run the outbox relay and the event consumer until stopped (SIGTERM/SIGINT)."""
         settings = settings or self.settings()
         logs.configure(f"{self.name}-worker", settings.log_level)
+        clock.use_time_zone(settings.time_zone)
         db = Database(settings.database_url, self.kit)
         stop = stop or threading.Event()
         relay = OutboxRelay(db, settings)

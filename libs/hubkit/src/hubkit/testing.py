@@ -37,7 +37,7 @@ TEST_CLOCKS: dict[str, str] = {
     "uk-clocks-forward": "2027-03-28T00:59:00+00:00",  # last Sunday of March, a minute before 01:00 UTC
     "uk-clocks-back": "2027-10-31T00:59:00+00:00",  # last Sunday of October, a minute before 01:00 UTC
     "monday": "2027-06-07T07:30:00+00:00",
-    "sunday": "2027-06-13T22:30:00+00:00",  # already Monday in no zone we show; late on the week's last day
+    "sunday": "2027-06-13T22:30:00+00:00",  # 23:30 in London: the last hour of the week
 }
 
 

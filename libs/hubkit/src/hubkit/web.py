@@ -13,7 +13,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 from werkzeug.exceptions import UnsupportedMediaType
 
-from . import logs, problems
+from . import clock, logs, problems
 from .auth import TokenChecker, allow, check_request, public, view_target
 from .config import ServiceSettings
 from .consumer import EventApplier, EventHandlers, dead_letter_count
@@ -29,6 +29,7 @@ def create_service_app(settings: ServiceSettings, *, kit: KitTables, blueprints:
                        handlers: EventHandlers | None = None, title: str, version: str = "1") -> Flask:
     """Build a service's Flask app; blueprints carry its resources, handlers its event subscriptions."""
     logs.configure(settings.service, settings.log_level)
+    clock.use_time_zone(settings.time_zone)
     app = Flask(settings.service)
     app.config.update(
         API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.1.0", OPENAPI_URL_PREFIX="/",

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from .domain.due_diligence import DEFAULT_CHECKLIST
+from hubkit import clock
 
 Send = Callable[[str, str, Any], object]
 
@@ -15,7 +16,7 @@ def complete_due_diligence(send: Send, organisation_id: str, verified_by: str = 
     `send(method, path, json_body)` calls membership's API (directly or through the gateway) and
     raises if the call fails.
     """
-    today = dt.date.today()
+    today = clock.today()
     send("POST", f"/organisations/{organisation_id}/application/submission", {})
     for requirement in DEFAULT_CHECKLIST:
         evidence = {"provided_on": today.isoformat()}

@@ -1,11 +1,11 @@
 """Head contracts and subcontracts: reporting periods, the value check (F2), payment schedules and H5."""
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from typing import Iterable
 
+from hubkit.clock import term_end
 from hubkit.domain import RuleViolation
 
 from .bids import management_fee
@@ -28,13 +28,6 @@ class Period:
     return_due_on: dt.date
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the end of a shorter month."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def reporting_periods(starts_on: dt.date, ends_on: dt.date, frequency: str = "quarterly",
                       return_due_days: int = DEFAULT_RETURN_DUE_DAYS) -> list[Period]:
     """P1: the contract's reporting periods from its start (quarterly by default), the last one cut at its end,
@@ -45,7 +38,7 @@ def reporting_periods(starts_on: dt.date, ends_on: dt.date, frequency: str = "qu
     prefix = {"monthly": "Month", "quarterly": "Q", "half_yearly": "Half", "annual": "Year"}[frequency]
     periods, start, number = [], starts_on, 1
     while start <= ends_on:
-        end = min(add_months(starts_on, months * number) - dt.timedelta(days=1), ends_on)
+        end = min(term_end(starts_on, months * number), ends_on)  # as G6's terms: 29 Feb + 12 months ends 28 Feb
         sep = "" if prefix == "Q" else " "
         label = f"{prefix}{sep}{number} ({start:%b %Y} to {end:%b %Y})" if months > 1 else \
             f"{prefix} {number} ({start:%b %Y})"

@@ -10,8 +10,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import allow
-from hubkit.db import utcnow
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
+from hubkit import clock
 
 from ..adapters.bid_tables import Bid, BidPartner, BidTask
 from ..adapters.orm import Lot, Opportunity
@@ -29,12 +29,8 @@ bids_blp = Blueprint("bids", __name__, url_prefix="/bids", description="Bids: le
                                                                        "documents, submission and outcome")
 
 
-def _today():
-    return utcnow().date()
-
-
 def _detail(uow, opportunity):
-    return use_cases.opportunity_view(uow.session, opportunity, _today())
+    return use_cases.opportunity_view(uow.session, opportunity, clock.today())
 
 
 @blp.route("")
@@ -45,7 +41,7 @@ class Opportunities(MethodView):
     def get(self, query):
         """The pipeline, soonest submission deadline first, each with its next deadline; `stage` filters."""
         with request_uow() as uow:
-            return use_cases.list_opportunities(uow.session, query["stage"], _today())
+            return use_cases.list_opportunities(uow.session, query["stage"], clock.today())
 
     @allow(*MANAGES)
     @blp.arguments(s.OpportunityIn)

@@ -2,7 +2,6 @@
 criteria, expressions of interest, scores, moderation, the award and the report; and the capability copy."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 
@@ -13,6 +12,7 @@ from hubkit.domain import RuleViolation
 from hubkit.events import Envelope
 from hubkit.read_copies import apply_organisation_event
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.allocation_tables import (AllocationCriterion, AllocationRound, Declaration, ExpressionOfInterest,
                                           Invitation, MemberCapability, ModeratedScore, PanelMember, PanelScore,
@@ -654,14 +654,14 @@ def report(session, round_: AllocationRound) -> dict:
               for s in _rows(session, PanelScore, round_.id)]
     scores.sort(key=lambda s: (s["organisation_name"], s["criterion"], s["panel_member"]))
     timetable = [{"what": what, "on": on} for what, on in (
-        ("Round opened", round_.created_at.date()),
+        ("Round opened", clock.local_date(round_.created_at)),
         ("Declarations close", round_.declarations_close_on),
-        ("Panel confirmed", round_.panel_confirmed_at.date() if round_.panel_confirmed_at else None),
-        ("Expressions of interest opened", round_.eois_opened_at.date() if round_.eois_opened_at else None),
+        ("Panel confirmed", clock.local_date(round_.panel_confirmed_at) if round_.panel_confirmed_at else None),
+        ("Expressions of interest opened", clock.local_date(round_.eois_opened_at) if round_.eois_opened_at else None),
         ("Expressions of interest close", round_.eois_close_on),
-        ("Expressions of interest closed", round_.eois_closed_at.date() if round_.eois_closed_at else None),
+        ("Expressions of interest closed", clock.local_date(round_.eois_closed_at) if round_.eois_closed_at else None),
         ("Decision due", round_.decision_by),
-        ("Decided", round_.decided_at.date() if round_.decided_at else None))]
+        ("Decided", clock.local_date(round_.decided_at) if round_.decided_at else None))]
     return view | {"exclusions": exclusions, "scores": scores, "timetable": timetable,
                    "tie_break_rule": rules.TIE_BREAK_NAMES[round_.tie_break], "generated_at": utcnow()}
 
@@ -693,6 +693,3 @@ def sits_on_a_panel(session, user_id: str) -> list[dict]:
         .order_by(AllocationRound.created_at.desc())).all()
     return [{"panel_member": member, "round": round_} for member, round_ in rows]
 
-
-def today() -> dt.date:
-    return utcnow().date()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import undefer
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.bid_tables import Bid, BidDocument, BidPartner, BidTask
 from ..adapters.orm import Lot, MemberOrganisation, Opportunity
@@ -109,7 +110,7 @@ def update_task(uow: UnitOfWork, bid: Bid, task: BidTask, changes: dict) -> BidT
     """Change a task; marking it done records the day."""
     _check_editable(uow.session, bid)
     if "done" in changes and changes["done"] != task.done:
-        task.done_on = utcnow().date() if changes["done"] else None
+        task.done_on = clock.today() if changes["done"] else None
     for name, value in changes.items():
         setattr(task, name, value)
     uow.commit()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.contract_tables import (Contract, HubModelCopy, Indicator, Instalment, ReportingPeriod, Subcontract,
                                         SubcontractTarget, Target, Variation)
@@ -163,7 +164,7 @@ def go_live(uow: UnitOfWork, contract: Contract) -> Contract:
                             _has_management_subcontract(uow.session, contract))
     contract.status, contract.went_live_at = rules.LIVE, utcnow()
     uow.publish("contracts.contract.went_live", subject=f"contract/{contract.id}", data={
-        "contract_id": str(contract.id), "title": contract.title, "went_live_on": utcnow().date().isoformat()})
+        "contract_id": str(contract.id), "title": contract.title, "went_live_on": clock.today().isoformat()})
     uow.commit()
     return contract
 
@@ -184,7 +185,7 @@ def contract_view(session, contract: Contract) -> dict:
     model = hub_model(session)
     needed = rules.management_subcontract_needed(model)
     has_management = any(s.purpose == "contract_management" for s in subcontracts)
-    today = utcnow().date()
+    today = clock.today()
     return {
         "contract": contract, "indicators": indicators,
         "periods": [{"period": p, "overdue": p.return_due_on < today} for p in periods],

@@ -12,6 +12,7 @@ from hubkit import uploads as files
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.contract_tables import (Contract, ImprovementPlan, PerformanceReturn, ReportingPeriod,
                                         ReturnEvent, ReturnEvidence, Subcontract, SubcontractTarget)
@@ -69,7 +70,8 @@ def submit_return(uow: UnitOfWork, subcontract: Subcontract, period_id, actuals:
     ret = PerformanceReturn(id=uuid.uuid4(), subcontract_id=subcontract.id, organisation_id=subcontract.organisation_id,
                             contract_id=subcontract.contract_id, period_id=period.id,
                             actuals=_checked_actuals(session, subcontract.contract_id, actuals), narrative=narrative,
-                            status=p.SUBMITTED, late=p.is_late(now.date(), period.return_due_on), submitted_at=now,
+                            status=p.SUBMITTED, late=p.is_late(clock.local_date(now), period.return_due_on),
+                            submitted_at=now,
                             submitted_by=by)
     session.add(ret)
     session.flush()
@@ -120,7 +122,7 @@ def review_return(uow: UnitOfWork, ret: PerformanceReturn, decision: str, commen
         ret.status = p.ACCEPTED
         _log(session, ret, "accepted", by, comment)
         uow.publish("contracts.return.accepted", subject=f"subcontract/{ret.subcontract_id}",
-                    data=_return_fields(ret, period) | {"accepted_on": now.date().isoformat()})
+                    data=_return_fields(ret, period) | {"accepted_on": clock.local_date(now).isoformat()})
         session.flush()
         _update_rag(uow, ret, period)
     else:
@@ -171,7 +173,7 @@ def scorecard(session, subcontract: Subcontract) -> dict:
     indicators, periods = indicators_of(session, contract.id), periods_of(session, contract.id)
     shares = shares_table(session, subcontract.id)
     returns = {r.period_id: r for r in returns_of(session, subcontract.id)}
-    today = utcnow().date()
+    today = clock.today()
     rows, history = [], {i.id: [] for i in indicators}
     for period in periods:
         ret = returns.get(period.id)
@@ -309,7 +311,7 @@ def review_plan(uow: UnitOfWork, plan: ImprovementPlan, note: str, next_review_o
                 actions: list[dict] | None, by: str) -> ImprovementPlan:
     """Record a review of the plan: a note, the actions as they now stand, and the next review date."""
     _check_open(plan)
-    plan.reviews = [*plan.reviews, {"on": utcnow().date().isoformat(), "note": note, "by": by}]
+    plan.reviews = [*plan.reviews, {"on": clock.today().isoformat(), "note": note, "by": by}]
     if actions is not None:
         plan.actions = _actions(actions)
     if next_review_on is not None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from hubkit.auth import ALL_ROLES, current_principal, allow
 from hubkit.domain import InvalidField
 from hubkit.web import get_or_404, request_uow
+from hubkit import clock
 
 from ..adapters.time_tables import ClosedPeriod, CostCode, RechargeInvoice, StaffMember, Timesheet
 from ..domain.time import check_can_edit, parse_month, week_start
@@ -47,7 +48,7 @@ def _own_organisation_only() -> None:
 
 def _staff_out(session, rows) -> list[dict]:
     names = invoices.organisation_names(session)
-    today = dt.date.today()
+    today = clock.today()
     out = []
     for row in rows:
         history = staff_cases.rate_history(session, row.id)
@@ -241,7 +242,7 @@ class MySheet(MethodView):
             row = staff_cases.staff_for_user(uow.session, current_principal().user_id)
             if row is None:
                 abort(404, message="You are not set up to log time yet: ask the finance officer.")
-            week = week_start(args["week"] or dt.date.today())
+            week = week_start(args["week"] or clock.today())
             return timesheets.sheet_view(uow.session, row, week, timesheets.find_sheet(uow.session, row.id, week))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import MemberOrganisation
 from ..adapters.time_tables import (CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine, InvoiceLineEntry,
@@ -183,7 +184,7 @@ def issue(uow: UnitOfWork, invoice: RechargeInvoice, today: dt.date | None = Non
     """Issue a draft: it gets the issuer's next number, inside this transaction."""
     uow.session.refresh(invoice, with_for_update=True)
     rules.check_transition(invoice.status, rules.ISSUED)
-    _allocate_number(uow, invoice, today or dt.date.today())
+    _allocate_number(uow, invoice, today or clock.today())
     invoice.status = rules.ISSUED
     _issued_event(uow, invoice)
     uow.commit()
@@ -226,7 +227,7 @@ def credit(uow: UnitOfWork, invoice: RechargeInvoice, reason: str, today: dt.dat
             uow.session.add(InvoiceLineEntry(line_id=copy.id, entry_id=link.entry_id,
                                              organisation_id=note.organisation_id))
             uow.session.get(TimeEntry, link.entry_id).invoice_line_id = None
-    _allocate_number(uow, note, today or dt.date.today())
+    _allocate_number(uow, note, today or clock.today())
     invoice.status, invoice.credited_by_id = rules.CREDITED, note.id
     _issued_event(uow, note)
     uow.commit()

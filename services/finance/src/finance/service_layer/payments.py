@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.money_tables import (AttendanceClaim, Payee, PaymentInstalment, PaymentRun, PaymentRunItem,
                                      PeriodReturn, SubcontractCopy)
@@ -101,7 +102,7 @@ def learn_subcontract(uow: UnitOfWork, data: dict, today: dt.date | None = None,
     """Keep a subcontract and its payment schedule. A variation replaces the schedule: instalments in a run or
     paid are kept as they are (never paid twice), the rest follow the varied schedule, and those it drops are
     withdrawn."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     subcontract_id = _uuid(data["subcontract_id"])
     organisation_id = _uuid(data["organisation_id"])
     row = uow.session.execute(select(SubcontractCopy).where(SubcontractCopy.subcontract_id == subcontract_id)
@@ -176,13 +177,13 @@ def learn_return(uow: UnitOfWork, data: dict, accepted: bool, today: dt.date | N
     uow.session.flush()
     for instalment in schedule_of(uow.session, subcontract_id):
         if instalment.period_id == period_id:
-            settle(uow, instalment, today or dt.date.today())
+            settle(uow, instalment, today or clock.today())
     uow.session.flush()
 
 
 def release_due(uow: UnitOfWork, today: dt.date | None = None) -> int:
     """Date-based instalments whose day has come become released (the worker runs this daily)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     count = 0
     for instalment in uow.session.execute(select(PaymentInstalment).where(
             PaymentInstalment.status == rules.SCHEDULED, PaymentInstalment.release == rules.ON_DATE,
@@ -379,7 +380,8 @@ def export(session, run: PaymentRun, kind: str) -> dict:
         return {"filename": f"payment-run-{run.number:04d}-bank.csv", "header": list(rules.BANK_HEADER),
                 "rows": rules.bank_rows(items), "total_pence": run.total_pence}
     return {"filename": f"payment-run-{run.number:04d}-xero-bills.csv", "header": list(rules.XERO_BILLS_HEADER),
-            "rows": rules.xero_bill_rows(items, f"Payment run {run.number}", run.approved_at.date(), run.pay_on),
+            "rows": rules.xero_bill_rows(items, f"Payment run {run.number}", clock.local_date(run.approved_at),
+                                       run.pay_on),
             "total_pence": run.total_pence}
 
 

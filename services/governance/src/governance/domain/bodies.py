@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 from typing import Iterable
 
+from hubkit.clock import add_months, term_end  # noqa: F401 - calendar arithmetic, also used from here
 from hubkit.domain import RuleViolation
 
 PARTNERS_GROUP, MANAGEMENT_BOARD, SUB_GROUP = "partners_group", "management_board", "sub_group"
@@ -118,30 +119,6 @@ def check_chair_term(rules: BodyRules, seats: list[SeatTerm], person_name: str, 
         raise RuleViolation(f"{person_name} has served {terms} terms as chair; a chair may continue for one "
                             f"further year only (G6).", rule="G6")
     return ends_on
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it has no such day."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def term_end(starts_on: dt.date, months: int) -> dt.date:
-    """The last day of a term of `months` from `starts_on`: the day before the anniversary.
-
-    When the anniversary does not exist (a term from 29 February ending in a common year) the term
-    runs to the end of that month, so 29 Feb 2028 + 12 months ends on 28 Feb 2029, not 27 Feb.
-    """
-    anniversary = add_months(starts_on, months)
-    if anniversary.day != starts_on.day:  # clipped to the month's last day: no such anniversary
-        return anniversary
-    return anniversary - dt.timedelta(days=1)
 
 
 def size_status(rules: BodyRules, seats: Iterable[SeatTerm], day: dt.date) -> str | None:

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Mapping
 
 from hubkit.domain import RuleViolation
+from hubkit import clock
 
 from .bodies import CO_OPTED, VOTING_ROLES, BodyRules
 from .meetings import AGAINST, APPROVED, FOR, REJECTED, VOTES
@@ -26,7 +27,7 @@ def check_circulation(rules: BodyRules, body_name: str, kind: str, circulated_on
     if kind in NO_WRITTEN_KINDS:
         raise RuleViolation("An expulsion is decided by vote at a Partners Group meeting, not in writing (G5).",
                             rule="G5")
-    if deadline.date() <= circulated_on:
+    if clock.local_date(deadline) <= circulated_on:
         raise RuleViolation("Give the members at least until the day after circulation to answer.")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from hubkit.auth import STAFF, allow
 from hubkit.db import utcnow
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
+from hubkit import clock
 
 from ..adapters.orm import (ActionItem, AgendaItem, Body, Decision, Meeting, Motion, RegisteredInterest, Seat,
                             WrittenResolution)
@@ -37,10 +38,6 @@ interests_blp = Blueprint("interests", __name__, url_prefix="/interests",
                           description="The standing register of interests")
 
 
-def _today() -> dt.date:
-    return utcnow().date()
-
-
 @blp.route("")
 class Bodies(MethodView):
     @allow(*STAFF)
@@ -57,7 +54,7 @@ class Bodies(MethodView):
         """Set up a body; `rules` overrides its kind's defaults (G1, G2, G3, G9, quorum, routing)."""
         with request_uow() as uow:
             created = use_cases.create_body(uow, body["kind"], body["name"], body["rules"])
-            return use_cases.body_view(uow.session, created, _today())
+            return use_cases.body_view(uow.session, created, clock.today())
 
 
 @blp.route("/<body_id>")
@@ -67,7 +64,7 @@ class BodyById(MethodView):
     def get(self, body_id):
         """A body with its rules, seats and terms, and warnings on its size (G1) and meetings (G3)."""
         with request_uow() as uow:
-            return use_cases.body_view(uow.session, get_or_404(uow.session, Body, body_id, "body"), _today())
+            return use_cases.body_view(uow.session, get_or_404(uow.session, Body, body_id, "body"), clock.today())
 
 
 @blp.route("/<body_id>/seats")
@@ -128,7 +125,7 @@ class AttendanceReview(MethodView):
         """G4: after a year ends, lapse members who attended fewer than the required meetings; returns them."""
         with request_uow() as uow:
             body = get_or_404(uow.session, Body, body_id, "body")
-            return attendance_cases.review_year(uow, body, review["year"], _today())
+            return attendance_cases.review_year(uow, body, review["year"], clock.today())
 
 
 def _meeting(uow, meeting_id) -> Meeting:

@@ -5,8 +5,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hubkit.auth import STAFF, allow
-from hubkit.db import utcnow
 from hubkit.web import get_or_404, request_uow
+from hubkit import clock
 
 from ..adapters.orm import Policy
 from ..service_layer import policies as use_cases
@@ -23,7 +23,7 @@ class Policies(MethodView):
     def get(self):
         """Every policy, overdue reviews flagged, and whether the yearly governance review is due (G10)."""
         with request_uow() as uow:
-            return use_cases.register(uow.session, utcnow().date())
+            return use_cases.register(uow.session, clock.today())
 
     @allow(*RUNNERS)
     @blp.arguments(s.PolicyIn)

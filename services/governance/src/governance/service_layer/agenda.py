@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from hubkit.db import utcnow
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import AgendaItem, Body, Decision, DecisionRequest, Meeting
 from ..domain import decisions as request_rules
@@ -41,8 +42,8 @@ def notice_needed(body: Body, kind: str) -> int:
 
 def next_meeting(session, body: Body, kind: str | None = None) -> Meeting | None:
     """The body's next meeting far enough ahead to give the notice this kind of request needs (G5)."""
-    earliest_day = utcnow().date() + dt.timedelta(days=notice_needed(body, kind or ""))
-    earliest = dt.datetime.combine(earliest_day, dt.time(), tzinfo=dt.timezone.utc)
+    earliest_day = clock.today() + dt.timedelta(days=notice_needed(body, kind or ""))
+    earliest = clock.start_of_day(earliest_day)
     return session.execute(select(Meeting).where(Meeting.body_id == body.id, Meeting.starts_at > utcnow(),
                                                  Meeting.starts_at >= earliest)
                            .order_by(Meeting.starts_at).limit(1)).scalar_one_or_none()

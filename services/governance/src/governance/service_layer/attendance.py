@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from hubkit.db import Tenant, consortia_holding
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import Attendance, Body, Meeting, Seat
 from ..domain import meetings as rules
@@ -15,10 +16,10 @@ from . import bodies as body_cases
 
 def attendance_record(session, body: Body, year: int) -> list[rules.YearAttendance]:
     """Meetings attended in the year, in person or by deputy, per seat of the body."""
-    start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+    start, end = clock.start_of_day(dt.date(year, 1, 1)), clock.start_of_day(dt.date(year + 1, 1, 1))
     rows = session.execute(select(Attendance.seat_id, Attendance.status).join(
         Meeting, Attendance.meeting_id == Meeting.id).where(
-        Meeting.body_id == body.id, Meeting.starts_at >= start, Meeting.starts_at < start.replace(year=year + 1))).all()
+        Meeting.body_id == body.id, Meeting.starts_at >= start, Meeting.starts_at < end)).all()
     counts: dict = {}
     for seat_id, status in rows:
         counts[seat_id] = counts.get(seat_id, 0) + (1 if rules.attended(status) else 0)
@@ -48,7 +49,7 @@ def review_year(uow: UnitOfWork, body: Body, year: int, today: dt.date) -> list[
 
 def review_last_year_everywhere(db, settings, today: dt.date | None = None) -> int:
     """The worker's daily task (G4): review last year's attendance of every body; repeats change nothing."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     lapsed = 0
     for consortium_id in consortia_holding(db, Body):
         with db.session(Tenant(consortium_id)) as session:

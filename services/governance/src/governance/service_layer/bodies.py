@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import select
 
+from hubkit import clock
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
@@ -78,10 +79,9 @@ def body_view(session, body: Body, today: dt.date) -> dict:
     """The body with its rules, seats and warnings about its size (G1) and this year's meetings (G3)."""
     body_rules_ = body_rules(body)
     seats = seats_of(session, body.id)
-    year_start = dt.datetime(today.year, 1, 1, tzinfo=dt.timezone.utc)
     meetings = session.execute(select(Meeting.id).where(
-        Meeting.body_id == body.id, Meeting.starts_at >= year_start,
-        Meeting.starts_at < year_start.replace(year=today.year + 1))).all()
+        Meeting.body_id == body.id, Meeting.starts_at >= clock.start_of_day(dt.date(today.year, 1, 1)),
+        Meeting.starts_at < clock.start_of_day(dt.date(today.year + 1, 1, 1)))).all()
     warnings = [w for w in (rules.size_status(body_rules_, [term(s) for s in seats], today),
                             rules.meeting_frequency_status(body_rules_, len(meetings))) if w]
     return {"id": body.id, "kind": body.kind, "name": body.name, "rules": body_rules_.as_dict(),

@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from hubkit.db import utcnow
+from hubkit import clock
 
 from ..adapters.orm import Body, Meeting, Seat
 from ..domain import ical
@@ -39,8 +40,8 @@ def meetings_for_person(session, person_name: str, since: dt.datetime) -> list[t
     meetings = session.execute(select(Meeting).where(Meeting.body_id.in_(bodies), Meeting.starts_at >= since)
                                .order_by(Meeting.starts_at)).scalars()
     return [(m, bodies[m.body_id]) for m in meetings
-            if any(s.body_id == m.body_id and s.starts_on <= m.starts_at.date()
-                   and (s.ends_on is None or m.starts_at.date() <= s.ends_on) for s in seats)]
+            if any(s.body_id == m.body_id and s.starts_on <= clock.local_date(m.starts_at)
+                   and (s.ends_on is None or clock.local_date(m.starts_at) <= s.ends_on) for s in seats)]
 
 
 def person_calendar(session, person_name: str, host: str) -> str:

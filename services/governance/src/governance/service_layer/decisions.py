@@ -6,6 +6,7 @@ import uuid
 from hubkit.db import utcnow
 from hubkit.events import Envelope
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import Decision, DecisionRequest
 from ..domain import decisions as rules
@@ -38,7 +39,7 @@ def receive_request(uow: UnitOfWork, event: Envelope) -> None:
     if body is not None:
         meeting = agenda.next_meeting(uow.session, body, kind)
         if meeting is not None:
-            agenda.place_request(uow.session, meeting, request, utcnow().date())
+            agenda.place_request(uow.session, meeting, request, clock.today())
 
 
 def record_decision(uow: UnitOfWork, request: DecisionRequest, outcome: str, note: str) -> DecisionRequest:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import (ActionItem, AgendaItem, Attendance, Body, Decision, DecisionRequest, Declaration,
                             Meeting, Motion, Seat, Vote)
@@ -24,13 +25,13 @@ MOTION_DECISION_KINDS = {rules.EXPULSION: "membership_expulsion", rules.GOVERNAN
 
 
 def _meeting_on(meeting: Meeting) -> dt.date:
-    return meeting.starts_at.astimezone(dt.timezone.utc).date()
+    return clock.local_date(meeting.starts_at)
 
 
 def schedule_meeting(uow: UnitOfWork, body: Body, title: str | None, starts_at: dt.datetime,
                      notice_given_on: dt.date, location: str | None) -> Meeting:
     """Schedule a meeting; its agenda starts with the body's standing items (G9) and the requests waiting for it."""
-    if notice_given_on > starts_at.date():
+    if notice_given_on > clock.local_date(starts_at):
         raise RuleViolation("Notice of a meeting is given before it, not after.")
     meeting = Meeting(id=uuid.uuid4(), body_id=body.id, title=title or f"{body.name} meeting",
                       starts_at=starts_at, notice_given_on=notice_given_on, location=location)
@@ -42,8 +43,8 @@ def schedule_meeting(uow: UnitOfWork, body: Body, title: str | None, starts_at: 
     uow.session.flush()
     if starts_at > utcnow():
         for request in agenda.waiting_requests_for(uow.session, body):
-            notified_on = max(notice_given_on, request.requested_at.date())  # not before the request came
-            if (starts_at.date() - notified_on).days >= agenda.notice_needed(body, request.kind):
+            notified_on = max(notice_given_on, clock.local_date(request.requested_at))  # not before the request came
+            if (clock.local_date(starts_at) - notified_on).days >= agenda.notice_needed(body, request.kind):
                 agenda.place_request(uow.session, meeting, request, notified_on)
     uow.commit()
     return meeting
@@ -54,7 +55,7 @@ def add_agenda_item(uow: UnitOfWork, meeting: Meeting, title: str, kind: str, no
     if kind in ("standing", "request"):
         raise RuleViolation("Standing items and requests are put on the agenda by the system.")
     item = AgendaItem(id=uuid.uuid4(), meeting_id=meeting.id, position=agenda.next_position(uow.session, meeting.id),
-                      title=title, kind=kind, notified_on=notified_on or utcnow().date())
+                      title=title, kind=kind, notified_on=notified_on or clock.today())
     uow.session.add(item)
     uow.commit()
     return item

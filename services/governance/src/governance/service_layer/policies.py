@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import select
 
+from hubkit import clock
 from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
@@ -53,5 +54,6 @@ def register(session, today: dt.date) -> dict:
         .order_by(Decision.decided_at.desc()).limit(1)).scalar_one_or_none()
     return {
         "policies": [{"policy": p, "overdue": rules.review_overdue(p.review_due_on, today)} for p in policies],
-        "governance_review_warning": rules.governance_review_due(last_review.date() if last_review else None, today),
+        "governance_review_warning": rules.governance_review_due(
+            clock.local_date(last_review) if last_review else None, today),
     }

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import Body, Decision, Seat, WrittenAnswer, WrittenResolution
 from ..domain import resolutions as rules
@@ -41,7 +42,7 @@ def answers_to(session, resolution: WrittenResolution) -> dict[uuid.UUID, str]:
 def circulate(uow: UnitOfWork, body: Body, text: str, kind: str, subject: str | None,
               deadline: dt.datetime) -> WrittenResolution:
     """Circulate a motion for a decision in writing, if the body's rules allow it."""
-    today = utcnow().date()
+    today = clock.today()
     rules.check_circulation(body_cases.body_rules(body), body.name, kind, today, deadline)
     resolution = WrittenResolution(id=uuid.uuid4(), body_id=body.id, text=text, kind=kind, subject=subject,
                                    circulated_on=today, deadline=deadline, status=rules.OPEN, declarations=[],

@@ -1,6 +1,5 @@
 """Membership's HTTP resources."""
 import dataclasses
-import datetime as dt
 import uuid
 
 from flask import g
@@ -9,6 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from hubkit.auth import STAFF, allow
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
+from hubkit import clock
 
 from ..adapters.orm import Organisation
 from ..domain import due_diligence as checklist_rules
@@ -178,7 +178,7 @@ class Verification(MethodView):
     @blp.response(200, DueDiligenceOut)
     def post(self, verification, organisation_id, kind):
         """A named person verifies the evidence on a date (M1)."""
-        if verification["verified_on"] > dt.date.today():
+        if verification["verified_on"] > clock.today():
             abort(422, errors={"json": {"verified_on": ["Cannot be in the future."]}})
         with request_uow() as uow:
             org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
@@ -219,7 +219,7 @@ class Expiring(MethodView):
         with request_uow() as uow:
             return [{"organisation_id": org.id, "organisation_name": org.name, "kind": item.kind,
                      "label": checklist_rules.KINDS[item.kind].label, "expires_on": item.expires_on}
-                    for org, item in expiring(uow.session, dt.date.today(), query["within_days"])]
+                    for org, item in expiring(uow.session, clock.today(), query["within_days"])]
 
 
 @blp.route("/<organisation_id>/documents")

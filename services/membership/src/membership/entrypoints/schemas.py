@@ -229,7 +229,7 @@ KIND_CHOICES = sorted(checklist.KINDS)
 
 
 class ExpiringQuery(Schema):
-    within_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366))
+    within_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=366))
 
 
 class ExpiringOut(Schema):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import ComplianceDocument, DueDiligenceEvidence, DueDiligenceSetting, Organisation
 from ..domain import due_diligence as rules
@@ -45,7 +46,7 @@ def as_evidence(row: DueDiligenceEvidence) -> rules.Evidence:
 def outstanding_for(session, org: Organisation, today: dt.date | None = None) -> list[str]:
     """What still stops this organisation's application going to the board."""
     evidence = {kind: as_evidence(row) for kind, row in evidence_of(session, org).items()}
-    return rules.outstanding(checklist(session), evidence, today or dt.date.today())
+    return rules.outstanding(checklist(session), evidence, today or clock.today())
 
 
 def provide(uow: UnitOfWork, org: Organisation, kind: str, details: dict) -> DueDiligenceEvidence:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from hubkit.db import Tenant, consortia_holding
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import DueDiligenceEvidence, Organisation
 from ..domain import eligibility as rules
@@ -70,5 +71,5 @@ def review_every_consortium(db, settings) -> int:
     changed = 0
     for consortium_id in consortia_holding(db, Organisation):
         with UnitOfWork(db, Tenant(consortium_id), actor="system:expiry-review", service=settings.service) as uow:
-            changed += review_all(uow, dt.date.today())
+            changed += review_all(uow, clock.today())
     return changed

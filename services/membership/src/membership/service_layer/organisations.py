@@ -9,6 +9,7 @@ from sqlalchemy import select
 from hubkit.domain import RuleViolation
 from hubkit.events import Envelope
 from hubkit.unit_of_work import UnitOfWork
+from hubkit import clock
 
 from ..adapters.orm import Contact, MembershipChange, Organisation, QualityMark
 from ..domain import organisations as rules
@@ -60,7 +61,7 @@ def register_organisation(uow: UnitOfWork, details: dict) -> Organisation:
     _apply_profile(org, details)
     uow.session.flush()  # the organisation's row first: its history refers to it
     uow.session.add(MembershipChange(organisation_id=org.id, from_status=None, to_status=rules.APPLICANT,
-                                     reason="Registered", effective_on=dt.date.today(), actor=uow.actor))
+                                     reason="Registered", effective_on=clock.today(), actor=uow.actor))
     uow.publish("membership.organisation.registered", subject=subject(org), data=profile_fields(org))
     if org.service_categories or org.areas_served:  # M2: on the register from the start, not only once edited
         uow.publish("membership.capability.updated", subject=subject(org), data=capability_fields(org))
@@ -86,7 +87,7 @@ def submit_application(uow: UnitOfWork, org: Organisation) -> Organisation:
     """M1: the draft application is submitted; due diligence starts."""
     if org.status != rules.APPLICANT:
         raise RuleViolation(f"Only a draft application can be submitted (status is {org.status}).", "M1")
-    _record_change(uow, org, rules.IN_DUE_DILIGENCE, "Application submitted", dt.date.today())
+    _record_change(uow, org, rules.IN_DUE_DILIGENCE, "Application submitted", clock.today())
     uow.publish("membership.application.submitted", subject=subject(org), data=organisation_fields(org))
     uow.commit()
     return org
@@ -95,7 +96,7 @@ def submit_application(uow: UnitOfWork, org: Organisation) -> Organisation:
 def put_to_board(uow: UnitOfWork, org: Organisation) -> Organisation:
     """M1: with due diligence complete, ask governance for the board's decision."""
     status = rules.put_to_board(org.status, outstanding_for(uow.session, org))
-    _record_change(uow, org, status, "Due diligence complete; put to the board", dt.date.today())
+    _record_change(uow, org, status, "Due diligence complete; put to the board", clock.today())
     org.decision_request_id = uuid.uuid4()
     uow.publish("membership.decision.requested", subject=subject(org), data={
         "request_id": org.decision_request_id, "kind": "membership_application",
@@ -135,7 +136,7 @@ def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
             return  # not ours, or already answered
         if event.data["outcome"] == "approved":
             _expel(uow, org, uuid.UUID(str(event.data["decision_id"])), None,
-                   event.data.get("note"), event.occurred_at.date())
+                   event.data.get("note"), clock.local_date(event.occurred_at))
         else:
             org.expulsion_request_id = None  # the member stays; a new request may be made
         return
@@ -149,7 +150,7 @@ def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
     decision_id = uuid.UUID(str(event.data["decision_id"]))
     to = rules.decide_application(org.status, event.data["outcome"])
     reason = event.data.get("note") or ("Approved by the board" if to == rules.ACTIVE else "Rejected by the board")
-    _record_change(uow, org, to, reason, event.occurred_at.date(), decision_id)
+    _record_change(uow, org, to, reason, clock.local_date(event.occurred_at), decision_id)
     verb = "membership.member.activated" if to == rules.ACTIVE else "membership.application.rejected"
     uow.publish(verb, subject=subject(org), data=organisation_fields(org) | {"decision_id": decision_id})
 
@@ -200,7 +201,7 @@ def apply_expulsion(uow: UnitOfWork, event: Envelope) -> None:
     org = _organisation_named(uow, data.get("subject"))
     if org is not None:
         _expel(uow, org, uuid.UUID(str(data["decision_id"])), data["title"], data.get("note"),
-               event.occurred_at.date())
+               clock.local_date(event.occurred_at))
 
 
 def apply_seat_lapse(uow: UnitOfWork, event: Envelope) -> None:

@@ -9,6 +9,7 @@ from ..adapters.orm import MembershipChange, Organisation
 from ..domain import organisations as lifecycle
 from ..domain import reports
 from .directory import search_directory
+from hubkit import clock
 
 LEFT = {lifecycle.WITHDRAWN, lifecycle.EXPELLED, lifecycle.LAPSED, lifecycle.REJECTED}
 
@@ -41,5 +42,5 @@ def gap_report(session, threshold: int) -> dict:
 
 
 def diversity_report(session, today: dt.date | None = None, years: int = 5) -> dict:
-    this_year = (today or dt.date.today()).year
+    this_year = (today or clock.today()).year
     return reports.diversity(_snapshots(session), list(range(this_year - years + 1, this_year + 1)))
