@@ -67,6 +67,10 @@ def test_f4_each_line_is_its_entries_minutes_times_rate_rounded_once_and_lines_s
     assert invoice["vat_pence"] == sum(line["vat_pence"] for line in invoice["lines"])
     assert invoice["total_pence"] == invoice["net_pence"] + invoice["vat_pence"]
     assert all(isinstance(v, int) for v in (invoice["net_pence"], invoice["vat_pence"], invoice["total_pence"]))
+    # a line that is not this invoice's, or no id at all, is a clear 404 on either database (never a 500)
+    for line_id in (uuid.uuid4(), "not-a-line", invoice["id"]):
+        missing = th.call("GET", f"/invoices/{invoice['id']}/lines/{line_id}/entries", status=404)
+        assert missing["status"] == 404
 
 
 def test_h4_vat_treatment_is_configuration_per_issuer(th):
