@@ -38,11 +38,12 @@ test: install browser pg pdf kafka
 
 ## make test-dates [DATES="leap-day monday"] [DB=sqlite]: the in-process suites with the clock moved to each date
 ## (every one of hubkit.testing.TEST_CLOCKS by default); says which dates failed.
+DB ?= postgresql
 test-dates: install pg kafka
 	@dates="$(DATES)"; [[ -n "$$dates" ]] || dates=$$($(BIN)/python -c 'from hubkit.testing import TEST_CLOCKS; print(*TEST_CLOCKS)'); \
 	failed=; for d in $$dates; do \
-	  echo "=== clock moved to $$d, databases on $(or $(DB),postgresql) ==="; \
-	  $(PYTEST) -q --clock=$$d --db=$(or $(DB),postgresql) $(IN_PROCESS) || failed="$$failed $$d"; \
+	  echo "=== clock moved to $$d, databases on $(DB) ==="; \
+	  $(PYTEST) -q --clock=$$d --db=$(DB) $(IN_PROCESS) || failed="$$failed $$d"; \
 	done; \
 	if [[ -n "$$failed" ]]; then echo "failed on:$$failed"; exit 1; fi; echo "green on every date: $$dates"
 

@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .adapters.orm import ConsortiumRow, UserRoleRow, UserRow, utcnow
+from hubkit.clock import utcnow
+
+from .adapters.orm import ConsortiumRow, UserRoleRow, UserRow
 from .adapters.repository import (AuditTrail, BrowserSessions, LoginFailures, UserRepository, consortium_fields,
                                   to_account, user_fields)
 from .domain import audit, passwords

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from hubkit.clock import utcnow  # noqa: F401 - the gateway's modules take it from here
+from hubkit.clock import utcnow
 from hubkit.db import SEQ, UtcDateTime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship

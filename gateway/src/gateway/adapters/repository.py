@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from ..domain.audit import USER, AuditEntry, check_actor
 from ..domain.sessions import BrowserSession
 from ..domain.users import Consortium, UserAccount
-from .orm import AuditEntryRow, BrowserSessionRow, ConsortiumRow, LoginFailureRow, UserRoleRow, UserRow, utcnow
+from hubkit.clock import utcnow
+
+from .orm import AuditEntryRow, BrowserSessionRow, ConsortiumRow, LoginFailureRow, UserRoleRow, UserRow
 
 
 def to_account(row: UserRow) -> UserAccount:

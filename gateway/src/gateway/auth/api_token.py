@@ -7,7 +7,7 @@ from hubkit.tokens import API_AUDIENCE, API_TOKEN_TTL, mint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from ..accounts import SignInThrottled, sign_in
-from ..adapters.orm import utcnow
+from hubkit.clock import utcnow
 from ..domain.throttling import seconds_to_wait
 
 bp = Blueprint("api_token", __name__)

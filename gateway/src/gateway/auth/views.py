@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from ..accounts import SignInThrottled, sign_in
-from ..adapters.orm import utcnow
+from hubkit.clock import utcnow
 from ..domain.throttling import minutes_to_wait, seconds_to_wait
 from .forms import LoginForm
 from .session import current_user, end_session, start_session

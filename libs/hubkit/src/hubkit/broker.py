@@ -145,6 +145,17 @@ class LocalBroker:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGCONT)
 
+    def ports(self) -> list[int]:
+        """Every port the broker listens on (a restart waits for each to be free)."""
+        return [self.port]
+
+    def restart(self, create_topics: bool = True) -> None:
+        """Kill (SIGKILL) and start again on the same ports, with whatever storage survives a crash."""
+        self.kill()
+        for port in self.ports():
+            wait_port_free(port)
+        self.start(create_topics=create_topics)
+
     def __enter__(self) -> "LocalBroker":
         return self.start()
 
@@ -167,14 +178,8 @@ class TansuBroker(LocalBroker):
     def environment(self) -> dict[str, str]:
         return os.environ | {"RUST_LOG": os.environ.get("RUST_LOG", "warn")}
 
-    def restart(self, create_topics: bool = True) -> None:
-        """Kill and start again on the same port: an empty broker, as after a crash."""
-        self.kill()
-        wait_port_free(self.port)
-        self.start(create_topics=create_topics)
-
     def wipe(self, create_topics: bool = True) -> None:
-        """A new empty broker on the same port: for Tansu, any restart."""
+        """A new empty broker on the same port: for Tansu (memory storage), any restart."""
         self.restart(create_topics)
 
 
@@ -262,20 +267,14 @@ class ApacheKafkaBroker(LocalBroker):
             self.format()
         return super().start(timeout, create_topics)
 
-    def restart(self, create_topics: bool = True) -> None:
-        """Kill (SIGKILL) and start again on the same ports with the log kept, as after a crash."""
-        self.kill()
-        wait_port_free(self.port)
-        wait_port_free(self.controller_port)
-        self.start(create_topics=create_topics)
+    def ports(self) -> list[int]:
+        return [self.port, self.controller_port]
 
     def wipe(self, create_topics: bool = True) -> None:
-        """Kill, delete the log and start a new empty cluster on the same port (a disk lost, a cluster rebuilt)."""
+        """Kill, delete the log and start a new empty cluster on the same ports (a disk lost, a cluster rebuilt)."""
         self.kill()
         shutil.rmtree(self.data_dir / "log", ignore_errors=True)
-        wait_port_free(self.port)
-        wait_port_free(self.controller_port)
-        self.start(create_topics=create_topics)
+        self.restart(create_topics)  # start() formats the empty storage anew
 
 
 def wait_port_free(port: int, timeout: float = 10.0) -> None:

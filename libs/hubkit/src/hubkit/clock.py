@@ -20,11 +20,6 @@ def use_time_zone(zone: dt.tzinfo) -> None:
     _zone = zone
 
 
-def time_zone() -> dt.tzinfo:
-    """The zone calendar days are counted in."""
-    return _zone
-
-
 def utcnow() -> dt.datetime:
     """Now, as an aware UTC instant."""
     return dt.datetime.now(dt.timezone.utc)

@@ -21,6 +21,7 @@ from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from . import clock
 from .broker import ApacheKafkaBroker, LocalBroker, TansuBroker
 from .config import ServiceSettings, load_service_settings
 from .events import Envelope, parse_event
@@ -99,24 +100,13 @@ def databases(pytestconfig) -> Iterator[Databases | SqliteDatabases]:
     dbs.drop_all()
 
 
-@pytest.fixture(scope="session")
-def postgresql_databases(databases) -> Iterator[Databases]:
-    """PostgreSQL databases whatever `--db` says, for tests of PostgreSQL itself (locks, concurrent writers)."""
-    if databases.backend == "postgresql":
-        yield databases
-        return
-    dbs = Databases()
-    yield dbs
-    dbs.drop_all()
-
-
 def golden_event(event_type: str, version: int = 1, **envelope) -> Envelope:
     """The golden example of an event, as new: a fresh id and `occurred_at` now (the test's clock), then `envelope`.
 
     The examples are about shape; their fixed `occurred_at` ages, so a test about time must not inherit it.
     """
     payload = json.loads((resources.files("hubkit.events") / "examples" / f"{event_type}.v{version}.json").read_text())
-    payload.update(id=str(uuid.uuid4()), occurred_at=dt.datetime.now(dt.timezone.utc).isoformat())
+    payload.update(id=str(uuid.uuid4()), occurred_at=clock.utcnow().isoformat())
     data = envelope.pop("data", None)
     payload.update({k: str(v) if isinstance(v, uuid.UUID) else v for k, v in envelope.items()})
     if data:
@@ -179,12 +169,11 @@ def _reproduce(config) -> str | None:
         return None
     name, instant, _ = moved
     return (f"clock moved to {instant.isoformat()} ({name}); reproduce with: "
-            f"make test-dates DATES={name}" + (f" DB={config.getoption('hub_db')}"))
+            f"make test-dates DATES={name} DB={config.getoption('hub_db')}")
 
 
 def pytest_report_header(config):
-    line = _reproduce(config)
-    return [line, f"databases: {config.getoption('hub_db')}"] if line else f"databases: {config.getoption('hub_db')}"
+    return [line for line in (_reproduce(config), f"databases: {config.getoption('hub_db')}") if line]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -5,7 +5,7 @@ import dataclasses
 import datetime as dt
 from typing import Iterable
 
-from hubkit.clock import add_months, term_end  # noqa: F401 - calendar arithmetic, also used from here
+from hubkit.clock import term_end
 from hubkit.domain import RuleViolation
 
 PARTNERS_GROUP, MANAGEMENT_BOARD, SUB_GROUP = "partners_group", "management_board", "sub_group"

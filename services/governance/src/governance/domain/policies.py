@@ -5,7 +5,7 @@ import datetime as dt
 
 from hubkit.domain import RuleViolation
 
-from .bodies import add_months
+from hubkit.clock import add_months
 
 REVIEW_MONTHS = 12
 
