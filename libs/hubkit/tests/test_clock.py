@@ -61,6 +61,8 @@ def test_the_sweep_covers_the_edges_the_rules_have_and_each_day_picks_one():
         moment = days[name]
         assert moment.month == month and moment.weekday() == 6 and (moment + dt.timedelta(days=7)).month != month
     assert days["monday"].weekday() == 0 and days["sunday"].weekday() == 6
+    summer = days["summer-midnight"]
+    assert summer.day == 30 and clock.local_date(summer) == dt.date(summer.year, 7, 1)
     week = {clock_of_the_day(dt.date(2027, 1, 1) + dt.timedelta(days=n)) for n in range(len(TEST_CLOCKS))}
     assert week == set(TEST_CLOCKS)  # in turn, every one
     assert resolve_clock("leap-day") == ("leap-day", days["leap-day"])

@@ -162,7 +162,7 @@ def test_g7_the_chair_does_not_vote_on_an_item_about_the_chair(hub):
 def test_g5_an_expulsion_motion_with_ten_days_notice_is_refused_and_with_fourteen_is_decided(hub):
     body = hub.body()
     meeting = quorate_meeting(hub, body)
-    meeting_on = dt.date.fromisoformat(meeting["starts_at"][:10])
+    meeting_on = clock.local_date(dt.datetime.fromisoformat(meeting["starts_at"]))  # the hub's day, not UTC's
     late = hub.item(meeting["id"], "Expel Westside Trust", kind="business",
                     notified_on=(meeting_on - dt.timedelta(days=10)).isoformat())
     refused = hub.call("POST", f"/meetings/{meeting['id']}/motions", {

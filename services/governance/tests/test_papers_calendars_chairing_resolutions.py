@@ -114,9 +114,11 @@ def unescape(value: str) -> str:
 def test_a_bodys_meetings_are_an_icalendar_feed_with_utc_times_folded_lines_and_escaped_text(hub):
     board = hub.body("management_board", members=3)
     title = "Management Board: budget, bids; and the café's lease — a long title to fold across the line limit"
-    starts_at = dt.datetime(2030, 3, 14, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    day = clock.today() + dt.timedelta(days=60)  # within the feed's window on any day
+    starts_at = dt.datetime.combine(day, dt.time(18, 30), tzinfo=dt.timezone(dt.timedelta(hours=1)))
     hub.call("POST", f"/bodies/{board['id']}/meetings", {
-        "title": title, "starts_at": starts_at.isoformat(), "notice_given_on": "2030-02-20",
+        "title": title, "starts_at": starts_at.isoformat(),
+        "notice_given_on": (day - dt.timedelta(days=21)).isoformat(),
         "location": "Room 2, Civic Hall; Leeds"}, 201)
     hub.meeting(board["id"], starts_at=SOON)
     other = hub.body("sub_group", name="Commissioning sub-group", members=3)
@@ -128,7 +130,7 @@ def test_a_bodys_meetings_are_an_icalendar_feed_with_utc_times_folded_lines_and_
     assert len(found) == 2  # not the sub-group's meeting
     assert all(set(e) >= {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"} for e in found)
     assert len({e["UID"] for e in found}) == 2
-    last = next(e for e in found if e["DTSTART"] == "20300314T173000Z")  # 18:30 at +01:00 is 17:30 UTC
+    last = next(e for e in found if e["DTSTART"] == f"{day:%Y%m%d}T173000Z")  # 18:30 at +01:00 is 17:30 UTC
     assert unescape(last["SUMMARY"]) == title and "\\;" in last["SUMMARY"] and "\\," in last["SUMMARY"]
     assert unescape(last["LOCATION"]) == "Room 2, Civic Hall; Leeds"
     assert re.fullmatch(r"\d{8}T\d{6}Z", last["DTSTAMP"])

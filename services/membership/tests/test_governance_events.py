@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from hubkit import clock
 from hubkit.consumer import EventApplier
 from hubkit.events import new_event, parse_event
 from hubkit.testing import make_principal
@@ -94,7 +95,7 @@ def test_g5_an_approved_expulsion_decision_expels_the_member_once(app, client, m
     assert shown["status"] == "expelled"
     last = history(client, manager, org["id"])[-1]
     assert last["to_status"] == "expelled" and last["decision_id"] == str(decision.data["decision_id"])
-    assert "Partners Group" in last["reason"] and last["effective_on"] == decision.occurred_at.date().isoformat()
+    assert "Partners Group" in last["reason"] and last["effective_on"] == clock.local_date(decision.occurred_at).isoformat()
     expelled = [e for e in published(app, "membership.member.expelled") if e["data"]["organisation_id"] == org["id"]]
     assert len(expelled) == 1 and expelled[0]["data"]["decision_id"] == str(decision.data["decision_id"])
 

@@ -39,6 +39,9 @@ TEST_CLOCKS: dict[str, str] = {
     "uk-clocks-back": "2027-10-31T00:59:00+00:00",  # last Sunday of October, a minute before 01:00 UTC
     "monday": "2027-06-07T07:30:00+00:00",
     "sunday": "2027-06-13T22:30:00+00:00",  # 23:30 in London: the last hour of the week
+    # 00:30 on 1 July in London while UTC is still in June: a new day, month and quarter in one zone only
+    "summer-midnight": "2027-06-30T23:30:00+00:00",
+    "years-ahead": "2031-11-12T10:00:00+00:00",  # fixed dates in tests must not age: five years on
 }
 
 
