@@ -86,6 +86,8 @@ class KitTables:
     dead_letter: Table
     relay_state: Table
     audit_entry: Table
+    consumer_worker: Table
+    idempotent_request: Table
 
 
 def kit_tables(metadata: MetaData) -> KitTables:
@@ -131,6 +133,8 @@ def kit_tables(metadata: MetaData) -> KitTables:
             Column("event_id", Uuid, nullable=True),
             Column("event_type", String(200), nullable=True),
             Column("payload", Text, nullable=False),
+            # "utf-8" when the message was text; "base64" for bytes no text column can hold (NUL, bad UTF-8)
+            Column("payload_encoding", String(10), nullable=False, default="utf-8", server_default="utf-8"),
             Column("error", Text, nullable=False),
             Column("tries", Integer, nullable=False),
             Column("status", String(20), nullable=False, default="dead"),
@@ -155,6 +159,34 @@ def kit_tables(metadata: MetaData) -> KitTables:
             Column("at", tz, nullable=False, default=utcnow),
             Column("request_id", String(100), nullable=True),
             Column("correlation_id", String(100), nullable=True),
+        ),
+        consumer_worker=Table(
+            # What each worker's consumer loop last reported, for readiness and the host's System health.
+            "consumer_worker", metadata,
+            Column("consumer", String(100), primary_key=True),
+            Column("worker", String(200), primary_key=True),
+            Column("mode", String(20), nullable=False),
+            Column("state", String(20), nullable=False),
+            Column("partitions", JSON, nullable=True),
+            Column("lag", BigInteger, nullable=True),
+            Column("last_applied_at", tz, nullable=True),
+            Column("last_error", Text, nullable=True),
+            Column("error_at", tz, nullable=True),
+            Column("seen_at", tz, nullable=False),
+        ),
+        idempotent_request=Table(
+            # A state-changing request's first answer, replayed for a retry with the same Idempotency-Key.
+            "idempotent_request", metadata,
+            Column("principal", String(200), primary_key=True),
+            Column("key", String(200), primary_key=True),
+            Column("method", String(10), nullable=False),
+            Column("path", String(1000), nullable=False),
+            Column("request_hash", String(64), nullable=False),
+            Column("status_code", Integer, nullable=True),
+            Column("response_body", Text, nullable=True),
+            Column("response_headers", JSON, nullable=True),
+            Column("created_at", tz, nullable=False, default=utcnow),
+            Index("ix_idempotent_request_created_at", "created_at"),
         ),
     )
 

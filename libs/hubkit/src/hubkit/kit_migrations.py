@@ -86,3 +86,44 @@ def drop_kit_tables_v1() -> None:
     op.drop_table("consumer_position")
     op.drop_index(op.f("ix_audit_entry_consortium_id"), table_name="audit_entry")
     op.drop_table("audit_entry")
+
+
+def upgrade_kit_v2() -> None:
+    """Dead letters keep any bytes (base64 when not text), consumer workers report their state, and
+    state-changing requests keep their first answer for an Idempotency-Key."""
+    with op.batch_alter_table('dead_letter') as batch:
+        batch.add_column(sa.Column('payload_encoding', sa.String(length=10), server_default='utf-8', nullable=False))
+    op.create_table('consumer_worker',
+    sa.Column('consumer', sa.String(length=100), nullable=False),
+    sa.Column('worker', sa.String(length=200), nullable=False),
+    sa.Column('mode', sa.String(length=20), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('partitions', sa.JSON(), nullable=True),
+    sa.Column('lag', sa.BigInteger(), nullable=True),
+    sa.Column('last_applied_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('error_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('consumer', 'worker', name=op.f('pk_consumer_worker'))
+    )
+    op.create_table('idempotent_request',
+    sa.Column('principal', sa.String(length=200), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('path', sa.String(length=1000), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('response_body', sa.Text(), nullable=True),
+    sa.Column('response_headers', sa.JSON(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('principal', 'key', name=op.f('pk_idempotent_request'))
+    )
+    op.create_index('ix_idempotent_request_created_at', 'idempotent_request', ['created_at'], unique=False)
+
+
+def downgrade_kit_v2() -> None:
+    op.drop_index('ix_idempotent_request_created_at', table_name='idempotent_request')
+    op.drop_table('idempotent_request')
+    op.drop_table('consumer_worker')
+    with op.batch_alter_table('dead_letter') as batch:
+        batch.drop_column('payload_encoding')
