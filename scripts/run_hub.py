@@ -34,6 +34,7 @@ def environment() -> dict[str, str]:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("HUB_VAR_DIR", str(var))
     env.setdefault("KAFKA_PORT", "9092")
+    env.setdefault("HUB_BROKER_KIND", "tansu")  # make run's embedded broker: the Tansu workarounds apply
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{env['KAFKA_PORT']}")
     env.setdefault("HUB_BIND_HOST", "127.0.0.1")
     env.setdefault("HUB_TOKEN_PRIVATE_KEY_FILE", str(private))

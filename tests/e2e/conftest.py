@@ -24,7 +24,7 @@ class RunningHub:
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen] = []
         self.ports = {name: free_port() for name in (*SERVICES, "gateway")}
-        self.env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers,
+        self.env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers, HUB_BROKER_KIND=broker.kind,
                         HUB_TOKEN_PRIVATE_KEY_FILE=str(token_keys[0]), HUB_TOKEN_PUBLIC_KEY_FILE=str(token_keys[1]),
                         GATEWAY_SECRET_KEY="e2e-secret-key-not-for-production", HUB_BIND_HOST="127.0.0.1",
                         WEB_CONCURRENCY="1", LOG_LEVEL="INFO", HUB_CONSUMER_RETRY_BACKOFF_MS="50",

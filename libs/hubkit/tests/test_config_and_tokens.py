@@ -19,14 +19,29 @@ def test_missing_and_malformed_settings_are_all_named_at_once(tmp_path):
         assert name in message
 
 
-def test_defaults_suit_tansu_and_postgresql_urls_use_psycopg(token_keys):
+def test_defaults_are_apache_kafkas_way_and_postgresql_urls_use_psycopg(token_keys):
     settings = load_service_settings("finance", {"HUB_TOKEN_PUBLIC_KEY_FILE": str(token_keys[1]),
                                                  "FINANCE_DATABASE_URL": "postgresql://u@h/db"})
     assert settings.database_url == "postgresql+psycopg://u@h/db"
     assert settings.port == 8003 and settings.topic == "hub.finance"
     producer = settings.kafka.producer_config()
-    assert producer["acks"] == "all" and producer["enable_idempotence"] is False
+    assert producer["acks"] == "all" and producer["enable_idempotence"] is True
+    assert settings.kafka.consumer_mode == "group" and settings.kafka.group_id("finance") == "hub.finance"
     assert settings.kafka.consumer_config()["enable_auto_commit"] is False
+
+
+def test_tansu_names_its_workarounds_and_each_can_still_be_set(token_keys):
+    base = {"HUB_TOKEN_PUBLIC_KEY_FILE": str(token_keys[1]), "HUB_BROKER_KIND": "tansu"}
+    tansu = load_service_settings("finance", base).kafka
+    assert (tansu.broker_kind, tansu.enable_idempotence, tansu.consumer_mode) == ("tansu", False, "self-assign")
+    assert tansu.producer_config()["acks"] == "all"
+    forced = load_service_settings("finance", base | {"HUB_CONSUMER_MODE": "group",
+                                                      "KAFKA_ENABLE_IDEMPOTENCE": "true"}).kafka
+    assert (forced.enable_idempotence, forced.consumer_mode) == (True, "group")
+    with pytest.raises(ConfigError) as failed:
+        load_service_settings("finance", base | {"HUB_BROKER_KIND": "redpanda", "HUB_CONSUMER_MODE": "both"})
+    assert any("HUB_BROKER_KIND" in p for p in failed.value.problems)
+    assert any("HUB_CONSUMER_MODE" in p for p in failed.value.problems)
 
 
 PRINCIPAL = Principal(user_id="u1", username="ann", consortium_id=uuid.uuid4(), organisation_id=None,

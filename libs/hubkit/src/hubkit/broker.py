@@ -57,8 +57,7 @@ class LocalBroker:
     """A broker process on 127.0.0.1:port; start() waits until it answers and the hub's topics exist."""
 
     name = "broker"
-    # Settings a client of this broker should use (KafkaSettings fields), e.g. idempotence where it works.
-    client_settings: dict = {}
+    kind = "kafka"  # which client settings suit it: KafkaSettings.for_broker(kind, ...)
 
     def __init__(self, port: int | None = None, partitions: int = 3, log_file: Path | None = None):
         self.port = port or free_port()
@@ -72,7 +71,7 @@ class LocalBroker:
 
     def kafka_settings(self, **overrides) -> KafkaSettings:
         """Client settings for this broker."""
-        return KafkaSettings(bootstrap_servers=self.bootstrap_servers, **{**self.client_settings, **overrides})
+        return KafkaSettings.for_broker(self.kind, self.bootstrap_servers, **overrides)
 
     def command(self) -> list[str]:
         raise NotImplementedError
@@ -167,8 +166,7 @@ class TansuBroker(LocalBroker):
     """Tansu with memory storage: a restart loses every message and makes topics anew with new ids."""
 
     name = "Tansu"
-    # Tansu-only workaround: its idempotent producer never recovers from a broker restart.
-    client_settings = {"enable_idempotence": False}
+    kind = "tansu"  # clients use the Tansu-only workarounds (config.TANSU_WORKAROUNDS)
 
     def command(self) -> list[str]:
         url = f"tcp://127.0.0.1:{self.port}"
@@ -202,7 +200,7 @@ class ApacheKafkaBroker(LocalBroker):
     """
 
     name = "Apache Kafka"
-    client_settings = {"enable_idempotence": True, "acks": "all"}
+    kind = "kafka"
 
     def __init__(self, data_dir: Path, port: int | None = None, partitions: int = 3, log_file: Path | None = None,
                  home: Path | None = None, heap: str = "-Xmx384m"):

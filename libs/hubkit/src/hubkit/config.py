@@ -101,14 +101,31 @@ class EnvReader:
             return default
 
 
+BROKER_KINDS = ("kafka", "tansu")
+CONSUMER_MODES = ("group", "self-assign")
+
+
+def parse_choice(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise ValueError("must be one of " + ", ".join(choices))
+        return text
+
+    return parse
+
+
 @dataclasses.dataclass(frozen=True)
 class KafkaSettings:
-    """kafka-python settings; defaults suit Tansu (see DESIGN.md), real Kafka's differ where noted."""
+    """kafka-python settings. Defaults are Apache Kafka's way; `for_broker("tansu")` names the Tansu workarounds."""
 
     bootstrap_servers: str
+    broker_kind: str = "kafka"
     acks: Any = "all"
     retries: int = 5
-    enable_idempotence: bool = False  # Tansu: the idempotent producer never recovers from a restart.
+    enable_idempotence: bool = True
+    # group: a service's workers share partitions through a consumer group (Kafka). self-assign: one
+    # worker per service takes every partition itself; Tansu's groups stall (DESIGN.md).
+    consumer_mode: str = "group"
     request_timeout_ms: int = 10000
     max_block_ms: int = 5000
     fetch_max_wait_ms: int = 100  # Tansu answers waiting fetches late; Kafka's default is 500.
@@ -116,6 +133,15 @@ class KafkaSettings:
     heartbeat_interval_ms: int = 1000
     max_poll_interval_ms: int = 30000
     topic_partitions: int = 3
+
+    @classmethod
+    def for_broker(cls, broker_kind: str, bootstrap_servers: str, **overrides: Any) -> "KafkaSettings":
+        """The settings a broker kind needs, with any explicit overrides on top."""
+        return cls(bootstrap_servers=bootstrap_servers, broker_kind=broker_kind,
+                   **{**TANSU_WORKAROUNDS.get(broker_kind, {}), **overrides})
+
+    def group_id(self, consumer: str) -> str:
+        return f"hub.{consumer}"
 
     def producer_config(self) -> dict[str, Any]:
         return {
@@ -176,12 +202,22 @@ def var_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(environ.get("HUB_VAR_DIR") or Path.cwd() / "var").resolve()
 
 
+# Tansu-only workarounds, each for a fault measured against Tansu 0.6 (DESIGN.md, "The broker"):
+# its idempotent producer never recovers from a restart (UnknownProducerIdError), and its consumer
+# groups stall on join, so a service's single worker assigns itself every partition.
+TANSU_WORKAROUNDS: dict[str, dict[str, Any]] = {"tansu": {"enable_idempotence": False, "consumer_mode": "self-assign"}}
+
+
 def kafka_settings(reader: EnvReader) -> KafkaSettings:
+    kind = reader.get("HUB_BROKER_KIND", "kafka", parse_choice(BROKER_KINDS))
+    defaults = KafkaSettings.for_broker(kind, "")
     return KafkaSettings(
         bootstrap_servers=reader.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+        broker_kind=kind,
+        consumer_mode=reader.get("HUB_CONSUMER_MODE", defaults.consumer_mode, parse_choice(CONSUMER_MODES)),
         acks=reader.get("KAFKA_ACKS", "all", parse_acks),
         retries=reader.get("KAFKA_RETRIES", 5, parse_int),
-        enable_idempotence=reader.get("KAFKA_ENABLE_IDEMPOTENCE", False, parse_bool),
+        enable_idempotence=reader.get("KAFKA_ENABLE_IDEMPOTENCE", defaults.enable_idempotence, parse_bool),
         request_timeout_ms=reader.get("KAFKA_REQUEST_TIMEOUT_MS", 10000, parse_positive_int),
         max_block_ms=reader.get("KAFKA_MAX_BLOCK_MS", 5000, parse_positive_int),
         fetch_max_wait_ms=reader.get("KAFKA_FETCH_MAX_WAIT_MS", 100, parse_positive_int),
