@@ -1,24 +1,35 @@
 """The idempotent consumer: each event applied once, in the same transaction as its inbox row and offset.
 
-It assigns itself every partition of the topics it reads (one consumer per service, no group), keeps
-its offsets in the service's database with the topic id they belong to, and starts a topic again
-from the beginning when the broker has made it anew. A message that keeps failing is dead-lettered
-(table + `hub.deadletter` topic, through the outbox) and the consumer goes on with the next.
+Offsets live in the service's database (`consumer_position`, with the id of the topic they belong to),
+never in the broker, so a broker that loses its data or a rebalance loses and doubles nothing. Two modes
+(`KafkaSettings.consumer_mode`): `group`, where a service's workers share the partitions through a
+Kafka consumer group and each seeks to the stored offsets when partitions are assigned to it; and
+`self-assign` (Tansu, whose groups stall), where one worker takes every partition itself.
+
+Nothing a producer sends can stop the consumer: a message that cannot be applied (no value, not
+UTF-8, not an event, a version we do not handle, or failing every try) is dead-lettered with its raw
+bytes and the consumer moves on; any other failure restarts the loop with a growing backoff. Each
+worker reports its state, lag and last applied event to `consumer_worker` for readiness and the
+host's System health page.
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
+import datetime as dt
 import json
 import logging
+import os
+import socket
 import threading
 import time
 import uuid
 from typing import Callable, Iterable
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .config import ServiceSettings
 from .db import Database, Tenant, utcnow
@@ -29,6 +40,11 @@ from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 Handler = Callable[[UnitOfWork, Envelope], None]
+
+NOTICE_PAYLOAD_CHARS = 64 * 1024  # the dead-letter notice on Kafka carries a message's start, not all of it
+REPORT_EVERY_S = 2.0
+SILENT_AFTER = dt.timedelta(seconds=30)  # a worker that has not reported for this long is shown as silent
+FORGET_AFTER = dt.timedelta(days=1)  # rows of workers gone this long are removed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +78,30 @@ class PermanentFailure(Exception):
     """An event that can never be applied (malformed, or a version we do not handle)."""
 
 
+def storable_payload(raw: bytes | None) -> tuple[str, str]:
+    """(text, encoding) that any database's text column can hold: UTF-8 as is, else base64."""
+    if raw is None:
+        return "", "tombstone"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return base64.b64encode(raw).decode("ascii"), "base64"
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL
+        return base64.b64encode(raw).decode("ascii"), "base64"
+    return text, "utf-8"
+
+
+def stored_payload(text: str, encoding: str) -> bytes | None:
+    """The message's bytes back from `storable_payload`."""
+    if encoding == "tombstone":
+        return None
+    return base64.b64decode(text) if encoding == "base64" else text.encode("utf-8")
+
+
+def _printable(text: str, limit: int = 4000) -> str:
+    return text.replace("\x00", "\\x00")[:limit]
+
+
 class EventApplier:
     """Applies one message exactly once; shared by the consumer loop and the admin's retry button."""
 
@@ -69,15 +109,19 @@ class EventApplier:
         self.db, self.settings, self.handlers = db, settings, handlers
         self.consumer_name = settings.service
 
-    def decode(self, raw: bytes) -> Envelope | None:
-        """The event, or None for a type this service does not consume; PermanentFailure if malformed."""
+    def decode(self, raw: bytes | None) -> Envelope | None:
+        """The event, or None for a type this service does not consume; PermanentFailure if it cannot be one."""
+        if raw is None:
+            raise PermanentFailure("a message with no value (a tombstone) is not an event")
         try:
             event = parse_event(raw)
         except EventValidationError as exc:
             raise PermanentFailure(str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - whatever the bytes, the message is unreadable, not the consumer
+            raise PermanentFailure(f"unreadable message: {type(exc).__name__}: {exc}") from exc
         subscription = self.handlers.by_type.get(event.type)
         if subscription is None:
-            return None
+            return None  # another service's business, or a type newer than us: passed over, as Kafka clients do
         if event.version not in subscription.versions:
             raise PermanentFailure(f"{event.type} v{event.version} is not handled (handles {subscription.versions})")
         return event
@@ -116,38 +160,42 @@ class EventApplier:
                 kit.inbox.c.consumer == self.consumer_name, kit.inbox.c.event_id == event_id)).first() is not None
 
     def _advance(self, session, topic: str, partition: int, next_offset: int) -> None:
+        # Only forward: a worker that lost the partition in a rebalance and finishes late cannot
+        # move back the offset its successor has passed.
         kit = self.db.kit
+        position = kit.consumer_position.c
         session.execute(update(kit.consumer_position).where(
-            kit.consumer_position.c.consumer == self.consumer_name, kit.consumer_position.c.topic == topic,
-            kit.consumer_position.c.partition == partition).values(next_offset=next_offset))
+            position.consumer == self.consumer_name, position.topic == topic, position.partition == partition,
+            position.next_offset < next_offset).values(next_offset=next_offset))
 
     def skip(self, topic: str, partition: int, next_offset: int) -> None:
         with self.db.session(None) as session:
             self._advance(session, topic, partition, next_offset)
             session.commit()
 
-    def dead_letter(self, raw: bytes, error: str, tries: int, topic: str, partition: int, offset: int) -> None:
-        """Store the message with its error, publish it to the dead-letter topic, move past it."""
+    def dead_letter(self, raw: bytes | None, error: str, tries: int, topic: str, partition: int, offset: int) -> None:
+        """Store the message's bytes with its error, publish a notice to the dead-letter topic, move past it."""
         kit = self.db.kit
-        event_id = event_type = None
-        consortium_id = None
+        event_id = event_type = consortium_id = None
         try:
             payload = json.loads(raw)
             event_id = uuid.UUID(str(payload.get("id")))
-            event_type = str(payload.get("type"))[:200]
+            event_type = _printable(str(payload.get("type")), 200)
             consortium_id = uuid.UUID(str(payload.get("consortium_id")))
         except Exception:  # noqa: BLE001 - a malformed message keeps what can be read of it
             pass
-        text = raw.decode("utf-8", errors="replace")
+        text, encoding = storable_payload(raw)
+        error = _printable(error)
         dead_id = uuid.uuid4()
         with self.db.session(None) as session:
             session.execute(insert(kit.dead_letter).values(
                 id=dead_id, consumer=self.consumer_name, topic=topic, partition=partition, offset=offset,
-                event_id=event_id, event_type=event_type, payload=text, error=error[:4000], tries=tries,
-                status="dead", created_at=utcnow()))
+                event_id=event_id, event_type=event_type, payload=text, payload_encoding=encoding, error=error,
+                tries=tries, status="dead", created_at=utcnow()))
             notice = {"dead_letter_id": str(dead_id), "consumer": self.consumer_name, "topic": topic,
-                      "partition": partition, "offset": offset, "error": error[:4000], "tries": tries,
-                      "payload": text}
+                      "partition": partition, "offset": offset, "error": error, "tries": tries,
+                      "payload": text[:NOTICE_PAYLOAD_CHARS], "payload_encoding": encoding,
+                      "payload_truncated": len(text) > NOTICE_PAYLOAD_CHARS}
             session.execute(insert(kit.outbox).values(
                 event_id=uuid.uuid4(), topic=DEAD_LETTER_TOPIC, key=f"{self.consumer_name}/{dead_id}",
                 event_type="deadletter", consortium_id=consortium_id, payload=json.dumps(notice), publish_count=0))
@@ -166,34 +214,102 @@ class EventApplier:
         if row.status != "dead":
             return False, "already retried"
         try:
-            event = self.decode(row.payload.encode())
+            event = self.decode(stored_payload(row.payload, row.payload_encoding))
             applied = self.apply(event) if event is not None else False
             message = "applied" if applied else "already applied earlier; nothing to do"
             ok = True
         except Exception as exc:  # noqa: BLE001 - the admin sees the error
-            ok, message = False, f"failed again: {exc}"
+            ok, message = False, _printable(f"failed again: {exc}")
         with self.db.session(None) as session:
             values = {"status": "retried", "retried_at": utcnow()} if ok else {
-                "tries": row.tries + 1, "error": message[:4000]}
+                "tries": row.tries + 1, "error": message}
             session.execute(update(kit.dead_letter).where(kit.dead_letter.c.id == dead_letter_id).values(**values))
             session.commit()
         return ok, message
 
 
+class WorkerReport:
+    """One worker's consumer state in `consumer_worker`, written on a change of state and every few seconds."""
+
+    def __init__(self, db: Database, consumer: str, worker: str, mode: str):
+        self.db, self.consumer, self.worker, self.mode = db, consumer, worker, mode
+        self.state = "starting"
+        self.partitions: list[str] = []
+        self.lag: int | None = None
+        self.last_applied_at: dt.datetime | None = None
+        self.last_error: str | None = None
+        self.error_at: dt.datetime | None = None
+        self._written = 0.0
+
+    def applied(self) -> None:
+        self.last_applied_at = utcnow()
+
+    def set(self, state: str, error: str | None = None) -> None:
+        changed = state != self.state
+        self.state = state
+        if error:
+            self.last_error, self.error_at = _printable(error, 2000), utcnow()
+        if changed or error:
+            self.write()
+
+    def write_if_due(self) -> None:
+        if time.monotonic() - self._written >= REPORT_EVERY_S:
+            self.write()
+
+    def write(self) -> None:
+        """Best effort: a database that is down must not stop the consumer from saying so later."""
+        kit = self.db.kit
+        row = kit.consumer_worker.c
+        values = {"mode": self.mode, "state": self.state, "partitions": self.partitions, "lag": self.lag,
+                  "last_applied_at": self.last_applied_at, "last_error": self.last_error, "error_at": self.error_at,
+                  "seen_at": utcnow()}
+        try:
+            with self.db.session(None) as session:
+                done = session.execute(update(kit.consumer_worker).where(
+                    row.consumer == self.consumer, row.worker == self.worker).values(**values)).rowcount
+                if not done:
+                    session.execute(insert(kit.consumer_worker).values(consumer=self.consumer, worker=self.worker,
+                                                                       **values))
+                    session.execute(delete(kit.consumer_worker).where(
+                        row.consumer == self.consumer, row.seen_at < utcnow() - FORGET_AFTER))
+                session.commit()
+            self._written = time.monotonic()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not record the consumer's state: %s", exc)
+
+
+class _SeekToStoredOffsets(ConsumerRebalanceListener):
+    """Group mode: partitions given to this worker start at the offsets kept in the service's database."""
+
+    def __init__(self, consumer: "EventConsumer"):
+        self.consumer = consumer
+
+    def on_partitions_revoked(self, revoked):
+        self.consumer._owned.difference_update(revoked)
+
+    def on_partitions_assigned(self, assigned):
+        self.consumer._take(list(assigned))
+
+
 class EventConsumer:
-    """The consumer loop for one service."""
+    """The consumer loop of one worker of a service."""
 
     def __init__(self, db: Database, settings: ServiceSettings, handlers: EventHandlers, *,
-                 resync_s: float = 2.0, sleep: Callable[[float], None] = time.sleep):
+                 resync_s: float = 2.0, sleep: Callable[[float], None] = time.sleep, worker: str | None = None):
         self.db, self.settings, self.handlers = db, settings, handlers
         self.applier = EventApplier(db, settings, handlers)
         self.topics = handlers.topics
+        self.mode = settings.kafka.consumer_mode
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.report = WorkerReport(db, self.name, self.worker, self.mode)
         self.resync_s = resync_s
         self.sleep = sleep
         self._consumer: KafkaConsumer | None = None
         self._admin = None
         self._topic_ids: dict[str, str] = {}
         self._assigned: dict[str, tuple[str, int]] | None = None
+        self._owned: set[TopicPartition] = set()
+        self._next: dict[TopicPartition, int] = {}  # the offset after the last message handled, per partition
         self._last_sync = 0.0
 
     @property
@@ -204,8 +320,11 @@ class EventConsumer:
         if self._admin is None:
             self._admin = admin_client(self.settings.kafka)
         if self._consumer is None:
-            self._consumer = KafkaConsumer(**self.settings.kafka.consumer_config(), group_id=None,
-                                           client_id=f"{self.name}-consumer")
+            group = self.settings.kafka.group_id(self.name) if self.mode == "group" else None
+            self._consumer = KafkaConsumer(**self.settings.kafka.consumer_config(), group_id=group,
+                                           client_id=f"{self.name}-consumer-{self.worker}")
+            if group:
+                self._consumer.subscribe(topics=self.topics, listener=_SeekToStoredOffsets(self))
 
     def _reset(self) -> None:
         for client in (self._consumer, self._admin):
@@ -217,79 +336,143 @@ class EventConsumer:
         self._consumer = self._admin = None
         self._topic_ids = {}
         self._assigned = None
+        self._owned = set()
+        self._next = {}
 
-    close = _reset
+    def close(self) -> None:
+        self._reset()
+        self.report.partitions, self.report.lag = [], None
+        self.report.set("stopped")
+
+    # -- where to read from -------------------------------------------------------------------------
+    def _stored_offsets(self, partitions: list[TopicPartition], current: dict[str, tuple[str, int]]
+                        ) -> dict[TopicPartition, int]:
+        """The stored next offset of each partition; a partition not seen before, or of a topic the
+        broker has made anew (a new topic id), starts at 0."""
+        kit = self.db.kit
+        position = kit.consumer_position.c
+        offsets: dict[TopicPartition, int] = {}
+        with self.db.session(None) as session:
+            stored = {(r.topic, r.partition): r for r in session.execute(select(kit.consumer_position).where(
+                position.consumer == self.name))}
+            for tp in partitions:
+                if tp.topic not in current:
+                    continue
+                topic_id = current[tp.topic][0]
+                row = stored.get((tp.topic, tp.partition))
+                if row is None:
+                    session.execute(insert(kit.consumer_position).values(
+                        consumer=self.name, topic=tp.topic, partition=tp.partition, topic_id=topic_id, next_offset=0))
+                    offsets[tp] = 0
+                elif row.topic_id != topic_id:
+                    log.warning("topic %s was made anew (an empty broker): reading it from the start", tp.topic)
+                    session.execute(update(kit.consumer_position).where(
+                        position.consumer == self.name, position.topic == tp.topic,
+                        position.partition == tp.partition).values(topic_id=topic_id, next_offset=0))
+                    offsets[tp] = 0
+                else:
+                    offsets[tp] = row.next_offset
+            session.commit()
+        return offsets
+
+    def _seek(self, offsets: dict[TopicPartition, int], current: dict[str, tuple[str, int]]) -> None:
+        for tp, offset in offsets.items():
+            self._consumer.seek(tp, offset)
+            self._next[tp] = offset
+        self._topic_ids.update({topic: topic_id for topic, (topic_id, _) in current.items()})
+        self.report.partitions = sorted(f"{tp.topic}/{tp.partition}" for tp in self._owned)
+
+    def _take(self, partitions: list[TopicPartition]) -> None:
+        """Group mode: start the partitions just assigned to this worker at their stored offsets."""
+        current = describe(self._admin, sorted({tp.topic for tp in partitions}))
+        offsets = self._stored_offsets(partitions, current)
+        self._owned.update(partitions)
+        self._seek(offsets, current)
+        log.info("partitions assigned", extra={"worker": self.worker, "partitions": self.report.partitions})
 
     def sync_assignment(self) -> None:
-        """Assign every partition of our topics and seek to the stored offsets; restart renewed topics."""
-        kit = self.db.kit
+        """Self-assign mode: take every partition of our topics, at the stored offsets; restart renewed topics."""
         current = describe(self._admin, self.topics)
         self._last_sync = time.monotonic()
         if current and current == self._assigned:
             return  # nothing changed: keep the fetch positions and what is already buffered
-        partitions: list[TopicPartition] = []
-        offsets: dict[TopicPartition, int] = {}
-        with self.db.session(None) as session:
-            stored = {(r.topic, r.partition): r for r in session.execute(select(kit.consumer_position).where(
-                kit.consumer_position.c.consumer == self.name))}
-            for topic, (topic_id, count) in current.items():
-                for p in range(count):
-                    tp = TopicPartition(topic, p)
-                    partitions.append(tp)
-                    row = stored.get((topic, p))
-                    if row is None:
-                        session.execute(insert(kit.consumer_position).values(
-                            consumer=self.name, topic=topic, partition=p, topic_id=topic_id, next_offset=0))
-                        offsets[tp] = 0
-                    elif row.topic_id != topic_id:
-                        log.warning("topic %s was made anew (broker restart): reading it from the start", topic)
-                        session.execute(update(kit.consumer_position).where(
-                            kit.consumer_position.c.consumer == self.name, kit.consumer_position.c.topic == topic,
-                            kit.consumer_position.c.partition == p).values(topic_id=topic_id, next_offset=0))
-                        offsets[tp] = 0
-                    else:
-                        offsets[tp] = row.next_offset
-            session.commit()
+        partitions = [TopicPartition(topic, p) for topic, (_, count) in current.items() for p in range(count)]
+        offsets = self._stored_offsets(partitions, current)
         self._consumer.assign(partitions)
-        for tp, offset in offsets.items():
-            self._consumer.seek(tp, offset)
-        self._topic_ids = {topic: topic_id for topic, (topic_id, _) in current.items()}
+        self._owned = set(partitions)
+        self._topic_ids = {}
+        self._seek(offsets, current)
         self._assigned = dict(current)
 
-    def _topics_unchanged(self) -> bool:
-        current = describe(self._admin, self.topics)
-        return {t: i for t, (i, _) in current.items()} == self._topic_ids
+    def _topics_renewed(self) -> bool:
+        current = describe(self._admin, sorted(self._topic_ids))
+        return {t: i for t, (i, _) in current.items()} != self._topic_ids
 
+    def _restart_renewed_topics(self) -> None:
+        if self.mode == "group":
+            self._take(sorted(self._owned))
+        else:
+            self._assigned = None
+            self.sync_assignment()
+
+    # -- the loop -------------------------------------------------------------------------------------
     def run_once(self, timeout_ms: int = 500) -> int:
-        """Poll once and handle what came; return the number of messages handled (applied, skipped or dead)."""
+        """Poll once and handle what came; return the number of messages handled (applied, skipped or dead).
+
+        Loses the broker quietly (reconnects next time); any other failure is raised to `run_forever`.
+        """
         try:
             self._connect()
-            if not self._topic_ids or time.monotonic() - self._last_sync >= self.resync_s:
+            if self.mode == "self-assign" and (not self._topic_ids or time.monotonic() - self._last_sync >= self.resync_s):
                 self.sync_assignment()
                 if not self._topic_ids:
+                    self.report.set("waiting for topics")
                     self.sleep(timeout_ms / 1000)
                     return 0
             batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=200)
+            self._note_lag()
+            if self.mode == "group" and not self._owned:
+                self.report.set("idle: no partitions assigned")
+                return 0
+            self.report.set("running")
             if not batches:
                 return 0
-            # Records fetched before this check came from the topics we assigned; if a topic was made
-            # anew meanwhile, drop the batch and start that topic again.
-            if not self._topics_unchanged():
-                self.sync_assignment()
+            # Records fetched before this check came from the topics we started on; if a topic was made
+            # anew meanwhile (an empty broker), drop the batch and read that topic again from its start.
+            if self._topics_renewed():
+                self._restart_renewed_topics()
                 return 0
             handled = 0
             for tp, records in batches.items():
                 for record in records:
+                    if tp not in self._owned:
+                        break  # revoked while we worked: its new owner carries on from the stored offset
                     self.handle(record.topic, record.partition, record.offset, record.value)
+                    self._next[tp] = record.offset + 1
                     handled += 1
+            self._note_lag()
             return handled
         except KafkaError as exc:
             log.warning("consumer lost the broker: %s", exc)
             self._reset()
+            self.report.set("waiting for the broker", f"{type(exc).__name__}: {exc}")
             self.sleep(0.5)
             return 0
 
-    def handle(self, topic: str, partition: int, offset: int, raw: bytes) -> None:
+    def _note_lag(self) -> None:
+        """Messages behind the end of each owned partition, as of the consumer's last fetch."""
+        lag, known = 0, False
+        for tp in self._owned:
+            end = self._consumer.highwater(tp)
+            if end is not None and tp in self._next:
+                lag += max(0, end - self._next[tp])
+                known = True
+        self.report.lag = lag if known else None
+        self.report.partitions = sorted(f"{tp.topic}/{tp.partition}" for tp in self._owned)
+        self.report.write_if_due()
+
+    def handle(self, topic: str, partition: int, offset: int, raw: bytes | None) -> None:
+        """Apply, pass over or dead-letter one message; only a database that is away makes it raise."""
         position = (topic, partition, offset + 1)
         try:
             event = self.applier.decode(raw)
@@ -303,8 +486,11 @@ class EventConsumer:
         while True:
             tries += 1
             try:
-                self.applier.apply(event, position)
+                if self.applier.apply(event, position):
+                    self.report.applied()
                 return
+            except OperationalError:
+                raise  # the database is away, not the event's fault: the loop backs off and reads it again
             except Exception as exc:  # noqa: BLE001 - any failure is retried, then dead-lettered
                 log.warning("handling %s %s failed (try %d of %d): %s", event.type, event.id, tries, max_tries, exc)
                 if tries >= max_tries:
@@ -312,9 +498,19 @@ class EventConsumer:
                     return
                 self.sleep(self.settings.consumer_retry_backoff_ms / 1000 * tries)
 
-    def run_forever(self, stop: threading.Event) -> None:
+    def run_forever(self, stop: threading.Event, max_backoff_s: float = 30.0) -> None:
+        """Consume until stopped; a failure restarts the loop (reconnect, re-read stored offsets) with backoff."""
+        backoff = 0.5
         while not stop.is_set():
-            self.run_once()
+            try:
+                self.run_once()
+                backoff = 0.5
+            except Exception as exc:  # noqa: BLE001 - nothing may end the loop; the state says what is wrong
+                log.exception("consumer loop failed; starting it again in %.1f s", backoff)
+                self._reset()
+                self.report.set("failing", f"{type(exc).__name__}: {exc}")
+                stop.wait(backoff)
+                backoff = min(backoff * 2, max_backoff_s)
         self.close()
 
 
@@ -323,3 +519,29 @@ def dead_letter_count(db: Database) -> int:
     with db.session(None) as session:
         return session.execute(select(func.count()).select_from(kit.dead_letter)
                                .where(kit.dead_letter.c.status == "dead")).scalar_one()
+
+
+def consumer_workers(db: Database) -> list[dict]:
+    """What each worker's consumer last reported, freshest first, with `silent` set for the quiet ones."""
+    kit = db.kit
+    with db.session(None) as session:
+        rows = [dict(r._mapping) for r in session.execute(
+            select(kit.consumer_worker).order_by(kit.consumer_worker.c.seen_at.desc()))]
+    for row in rows:
+        row["silent"] = row["seen_at"] < utcnow() - SILENT_AFTER
+    return rows
+
+
+def consumer_check(workers: list[dict], consumes: bool) -> str:
+    """Readiness of a service's event consumption: "ok", "not started", or what is wrong."""
+    if not consumes:
+        return "ok"
+    live = [w for w in workers if not w["silent"] and w["state"] != "stopped"]
+    if not workers or (not live and all(w["state"] == "stopped" for w in workers)):
+        return "not started"
+    if not live:
+        return f"silent since {workers[0]['seen_at']:%Y-%m-%d %H:%M:%S} UTC"
+    failing = [w for w in live if w["state"] == "failing"]
+    if failing and len(failing) == len(live):
+        return f"failing: {failing[0]['last_error']}"
+    return "ok"

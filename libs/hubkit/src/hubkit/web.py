@@ -13,10 +13,10 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 from werkzeug.exceptions import UnsupportedMediaType
 
-from . import clock, logs, problems
+from . import clock, idempotency, logs, problems
 from .auth import TokenChecker, allow, check_request, public, view_target
 from .config import ServiceSettings
-from .consumer import EventApplier, EventHandlers, dead_letter_count
+from .consumer import EventApplier, EventHandlers, consumer_check, consumer_workers, dead_letter_count
 from .db import Database, KitTables, Tenant
 from .relay import outbox_backlog
 from .topics import broker_topics
@@ -43,12 +43,13 @@ def create_service_app(settings: ServiceSettings, *, kit: KitTables, blueprints:
                                                    settings.service)
     app.extensions["hubkit.applier"] = EventApplier(app.extensions["hubkit.db"], settings,
                                                     handlers or EventHandlers())
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [idempotency.IdempotencyKeyPlugin()]})
     problems.init_app(app)
     app.before_request(_start_request)
     app.before_request(_require_json_body)
     app.before_request(check_request)
     app.after_request(_finish_request)
+    idempotency.init_app(app)  # after check_request: a key belongs to the caller
     api.register_blueprint(health_blp)
     api.register_blueprint(admin_blp)
     for blp in blueprints:
@@ -97,12 +98,15 @@ def settings() -> ServiceSettings:
     return current_app.extensions["hubkit.settings"]
 
 
-def request_uow() -> UnitOfWork:
-    """A unit of work for the caller's consortium (and, for member organisation staff, their organisation)."""
+def request_uow(*, whole_consortium: bool = False) -> UnitOfWork:
+    """A unit of work for the caller's consortium (and, for member organisation staff, their organisation, unless
+    whole_consortium: for a view that has checked the caller may see more). Under an Idempotency-Key its commit
+    waits for the answer (hubkit.idempotency)."""
     principal = g.principal
-    tenant = Tenant(principal.consortium_id, principal.organisation_id if principal.is_member_user_only else None)
-    return UnitOfWork(database(), tenant, actor=f"user:{principal.user_id}", service=settings().service,
-                      correlation_id=g.correlation_id, request_id=g.request_id)
+    organisation = principal.organisation_id if principal.is_member_user_only and not whole_consortium else None
+    return idempotency.unit_of_work(database(), tenant=Tenant(principal.consortium_id, organisation),
+                                    actor=f"user:{principal.user_id}", service=settings().service,
+                                    correlation_id=g.correlation_id, request_id=g.request_id)
 
 
 def get_or_404(session, model, ident, what: str = "record", *, for_update: bool = False):
@@ -156,11 +160,13 @@ class Ready(MethodView):
     @health_blp.response(200, HealthSchema)
     @health_blp.alt_response(503, schema=HealthSchema)
     def get(self):
-        """Ready: the database and the broker are reachable."""
+        """Ready: the database and the broker are reachable, and the event consumer is not failing or silent."""
         checks = {}
         try:
             database().ping()
             checks["database"] = "ok"
+            consumes = bool(current_app.extensions["hubkit.applier"].handlers.by_type)
+            checks["consumer"] = consumer_check(consumer_workers(database()), consumes)
         except Exception as exc:  # noqa: BLE001
             checks["database"] = f"unreachable: {type(exc).__name__}"
         try:
@@ -168,7 +174,8 @@ class Ready(MethodView):
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001
             checks["broker"] = f"unreachable: {type(exc).__name__}"
-        ready = all(v == "ok" for v in checks.values())
+        # A consumer no worker has started yet (a fresh start, a web-only host) is reported, not failed.
+        ready = all(v == "ok" or (k, v) == ("consumer", "not started") for k, v in checks.items())
         body = {"status": "ready" if ready else "not ready", "service": settings().service, "checks": checks}
         return Response(json.dumps(body), status=200 if ready else 503, mimetype="application/json")
 
@@ -192,11 +199,25 @@ class DeadLetterSchema(Schema):
     retried_at = fields.DateTime(allow_none=True)
 
 
+class ConsumerWorkerSchema(Schema):
+    worker = fields.String()
+    mode = fields.String(metadata={"description": "group (Apache Kafka) or self-assign (Tansu)"})
+    state = fields.String()
+    partitions = fields.List(fields.String())
+    lag = fields.Integer(allow_none=True, metadata={"description": "messages behind, as of its last fetch"})
+    last_applied_at = fields.DateTime(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    error_at = fields.DateTime(allow_none=True)
+    seen_at = fields.DateTime()
+    silent = fields.Boolean(metadata={"description": "has not reported for 30 seconds"})
+
+
 class AdminStatusSchema(Schema):
     service = fields.String()
     outbox_backlog = fields.Integer()
     outbox_oldest_unsent_at = fields.DateTime(allow_none=True)
     dead_letters = fields.Integer()
+    consumers = fields.List(fields.Nested(ConsumerWorkerSchema))
 
 
 class RetryResultSchema(Schema):
@@ -210,10 +231,10 @@ class AdminStatus(MethodView):
     @allow("host_admin")
     @admin_blp.response(200, AdminStatusSchema)
     def get(self):
-        """Outbox backlog and dead letters of this service."""
+        """Outbox backlog, dead letters and each consumer worker's state, lag and last applied event."""
         backlog, oldest = outbox_backlog(database())
         return {"service": settings().service, "outbox_backlog": backlog, "outbox_oldest_unsent_at": oldest,
-                "dead_letters": dead_letter_count(database())}
+                "dead_letters": dead_letter_count(database()), "consumers": consumer_workers(database())}
 
 
 @admin_blp.route("/dead-letters")
