@@ -13,8 +13,8 @@ import enum
 import uuid
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid,
-                        create_engine, event, insert, inspect, text)
+from sqlalchemy import (JSON, BigInteger, Column, DateTime, Index, Integer, LargeBinary, MetaData, String, Table,
+                        Text, Uuid, create_engine, event, insert, inspect, text)
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker, \
@@ -175,15 +175,18 @@ def kit_tables(metadata: MetaData) -> KitTables:
             Column("seen_at", tz, nullable=False),
         ),
         idempotent_request=Table(
-            # A state-changing request's first answer, replayed for a retry with the same Idempotency-Key.
+            # A state-changing request's first answer, replayed for a retry with the same Idempotency-Key
+            # (hubkit.idempotency). A row without status_code is a reservation: `attempt` is the request
+            # working on it, since `created_at`.
             "idempotent_request", metadata,
             Column("principal", String(200), primary_key=True),
             Column("key", String(200), primary_key=True),
+            Column("attempt", String(32), nullable=False),
             Column("method", String(10), nullable=False),
             Column("path", String(1000), nullable=False),
             Column("request_hash", String(64), nullable=False),
             Column("status_code", Integer, nullable=True),
-            Column("response_body", Text, nullable=True),
+            Column("response_body", LargeBinary, nullable=True),
             Column("response_headers", JSON, nullable=True),
             Column("created_at", tz, nullable=False, default=utcnow),
             Index("ix_idempotent_request_created_at", "created_at"),

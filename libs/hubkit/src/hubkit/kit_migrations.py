@@ -109,11 +109,12 @@ def upgrade_kit_v2() -> None:
     op.create_table('idempotent_request',
     sa.Column('principal', sa.String(length=200), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('attempt', sa.String(length=32), nullable=False),
     sa.Column('method', sa.String(length=10), nullable=False),
     sa.Column('path', sa.String(length=1000), nullable=False),
     sa.Column('request_hash', sa.String(length=64), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=True),
-    sa.Column('response_body', sa.Text(), nullable=True),
+    sa.Column('response_body', sa.LargeBinary(), nullable=True),
     sa.Column('response_headers', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('principal', 'key', name=op.f('pk_idempotent_request'))

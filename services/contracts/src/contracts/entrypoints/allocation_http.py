@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import STAFF, allow, current_principal
-from hubkit.db import Tenant
 from hubkit.unit_of_work import UnitOfWork
-from hubkit.web import database, get_or_404, request_uow, settings
+from hubkit.web import get_or_404, request_uow
 
 from ..adapters.allocation_tables import AllocationRound
 from ..service_layer import allocation as cases
@@ -62,9 +60,7 @@ def _own_organisation():
 def _consortium_uow() -> UnitOfWork:
     """A unit of work over the whole consortium, for a panel member (of any role) scoring every EOI; used only
     after checking that the caller sits on that panel."""
-    principal = current_principal()
-    return UnitOfWork(database(), Tenant(principal.consortium_id), actor=f"user:{principal.user_id}",
-                      service=settings().service, correlation_id=g.correlation_id, request_id=g.request_id)
+    return request_uow(whole_consortium=True)
 
 
 def _detail(uow, round_):
