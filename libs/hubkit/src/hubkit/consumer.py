@@ -229,7 +229,11 @@ class EventApplier:
 
 
 class WorkerReport:
-    """One worker's consumer state in `consumer_worker`, written on a change of state and every few seconds."""
+    """One worker's consumer state in `consumer_worker`, written on a change of state and every few seconds.
+
+    States: starting, running, idle (no partitions: more workers than partitions), waiting (for the
+    broker or the topics), failing (the loop is backing off after an error), stopped.
+    """
 
     def __init__(self, db: Database, consumer: str, worker: str, mode: str):
         self.db, self.consumer, self.worker, self.mode = db, consumer, worker, mode
@@ -426,13 +430,13 @@ class EventConsumer:
             if self.mode == "self-assign" and (not self._topic_ids or time.monotonic() - self._last_sync >= self.resync_s):
                 self.sync_assignment()
                 if not self._topic_ids:
-                    self.report.set("waiting for topics")
+                    self.report.set("waiting", "no topics yet")
                     self.sleep(timeout_ms / 1000)
                     return 0
             batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=200)
             self._note_lag()
             if self.mode == "group" and not self._owned:
-                self.report.set("idle: no partitions assigned")
+                self.report.set("idle")  # more workers than partitions
                 return 0
             self.report.set("running")
             if not batches:
@@ -455,7 +459,7 @@ class EventConsumer:
         except KafkaError as exc:
             log.warning("consumer lost the broker: %s", exc)
             self._reset()
-            self.report.set("waiting for the broker", f"{type(exc).__name__}: {exc}")
+            self.report.set("waiting", f"broker: {type(exc).__name__}: {exc}")
             self.sleep(0.5)
             return 0
 
