@@ -1,8 +1,11 @@
 """One-shot set-up steps run by deploy/entrypoint.sh: `keys` and `topics`.
 
-keys    Make the gateway's Ed25519 token key pair in HUB_KEYS_PRIVATE_DIR if it is not there yet, and
-        copy the public half to HUB_KEYS_PUBLIC_DIR. The services mount only the public folder, so
-        they can check tokens but never mint one (DESIGN.md "Security").
+keys    Make the gateway's Ed25519 token key pair in the private keys folder if it is not there yet, and
+        copy the public half to the public one. The services mount only the public folder, so they
+        can check tokens but never mint one (DESIGN.md "Security"). The folders are those of
+        HUB_TOKEN_PRIVATE_KEY_FILE and HUB_TOKEN_PUBLIC_KEY_FILE, where the gateway and the services
+        read the keys (HUB_KEYS_PRIVATE_DIR / HUB_KEYS_PUBLIC_DIR override; /keys/private and
+        /keys/public, the compose file's mount points, when nothing is set).
 topics  Create the hub's topics with KAFKA_TOPIC_PARTITIONS partitions (the broker has
         auto.create.topics.enable=false), retrying while the broker starts; report any topic whose
         partition count differs from the setting.
@@ -15,11 +18,19 @@ import time
 from pathlib import Path
 
 
+def _key_folder(folder_variable: str, file_variable: str, default: str) -> Path:
+    if os.environ.get(folder_variable):
+        return Path(os.environ[folder_variable])
+    if os.environ.get(file_variable):
+        return Path(os.environ[file_variable]).parent
+    return Path(default)
+
+
 def keys() -> int:
     from hubkit.tokens import ensure_keypair
 
-    private_dir = Path(os.environ.get("HUB_KEYS_PRIVATE_DIR", "/keys/private"))
-    public_dir = Path(os.environ.get("HUB_KEYS_PUBLIC_DIR", "/keys/public"))
+    private_dir = _key_folder("HUB_KEYS_PRIVATE_DIR", "HUB_TOKEN_PRIVATE_KEY_FILE", "/keys/private")
+    public_dir = _key_folder("HUB_KEYS_PUBLIC_DIR", "HUB_TOKEN_PUBLIC_KEY_FILE", "/keys/public")
     existed = (private_dir / "token_private.pem").is_file()
     _private, public = ensure_keypair(private_dir)
     public_dir.mkdir(parents=True, exist_ok=True)
@@ -45,26 +56,27 @@ def topics(timeout_s: float = 90.0) -> int:
         print(ConfigError(reader.problems), file=sys.stderr)
         return 2
     deadline = time.monotonic() + timeout_s
+    created: list[str] = []
     while True:
         try:
             admin = admin_client(kafka)
             try:
-                created = ensure_topics(admin, kafka.topic_partitions, TOPICS)
+                created += ensure_topics(admin, kafka.topic_partitions, TOPICS)
                 current = describe(admin, list(TOPICS))
             finally:
                 admin.close()
-            break
+            # A topic just made can take a moment to appear in the broker's metadata: look again.
+            missing = [t for t in TOPICS if t not in current]
+            if not missing:
+                break
+            problem, pause = f"still missing after creation: {', '.join(missing)}", 0.5
         except Exception as exc:  # noqa: BLE001 - the broker may still be starting
-            if time.monotonic() > deadline:
-                print(f"topics: broker at {kafka.bootstrap_servers} not usable after {timeout_s:.0f}s: {exc}",
-                      file=sys.stderr)
-                return 1
-            print(f"topics: waiting for the broker ({exc})", flush=True)
-            time.sleep(2)
-    missing = [t for t in TOPICS if t not in current]
-    if missing:
-        print(f"topics: still missing after creation: {', '.join(missing)}", file=sys.stderr)
-        return 1
+            problem, pause = f"broker at {kafka.bootstrap_servers} not usable: {exc}", 2
+        if time.monotonic() > deadline:
+            print(f"topics: after {timeout_s:.0f}s, {problem}", file=sys.stderr)
+            return 1
+        print(f"topics: waiting ({problem})", flush=True)
+        time.sleep(pause)
     for topic in TOPICS:
         partitions = current[topic][1]
         note = "" if partitions == kafka.topic_partitions else (
