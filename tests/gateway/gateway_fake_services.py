@@ -72,6 +72,8 @@ class FakeServices:
         self.dead_letters: dict[str, list[dict]] = {service: [] for service in SERVICES}
         self.not_ready: set[str] = set()
         self.calls: list[dict] = []
+        # answers kept by (user, Idempotency-Key), replayed as the real services do (hubkit.idempotency)
+        self.kept_answers: dict[tuple[str, str], tuple[int, bytes, str]] = {}
         # membership pages: history, due-diligence evidence, what blocks the board, report answers
         self.history: dict[str, list[dict]] = {}
         self.evidence: dict[str, dict[str, dict]] = {}
@@ -134,7 +136,20 @@ class FakeServices:
                 g.principal = verify(header[7:], fake.public_key, issuer=fake.issuer, audience=service)
             except InvalidToken as exc:
                 return jsonify(title="Unauthorized", detail=str(exc)), 401
+            kept = fake.kept_answers.get((g.principal.user_id, request.headers.get("Idempotency-Key")))
+            if kept is not None:
+                g.replayed = True
+                status, body, content_type = kept
+                return body, status, {"Content-Type": content_type, "Idempotent-Replayed": "true"}
             return None
+
+        @app.after_request
+        def keep_answer(response):
+            key = request.headers.get("Idempotency-Key")
+            if key and g.get("principal") and not g.get("replayed") and response.status_code < 500:
+                fake.kept_answers[(g.principal.user_id, key)] = (response.status_code, response.get_data(),
+                                                                 response.content_type)
+            return response
 
         @app.route("/<service>/healthz")
         def healthz(service):

@@ -1,15 +1,47 @@
 """Server-side calls from the web pages, through the same Upstreams the API router uses."""
 from __future__ import annotations
 
+import collections
 import dataclasses
+import hashlib
 import json
+import uuid
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
+from markupsafe import Markup
 
+from ..auth.csrf import generate_csrf
 from ..auth.session import current_user
 from .upstream import Trace, UpstreamError, Upstreams
+
+FORM_KEY_FIELD = "form_key"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def form_hidden_fields() -> Markup:
+    """What every form on the pages carries (`{{ form_hidden_fields() }}`): the CSRF token, and a key made anew each
+    time the form is shown, so the changes one submission makes are sent with Idempotency-Keys that a second
+    submission of the same form (a double click, the browser's retry after an error) repeats: the services then
+    answer it with the first answers instead of doing it twice."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">'
+                  '<input type="hidden" name="{}" value="{}">').format(generate_csrf(), FORM_KEY_FIELD, uuid.uuid4())
+
+
+def _idempotency_key(method: str, path: str) -> str | None:
+    """The key for a change this form submission makes: the form's key, the change (method and path) and how many
+    times this submission has made that change before, so sending the same form again repeats each key."""
+    if method in SAFE_METHODS or not has_request_context() or request.method in SAFE_METHODS:
+        return None
+    try:
+        form_key = uuid.UUID(request.form.get(FORM_KEY_FIELD, ""))
+    except ValueError:
+        return None  # a form without one (or a mangled one): sent as before, without a key
+    change = hashlib.sha256(f"{method} {path}".encode()).hexdigest()[:16]
+    seen = g.setdefault("form_changes", collections.Counter())
+    seen[change] += 1
+    return f"{form_key}.{change}.{seen[change]}"
 
 
 class ServiceDown(Exception):
@@ -58,7 +90,8 @@ def _send(service: str, method: str, path: str, body: bytes | None, content_type
     try:
         answer = upstreams.send(service, method, path, current_user().principal(),
                                 Trace(g.request_id, g.correlation_id), query=query_string, body=body,
-                                content_type=content_type, accept="application/json")
+                                content_type=content_type, accept="application/json",
+                                idempotency_key=_idempotency_key(method, path))
     except UpstreamError as exc:
         current_app.logger.warning("service call failed", extra={"service": service, "reason": exc.reason})
         raise ServiceDown(service, exc.reason + " Try again in a few minutes.") from exc

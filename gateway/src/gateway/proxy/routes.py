@@ -6,13 +6,14 @@ from hubkit.problems import problem
 
 from ..auth.csrf import csrf
 from .callers import CsrfRefused, NotAuthenticated, api_caller
-from .upstream import Trace, UpstreamError, Upstreams
+from .upstream import IDEMPOTENCY_KEY, REPLAYED_HEADER, Trace, UpstreamError, Upstreams
 
 bp = Blueprint("proxy", __name__)
 csrf.exempt(bp)  # bearer callers have no CSRF token; session callers are checked in api_caller
 
 PUBLIC_PATHS = frozenset({"openapi.json"})
-PASSED_BACK_HEADERS = ("Content-Type", "Location", "Content-Disposition", "Cache-Control", "Retry-After")
+PASSED_BACK_HEADERS = ("Content-Type", "Location", "Content-Disposition", "Cache-Control", "Retry-After",
+                       REPLAYED_HEADER)
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
@@ -47,7 +48,8 @@ def forward(service: str, rest: str):
         answer = upstreams().send(service, request.method, rest, principal, current_trace(),
                                   query=request.query_string, body=body or None,
                                   content_type=request.headers.get("Content-Type"),
-                                  accept=request.headers.get("Accept"))
+                                  accept=request.headers.get("Accept"),
+                                  idempotency_key=request.headers.get(IDEMPOTENCY_KEY))
     except UpstreamError as exc:
         title = "Gateway Timeout" if exc.status == 504 else "Bad Gateway"
         return problem(exc.status, title, exc.reason)

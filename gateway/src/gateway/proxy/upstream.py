@@ -6,6 +6,7 @@ from typing import Mapping
 from urllib.parse import quote
 
 import requests
+from hubkit.idempotency import HEADER as IDEMPOTENCY_KEY, REPLAYED_HEADER
 from hubkit.tokens import SERVICE_TOKEN_TTL, Principal, mint
 from requests.adapters import HTTPAdapter
 
@@ -60,8 +61,9 @@ class Upstreams:
 
     def send(self, service: str, method: str, path: str, principal: Principal | None, trace: Trace, *,
              query: bytes | str = b"", body: bytes | None = None, content_type: str | None = None,
-             accept: str | None = None) -> requests.Response:
-        """Forward one request to `service`; principal None sends no token (public endpoints).
+             accept: str | None = None, idempotency_key: str | None = None) -> requests.Response:
+        """Forward one request to `service`; principal None sends no token (public endpoints); an idempotency
+        key makes a retried change return its first answer (hubkit.idempotency).
 
         Raises UpstreamUnreachable or UpstreamTimeout when the service does not answer.
         """
@@ -75,6 +77,8 @@ class Upstreams:
             headers["Content-Type"] = content_type
         if accept:
             headers["Accept"] = accept
+        if idempotency_key is not None:
+            headers[IDEMPOTENCY_KEY] = idempotency_key
         try:
             return self._http.request(method, url, data=body, headers=headers, timeout=self._timeout_s,
                                       allow_redirects=False)

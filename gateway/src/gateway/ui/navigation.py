@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, request, url_for
 
 from ..auth.csrf import generate_csrf
+from ..proxy.client import form_hidden_fields
 from ..auth.session import current_user
 from ..domain.roles import places_for, role_name
 
@@ -26,4 +27,5 @@ def init_app(app: Flask) -> None:
     def layout_context():
         user = current_user() if request.endpoint not in (None, "assets", "static") else None
         return {"current_user": user, "navigation_items": navigation_items() if user else [],
-                "role_name": role_name, "csrf_token": generate_csrf}
+                "role_name": role_name, "csrf_token": generate_csrf,
+                "form_hidden_fields": form_hidden_fields}
