@@ -1,121 +1,12 @@
 """The outbox, relay and idempotent consumer against a real database and real brokers: Tansu and Apache Kafka."""
 from __future__ import annotations
 
-import json
-import threading
-import time
-import uuid
-
-import pytest
 from kafka import KafkaProducer
-from sqlalchemy import String, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import func, select
 
-from hubkit.consumer import EventConsumer, EventHandlers
-from hubkit.db import ConsortiumScoped, Database, Tenant, declarative_base_for
-from hubkit.read_copies import MemberOrganisationCopy, apply_organisation_event
-from hubkit.relay import OutboxRelay
-from hubkit.testing import read_topic, service_settings, wait_for
-from hubkit.unit_of_work import UnitOfWork
-
-Base = declarative_base_for("eventsflow")
-
-
-class OrganisationCopy(MemberOrganisationCopy, Base):
-    __tablename__ = "organisation_copy"
-
-
-class Note(ConsortiumScoped, Base):
-    __tablename__ = "note"
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    text: Mapped[str] = mapped_column(String(100))
-
-
-CONSORTIUM = uuid.uuid4()
-CLASH_NOTE_ID = uuid.uuid4()
-
-
-class Harness:
-    """A producing side (membership's topic) and a consuming side (as contracts) over one database."""
-
-    def __init__(self, database_url: str, broker, public_key):
-        bootstrap, kafka = broker.bootstrap_servers, broker.kafka_settings()
-        self.producer_settings = service_settings("membership", database_url, bootstrap, public_key, kafka=kafka)
-        self.consumer_settings = service_settings("contracts", database_url, bootstrap, public_key,
-                                                  consumer_max_tries=3, kafka=kafka)
-        self.db = Database(database_url, Base.kit)
-        Base.metadata.create_all(self.db.engine)
-        self.relay = OutboxRelay(self.db, self.producer_settings, incarnation_check_s=0)
-        self.applied: list[uuid.UUID] = []
-        self.fail_names: set[str] = set()
-        self.clash_names: set[str] = set()
-        handlers = EventHandlers()
-
-        @handlers.on("membership.organisation.registered")
-        def _copy(uow, event):
-            if event.data["name"] in self.fail_names:
-                raise RuntimeError(f"cannot apply {event.data['name']}")
-            apply_organisation_event(uow.session, OrganisationCopy, event)
-            if event.data["name"] in self.clash_names:  # a write that breaks a unique key at commit
-                uow.session.add(Note(id=CLASH_NOTE_ID, text=event.data["name"]))
-            self.applied.append(event.id)
-
-        self.consumer = EventConsumer(self.db, self.consumer_settings, handlers, resync_s=0.2,
-                                      sleep=lambda s: None)
-
-    def register(self, name: str, commit: bool = True, subject: str | None = None):
-        uow = UnitOfWork(self.db, Tenant(CONSORTIUM), actor="user:test", service="membership")
-        with uow:
-            uow.session.add(Note(text=f"registered {name}"))
-            event = uow.publish("membership.organisation.registered", subject=subject or f"organisation/{uuid.uuid4()}",
-                                data={"organisation_id": uuid.uuid4(), "name": name, "legal_form": "charity",
-                                      "status": "applicant"})
-            if commit:
-                uow.commit()
-        return event
-
-    def copies(self) -> dict[str, str]:
-        with self.db.session(Tenant(CONSORTIUM)) as session:
-            return {c.name: c.status for c in session.execute(select(OrganisationCopy)).scalars()}
-
-    def count(self, table) -> int:
-        with self.db.session(None) as session:
-            return session.execute(select(func.count()).select_from(table)).scalar_one()
-
-    def relay_until_sent(self):
-        wait_for(lambda: self.relay.run_once() >= 0 and self.count_unsent() == 0, what="outbox sent")
-
-    def count_unsent(self) -> int:
-        with self.db.session(None) as session:
-            return session.execute(select(func.count()).select_from(self.db.kit.outbox)
-                                   .where(self.db.kit.outbox.c.sent_at.is_(None))).scalar_one()
-
-    def consume_until(self, condition, what):
-        wait_for(lambda: (self.consumer.run_once(timeout_ms=200), condition())[1], what=what)
-
-    def close(self):
-        self.relay.close()
-        self.consumer.close()
-        self.db.dispose()
-
-
-@pytest.fixture
-def harness_on(databases, token_keys):
-    made = []
-
-    def _make(broker):
-        h = Harness(databases.create("events"), broker, token_keys[1])
-        made.append(h)
-        return h
-
-    yield _make
-    for h in made:
-        h.close()
-
-
-def ids_on_topic(bootstrap, topic="hub.membership") -> list[str]:
-    return [m["id"] for m in read_topic(bootstrap, topic)]
-
+from event_harness import (Note, assert_each_applied_once, current_topic_id, ids_on_topic, positions_total, pumping,
+                           register_many)
+from hubkit.testing import read_topic, wait_for
 
 def test_rolled_back_transaction_publishes_nothing(harness_on, any_broker):
     h = harness_on(any_broker)
@@ -182,28 +73,6 @@ def test_broker_wiped_replay_restores_read_copies_without_double_applying(harnes
     assert h.count(h.db.kit.inbox) == 5
 
 
-def positions_total(h, topic_id: str | None = None) -> int:
-    """Messages read from hub.membership, counting only offsets kept for topic_id when given."""
-    kit = h.db.kit
-    position = kit.consumer_position
-    query = select(func.coalesce(func.sum(position.c.next_offset), 0)).where(position.c.topic == "hub.membership")
-    if topic_id:
-        query = query.where(position.c.topic_id == topic_id)
-    with h.db.session(None) as session:
-        return session.execute(query).scalar_one()
-
-
-def current_topic_id(broker) -> str:
-    from hubkit.config import KafkaSettings
-    from hubkit.topics import admin_client, describe
-
-    admin = admin_client(KafkaSettings(bootstrap_servers=broker.bootstrap_servers))
-    try:
-        return describe(admin, ["hub.membership"])["hub.membership"][0]
-    finally:
-        admin.close()
-
-
 def test_malformed_and_failing_events_are_dead_lettered_and_the_consumer_carries_on(harness_on, any_own_broker):
     h = harness_on(any_own_broker)
     h.fail_names = {"Failing Trust"}
@@ -257,38 +126,60 @@ def test_apache_kafka_killed_mid_burst_and_restarted_with_its_log_loses_and_doub
                                                                                             own_kafka_broker):
     """1,000 events relayed and consumed while the broker is SIGKILLed mid-stream: each applied exactly once."""
     h = harness_on(own_kafka_broker)
-    total = 1000
-    events = []
-    for batch in range(10):
-        with UnitOfWork(h.db, Tenant(CONSORTIUM), actor="user:test", service="membership") as uow:
-            for n in range(total // 10):
-                events.append(uow.publish(
-                    "membership.organisation.registered", subject=f"organisation/{uuid.uuid4()}",
-                    data={"organisation_id": uuid.uuid4(), "name": f"Burst Trust {batch}-{n}", "legal_form": "charity",
-                          "status": "applicant"}))
-            uow.commit()
-    stop = threading.Event()
-
-    def pump():  # the worker's loop: relay and consumer, carrying on through the broker's absence
-        while not stop.is_set():
-            for step in (h.relay.run_once, lambda: h.consumer.run_once(timeout_ms=100)):
-                try:
-                    step()
-                except Exception:  # noqa: BLE001 - the broker is down for a while; the worker keeps going
-                    time.sleep(0.05)
-
-    worker = threading.Thread(target=pump, daemon=True)
-    worker.start()
-    try:
+    events = register_many(h, 1000, "Burst Trust")
+    with pumping(h):
         wait_for(lambda: len(h.applied) >= 100, timeout=60, what="the burst under way")
         own_kafka_broker.kill()  # SIGKILL mid-burst; its log stays on disk
         half_seen = len(h.applied)
         own_kafka_broker.restart(create_topics=False)  # the topics survive in the log
-        wait_for(lambda: len(set(h.applied)) == total, timeout=120, what="every event applied after the restart")
-    finally:
-        stop.set()
-        worker.join(timeout=30)
-    assert half_seen < total  # the kill really came mid-stream
-    assert sorted(h.applied) == sorted(e.id for e in events)  # none lost, none applied twice
-    assert h.count(h.db.kit.inbox) == total and h.count_unsent() == 0
-    assert len(h.copies()) == total
+        wait_for(lambda: len(set(h.applied)) == len(events), timeout=120, what="every event applied after the restart")
+    assert half_seen < len(events)  # the kill really came mid-stream
+    assert_each_applied_once(h, events)
+
+
+def test_a_producer_cut_off_by_a_paused_apache_kafka_resumes_and_loses_and_doubles_nothing(harness_on,
+                                                                                          own_kafka_broker):
+    """The broker stops answering (SIGSTOP) mid-stream for longer than the producer's timeouts, then comes back:
+    the relay's sends time out, it starts again, and 1,000 events are each applied once."""
+    h = harness_on(own_kafka_broker, request_timeout_ms=2000, max_block_ms=2000)
+    events = register_many(h, 500, "Paused Trust")
+    with pumping(h):
+        wait_for(lambda: len(h.applied) >= 100, timeout=60, what="the stream under way")
+        own_kafka_broker.pause()
+        try:
+            # Events keep being written while the broker is silent; the relay's sends time out and it keeps
+            # the error on the oldest unsent row.
+            events += register_many(h, 500, "Paused Trust (written during the pause)")
+            wait_for(lambda: last_relay_error(h), timeout=60, what="the relay cut off")
+            cut_off_at = h.count(h.db.kit.inbox)
+        finally:
+            own_kafka_broker.resume()
+        wait_for(lambda: len(set(h.applied)) == len(events), timeout=120, what="every event applied after the pause")
+    assert cut_off_at < len(events)
+    assert_each_applied_once(h, events)
+
+
+def last_relay_error(h) -> str | None:
+    outbox = h.db.kit.outbox
+    with h.db.session(None) as session:
+        return session.execute(select(outbox.c.last_error).where(outbox.c.last_error.is_not(None)).limit(1)).scalar()
+
+
+def test_a_new_empty_apache_kafka_cluster_mid_stream_gets_the_outbox_again_and_nothing_is_applied_twice(
+        harness_on, own_kafka_broker):
+    """The log is wiped mid-stream (a new cluster, new topic ids): the relay replays the kept outbox, the consumer
+    starts the new topics at 0, and of 1,000 events each is applied once."""
+    h = harness_on(own_kafka_broker)
+    events = register_many(h, 1000, "Wiped Trust")
+    with pumping(h):
+        wait_for(lambda: len(h.applied) >= 100, timeout=60, what="the stream under way")
+        old_topic = current_topic_id(own_kafka_broker)
+        own_kafka_broker.wipe()
+        wiped_at = len(h.applied)
+        wait_for(lambda: len(set(h.applied)) == len(events), timeout=180, what="every event applied after the wipe")
+        # The consumer read the whole new topic (the replay) from 0, under the new topic id.
+        new_topic = current_topic_id(own_kafka_broker)
+        wait_for(lambda: positions_total(h, topic_id=new_topic) >= len(events), timeout=60,
+                 what="the replayed topic read to its end")
+    assert new_topic != old_topic and wiped_at < len(events)
+    assert_each_applied_once(h, events)
