@@ -71,6 +71,11 @@ class FakeServices:
         self.decision_requests: dict[str, dict] = {}
         self.dead_letters: dict[str, list[dict]] = {service: [] for service in SERVICES}
         self.not_ready: set[str] = set()
+        # What each service's consumer workers report (hubkit.consumer.consumer_workers); one running each.
+        self.consumers: dict[str, list[dict]] = {service: [{
+            "worker": f"{service}-worker:1", "mode": "group", "state": "running", "partitions": ["hub.x/0"],
+            "lag": 0, "last_applied_at": now(), "last_error": None, "error_at": None, "seen_at": now(),
+            "silent": False}] for service in SERVICES}
         self.calls: list[dict] = []
         # answers kept by (user, Idempotency-Key), replayed as the real services do (hubkit.idempotency)
         self.kept_answers: dict[tuple[str, str], tuple[int, bytes, str]] = {}
@@ -446,7 +451,7 @@ class FakeServices:
                 return jsonify(title="Forbidden"), 403
             dead = [d for d in fake.dead_letters[service] if d["status"] == "dead"]
             return jsonify(service=service, outbox_backlog=2, outbox_oldest_unsent_at=now(),
-                           dead_letters=len(dead), consumer={"running": True, "lag": 0})
+                           dead_letters=len(dead), consumers=fake.consumers[service])
 
         @app.route("/<service>/admin/dead-letters")
         def dead_letters(service):

@@ -23,6 +23,26 @@ def test_health_page_shows_each_service_broker_and_database_in_words(logged_in, 
     assert "membership.member.activated" in html and "Retry" in html and "1 waiting" in html
 
 
+def test_health_page_shows_each_consumer_workers_state_lag_and_last_error(logged_in, fake_services):
+    fake_services.consumers["finance"] = [
+        {"worker": "finance-worker:7", "mode": "group", "state": "failing", "partitions": ["hub.contracts/1"],
+         "lag": 42, "last_applied_at": None, "last_error": "OperationalError: the database went away",
+         "error_at": "2030-01-01T09:00:00+00:00", "seen_at": "2030-01-01T09:00:01+00:00", "silent": False},
+        {"worker": "finance-worker:8", "mode": "group", "state": "running", "partitions": [], "lag": None,
+         "last_applied_at": None, "last_error": None, "error_at": None, "seen_at": "2030-01-01T08:00:00+00:00",
+         "silent": True}]
+    fake_services.consumers["governance"] = []
+    html = logged_in("admin").get("/admin/health").get_data(as_text=True)
+    finance = html[html.index("Finance service"):html.index("Governance service")]
+    assert "finance-worker:7 (group)" in finance and "Failing" in finance and "Behind by: 42" in finance
+    assert "hub.contracts/1" in finance and "OperationalError: the database went away" in finance
+    assert "finance-worker:8" in finance and "Silent" in finance and "not known yet" in finance
+    assert "Last event applied: none yet" in finance
+    assert "No worker has reported yet." in html[html.index("Governance service"):]
+    membership = html[html.index("Membership service"):html.index("Contracts service")]
+    assert "Running" in membership and "membership-worker:1 (group)" in membership
+
+
 def test_retrying_a_dead_letter_reports_what_happened(logged_in, fake_services):
     letter = fake_services.add_dead_letter("contracts")
     client = logged_in("admin")
