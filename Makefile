@@ -60,7 +60,7 @@ pg:
 kafka:
 	@scripts/ensure-kafka >/dev/null
 
-bench: install pg
+bench: install pg kafka
 	@$(BIN)/python bench/run.py
 
 clean:

@@ -1,164 +1,120 @@
-"""Outbox relay and idempotent consumer throughput, against a real Tansu broker and real PostgreSQL.
+"""Outbox relay and idempotent consumer throughput on each broker, beside raw kafka-python on the same messages.
 
-    python bench/relay_and_consumer.py [--events 2000]
+    python bench/relay_and_consumer.py [--broker tansu|kafka|both] [--db postgresql|sqlite] [--events 2000]
 
-1. commits N `membership.organisation.registered` events, one UnitOfWork (one transaction) each,
-   together with a row of the producer's own (as a real command would);
-2. times `OutboxRelay.run_once()` until the outbox has no unsent row (events/s);
-3. times an `EventConsumer` (as contracts, keeping a read copy of the organisations) until every
-   event is applied (events/s), and prints the consumer/relay ratio.
+Per broker, in one run (bench/_harness.py builds the broker and the two services):
 
-Objects are built as in libs/hubkit/tests/test_events_flow.py (Harness), but with the relay's and
-consumer's production defaults (incarnation check every 1 s, resync every 2 s). Connections are
-opened before the clocks start, so the figures are steady-state throughput. The database is made
-under a unique name on TEST_DATABASE_URL's server (default postgres@127.0.0.1:55432, the cluster scripts/ensure-postgres starts) and dropped.
+1. membership commits N `membership.organisation.registered` events to its outbox, each with a row of its own
+   (100 to a transaction, to set up quickly: each is still a message of its own, relayed and consumed alone);
+2. relay: `OutboxRelay.run_once()` (connected beforehand) until the outbox has no unsent row (events/s), beside a
+   raw kafka-python producer with the same settings sending the same N payloads to a topic of its own (messages/s);
+3. raw: a kafka-python consumer (same settings, every partition assigned, connected and its positions known)
+   reads the N relayed messages and does nothing with them: messages/s from its first poll to the last batch;
+4. hub: contracts' `EventConsumer.run_once()`, as its worker calls it, until every event is applied in contracts'
+   database (read copy + inbox row + offset): events/s from the first event applied to the last (the inbox rows'
+   handled_at), so connecting and, on Kafka, joining the consumer group stay out of it (they are in the note
+   printed under the table). Whatever the consumer does per call (one transaction per event today, batches
+   later) is what is measured. The consumer only starts once the events are there: a group member that stopped
+   polling while they were committed would be dropped from its group and rejoin, which a real worker never does.
+
+Every event is then checked to have been applied exactly once, with nothing dead-lettered.
 """
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
-from sqlalchemy import String, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+import _harness as h
 
-from hubkit.broker import TansuBroker
-from hubkit.consumer import EventConsumer, EventHandlers
-from hubkit.db import ConsortiumScoped, Database, Tenant, declarative_base_for
-from hubkit.read_copies import MemberOrganisationCopy, apply_organisation_event
-from hubkit.relay import OutboxRelay
-from hubkit.testing import Databases, service_settings
-from hubkit.tokens import generate_keypair
-from hubkit.unit_of_work import UnitOfWork
-
-Base = declarative_base_for("bench")
-CONSORTIUM = uuid.uuid4()
-TIME_LIMIT_S = 120.0
-
-
-class OrganisationCopy(MemberOrganisationCopy, Base):
-    __tablename__ = "organisation_copy"
-
-
-class Note(ConsortiumScoped, Base):
-    __tablename__ = "note"
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    text: Mapped[str] = mapped_column(String(100))
-
-
-def count(db: Database, query) -> int:
-    with db.session(None) as session:
-        return session.execute(query).scalar_one()
+TIME_LIMIT_S = 180.0
+COMMIT_BATCH = 100
 
 
 def rate(n: int, seconds: float) -> float:
     return n / seconds if seconds > 0 else float("inf")
 
 
-def run(n: int) -> dict[str, float]:
-    databases = Databases()
-    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
-        _private, public = generate_keypair(Path(tmp) / "keys")
-        broker = TansuBroker(log_file=Path(tmp) / "tansu.log").start()
-        db = relay = consumer = None
-        try:
-            url = databases.create("bench")
-            producer_settings = service_settings("membership", url, broker.bootstrap_servers, public)
-            consumer_settings = service_settings("contracts", url, broker.bootstrap_servers, public,
-                                                 consumer_max_tries=3)
-            db = Database(url, Base.kit)
-            Base.metadata.create_all(db.engine)
-            kit = db.kit
-            relay = OutboxRelay(db, producer_settings)
-            handlers = EventHandlers()
+def until(n: int, step, what: str, done=None) -> float:
+    """Call step() (which returns how many it did) until n are done; the seconds it took."""
+    started = time.perf_counter()
+    total, checked = 0, started
+    while total < n:
+        total += step() or 0
+        now = time.perf_counter()
+        if done is not None and now - checked > 0.5:  # the count from the database, whatever step() returns
+            checked = now
+            if done():
+                break
+        if now - started > TIME_LIMIT_S:
+            raise RuntimeError(f"{what}: only {total}/{n} in {TIME_LIMIT_S:.0f} s")
+    return time.perf_counter() - started
 
-            @handlers.on("membership.organisation.registered")
-            def _copy(uow, event):
-                apply_organisation_event(uow.session, OrganisationCopy, event)
 
-            consumer = EventConsumer(db, consumer_settings, handlers)
+def measure(services: h.Services, n: int) -> dict[str, float]:
+    # the relay connects and checks its topics on an empty outbox first, not on the clock
+    services.relay.run_once()
 
-            # Warm up: connect both clients, check topics, assign partitions (not timed).
-            relay.run_once()
-            consumer.run_once(timeout_ms=100)
+    # 1. the events, committed to the outbox 100 to a transaction (quicker to set up; each is its own message)
+    for done in range(0, n, COMMIT_BATCH):
+        services.commit_event(min(COMMIT_BATCH, n - done))
+    assert services.unsent() == n, "every committed event should wait in the outbox"
 
-            # 1. Commit N events through the outbox, one transaction each.
-            started = time.perf_counter()
-            for i in range(n):
-                with UnitOfWork(db, Tenant(CONSORTIUM), actor="user:bench", service="membership") as uow:
-                    uow.session.add(Note(text=f"registered Bench Trust {i}"))
-                    org_id = uuid.uuid4()
-                    uow.publish("membership.organisation.registered", subject=f"organisation/{org_id}",
-                                data={"organisation_id": org_id, "name": f"Bench Trust {i}",
-                                      "legal_form": "charity", "status": "applicant"})
-                    uow.commit()
-            commit_s = time.perf_counter() - started
-            unsent = select(func.count()).select_from(kit.outbox).where(kit.outbox.c.sent_at.is_(None))
-            assert count(db, unsent) == n, "every committed event should wait in the outbox"
+    # 2. relay, then a raw producer with the same messages
+    start_offsets = h.end_offsets(services, services.topic)
+    relay_s = until(n, services.relay.run_once, "relay", done=lambda: services.unsent() == 0)
+    messages = services.payloads()
+    producer = h.raw_producer(services)
+    try:
+        producer.send(h.RAW_TOPIC, key=b"warm-up", value=messages[0][1]).get(timeout=10)
+        started = time.perf_counter()
+        for key, value in messages:
+            producer.send(h.RAW_TOPIC, key=key, value=value)
+        producer.flush(timeout=TIME_LIMIT_S)
+        raw_produce_s = time.perf_counter() - started
+    finally:
+        producer.close(timeout=5)
 
-            # 2. Relay until the outbox is empty.
-            started = time.perf_counter()
-            sent = 0
-            while sent < n:
-                sent += relay.run_once()
-                if time.perf_counter() - started > TIME_LIMIT_S:
-                    raise RuntimeError(f"relay sent only {sent}/{n} in {TIME_LIMIT_S}s")
-            relay_s = time.perf_counter() - started
-            assert count(db, unsent) == 0
+    # 3. raw consumption of the relayed messages, from the first poll (connected, positions known) to the last batch
+    consumer = h.raw_consumer(services, services.topic, start_offsets)
+    try:
+        raw_consume_s = until(n, lambda: sum(len(r) for r in consumer.poll(timeout_ms=200).values()), "raw consumer")
+    finally:
+        consumer.close()
 
-            # 3. Consume until every event is applied (one transaction per event: effect + inbox + offset).
-            started = time.perf_counter()
-            handled = 0
-            while handled < n:
-                handled += consumer.run_once(timeout_ms=200)
-                if time.perf_counter() - started > TIME_LIMIT_S:
-                    raise RuntimeError(f"consumer handled only {handled}/{n} in {TIME_LIMIT_S}s")
-            consume_s = time.perf_counter() - started
-
-            # Check the outcome: each event applied exactly once, nothing dead-lettered.
-            applied = count(db, select(func.count()).select_from(kit.inbox))
-            copies = count(db, select(func.count()).select_from(OrganisationCopy.__table__))
-            dead = count(db, select(func.count()).select_from(kit.dead_letter))
-            if not (applied == copies == n and dead == 0):
-                raise RuntimeError(f"expected {n} applied, got inbox={applied} copies={copies} dead={dead}")
-        finally:
-            for closable in (relay, consumer):
-                if closable is not None:
-                    closable.close()
-            if db is not None:
-                db.dispose()
-            broker.stop()
-            databases.drop_all()
-
-    results = {
-        "events": n,
-        "commit_s": commit_s, "commit_eps": rate(n, commit_s),
-        "relay_s": relay_s, "relay_eps": rate(n, relay_s),
-        "consume_s": consume_s, "consume_eps": rate(n, consume_s),
-    }
-    results["consumer_relay_ratio"] = results["consume_eps"] / results["relay_eps"]
-    results["end_to_end_eps"] = rate(n, relay_s + consume_s)
-    return results
+    # 4. the service's consumer, cold (it connects, and on Kafka joins its group, now: that is the "wall" figure),
+    # from the first event applied to the last as committed in its database (handled_at, whatever it batches)
+    wall_s = until(n, lambda: services.consumer.run_once(timeout_ms=200), "consumer",
+                   done=lambda: services.applied_count() >= n)
+    services.check_exactly_once(n)
+    first_applied, last_applied = services.applied_span()
+    return {"relay_eps": rate(n, relay_s), "raw_produce_mps": rate(n, raw_produce_s),
+            "consume_eps": rate(n - 1, last_applied - first_applied), "consume_wall_eps": rate(n, wall_s),
+            "raw_consume_mps": rate(n, raw_consume_s)}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=2000, help="events to commit, relay and consume")
-    args = parser.parse_args(argv)
+    p = h.parser(__doc__)
+    p.add_argument("--events", type=int, default=2000, help="events per broker (default 2000)")
+    args = h.parse(p, argv)
     logging.basicConfig(level=logging.WARNING)
-    r = run(args.events)
-    print(f"relay_and_consumer: {r['events']} events (Tansu broker, PostgreSQL, 3 partitions)")
-    print(f"  commit   (UnitOfWork.publish, 1 tx/event) {r['commit_s']:7.2f} s {r['commit_eps']:9.0f} events/s")
-    print(f"  relay    (OutboxRelay.run_once, acks=all) {r['relay_s']:7.2f} s {r['relay_eps']:9.0f} events/s")
-    print(f"  consumer (EventConsumer, 1 tx/event)      {r['consume_s']:7.2f} s {r['consume_eps']:9.0f} events/s")
-    print(f"  ratio consumer/relay   {r['consumer_relay_ratio']:.2f}")
-    print(f"  ratio relay/commit     {r['relay_eps'] / r['commit_eps']:.2f}")
-    print(f"  relay + consumer       {r['end_to_end_eps']:9.0f} events/s")
-    print(f"  checked: {r['events']} applied once each, 0 dead-lettered")
+    h.print_header_once()
+    table = h.Table(f"relay_and_consumer: {args.events} events pre-published, {args.db}; hub = OutboxRelay / "
+                    "EventConsumer (effect + inbox + offset committed), raw = kafka-python on the same messages")
+    notes = []
+    for kind in h.kinds(args.broker):
+        started = time.perf_counter()
+        with h.services_on(kind, args.db) as services:
+            r = measure(services, args.events)
+        table.add(kind, "relay throughput", r["relay_eps"], r["raw_produce_mps"], "/s", digits=0)
+        table.add(kind, "consumer throughput", r["consume_eps"], r["raw_consume_mps"], "/s", digits=0)
+        notes.append(f"  {h.BROKER_NAMES[kind]}: hub consumer from its first poll, connecting (and joining its "
+                     f"group) included: {r['consume_wall_eps']:,.0f}/s")
+        print(f"  {h.BROKER_NAMES[kind]}: measured in {time.perf_counter() - started:.0f} s; "
+              f"{args.events} applied once each, 0 dead-lettered", flush=True)
+    table.print()
+    for line in notes:
+        print(line)
     return 0
 
 

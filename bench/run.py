@@ -3,10 +3,12 @@
     python bench/run.py [name ...]     # `make bench`; names without .py pick some of them
 
 Each benchmark runs in its own process with this interpreter; extra arguments after `--` are
-passed to every one of them (e.g. `python bench/run.py -- --events 500`).
+passed to every one of them (e.g. `python bench/run.py -- --broker kafka --events 500`). The machine and the
+brokers' versions are printed once, first (bench/_harness.py).
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -24,6 +26,9 @@ def main(argv: list[str]) -> int:
         if missing:
             print(f"no such benchmark: {', '.join(sorted(missing))}", file=sys.stderr)
             return 2
+    from _harness import print_header_once  # here: this folder is first on sys.path
+
+    print_header_once()
     failures = []
     for script in scripts:
         print(f"== {script.stem}", flush=True)
@@ -34,7 +39,8 @@ def main(argv: list[str]) -> int:
         if code:
             failures.append(script.stem)
     print(f"{len(scripts) - len(failures)}/{len(scripts)} benchmarks ran"
-          + (f"; failed: {', '.join(failures)}" if failures else ""))
+          + (f"; failed: {', '.join(failures)}" if failures else "")
+          + "; load average at the end " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     return 1 if failures else 0
 
 
