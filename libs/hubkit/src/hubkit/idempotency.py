@@ -16,13 +16,14 @@ How the answer is kept with the change, so that no crash can separate them:
    over after IN_FLIGHT_LIMIT; one that dies after it leaves the answer to replay.
 
 Reserving inside the view's own transaction instead would make a concurrent duplicate wait on the first (a row
-lock on PostgreSQL, the write lock on SQLite) rather than hear 409, and needs the tenant before the view knows
-it. Holding the commit back is why a view in such a request may open only one unit of work that commits.
+lock on PostgreSQL, the write lock on SQLite) rather than hear 409. Holding the commit back is why a view in such
+a request may open only one unit of work that commits (every view does: `hubkit.web.request_uow`).
 
 What is kept: the answer to a request whose unit of work committed, whatever its status below 500 (a refusal
 after a change, e.g. a 409 from a later step, is part of what happened). A request that changed nothing — most
 4xx answers: bad fields, wrong state, not allowed — keeps nothing, so the client may fix the body and send it
-again with the same key. A 5xx is never kept, and its change is rolled back with it. Keys are per principal
+again with the same key; so does one whose change is made outside a unit of work (the admin's retry of a dead
+letter, itself safe to repeat). A 5xx is never kept, and its change is rolled back with it. Keys are per principal
 (consortium and user): another user's identical key is another key. After KEY_TTL a key is forgotten: rows are
 purged when new keys are reserved, and an old row is never replayed.
 """
@@ -174,7 +175,7 @@ def _reserve(db: Database, owner: str, key: str, method: str, path: str, fingerp
                 422, "Unprocessable Entity",
                 f"This {HEADER} was already used for a different request ({row.method} {row.path} with other "
                 "content). Send a new key for a new change; on a page, reload it and try again.",
-                errors={HEADER: ["Already used for a different request."]}, type_=PROBLEM_TYPE)
+                errors={HEADER: ["Already used for a different request: send a new key (on a page, reload it)."]}, type_=PROBLEM_TYPE)
         if row.status_code is not None:
             return _replay(row)
         if now - row.created_at < IN_FLIGHT_LIMIT:
