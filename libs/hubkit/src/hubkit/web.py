@@ -18,6 +18,7 @@ from .auth import TokenChecker, allow, check_request, public, view_target
 from .config import ServiceSettings
 from .consumer import EventApplier, EventHandlers, consumer_check, consumer_workers, dead_letter_count
 from .db import Database, KitTables, Tenant
+from .paging import Order, desc, paged
 from .relay import outbox_backlog
 from .topics import broker_topics
 from .unit_of_work import UnitOfWork
@@ -240,13 +241,13 @@ class AdminStatus(MethodView):
 @admin_blp.route("/dead-letters")
 class DeadLetters(MethodView):
     @allow("host_admin")
-    @admin_blp.response(200, DeadLetterSchema(many=True))
-    def get(self):
+    @paged(admin_blp, DeadLetterSchema)
+    def get(self, page):
         """Messages this service's consumer could not apply, newest first."""
-        kit = database().kit
+        letters = database().kit.dead_letter.c
         with database().session(None) as session:
-            return [dict(r._mapping) for r in session.execute(
-                select(kit.dead_letter).order_by(kit.dead_letter.c.created_at.desc()).limit(500))]
+            return [dict(r._mapping) for r in page.select(session, select(database().kit.dead_letter),
+                                                          Order(desc(letters.created_at), desc(letters.id)))]
 
 
 @admin_blp.route("/dead-letters/<uuid:dead_letter_id>/retry")
