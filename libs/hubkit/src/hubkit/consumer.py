@@ -6,7 +6,9 @@ never in the broker, so a broker that loses its data or a rebalance loses and do
 Kafka consumer group and each seeks to the stored offsets when partitions are assigned to it; and
 `self-assign` (Tansu, whose groups stall), where one worker takes every partition itself.
 
-Nothing a producer sends can stop the consumer: a message that cannot be applied (no value, not
+A poll's events of one partition are applied in one transaction (each with its inbox row, the offset moved
+once); if any of them fails, none is kept and they are taken again one by one, so a failing event is
+isolated and dead-lettered without losing the rest. Nothing a producer sends can stop the consumer: a message that cannot be applied (no value, not
 UTF-8, not an event, a version we do not handle, or failing every try) is dead-lettered with its raw
 bytes and the consumer moves on; any other failure restarts the loop with a growing backoff. Each
 worker reports its state, lag and last applied event to `consumer_worker` for readiness and the
@@ -32,7 +34,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .config import ServiceSettings
-from .db import Database, Tenant, utcnow
+from .db import Database, Tenant, defer_audit, utcnow, write_deferred_audit
 from .events import Envelope, EventValidationError, parse_event
 from .logs import correlation_id_var
 from .topics import DEAD_LETTER_TOPIC, admin_client, describe
@@ -126,20 +128,60 @@ class EventApplier:
             raise PermanentFailure(f"{event.type} v{event.version} is not handled (handles {subscription.versions})")
         return event
 
+    def _unit_of_work(self, event: Envelope, connection=None) -> UnitOfWork:
+        correlation_id_var.set(event.correlation_id)
+        return UnitOfWork(self.db, Tenant(event.consortium_id), actor=f"event:{event.type}",
+                          service=self.settings.service, correlation_id=event.correlation_id,
+                          causation_id=str(event.id), connection=connection)
+
+    def _apply_in(self, uow: UnitOfWork, event: Envelope) -> bool:
+        """The handler and the inbox row, unless the inbox has the event already; True if applied now."""
+        kit = self.db.kit
+        seen = uow.session.execute(select(kit.inbox.c.event_id).where(
+            kit.inbox.c.consumer == self.consumer_name, kit.inbox.c.event_id == event.id)).first()
+        if seen is None:
+            self.handlers.by_type[event.type].handler(uow, event)
+            uow.session.execute(insert(kit.inbox).values(consumer=self.consumer_name, event_id=event.id,
+                                                         event_type=event.type, handled_at=utcnow()))
+        return seen is None
+
+    def apply_run(self, events: list[Envelope | None], position: tuple[str, int, int]) -> int:
+        """Apply one partition's events, in order, in a single transaction with the offset moved to `position`;
+        None stands for a message passed over. Returns how many were applied now; raises, keeping nothing,
+        if any fails (the caller then takes them one by one)."""
+        kit = self.db.kit
+        inbox = kit.inbox.c
+        wanted = [e for e in events if e is not None]
+        with self.db.engine.connect() as connection:
+            with connection.begin():
+                defer_audit(connection)
+                with self.db.session(None, connection=connection) as session:  # one look at the inbox for the run
+                    seen = set(session.execute(select(inbox.event_id).where(
+                        inbox.consumer == self.consumer_name, inbox.event_id.in_([e.id for e in wanted]))).scalars())
+                handled = []
+                for event in wanted:
+                    if event.id in seen:
+                        continue
+                    uow = self._unit_of_work(event, connection)
+                    with uow:
+                        self.handlers.by_type[event.type].handler(uow, event)
+                        uow.commit()  # a flush: the connection's transaction commits them all
+                    seen.add(event.id)
+                    handled.append({"consumer": self.consumer_name, "event_id": event.id, "event_type": event.type,
+                                    "handled_at": utcnow()})
+                write_deferred_audit(connection, kit)
+                with self.db.session(None, connection=connection) as session:
+                    if handled:
+                        session.execute(insert(kit.inbox), handled)
+                    self._advance(session, *position)
+                    session.commit()
+        return len(handled)
+
     def apply(self, event: Envelope, position: tuple[str, int, int] | None = None) -> bool:
         """Apply the event once; returns False if it had been applied before. Moves the offset too."""
-        kit = self.db.kit
-        correlation_id_var.set(event.correlation_id)
-        uow = UnitOfWork(self.db, Tenant(event.consortium_id), actor=f"event:{event.type}",
-                         service=self.settings.service, correlation_id=event.correlation_id,
-                         causation_id=str(event.id))
+        uow = self._unit_of_work(event)
         with uow:
-            seen = uow.session.execute(select(kit.inbox.c.event_id).where(
-                kit.inbox.c.consumer == self.consumer_name, kit.inbox.c.event_id == event.id)).first()
-            if seen is None:
-                self.handlers.by_type[event.type].handler(uow, event)
-                uow.session.execute(insert(kit.inbox).values(consumer=self.consumer_name, event_id=event.id,
-                                                             event_type=event.type, handled_at=utcnow()))
+            seen = not self._apply_in(uow, event)
             if position:
                 self._advance(uow.session, *position)
             try:
@@ -151,7 +193,7 @@ class EventApplier:
                 if position:
                     self.skip(*position)
                 return False
-            return seen is None
+            return not seen
 
     def _in_inbox(self, event_id: uuid.UUID) -> bool:
         kit = self.db.kit
@@ -299,7 +341,8 @@ class EventConsumer:
     """The consumer loop of one worker of a service."""
 
     def __init__(self, db: Database, settings: ServiceSettings, handlers: EventHandlers, *,
-                 resync_s: float = 2.0, sleep: Callable[[float], None] = time.sleep, worker: str | None = None):
+                 resync_s: float = 2.0, sleep: Callable[[float], None] = time.sleep, worker: str | None = None,
+                 max_records: int = 500):
         self.db, self.settings, self.handlers = db, settings, handlers
         self.applier = EventApplier(db, settings, handlers)
         self.topics = handlers.topics
@@ -308,6 +351,7 @@ class EventConsumer:
         self.report = WorkerReport(db, self.name, self.worker, self.mode)
         self.resync_s = resync_s
         self.sleep = sleep
+        self.max_records = max_records  # per poll; each partition's share is applied in one transaction
         self._consumer: KafkaConsumer | None = None
         self._admin = None
         self._topic_ids: dict[str, str] = {}
@@ -433,7 +477,7 @@ class EventConsumer:
                     self.report.set("waiting", "no topics yet")
                     self.sleep(timeout_ms / 1000)
                     return 0
-            batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=200)
+            batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
             self._note_lag()
             if self.mode == "group" and not self._owned:
                 self.report.set("idle")  # more workers than partitions
@@ -448,12 +492,8 @@ class EventConsumer:
                 return 0
             handled = 0
             for tp, records in batches.items():
-                for record in records:
-                    if tp not in self._owned:
-                        break  # revoked while we worked: its new owner carries on from the stored offset
-                    self.handle(record.topic, record.partition, record.offset, record.value)
-                    self._next[tp] = record.offset + 1
-                    handled += 1
+                if tp in self._owned:
+                    handled += self.handle_records(tp, records)
             self._note_lag()
             return handled
         except KafkaError as exc:
@@ -474,6 +514,40 @@ class EventConsumer:
         self.report.lag = lag if known else None
         self.report.partitions = sorted(f"{tp.topic}/{tp.partition}" for tp in self._owned)
         self.report.write_if_due()
+
+    def handle_records(self, tp: TopicPartition, records: list) -> int:
+        """One partition's messages in order: runs of good events applied many to a transaction; a message
+        that cannot be an event dead-lettered between runs; a run that fails taken again one by one."""
+        run: list[Envelope | None] = []
+        run_records: list = []
+
+        def apply_run() -> None:
+            if not run_records:
+                return
+            last = run_records[-1]
+            try:
+                if self.applier.apply_run(run, (last.topic, last.partition, last.offset + 1)):
+                    self.report.applied()
+            except OperationalError:
+                raise  # the database is away: the loop backs off and reads them again
+            except Exception as exc:  # noqa: BLE001 - nothing was kept; each is retried on its own
+                log.info("a run of %d events failed (%s); applying them one by one", len(run_records), exc)
+                for record in run_records:
+                    self.handle(record.topic, record.partition, record.offset, record.value)
+            self._next[tp] = last.offset + 1
+            run.clear()
+            run_records.clear()
+
+        for record in records:
+            try:
+                run.append(self.applier.decode(record.value))
+                run_records.append(record)
+            except PermanentFailure:
+                apply_run()
+                self.handle(record.topic, record.partition, record.offset, record.value)  # dead-letters it
+                self._next[tp] = record.offset + 1
+        apply_run()
+        return len(records)
 
     def handle(self, topic: str, partition: int, offset: int, raw: bytes | None) -> None:
         """Apply, pass over or dead-letter one message; only a database that is away makes it raise."""

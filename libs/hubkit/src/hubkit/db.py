@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Index, Integer, LargeBinary, MetaData, String, Table,
                         Text, Uuid, create_engine, event, insert, inspect, text)
 from sqlalchemy.types import TypeDecorator
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker, \
     with_loader_criteria
 
@@ -217,9 +217,14 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self, tenant: Tenant | None, *, actor: str = "system", request_id: str | None = None,
-                correlation_id: str | None = None) -> Session:
-        """A session for one tenant; tenant=None is for the kit's own tables only."""
-        session = self._sessions()
+                correlation_id: str | None = None, connection: Connection | None = None) -> Session:
+        """A session for one tenant; tenant=None is for the kit's own tables only.
+
+        With `connection` (already in a transaction) the session works inside that transaction: its commit
+        only flushes, and the connection's owner commits or rolls back the lot (the consumer's batches).
+        """
+        session = self._sessions(bind=connection, join_transaction_mode="rollback_only") if connection else \
+            self._sessions()
         session.info.update(tenant=tenant, actor=actor, request_id=request_id, correlation_id=correlation_id,
                             kit=self.kit)
         return session
@@ -360,7 +365,27 @@ def _write_audit_trail(session: Session, _ctx) -> None:
                 "correlation_id": session.info.get("correlation_id"),
             })
     if rows:
-        session.connection().execute(insert(kit.audit_entry), rows)
+        connection = session.connection()
+        deferred = connection.info.get(DEFERRED_AUDIT)
+        if deferred is not None:  # a batch on this connection writes them at its end, in one statement
+            deferred.extend(rows)
+        else:
+            connection.execute(insert(kit.audit_entry), rows)
+
+
+DEFERRED_AUDIT = "hubkit.deferred_audit_rows"
+
+
+def write_deferred_audit(connection: Connection, kit: KitTables) -> None:
+    """The audit rows a batch kept back (see `defer_audit`), written in one statement before its commit."""
+    rows = connection.info.pop(DEFERRED_AUDIT, None)
+    if rows:
+        connection.execute(insert(kit.audit_entry), rows)
+
+
+def defer_audit(connection: Connection) -> None:
+    """Keep this connection's audit rows until `write_deferred_audit`, still in the same transaction."""
+    connection.info[DEFERRED_AUDIT] = []
 
 
 def consortia_holding(db: Database, model: type) -> list[uuid.UUID]:

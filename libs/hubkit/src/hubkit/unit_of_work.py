@@ -15,8 +15,10 @@ class UnitOfWork:
     """`with uow: ...; uow.commit()` — leaving the block without commit rolls everything back."""
 
     def __init__(self, db: Database, tenant: Tenant | None, *, actor: str, service: str,
-                 correlation_id: str | None = None, causation_id: str | None = None, request_id: str | None = None):
+                 correlation_id: str | None = None, causation_id: str | None = None, request_id: str | None = None,
+                 connection=None):
         self.db, self.tenant, self.actor, self.service = db, tenant, actor, service
+        self.connection = connection  # a transaction this unit of work joins (see Database.session)
         self.correlation_id = correlation_id or uuid.uuid4().hex
         self.causation_id = causation_id
         self.request_id = request_id
@@ -24,7 +26,7 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self.db.session(self.tenant, actor=self.actor, request_id=self.request_id,
-                                       correlation_id=self.correlation_id)
+                                       correlation_id=self.correlation_id, connection=self.connection)
         return self
 
     def __exit__(self, *exc) -> None:
