@@ -1,4 +1,5 @@
-"""The whole hub as it runs for real: gunicorn web processes, workers, the gateway, PostgreSQL, Tansu."""
+"""The whole hub as it runs for real: gunicorn web processes, workers, the gateway, PostgreSQL, and a broker (Tansu,
+or Apache Kafka where a test says so)."""
 from __future__ import annotations
 
 import os
@@ -23,6 +24,8 @@ class RunningHub:
     def __init__(self, databases, broker, token_keys, log_dir: Path, with_gateway: bool):
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen] = []
+        self.commands: dict[str, tuple[str, ...]] = {}  # label -> the process's arguments, to start it again
+        self.running: dict[str, subprocess.Popen] = {}
         self.ports = {name: free_port() for name in (*SERVICES, "gateway")}
         self.env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers, HUB_BROKER_KIND=broker.kind,
                         HUB_TOKEN_PRIVATE_KEY_FILE=str(token_keys[0]), HUB_TOKEN_PUBLIC_KEY_FILE=str(token_keys[1]),
@@ -40,9 +43,24 @@ class RunningHub:
         return f"http://127.0.0.1:{self.ports[name]}"
 
     def _spawn(self, label: str, *args: str) -> None:
-        log = open(self.log_dir / f"{label}.log", "wb")
-        self.processes.append(subprocess.Popen([sys.executable, *args], env=self.env, stdout=log,
-                                               stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True))
+        self.commands[label] = args
+        with open(self.log_dir / f"{label}.log", "ab") as log:  # a process started again carries on its log
+            process = subprocess.Popen([sys.executable, *args], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                       cwd=ROOT, start_new_session=True)
+        self.processes.append(process)
+        self.running[label] = process
+
+    def kill(self, label: str) -> None:
+        """SIGKILL one process (e.g. "contracts-worker") and its children, as a crash would."""
+        process = self.running.pop(label)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        self.processes.remove(process)
+
+    def start_again(self, label: str) -> None:
+        """Start a killed process again with its own command, as `restart: unless-stopped` would."""
+        assert label not in self.running, f"{label} is still running"
+        self._spawn(label, *self.commands[label])
 
     def start(self) -> "RunningHub":
         for name in SERVICES:

@@ -1,4 +1,5 @@
-"""The walking skeleton across all four services through Kafka, with real processes.
+"""The walking skeleton across all four services through the broker, with real processes: on Tansu (make run's
+broker) and on Apache Kafka (what is deployed).
 
 A manager registers an organisation in membership; contracts and finance learn of it by events and
 keep read copies; the application goes to governance for the board (M1); the board's decision comes
@@ -11,11 +12,30 @@ import uuid
 import pytest
 import requests
 
-from hubkit.testing import make_principal, wait_for
+from hubkit.broker import ApacheKafkaBroker
+from hubkit.testing import BROKERS, make_principal, wait_for
 from membership.client import complete_due_diligence
+
+from .conftest import RunningHub
 
 pytestmark = pytest.mark.e2e
 CONSORTIUM = uuid.uuid4()
+
+
+@pytest.fixture(scope="module", params=BROKERS)
+def hub(request, databases, token_keys, tmp_path_factory):
+    """The hub on each broker in turn: on Tansu the session's hub (shared with the browser journeys), on Apache Kafka
+    one of this module's own, on a broker of its own, without the gateway (nothing here goes through it)."""
+    if request.param == "tansu":
+        yield request.getfixturevalue("hub")
+        return
+    folder = tmp_path_factory.mktemp("skeleton-kafka")
+    with ApacheKafkaBroker(folder / "kafka") as broker:
+        running = RunningHub(databases, broker, token_keys, folder, with_gateway=False)
+        try:
+            yield running.start()
+        finally:
+            running.stop()
 
 
 def call(hub, sign, service, method, path, principal, **kwargs):
