@@ -15,6 +15,7 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Uuid,
 from sqlalchemy.orm import Session
 
 from hubkit import problems
+from hubkit.testing import follow_pages
 from hubkit.paging import DEFAULT_LIMIT, MAX_LIMIT, Order, asc, desc, paged
 
 metadata = MetaData()
@@ -84,23 +85,9 @@ def add(engine, count: int, *, name=lambda i: f"thing {i:04d}", rank=lambda i: i
     return rows
 
 
-def walk(client, url: str, limit: int | None = None, between=None) -> list[list[str]]:
-    """Follow X-Next-Cursor to the end; the ids of each page. `between(n)` runs after page n."""
-    pages, cursor = [], None
-    while True:
-        query = {"limit": limit} if limit else {}
-        if cursor:
-            query["cursor"] = cursor
-        answer = client.get(url, query_string=query)
-        assert answer.status_code == 200, answer.json
-        pages.append([row["id"] for row in answer.json])
-        cursor = answer.headers.get("X-Next-Cursor")
-        if cursor is None:
-            assert 'rel="next"' not in answer.headers.get("Link", "")
-            return pages
-        assert f"cursor={cursor}" in answer.headers["Link"]
-        if between:
-            between(len(pages))
+def walk(client, url: str, limit: int, between=None) -> list[list[str]]:
+    """The ids of each page, following the next cursor to the end."""
+    return [[row["id"] for row in page] for page in follow_pages(client, url, between=between, limit=limit)]
 
 
 def expected(rows: list[dict], order: Order) -> list[str]:

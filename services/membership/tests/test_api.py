@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from hubkit.testing import make_principal
+from hubkit.testing import follow_pages, make_principal
 from membership.adapters.orm import Organisation
 
 CONSORTIUM = uuid.uuid4()
@@ -171,3 +171,19 @@ def test_500_hides_internals(app, client, as_manager, monkeypatch):
     monkeypatch.setattr(organisations, "register_organisation", explode)
     body = assert_problem(register(client, as_manager), 500)
     assert "secret" not in str(body)
+
+
+# --- pages (hubkit.paging) -------------------------------------------------------------------------
+
+def test_the_directory_comes_in_pages_by_name_keeping_its_filter(client, sign):
+    headers = {"Authorization": sign(make_principal(("consortium_manager",), consortium_id=uuid.uuid4()),
+                                     "membership")}
+    names = [f"Paged {letter} Trust" for letter in "GBEACFD"]
+    for name in names:
+        assert register(client, headers, name=name).status_code == 201
+    pages = follow_pages(client, "/organisations", headers=headers, limit=3, status="applicant")
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert [row["name"] for page in pages for row in page] == sorted(names)
+    first = client.get("/organisations", headers=headers, query_string={"limit": 3, "status": "applicant"})
+    assert "status=applicant" in first.headers["Link"] and "X-Prev-Cursor" not in first.headers
+    assert_problem(client.get("/organisations", headers=headers, query_string={"limit": 501}), 422)

@@ -53,3 +53,19 @@ def run_env(metadata: MetaData) -> None:
                           render_item=render_item)
         with context.begin_transaction():
             context.run_migrations()
+
+
+def create_indexes(indexes) -> None:
+    """In a migration: make each (name, table, columns) index, e.g. those a list's filter and order need."""
+    from alembic import op
+
+    for name, table, columns in indexes:
+        op.create_index(name, table, columns)
+
+
+def drop_indexes(indexes) -> None:
+    """In a migration's downgrade: drop the indexes `create_indexes` made."""
+    from alembic import op
+
+    for name, table, _columns in reversed(indexes):
+        op.drop_index(name, table_name=table)

@@ -316,3 +316,19 @@ def service_app_fixture(definition):
 def client(app):
     """A test client for the `app` fixture the suite defines."""
     return app.test_client()
+
+
+def follow_pages(client, url: str, *, headers=None, between=None, **query) -> list[list[dict]]:
+    """Every page of a list (hubkit.paging), following X-Next-Cursor to the end; `between(n)` runs after page n."""
+    pages, cursor = [], None
+    while True:
+        answer = client.get(url, headers=headers, query_string=query | ({"cursor": cursor} if cursor else {}))
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        pages.append(answer.get_json())
+        cursor = answer.headers.get("X-Next-Cursor")
+        if cursor is None:
+            assert 'rel="next"' not in answer.headers.get("Link", "")
+            return pages
+        assert f"cursor={cursor}" in answer.headers["Link"]
+        if between:
+            between(len(pages))

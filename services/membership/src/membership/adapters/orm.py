@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, \
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, \
     UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -21,6 +21,8 @@ class Organisation(OrganisationScoped, Base):
         UniqueConstraint("consortium_id", "name", name="uq_organisation_consortium_name"),
         UniqueConstraint("consortium_id", "charity_number", name="uq_organisation_consortium_charity_number"),
         UniqueConstraint("consortium_id", "company_number", name="uq_organisation_consortium_company_number"),
+        # the directory's pages: by name within a status (the name-only order uses uq_organisation_consortium_name)
+        Index("ix_organisation_directory", "consortium_id", "status", "name", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -95,6 +97,7 @@ class MembershipChange(OwnedByOrganisation, Base):
     """One change of membership status, kept for ever: who, when, why and the decision behind it."""
 
     __tablename__ = "membership_change"
+    __table_args__ = (Index("ix_membership_change_history", "organisation_id", "recorded_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     from_status: Mapped[str | None] = mapped_column(String(30))
@@ -121,7 +124,8 @@ class DueDiligenceEvidence(OwnedByOrganisation, Base):
     """What an applicant provided for one checklist item, and its verification by a named person."""
 
     __tablename__ = "due_diligence_evidence"
-    __table_args__ = (UniqueConstraint("organisation_id", "kind", name="uq_due_diligence_evidence_kind"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "kind", name="uq_due_diligence_evidence_kind"),
+                      Index("ix_due_diligence_evidence_expiring", "consortium_id", "expires_on"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(40))
@@ -140,6 +144,7 @@ class ComplianceDocument(OwnedByOrganisation, Base):
     """An uploaded document (policy, certificate, accounts), kept in the database with its checksum."""
 
     __tablename__ = "compliance_document"
+    __table_args__ = (Index("ix_compliance_document_newest", "organisation_id", "uploaded_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(40))

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import STAFF, allow
+from hubkit.paging import Order, asc, desc, paged
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 from hubkit import clock
 
@@ -26,6 +27,7 @@ blp = Blueprint("organisations", __name__, url_prefix="/organisations", descript
 checklist_blp = Blueprint("due-diligence", __name__, url_prefix="/due-diligence",
                           description="The consortium's due-diligence checklist (M1)")
 ANYONE = (*STAFF, "member_user")
+BY_NAME = Order(asc("name"), asc("id"))
 
 
 def _kind_or_404(kind: str) -> str:
@@ -38,11 +40,11 @@ def _kind_or_404(kind: str) -> str:
 class Organisations(MethodView):
     @allow(*ANYONE)
     @blp.arguments(DirectoryQuery, location="query")
-    @blp.response(200, OrganisationOut(many=True))
-    def get(self, query):
-        """The members directory, filtered (a member organisation's staff see only their own)."""
+    @paged(blp, OrganisationOut)
+    def get(self, query, page):
+        """The members directory, filtered, by name (a member organisation's staff see only their own)."""
         with request_uow() as uow:
-            return search_directory(uow.session, **query)
+            return page.rows(search_directory(uow.session, **query), BY_NAME)
 
     @allow("consortium_manager")
     @blp.arguments(OrganisationIn)
@@ -75,12 +77,12 @@ class OrganisationById(MethodView):
 @blp.route("/<organisation_id>/history")
 class History(MethodView):
     @allow(*ANYONE)
-    @blp.response(200, MembershipChangeOut(many=True))
-    def get(self, organisation_id):
+    @paged(blp, MembershipChangeOut)
+    def get(self, organisation_id, page):
         """Every change of membership status, oldest first."""
         with request_uow() as uow:
             org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
-            return use_cases.history(uow.session, org)
+            return page.rows(use_cases.history(uow.session, org), Order(asc("recorded_at"), asc("id")))
 
 
 @blp.route("/<organisation_id>/application/submission")
@@ -190,11 +192,12 @@ class Verification(MethodView):
 @checklist_blp.route("/checklist")
 class Checklist(MethodView):
     @allow(*ANYONE)
-    @checklist_blp.response(200, ChecklistSettingOut(many=True))
-    def get(self):
-        """The consortium's checklist."""
+    @paged(checklist_blp, ChecklistSettingOut)
+    def get(self, page):
+        """The consortium's checklist, in its fixed order (a few items: the first page holds them all)."""
         with request_uow() as uow:
-            return [dataclasses.asdict(r) for r in due_diligence.checklist(uow.session)]
+            items = [dataclasses.asdict(r) | {"position": i} for i, r in enumerate(due_diligence.checklist(uow.session))]
+            return page.rows(items, Order(asc("position")))
 
 
 @checklist_blp.route("/checklist/<kind>")
@@ -213,24 +216,25 @@ class ChecklistItem(MethodView):
 class Expiring(MethodView):
     @allow(*STAFF)
     @checklist_blp.arguments(ExpiringQuery, location="query")
-    @checklist_blp.response(200, ExpiringOut(many=True))
-    def get(self, query):
-        """Evidence (insurance, registrations) expiring within the next days (30 unless asked)."""
+    @paged(checklist_blp, ExpiringOut)
+    def get(self, query, page):
+        """Evidence (insurance, registrations) expiring within the next days (30 unless asked), soonest first."""
         with request_uow() as uow:
-            return [{"organisation_id": org.id, "organisation_name": org.name, "kind": item.kind,
-                     "label": checklist_rules.KINDS[item.kind].label, "expires_on": item.expires_on}
-                    for org, item in expiring(uow.session, clock.today(), query["within_days"])]
+            return page.rows([{"organisation_id": org.id, "organisation_name": org.name, "kind": item.kind,
+                               "label": checklist_rules.KINDS[item.kind].label, "expires_on": item.expires_on}
+                              for org, item in expiring(uow.session, clock.today(), query["within_days"])],
+                             Order(asc("expires_on"), asc("organisation_name"), asc("organisation_id"), asc("kind")))
 
 
 @blp.route("/<organisation_id>/documents")
 class Documents(MethodView):
     @allow(*ANYONE)
-    @blp.response(200, DocumentOut(many=True))
-    def get(self, organisation_id):
+    @paged(blp, DocumentOut)
+    def get(self, organisation_id, page):
         """The organisation's compliance documents, newest first (without their content)."""
         with request_uow() as uow:
             org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
-            return documents.documents_of(uow.session, org)
+            return page.rows(documents.documents_of(uow.session, org), Order(desc("uploaded_at"), desc("id")))
 
     @allow("consortium_manager", "member_user")
     @accepts_upload

@@ -4,12 +4,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from hubkit.auth import STAFF, allow
+from hubkit.paging import paged
 from hubkit.events.membership import LEGAL_FORMS
 from hubkit.web import request_uow
 
 from ..domain import catalogue
 from ..domain.documents import DOCUMENT_KIND_LABELS
 from ..service_layer import reports
+from .http import BY_NAME
 from .schemas import OrganisationOut
 
 blp = Blueprint("reports", __name__, description="Catalogue, capability search and membership reports")
@@ -121,11 +123,12 @@ class Catalogue(MethodView):
 class CapabilitySearch(MethodView):
     @allow(*STAFF)
     @blp.arguments(CapabilityQuery, location="query")
-    @blp.response(200, OrganisationOut(many=True))
-    def get(self, query):
-        """M2: which active, eligible members can deliver this service category in this area."""
+    @paged(blp, OrganisationOut)
+    def get(self, query, page):
+        """M2: which active, eligible members can deliver this service category in this area, by name."""
         with request_uow() as uow:
-            return reports.capable_members(uow.session, query["service_category"], query["area"])
+            return page.rows(reports.capable_members(uow.session, query["service_category"], query["area"]),
+                             BY_NAME)
 
 
 @blp.route("/reports/gaps")
