@@ -183,3 +183,21 @@ def test_a_new_empty_apache_kafka_cluster_mid_stream_gets_the_outbox_again_and_n
                  what="the replayed topic read to its end")
     assert new_topic != old_topic and wiped_at < len(events)
     assert_each_applied_once(h, events)
+
+
+def test_a_failing_event_in_a_batch_is_dead_lettered_alone_and_the_rest_applied_once_in_order(harness_on, any_broker):
+    """One partition's poll is applied in one transaction; when one of its events fails none is kept and they are
+    taken again one by one: the failing one dead-lettered, every other applied once, in the partition's order."""
+    h = harness_on(any_broker)
+    names = [f"Batch Trust {n}" for n in range(30)]
+    h.fail_names = {"Batch Trust 17"}
+    events = [h.register(name, subject="organisation/one-partition") for name in names]
+    h.relay_until_sent()
+    h.consume_until(lambda: h.count(h.db.kit.dead_letter) == 1 and len(h.copies()) == 29, "the batch handled")
+    kit = h.db.kit
+    with h.db.session(None) as session:
+        dead = session.execute(select(kit.dead_letter)).one()
+        handled = session.execute(select(kit.inbox.c.event_id).order_by(kit.inbox.c.handled_at)).scalars().all()
+    assert dead.event_id == events[17].id and dead.tries == 3
+    assert handled == [e.id for e in events if e.id != events[17].id]  # each once, in order
+    assert set(h.copies()) == set(names) - {"Batch Trust 17"}
