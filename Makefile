@@ -7,7 +7,7 @@ PIP := $(BIN)/pip install -q -c requirements/constraints.txt
 PACKAGES := -e libs/hubkit -e services/membership -e services/contracts -e services/finance -e services/governance -e gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-dates install browser pg pdf kafka lint clean bench
+.PHONY: run test test-dates install browser pg pdf kafka lint clean bench bench-data
 
 $(STAMP): requirements/constraints.txt requirements/dev.txt libs/hubkit/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml gateway/package.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ kafka:
 
 bench: install pg kafka
 	@$(BIN)/python bench/run.py
+
+## make bench-data [SCALE=0.1] [RELOAD=1]: the big consortium bench/reads_at_scale.py reads (issue 16), loaded into
+## PostgreSQL once (bench_big_* databases, about two minutes at full size) and reused until RELOAD=1.
+SCALE ?= 1
+bench-data: install pg
+	@$(BIN)/python bench/_big_consortium.py --scale $(SCALE) $(if $(RELOAD),--reload)
 
 clean:
 	rm -rf $(VENV) var gateway/node_modules
