@@ -5,8 +5,8 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
-                        Uuid)
+from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint, Uuid)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubkit.db import ConsortiumScoped, OrganisationScoped, UtcDateTime
@@ -81,7 +81,9 @@ class Timesheet(OrganisationScoped, Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     rejection_reason: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (UniqueConstraint("staff_id", "week_starting"),)
+    __table_args__ = (UniqueConstraint("staff_id", "week_starting"),
+                      # the approval queue: the weeks in one status, in its order (migration 0006)
+                      Index("ix_timesheet_queue", "consortium_id", "status", "week_starting", "submitted_at"))
 
 
 class TimeEntry(OrganisationScoped, Base):
@@ -107,6 +109,9 @@ class TimeEntry(OrganisationScoped, Base):
     invoice_line_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)  # the live invoice line
     written_off_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    # an employer's month (recharge drafts, write-offs), not every employer's (migration 0006)
+    __table_args__ = (Index("ix_time_entry_employer_day", "organisation_id", "day"),)
 
 
 class ClosedPeriod(ConsortiumScoped, Base):

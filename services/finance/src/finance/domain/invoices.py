@@ -70,6 +70,11 @@ def group_lines(entries) -> list[LineDraft]:
     return lines
 
 
+def line_description(code: str, title: str, person: str, month) -> str:
+    """What a line says: the cost code, the person and the month."""
+    return f"{code} {title}: {person}, {month:%B %Y}"
+
+
 def vat_pence(net_pence: int, treatment: str) -> int:
     """VAT on one line, rounded once, half up."""
     if treatment not in VAT_TREATMENTS:

@@ -47,17 +47,13 @@ def _own_organisation_only() -> None:
 # --- staff and rates ---------------------------------------------------------------------------------
 
 def _staff_out(session, rows) -> list[dict]:
+    rows = list(rows)
     names = invoices.organisation_names(session)
-    today = clock.today()
-    out = []
-    for row in rows:
-        history = staff_cases.rate_history(session, row.id)
-        current = [r for r in history if r.effective_from <= today]
-        out.append({**{k: getattr(row, k) for k in ("id", "name", "employer_kind", "organisation_id",
-                                                    "line_manager_id", "user_id")},
-                    "organisation_name": names.get(row.organisation_id) if row.organisation_id else None,
-                    "current_rate_pence": current[-1].hourly_rate_pence if current else None})
-    return out
+    rates = staff_cases.current_rates(session, [row.id for row in rows], clock.today())  # one query, not one each
+    return [{**{k: getattr(row, k) for k in ("id", "name", "employer_kind", "organisation_id", "line_manager_id",
+                                            "user_id")},
+             "organisation_name": names.get(row.organisation_id) if row.organisation_id else None,
+             "current_rate_pence": rates.get(row.id)} for row in rows]
 
 
 @staff_blp.route("")
@@ -207,18 +203,6 @@ def _sheet_staff(uow, staff_id) -> StaffMember:
     return row
 
 
-def _summary(session, sheets) -> list[dict]:
-    out = []
-    for sheet in sheets:
-        entries = timesheets.entries_of(session, sheet.id)
-        out.append({"id": sheet.id, "staff_id": sheet.staff_id,
-                    "staff_name": session.get(StaffMember, sheet.staff_id).name,
-                    "week_starting": sheet.week_starting, "status": sheet.status, "submitted_at": sheet.submitted_at,
-                    "total_minutes": sum(e.minutes for e in entries),
-                    "chargeable_minutes": sum(e.minutes for e in entries if e.chargeable)})
-    return out
-
-
 @sheets_blp.route("")
 class Queue(MethodView):
     @allow(*APPROVERS)
@@ -227,7 +211,7 @@ class Queue(MethodView):
     def get(self, args):
         """The weeks this approver may decide (finance officer: all; manager: the people they line-manage)."""
         with request_uow() as uow:
-            return _summary(uow.session, timesheets.queue(uow.session, current_principal(), args["status"]))
+            return timesheets.queue_summaries(uow.session, current_principal(), args["status"])
 
 
 @sheets_blp.route("/mine")

@@ -86,16 +86,24 @@ def _uninvoiced_entries(session, organisation_id, month: dt.date) -> list[TimeEn
         select(TimeEntry).join(Timesheet, Timesheet.id == TimeEntry.timesheet_id)
         .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
         .where(StaffMember.organisation_id == organisation_id, StaffMember.employer_kind.in_(("host", "member")),
+               # the employer copied onto the entry (the same organisation): lets the employer's month be found by
+               # its index rather than among every employer's entries of the month
+               TimeEntry.organisation_id == organisation_id,
                Timesheet.status == APPROVED, TimeEntry.chargeable.is_(True), TimeEntry.day >= month,
                TimeEntry.day < next_month(month), TimeEntry.invoice_line_id.is_(None),
                TimeEntry.written_off_id.is_(None))
         .order_by(TimeEntry.day)).scalars())
 
 
-def _description(session, code_id, staff_id, month: dt.date) -> str:
-    code = session.get(CostCode, code_id)
-    staff = session.get(StaffMember, staff_id)
-    return f"{code.code} {code.title}: {staff.name}, {month:%B %Y}"
+def _descriptions(session, lines, month: dt.date) -> dict[tuple, str]:
+    """Each line's description by (cost code, person), from one query of the codes and one of the people."""
+    codes = {c.id: c for c in session.execute(select(CostCode).where(
+        CostCode.id.in_({d.cost_code_id for d in lines}))).scalars()}
+    people = {p.id: p for p in session.execute(select(StaffMember).where(
+        StaffMember.id.in_({d.staff_id for d in lines}))).scalars()}
+    return {(d.cost_code_id, d.staff_id): rules.line_description(codes[d.cost_code_id].code,
+                                                                 codes[d.cost_code_id].title,
+                                                                 people[d.staff_id].name, month) for d in lines}
 
 
 def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) -> RechargeInvoice:
@@ -122,24 +130,30 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
 
 
 def _add_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[rules.LineDraft], treatment: str) -> None:
-    lines = sorted(lines, key=lambda d: _description(uow.session, d.cost_code_id, d.staff_id, invoice.month))
-    net = vat = 0
+    """The lines, in order of description, and the entries behind each (F4), written in two flushes whatever
+    their number (every row still goes through the session, so each is in the audit trail)."""
+    descriptions = _descriptions(uow.session, lines, invoice.month)
+    lines = sorted(lines, key=lambda d: descriptions[(d.cost_code_id, d.staff_id)])
+    made = []
     for position, draft in enumerate(lines, start=1):
         line = InvoiceLine(id=uuid.uuid4(), invoice_id=invoice.id, organisation_id=invoice.organisation_id,
                            position=position, cost_code_id=draft.cost_code_id, staff_id=draft.staff_id,
-                           description=_description(uow.session, draft.cost_code_id, draft.staff_id, invoice.month),
+                           description=descriptions[(draft.cost_code_id, draft.staff_id)],
                            minutes=draft.minutes, rate_pence=draft.rate_pence, net_pence=draft.net_pence,
                            vat_pence=rules.vat_pence(draft.net_pence, treatment))
         uow.session.add(line)
-        uow.session.flush()
+        made.append((line, draft))
+    uow.session.flush()  # the lines before the links that name them
+    for line, draft in made:
         for entry_id in draft.entry_ids:
             uow.session.add(InvoiceLineEntry(line_id=line.id, entry_id=entry_id,
                                              organisation_id=invoice.organisation_id))
             if invoice.kind == rules.INVOICE:
                 uow.session.get(TimeEntry, entry_id).invoice_line_id = line.id
-        net += line.net_pence
-        vat += line.vat_pence
-    invoice.net_pence, invoice.vat_pence, invoice.total_pence = net, vat, net + vat
+    uow.session.flush()
+    invoice.net_pence = sum(line.net_pence for line, _ in made)
+    invoice.vat_pence = sum(line.vat_pence for line, _ in made)
+    invoice.total_pence = invoice.net_pence + invoice.vat_pence
 
 
 def lines_of(session, invoice_id) -> list[InvoiceLine]:

@@ -64,6 +64,20 @@ def rate_history(session, staff_id) -> list[StaffRate]:
                                 .order_by(StaffRate.effective_from, StaffRate.created_at)).scalars())
 
 
+def current_rates(session, staff_ids, on: dt.date) -> dict:
+    """Each person's hourly rate in effect on a day (pence), for many people in one query (F3)."""
+    ids = list(staff_ids)
+    if not ids:
+        return {}
+    query = select(StaffRate).where(StaffRate.effective_from <= on)
+    if len(ids) <= 500:  # a few people: theirs; a whole listing: every rate that has begun, in the same one query
+        query = query.where(StaffRate.staff_id.in_(ids))
+    current: dict = {}
+    for rate in session.execute(query.order_by(StaffRate.effective_from, StaffRate.created_at)).scalars():
+        current[rate.staff_id] = rate.hourly_rate_pence  # the latest that has begun wins
+    return {staff_id: current[staff_id] for staff_id in ids if staff_id in current}
+
+
 def set_rate(uow: UnitOfWork, staff: StaffMember, effective_from: dt.date, salary_pence: int,
              on_costs_percent: Decimal | None, on_costs_pence: int | None, overhead_percent: Decimal,
              productive_hours: Decimal) -> StaffRate:

@@ -1,0 +1,485 @@
+"""Reads at scale (issue 16): pages and API over the big consortium (bench/_big_consortium.py), p50/p95 over
+--requests requests each, direct to each service under gunicorn and through the gateway under gunicorn (its /api
+router with a bearer token, and its pages with a browser session), beside the raw SQL computing the same answer in
+the same run; then the month-end run (every employer's recharge invoice for one month, through finance's API)
+beside the same writes in raw SQL; then the SQL statements each read makes (counted, and EXPLAINed: a Seq Scan on a
+big table is named).
+
+    python bench/reads_at_scale.py [--scale 1] [--requests 50] [--reload]
+
+Targets: every read p95 <= 150 ms; the month-end run <= 1.5 x its raw SQL; no read whose time grows with the rows
+it does not answer with (see the statements: one per request, or a few, not one per row).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import requests
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _big_consortium import STATE, ensure, libpq_url, print_counts, sqlalchemy_url  # noqa: E402
+from _harness import machine, percentile, print_header_once  # noqa: E402
+
+from hubkit.broker import free_port  # noqa: E402
+from hubkit.config import SERVICES  # noqa: E402
+from hubkit.tokens import Principal, mint  # noqa: E402
+
+ROOT = HERE.parent
+READ_TARGET_MS = 150.0
+RUN_TARGET_RATIO = 1.5
+BIG_TABLES = {"time_entry", "timesheet", "recharge_invoice_line_entry", "recharge_invoice_line", "recharge_invoice",
+              "audit_entry", "performance_return", "subcontract_target", "staff_rate", "decision", "agenda_item",
+              "attendance"}
+
+
+# --- the processes -------------------------------------------------------------------------------------------------
+
+class Hub:
+    """The four services and the gateway under gunicorn (one worker each) on the big databases."""
+
+    def __init__(self, manifest: dict, log_dir: Path):
+        self.manifest = manifest
+        self.ports = {name: free_port() for name in (*SERVICES, "gateway")}
+        keys = STATE / "keys"
+        self.private_key = (keys / "token_private.pem").read_bytes()
+        self.env = dict(os.environ, HUB_TOKEN_PRIVATE_KEY_FILE=str(keys / "token_private.pem"),
+                        HUB_TOKEN_PUBLIC_KEY_FILE=str(keys / "token_public.pem"), KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:9",
+                        GATEWAY_SECRET_KEY="bench-secret-key-not-for-production", HUB_BIND_HOST="127.0.0.1",
+                        WEB_CONCURRENCY="1", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
+                        GATEWAY_PORT=str(self.ports["gateway"]), HUB_UPSTREAM_TIMEOUT_S="120",
+                        GATEWAY_DATABASE_URL=sqlalchemy_url(manifest["databases"]["gateway"]))
+        for name in SERVICES:
+            self.env[f"{name.upper()}_DATABASE_URL"] = sqlalchemy_url(manifest["databases"][name])
+            self.env[f"{name.upper()}_PORT"] = str(self.ports[name])
+            self.env[f"{name.upper()}_URL"] = self.url(name)
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen] = []
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def start(self) -> "Hub":
+        for name in SERVICES:
+            self._spawn(name, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports[name]}", "--workers", "1",
+                        "--timeout", "600", f"{name}.app:create_app()")
+        self._spawn("gateway", "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers", "1",
+                    "--timeout", "600", "gateway.app:create_app()")
+        deadline = time.monotonic() + 90
+        for name in (*SERVICES, "gateway"):
+            while True:
+                if any(p.poll() is not None for p in self.processes):
+                    raise RuntimeError(f"a process exited early; logs in {self.log_dir}")
+                with contextlib.suppress(requests.RequestException):
+                    if requests.get(self.url(name) + "/healthz", timeout=1).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} not up; logs in {self.log_dir}")
+                time.sleep(0.2)
+        return self
+
+    def _spawn(self, label: str, *args: str) -> None:
+        with open(self.log_dir / f"{label}.log", "ab") as log:
+            self.processes.append(subprocess.Popen([sys.executable, *args], env=self.env, stdout=log,
+                                                   stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True))
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+    # who calls
+    def token(self, service: str, user_id: str, roles: set[str]) -> str:
+        principal = Principal(user_id=user_id, username=user_id, consortium_id=uuid.UUID(self.manifest["consortium_id"]),
+                              organisation_id=None, roles=frozenset(roles))
+        return mint(principal, self.private_key, issuer="consortium-hub-gateway", audience=service,
+                    ttl=dt.timedelta(hours=2))
+
+    def api_token(self, username: str) -> str:
+        answer = requests.post(self.url("gateway") + "/api/auth/token",
+                               json={"username": username, "password": self.manifest["password"]}, timeout=30)
+        answer.raise_for_status()
+        return answer.json()["access_token"] if "access_token" in answer.json() else answer.json()["token"]
+
+    def browser(self, username: str) -> requests.Session:
+        session = requests.Session()
+        page = session.get(self.url("gateway") + "/login", timeout=30)
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text) or \
+            re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page.text)
+        answer = session.post(self.url("gateway") + "/login", timeout=30, allow_redirects=False, data={
+            "username": username, "password": self.manifest["password"], "csrf_token": csrf[1] if csrf else ""})
+        if answer.status_code not in (302, 303):
+            raise RuntimeError(f"could not sign {username} in: {answer.status_code}")
+        return session
+
+
+# --- timing ------------------------------------------------------------------------------------------------------
+
+def timed(call, n: int) -> tuple[float, float]:
+    """p50 and p95 in ms of n calls, after one unmeasured warm-up call."""
+    call()
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return percentile(times, 0.5), percentile(times, 0.95)
+
+
+def http_get(session: requests.Session | None, url: str, headers: dict | None = None, params: dict | None = None):
+    def call():
+        answer = (session or requests).get(url, headers=headers, params=params, timeout=600)
+        if answer.status_code != 200:
+            raise RuntimeError(f"GET {url} {params or ''}: {answer.status_code} {answer.text[:300]}")
+        return answer
+    return call
+
+
+def sql_call(conn: psycopg.Connection, statement: str, params: tuple | dict = ()):
+    def call():
+        with conn.cursor() as cur:
+            cur.execute(statement, params)
+            return cur.fetchall()
+    return call
+
+
+# --- what is read ----------------------------------------------------------------------------------------------------
+
+def reads(manifest: dict) -> list[dict]:
+    """Each read: its service, API path and params, who calls, the gateway page (if any), and its raw SQL."""
+    f, cid = manifest["facts"], manifest["consortium_id"]
+    month = dt.date.fromisoformat(f["month"])
+    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    contract = f["biggest_contract_id"]
+    finance_officer = (f["users"]["bench.finance"], {"finance_officer"}, "bench.finance")
+    manager = (f["users"]["bench.manager"], {"consortium_manager"}, "bench.manager")
+    queue_sql = """
+        SELECT t.id, t.staff_id, s.name, t.week_starting, t.status, t.submitted_at,
+               coalesce(sum(e.minutes), 0), coalesce(sum(e.minutes) FILTER (WHERE e.chargeable), 0)
+          FROM timesheet t JOIN staff_member s ON s.id = t.staff_id
+          LEFT JOIN time_entry e ON e.timesheet_id = t.id
+         WHERE t.consortium_id = %(cid)s AND t.status = 'submitted' {extra}
+         GROUP BY t.id, s.name ORDER BY t.week_starting, t.submitted_at"""
+    return [
+        dict(name="timesheets awaiting approval", service="finance", path="/timesheets",
+             params={"status": "submitted"}, who=finance_officer, page="/time/approvals",
+             sql=queue_sql.format(extra=""), sql_params={"cid": cid}),
+        dict(name="a team's week (manager's queue)", service="finance", path="/timesheets",
+             params={"status": "submitted"}, who=manager, page="/time/approvals",
+             sql=queue_sql.format(extra="AND s.line_manager_id = (SELECT id FROM staff_member WHERE "
+                                  "consortium_id = %(cid)s AND user_id = %(user)s)"),
+             sql_params={"cid": cid, "user": f["users"]["bench.manager"]}),
+        dict(name="one person's week", service="finance", path=f"/timesheets/staff/{f['person_staff_id']}/weeks/"
+             f"{f['person_week']}", params=None, who=finance_officer, page=None,
+             sql="""SELECT e.*, c.code, c.title FROM timesheet t JOIN time_entry e ON e.timesheet_id = t.id
+                    JOIN cost_code c ON c.id = e.cost_code_id
+                    WHERE t.consortium_id = %(cid)s AND t.staff_id = %(staff)s AND t.week_starting = %(week)s
+                    ORDER BY e.day, e.created_at""",
+             sql_params={"cid": cid, "staff": f["person_staff_id"], "week": f["person_week"]}),
+        dict(name="staff listing with current rates", service="finance", path="/staff", params=None,
+             who=finance_officer, page="/time/staff",
+             sql="""SELECT s.*, o.name, (SELECT r.hourly_rate_pence FROM staff_rate r WHERE r.staff_id = s.id
+                      AND r.effective_from <= current_date ORDER BY r.effective_from DESC, r.created_at DESC LIMIT 1)
+                    FROM staff_member s LEFT JOIN member_organisation o ON o.id = s.organisation_id
+                    WHERE s.consortium_id = %(cid)s ORDER BY s.name""", sql_params={"cid": cid}),
+        dict(name="subsidy report, one month", service="finance", path="/subsidy", params={"month": f["month"][:7]},
+             who=finance_officer, page=None,
+             sql="""SELECT s.organisation_id, sum(e.minutes),
+                           sum(e.minutes * coalesce(e.rate_pence, 0)) FILTER (WHERE t.status = 'approved'),
+                           sum(e.minutes) FILTER (WHERE t.status <> 'approved'),
+                           sum(e.minutes) FILTER (WHERE t.status = 'approved' AND e.invoice_line_id IS NULL
+                                                   AND e.written_off_id IS NULL)
+                      FROM time_entry e JOIN timesheet t ON t.id = e.timesheet_id
+                      JOIN staff_member s ON s.id = e.staff_id
+                     WHERE e.consortium_id = %(cid)s AND e.chargeable AND e.day >= %(month)s AND e.day < %(next)s
+                       AND s.employer_kind IN ('host', 'member')
+                     GROUP BY s.organisation_id""",
+             sql_params={"cid": cid, "month": month, "next": next_month}),
+        dict(name="members directory", service="membership", path="/organisations", params=None,
+             who=manager, page="/members",
+             sql="SELECT * FROM organisation WHERE consortium_id = %(cid)s ORDER BY name", sql_params={"cid": cid}),
+        dict(name="capability search", service="membership", path="/capability/search",
+             params=f["capability_search"], who=manager, page="/members/capability",
+             page_params=f["capability_search"],
+             sql="""SELECT * FROM organisation WHERE consortium_id = %(cid)s AND status = 'active'
+                    AND eligible_for_new_work AND service_categories::jsonb ? %(cat)s
+                    AND areas_served::jsonb ? %(area)s ORDER BY name""",
+             sql_params={"cid": cid, "cat": f["capability_search"]["service_category"],
+                         "area": f["capability_search"]["area"]}),
+        dict(name="RAG dashboard, biggest contract", service="contracts", path=f"/contracts/{contract}/dashboard",
+             params=None, who=manager, page=f"/contracts/{contract}/dashboard",
+             sql="""SELECT s.id, s.organisation_name, s.overall_rag, st.indicator_id, st.period_id, st.target,
+                           r.actuals ->> st.indicator_id::text, r.status
+                      FROM subcontract s JOIN subcontract_target st ON st.subcontract_id = s.id
+                      LEFT JOIN performance_return r ON r.subcontract_id = s.id AND r.period_id = st.period_id
+                     WHERE s.consortium_id = %(cid)s AND s.contract_id = %(contract)s AND s.purpose = 'delivery'""",
+             sql_params={"cid": cid, "contract": contract}),
+        dict(name="commissioner report, biggest contract", service="contracts", path=f"/contracts/{contract}/report",
+             params=None, who=manager, page=f"/contracts/{contract}/report",
+             sql="""SELECT t.indicator_id, t.period_id, t.target,
+                           sum((r.actuals ->> t.indicator_id::text)::numeric), count(r.id)
+                      FROM indicator_target t
+                      LEFT JOIN performance_return r ON r.contract_id = t.contract_id AND r.period_id = t.period_id
+                                                    AND r.status = 'accepted'
+                     WHERE t.consortium_id = %(cid)s AND t.contract_id = %(contract)s
+                     GROUP BY t.indicator_id, t.period_id, t.target""",
+             sql_params={"cid": cid, "contract": contract}),
+        dict(name="decisions log", service="governance", path="/decisions", params=None, who=manager,
+             page="/governance/decisions-log",
+             sql="SELECT * FROM decision WHERE consortium_id = %(cid)s ORDER BY decided_at DESC LIMIT 500",
+             sql_params={"cid": cid}),
+        dict(name="audit trail (gateway, host admin)", service="gateway", path=None, params=None,
+             who=(f["users"]["bench.admin"], {"host_admin"}, "bench.admin"), page="/admin/audit",
+             sql="SELECT *, count(*) OVER () FROM audit_entry ORDER BY id DESC LIMIT 50", sql_params={}),
+    ]
+
+
+# --- the statements each read makes ----------------------------------------------------------------------------------
+
+def statements_of(manifest: dict, read: dict) -> list[tuple[str, object]]:
+    """The SQL one request of this read makes, from the service's app in this process (Flask's test client)."""
+    import importlib
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from hubkit.testing import service_settings
+
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, executemany):
+        if not executemany:
+            seen.append((statement, parameters))
+
+    definition = importlib.import_module(f"{read['service']}.app").SERVICE
+    settings = service_settings(read["service"], sqlalchemy_url(manifest["databases"][read["service"]]),
+                                "127.0.0.1:9", STATE / "keys" / "token_public.pem")
+    app = definition.create_app(settings)
+    user_id, roles, _ = read["who"]
+    principal = Principal(user_id=user_id, username=user_id, consortium_id=uuid.UUID(manifest["consortium_id"]),
+                          organisation_id=None, roles=frozenset(roles))
+    token = mint(principal, (STATE / "keys" / "token_private.pem").read_bytes(), issuer=settings.token_issuer,
+                 audience=read["service"])
+    client = app.test_client()
+    client.get(read["path"], query_string=read["params"], headers={"Authorization": f"Bearer {token}"})
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        answer = client.get(read["path"], query_string=read["params"], headers={"Authorization": f"Bearer {token}"})
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+        app.extensions["hubkit.db"].dispose()
+    if answer.status_code != 200:
+        raise RuntimeError(f"{read['name']}: {answer.status_code}")
+    return seen
+
+
+def seq_scans(conn: psycopg.Connection, statements: list[tuple[str, object]]) -> list[str]:
+    """The big tables a Seq Scan reads in the plans of these statements (EXPLAIN, not ANALYZE)."""
+    found = set()
+    distinct = {}
+    for statement, params in statements:
+        distinct.setdefault(re.sub(r"\s+", " ", statement), params)
+    for statement, params in distinct.items():
+        if not statement.lstrip().upper().startswith("SELECT"):
+            continue
+        with conn.cursor() as cur:
+            try:
+                cur.execute("EXPLAIN " + statement, params)
+            except psycopg.Error:
+                conn.rollback()
+                continue
+            for (line,) in cur.fetchall():
+                match = re.search(r"Seq Scan on (\w+)", line)
+                if match and match[1] in BIG_TABLES:
+                    found.add(match[1])
+        conn.rollback()
+    return sorted(found)
+
+
+# --- the month-end run -----------------------------------------------------------------------------------------------
+
+MONTH_END_SQL = """
+CREATE TEMP TABLE month_lines ON COMMIT DROP AS
+SELECT gen_random_uuid() AS id, e.organisation_id, e.cost_code_id, e.staff_id, e.rate_pence, sum(e.minutes) AS minutes
+  FROM time_entry e JOIN timesheet t ON t.id = e.timesheet_id JOIN staff_member s ON s.id = e.staff_id
+ WHERE e.consortium_id = %(cid)s AND s.employer_kind IN ('host', 'member') AND t.status = 'approved'
+   AND e.chargeable AND e.day >= %(month)s AND e.day < %(next)s AND e.invoice_line_id IS NULL
+   AND e.written_off_id IS NULL
+ GROUP BY e.organisation_id, e.cost_code_id, e.staff_id, e.rate_pence HAVING sum(e.minutes) <> 0;
+CREATE TEMP TABLE month_invoices ON COMMIT DROP AS
+SELECT gen_random_uuid() AS id, organisation_id, sum(round(minutes * rate_pence / 60.0)) AS net
+  FROM month_lines GROUP BY organisation_id;
+INSERT INTO recharge_invoice (id, consortium_id, organisation_id, kind, month, status, vat_treatment, net_pence,
+                              vat_pence, total_pence, created_by, created_at)
+SELECT id, %(cid)s, organisation_id, 'invoice', %(month)s, 'draft', 'standard', net, round(net * 0.2),
+       net + round(net * 0.2), 'bench', now() FROM month_invoices;
+INSERT INTO recharge_invoice_line (id, consortium_id, invoice_id, organisation_id, position, cost_code_id, staff_id,
+                                   description, minutes, rate_pence, net_pence, vat_pence)
+SELECT l.id, %(cid)s, i.id, l.organisation_id,
+       row_number() OVER (PARTITION BY l.organisation_id ORDER BY c.code, c.title, s.name),
+       l.cost_code_id, l.staff_id, c.code || ' ' || c.title || ': ' || s.name, l.minutes, l.rate_pence,
+       round(l.minutes * l.rate_pence / 60.0), round(round(l.minutes * l.rate_pence / 60.0) * 0.2)
+  FROM month_lines l JOIN month_invoices i ON i.organisation_id = l.organisation_id
+  JOIN cost_code c ON c.id = l.cost_code_id JOIN staff_member s ON s.id = l.staff_id;
+INSERT INTO recharge_invoice_line_entry (line_id, entry_id, organisation_id, consortium_id)
+SELECT l.id, e.id, e.organisation_id, e.consortium_id
+  FROM time_entry e JOIN timesheet t ON t.id = e.timesheet_id
+  JOIN month_lines l ON l.organisation_id = e.organisation_id AND l.cost_code_id = e.cost_code_id
+                    AND l.staff_id = e.staff_id AND l.rate_pence = e.rate_pence
+ WHERE e.consortium_id = %(cid)s AND t.status = 'approved' AND e.chargeable AND e.day >= %(month)s
+   AND e.day < %(next)s AND e.invoice_line_id IS NULL AND e.written_off_id IS NULL;
+UPDATE time_entry e SET invoice_line_id = le.line_id FROM recharge_invoice_line_entry le
+ JOIN month_lines l ON l.id = le.line_id WHERE e.id = le.entry_id;
+"""
+
+
+def month_end(hub: Hub, manifest: dict, conn: psycopg.Connection) -> tuple[float, float, int, int]:
+    """(hub seconds, raw SQL seconds, invoices, entries): every employer's draft for the month through finance's API
+    (then discarded, so the run can be repeated), and the same writes in raw SQL (rolled back)."""
+    f, cid = manifest["facts"], manifest["consortium_id"]
+    month = dt.date.fromisoformat(f["month"])
+    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    params = {"cid": cid, "month": month, "next": next_month}
+    with conn.cursor() as cur:
+        cur.execute("SELECT DISTINCT organisation_id FROM staff_member WHERE consortium_id = %s "
+                    "AND employer_kind IN ('host', 'member') ORDER BY organisation_id", (cid,))
+        employers = [row[0] for row in cur.fetchall()]
+        cur.execute("SELECT count(*) FROM time_entry e JOIN timesheet t ON t.id = e.timesheet_id WHERE "
+                    "e.consortium_id = %(cid)s AND t.status = 'approved' AND e.chargeable AND e.day >= %(month)s "
+                    "AND e.day < %(next)s AND e.invoice_line_id IS NULL AND e.written_off_id IS NULL", params)
+        entries = cur.fetchone()[0]
+    conn.rollback()
+    started = time.perf_counter()
+    with conn.cursor() as cur:
+        for statement in MONTH_END_SQL.split(";"):
+            if statement.strip():
+                cur.execute(statement, params)
+    raw = time.perf_counter() - started
+    conn.rollback()
+    headers = {"Authorization": f"Bearer {hub.token('finance', f['users']['bench.finance'], {'finance_officer'})}"}
+    made = []
+    started = time.perf_counter()
+    try:
+        for organisation_id in employers:
+            answer = requests.post(hub.url("finance") + "/invoices", headers=headers, timeout=600,
+                                   json={"organisation_id": str(organisation_id), "month": f"{month:%Y-%m}"})
+            if answer.status_code != 201:
+                raise RuntimeError(f"draft for {organisation_id}: {answer.status_code} {answer.text[:300]}")
+            made.append(answer.json()["id"])
+        took = time.perf_counter() - started
+    finally:
+        for invoice_id in made:
+            requests.delete(hub.url("finance") + f"/invoices/{invoice_id}", headers=headers, timeout=600)
+    return took, raw, len(made), entries
+
+
+# --- the run ---------------------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--requests", type=int, default=50, help="requests per read (p50/p95 over them)")
+    parser.add_argument("--reload", action="store_true", help="load the big consortium again")
+    parser.add_argument("--only", default="", help="comma-separated words: run only reads whose name has one")
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        print(f"(reads_at_scale: ignoring {' '.join(unknown)})", file=sys.stderr)
+    print_header_once()
+    manifest = ensure(args.scale, args.reload)
+    print_counts(manifest)
+    chosen = [r for r in reads(manifest) if not args.only or any(w in r["name"] for w in args.only.split(","))]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hub-bench-reads-") as tmp:
+        hub = Hub(manifest, Path(tmp)).start()
+        try:
+            gateway = hub.url("gateway")
+            api_tokens, browsers = {}, {}
+            for read in chosen:
+                user_id, roles, username = read["who"]
+                conn = psycopg.connect(libpq_url(manifest["databases"][read["service"]]))
+                try:
+                    raw = timed(sql_call(conn, read["sql"], read["sql_params"]), args.requests)
+                    direct = via_api = page = None
+                    queries, scans = "–", []
+                    if read["path"]:
+                        headers = {"Authorization": f"Bearer {hub.token(read['service'], user_id, roles)}"}
+                        direct = timed(http_get(None, hub.url(read["service"]) + read["path"], headers,
+                                                read["params"]), args.requests)
+                        if username not in api_tokens:
+                            api_tokens[username] = hub.api_token(username)
+                        via_api = timed(http_get(None, f"{gateway}/api/{read['service']}{read['path']}",
+                                                 {"Authorization": f"Bearer {api_tokens[username]}"},
+                                                 read["params"]), args.requests)
+                        statements = statements_of(manifest, read)
+                        queries, scans = str(len(statements)), seq_scans(conn, statements)
+                    else:
+                        scans = seq_scans(conn, [(read["sql"], read["sql_params"])])
+                    if read["page"]:
+                        if username not in browsers:
+                            browsers[username] = hub.browser(username)
+                        page = timed(http_get(browsers[username], gateway + read["page"], None,
+                                              read.get("page_params")), args.requests)
+                finally:
+                    conn.close()
+                rows.append((read["name"], direct, via_api, page, raw, queries, scans))
+                print(f"  measured {read['name']}", flush=True)
+            conn = psycopg.connect(libpq_url(manifest["databases"]["finance"]))
+            try:
+                run, run_raw, invoices, entries = month_end(hub, manifest, conn)
+            finally:
+                conn.close()
+        finally:
+            hub.stop()
+    print_table(rows, args.requests, (run, run_raw, invoices, entries), manifest)
+    return 0
+
+
+def print_table(rows, n: int, run, manifest: dict) -> None:
+    def ms(pair):
+        return "–" if pair is None else f"{pair[0]:,.0f} / {pair[1]:,.0f}"
+
+    out = [("read (p50 / p95 ms over %d requests)" % n, "direct", "gateway /api", "gateway page", "raw SQL",
+            "worst p95 / target", "SQL per request", "Seq Scan on a big table")]
+    for name, direct, via_api, page, raw, queries, scans in rows:
+        worst = max(p[1] for p in (direct, via_api, page) if p is not None)
+        out.append((name, ms(direct), ms(via_api), ms(page), ms(raw),
+                    f"{worst / READ_TARGET_MS:.2f}" + (" ✗" if worst > READ_TARGET_MS else " ✓"),
+                    queries, ", ".join(scans) or "none"))
+    took, raw, invoices, entries = run
+    out.append((f"month-end run: {invoices} drafts, {entries:,} entries (s)", f"{took:.1f} s", "–", "–",
+                f"{raw:.1f} s", f"{took / raw / RUN_TARGET_RATIO:.2f}" + (" ✗" if took > RUN_TARGET_RATIO * raw
+                                                                         else " ✓"), "–", "–"))
+    widths = [max(len(r[i]) for r in out) for i in range(len(out[0]))]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    counts = manifest["counts"]["finance"]
+    print(f"\nReads at scale: {counts['time_entry']:,} time entries, {counts['staff_member']:,} staff, "
+          f"scale {manifest['scale']:g}; targets: p95 <= {READ_TARGET_MS:.0f} ms, month-end <= "
+          f"{RUN_TARGET_RATIO} x raw SQL; one gunicorn worker per process; {machine()}")
+    print(line(out[0]))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in out[1:]:
+        print(line(row))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
