@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from hubkit.testing import follow_pages
 from pipeline_fixtures import days, make_pipeline, opportunity_details, pipeline  # noqa: F401
 
 
@@ -221,3 +222,15 @@ def test_the_pipeline_and_bids_are_in_the_openapi_document(pipeline):
     for path in ("/opportunities", "/opportunities/{opportunity_id}/go-no-go/decision", "/bids/{bid_id}/submission",
                  "/bids/{bid_id}/documents", "/bids/{bid_id}/outcome"):
         assert path in paths
+
+
+def test_the_pipeline_comes_in_pages_soonest_deadline_first_none_last(pipeline):
+    deadlines = [25, 21, None, 23, 22, None, 24]
+    made = [pipeline.opportunity(title=f"Paged {i}", submission_deadline=days(d) if d else None,
+                                 clarification_deadline=None, award_expected_on=None, start_expected_on=None)
+            for i, d in enumerate(deadlines)]
+    pages = follow_pages(pipeline.client, "/opportunities", headers=pipeline.headers, limit=3, stage="identified")
+    assert [len(page) for page in pages] == [3, 3, 1]
+    titles = [row["opportunity"]["title"] for page in pages for row in page]
+    assert titles == ["Paged 1", "Paged 4", "Paged 3", "Paged 6", "Paged 0", "Paged 2", "Paged 5"]
+    assert len(made) == len(titles)

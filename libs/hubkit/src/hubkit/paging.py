@@ -100,6 +100,9 @@ class Order:
         return [key.value(row) for key in self.keys]
 
 
+BY_POSITION = Order(Key("position"))
+
+
 # --- cursors ----------------------------------------------------------------------------------------
 
 class BadCursor(ValueError):
@@ -236,6 +239,12 @@ class Page:
             wanted = -1 if backwards else 1
             keyed = [pair for pair in keyed if _compare(order, pair[0], list(position.keys)) == wanted]
         return self._finish([item for _, item in keyed[:self.limit + 1]], order, position)
+
+    def in_given_order(self, items: Sequence) -> list:
+        """Page a short list whose order is its meaning (a checklist, a table of indicators by period): a row's
+        position is its key, so it suits lists made afresh the same way each time, not lists rows join."""
+        found = self.rows([{"position": i, "item": item} for i, item in enumerate(items)], BY_POSITION)
+        return [row["item"] for row in found]
 
     def _finish(self, found: list, order: Order, position: Cursor | None) -> list:
         self.applied = True

@@ -80,6 +80,7 @@ def organisation_copy_blueprint(model: type[MemberOrganisationCopy], *, url_pref
     from flask_smorest import Blueprint
 
     from .auth import STAFF, allow
+    from .paging import Order, asc, paged
     from .web import get_or_404, request_uow
 
     blp = Blueprint(url_prefix.strip("/"), __name__, url_prefix=url_prefix,
@@ -88,11 +89,11 @@ def organisation_copy_blueprint(model: type[MemberOrganisationCopy], *, url_pref
     @blp.route("")
     class Copies(MethodView):
         @allow(*STAFF)
-        @blp.response(200, MemberOrganisationCopySchema(many=True))
-        def get(self):
-            """Member organisations as this service knows them."""
+        @paged(blp, MemberOrganisationCopySchema)
+        def get(self, page):
+            """Member organisations as this service knows them, by name."""
             with request_uow() as uow:
-                return uow.session.execute(select(model).order_by(model.name)).scalars().all()
+                return page.select(uow.session, select(model), Order(asc(model.name), asc(model.id)))
 
     @blp.route("/<organisation_id>")
     class CopyById(MethodView):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid, \
-    true
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, \
+    Uuid, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubkit.db import ConsortiumScoped, OrganisationScoped, UtcDateTime, utcnow
@@ -18,6 +18,7 @@ class MemberCapability(ConsortiumScoped, Base):
     """What a member organisation can deliver and where, from membership.capability.updated (M2)."""
 
     __tablename__ = "member_capability"
+    __table_args__ = (Index("ix_member_capability_latest", "consortium_id", "updated_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the organisation's id
     service_categories: Mapped[list] = mapped_column(JSON, default=list)
@@ -30,6 +31,7 @@ class AllocationRound(ConsortiumScoped, Base):
     """Sharing out a contract, or a lot, among members: route, timetable, panel, criteria and the decision."""
 
     __tablename__ = "allocation_round"
+    __table_args__ = (Index("ix_allocation_round_newest", "consortium_id", "status", "created_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     title: Mapped[str] = mapped_column(String(300))
@@ -96,7 +98,8 @@ class Invitation(OrganisationScoped, Base):
     """A member the register says can deliver the work, invited to the round."""
 
     __tablename__ = "allocation_invitation"
-    __table_args__ = (UniqueConstraint("round_id", "organisation_id", name="uq_allocation_invitation_round_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "organisation_id", name="uq_allocation_invitation_round_id"),
+                      Index("ix_allocation_invitation_newest", "organisation_id", "invited_at", "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("allocation_round.id"), index=True)

@@ -5,8 +5,8 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, LargeBinary, Numeric, String, Text, \
-    UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, \
+    Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from hubkit.db import ConsortiumScoped, OrganisationScoped, UtcDateTime, utcnow
@@ -33,6 +33,7 @@ class Contract(ConsortiumScoped, Base):
     """The head contract with the commissioner."""
 
     __tablename__ = "contract"
+    __table_args__ = (Index("ix_contract_latest_start", "consortium_id", "starts_on", "title", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     opportunity_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("opportunity.id"), index=True)
@@ -103,6 +104,7 @@ class Subcontract(OrganisationScoped, Base):
     """Work passed to a member organisation (F2), or in a virtual hub the contract's management (H5)."""
 
     __tablename__ = "subcontract"
+    __table_args__ = (Index("ix_subcontract_latest_issued", "consortium_id", "issued_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contract.id"), index=True)
@@ -166,7 +168,8 @@ class PerformanceReturn(OrganisationScoped, Base):
     """A subcontractor's return for a period (P1): actual per indicator, narrative, evidence; the hub's review."""
 
     __tablename__ = "performance_return"
-    __table_args__ = (UniqueConstraint("subcontract_id", "period_id", name="uq_performance_return_subcontract_id"),)
+    __table_args__ = (UniqueConstraint("subcontract_id", "period_id", name="uq_performance_return_subcontract_id"),
+                      Index("ix_performance_return_review", "consortium_id", "status", "submitted_at", "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     subcontract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subcontract.id"), index=True)

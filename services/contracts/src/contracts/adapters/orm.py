@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubkit.db import ConsortiumScoped, UtcDateTime, declarative_base_for
@@ -21,12 +21,15 @@ class MemberOrganisation(MemberOrganisationCopy, Base):
     """Read copy of membership's organisations, kept by events."""
 
     __tablename__ = "member_organisation"
+    __table_args__ = (Index("ix_member_organisation_by_name", "consortium_id", "name", "id"),)
 
 
 class Opportunity(ConsortiumScoped, Base):
     """A contract the consortium might bid for, from identification to won, lost or withdrawn."""
 
     __tablename__ = "opportunity"
+    __table_args__ = (Index("ix_opportunity_pipeline", "consortium_id", "stage", "submission_deadline", "created_at",
+                            "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     title: Mapped[str] = mapped_column(String(300))

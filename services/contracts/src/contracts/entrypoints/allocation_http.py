@@ -14,6 +14,7 @@ from flask_smorest import Blueprint, abort
 
 from hubkit.auth import STAFF, allow, current_principal
 from hubkit.unit_of_work import UnitOfWork
+from hubkit.paging import Order, desc, paged
 from hubkit.web import get_or_404, request_uow
 
 from ..adapters.allocation_tables import AllocationRound
@@ -71,11 +72,11 @@ def _detail(uow, round_):
 class Rounds(MethodView):
     @allow(*READS)
     @blp.arguments(s.RoundQuery, location="query")
-    @blp.response(200, s.RoundOut(many=True))
-    def get(self, query):
+    @paged(blp, s.RoundOut)
+    def get(self, query, page):
         """Allocation rounds, newest first; `status` filters."""
         with request_uow() as uow:
-            return cases.list_rounds(uow.session, query["status"])
+            return page.rows(cases.list_rounds(uow.session, query["status"]), Order(desc("created_at"), desc("id")))
 
     @allow(*MANAGES)
     @blp.arguments(s.RoundIn)
@@ -353,11 +354,12 @@ class Report(MethodView):
 @mine_blp.route("/invitations")
 class MyInvitations(MethodView):
     @allow(*MEMBER)
-    @mine_blp.response(200, s.MyInvitationOut(many=True))
-    def get(self):
-        """Member staff: the rounds their organisation is invited to, with its declaration and EOI."""
+    @paged(mine_blp, s.MyInvitationOut)
+    def get(self, page):
+        """Member staff: the rounds their organisation is invited to, newest first, with its declaration and EOI."""
         with request_uow() as uow:
-            return cases.my_invitations(uow.session)
+            return page.rows(cases.my_invitations(uow.session),
+                             Order(desc("invitation.invited_at"), desc("invitation.id")))
 
 
 @mine_blp.route("/invitations/<round_id>")
@@ -376,21 +378,23 @@ class MyInvitation(MethodView):
 @mine_blp.route("/panels")
 class MyPanels(MethodView):
     @allow(*SCORES)
-    @mine_blp.response(200, s.MyPanelOut(many=True))
-    def get(self):
-        """The rounds the caller sits on the panel of (their scoring sheets)."""
+    @paged(mine_blp, s.MyPanelOut)
+    def get(self, page):
+        """The rounds the caller sits on the panel of (their scoring sheets), newest first."""
         with _consortium_uow() as uow:
-            return cases.sits_on_a_panel(uow.session, current_principal().user_id)
+            return page.rows(cases.sits_on_a_panel(uow.session, current_principal().user_id),
+                             Order(desc("round.created_at"), desc("panel_member.id")))
 
 
 @mine_blp.route("/capabilities")
 class Capabilities(MethodView):
     @allow(*STAFF)
-    @mine_blp.response(200, s.CapabilityOut(many=True))
-    def get(self):
-        """What each member can deliver and where, as contracts knows it from membership's register (M2)."""
+    @paged(mine_blp, s.CapabilityOut)
+    def get(self, page):
+        """What each member can deliver and where, as contracts knows it from membership's register (M2), latest
+        changed first."""
         with request_uow() as uow:
-            return cases.list_capabilities(uow.session)
+            return page.rows(cases.list_capabilities(uow.session), Order(desc("updated_at"), desc("id")))
 
 
 # The blueprints this area adds to the service (see app.py).

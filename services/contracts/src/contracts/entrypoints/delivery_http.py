@@ -14,6 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import allow, current_principal
+from hubkit.paging import Order, asc, desc, paged
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 
 from ..adapters.contract_tables import Contract, ImprovementPlan, PerformanceReturn, ReturnEvidence, Subcontract
@@ -47,11 +48,11 @@ def _contract(uow, contract_id) -> Contract:
 @contracts_blp.route("")
 class Contracts(MethodView):
     @allow(*READS)
-    @contracts_blp.response(200, s.ContractOut(many=True))
-    def get(self):
+    @paged(contracts_blp, s.ContractOut)
+    def get(self, page):
         """Every head contract, latest start first."""
         with request_uow() as uow:
-            return cases.list_contracts(uow.session)
+            return page.rows(cases.list_contracts(uow.session), Order(desc("starts_on"), asc("title"), asc("id")))
 
     @allow(*MANAGES)
     @contracts_blp.arguments(s.ContractIn)
@@ -139,11 +140,12 @@ class ContractSubcontracts(MethodView):
 @contracts_blp.route("/<contract_id>/rollup")
 class Rollup(MethodView):
     @allow(*READS)
-    @contracts_blp.response(200, s.RollupRowOut(many=True))
-    def get(self, contract_id):
-        """All subcontracts' accepted actuals added up per indicator and period, against the contract's targets."""
+    @paged(contracts_blp, s.RollupRowOut)
+    def get(self, contract_id, page):
+        """All subcontracts' accepted actuals added up per indicator and period, against the contract's targets
+        (by indicator, then period)."""
         with request_uow() as uow:
-            return perf.rollup(uow.session, _contract(uow, contract_id))
+            return page.in_given_order(perf.rollup(uow.session, _contract(uow, contract_id)))
 
 
 @contracts_blp.route("/<contract_id>/dashboard")
@@ -196,11 +198,11 @@ def _subcontract(uow, subcontract_id) -> Subcontract:
 @subcontracts_blp.route("")
 class Subcontracts(MethodView):
     @allow(*READS, *MEMBER)
-    @subcontracts_blp.response(200, s.SubcontractOut(many=True))
-    def get(self):
-        """Subcontracts (member staff: their own organisation's only)."""
+    @paged(subcontracts_blp, s.SubcontractOut)
+    def get(self, page):
+        """Subcontracts, latest issued first (member staff: their own organisation's only)."""
         with request_uow() as uow:
-            return cases.list_subcontracts(uow.session)
+            return page.rows(cases.list_subcontracts(uow.session), Order(desc("issued_at"), desc("id")))
 
 
 @subcontracts_blp.route("/<subcontract_id>")
@@ -265,11 +267,12 @@ def _return(uow, return_id) -> PerformanceReturn:
 class Returns(MethodView):
     @allow(*READS, *MEMBER)
     @returns_blp.arguments(s.ReturnsQuery, location="query")
-    @returns_blp.response(200, s.ReturnDetailOut(many=True))
-    def get(self, query):
+    @paged(returns_blp, s.ReturnDetailOut)
+    def get(self, query, page):
         """Returns, oldest first; `status=submitted` gives those to review (member staff: their own only)."""
         with request_uow() as uow:
-            return perf.list_returns(uow.session, query["status"])
+            return page.rows(perf.list_returns(uow.session, query["status"]),
+                             Order(asc("performance_return.submitted_at"), asc("performance_return.id")))
 
 
 @returns_blp.route("/<return_id>")

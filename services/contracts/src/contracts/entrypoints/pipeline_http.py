@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import allow
+from hubkit.paging import Order, asc, paged
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 from hubkit import clock
 
@@ -37,11 +38,14 @@ def _detail(uow, opportunity):
 class Opportunities(MethodView):
     @allow(*READS)
     @blp.arguments(s.OpportunityQuery, location="query")
-    @blp.response(200, s.OpportunityListedOut(many=True))
-    def get(self, query):
-        """The pipeline, soonest submission deadline first, each with its next deadline; `stage` filters."""
+    @paged(blp, s.OpportunityListedOut)
+    def get(self, query, page):
+        """The pipeline, soonest submission deadline first (none last), each with its next deadline; `stage`
+        filters."""
         with request_uow() as uow:
-            return use_cases.list_opportunities(uow.session, query["stage"], clock.today())
+            return page.rows(use_cases.list_opportunities(uow.session, query["stage"], clock.today()),
+                             Order(asc("opportunity.submission_deadline"), asc("opportunity.created_at"),
+                                   asc("opportunity.id")))
 
     @allow(*MANAGES)
     @blp.arguments(s.OpportunityIn)

@@ -196,8 +196,7 @@ class Checklist(MethodView):
     def get(self, page):
         """The consortium's checklist, in its fixed order (a few items: the first page holds them all)."""
         with request_uow() as uow:
-            items = [dataclasses.asdict(r) | {"position": i} for i, r in enumerate(due_diligence.checklist(uow.session))]
-            return page.rows(items, Order(asc("position")))
+            return page.in_given_order([dataclasses.asdict(r) for r in due_diligence.checklist(uow.session)])
 
 
 @checklist_blp.route("/checklist/<kind>")
