@@ -632,8 +632,23 @@ def ensure(scale: float = 1.0, reload: bool = False) -> dict:
     if manifest is not None:
         print(f"reusing the big consortium loaded on {manifest['loaded_on']} at scale {scale:g} "
               f"({manifest_path(scale).relative_to(ROOT)}; --reload to rebuild)", flush=True)
+        migrate_to_head(manifest)
         return manifest
     return Loader(scale).run()
+
+
+def migrate_to_head(manifest: dict) -> None:
+    """Migrations added since the set was loaded (e.g. a new index) are applied to it; none: nothing happens."""
+    import importlib
+
+    from gateway.migrations import migrate as migrate_gateway
+    from hubkit.testing import service_settings
+
+    for name in SERVICES:
+        definition = importlib.import_module(f"{name}.app").SERVICE
+        definition.migrate(service_settings(name, sqlalchemy_url(manifest["databases"][name]), "127.0.0.1:9",
+                                            STATE / "keys" / "token_public.pem"))
+    migrate_gateway(sqlalchemy_url(manifest["databases"]["gateway"]))
 
 
 def print_counts(manifest: dict) -> None:

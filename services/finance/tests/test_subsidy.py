@@ -92,3 +92,24 @@ def test_consortium_employed_staff_are_not_a_subsidy(th):
     th.rate(staff["id"])
     th.approved_week(staff)
     assert th.call("GET", "/subsidy") == []
+
+
+def test_h4_one_months_subsidy_is_that_month_of_the_whole_report(th):
+    """The report for a month reads only that month's time (issue 16) and says what the whole report says of it."""
+    th.hub_model("outsourced_to_member")
+    th.organisation(th.host, "Leeds CVS")
+    staff = th.staff()
+    th.rate(staff["id"])
+    th.approved_week(staff)                                                     # October, approved
+    november = dt.date(2026, 11, 2)
+    th.approved_week(staff, november)                                            # November, approved
+    th.week(staff, november + dt.timedelta(days=7), {(0, "hub-bidding"): 120})  # November, not yet approved
+    invoice = th.call("POST", "/invoices", {"organisation_id": str(th.host), "month": "2026-10"}, 201)
+    th.call("POST", f"/invoices/{invoice['id']}/issue")
+    whole = {row["month"]: row for row in th.call("GET", "/subsidy", headers=th.manager)}
+    assert sorted(whole) == ["2026-10-01", "2026-11-01"]
+    for month in ("2026-10", "2026-11"):
+        assert th.call("GET", f"/subsidy?month={month}", headers=th.manager) == [whole[f"{month}-01"]]
+    assert whole["2026-10-01"]["subsidy_pence"] == 0
+    assert whole["2026-11-01"]["reasons"]["unapproved"] == {"minutes": 120, "pence": 6000}
+    assert whole["2026-11-01"]["reasons"]["not_yet_invoiced"] == {"minutes": 2250, "pence": 112500}

@@ -259,3 +259,23 @@ def test_a_week_across_a_closed_month_keeps_its_closed_days_and_edits_the_open_o
     response = th.week(staff, monday, {(3, "hub-bidding"): 300}, status=422)  # removing it is a change too
     assert "2026-09-28" in str(response["errors"]["day"])
     assert th.call("GET", f"/timesheets/{saved['id']}")["day_totals"][0] == 450
+
+
+def test_h4_the_queue_shows_each_weeks_person_and_totals_summed_for_the_approver(th):
+    """The queue is filtered and summed in SQL (issue 16): each week's own totals, the manager's people only."""
+    manager_staff = th.staff("Mo Manager", kind="consortium", user_id=th.manager_user)
+    managed = th.staff("Priya Shah", line_manager_id=manager_staff["id"])
+    other = th.staff("Sam Other")
+    weeks = {}
+    for person, grid in ((managed, {(0, "hub-bidding"): 120, (1, "employer-own-work"): 450}),
+                         (other, {(d, "hub-bidding"): 450 for d in range(5)})):
+        sheet = th.week(person, grid=grid)
+        th.call("POST", f"/timesheets/{sheet['id']}/submit", headers=th.person(person))
+        weeks[person["id"]] = sheet["id"]
+    th.week(managed, MONDAY + dt.timedelta(days=7))  # a draft: not waiting
+    everyone = {q["staff_name"]: q for q in th.call("GET", "/timesheets")}
+    assert {name: (q["total_minutes"], q["chargeable_minutes"]) for name, q in everyone.items()} == {
+        "Priya Shah": (570, 120), "Sam Other": (2250, 2250)}
+    [mine] = th.call("GET", "/timesheets", headers=th.manager)
+    assert (mine["id"], mine["staff_name"], mine["total_minutes"]) == (weeks[managed["id"]], "Priya Shah", 570)
+    assert th.call("GET", "/timesheets?status=draft", headers=th.manager)[0]["total_minutes"] == 2250
