@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hubkit.testing import follow_pages
 from time_fixtures import th  # noqa: F401
 
 
@@ -37,3 +38,14 @@ def test_f3_rates_are_set_by_the_finance_officer_and_hidden_from_member_staff(th
     response = th.rate(staff["id"], on_costs_pence=100, status=422)
     assert "on_costs_percent" in response["errors"]
     th.rate(staff["id"], productive_hours="0", status=422)
+
+
+def test_the_staff_list_comes_in_pages_by_name_in_sql(th):
+    names = ["Zara Ali", "Ben Okafor", "Mia Chen", "Ada Byrne", "Leo Price"]
+    for name in names:
+        th.staff(name=name)
+    pages = follow_pages(th.client, "/staff", headers=th.finance, limit=2)
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert [row["name"] for page in pages for row in page] == sorted(names)
+    codes = th.client.get("/cost-codes", headers=th.finance)
+    assert "X-Next-Cursor" not in codes.headers  # a short list: the default limit holds it all

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint,
-                        Uuid)
+from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint, Uuid)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubkit.db import ConsortiumScoped, OrganisationScoped, UtcDateTime
@@ -50,7 +50,8 @@ class ContractIncome(ConsortiumScoped, Base):
     payment_terms: Mapped[str] = mapped_column(Text, default="")
     awarded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
-    __table_args__ = (UniqueConstraint("consortium_id", "contract_id"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "contract_id"),
+                      Index("ix_contract_income_by_start", "consortium_id", "starts_on", "title", "id"))
 
 
 class IncomeInstalment(ConsortiumScoped, Base):
@@ -83,7 +84,8 @@ class Payee(OrganisationScoped, Base):
     details_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_by: Mapped[str | None] = mapped_column(String(200))
 
-    __table_args__ = (UniqueConstraint("consortium_id", "organisation_id"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "organisation_id"),
+                      Index("ix_payee_by_name", "consortium_id", "name", "id"))
 
 
 class SubcontractCopy(OrganisationScoped, Base):
@@ -103,7 +105,9 @@ class SubcontractCopy(OrganisationScoped, Base):
     last_variation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
-    __table_args__ = (UniqueConstraint("consortium_id", "subcontract_id"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "subcontract_id"),
+                      Index("ix_subcontract_copy_by_organisation", "consortium_id", "organisation_name", "starts_on",
+                            "id"))
 
 
 class PaymentInstalment(OrganisationScoped, Base):
@@ -127,7 +131,8 @@ class PaymentInstalment(OrganisationScoped, Base):
     release_published: Mapped[bool] = mapped_column(Boolean, default=False)
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    __table_args__ = (UniqueConstraint("consortium_id", "instalment_id"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "instalment_id"),
+                      Index("ix_payment_instalment_due", "consortium_id", "status", "due_on", "id"))
 
 
 class PeriodReturn(OrganisationScoped, Base):
@@ -205,7 +210,8 @@ class LedgerPosting(ConsortiumScoped, Base):
     source_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     description: Mapped[str] = mapped_column(String(500))
 
-    __table_args__ = (UniqueConstraint("consortium_id", "source_kind", "source_id"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "source_kind", "source_id"),
+                      Index("ix_ledger_posting_by_day", "consortium_id", "posted_on", "category", "id"))
 
 
 class Budget(ConsortiumScoped, Base):
@@ -245,6 +251,7 @@ class BudgetVariation(ConsortiumScoped, Base):
     """F1: a variation to a line or a virement between lines (or years), and its journey to taking effect."""
 
     __tablename__ = "budget_variation"
+    __table_args__ = (Index("ix_budget_variation_newest", "consortium_id", "status", "requested_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(20))
@@ -293,7 +300,9 @@ class AttendanceClaim(OrganisationScoped, Base):
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
-    __table_args__ = (UniqueConstraint("consortium_id", "meeting_id", "seat_id"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "meeting_id", "seat_id"),
+                      Index("ix_attendance_claim_newest", "consortium_id", "status", "meeting_on", "person_name",
+                            "id"))
 
 
 class ClaimExpense(OrganisationScoped, Base):

@@ -27,13 +27,15 @@ class StaffMember(OrganisationScoped, Base):
     user_id: Mapped[str | None] = mapped_column(String(100), index=True)  # the gateway user who is this person
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
-    __table_args__ = (UniqueConstraint("consortium_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "user_id"),
+                      Index("ix_staff_member_by_name", "consortium_id", "name", "id"))
 
 
 class StaffRate(OrganisationScoped, Base):
     """F3: a full-cost hourly rate from a date, with what it was worked out from; kept as history."""
 
     __tablename__ = "staff_rate"
+    __table_args__ = (Index("ix_staff_rate_history", "staff_id", "effective_from", "created_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_member.id"), index=True)
@@ -63,7 +65,8 @@ class CostCode(ConsortiumScoped, Base):
     source_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the opportunity or contract
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    __table_args__ = (UniqueConstraint("consortium_id", "code"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "code"),
+                      Index("ix_cost_code_by_kind", "consortium_id", "kind", "code", "id"))
 
 
 class Timesheet(OrganisationScoped, Base):
@@ -184,7 +187,8 @@ class RechargeInvoice(OrganisationScoped, Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
-    __table_args__ = (UniqueConstraint("consortium_id", "organisation_id", "sequence"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "organisation_id", "sequence"),
+                      Index("ix_recharge_invoice_newest", "consortium_id", "month", "created_at", "id"))
 
 
 class InvoiceLine(OrganisationScoped, Base):
@@ -219,6 +223,7 @@ class SubsidyWriteOff(OrganisationScoped, Base):
     """H4: approved time the consortium will not be charged for, with the reason: a visible subsidy."""
 
     __tablename__ = "subsidy_write_off"
+    __table_args__ = (Index("ix_subsidy_write_off_newest", "consortium_id", "written_off_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid)

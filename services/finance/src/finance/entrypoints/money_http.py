@@ -13,6 +13,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from hubkit.auth import allow, current_principal
+from hubkit.paging import Order, asc, desc, paged
 from hubkit.uploads import UnacceptableFile
 from hubkit.web import accepts_upload, get_or_404, request_uow, settings, stored_file
 
@@ -107,12 +108,13 @@ class Overview(MethodView):
 class Ledger(MethodView):
     @allow(*OVERSEES)
     @money_blp.arguments(s.LedgerArgs, location="query")
-    @money_blp.response(200, s.PostingOut(many=True))
-    def get(self, args):
+    @paged(money_blp, s.PostingOut)
+    def get(self, args, page):
         """The ledger's postings (of a financial year, if given): where budget actuals come from."""
         with request_uow() as uow:
             bounds = budget_rules.year_bounds(args["year"]) if args.get("year") else (None, None)
-            return money_settings.postings(uow.session, *bounds)
+            return page.rows(money_settings.postings(uow.session, *bounds),
+                             Order(asc("posted_on"), asc("category"), asc("id")))
 
 
 # --- income and the management fee ---------------------------------------------------------------------
@@ -120,11 +122,12 @@ class Ledger(MethodView):
 @income_blp.route("/contracts")
 class Contracts(MethodView):
     @allow(*OVERSEES)
-    @income_blp.response(200, s.ContractIncomeOut(many=True))
-    def get(self):
+    @paged(income_blp, s.ContractIncomeOut)
+    def get(self, page):
         """Each awarded contract's income schedule and management fee top-slice."""
         with request_uow() as uow:
-            return [income.view(uow.session, c) for c in income.contracts(uow.session)]
+            return [income.view(uow.session, c) for c in page.rows(income.contracts(uow.session),
+                                                                   Order(asc("starts_on"), asc("title"), asc("id")))]
 
 
 @income_blp.route("/contracts/<contract_id>")
@@ -166,12 +169,13 @@ class Received(MethodView):
 @payments_blp.route("/subcontracts")
 class Subcontracts(MethodView):
     @allow(*OWN_ORGANISATION)
-    @payments_blp.response(200, s.SubcontractOut(many=True))
-    def get(self):
+    @paged(payments_blp, s.SubcontractOut)
+    def get(self, page):
         """Payment schedules per subcontractor, each instalment with its state and why (member staff: their own)."""
         _own_organisation_only()
         with request_uow() as uow:
-            return [payments.subcontract_view(uow.session, r) for r in payments.subcontracts(uow.session)]
+            return [payments.subcontract_view(uow.session, r) for r in page.rows(
+                payments.subcontracts(uow.session), Order(asc("organisation_name"), asc("starts_on"), asc("id")))]
 
 
 @payments_blp.route("/subcontracts/<subcontract_id>")
@@ -196,12 +200,12 @@ class SubcontractOne(MethodView):
 class Instalments(MethodView):
     @allow(*OWN_ORGANISATION)
     @payments_blp.arguments(s.InstalmentArgs, location="query")
-    @payments_blp.response(200, s.InstalmentOut(many=True))
-    def get(self, args):
+    @paged(payments_blp, s.InstalmentOut)
+    def get(self, args, page):
         """Instalments by state (released: ready for a payment run)."""
         _own_organisation_only()
         with request_uow() as uow:
-            return payments.instalments(uow.session, args["status"])
+            return page.rows(payments.instalments(uow.session, args["status"]), Order(asc("due_on"), asc("id")))
 
 
 @payments_blp.route("/release-due")
@@ -219,12 +223,12 @@ class ReleaseDue(MethodView):
 @payments_blp.route("/payees")
 class Payees(MethodView):
     @allow(*OVERSEES, "member_user")
-    @payments_blp.response(200, s.PayeeOut(many=True))
-    def get(self):
+    @paged(payments_blp, s.PayeeOut)
+    def get(self, page):
         """Who each organisation is paid as (member staff: their own)."""
         _own_organisation_only()
         with request_uow() as uow:
-            return payments.payees(uow.session)
+            return page.rows(payments.payees(uow.session), Order(asc("name"), asc("id")))
 
 
 @payments_blp.route("/payees/<uuid:organisation_id>")
@@ -247,10 +251,11 @@ def _run(session, run_id) -> PaymentRun:
 @runs_blp.route("")
 class Runs(MethodView):
     @allow(*OVERSEES)
-    @runs_blp.response(200, s.RunOut(many=True))
-    def get(self):
+    @paged(runs_blp, s.RunOut)
+    def get(self, page):
         with request_uow() as uow:
-            return [payments.run_view(uow.session, r) for r in payments.runs(uow.session)]
+            return [payments.run_view(uow.session, r) for r in page.rows(payments.runs(uow.session),
+                                                                         Order(desc("number"), desc("id")))]
 
     @allow(*FINANCE)
     @runs_blp.arguments(s.RunIn)
@@ -319,11 +324,12 @@ def _budget(session, budget_id) -> Budget:
 @budgets_blp.route("")
 class Budgets(MethodView):
     @allow(*OVERSEES)
-    @budgets_blp.response(200, s.BudgetOut(many=True))
-    def get(self):
+    @paged(budgets_blp, s.BudgetOut)
+    def get(self, page):
         """Every financial year's budget with budget vs actual per line and the variations pending."""
         with request_uow() as uow:
-            return [budgets.budget_view(uow.session, b) for b in budgets.budgets(uow.session)]
+            return [budgets.budget_view(uow.session, b) for b in page.rows(budgets.budgets(uow.session),
+                                                                           Order(asc("year"), asc("id")))]
 
     @allow(*FINANCE)
     @budgets_blp.arguments(s.BudgetIn)
@@ -393,12 +399,13 @@ def _variation(session, variation_id) -> BudgetVariation:
 class Variations(MethodView):
     @allow(*OVERSEES)
     @variations_blp.arguments(s.VariationArgs, location="query")
-    @variations_blp.response(200, s.VariationOut(many=True))
-    def get(self, args):
+    @paged(variations_blp, s.VariationOut)
+    def get(self, args, page):
         """Variations and virements, newest first (status=pending: those not yet in effect)."""
         with request_uow() as uow:
-            return [budgets.variation_view(uow.session, v)
-                    for v in budgets.variations(uow.session, args["status"], args["budget_id"])]
+            return [budgets.variation_view(uow.session, v) for v in page.rows(
+                budgets.variations(uow.session, args["status"], args["budget_id"]),
+                Order(desc("requested_at"), desc("id")))]
 
     @allow(*FINANCE)
     @variations_blp.arguments(s.VariationIn)
@@ -466,12 +473,13 @@ def _claim(session, claim_id) -> AttendanceClaim:
 class Claims(MethodView):
     @allow(*OWN_ORGANISATION)
     @claims_blp.arguments(s.ClaimArgs, location="query")
-    @claims_blp.response(200, s.ClaimOut(many=True))
-    def get(self, args):
+    @paged(claims_blp, s.ClaimOut)
+    def get(self, args, page):
         """Claims for meetings attended (member staff: their own organisation's)."""
         _own_organisation_only()
         with request_uow() as uow:
-            return [claims.view(uow.session, c) for c in claims.claims(uow.session, args["status"])]
+            return [claims.view(uow.session, c) for c in page.rows(
+                claims.claims(uow.session, args["status"]), Order(desc("meeting_on"), asc("person_name"), asc("id")))]
 
 
 @claims_blp.route("/<claim_id>")

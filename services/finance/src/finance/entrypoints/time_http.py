@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from hubkit.auth import ALL_ROLES, current_principal, allow
 from hubkit.domain import InvalidField
+from hubkit.paging import Order, asc, desc, paged
 from hubkit.web import get_or_404, request_uow
 from hubkit import clock
 
@@ -59,13 +60,13 @@ def _staff_out(session, rows) -> list[dict]:
 @staff_blp.route("")
 class StaffList(MethodView):
     @allow(*ALL_ROLES)
-    @staff_blp.response(200, s.StaffOut(many=True))
-    def get(self):
+    @paged(staff_blp, s.StaffOut)
+    def get(self, page):
         """Staff who log time (member staff: their own organisation's)."""
         _own_organisation_only()
         with request_uow() as uow:
-            return _staff_out(uow.session, uow.session.execute(select(StaffMember).order_by(StaffMember.name))
-                              .scalars())
+            return _staff_out(uow.session, page.select(uow.session, select(StaffMember),
+                                                       Order(asc(StaffMember.name), asc(StaffMember.id))))
 
     @allow(*FINANCE)
     @staff_blp.arguments(s.StaffIn)
@@ -121,12 +122,13 @@ class StaffOne(MethodView):
 @staff_blp.route("/<staff_id>/rates")
 class StaffRates(MethodView):
     @allow(*OVERSEES)
-    @staff_blp.response(200, s.RateOut(many=True))
-    def get(self, staff_id):
+    @paged(staff_blp, s.RateOut)
+    def get(self, staff_id, page):
         """F3: the person's full-cost rates, oldest first."""
         with request_uow() as uow:
             row = get_or_404(uow.session, StaffMember, staff_id, "staff member")
-            return staff_cases.rate_history(uow.session, row.id)
+            return page.rows(staff_cases.rate_history(uow.session, row.id),
+                             Order(asc("effective_from"), asc("created_at"), asc("id")))
 
     @allow(*FINANCE)
     @staff_blp.arguments(s.RateIn)
@@ -143,12 +145,12 @@ class StaffRates(MethodView):
 @codes_blp.route("")
 class CostCodes(MethodView):
     @allow(*ALL_ROLES)
-    @codes_blp.response(200, s.CostCodeOut(many=True))
-    def get(self):
+    @paged(codes_blp, s.CostCodeOut)
+    def get(self, page):
         """The consortium's cost codes (the ten hub functions are set up on first use)."""
         with request_uow() as uow:
             cost_codes.ensure_seeded(uow)
-            return cost_codes.all_codes(uow.session)
+            return page.rows(cost_codes.all_codes(uow.session), Order(asc("kind"), asc("code"), asc("id")))
 
     @allow(*FINANCE)
     @codes_blp.arguments(s.CostCodeIn)
@@ -207,11 +209,12 @@ def _sheet_staff(uow, staff_id) -> StaffMember:
 class Queue(MethodView):
     @allow(*APPROVERS)
     @sheets_blp.arguments(s.QueueArgs, location="query")
-    @sheets_blp.response(200, s.SheetSummaryOut(many=True))
-    def get(self, args):
+    @paged(sheets_blp, s.SheetSummaryOut)
+    def get(self, args, page):
         """The weeks this approver may decide (finance officer: all; manager: the people they line-manage)."""
         with request_uow() as uow:
-            return timesheets.queue_summaries(uow.session, current_principal(), args["status"])
+            return page.rows(timesheets.queue_summaries(uow.session, current_principal(), args["status"]),
+                             Order(asc("week_starting"), asc("submitted_at"), asc("id")))
 
 
 @sheets_blp.route("/mine")
@@ -358,11 +361,11 @@ class EntryEdit(MethodView):
 @periods_blp.route("")
 class Periods(MethodView):
     @allow(*ALL_ROLES)
-    @periods_blp.response(200, s.PeriodOut(many=True))
-    def get(self):
+    @paged(periods_blp, s.PeriodOut)
+    def get(self, page):
         """The closed months."""
         with request_uow() as uow:
-            return list(uow.session.execute(select(ClosedPeriod).order_by(ClosedPeriod.month)).scalars())
+            return page.select(uow.session, select(ClosedPeriod), Order(asc(ClosedPeriod.month), asc(ClosedPeriod.id)))
 
 
 @periods_blp.route("/<month>/close")
@@ -416,13 +419,14 @@ class Issuer(MethodView):
 class Invoices(MethodView):
     @allow(*OVERSEES, "member_user")
     @invoices_blp.arguments(s.InvoiceArgs, location="query")
-    @invoices_blp.response(200, s.InvoiceSummaryOut(many=True))
-    def get(self, args):
+    @paged(invoices_blp, s.InvoiceSummaryOut)
+    def get(self, args, page):
         """Recharge invoices and credit notes (member staff: their own organisation's)."""
         _own_organisation_only()
         with request_uow() as uow:
             names = invoices.organisation_names(uow.session)
-            return [invoices.summary(i, names) for i in invoices.listing(uow.session, **args)]
+            return [invoices.summary(i, names) for i in page.rows(invoices.listing(uow.session, **args), Order(
+                desc("month"), desc("created_at"), desc("id")))]
 
     @allow(*FINANCE)
     @invoices_blp.arguments(s.DraftIn)
@@ -459,8 +463,8 @@ class InvoiceOne(MethodView):
 @invoices_blp.route("/<invoice_id>/lines/<line_id>/entries")
 class LineEntries(MethodView):
     @allow(*OVERSEES, "member_user")
-    @invoices_blp.response(200, s.EntryOut(many=True))
-    def get(self, invoice_id, line_id):
+    @paged(invoices_blp, s.EntryOut)
+    def get(self, invoice_id, line_id, page):
         """F4: the approved entries behind one line."""
         _own_organisation_only()
         with request_uow() as uow:
@@ -468,7 +472,8 @@ class LineEntries(MethodView):
             line = next((line for line in invoices.lines_of(uow.session, invoice.id) if str(line.id) == line_id), None)
             if line is None:
                 abort(404, message="No such line.")
-            return invoices.line_entries(uow.session, line.id)  # the line's UUID: SQLite cannot compare a string
+            # the line's UUID: SQLite cannot compare a string
+            return page.rows(invoices.line_entries(uow.session, line.id), Order(asc("day"), asc("id")))
 
 
 @invoices_blp.route("/<invoice_id>/issue")
@@ -511,21 +516,21 @@ class CreditNote(MethodView):
 class Subsidy(MethodView):
     @allow(*OVERSEES)
     @subsidy_blp.arguments(s.SubsidyArgs, location="query")
-    @subsidy_blp.response(200, s.SubsidyRowOut(many=True))
-    def get(self, args):
+    @paged(subsidy_blp, s.SubsidyRowOut)
+    def get(self, args, page):
         """H4: per employer and month, time logged, approved and recharged, and the subsidy with its reasons."""
         with request_uow() as uow:
             months = [parse_month(args["month"])] if args.get("month") else None
-            return subsidy.report(uow.session, months)
+            return page.in_given_order(subsidy.report(uow.session, months))
 
 
 @subsidy_blp.route("/write-offs")
 class WriteOffs(MethodView):
     @allow(*OVERSEES)
-    @subsidy_blp.response(200, s.WriteOffOut(many=True))
-    def get(self):
+    @paged(subsidy_blp, s.WriteOffOut)
+    def get(self, page):
         with request_uow() as uow:
-            return subsidy.write_offs(uow.session)
+            return page.rows(subsidy.write_offs(uow.session), Order(desc("written_off_at"), desc("id")))
 
     @allow(*APPROVERS)
     @subsidy_blp.arguments(s.WriteOffIn)
