@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 
 from hubkit import clock
+from hubkit.testing import follow_pages
 
 RULE = "urn:consortium-hub:rule:"
 
@@ -220,3 +221,14 @@ def test_bad_input_roles_and_other_consortia(hub, make_hub):
     bad_seat = hub.call("POST", f"/meetings/{meeting['id']}/attendance",
                         {"seat_id": str(uuid.uuid4()), "status": "present"}, 409)
     assert "not on this meeting's body" in bad_seat["detail"]
+
+
+def test_the_register_of_interests_comes_in_pages_in_sql_keeping_its_filter(hub):
+    days = ["2026-03-01", "2026-01-05", "2026-05-20", "2026-02-14", "2026-04-02"]
+    for day in days:
+        hub.call("POST", "/interests", {"person_name": "Noor Haddad", "interest": f"Since {day}",
+                                        "registered_on": day}, 201)
+    hub.call("POST", "/interests", {"person_name": "Someone Else", "interest": "Other", "registered_on": days[0]}, 201)
+    pages = follow_pages(hub.client, "/interests", headers=hub.headers, limit=2, person_name="Noor Haddad")
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert [row["registered_on"] for page in pages for row in page] == sorted(days)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, \
+    Uuid
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from hubkit.db import ConsortiumScoped, UtcDateTime, declarative_base_for
@@ -16,6 +17,7 @@ class DecisionRequest(ConsortiumScoped, Base):
     """Another service asks for a body's decision (e.g. a membership application, M1)."""
 
     __tablename__ = "decision_request"
+    __table_args__ = (Index("ix_decision_request_newest", "consortium_id", "requested_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the requester's request id
     kind: Mapped[str] = mapped_column(String(60))
@@ -60,6 +62,7 @@ class Seat(ConsortiumScoped, Base):
 
 class Meeting(ConsortiumScoped, Base):
     __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_by_start", "body_id", "starts_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     body_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("body.id"), index=True)
@@ -110,6 +113,7 @@ class RegisteredInterest(ConsortiumScoped, Base):
     """The standing register of interests, per person and organisation."""
 
     __tablename__ = "registered_interest"
+    __table_args__ = (Index("ix_registered_interest_by_person", "consortium_id", "person_name", "registered_on", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     person_name: Mapped[str] = mapped_column(String(200), index=True)
@@ -142,6 +146,8 @@ class Decision(ConsortiumScoped, Base):
     """What a body decided: meeting, item, votes, declarations and outcome, kept as recorded."""
 
     __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_log", "consortium_id", "decided_at", "id"),
+                      Index("ix_decision_log_by_body", "body_id", "decided_at", "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     body_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("body.id"))
@@ -230,6 +236,7 @@ class MeetingPaper(ConsortiumScoped, Base):
     """A paper for a meeting (or one item on its agenda), kept in the database with its checksum."""
 
     __tablename__ = "meeting_paper"
+    __table_args__ = (Index("ix_meeting_paper_in_order", "meeting_id", "uploaded_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id"), index=True)
@@ -248,6 +255,7 @@ class WrittenResolution(ConsortiumScoped, Base):
     """A motion decided by a body's members in writing between meetings, by a deadline."""
 
     __tablename__ = "written_resolution"
+    __table_args__ = (Index("ix_written_resolution_by_deadline", "body_id", "deadline", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     body_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("body.id"), index=True)

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from hubkit.auth import STAFF, allow
 from hubkit.db import utcnow
+from hubkit.paging import Order, asc, desc, paged
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 from hubkit import clock
 
@@ -41,11 +42,11 @@ interests_blp = Blueprint("interests", __name__, url_prefix="/interests",
 @blp.route("")
 class Bodies(MethodView):
     @allow(*STAFF)
-    @blp.response(200, s.BodySummaryOut(many=True))
-    def get(self):
-        """The consortium's bodies."""
+    @paged(blp, s.BodySummaryOut)
+    def get(self, page):
+        """The consortium's bodies, oldest first (a few: the first page holds them all)."""
         with request_uow() as uow:
-            return uow.session.execute(select(Body).order_by(Body.created_at)).scalars().all()
+            return page.select(uow.session, select(Body), Order(asc(Body.created_at), asc(Body.id)))
 
     @allow(*RUNNERS)
     @blp.arguments(s.BodyIn)
@@ -97,13 +98,13 @@ class SeatEnd(MethodView):
 @blp.route("/<body_id>/meetings")
 class BodyMeetings(MethodView):
     @allow(*STAFF)
-    @blp.response(200, s.MeetingSummaryOut(many=True))
-    def get(self, body_id):
+    @paged(blp, s.MeetingSummaryOut)
+    def get(self, body_id, page):
         """The body's meetings, soonest first."""
         with request_uow() as uow:
             body = get_or_404(uow.session, Body, body_id, "body")
-            return uow.session.execute(select(Meeting).where(Meeting.body_id == body.id)
-                                       .order_by(Meeting.starts_at)).scalars().all()
+            return page.select(uow.session, select(Meeting).where(Meeting.body_id == body.id),
+                               Order(asc(Meeting.starts_at), asc(Meeting.id)))
 
     @allow(*RUNNERS)
     @blp.arguments(s.MeetingIn)
@@ -252,11 +253,11 @@ class ActionDone(MethodView):
 class Decisions(MethodView):
     @allow(*STAFF)
     @decisions_blp.arguments(s.DecisionQuery, location="query")
-    @decisions_blp.response(200, s.DecisionOut(many=True))
-    def get(self, query):
+    @paged(decisions_blp, s.DecisionOut)
+    def get(self, query, page):
         """The decisions log, newest first; `q` searches titles, subjects and notes."""
         with request_uow() as uow:
-            stmt = select(Decision).order_by(Decision.decided_at.desc()).limit(500)
+            stmt = select(Decision)
             if query["q"]:
                 like = f"%{query['q']}%"
                 stmt = stmt.where(or_(Decision.title.ilike(like), Decision.subject.ilike(like),
@@ -265,22 +266,23 @@ class Decisions(MethodView):
                 stmt = stmt.where(Decision.body_id == query["body_id"])
             if query["kind"]:
                 stmt = stmt.where(Decision.kind == query["kind"])
-            return uow.session.execute(stmt).scalars().all()
+            return page.select(uow.session, stmt, Order(desc(Decision.decided_at), desc(Decision.id)))
 
 
 @interests_blp.route("")
 class Interests(MethodView):
     @allow(*STAFF)
     @interests_blp.arguments(s.InterestQuery, location="query")
-    @interests_blp.response(200, s.InterestOut(many=True))
-    def get(self, query):
+    @paged(interests_blp, s.InterestOut)
+    def get(self, query, page):
         """The standing register of interests, by person."""
         with request_uow() as uow:
-            stmt = select(RegisteredInterest).order_by(RegisteredInterest.person_name,
-                                                       RegisteredInterest.registered_on)
+            stmt = select(RegisteredInterest)
             if query["person_name"]:
                 stmt = stmt.where(RegisteredInterest.person_name == query["person_name"])
-            return uow.session.execute(stmt).scalars().all()
+            return page.select(uow.session, stmt, Order(asc(RegisteredInterest.person_name),
+                                                        asc(RegisteredInterest.registered_on),
+                                                        asc(RegisteredInterest.id)))
 
     @allow(*RUNNERS)
     @interests_blp.arguments(s.InterestIn)
@@ -317,14 +319,15 @@ class BodyCalendar(MethodView):
 class PersonMeetings(MethodView):
     @allow(*STAFF)
     @meetings_blp.arguments(s.PersonMeetingsQuery, location="query")
-    @meetings_blp.response(200, s.PersonMeetingOut(many=True))
-    def get(self, query):
+    @paged(meetings_blp, s.PersonMeetingOut)
+    def get(self, query, page):
         """A person's meetings: those of every body they sit on, from today (or all of the last year)."""
         since = utcnow() - dt.timedelta(days=0 if query["upcoming"] else 366)
         with request_uow() as uow:
-            return [{"id": m.id, "body_id": b.id, "body_name": b.name, "title": m.title, "starts_at": m.starts_at,
-                     "notice_given_on": m.notice_given_on, "location": m.location}
-                    for m, b in calendars.meetings_for_person(uow.session, query["person_name"], since)]
+            return page.rows([{"id": m.id, "body_id": b.id, "body_name": b.name, "title": m.title,
+                               "starts_at": m.starts_at, "notice_given_on": m.notice_given_on, "location": m.location}
+                              for m, b in calendars.meetings_for_person(uow.session, query["person_name"], since)],
+                             Order(asc("starts_at"), asc("id")))
 
 
 @meetings_blp.route("/calendar.ics")
@@ -343,11 +346,12 @@ class PersonCalendar(MethodView):
 @meetings_blp.route("/<meeting_id>/papers")
 class Papers(MethodView):
     @allow(*STAFF)
-    @meetings_blp.response(200, s.PaperOut(many=True))
-    def get(self, meeting_id):
+    @paged(meetings_blp, s.PaperOut)
+    def get(self, meeting_id, page):
         """The meeting's papers, in the order they were added (without their content)."""
         with request_uow() as uow:
-            return paper_cases.papers_of(uow.session, _meeting(uow, meeting_id))
+            return page.rows(paper_cases.papers_of(uow.session, _meeting(uow, meeting_id)),
+                             Order(asc("uploaded_at"), asc("id")))
 
     @allow(*RUNNERS)
     @accepts_upload
@@ -401,11 +405,12 @@ class Chair(MethodView):
 @blp.route("/<body_id>/written-resolutions")
 class BodyResolutions(MethodView):
     @allow(*STAFF)
-    @blp.response(200, s.WrittenResolutionOut(many=True))
-    def get(self, body_id):
+    @paged(blp, s.WrittenResolutionOut)
+    def get(self, body_id, page):
         """The body's written resolutions, latest deadline first."""
         with request_uow() as uow:
-            return resolution_cases.resolutions_of(uow.session, get_or_404(uow.session, Body, body_id, "body"))
+            body = get_or_404(uow.session, Body, body_id, "body")
+            return page.rows(resolution_cases.resolutions_of(uow.session, body), Order(desc("deadline"), desc("id")))
 
     @allow(*RUNNERS)
     @blp.arguments(s.WrittenResolutionIn)

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from hubkit.auth import STAFF, allow
+from hubkit.paging import Order, desc, paged
 from hubkit.web import get_or_404, request_uow
 
 from ..adapters.orm import DecisionRequest
@@ -17,12 +18,12 @@ blp = Blueprint("decision-requests", __name__, url_prefix="/decision-requests",
 @blp.route("")
 class DecisionRequests(MethodView):
     @allow(*STAFF)
-    @blp.response(200, DecisionRequestOut(many=True))
-    def get(self):
+    @paged(blp, DecisionRequestOut)
+    def get(self, page):
         """Requests for decisions, newest first."""
         with request_uow() as uow:
-            return uow.session.execute(
-                select(DecisionRequest).order_by(DecisionRequest.requested_at.desc())).scalars().all()
+            return page.select(uow.session, select(DecisionRequest),
+                               Order(desc(DecisionRequest.requested_at), desc(DecisionRequest.id)))
 
 
 @blp.route("/<request_id>")
