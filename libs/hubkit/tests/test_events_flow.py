@@ -193,11 +193,18 @@ def test_a_failing_event_in_a_batch_is_dead_lettered_alone_and_the_rest_applied_
     h.fail_names = {"Batch Trust 17"}
     events = [h.register(name, subject="organisation/one-partition") for name in names]
     h.relay_until_sent()
-    h.consume_until(lambda: h.count(h.db.kit.dead_letter) == 1 and len(h.copies()) == 29, "the batch handled")
+    ours = {e.id for e in events}  # the session's broker also holds other tests' events
     kit = h.db.kit
-    with h.db.session(None) as session:
-        dead = session.execute(select(kit.dead_letter)).one()
-        handled = session.execute(select(kit.inbox.c.event_id).order_by(kit.inbox.c.handled_at)).scalars().all()
+
+    def dead_and_handled():
+        with h.db.session(None) as session:
+            dead = [r for r in session.execute(select(kit.dead_letter)) if r.event_id in ours]
+            handled = [i for i in session.execute(select(kit.inbox.c.event_id).order_by(kit.inbox.c.handled_at))
+                       .scalars() if i in ours]
+        return dead, handled
+
+    h.consume_until(lambda: len(dead_and_handled()[0]) + len(dead_and_handled()[1]) == 30, "the batch handled")
+    [dead], handled = dead_and_handled()
     assert dead.event_id == events[17].id and dead.tries == 3
     assert handled == [e.id for e in events if e.id != events[17].id]  # each once, in order
-    assert set(h.copies()) == set(names) - {"Batch Trust 17"}
+    assert set(names) - {"Batch Trust 17"} <= set(h.copies()) and "Batch Trust 17" not in h.copies()

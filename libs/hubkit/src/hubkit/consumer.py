@@ -359,20 +359,38 @@ class EventConsumer:
         self._owned: set[TopicPartition] = set()
         self._next: dict[TopicPartition, int] = {}  # the offset after the last message handled, per partition
         self._last_sync = 0.0
+        self._idle_since: float | None = None
+        self.client_id = f"{self.name}-consumer-{self.worker}"
+        self.stuck_after_s = 2 * settings.kafka.session_timeout_ms / 1000
 
     @property
     def name(self) -> str:
         return self.applier.consumer_name
 
+    def _stuck_without_partitions(self) -> bool:
+        """Group mode: idle although the group should have work for us (or has forgotten us)?"""
+        group = self.settings.kafka.group_id(self.name)
+        try:
+            members = (self._admin.describe_groups([group]).get(group) or {}).get("members") or []
+            widest = max((count for _, count in describe(self._admin, self.topics).values()), default=0)
+        except Exception:  # noqa: BLE001 - cannot tell: joining again is harmless
+            return True
+        ours = any(member.get("client_id") == self.client_id for member in members)
+        return not ours or len(members) <= widest  # each member gets a partition of the widest topic
     def _connect(self) -> None:
         if self._admin is None:
             self._admin = admin_client(self.settings.kafka)
         if self._consumer is None:
             group = self.settings.kafka.group_id(self.name) if self.mode == "group" else None
             self._consumer = KafkaConsumer(**self.settings.kafka.consumer_config(), group_id=group,
-                                           client_id=f"{self.name}-consumer-{self.worker}")
+                                           client_id=self.client_id)
             if group:
+                # Topic metadata first: a join made before it arrives is sometimes left with no partitions
+                # for good by kafka-python 3.0 (the watchdog in run_once catches what this does not).
+                for topic in self.topics:
+                    self._consumer.partitions_for_topic(topic)
                 self._consumer.subscribe(topics=self.topics, listener=_SeekToStoredOffsets(self))
+            self._idle_since = None
 
     def _reset(self) -> None:
         for client in (self._consumer, self._admin):
@@ -480,8 +498,15 @@ class EventConsumer:
             batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
             self._note_lag()
             if self.mode == "group" and not self._owned:
-                self.report.set("idle")  # more workers than partitions
+                self.report.set("idle")  # more workers than partitions, or a join that went wrong
+                now = time.monotonic()
+                self._idle_since = self._idle_since or now
+                if now - self._idle_since > self.stuck_after_s and self._stuck_without_partitions():
+                    log.warning("in group %s with no partitions for %.0f s: joining again",
+                                self.settings.kafka.group_id(self.name), now - self._idle_since)
+                    self._reset()
                 return 0
+            self._idle_since = None
             self.report.set("running")
             if not batches:
                 return 0
@@ -622,4 +647,6 @@ def consumer_check(workers: list[dict], consumes: bool) -> str:
     failing = [w for w in live if w["state"] == "failing"]
     if failing and len(failing) == len(live):
         return f"failing: {failing[0]['last_error']}"
+    if all(w["state"] == "idle" for w in live):
+        return "idle: no worker owns a partition"
     return "ok"
