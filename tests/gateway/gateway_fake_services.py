@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, g, jsonify, request
+from hubkit.paging import DEFAULT_LIMIT, Cursor, Order, Page, asc
 from hubkit.tokens import InvalidToken, verify
 from werkzeug.serving import make_server
 
@@ -197,10 +198,14 @@ class FakeServices:
                 if request.args.get("status") and request.args["status"] not in MEMBER_STATUSES:
                     return _problem(422, "Unprocessable Content", "Some fields are missing or invalid: status",
                                     {"status": ["Must be one of: " + ", ".join(MEMBER_STATUSES) + "."]})
-                found = sorted(fake.organisations.values(), key=lambda o: o["name"])
+                found = list(fake.organisations.values())
                 if g.principal.is_member_user_only:
                     found = [o for o in found if o["id"] == str(g.principal.organisation_id)]
-                return jsonify([o for o in found if _matches(o, request.args)])
+                # paged as membership pages it (hubkit.paging), by name
+                page = Page(int(request.args.get("limit", DEFAULT_LIMIT)),
+                            Cursor.decode(request.args["cursor"]) if request.args.get("cursor") else None)
+                rows = page.rows([o for o in found if _matches(o, request.args)], Order(asc("name"), asc("id")))
+                return jsonify(rows), 200, page.headers()
             body = request.get_json()
             errors = {}
             if not (body.get("name") or "").strip():

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from gateway_helpers import csrf_token_from
 
 from hubkit import clock
+from hubkit.paging import DEFAULT_LIMIT
 
 STAFF = ("manager", "finance", "board", "admin")
 TODAY = clock.today()
@@ -121,6 +122,26 @@ def test_directory_filters_are_sent_to_membership_and_kept_on_the_form(logged_in
     assert "No organisations match" in client.get("/members?q=nothing").get_data(as_text=True)
     client.get("/members?q=&status=")
     assert fake_services.last_call("membership", "GET", "/organisations")["query"] == {}
+
+
+def test_a_long_directory_shows_next_and_following_it_shows_the_next_rows_keeping_the_filter(logged_in,
+                                                                                               fake_services):
+    names = [f"Org {i:03d}" for i in range(DEFAULT_LIMIT + 7)]
+    for name in reversed(names):
+        org(fake_services, name)
+    org(fake_services, "Org 000 suspended", status="suspended")
+    client = logged_in("manager")
+    first = client.get("/members?status=active").get_data(as_text=True)
+    assert names[DEFAULT_LIMIT - 1] in first and names[DEFAULT_LIMIT] not in first and "Org 000 suspended" not in first
+    next_href = re.search(r'<div class="govuk-pagination__next">\s*<a[^>]*href="([^"]+)"', first).group(1)
+    assert "status=active" in next_href and "govuk-pagination__prev" not in first
+    second = client.get(next_href.replace("&amp;", "&")).get_data(as_text=True)
+    assert all(name in second for name in names[DEFAULT_LIMIT:]) and names[DEFAULT_LIMIT - 1] not in second
+    assert "govuk-pagination__prev" in second and "govuk-pagination__next" not in second
+    back = re.search(r'<div class="govuk-pagination__prev">\s*<a[^>]*href="([^"]+)"', second).group(1)
+    assert names[0] in client.get(back.replace("&amp;", "&")).get_data(as_text=True)
+    export = client.get("/members.csv?status=active").get_data(as_text=True)
+    assert all(name in export for name in names)  # the export follows every page
 
 
 def test_directory_filters_membership_refuses_are_shown_by_field(logged_in):

@@ -18,6 +18,8 @@ from .upstream import Trace, UpstreamError, Upstreams
 
 FORM_KEY_FIELD = "form_key"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+NEXT_CURSOR, PREV_CURSOR = "X-Next-Cursor", "X-Prev-Cursor"  # hubkit.paging's headers
+MAX_PAGES = 200  # a list followed to its end is at most this many pages (of the services' default size)
 
 
 def form_hidden_fields() -> Markup:
@@ -57,22 +59,45 @@ class ServiceDown(Exception):
 class Answer:
     status: int
     body: Any
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
+    @property
+    def next_cursor(self) -> str | None:
+        """The cursor of the list's next page (hubkit.paging), None on the last page or for anything else."""
+        return self.headers.get(NEXT_CURSOR)
+
+    @property
+    def prev_cursor(self) -> str | None:
+        return self.headers.get(PREV_CURSOR)
+
 
 def call_service(service: str, method: str, path: str, payload: Any = None, *, allow_5xx: bool = False,
-                 query: Mapping[str, Any] | None = None) -> Answer:
+                 query: Mapping[str, Any] | None = None, one_page: bool = False) -> Answer:
     """Call a service as the logged-in user; raise ServiceDown if it is unreachable or (unless allow_5xx) failing.
 
-    `query` becomes the query string (empty values are left out).
+    `query` becomes the query string (empty values are left out). A GET of a list (the services page every list,
+    hubkit.paging) is followed page by page to its end, for the pages that need every row (a select box, a
+    count, an export), unless `one_page`: then the answer is the page asked for (by `limit` and `cursor` in
+    `query`), with its neighbours' cursors in `next_cursor` and `prev_cursor`.
     """
     body = json.dumps(payload).encode() if payload is not None else None
-    query_string = urlencode({key: value for key, value in (query or {}).items() if value not in (None, "")})
-    return _send(service, method, path, body, "application/json" if body is not None else None, query_string,
-                 allow_5xx)
+    query = {key: value for key, value in (query or {}).items() if value not in (None, "")}
+    answer = _send(service, method, path, body, "application/json" if body is not None else None, urlencode(query),
+                   allow_5xx)
+    if method != "GET" or one_page:
+        return answer
+    rows, pages = answer.body, 1
+    while answer.ok and isinstance(answer.body, list) and answer.next_cursor and pages < MAX_PAGES:
+        answer = _send(service, method, path, None, None, urlencode(query | {"cursor": answer.next_cursor}),
+                       allow_5xx)
+        if not (answer.ok and isinstance(answer.body, list)):
+            return answer  # the list changed under us too much, or the service failed: say so, not half a list
+        rows, pages = rows + answer.body, pages + 1
+    return dataclasses.replace(answer, body=rows) if pages > 1 else answer
 
 
 def upload_to_service(service: str, path: str, fields: Mapping[str, str],
@@ -103,4 +128,4 @@ def _send(service: str, method: str, path: str, body: bytes | None, content_type
         parsed = answer.json() if answer.content else None
     except ValueError:
         raise ServiceDown(service, f"The {service} service sent an answer we could not read.")
-    return Answer(answer.status_code, parsed)
+    return Answer(answer.status_code, parsed, answer.headers)

@@ -12,8 +12,10 @@ bp = Blueprint("proxy", __name__)
 csrf.exempt(bp)  # bearer callers have no CSRF token; session callers are checked in api_caller
 
 PUBLIC_PATHS = frozenset({"openapi.json"})
+# Link and the cursors name a list's neighbouring pages (hubkit.paging); Link's targets are relative, so they
+# resolve against /api/<service>/... as they would against the service's own URL.
 PASSED_BACK_HEADERS = ("Content-Type", "Location", "Content-Disposition", "Cache-Control", "Retry-After",
-                       REPLAYED_HEADER)
+                       REPLAYED_HEADER, "Link", "X-Next-Cursor", "X-Prev-Cursor")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 

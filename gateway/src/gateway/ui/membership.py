@@ -22,7 +22,7 @@ from . import charts
 from .forms import LEGAL_FORMS
 from .membership_forms import (CONTACT_ROLES, date_parts, flatten_errors, pence_to_pounds, pounds_to_pence,
                                profile_error_keys, profile_from_form, read_date, values_from_organisation)
-from .service_pages import csv_response, xlsx_response
+from .service_pages import csv_response, page_links, xlsx_response
 from .views import bp
 from hubkit import clock
 
@@ -210,14 +210,17 @@ def _directory_filters() -> dict[str, str]:
     return filters
 
 
-def _directory(filters: dict[str, str]) -> tuple[list[dict], str | None, dict[str, list[str]]]:
-    """The filtered directory from membership: (organisations, problem, filter errors)."""
-    answer = call_service("membership", "GET", "/organisations", query=filters)
+def _directory(filters: dict[str, str], *, one_page: bool = False) -> tuple[list[dict], str | None,
+                                                                             dict[str, list[str]], dict]:
+    """The filtered directory from membership: (organisations, problem, filter errors, links to the pages around);
+    one_page: the page the request's `cursor` names, else every page (for the exports)."""
+    query = filters | ({"cursor": request.args.get("cursor")} if one_page else {})
+    answer = call_service("membership", "GET", "/organisations", query=query, one_page=one_page)
     if answer.status == 422:
-        return [], None, _errors_of(answer)
+        return [], None, _errors_of(answer), {}
     if not answer.ok or not isinstance(answer.body, list):
-        return [], "The register of organisations cannot be shown just now.", {}
-    return answer.body, None, {}
+        return [], "The register of organisations cannot be shown just now.", {}, {}
+    return answer.body, None, {}, page_links(answer)
 
 
 def _query_string(query: dict) -> str:
@@ -250,9 +253,9 @@ def members():
             field_errors = profile_error_keys(_errors_of(answer), payload, values)
         status = 503 if answer is None else (answer.status if answer.status in (409, 422) else 502)
     filters = _directory_filters()
-    organisations, problem, filter_errors = [], None, {}
+    organisations, problem, filter_errors, pages = [], None, {}, {}
     try:
-        organisations, problem, filter_errors = _directory(filters)
+        organisations, problem, filter_errors, pages = _directory(filters, one_page=True)
     except ServiceDown as exc:
         problem, status = exc.message, (status if status != 200 else 503)
     if filter_errors and status == 200:
@@ -261,13 +264,13 @@ def members():
     return render_template("ui/members.html", organisations=organisations, problem=problem, values=values,
                            can_register=can_register, field_errors=field_errors, filter_errors=filter_errors,
                            filters=filters, catalogue=catalogue(), statuses=STATUSES,
-                           export_query=export_query), status
+                           export_query=export_query, pages=pages), status
 
 
 def _export_rows() -> tuple[list[str], list[list]]:
     filters = _directory_filters()
     try:
-        organisations, problem, errors = _directory(filters)
+        organisations, problem, errors, _pages = _directory(filters)
     except ServiceDown as exc:
         abort(Response(exc.message, status=503, mimetype="text/plain"))
     if problem or errors:

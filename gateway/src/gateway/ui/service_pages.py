@@ -34,6 +34,16 @@ def fetch(service: str, path: str, query=None) -> tuple[Any, str | None]:
     return (answer.body, None) if answer.ok else (None, "This cannot be shown just now.")
 
 
+def page_links(answer: Answer) -> dict:
+    """govukPagination's `previous` and `next` for a page of a list (hubkit.paging's cursors), each link this page's
+    own address and query (its filters) with the neighbour's cursor; empty when the list fits on one page."""
+    from urllib.parse import urlencode
+
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "cursor"]
+    return {rel: {"href": f"{request.path}?{urlencode(args + [('cursor', cursor)])}"}
+            for rel, cursor in (("previous", answer.prev_cursor), ("next", answer.next_cursor)) if cursor}
+
+
 def refusal(answer: Answer) -> str:
     """One sentence saying why the service refused a change: the fields that were wrong, or the rule's detail."""
     body = answer.body if isinstance(answer.body, dict) else {}
