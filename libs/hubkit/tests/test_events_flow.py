@@ -1,6 +1,9 @@
 """The outbox, relay and idempotent consumer against a real database and real brokers: Tansu and Apache Kafka."""
 from __future__ import annotations
 
+import dataclasses
+import threading
+
 from kafka import KafkaProducer
 from sqlalchemy import func, select
 
@@ -208,3 +211,25 @@ def test_a_failing_event_in_a_batch_is_dead_lettered_alone_and_the_rest_applied_
     assert dead.event_id == events[17].id and dead.tries == 3
     assert handled == [e.id for e in events if e.id != events[17].id]  # each once, in order
     assert set(names) - {"Batch Trust 17"} <= set(h.copies()) and "Batch Trust 17" not in h.copies()
+
+
+def test_on_postgresql_a_commit_wakes_the_relay_and_without_it_the_poll_still_publishes(harness_on, broker):
+    """The relay listens for commits that wrote to the outbox (LISTEN/NOTIFY); the poll is the fallback."""
+    h = harness_on(broker)
+    h.relay_until_sent()
+    listening = h.db.engine.dialect.name == "postgresql"
+    poll_ms = 600_000 if listening else 50  # on PostgreSQL, only the commit's NOTIFY can wake it in time
+    h.relay.settings = dataclasses.replace(h.relay.settings, relay_poll_interval_ms=poll_ms)
+    stop = threading.Event()
+    relay = threading.Thread(target=h.relay.run_forever, args=(stop,), daemon=True)
+    relay.start()
+    try:
+        wait_for(lambda: h.count_unsent() == 0, what="the relay started")
+        for n in range(3):  # each commit wakes it, however long the poll interval
+            event = h.register(f"Wake Trust {n}")
+            wait_for(lambda: str(event.id) in ids_on_topic(broker.bootstrap_servers), timeout=20,
+                     what="the event published without waiting for the poll")
+    finally:
+        stop.set()
+        relay.join(timeout=30)
+    assert not relay.is_alive()

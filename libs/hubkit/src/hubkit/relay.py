@@ -10,15 +10,64 @@ import logging
 import threading
 import time
 
+import psycopg
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import make_url
 
 from .config import ServiceSettings
 from .db import Database, utcnow
 from .topics import TOPICS, admin_client, describe, ensure_topics
+from .unit_of_work import OUTBOX_CHANNEL
 
 log = logging.getLogger(__name__)
+
+
+class OutboxWakeUp:
+    """Waits for a commit that wrote to the outbox: PostgreSQL's LISTEN/NOTIFY where the database has it,
+    a plain timed wait otherwise (SQLite) or while the listening connection is down (the poll as fallback)."""
+
+    def __init__(self, database_url: str):
+        url = make_url(database_url)
+        self.url = url.set(drivername="postgresql").render_as_string(hide_password=False) \
+            if url.get_backend_name() == "postgresql" else None
+        self._connection = None
+
+    def listen(self) -> None:
+        """Start listening (before the relay looks at the outbox, so no commit falls between the two)."""
+        if self.url is None or self._connection is not None:
+            return
+        try:
+            self._connection = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+            self._connection.execute(f"LISTEN {OUTBOX_CHANNEL}")
+        except psycopg.Error as exc:
+            log.warning("relay cannot listen for commits (%s); polling", exc)
+            self.close()
+
+    def wait(self, timeout_s: float, stop: threading.Event) -> None:
+        """Until a commit that wrote to the outbox since `listen`, or timeout_s."""
+        if self._connection is None:
+            stop.wait(timeout_s)
+            return
+        deadline = time.monotonic() + timeout_s
+        try:
+            while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+                # In slices, so that a stop is noticed within half a second however long the poll interval.
+                if list(self._connection.notifies(timeout=min(left, 0.5), stop_after=1)):
+                    return
+        except psycopg.Error as exc:
+            log.warning("relay stopped listening for commits (%s); polling", exc)
+            self.close()
+            stop.wait(timeout_s)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except psycopg.Error:
+                pass
+            self._connection = None
 
 
 class OutboxRelay:
@@ -121,16 +170,24 @@ class OutboxRelay:
                 session.commit()
 
     def run_forever(self, stop: threading.Event) -> None:
+        """Publish until stopped: woken by each commit that wrote to the outbox (PostgreSQL), else every poll
+        interval; backing off while the broker is away."""
         interval = self.settings.relay_poll_interval_ms / 1000
+        wake_up = OutboxWakeUp(self.db.url)
         backoff = interval
         while not stop.is_set():
+            wake_up.listen()
             sent = self.run_once()
             if sent:
                 backoff = interval
                 continue
-            has_error = self._producer is None
-            backoff = min(backoff * 2, 5.0) if has_error else interval
-            stop.wait(backoff)
+            if self._producer is None:  # the broker is away: back off, however many commits come
+                backoff = min(backoff * 2, 5.0)
+                stop.wait(backoff)
+            else:
+                backoff = interval
+                wake_up.wait(interval, stop)
+        wake_up.close()
         self.close()
 
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from .db import Database, Tenant
 from .events import Envelope, new_event
 from .topics import topic_for
+
+OUTBOX_CHANNEL = "hub_outbox"  # PostgreSQL LISTEN/NOTIFY channel, one per service database
 
 
 class UnitOfWork:
@@ -55,3 +57,5 @@ def record_in_outbox(session: Session, db: Database, event: Envelope, topic: str
         event_id=event.id, topic=topic or topic_for(event.producer), key=event.subject, event_type=event.type,
         consortium_id=event.consortium_id, payload=event.to_json(), publish_count=0,
     ))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))  # wakes the relay when (and only if) this commits
