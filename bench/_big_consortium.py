@@ -228,7 +228,7 @@ class Loader:
         chargeable_codes = [c for c in codes if c[4]]
         own = codes[-1]
 
-        staff, rates = [], []  # staff: dict; rates per staff: [(id, from, hourly)]
+        staff = []
         managers: dict[uuid.UUID, dict] = {}
         for i in range(staff_count):
             org = employers[i % len(employers)]
@@ -270,7 +270,6 @@ class Loader:
                 yield (code_id, cid, code, title, kind, chargeable, None, True)
 
         invoices: dict[tuple, dict] = {}  # (org, month) -> invoice
-        lines: list[tuple] = []
         sheets: list[tuple] = []
         invoiced_months_end = run_month
 
@@ -409,7 +408,7 @@ class Loader:
         quarters = 12
         start = (self.today.replace(day=1) - dt.timedelta(days=quarters * 92)).replace(day=1)
         start = start.replace(month=((start.month - 1) // 3) * 3 + 1)
-        contracts, indicators, periods, targets, subs, sub_targets, returns, copies = [], [], [], [], [], [], [], []
+        contracts, indicators, periods, targets, subs, sub_targets, returns = [], [], [], [], [], [], []
         capabilities = []
         for o in self.orgs:
             capabilities.append((o["id"], cid, Jsonb(o["categories"]), Jsonb(o["areas"]), "Can take on more work.",

@@ -23,15 +23,14 @@ from pathlib import Path
 from typing import Iterator
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from sqlalchemy import String, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import func, select
 
 from hubkit.broker import ApacheKafkaBroker, LocalBroker, TansuBroker, kafka_home
 from hubkit.consumer import EventConsumer, EventHandlers
-from hubkit.db import ConsortiumScoped, Database, Tenant, declarative_base_for
-from hubkit.read_copies import MemberOrganisationCopy, apply_organisation_event
+from hubkit.db import Database, Tenant
+from hubkit.read_copies import apply_organisation_event
 from hubkit.relay import OutboxRelay
-from hubkit.testing import Databases, SqliteDatabases, service_settings
+from hubkit.testing import Databases, EventsFlowBase, Note, OrganisationCopy, SqliteDatabases, service_settings
 from hubkit.tokens import generate_keypair
 from hubkit.topics import admin_client, ensure_topics, topic_for
 from hubkit.unit_of_work import UnitOfWork
@@ -43,21 +42,7 @@ EVENT_TYPE = "membership.organisation.registered"
 CONSORTIUM = uuid.uuid4()
 _HEADER_SHOWN = "HUB_BENCH_HEADER_SHOWN"
 
-Base = declarative_base_for("bench")
-
-
-class OrganisationCopy(MemberOrganisationCopy, Base):
-    """Contracts' read copy of membership's organisations: the effect the consumer commits."""
-
-    __tablename__ = "organisation_copy"
-
-
-class Note(ConsortiumScoped, Base):
-    """A row of the producer's own, committed with each event as a real command would."""
-
-    __tablename__ = "note"
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    text: Mapped[str] = mapped_column(String(100))
+Base = EventsFlowBase  # the event suites' producing and consuming tables (hubkit.testing)
 
 
 # --- the run's header ------------------------------------------------------------------------------------------------

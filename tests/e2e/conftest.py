@@ -13,7 +13,7 @@ import requests
 
 from hubkit.broker import free_port
 from hubkit.config import SERVICES
-from hubkit.testing import wait_for
+from hubkit.testing import stop_process_groups, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,14 +89,7 @@ class RunningHub:
             return False
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_process_groups(self.processes)
 
 
 @pytest.fixture(scope="session")

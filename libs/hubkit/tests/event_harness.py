@@ -6,31 +6,19 @@ import threading
 import time
 import uuid
 
-from sqlalchemy import String, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from hubkit.config import KafkaSettings
 from hubkit.consumer import EventConsumer, EventHandlers
-from hubkit.db import ConsortiumScoped, Database, Tenant, declarative_base_for
-from hubkit.read_copies import MemberOrganisationCopy, apply_organisation_event
+from hubkit.db import Database, Tenant
+from hubkit.read_copies import apply_organisation_event
 from hubkit.relay import OutboxRelay
-from hubkit.testing import read_topic, service_settings, wait_for
+from hubkit.testing import EventsFlowBase, Note, OrganisationCopy, read_topic, service_settings, wait_for
 from hubkit.topics import admin_client, describe
 from hubkit.unit_of_work import UnitOfWork
 
-Base = declarative_base_for("eventsflow")
-
-
-class OrganisationCopy(MemberOrganisationCopy, Base):
-    __tablename__ = "organisation_copy"
-
-
-class Note(ConsortiumScoped, Base):
-    __tablename__ = "note"
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    text: Mapped[str] = mapped_column(String(100))
-
+Base = EventsFlowBase
 
 CONSORTIUM = uuid.uuid4()
 CLASH_NOTE_ID = uuid.uuid4()

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-import uuid
 from importlib import resources
 
 from sqlalchemy import select

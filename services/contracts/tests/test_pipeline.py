@@ -3,7 +3,6 @@ by governance's event (applied by the real consumer) or by the manager standing 
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from hubkit.testing import follow_pages
 from pipeline_fixtures import days, make_pipeline, opportunity_details, pipeline  # noqa: F401

@@ -1,7 +1,6 @@
 """Full-cost rates (F3) through the API: worked out exactly, kept as history, money never a float."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from hubkit.testing import follow_pages
 from time_fixtures import th  # noqa: F401

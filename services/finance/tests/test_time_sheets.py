@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from pathlib import Path
 
 from time_fixtures import MONDAY, th  # noqa: F401
 

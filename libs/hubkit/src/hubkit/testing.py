@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import time
 import uuid
@@ -18,13 +20,16 @@ from typing import Callable, Iterator
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
-from sqlalchemy import create_engine, text
+from sqlalchemy import String, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Mapped, mapped_column
 
 from . import clock
 from .broker import ApacheKafkaBroker, LocalBroker, TansuBroker
 from .config import ServiceSettings, load_service_settings
+from .db import ConsortiumScoped, declarative_base_for
 from .events import Envelope, parse_event
+from .read_copies import MemberOrganisationCopy
 from .tokens import Principal, generate_keypair, mint
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/postgres")
@@ -43,6 +48,19 @@ TEST_CLOCKS: dict[str, str] = {
     "summer-midnight": "2027-06-30T23:30:00+00:00",
     "years-ahead": "2031-11-12T10:00:00+00:00",  # fixed dates in tests must not age: five years on
 }
+
+
+def stop_process_groups(processes, timeout: float = 15.0) -> None:
+    """SIGTERM each still-running process's group, then SIGKILL any that has not ended within timeout seconds."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 15.0, interval: float = 0.05, what: str = "condition"):
@@ -332,3 +350,22 @@ def follow_pages(client, url: str, *, headers=None, between=None, **query) -> li
         assert f"cursor={cursor}" in answer.headers["Link"]
         if between:
             between(len(pages))
+
+
+# --- a producing and a consuming service's tables, for the event suites and the event benchmarks ------------------
+
+EventsFlowBase = declarative_base_for("eventsflow")
+
+
+class OrganisationCopy(MemberOrganisationCopy, EventsFlowBase):
+    """The consuming side's read copy of membership's organisations: the effect its consumer commits."""
+
+    __tablename__ = "organisation_copy"
+
+
+class Note(ConsortiumScoped, EventsFlowBase):
+    """A row of the producing side's own, committed with each event as a real command would."""
+
+    __tablename__ = "note"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    text: Mapped[str] = mapped_column(String(100))
