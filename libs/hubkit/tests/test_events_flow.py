@@ -211,6 +211,20 @@ def test_a_failing_event_in_a_batch_is_dead_lettered_alone_and_the_rest_applied_
     assert dead.event_id == events[17].id and dead.tries == 3
     assert handled == [e.id for e in events if e.id != events[17].id]  # each once, in order
     assert set(names) - {"Batch Trust 17"} <= set(h.copies()) and "Batch Trust 17" not in h.copies()
+    # Every copy made has its audit row, whichever way it was applied (none lost to the failed run's rollback).
+    with h.db.session(None) as session:
+        audited = session.execute(select(kit.audit_entry.c.after).where(
+            kit.audit_entry.c.entity == "OrganisationCopy", kit.audit_entry.c.action == "create")).scalars().all()
+    assert sorted(a["name"] for a in audited if a["name"] in names) == sorted(set(names) - {"Batch Trust 17"})
+
+    # Later work on the same pooled connections audits itself as before.
+    later = h.register("After the batch")
+    h.relay_until_sent()
+    h.consume_until(lambda: "After the batch" in h.copies(), "a later event applied")
+    with h.db.session(None) as session:
+        assert session.execute(select(func.count()).select_from(kit.audit_entry).where(
+            kit.audit_entry.c.entity == "OrganisationCopy",
+            kit.audit_entry.c.correlation_id == later.correlation_id)).scalar_one() == 1
 
 
 def test_on_postgresql_a_commit_wakes_the_relay_and_without_it_the_poll_still_publishes(harness_on, broker):

@@ -34,7 +34,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .config import ServiceSettings
-from .db import Database, Tenant, defer_audit, utcnow, write_deferred_audit
+from .db import Database, Tenant, audit_in_one_statement, utcnow
 from .events import Envelope, EventValidationError, parse_event
 from .logs import correlation_id_var
 from .topics import DEAD_LETTER_TOPIC, admin_client, describe
@@ -154,22 +154,21 @@ class EventApplier:
         wanted = [e for e in events if e is not None]
         with self.db.engine.connect() as connection:
             with connection.begin():
-                defer_audit(connection)
                 with self.db.session(None, connection=connection) as session:  # one look at the inbox for the run
                     seen = set(session.execute(select(inbox.event_id).where(
                         inbox.consumer == self.consumer_name, inbox.event_id.in_([e.id for e in wanted]))).scalars())
                 handled = []
-                for event in wanted:
-                    if event.id in seen:
-                        continue
-                    uow = self._unit_of_work(event, connection)
-                    with uow:
-                        self.handlers.by_type[event.type].handler(uow, event)
-                        uow.commit()  # a flush: the connection's transaction commits them all
-                    seen.add(event.id)
-                    handled.append({"consumer": self.consumer_name, "event_id": event.id, "event_type": event.type,
-                                    "handled_at": utcnow()})
-                write_deferred_audit(connection, kit)
+                with audit_in_one_statement(connection, kit):
+                    for event in wanted:
+                        if event.id in seen:
+                            continue
+                        uow = self._unit_of_work(event, connection)
+                        with uow:
+                            self.handlers.by_type[event.type].handler(uow, event)
+                            uow.commit()  # a flush: the connection's transaction commits them all
+                        seen.add(event.id)
+                        handled.append({"consumer": self.consumer_name, "event_id": event.id,
+                                        "event_type": event.type, "handled_at": utcnow()})
                 with self.db.session(None, connection=connection) as session:
                     if handled:
                         session.execute(insert(kit.inbox), handled)

@@ -6,12 +6,13 @@ new rows and refuses to flush a row of another tenant, so a handler cannot forge
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
 import enum
 import uuid
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Index, Integer, LargeBinary, MetaData, String, Table,
                         Text, Uuid, create_engine, event, insert, inspect, text)
@@ -376,16 +377,19 @@ def _write_audit_trail(session: Session, _ctx) -> None:
 DEFERRED_AUDIT = "hubkit.deferred_audit_rows"
 
 
-def write_deferred_audit(connection: Connection, kit: KitTables) -> None:
-    """The audit rows a batch kept back (see `defer_audit`), written in one statement before its commit."""
-    rows = connection.info.pop(DEFERRED_AUDIT, None)
-    if rows:
-        connection.execute(insert(kit.audit_entry), rows)
-
-
-def defer_audit(connection: Connection) -> None:
-    """Keep this connection's audit rows until `write_deferred_audit`, still in the same transaction."""
+@contextlib.contextmanager
+def audit_in_one_statement(connection: Connection, kit: KitTables) -> Iterator[None]:
+    """Within the block, the audit rows of every session on `connection` are kept back and written in one
+    statement at its end (same transaction); on an error they are dropped with it. Either way the pooled
+    connection is left as it was, so later sessions on it write their own rows again."""
     connection.info[DEFERRED_AUDIT] = []
+    try:
+        yield
+        rows = connection.info[DEFERRED_AUDIT]
+        if rows:
+            connection.execute(insert(kit.audit_entry), rows)
+    finally:
+        connection.info.pop(DEFERRED_AUDIT, None)
 
 
 def consortia_holding(db: Database, model: type) -> list[uuid.UUID]:
