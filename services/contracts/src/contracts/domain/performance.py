@@ -108,3 +108,57 @@ def check_can_resubmit(status: str) -> None:
 def needs_improvement_plan(overall_rag: str | None) -> bool:
     """A red subcontract gets an improvement plan."""
     return overall_rag == RED
+
+
+# --- scorecards and the roll-up, from rows already read ----------------------------------------------------------
+
+def _percent(actual, target, higher_is_better: bool) -> Decimal | None:
+    return achievement(actual, target, higher_is_better) if actual is not None and target is not None else None
+
+
+def scorecard(indicators: Sequence, periods: Sequence, shares: dict, returns: dict, today: dt.date,
+              thresholds: Thresholds) -> dict:
+    """P1: one subcontract's card: for each period, each indicator's share of the target (`shares`, by
+    (indicator id, period id)), actual (from `returns`, by period id), % of profile and RAG, the period's overall
+    RAG and its return's state (overdue or not yet due without one); and each indicator's trend over the periods."""
+    rows, history = [], {i.id: [] for i in indicators}
+    for period in periods:
+        ret = returns.get(period.id)
+        cells = []
+        for indicator in indicators:
+            target = shares.get((indicator.id, period.id))
+            actual = Decimal(ret.actuals[str(indicator.id)]) if ret and str(indicator.id) in ret.actuals else None
+            percent = _percent(actual, target, indicator.higher_is_better)
+            history[indicator.id].append(percent)
+            cells.append({"indicator": indicator, "target": target, "actual": actual,
+                          "percent": round(percent, 1) if percent is not None else None,
+                          "rag": rag(actual, target, indicator.higher_is_better, thresholds)})
+        rows.append({"period": period, "return": ret, "status": ret.status if ret else
+                     ("overdue" if period.return_due_on < today else "not_due"),
+                     "late": bool(ret and ret.late), "cells": cells, "overall": overall(c["rag"] for c in cells)})
+    return {"periods": rows, "trends": [{"indicator": i, "trend": trend(history[i.id])} for i in indicators]}
+
+
+def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict, returns: Iterable,
+           thresholds: Thresholds) -> list[dict]:
+    """Every subcontract's accepted actuals (from `returns`, of any state) added up to the head contract per
+    indicator and period, against the commissioner's `targets` and beside the subcontracted `shares` (both by
+    (indicator id, period id)), with the RAG of the total; no actual for a period with no accepted return."""
+    accepted: dict = {}
+    for ret in returns:
+        if ret.status == ACCEPTED:
+            accepted.setdefault(ret.period_id, []).append(ret)
+    rows = []
+    for indicator in indicators:
+        for period in periods:
+            in_period = accepted.get(period.id, [])
+            actual = sum((Decimal(r.actuals.get(str(indicator.id), "0")) for r in in_period), Decimal(0)) \
+                if in_period else None
+            target = targets.get((indicator.id, period.id))
+            percent = _percent(actual, target, indicator.higher_is_better)
+            rows.append({"indicator": indicator, "period": period, "target": target,
+                         "subcontracted": shares.get((indicator.id, period.id)), "actual": actual,
+                         "returns_accepted": len(in_period),
+                         "percent": round(percent, 1) if percent is not None else None,
+                         "rag": rag(actual, target, indicator.higher_is_better, thresholds)})
+    return rows

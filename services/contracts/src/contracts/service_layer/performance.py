@@ -2,6 +2,7 @@
 the roll-up to the head contract, the dashboard, and improvement plans for red."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -155,85 +156,78 @@ def _update_rag(uow: UnitOfWork, ret: PerformanceReturn, period: ReportingPeriod
 
 # --- reading -------------------------------------------------------------------------------------------
 
-def returns_of(session, subcontract_id) -> list[PerformanceReturn]:
-    return list(session.execute(select(PerformanceReturn).where(PerformanceReturn.subcontract_id == subcontract_id)
-                                ).scalars())
-
-
 def shares_table(session, subcontract_id) -> dict[tuple, Decimal]:
     return {(t.indicator_id, t.period_id): t.target for t in session.execute(
         select(SubcontractTarget).where(SubcontractTarget.subcontract_id == subcontract_id)).scalars()}
 
 
+@dataclasses.dataclass
+class ContractRows:
+    """What a contract's performance reads are computed from, read in a fixed handful of statements however many
+    subcontracts, periods and returns it has: its indicators and periods, the subcontracts asked for, their shares
+    of the targets (by subcontract, then (indicator id, period id)) and their returns (oldest submitted first)."""
+
+    contract: Contract
+    indicators: list
+    periods: list[ReportingPeriod]
+    subcontracts: list[Subcontract]
+    shares: dict
+    returns: list[PerformanceReturn]
+
+    @classmethod
+    def load(cls, session, contract: Contract, subcontracts: list[Subcontract] | None = None) -> "ContractRows":
+        subs = subcontracts_of(session, contract.id) if subcontracts is None else subcontracts
+        ids = [s.id for s in subs]
+        shares: dict = {s.id: {} for s in subs}
+        returns: list[PerformanceReturn] = []
+        if ids:
+            for t in session.execute(select(SubcontractTarget).where(SubcontractTarget.subcontract_id.in_(ids))
+                                     ).scalars():
+                shares[t.subcontract_id][(t.indicator_id, t.period_id)] = t.target
+            returns = list(session.execute(select(PerformanceReturn).where(PerformanceReturn.subcontract_id.in_(ids))
+                                           .order_by(PerformanceReturn.submitted_at)).scalars())
+        return cls(contract, indicators_of(session, contract.id), periods_of(session, contract.id), subs, shares,
+                   returns)
+
+    def returns_by_period(self, subcontract_id) -> dict:
+        return {r.period_id: r for r in self.returns if r.subcontract_id == subcontract_id}
+
+    def card(self, subcontract: Subcontract) -> dict:
+        return p.scorecard(self.indicators, self.periods, self.shares[subcontract.id],
+                           self.returns_by_period(subcontract.id), clock.today(), thresholds(self.contract))
+
+    def rollup(self, targets: dict) -> list[dict]:
+        """The roll-up against the head contract's `targets` (by (indicator id, period id))."""
+        shares: dict = {}
+        for table in self.shares.values():
+            for key, value in table.items():
+                shares[key] = shares.get(key, Decimal(0)) + value
+        return p.rollup(self.indicators, self.periods, targets, shares, self.returns, thresholds(self.contract))
+
+
 def scorecard(session, subcontract: Subcontract) -> dict:
     """P1: for each period, each indicator's share of the target, actual, % of profile and RAG, the period's
     overall RAG and the return's state; and each indicator's trend over the periods."""
-    contract = _contract(session, subcontract.contract_id)
-    limits = thresholds(contract)
-    indicators, periods = indicators_of(session, contract.id), periods_of(session, contract.id)
-    shares = shares_table(session, subcontract.id)
-    returns = {r.period_id: r for r in returns_of(session, subcontract.id)}
-    today = clock.today()
-    rows, history = [], {i.id: [] for i in indicators}
-    for period in periods:
-        ret = returns.get(period.id)
-        cells = []
-        for indicator in indicators:
-            target = shares.get((indicator.id, period.id))
-            actual = Decimal(ret.actuals[str(indicator.id)]) if ret and str(indicator.id) in ret.actuals else None
-            percent = p.achievement(actual, target, indicator.higher_is_better) if (
-                actual is not None and target is not None) else None
-            rating = p.rag(actual, target, indicator.higher_is_better, limits)
-            history[indicator.id].append(percent)
-            cells.append({"indicator": indicator, "target": target, "actual": actual,
-                          "percent": round(percent, 1) if percent is not None else None, "rag": rating})
-        rows.append({"period": period, "return": ret, "status": ret.status if ret else
-                     ("overdue" if period.return_due_on < today else "not_due"),
-                     "late": bool(ret and ret.late), "cells": cells, "overall": p.overall(c["rag"] for c in cells)})
-    return {"periods": rows, "trends": [{"indicator": i, "trend": p.trend(history[i.id])} for i in indicators],
-            "overall": subcontract.overall_rag}
+    rows = ContractRows.load(session, _contract(session, subcontract.contract_id), [subcontract])
+    return rows.card(subcontract) | {"overall": subcontract.overall_rag}
 
 
-def rollup(session, contract: Contract) -> list[dict]:
+def rollup(session, contract: Contract, rows: ContractRows | None = None) -> list[dict]:
     """Every subcontract's accepted actuals added up to the head contract, per indicator and period, against the
-    commissioner's targets, with the RAG of the total."""
-    limits = thresholds(contract)
-    indicators, periods = indicators_of(session, contract.id), periods_of(session, contract.id)
-    targets = targets_table(session, contract.id)
-    subs = subcontracts_of(session, contract.id)
-    accepted = [r for s in subs for r in returns_of(session, s.id) if r.status == p.ACCEPTED]
-    shares = {}
-    for s in subs:
-        for key, value in shares_table(session, s.id).items():
-            shares[key] = shares.get(key, Decimal(0)) + value
-    rows = []
-    for indicator in indicators:
-        for period in periods:
-            in_period = [r for r in accepted if r.period_id == period.id]
-            actual = sum((Decimal(r.actuals.get(str(indicator.id), "0")) for r in in_period), Decimal(0)) \
-                if in_period else None
-            target = targets.get((indicator.id, period.id))
-            percent = p.achievement(actual, target, indicator.higher_is_better) if (
-                actual is not None and target is not None) else None
-            rows.append({"indicator": indicator, "period": period, "target": target,
-                         "subcontracted": shares.get((indicator.id, period.id)), "actual": actual,
-                         "returns_accepted": len(in_period),
-                         "percent": round(percent, 1) if percent is not None else None,
-                         "rag": p.rag(actual, target, indicator.higher_is_better, limits)})
-    return rows
+    commissioner's targets, with the RAG of the total (from `rows` when the caller has read them already)."""
+    return (rows or ContractRows.load(session, contract)).rollup(targets_table(session, contract.id))
 
 
 def dashboard(session, contract: Contract) -> dict:
     """The RAG heat map's data: each delivery subcontract by indicator and period, with the overall RAG."""
+    delivery = [s for s in subcontracts_of(session, contract.id) if s.purpose == "delivery"]
+    loaded = ContractRows.load(session, contract, delivery)
     rows = []
-    for subcontract in subcontracts_of(session, contract.id):
-        if subcontract.purpose != "delivery":
-            continue
-        card = scorecard(session, subcontract)
+    for subcontract in delivery:
+        card = loaded.card(subcontract)
         rows.append({"subcontract": subcontract, "overall": subcontract.overall_rag, "periods": card["periods"],
                      "trends": card["trends"]})
-    return {"contract": contract, "indicators": indicators_of(session, contract.id),
-            "periods": periods_of(session, contract.id), "subcontracts": rows,
+    return {"contract": contract, "indicators": loaded.indicators, "periods": loaded.periods, "subcontracts": rows,
             "thresholds": {"green_percent": contract.rag_green_percent, "amber_percent": contract.rag_amber_percent}}
 
 

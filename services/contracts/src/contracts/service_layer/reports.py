@@ -7,17 +7,16 @@ from sqlalchemy import select
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField
 
-from ..adapters.contract_tables import Contract, PerformanceReturn, ReportingPeriod, Subcontract
+from ..adapters.contract_tables import Contract, PerformanceReturn, ReportingPeriod
 from ..adapters.orm import Opportunity
 from ..domain import ocds
 from ..domain import performance as p
 from .contracts import indicators_of, periods_of
-from .performance import rollup
+from .performance import ContractRows, rollup
 
 
-def _period_range(session, contract: Contract, from_number: int | None, to_number: int | None
+def _period_range(periods: list[ReportingPeriod], from_number: int | None, to_number: int | None
                   ) -> list[ReportingPeriod]:
-    periods = periods_of(session, contract.id)
     low = from_number or 1
     high = to_number or (periods[-1].number if periods else 1)
     if low > high:
@@ -29,23 +28,18 @@ def commissioner_report(session, contract: Contract, from_number: int | None = N
                         to_number: int | None = None) -> dict:
     """Targets against accepted actuals for each indicator in each period of the range, with their RAG, the
     overall RAG per period and the subcontractors' narrative highlights from accepted returns."""
-    periods = _period_range(session, contract, from_number, to_number)
-    wanted = {per.id for per in periods}
-    lines = [row for row in rollup(session, contract) if row["period"].id in wanted]
+    rows = ContractRows.load(session, contract)
+    periods = _period_range(rows.periods, from_number, to_number)
+    wanted = {per.id: per for per in periods}
+    lines = [row for row in rollup(session, contract, rows) if row["period"].id in wanted]
     overall = [{"period": per, "rag": p.overall(r["rag"] for r in lines if r["period"].id == per.id)}
                for per in periods]
-    names = {s.id: s.organisation_name for s in session.execute(
-        select(Subcontract).where(Subcontract.contract_id == contract.id)).scalars()}
-    highlights = []
-    for ret in session.execute(select(PerformanceReturn).where(
-            PerformanceReturn.contract_id == contract.id, PerformanceReturn.status == p.ACCEPTED)
-            .order_by(PerformanceReturn.submitted_at)).scalars():
-        period = next((per for per in periods if per.id == ret.period_id), None)
-        if period is not None and ret.narrative.strip():
-            highlights.append({"period": period, "organisation_name": names.get(ret.subcontract_id, ""),
-                               "narrative": ret.narrative})
+    names = {s.id: s.organisation_name for s in rows.subcontracts}
+    highlights = [{"period": wanted[ret.period_id], "organisation_name": names.get(ret.subcontract_id, ""),
+                   "narrative": ret.narrative} for ret in rows.returns  # oldest submitted first
+                  if ret.status == p.ACCEPTED and ret.period_id in wanted and ret.narrative.strip()]
     highlights.sort(key=lambda h: (h["period"].number, h["organisation_name"]))
-    return {"contract": contract, "periods": periods, "indicators": indicators_of(session, contract.id),
+    return {"contract": contract, "periods": periods, "indicators": rows.indicators,
             "lines": lines, "overall": overall, "highlights": highlights, "generated_at": utcnow()}
 
 
