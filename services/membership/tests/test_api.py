@@ -187,3 +187,38 @@ def test_the_directory_comes_in_pages_by_name_keeping_its_filter(client, sign):
     first = client.get("/organisations", headers=headers, query_string={"limit": 3, "status": "applicant"})
     assert "status=applicant" in first.headers["Link"] and "X-Prev-Cursor" not in first.headers
     assert_problem(client.get("/organisations", headers=headers, query_string={"limit": 501}), 422)
+
+
+def test_the_directory_filters_and_pages_in_sql_reading_only_the_page(app, client, sign):
+    """Issue 16: the filters (text, status, category, area, diversity) are SQL, so a page reads limit + 1 rows
+    however big the directory; list fields that are empty or null match nothing; % and _ are only text."""
+    from sqlalchemy import event
+
+    headers = {"Authorization": sign(make_principal(("consortium_manager",), consortium_id=uuid.uuid4()),
+                                     "membership")}
+    wanted = dict(service_categories=["youth", "carers"], areas_served=["Leeds", "Harrogate"], diversity=["rural"])
+    for n, town in enumerate(["Otley", "Ilkley", "Otley", "Wetherby", "Otley"]):
+        assert register(client, headers, name=f"Found {n} 100% Trust", town=town, **wanted).status_code == 201
+    register(client, headers, name="Other category", service_categories=["housing"], areas_served=["Leeds"])
+    register(client, headers, name="Other area", service_categories=["youth"], areas_served=["York"])
+    register(client, headers, name="Nothing listed", service_categories=[], areas_served=[], diversity=[])
+    filters = {"service_category": "youth", "area": "LEEDS", "diversity": "rural", "status": "applicant"}
+    pages = follow_pages(client, "/organisations", headers=headers, limit=2, **filters)
+    assert [[o["name"] for o in page] for page in pages] == [
+        ["Found 0 100% Trust", "Found 1 100% Trust"], ["Found 2 100% Trust", "Found 3 100% Trust"],
+        ["Found 4 100% Trust"]]
+    found = lambda **query: [o["name"] for o in client.get(  # noqa: E731
+        "/organisations", headers=headers, query_string=query).get_json()]
+    assert found(q=" otley ") == ["Found 0 100% Trust", "Found 2 100% Trust", "Found 4 100% Trust"]
+    assert len(found(q="0%")) == 5 and found(q="1_0") == [] and found(q="_") == []
+    assert found(diversity="rural", service_category="housing") == []
+    seen = []
+    engine = app.extensions["hubkit.db"].engine
+    record = lambda _c, _cur, statement, *_: seen.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert len(found(limit=2, **filters)) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    listing = next(s for s in seen if "FROM organisation" in s and "LIMIT" in s.upper())
+    assert "areas_served" in listing and "diversity" in listing

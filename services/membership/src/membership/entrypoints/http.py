@@ -27,7 +27,7 @@ blp = Blueprint("organisations", __name__, url_prefix="/organisations", descript
 checklist_blp = Blueprint("due-diligence", __name__, url_prefix="/due-diligence",
                           description="The consortium's due-diligence checklist (M1)")
 ANYONE = (*STAFF, "member_user")
-BY_NAME = Order(asc("name"), asc("id"))
+BY_NAME = Order(asc(Organisation.name), asc(Organisation.id))
 
 
 def _kind_or_404(kind: str) -> str:
@@ -44,7 +44,7 @@ class Organisations(MethodView):
     def get(self, query, page):
         """The members directory, filtered, by name (a member organisation's staff see only their own)."""
         with request_uow() as uow:
-            return page.rows(search_directory(uow.session, **query), BY_NAME)
+            return page.select(uow.session, search_directory(uow.session, **query), BY_NAME)
 
     @allow("consortium_manager")
     @blp.arguments(OrganisationIn)

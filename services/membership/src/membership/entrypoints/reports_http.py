@@ -127,8 +127,8 @@ class CapabilitySearch(MethodView):
     def get(self, query, page):
         """M2: which active, eligible members can deliver this service category in this area, by name."""
         with request_uow() as uow:
-            return page.rows(reports.capable_members(uow.session, query["service_category"], query["area"]),
-                             BY_NAME)
+            return page.select(uow.session, reports.capable_members(uow.session, query["service_category"],
+                                                                    query["area"]), BY_NAME)
 
 
 @blp.route("/reports/gaps")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..adapters.orm import MembershipChange, Organisation
 from ..domain import organisations as lifecycle
@@ -14,8 +14,8 @@ from hubkit import clock
 LEFT = {lifecycle.WITHDRAWN, lifecycle.EXPELLED, lifecycle.LAPSED, lifecycle.REJECTED}
 
 
-def capable_members(session, service_category: str, area: str) -> list[Organisation]:
-    """M2: active members, eligible for new work, who deliver this category in this area."""
+def capable_members(session, service_category: str, area: str) -> Select:
+    """M2: active members, eligible for new work, who deliver this category in this area (a select to page)."""
     return search_directory(session, status=lifecycle.ACTIVE, eligible=True, service_category=service_category,
                             area=area)
 
