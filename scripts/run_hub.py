@@ -45,6 +45,10 @@ def environment() -> dict[str, str]:
         if name != "gateway":
             env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{env[name.upper() + '_PORT']}")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # Lighter at rest (issue 16): one gunicorn worker per web process, with threads for concurrency, rather than
+    # a whole copy of the application per worker.
+    env.setdefault("WEB_CONCURRENCY", "1")
+    env.setdefault("WEB_THREADS", "4")
     return env
 
 

@@ -107,7 +107,8 @@ class ServiceDefinition:
             return 0
         bind = f"{os.environ.get('HUB_BIND_HOST', '127.0.0.1')}:{settings.port}"
         workers = os.environ.get("WEB_CONCURRENCY", "2")
+        threads = os.environ.get("WEB_THREADS", "1")  # more than 1: gunicorn's gthread workers
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", workers,
-                                   "--access-logfile", "-", "--graceful-timeout", "10",
+                                   "--threads", threads, "--access-logfile", "-", "--graceful-timeout", "10",
                                    f"{self.name}.app:create_app()"])
         return 0
