@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
@@ -13,6 +13,7 @@ from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
+from ..adapters.audit import audit_rows
 from ..adapters.orm import MemberOrganisation
 from ..adapters.time_tables import (CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine, InvoiceLineEntry,
                                     RechargeInvoice, StaffMember, Timesheet, TimeEntry)
@@ -81,9 +82,13 @@ def configure_issuer(uow: UnitOfWork, organisation_id: uuid.UUID, **settings) ->
     return row
 
 
-def _uninvoiced_entries(session, organisation_id, month: dt.date) -> list[TimeEntry]:
+def _uninvoiced_entries(session, organisation_id, month: dt.date) -> list:
+    """The employer's approved chargeable entries of the month not yet invoiced nor written off, as light rows (id,
+    cost code, person, rate, minutes): what the lines are grouped from, read once (the draft is made from exactly
+    these, whatever is approved meanwhile)."""
     return list(session.execute(
-        select(TimeEntry).join(Timesheet, Timesheet.id == TimeEntry.timesheet_id)
+        select(TimeEntry.id, TimeEntry.cost_code_id, TimeEntry.staff_id, TimeEntry.rate_pence, TimeEntry.minutes)
+        .join(Timesheet, Timesheet.id == TimeEntry.timesheet_id)
         .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
         .where(StaffMember.organisation_id == organisation_id, StaffMember.employer_kind.in_(("host", "member")),
                # the employer copied onto the entry (the same organisation): lets the employer's month be found by
@@ -92,22 +97,27 @@ def _uninvoiced_entries(session, organisation_id, month: dt.date) -> list[TimeEn
                Timesheet.status == APPROVED, TimeEntry.chargeable.is_(True), TimeEntry.day >= month,
                TimeEntry.day < next_month(month), TimeEntry.invoice_line_id.is_(None),
                TimeEntry.written_off_id.is_(None))
-        .order_by(TimeEntry.day)).scalars())
+        .order_by(TimeEntry.day)).all())
 
 
 def _descriptions(session, lines, month: dt.date) -> dict[tuple, str]:
     """Each line's description by (cost code, person), from one query of the codes and one of the people."""
-    codes = {c.id: c for c in session.execute(select(CostCode).where(
-        CostCode.id.in_({d.cost_code_id for d in lines}))).scalars()}
-    people = {p.id: p for p in session.execute(select(StaffMember).where(
-        StaffMember.id.in_({d.staff_id for d in lines}))).scalars()}
+    codes = dict((row.id, row) for row in session.execute(select(CostCode.id, CostCode.code, CostCode.title).where(
+        CostCode.id.in_({d.cost_code_id for d in lines}))))
+    people = dict(session.execute(select(StaffMember.id, StaffMember.name).where(
+        StaffMember.id.in_({d.staff_id for d in lines}))).all())
     return {(d.cost_code_id, d.staff_id): rules.line_description(codes[d.cost_code_id].code,
                                                                  codes[d.cost_code_id].title,
-                                                                 people[d.staff_id].name, month) for d in lines}
+                                                                 people[d.staff_id], month) for d in lines}
 
 
 def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) -> RechargeInvoice:
-    """H4: a draft recharge for an employer's month, from its approved chargeable entries not yet invoiced."""
+    """H4: a draft recharge for an employer's month, from its approved chargeable entries not yet invoiced.
+
+    One transaction, set-wise (issue 16): the entries are read once as light rows and grouped into lines by the
+    domain's rules (rounding included); the invoice goes through the session with its totals; the lines and the
+    links to their entries are inserted in bulk, and the entries are marked invoiced by one UPDATE ... FROM the
+    links. See `_write_lines` for what the audit trail keeps."""
     employer = uow.session.execute(select(StaffMember.employer_kind).where(
         StaffMember.organisation_id == organisation_id).limit(1)).scalar_one_or_none()
     if employer is None:
@@ -116,44 +126,65 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
     rules.check_recharge_allowed(model.model if model else None, model.host_organisation_id if model else None,
                                  employer, organisation_id)
     settings = lock_issuer(uow, organisation_id)  # two drafts at once never take the same entries
-    lines = rules.group_lines(_uninvoiced_entries(uow.session, organisation_id, month))
-    if not lines:
+    drafts = rules.group_lines(_uninvoiced_entries(uow.session, organisation_id, month))
+    if not drafts:
         raise RuleViolation(f"There is no approved chargeable time to recharge for {month:%B %Y}.", rule="H4")
-    invoice = RechargeInvoice(id=uuid.uuid4(), organisation_id=organisation_id, kind=rules.INVOICE, month=month,
-                              status=rules.DRAFT, vat_treatment=settings.vat_treatment, net_pence=0, vat_pence=0,
-                              total_pence=0, created_by=uow.actor, created_at=utcnow())
+    invoice_id = uuid.uuid4()
+    lines = _line_rows(uow.session, invoice_id, organisation_id, month, drafts, settings.vat_treatment)
+    net = sum(row["net_pence"] for row, _ in lines)
+    vat = sum(row["vat_pence"] for row, _ in lines)
+    invoice = RechargeInvoice(id=invoice_id, organisation_id=organisation_id, kind=rules.INVOICE, month=month,
+                              status=rules.DRAFT, vat_treatment=settings.vat_treatment, net_pence=net, vat_pence=vat,
+                              total_pence=net + vat, created_by=uow.actor, created_at=utcnow())
     uow.session.add(invoice)
-    uow.session.flush()
-    _add_lines(uow, invoice, lines, settings.vat_treatment)
+    uow.session.flush()  # the invoice (and its audit row) before the lines that name it
+    _write_lines(uow, invoice, lines, mark_entries=True)
     uow.commit()
     return invoice
 
 
-def _add_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[rules.LineDraft], treatment: str) -> None:
-    """The lines, in order of description, and the entries behind each (F4), written in two flushes whatever
-    their number (every row still goes through the session, so each is in the audit trail)."""
-    descriptions = _descriptions(uow.session, lines, invoice.month)
-    lines = sorted(lines, key=lambda d: descriptions[(d.cost_code_id, d.staff_id)])
-    made = []
-    for position, draft in enumerate(lines, start=1):
-        line = InvoiceLine(id=uuid.uuid4(), invoice_id=invoice.id, organisation_id=invoice.organisation_id,
-                           position=position, cost_code_id=draft.cost_code_id, staff_id=draft.staff_id,
-                           description=descriptions[(draft.cost_code_id, draft.staff_id)],
-                           minutes=draft.minutes, rate_pence=draft.rate_pence, net_pence=draft.net_pence,
-                           vat_pence=rules.vat_pence(draft.net_pence, treatment))
-        uow.session.add(line)
-        made.append((line, draft))
-    uow.session.flush()  # the lines before the links that name them
-    for line, draft in made:
-        for entry_id in draft.entry_ids:
-            uow.session.add(InvoiceLineEntry(line_id=line.id, entry_id=entry_id,
-                                             organisation_id=invoice.organisation_id))
-            if invoice.kind == rules.INVOICE:
-                uow.session.get(TimeEntry, entry_id).invoice_line_id = line.id
-    uow.session.flush()
-    invoice.net_pence = sum(line.net_pence for line, _ in made)
-    invoice.vat_pence = sum(line.vat_pence for line, _ in made)
-    invoice.total_pence = invoice.net_pence + invoice.vat_pence
+def _line_rows(session, invoice_id, organisation_id, month: dt.date, drafts: list[rules.LineDraft],
+               treatment: str) -> list[tuple[dict, tuple]]:
+    """The lines' rows, in order of description, each with the ids of the entries behind it (F4)."""
+    descriptions = _descriptions(session, drafts, month)
+    drafts = sorted(drafts, key=lambda d: descriptions[(d.cost_code_id, d.staff_id)])
+    tenant = session.info["tenant"]
+    return [({"id": uuid.uuid4(), "consortium_id": tenant.consortium_id, "invoice_id": invoice_id,
+              "organisation_id": organisation_id, "position": position, "cost_code_id": draft.cost_code_id,
+              "staff_id": draft.staff_id, "description": descriptions[(draft.cost_code_id, draft.staff_id)],
+              "minutes": draft.minutes, "rate_pence": draft.rate_pence, "net_pence": draft.net_pence,
+              "vat_pence": rules.vat_pence(draft.net_pence, treatment)}, draft.entry_ids)
+            for position, draft in enumerate(drafts, start=1)]
+
+
+def _write_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[tuple[dict, tuple]],
+                 mark_entries: bool) -> None:
+    """Insert the lines and their entry links in bulk (two statements whatever their number) and, for an invoice,
+    mark the entries invoiced with one UPDATE ... FROM the links.
+
+    The audit trail: these rows do not go through the session, so they are audited here, set-wise: one row per
+    line ("create", entity InvoiceLine) whose `after` holds the line's columns, the ids of the entries behind it
+    (`entry_ids`) and whether those entries were marked invoiced by it (`entries_invoiced`, their
+    invoice_line_id set to the line). That is what an auditor needs to trace an entry to its invoice and back:
+    the invoice's own audit row (written by the session), each line's row naming its entries, and the link
+    table, kept for ever (F4). The per-entry and per-link rows the ORM path wrote (one per entry marked, one per
+    link) said nothing more and cost three rows per entry."""
+    session = uow.session
+    link_rows = [{"line_id": row["id"], "entry_id": entry_id, "organisation_id": row["organisation_id"],
+                  "consortium_id": row["consortium_id"]} for row, entry_ids in lines for entry_id in entry_ids]
+    session.execute(insert(InvoiceLine.__table__), [row for row, _ in lines])
+    session.execute(insert(InvoiceLineEntry.__table__), link_rows)
+    if mark_entries:
+        entry, link, line = TimeEntry.__table__, InvoiceLineEntry.__table__, InvoiceLine.__table__
+        marked = session.execute(
+            update(entry).values(invoice_line_id=link.c.line_id)
+            .where(link.c.entry_id == entry.c.id, link.c.line_id == line.c.id, line.c.invoice_id == invoice.id,
+                   entry.c.consortium_id == invoice.consortium_id, entry.c.invoice_line_id.is_(None))).rowcount
+        if marked != len(link_rows):  # never: the issuer's lock keeps other drafts and write-offs away
+            raise RuntimeError(f"{len(link_rows)} entries to mark invoiced, {marked} were free: nothing is written")
+    audit_rows(session, "create", "InvoiceLine", [
+        (row["id"], None, {**row, "entry_ids": sorted(entry_ids, key=str), "entries_invoiced": mark_entries})
+        for row, entry_ids in lines])
 
 
 def lines_of(session, invoice_id) -> list[InvoiceLine]:
@@ -161,18 +192,39 @@ def lines_of(session, invoice_id) -> list[InvoiceLine]:
                                 .order_by(InvoiceLine.position)).scalars())
 
 
+def _entry_ids_by_line(session, invoice_id) -> dict:
+    """The ids of the entries behind each line of an invoice (F4), in one query."""
+    found: dict = {}
+    for line_id, entry_id in session.execute(
+            select(InvoiceLineEntry.line_id, InvoiceLineEntry.entry_id)
+            .join(InvoiceLine, InvoiceLine.id == InvoiceLineEntry.line_id).where(InvoiceLine.invoice_id == invoice_id)):
+        found.setdefault(line_id, []).append(entry_id)
+    return found
+
+
 def discard_draft(uow: UnitOfWork, invoice: RechargeInvoice) -> None:
-    """Throw a draft away; its entries are free to be invoiced again."""
+    """Throw a draft away; its entries are free to be invoiced again. Set-wise, in one transaction: the entries
+    behind its lines are unmarked by one UPDATE, the links and lines deleted by one DELETE each; the audit trail
+    has one row per line deleted, naming the entries it freed, and the invoice's own row."""
     if invoice.status != rules.DRAFT:
         raise RuleViolation("Only a draft can be discarded; an issued invoice is corrected by a credit note.")
-    for line in lines_of(uow.session, invoice.id):
-        for link in uow.session.execute(select(InvoiceLineEntry).where(InvoiceLineEntry.line_id == line.id)).scalars():
-            uow.session.get(TimeEntry, link.entry_id).invoice_line_id = None
-            uow.session.delete(link)
-        uow.session.flush()
-        uow.session.delete(line)
-    uow.session.flush()
-    uow.session.delete(invoice)
+    session = uow.session
+    lines = lines_of(session, invoice.id)
+    entry_ids = _entry_ids_by_line(session, invoice.id)
+    entry, link, line = TimeEntry.__table__, InvoiceLineEntry.__table__, InvoiceLine.__table__
+    these_lines = select(line.c.id).where(line.c.invoice_id == invoice.id)
+    session.execute(update(entry).values(invoice_line_id=None).where(
+        entry.c.consortium_id == invoice.consortium_id,
+        entry.c.id.in_(select(link.c.entry_id).where(link.c.line_id.in_(these_lines)))))
+    session.execute(delete(link).where(link.c.line_id.in_(these_lines)))
+    session.execute(delete(line).where(line.c.invoice_id == invoice.id))
+    audit_rows(session, "delete", "InvoiceLine", [
+        (row.id, {**{c.key: getattr(row, c.key) for c in line.columns},
+                  "entry_ids": sorted(entry_ids.get(row.id, []), key=str), "entries_invoiced": False}, None)
+        for row in lines])
+    for row in lines:
+        session.expunge(row)  # deleted above, not by the session
+    session.delete(invoice)
     uow.commit()
 
 
@@ -262,19 +314,20 @@ def organisation_names(session) -> dict:
 
 
 def view(session, invoice: RechargeInvoice) -> dict:
-    """The invoice with its lines, each naming the entries behind it (F4)."""
+    """The invoice with its lines, each naming the entries behind it (F4): four queries whatever its length."""
     names = organisation_names(session)
     settings = issuer(session, invoice.organisation_id)
-    lines = []
-    for line in lines_of(session, invoice.id):
-        entry_ids = list(session.execute(select(InvoiceLineEntry.entry_id).where(
-            InvoiceLineEntry.line_id == line.id)).scalars())
-        staff = session.get(StaffMember, line.staff_id)
-        code = session.get(CostCode, line.cost_code_id)
-        lines.append({"id": line.id, "position": line.position, "cost_code_id": line.cost_code_id,
-                      "cost_code": code.code, "staff_id": line.staff_id, "staff_name": staff.name,
-                      "description": line.description, "minutes": line.minutes, "rate_pence": line.rate_pence,
-                      "net_pence": line.net_pence, "vat_pence": line.vat_pence, "entry_ids": sorted(entry_ids, key=str)})
+    found = lines_of(session, invoice.id)
+    entry_ids = _entry_ids_by_line(session, invoice.id)
+    people = dict(session.execute(select(StaffMember.id, StaffMember.name).where(
+        StaffMember.id.in_({line.staff_id for line in found}))).all()) if found else {}
+    codes = dict(session.execute(select(CostCode.id, CostCode.code).where(
+        CostCode.id.in_({line.cost_code_id for line in found}))).all()) if found else {}
+    lines = [{"id": line.id, "position": line.position, "cost_code_id": line.cost_code_id,
+              "cost_code": codes[line.cost_code_id], "staff_id": line.staff_id, "staff_name": people[line.staff_id],
+              "description": line.description, "minutes": line.minutes, "rate_pence": line.rate_pence,
+              "net_pence": line.net_pence, "vat_pence": line.vat_pence,
+              "entry_ids": sorted(entry_ids.get(line.id, []), key=str)} for line in found]
     return {**summary(invoice, names), "lines": lines,
             "bill_to_name": settings.bill_to_name if settings else "The consortium",
             "account_code": settings.account_code if settings else "200"}
