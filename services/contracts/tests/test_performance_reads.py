@@ -5,6 +5,7 @@ subcontracts, quarters and return states, so the way they are loaded cannot chan
 from __future__ import annotations
 
 import contextlib
+import uuid
 
 from sqlalchemy import event
 
@@ -123,3 +124,31 @@ def test_p1_dashboard_rollup_and_report_take_a_fixed_handful_of_statements(deliv
             ret = delivery.submit(sub, number, o1=n, w1=2)["performance_return"]
             delivery.call("POST", f"/returns/{ret['id']}/review", {"decision": "accept"})
     assert _count(delivery, cid) == before
+
+
+def test_the_dashboards_hand_made_periods_are_the_plain_nested_dump(delivery):
+    """ScorePeriods writes the scorecards' JSON by hand for speed: it must give what marshmallow's nested
+    ScorePeriodOut gives, field for field (a field added to PeriodOut, ScorePeriodOut or CellOut fails here)."""
+    from marshmallow import Schema, fields
+    from sqlalchemy import select
+
+    from hubkit.db import Tenant
+
+    from contracts.adapters.contract_tables import Contract
+    from contracts.entrypoints import delivery_schemas as s
+    from contracts.service_layer import performance as perf
+
+    class Plain(Schema):
+        periods = fields.List(fields.Nested(s.ScorePeriodOut))
+
+    class Fast(Schema):
+        periods = s.ScorePeriods()
+
+    cid = _contract_with_returns(delivery)
+    with delivery.app.extensions["hubkit.db"].session(Tenant(delivery.consortium)) as session:
+        contract = session.execute(select(Contract).where(Contract.id == uuid.UUID(cid))).scalar_one()
+        rows = perf.dashboard(session, contract)["subcontracts"]
+        assert len(rows) == 3
+        for row in rows:
+            assert Fast().dump(row) == Plain().dump(row)
+        assert any(c["percent"] is None for row in rows for p in row["periods"] for c in p["cells"])

@@ -52,7 +52,13 @@ def rag(actual, target, higher_is_better: bool = True, thresholds: Thresholds = 
     """P1: the RAG rating of one indicator for one period; None when there is no actual or no target."""
     if actual is None or target is None:
         return None
-    percent = achievement(actual, target, higher_is_better)
+    return rating(achievement(actual, target, higher_is_better), thresholds)
+
+
+def rating(percent: Decimal | None, thresholds: Thresholds = Thresholds()) -> str | None:
+    """The RAG of a percentage of profile (None: not rated)."""
+    if percent is None:
+        return None
     if percent >= thresholds.green_percent:
         return GREEN
     if percent >= thresholds.amber_percent:
@@ -121,18 +127,21 @@ def scorecard(indicators: Sequence, periods: Sequence, shares: dict, returns: di
     """P1: one subcontract's card: for each period, each indicator's share of the target (`shares`, by
     (indicator id, period id)), actual (from `returns`, by period id), % of profile and RAG, the period's overall
     RAG and its return's state (overdue or not yet due without one); and each indicator's trend over the periods."""
+    keyed = [(indicator, indicator.id, str(indicator.id), indicator.higher_is_better) for indicator in indicators]
     rows, history = [], {i.id: [] for i in indicators}
     for period in periods:
-        ret = returns.get(period.id)
+        period_id = period.id
+        ret = returns.get(period_id)
+        actuals = ret.actuals if ret else {}
         cells = []
-        for indicator in indicators:
-            target = shares.get((indicator.id, period.id))
-            actual = Decimal(ret.actuals[str(indicator.id)]) if ret and str(indicator.id) in ret.actuals else None
-            percent = _percent(actual, target, indicator.higher_is_better)
-            history[indicator.id].append(percent)
+        for indicator, indicator_id, key, higher_is_better in keyed:
+            target = shares.get((indicator_id, period_id))
+            actual = Decimal(actuals[key]) if key in actuals else None
+            percent = _percent(actual, target, higher_is_better)
+            history[indicator_id].append(percent)
             cells.append({"indicator": indicator, "target": target, "actual": actual,
                           "percent": round(percent, 1) if percent is not None else None,
-                          "rag": rag(actual, target, indicator.higher_is_better, thresholds)})
+                          "rag": rating(percent, thresholds)})
         rows.append({"period": period, "return": ret, "status": ret.status if ret else
                      ("overdue" if period.return_due_on < today else "not_due"),
                      "late": bool(ret and ret.late), "cells": cells, "overall": overall(c["rag"] for c in cells)})
@@ -160,5 +169,5 @@ def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict,
                          "subcontracted": shares.get((indicator.id, period.id)), "actual": actual,
                          "returns_accepted": len(in_period),
                          "percent": round(percent, 1) if percent is not None else None,
-                         "rag": rag(actual, target, indicator.higher_is_better, thresholds)})
+                         "rag": rating(percent, thresholds)})
     return rows

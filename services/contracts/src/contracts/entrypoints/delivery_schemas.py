@@ -273,6 +273,37 @@ class ScorePeriodOut(Schema):
     overall = fields.String(allow_none=True)
 
 
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _date(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class ScorePeriods(fields.List):
+    """A scorecard's periods: the JSON of `fields.List(fields.Nested(ScorePeriodOut))` (and documented as that),
+    made by hand: a big contract's dashboard has thousands of cells, and marshmallow spent most of the request on
+    them (issue 16). tests/test_performance_reads.py checks it gives what the plain nested dump gives."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(ScorePeriodOut), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return [{"period": {"id": str(row["period"].id), "number": int(row["period"].number),
+                            "label": str(row["period"].label), "starts_on": _date(row["period"].starts_on),
+                            "ends_on": _date(row["period"].ends_on),
+                            "return_due_on": _date(row["period"].return_due_on)},
+                 "status": str(row["status"]), "late": bool(row["late"]),
+                 "return_id": str(row["return"].id) if row["return"] else None,
+                 "cells": [{"indicator_id": str(c["indicator"].id), "indicator_code": c["indicator"].code,
+                            "target": _number(c["target"]), "actual": _number(c["actual"]),
+                            "percent": _number(c["percent"]), "rag": c["rag"]} for c in row["cells"]],
+                 "overall": row["overall"]} for row in value]
+
+
 class TrendOut(Schema):
     indicator_id = fields.Function(lambda t: str(t["indicator"].id))
     indicator_code = fields.Function(lambda t: t["indicator"].code)
@@ -280,7 +311,7 @@ class TrendOut(Schema):
 
 
 class ScorecardOut(Schema):
-    periods = fields.List(fields.Nested(ScorePeriodOut))
+    periods = ScorePeriods()
     trends = fields.List(fields.Nested(TrendOut))
     overall = fields.String(allow_none=True)
 
@@ -361,7 +392,7 @@ class RollupRowOut(Schema):
 class DashboardRowOut(Schema):
     subcontract = fields.Nested(SubcontractOut)
     overall = fields.String(allow_none=True)
-    periods = fields.List(fields.Nested(ScorePeriodOut))
+    periods = ScorePeriods()
     trends = fields.List(fields.Nested(TrendOut))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import uuid
 from decimal import Decimal
 
@@ -161,40 +162,55 @@ def shares_table(session, subcontract_id) -> dict[tuple, Decimal]:
         select(SubcontractTarget).where(SubcontractTarget.subcontract_id == subcontract_id)).scalars()}
 
 
+# the columns of a return the scorecards, the roll-up and the report's highlights read
+RETURN_COLUMNS = (PerformanceReturn.id, PerformanceReturn.subcontract_id, PerformanceReturn.period_id,
+                  PerformanceReturn.actuals, PerformanceReturn.status, PerformanceReturn.late,
+                  PerformanceReturn.narrative, PerformanceReturn.submitted_at)
+
+
 @dataclasses.dataclass
 class ContractRows:
     """What a contract's performance reads are computed from, read in a fixed handful of statements however many
     subcontracts, periods and returns it has: its indicators and periods, the subcontracts asked for, their shares
-    of the targets (by subcontract, then (indicator id, period id)) and their returns (oldest submitted first)."""
+    of the targets (by subcontract, then (indicator id, period id)) and their returns (RETURN_COLUMNS, oldest
+    submitted first). Shares and returns are read as plain rows: a big contract has thousands, and these reads
+    change none of them."""
 
     contract: Contract
     indicators: list
     periods: list[ReportingPeriod]
     subcontracts: list[Subcontract]
     shares: dict
-    returns: list[PerformanceReturn]
+    returns: list
 
     @classmethod
     def load(cls, session, contract: Contract, subcontracts: list[Subcontract] | None = None) -> "ContractRows":
         subs = subcontracts_of(session, contract.id) if subcontracts is None else subcontracts
         ids = [s.id for s in subs]
         shares: dict = {s.id: {} for s in subs}
-        returns: list[PerformanceReturn] = []
+        returns: list = []
         if ids:
-            for t in session.execute(select(SubcontractTarget).where(SubcontractTarget.subcontract_id.in_(ids))
-                                     ).scalars():
-                shares[t.subcontract_id][(t.indicator_id, t.period_id)] = t.target
-            returns = list(session.execute(select(PerformanceReturn).where(PerformanceReturn.subcontract_id.in_(ids))
-                                           .order_by(PerformanceReturn.submitted_at)).scalars())
+            for sub_id, indicator_id, period_id, target in session.execute(
+                    select(SubcontractTarget.subcontract_id, SubcontractTarget.indicator_id,
+                           SubcontractTarget.period_id, SubcontractTarget.target)
+                    .where(SubcontractTarget.subcontract_id.in_(ids))):
+                shares[sub_id][(indicator_id, period_id)] = target
+            returns = list(session.execute(select(*RETURN_COLUMNS).where(PerformanceReturn.subcontract_id.in_(ids))
+                                           .order_by(PerformanceReturn.submitted_at)))
         return cls(contract, indicators_of(session, contract.id), periods_of(session, contract.id), subs, shares,
                    returns)
 
-    def returns_by_period(self, subcontract_id) -> dict:
-        return {r.period_id: r for r in self.returns if r.subcontract_id == subcontract_id}
+    @functools.cached_property
+    def _returns_by_subcontract(self) -> dict:
+        found: dict = {}
+        for r in self.returns:
+            found.setdefault(r.subcontract_id, {})[r.period_id] = r
+        return found
 
     def card(self, subcontract: Subcontract) -> dict:
         return p.scorecard(self.indicators, self.periods, self.shares[subcontract.id],
-                           self.returns_by_period(subcontract.id), clock.today(), thresholds(self.contract))
+                           self._returns_by_subcontract.get(subcontract.id, {}), clock.today(),
+                           thresholds(self.contract))
 
     def rollup(self, targets: dict) -> list[dict]:
         """The roll-up against the head contract's `targets` (by (indicator id, period id))."""
