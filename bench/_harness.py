@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from hubkit.broker import ApacheKafkaBroker, LocalBroker, TansuBroker, kafka_home
 from hubkit.consumer import EventConsumer, EventHandlers
 from hubkit.db import Database, Tenant
-from hubkit.read_copies import apply_organisation_event
+from hubkit.read_copies import subscribe_organisation_copy
 from hubkit.relay import OutboxRelay
 from hubkit.testing import Databases, EventsFlowBase, Note, OrganisationCopy, SqliteDatabases, service_settings
 from hubkit.tokens import generate_keypair
@@ -150,7 +150,7 @@ class Services:
                                                   public, kafka=kafka)
         self.relay = OutboxRelay(self.producer_db, self.producer_settings)
         handlers = EventHandlers()
-        handlers.on(EVENT_TYPE)(lambda uow, event: apply_organisation_event(uow.session, OrganisationCopy, event))
+        subscribe_organisation_copy(handlers, OrganisationCopy)  # as contracts and finance do
         self.consumer = EventConsumer(self.consumer_db, self.consumer_settings, handlers)
         self.topic = topic_for(self.producer_name)
         self._stop = threading.Event()

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from event_harness import (Note, assert_each_applied_once, current_topic_id, ids_on_topic, positions_total, pumping,
                            register_many)
-from hubkit.testing import read_topic, wait_for
+from hubkit.consumer import EventConsumer, EventHandlers
+from hubkit.read_copies import subscribe_organisation_copy
+from hubkit.testing import OrganisationCopy, read_topic, wait_for
 
 def test_rolled_back_transaction_publishes_nothing(harness_on, any_broker):
     h = harness_on(any_broker)
@@ -247,3 +249,31 @@ def test_on_postgresql_a_commit_wakes_the_relay_and_without_it_the_poll_still_pu
         stop.set()
         relay.join(timeout=30)
     assert not relay.is_alive()
+
+
+def test_read_copy_events_in_a_batch_are_applied_set_wise_once_each(harness_on, any_broker):
+    """Consecutive organisation events of one consortium go to the set-wise handler together; each is applied
+    once, and the copies end as one-by-one application would leave them."""
+    h = harness_on(any_broker)
+    handlers = EventHandlers()
+    subscribe_organisation_copy(handlers, OrganisationCopy)
+    calls = []
+    for subscription in handlers.by_type.values():
+        original = subscription.many
+        handlers.by_type[subscription.event_type] = dataclasses.replace(
+            subscription, many=lambda uow, events, original=original: (calls.append(len(events)),
+                                                                        original(uow, events)))
+    consumer = EventConsumer(h.db, h.consumer_settings, handlers, sleep=lambda s: None)
+    events = [h.register(f"Set-wise Trust {n}", subject="organisation/set-wise") for n in range(40)]
+    h.relay_until_sent()
+    ours = {e.id for e in events}
+
+    def applied() -> int:
+        with h.db.session(None) as session:
+            return sum(1 for i in session.execute(select(h.db.kit.inbox.c.event_id)).scalars() if i in ours)
+
+    wait_for(lambda: consumer.run_once(timeout_ms=200) >= 0 and applied() == 40, what="the forty applied")
+    consumer.close()
+    assert max(calls) > 1  # they went through the set-wise handler together
+    assert {f"Set-wise Trust {n}" for n in range(40)} <= set(h.copies())
+    assert h.count(h.db.kit.dead_letter) == 0

@@ -42,6 +42,7 @@ from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 Handler = Callable[[UnitOfWork, Envelope], None]
+ManyHandler = Callable[[UnitOfWork, list[Envelope]], None]
 
 NOTICE_PAYLOAD_CHARS = 64 * 1024  # the dead-letter notice on Kafka carries a message's start, not all of it
 REPORT_EVERY_S = 2.0
@@ -56,6 +57,9 @@ class Subscription:
     event_type: str
     handler: Handler
     versions: tuple[int, ...] = (1,)
+    # Optional: applies a run of consecutive events of one consortium at once, with the same outcome as
+    # `handler` on each in turn; subscriptions sharing one `many` are applied together in a batch.
+    many: ManyHandler | None = None
 
 
 class EventHandlers:
@@ -64,9 +68,9 @@ class EventHandlers:
     def __init__(self):
         self.by_type: dict[str, Subscription] = {}
 
-    def on(self, event_type: str, versions: Iterable[int] = (1,)):
+    def on(self, event_type: str, versions: Iterable[int] = (1,), many: ManyHandler | None = None):
         def register(fn: Handler) -> Handler:
-            self.by_type[event_type] = Subscription(event_type, fn, tuple(versions))
+            self.by_type[event_type] = Subscription(event_type, fn, tuple(versions), many)
             return fn
 
         return register
@@ -157,24 +161,43 @@ class EventApplier:
                 with self.db.session(None, connection=connection) as session:  # one look at the inbox for the run
                     seen = set(session.execute(select(inbox.event_id).where(
                         inbox.consumer == self.consumer_name, inbox.event_id.in_([e.id for e in wanted]))).scalars())
+                fresh = []  # not applied before, each once even if the run holds it twice
+                for event in wanted:
+                    if event.id not in seen:
+                        seen.add(event.id)
+                        fresh.append(event)
                 handled = []
                 with audit_in_one_statement(connection, kit):
-                    for event in wanted:
-                        if event.id in seen:
-                            continue
-                        uow = self._unit_of_work(event, connection)
+                    for group in self._set_wise_groups(fresh):
+                        uow = self._unit_of_work(group[0], connection)
                         with uow:
-                            self.handlers.by_type[event.type].handler(uow, event)
+                            subscription = self.handlers.by_type[group[0].type]
+                            if len(group) > 1:
+                                subscription.many(uow, group)
+                            else:
+                                subscription.handler(uow, group[0])
                             uow.commit()  # a flush: the connection's transaction commits them all
-                        seen.add(event.id)
-                        handled.append({"consumer": self.consumer_name, "event_id": event.id,
-                                        "event_type": event.type, "handled_at": utcnow()})
+                        handled += [{"consumer": self.consumer_name, "event_id": event.id, "event_type": event.type,
+                                     "handled_at": utcnow()} for event in group]
                 with self.db.session(None, connection=connection) as session:
                     if handled:
                         session.execute(insert(kit.inbox), handled)
                     self._advance(session, *position)
                     session.commit()
         return len(handled)
+
+    def _set_wise_groups(self, events: list[Envelope]) -> list[list[Envelope]]:
+        """The events in order, consecutive ones of one consortium that share a set-wise handler grouped."""
+        groups: list[list[Envelope]] = []
+        for event in events:
+            many = self.handlers.by_type[event.type].many
+            last = groups[-1][-1] if groups else None
+            if many and last and last.consortium_id == event.consortium_id and \
+                    self.handlers.by_type[last.type].many is many:
+                groups[-1].append(event)
+            else:
+                groups.append([event])
+        return groups
 
     def apply(self, event: Envelope, position: tuple[str, int, int] | None = None) -> bool:
         """Apply the event once; returns False if it had been applied before. Moves the offset too."""

@@ -36,21 +36,29 @@ class MemberOrganisationCopy(ConsortiumScoped):
 
 def apply_organisation_event(session, model: type[MemberOrganisationCopy], event: Envelope) -> None:
     """Insert or update the copy from an organisation event; an older event never overwrites a newer one."""
-    org_id = uuid.UUID(str(event.data["organisation_id"]))
-    copy = session.execute(select(model).where(model.id == org_id)).scalar_one_or_none()
-    if copy is None:
-        copy = model(id=org_id, consortium_id=event.consortium_id)
-        session.add(copy)
-    elif copy.updated_at and _aware(copy.updated_at) > event.occurred_at:
-        return
-    copy.name = event.data["name"]
-    copy.legal_form = event.data["legal_form"]
-    copy.status = event.data["status"]
-    if "eligible_for_new_work" in event.data:
-        copy.eligible_for_new_work = event.data["eligible_for_new_work"]
-    elif copy.eligible_for_new_work is None:
-        copy.eligible_for_new_work = True
-    copy.updated_at = event.occurred_at
+    apply_organisation_events(session, model, [event])
+
+
+def apply_organisation_events(session, model: type[MemberOrganisationCopy], events: list[Envelope]) -> None:
+    """`apply_organisation_event` for a run of events of one consortium, in order: one read for all their copies."""
+    ids = {uuid.UUID(str(event.data["organisation_id"])) for event in events}
+    copies = {c.id: c for c in session.execute(select(model).where(model.id.in_(ids))).scalars()}
+    for event in events:
+        org_id = uuid.UUID(str(event.data["organisation_id"]))
+        copy = copies.get(org_id)
+        if copy is None:
+            copy = copies[org_id] = model(id=org_id, consortium_id=event.consortium_id)
+            session.add(copy)
+        elif copy.updated_at and _aware(copy.updated_at) > event.occurred_at:
+            continue
+        copy.name = event.data["name"]
+        copy.legal_form = event.data["legal_form"]
+        copy.status = event.data["status"]
+        if "eligible_for_new_work" in event.data:
+            copy.eligible_for_new_work = event.data["eligible_for_new_work"]
+        elif copy.eligible_for_new_work is None:
+            copy.eligible_for_new_work = True
+        copy.updated_at = event.occurred_at
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -58,9 +66,16 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def subscribe_organisation_copy(handlers, model: type[MemberOrganisationCopy]) -> None:
-    """Register the handlers that keep `model` in step with membership's organisation events."""
+    """Register the handlers that keep `model` in step with membership's organisation events (one by one,
+    and set-wise for a consumer's batch)."""
+    def one(uow, event):
+        apply_organisation_event(uow.session, model, event)
+
+    def many(uow, events):
+        apply_organisation_events(uow.session, model, events)
+
     for event_type in ORGANISATION_EVENTS:
-        handlers.on(event_type)(lambda uow, event: apply_organisation_event(uow.session, model, event))
+        handlers.on(event_type, many=many)(one)
 
 
 class MemberOrganisationCopySchema(Schema):

@@ -91,15 +91,29 @@ class Envelope:
         return self.subject.split("/", 1)[-1]
 
     def to_json(self) -> str:
-        return json.dumps(EnvelopeSchema().dump(dataclasses.asdict(self)), sort_keys=True)
+        return json.dumps(ENVELOPE_SCHEMA.dump(dataclasses.asdict(self)), sort_keys=True)
+
+
+ENVELOPE_SCHEMA = EnvelopeSchema()  # schemas are reusable; making one per message was most of parsing
+_DATA_SCHEMAS: dict[tuple[str, int, bool], Schema] = {}
+
+
+def _data_schema(type_: str, version: int, strict: bool) -> Schema | None:
+    """One schema instance per event type, version and strictness: building one costs more than a load."""
+    key = (type_, version, strict)
+    if key not in _DATA_SCHEMAS:
+        schema_cls = data_schema_for(type_, version)
+        if schema_cls is None:
+            return None
+        _DATA_SCHEMAS[key] = schema_cls(unknown=RAISE if strict else EXCLUDE)
+    return _DATA_SCHEMAS[key]
 
 
 def _validated_data(type_: str, version: int, data: dict, *, strict: bool) -> dict:
-    schema_cls = data_schema_for(type_, version)
-    if schema_cls is None:
+    schema = _data_schema(type_, version, strict)
+    if schema is None:
         raise EventValidationError(f"no schema for {type_} v{version}")
     try:
-        schema = schema_cls(unknown=RAISE if strict else EXCLUDE)
         return schema.dump(schema.load(data))
     except ValidationError as exc:
         raise EventValidationError(f"{type_} v{version} data is invalid", exc.messages) from exc
@@ -125,7 +139,7 @@ def parse_event(raw: bytes | str) -> Envelope:
     if not isinstance(payload, dict):
         raise EventValidationError("message is not a JSON object")
     try:
-        envelope = EnvelopeSchema().load(payload)
+        envelope = ENVELOPE_SCHEMA.load(payload)
     except ValidationError as exc:
         raise EventValidationError("envelope is invalid", exc.messages) from exc
     if data_schema_for(envelope["type"], envelope["version"]) is not None:
