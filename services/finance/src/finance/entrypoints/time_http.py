@@ -49,7 +49,7 @@ def _own_organisation_only() -> None:
 
 def _staff_out(session, rows) -> list[dict]:
     rows = list(rows)
-    names = invoices.organisation_names(session)
+    names = invoices.organisation_names(session, [row.organisation_id for row in rows])
     rates = staff_cases.current_rates(session, [row.id for row in rows], clock.today())  # one query, not one each
     return [{**{k: getattr(row, k) for k in ("id", "name", "employer_kind", "organisation_id", "line_manager_id",
                                             "user_id")},
@@ -213,8 +213,7 @@ class Queue(MethodView):
     def get(self, args, page):
         """The weeks this approver may decide (finance officer: all; manager: the people they line-manage)."""
         with request_uow() as uow:
-            return page.rows(timesheets.queue_summaries(uow.session, current_principal(), args["status"]),
-                             Order(asc("week_starting"), asc("submitted_at"), asc("id")))
+            return timesheets.queue_page(uow.session, current_principal(), args["status"], page)
 
 
 @sheets_blp.route("/mine")
@@ -424,9 +423,9 @@ class Invoices(MethodView):
         """Recharge invoices and credit notes (member staff: their own organisation's)."""
         _own_organisation_only()
         with request_uow() as uow:
-            names = invoices.organisation_names(uow.session)
-            return [invoices.summary(i, names) for i in page.rows(invoices.listing(uow.session, **args), Order(
-                desc("month"), desc("created_at"), desc("id")))]
+            found = page.select(uow.session, invoices.listing_query(**args), invoices.LISTING_ORDER)
+            names = invoices.organisation_names(uow.session, [i.organisation_id for i in found])
+            return [invoices.summary(i, names) for i in found]
 
     @allow(*FINANCE)
     @invoices_blp.arguments(s.DraftIn)

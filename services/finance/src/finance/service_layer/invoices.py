@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
+from hubkit.paging import Order, desc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
@@ -300,22 +301,33 @@ def credit(uow: UnitOfWork, invoice: RechargeInvoice, reason: str, today: dt.dat
     return note
 
 
-def listing(session, organisation_id=None, status=None) -> list[RechargeInvoice]:
-    query = select(RechargeInvoice).order_by(RechargeInvoice.month.desc(), RechargeInvoice.created_at.desc())
+LISTING_ORDER = Order(desc(RechargeInvoice.month), desc(RechargeInvoice.created_at), desc(RechargeInvoice.id))
+
+
+def listing_query(organisation_id=None, status=None):
+    """Invoices and credit notes, newest month first (paged in SQL by the caller, in LISTING_ORDER)."""
+    query = select(RechargeInvoice)
     if organisation_id:
         query = query.where(RechargeInvoice.organisation_id == organisation_id)
     if status:
         query = query.where(RechargeInvoice.status == status)
-    return list(session.execute(query).scalars())
+    return query
 
 
-def organisation_names(session) -> dict:
-    return {o.id: o.name for o in session.execute(select(MemberOrganisation)).scalars()}
+def organisation_names(session, ids=None) -> dict:
+    """Member organisations' names by id (only those of `ids` when given), read as two columns, not whole rows."""
+    query = select(MemberOrganisation.id, MemberOrganisation.name)
+    if ids is not None:
+        ids = {i for i in ids if i is not None}
+        if not ids:
+            return {}
+        query = query.where(MemberOrganisation.id.in_(ids))
+    return dict(session.execute(query).all())
 
 
 def view(session, invoice: RechargeInvoice) -> dict:
     """The invoice with its lines, each naming the entries behind it (F4): four queries whatever its length."""
-    names = organisation_names(session)
+    names = organisation_names(session, [invoice.organisation_id])
     settings = issuer(session, invoice.organisation_id)
     found = lines_of(session, invoice.id)
     entry_ids = _entry_ids_by_line(session, invoice.id)

@@ -69,12 +69,12 @@ def current_rates(session, staff_ids, on: dt.date) -> dict:
     ids = list(staff_ids)
     if not ids:
         return {}
-    query = select(StaffRate).where(StaffRate.effective_from <= on)
+    query = select(StaffRate.staff_id, StaffRate.hourly_rate_pence).where(StaffRate.effective_from <= on)
     if len(ids) <= 500:  # a few people: theirs; a whole listing: every rate that has begun, in the same one query
         query = query.where(StaffRate.staff_id.in_(ids))
     current: dict = {}
-    for rate in session.execute(query.order_by(StaffRate.effective_from, StaffRate.created_at)).scalars():
-        current[rate.staff_id] = rate.hourly_rate_pence  # the latest that has begun wins
+    for staff_id, pence in session.execute(query.order_by(StaffRate.effective_from, StaffRate.created_at)):
+        current[staff_id] = pence  # the latest that has begun wins
     return {staff_id: current[staff_id] for staff_id in ids if staff_id in current}
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, literal, select
 
-from hubkit.db import utcnow
+from hubkit.db import UtcDateTime, utcnow
 from hubkit.domain import InvalidField, NotAllowed, RuleViolation
+from hubkit.paging import Order, Page, asc
 from hubkit.tokens import Principal
 from hubkit.unit_of_work import UnitOfWork
 
@@ -227,36 +228,39 @@ def close_month(uow: UnitOfWork, month: dt.date, closed_by: str) -> ClosedPeriod
     return period
 
 
-def _queue_query(principal: Principal, status: str):
+def _queue_filter(principal: Principal, status: str):
     """The weeks this approver may decide: all for the finance officer, their reports' for a manager (in SQL, so
     the answer costs what it holds, not every week ever submitted)."""
-    query = select(Timesheet).where(Timesheet.status == status)
-    if "finance_officer" not in principal.roles:
-        mine = select(StaffMember.id).where(StaffMember.user_id == principal.user_id).scalar_subquery()
-        query = query.where(Timesheet.staff_id.in_(select(StaffMember.id).where(StaffMember.line_manager_id == mine)))
-    return query
+    if "finance_officer" in principal.roles:
+        return Timesheet.status == status
+    mine = select(StaffMember.id).where(StaffMember.user_id == principal.user_id).scalar_subquery()
+    return and_(Timesheet.status == status,
+                Timesheet.staff_id.in_(select(StaffMember.id).where(StaffMember.line_manager_id == mine)))
 
 
-def queue(session, principal: Principal, status: str) -> list[Timesheet]:
-    """The weeks this approver may decide: all for the finance officer, their reports' for a manager."""
-    return list(session.execute(_queue_query(principal, status)
-                                .order_by(Timesheet.week_starting, Timesheet.submitted_at)).scalars())
+# The queue's order: week, then when submitted (a week never submitted last, as the lists in memory had it), then id.
+# coalesce: a page's keys are never NULL (paging compares them in SQL), and NULLs sort alike on both databases.
+_NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.timezone.utc)
+_QUEUED_AT = func.coalesce(Timesheet.submitted_at, literal(_NEVER, UtcDateTime()))
+QUEUE_ORDER = Order(asc(Timesheet.week_starting), asc(_QUEUED_AT, "queued_at"), asc(Timesheet.id))
 
 
-def queue_summaries(session, principal: Principal, status: str) -> list[dict]:
-    """The queue with each week's person and total and chargeable minutes, in two queries whatever its length."""
-    sheets = queue(session, principal, status)
-    ids = [sheet.id for sheet in sheets]
-    names = dict(session.execute(select(StaffMember.id, StaffMember.name).where(
-        StaffMember.id.in_({sheet.staff_id for sheet in sheets}))).all()) if sheets else {}
+def queue_page(session, principal: Principal, status: str, page: Page) -> list[dict]:
+    """One page of the queue with each week's person and total and chargeable minutes: paged in SQL, then the
+    totals of that page's weeks only (two queries, whatever the queue's length)."""
+    sheets = page.select(session, select(
+        Timesheet.id, Timesheet.staff_id, StaffMember.name.label("staff_name"), Timesheet.week_starting,
+        Timesheet.status, Timesheet.submitted_at, _QUEUED_AT.label("queued_at"))
+        .select_from(Timesheet).outerjoin(StaffMember, StaffMember.id == Timesheet.staff_id)
+        .where(_queue_filter(principal, status)), QUEUE_ORDER)
     totals = {}
-    if ids:
+    if sheets:
         totals = {row.timesheet_id: (row.total, row.chargeable) for row in session.execute(
             select(TimeEntry.timesheet_id, func.sum(TimeEntry.minutes).label("total"),
                    func.sum(case((TimeEntry.chargeable.is_(True), TimeEntry.minutes), else_=0)).label("chargeable"))
-            .where(TimeEntry.timesheet_id.in_(_queue_query(principal, status).with_only_columns(Timesheet.id)))
+            .where(TimeEntry.timesheet_id.in_([sheet.id for sheet in sheets]))
             .group_by(TimeEntry.timesheet_id))}
-    return [{"id": sheet.id, "staff_id": sheet.staff_id, "staff_name": names.get(sheet.staff_id),
+    return [{"id": sheet.id, "staff_id": sheet.staff_id, "staff_name": sheet.staff_name,
              "week_starting": sheet.week_starting, "status": sheet.status, "submitted_at": sheet.submitted_at,
              "total_minutes": int(totals.get(sheet.id, (0, 0))[0] or 0),
              "chargeable_minutes": int(totals.get(sheet.id, (0, 0))[1] or 0)} for sheet in sheets]
