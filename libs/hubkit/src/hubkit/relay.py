@@ -10,7 +10,6 @@ import logging
 import threading
 import time
 
-import psycopg
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from sqlalchemy import func, select, update
@@ -38,6 +37,8 @@ class OutboxWakeUp:
         """Start listening (before the relay looks at the outbox, so no commit falls between the two)."""
         if self.url is None or self._connection is not None:
             return
+        import psycopg  # only on PostgreSQL: not loaded by a SQLite hub's processes (make run, lighter at rest)
+
         try:
             self._connection = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
             self._connection.execute(f"LISTEN {OUTBOX_CHANNEL}")
@@ -50,6 +51,8 @@ class OutboxWakeUp:
         if self._connection is None:
             stop.wait(timeout_s)
             return
+        import psycopg
+
         deadline = time.monotonic() + timeout_s
         try:
             while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
@@ -63,6 +66,8 @@ class OutboxWakeUp:
 
     def close(self) -> None:
         if self._connection is not None:
+            import psycopg
+
             try:
                 self._connection.close()
             except psycopg.Error:

@@ -9,18 +9,17 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Callable, Iterable
-
-from flask import Flask
-from flask_smorest import Blueprint
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import clock, logs
 from .config import ConfigError, ServiceSettings, load_service_settings
 from .consumer import EventConsumer, EventHandlers
 from .db import Database, KitTables
-from .migrations import upgrade
 from .relay import OutboxRelay
-from .web import create_service_app
+
+if TYPE_CHECKING:  # the web stack (Flask, flask-smorest) and Alembic are imported by the commands that use them
+    from flask import Flask
+    from flask_smorest import Blueprint
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +58,14 @@ class ServiceDefinition:
         return load_service_settings(self.name, **overrides)
 
     def create_app(self, settings: ServiceSettings | None = None) -> Flask:
+        from .web import create_service_app  # not in the worker, which runs no web app (lighter at rest)
+
         return create_service_app(settings or self.settings(), kit=self.kit, blueprints=self.blueprints(),
                                   handlers=self.handlers, title=self.title)
 
     def migrate(self, settings: ServiceSettings | None = None) -> None:
+        from .migrations import upgrade  # Alembic: only for this command
+
         upgrade(self.migrations, (settings or self.settings()).database_url)
 
     def run_worker(self, settings: ServiceSettings | None = None, stop: threading.Event | None = None) -> None:
