@@ -5,11 +5,13 @@ Ctrl-C stops every process.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,6 +51,7 @@ def environment() -> dict[str, str]:
     # a whole copy of the application per worker.
     env.setdefault("WEB_CONCURRENCY", "1")
     env.setdefault("WEB_THREADS", "4")
+    env.setdefault("MALLOC_ARENA_MAX", "2")  # glibc: two malloc arenas per process, not eight per core
     return env
 
 
@@ -77,6 +80,14 @@ def wait_until_up(env: dict[str, str], honcho: subprocess.Popen, timeout: float 
         raise SystemExit(f"These did not come up within {timeout:.0f}s: {', '.join(pending)}")
 
 
+def load_demo_apart(env: dict[str, str]) -> list[tuple[str, str]]:
+    """Load the demo data in a child process and return the logins: this launcher then waits on honcho for the
+    hub's whole life without the gateway's and the demo's modules in its memory (lighter at rest, issue 16)."""
+    with tempfile.NamedTemporaryFile("r", prefix="hub-demo-logins-", suffix=".json") as logins:
+        subprocess.run([sys.executable, __file__, "--load-demo", logins.name], env=env, check=True)
+        return [(username, role) for username, role in json.load(logins)]
+
+
 def main() -> int:
     env = environment()
     migrate(env)
@@ -99,9 +110,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         wait_until_up(env, honcho)
-        from demo_data import load_demo
-
-        logins = load_demo(env)
+        logins = load_demo_apart(env)
         url = f"http://127.0.0.1:{env['GATEWAY_PORT']}/"
         print("\n" + "=" * 72, flush=True)
         print(f"Consortium Hub is running at {url}", flush=True)
@@ -116,4 +125,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--load-demo"]:  # load_demo_apart's child: the logins go to the file it names
+        from demo_data import load_demo
+
+        Path(sys.argv[2]).write_text(json.dumps(load_demo(dict(os.environ))))
+        sys.exit(0)
     sys.exit(main())
