@@ -77,7 +77,16 @@ def check_request() -> object | None:
     roles = getattr(target, "_hubkit_roles", None)
     if roles is None or not g.principal.has_any(roles):
         return problem(403, "Forbidden", "Your role does not allow this.")
+    if without_organisation(g.principal):
+        return problem(403, "Forbidden", "Your login is not linked to a member organisation yet; "
+                                         "your consortium manager links it.")
     return None
+
+
+def without_organisation(principal: Principal) -> bool:
+    """Member staff whose login is not linked to an organisation yet: they may see no organisation's data
+    (their queries would carry no organisation to scope by), in every service alike."""
+    return principal.is_member_user_only and principal.organisation_id is None
 
 
 def current_principal() -> Principal:

@@ -47,8 +47,8 @@ def create_service_app(settings: ServiceSettings, *, kit: KitTables, blueprints:
     api = Api(app, spec_kwargs={"extra_plugins": [idempotency.IdempotencyKeyPlugin()]})
     problems.init_app(app)
     app.before_request(_start_request)
+    app.before_request(check_request)  # who may ask comes first: a stranger learns nothing of the body rules
     app.before_request(_require_json_body)
-    app.before_request(check_request)
     app.after_request(_finish_request)
     idempotency.init_app(app)  # after check_request: a key belongs to the caller
     api.register_blueprint(health_blp)
