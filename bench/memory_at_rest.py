@@ -252,8 +252,10 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {pid:>7} {kib / 1024:8.1f} MiB  {kind:28} {' '.join(cmdline(pid))[:100]}")
             print_table(rows, started_s, args.idle)
         except BaseException:
-            tail = log.read_text(errors="replace").splitlines()[-40:] if log.exists() else []
-            print("run_hub.py's last lines:\n" + "\n".join(tail), file=sys.stderr)
+            lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+            errors = [line for line in lines if "Error" in line or "stopped (rc=" in line][:20]
+            print("run_hub.py's errors and stops:\n" + "\n".join(errors), file=sys.stderr)
+            print("run_hub.py's last lines:\n" + "\n".join(lines[-40:]), file=sys.stderr)
             raise
         finally:
             killed = kill_tree(launcher, known)
