@@ -331,15 +331,19 @@ class Table:
         self.rows.append((BROKER_NAMES.get(broker, broker), measure, fmt(hub), fmt(raw), ratio))
 
     def print(self) -> None:
-        header = ("broker", "measure", "hub", "raw kafka-python", "hub / raw")
-        widths = [max(len(r[i]) for r in [header, *self.rows]) for i in range(len(header))]
-        line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
-        print(self.title)
-        print(line(header))
-        print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-        for row in self.rows:
-            print(line(row))
-        sys.stdout.flush()
+        print_markdown(self.title, ("broker", "measure", "hub", "raw kafka-python", "hub / raw"), self.rows)
+
+
+def print_markdown(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A title line, then a Markdown table of the header and rows, columns padded to line up."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    print(title)
+    print(line(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+    sys.stdout.flush()
 
 
 def sample_event(i: int) -> tuple[bytes, bytes]:

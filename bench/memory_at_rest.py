@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _harness import print_header_once, print_markdown  # bench/ is first on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MIB = 1024.0
 BEFORE_MIB = 1.2 * 1024  # measured before issue 16, part 5: about 1.2 GiB (PSS)
@@ -201,15 +203,8 @@ def print_table(rows: list[tuple[str, int, int]], started_s: float, idle_s: floa
     table += [("**total**", str(len(rows)), f"**{total:,.1f} MiB ({total / 1024:.2f} GiB)**"),
               ("target", "", f"<= {TARGET_MIB:,.0f} MiB (1 GiB): {verdict}"),
               ("before (issue 16)", "", f"~{BEFORE_MIB:,.0f} MiB (1.2 GiB)")]
-    widths = [max(len(r[i]) for r in table) for i in range(3)]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
-    print(f"Memory at rest: every process of `make run` (PSS, /proc/<pid>/smaps_rollup), up and demo data loaded in "
-          f"{started_s:.0f} s, then idle {idle_s:.0f} s")
-    print(line(table[0]))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in table[1:]:
-        print(line(row))
-    sys.stdout.flush()
+    print_markdown(f"Memory at rest: every process of `make run` (PSS, /proc/<pid>/smaps_rollup), up and demo data "
+                   f"loaded in {started_s:.0f} s, then idle {idle_s:.0f} s", table[0], table[1:])
     return total
 
 
@@ -221,9 +216,6 @@ def main(argv: list[str] | None = None) -> int:
     args, unknown = p.parse_known_args(argv)
     if unknown:
         print(f"({p.prog}: ignoring {' '.join(unknown)})", file=sys.stderr)
-    sys.path.insert(0, str(ROOT / "bench"))
-    from _harness import print_header_once
-
     print_header_once()
     become_subreaper()
     with tempfile.TemporaryDirectory(prefix="hub-bench-memory-") as tmp:
