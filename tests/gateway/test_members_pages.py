@@ -461,6 +461,25 @@ def test_catalogue_lists_are_shown_in_an_order_people_expect(logged_in):
                      "unincorporated_association", "other"]
 
 
+
+def test_the_catalogue_is_asked_for_once_for_many_pages_until_it_goes_stale(app, logged_in, fake_services):
+    """Issue 16: membership's lists are the same for everyone and change only with a release, so the gateway keeps
+    an answer for a few minutes rather than asking on every page."""
+    from gateway.ui import membership as pages
+
+    catalogue_calls = lambda: sum(1 for c in fake_services.calls  # noqa: E731
+                                  if c["service"] == "membership" and c["path"] == "/catalogue")
+    app.extensions.pop("gateway.membership_catalogue", None)
+    client = logged_in("manager")
+    before = catalogue_calls()
+    for _ in range(3):
+        assert client.get("/members").status_code == 200
+    assert catalogue_calls() == before + 1
+    kept_at, lists = app.extensions["gateway.membership_catalogue"]
+    app.extensions["gateway.membership_catalogue"] = (kept_at - pages.CATALOGUE_TTL_S - 1, lists)  # gone stale
+    assert client.get("/members").status_code == 200
+    assert catalogue_calls() == before + 2
+
 def test_m1_a_document_larger_than_a_form_uploads_to_membership(logged_in, fake_services, member_organisation_id):
     own(fake_services, member_organisation_id, status="in_due_diligence")
     client = logged_in("member")

@@ -7,6 +7,7 @@ Every page is a server-rendered form over membership's API (call_service); membe
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -119,16 +120,27 @@ def day(value: str | None) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
+CATALOGUE_TTL_S = 300.0  # membership's lists are its code's: they change when membership is released
+
+
 def catalogue() -> dict:
-    """membership's maintained lists as {key: label} in membership's order, once per request; empty if it cannot say."""
+    """membership's maintained lists as {key: label} in membership's order, once per request; empty if it cannot say.
+
+    The lists are the same for every caller, so an answer is kept by this process for CATALOGUE_TTL_S (a failure
+    is not kept): the directory and the other pages showing them no longer ask membership each time (issue 16)."""
     if "membership_catalogue" not in g:
         found: dict = {}
-        try:
-            answer = call_service("membership", "GET", "/catalogue")
-            if answer.ok and isinstance(answer.body, dict):
-                found = answer.body
-        except ServiceDown:
-            pass
+        kept = current_app.extensions.get("gateway.membership_catalogue")
+        if kept is not None and time.monotonic() - kept[0] < CATALOGUE_TTL_S:
+            found = kept[1]
+        else:
+            try:
+                answer = call_service("membership", "GET", "/catalogue")
+                if answer.ok and isinstance(answer.body, dict):
+                    found = answer.body
+                    current_app.extensions["gateway.membership_catalogue"] = (time.monotonic(), found)
+            except ServiceDown:
+                pass
         g.membership_catalogue = {key: _labels(found.get(key)) for key in CATALOGUE_KEYS}
         if not g.membership_catalogue["legal_forms"]:
             g.membership_catalogue["legal_forms"] = dict(LEGAL_FORMS)
