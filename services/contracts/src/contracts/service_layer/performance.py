@@ -8,7 +8,7 @@ import functools
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hubkit import uploads as files
 from hubkit.db import utcnow
@@ -174,7 +174,8 @@ class ContractRows:
     subcontracts, periods and returns it has: its indicators and periods, the subcontracts asked for, their shares
     of the targets (by subcontract, then (indicator id, period id)) and their returns (RETURN_COLUMNS, oldest
     submitted first). Shares and returns are read as plain rows: a big contract has thousands, and these reads
-    change none of them."""
+    change none of them. For the roll-up alone (`each_share=False`) the shares are summed by the database per
+    (indicator id, period id) into `total_shares` instead."""
 
     contract: Contract
     indicators: list
@@ -182,23 +183,32 @@ class ContractRows:
     subcontracts: list[Subcontract]
     shares: dict
     returns: list
+    total_shares: dict | None = None
 
     @classmethod
-    def load(cls, session, contract: Contract, subcontracts: list[Subcontract] | None = None) -> "ContractRows":
+    def load(cls, session, contract: Contract, subcontracts: list[Subcontract] | None = None,
+             each_share: bool = True) -> "ContractRows":
         subs = subcontracts_of(session, contract.id) if subcontracts is None else subcontracts
         ids = [s.id for s in subs]
         shares: dict = {s.id: {} for s in subs}
+        total: dict | None = None if each_share else {}
         returns: list = []
-        if ids:
+        if ids and not each_share:
+            total = {(indicator_id, period_id): target for indicator_id, period_id, target in session.execute(
+                select(SubcontractTarget.indicator_id, SubcontractTarget.period_id, func.sum(SubcontractTarget.target))
+                .where(SubcontractTarget.subcontract_id.in_(ids))
+                .group_by(SubcontractTarget.indicator_id, SubcontractTarget.period_id))}
+        if ids and each_share:
             for sub_id, indicator_id, period_id, target in session.execute(
                     select(SubcontractTarget.subcontract_id, SubcontractTarget.indicator_id,
                            SubcontractTarget.period_id, SubcontractTarget.target)
                     .where(SubcontractTarget.subcontract_id.in_(ids))):
                 shares[sub_id][(indicator_id, period_id)] = target
+        if ids:
             returns = list(session.execute(select(*RETURN_COLUMNS).where(PerformanceReturn.subcontract_id.in_(ids))
                                            .order_by(PerformanceReturn.submitted_at)))
         return cls(contract, indicators_of(session, contract.id), periods_of(session, contract.id), subs, shares,
-                   returns)
+                   returns, total)
 
     @functools.cached_property
     def _returns_by_subcontract(self) -> dict:
@@ -214,10 +224,12 @@ class ContractRows:
 
     def rollup(self, targets: dict) -> list[dict]:
         """The roll-up against the head contract's `targets` (by (indicator id, period id))."""
-        shares: dict = {}
-        for table in self.shares.values():
-            for key, value in table.items():
-                shares[key] = shares.get(key, Decimal(0)) + value
+        shares = self.total_shares
+        if shares is None:
+            shares = {}
+            for table in self.shares.values():
+                for key, value in table.items():
+                    shares[key] = shares.get(key, Decimal(0)) + value
         return p.rollup(self.indicators, self.periods, targets, shares, self.returns, thresholds(self.contract))
 
 
@@ -231,7 +243,7 @@ def scorecard(session, subcontract: Subcontract) -> dict:
 def rollup(session, contract: Contract, rows: ContractRows | None = None) -> list[dict]:
     """Every subcontract's accepted actuals added up to the head contract, per indicator and period, against the
     commissioner's targets, with the RAG of the total (from `rows` when the caller has read them already)."""
-    return (rows or ContractRows.load(session, contract)).rollup(targets_table(session, contract.id))
+    return (rows or ContractRows.load(session, contract, each_share=False)).rollup(targets_table(session, contract.id))
 
 
 def dashboard(session, contract: Contract) -> dict:

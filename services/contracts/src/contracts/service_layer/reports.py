@@ -28,7 +28,7 @@ def commissioner_report(session, contract: Contract, from_number: int | None = N
                         to_number: int | None = None) -> dict:
     """Targets against accepted actuals for each indicator in each period of the range, with their RAG, the
     overall RAG per period and the subcontractors' narrative highlights from accepted returns."""
-    rows = ContractRows.load(session, contract)
+    rows = ContractRows.load(session, contract, each_share=False)
     periods = _period_range(rows.periods, from_number, to_number)
     wanted = {per.id: per for per in periods}
     lines = [row for row in rollup(session, contract, rows) if row["period"].id in wanted]
