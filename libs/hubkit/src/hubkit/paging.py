@@ -40,8 +40,6 @@ import uuid
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlencode
 
-from flask import request
-from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 from sqlalchemy import and_, literal, or_, tuple_
 
@@ -213,6 +211,8 @@ class Page:
         if self.cursor is None:
             return None
         if self.cursor.order != order.fingerprint or len(self.cursor.keys) != len(order.keys):
+            from flask_smorest import abort  # the web stack only where a request is answered: not in workers
+
             abort(422, errors={"query": {"cursor": ["This cursor belongs to another list; start again without one."]}})
         return self.cursor
 
@@ -263,6 +263,8 @@ class Page:
 
     def headers(self) -> dict[str, str]:
         """Link (rel next/prev, relative to the URL asked) and X-Next-Cursor/X-Prev-Cursor for the pages around."""
+        from flask import request  # as above: service layers import this module in the workers too
+
         headers, links = {}, []
         for rel, cursor, header in (("next", self.next_cursor, NEXT_HEADER), ("prev", self.prev_cursor, PREV_HEADER)):
             if cursor:
