@@ -446,9 +446,9 @@ class FakeServices:
             if request.files:  # a paper: keep what arrived, as governance would
                 fake.governance_uploads.append({"path": key[1], "form": request.form.to_dict(), "files": {
                     name: (f.filename, f.read()) for name, f in request.files.items()}})
-            status, body = fake.governance_answers.get(
+            status, body, *headers = fake.governance_answers.get(
                 key, (201, {}) if request.method != "GET" else (404, {"title": "Not Found"}))
-            return jsonify(body), status
+            return jsonify(body), status, (headers[0] if headers else {})
 
         @app.route("/<service>/admin/status")
         def admin_status(service):

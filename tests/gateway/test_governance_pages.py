@@ -116,6 +116,26 @@ def test_the_decisions_log_searches(logged_in, governance):
     assert governance.last_call("governance", "GET", "/decisions")["query"] == {"q": "business"}
 
 
+def test_the_decisions_log_shows_one_page_at_a_time_keeping_its_search(logged_in, governance):
+    """Issue 16: the log is read a page at a time (governance pages it in SQL), not followed to its end."""
+    decision = {"id": str(uuid.uuid4()), "title": "Adopt the reserves policy", "kind": "motion",
+                "outcome": "approved", "note": "", "votes": {}, "declarations": [], "meeting_id": None,
+                "decided_at": "2026-12-10T19:00:00+00:00"}
+    governance.governance_answers[("GET", "/decisions")] = (200, [decision], {"X-Next-Cursor": "NEXT",
+                                                                              "X-Prev-Cursor": "PREV"})
+    client = logged_in("board")
+    page = client.get("/governance/decisions-log?q=reserves&cursor=HERE").get_data(as_text=True)
+    assert "Adopt the reserves policy" in page
+    assert governance.last_call("governance", "GET", "/decisions")["query"] == {"q": "reserves", "cursor": "HERE"}
+    assert len([c for c in governance.calls if c["path"] == "/decisions"]) == 1  # the next page is not fetched
+    assert 'href="/governance/decisions-log?q=reserves&amp;cursor=NEXT"' in page
+    assert 'href="/governance/decisions-log?q=reserves&amp;cursor=PREV"' in page
+    governance.governance_answers[("GET", "/decisions")] = (422, {"title": "Unprocessable Content", "errors": {
+        "query": {"cursor": ["Not a cursor this list gave out; start again without one."]}}})
+    refused = client.get("/governance/decisions-log?cursor=junk").get_data(as_text=True)
+    assert "start again without one" in refused
+
+
 def test_the_hub_model_page(logged_in, governance):
     governance.governance_answers[("GET", "/hub")] = (200, {
         "model": "outsourced_to_member", "history": [{"model": "outsourced_to_member", "effective_from": "2027-04-01",

@@ -14,7 +14,7 @@ from ..auth.csrf import CSRFError, csrf, validate_csrf
 from ..auth.session import current_user, roles_required
 from ..domain.roles import DECIDES, SEES_DECISIONS
 from ..proxy.client import ServiceDown, upload_to_service
-from ..ui.service_pages import fetch, posted, refusal, send
+from ..ui.service_pages import fetch, fetch_page, posted, refusal, send
 
 bp = Blueprint("governance_ui", __name__, url_prefix="/governance", template_folder="templates")
 
@@ -229,8 +229,8 @@ csrf.exempt(attach_paper)  # checked in the view, once the larger upload limit i
 @roles_required(SEES_DECISIONS)
 def decisions_log():
     q = (request.args.get("q") or "").strip()
-    decisions, problem = _get("/decisions", query={"q": q})
-    return _render("decisions_log.html", decisions=decisions or [], q=q, problem=problem)
+    decisions, problem, pages = fetch_page("governance", "/decisions", query={"q": q})  # a page at a time
+    return _render("decisions_log.html", decisions=decisions or [], q=q, problem=problem, pages=pages)
 
 
 @bp.route("/policies")

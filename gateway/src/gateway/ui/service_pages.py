@@ -34,6 +34,21 @@ def fetch(service: str, path: str, query=None) -> tuple[Any, str | None]:
     return (answer.body, None) if answer.ok else (None, "This cannot be shown just now.")
 
 
+def fetch_page(service: str, path: str, query=None) -> tuple[Any, str | None, dict]:
+    """(rows, problem, page links): one page of a list (the page this request's `cursor` names, hubkit.paging),
+    with govukPagination's links to the pages around it; `fetch` instead follows a list to its end."""
+    query = dict(query or {}) | {"cursor": request.args.get("cursor")}
+    try:
+        answer = call_service(service, "GET", path, query=query, one_page=True)
+    except ServiceDown as exc:
+        return None, exc.message, {}
+    if answer.status == 422:  # a cursor from another list, or a filter the service refuses
+        return None, refusal(answer), {}
+    if answer.status == 403:
+        return None, "You do not have access to this.", {}
+    return (answer.body, None, page_links(answer)) if answer.ok else (None, "This cannot be shown just now.", {})
+
+
 def page_links(answer: Answer) -> dict:
     """govukPagination's `previous` and `next` for a page of a list (hubkit.paging's cursors), each link this page's
     own address and query (its filters) with the neighbour's cursor; empty when the list fits on one page."""
