@@ -12,8 +12,8 @@ from sqlalchemy import select
 from hubkit.db import Tenant, utcnow
 from hubkit.unit_of_work import UnitOfWork
 
-from finance.adapters.time_tables import (InvoiceLine, InvoiceLineEntry, RechargeInvoice, StaffMember, TimeEntry,
-                                          Timesheet)
+from finance.adapters.time_tables import (CostCode, InvoiceLine, InvoiceLineEntry, RechargeInvoice, StaffMember,
+                                          TimeEntry, Timesheet)
 from finance.domain import invoices as rules
 from finance.domain.time import APPROVED, next_month
 from finance.service_layer import invoices
@@ -40,7 +40,10 @@ def _orm_draft(uow: UnitOfWork, organisation_id, month: dt.date) -> uuid.UUID:
                               total_pence=0, created_by=uow.actor, created_at=utcnow())
     session.add(invoice)
     session.flush()
-    descriptions = invoices._descriptions(session, lines, month)
+    codes = {c.id: c for c in session.execute(select(CostCode)).scalars()}
+    descriptions = {(d.cost_code_id, d.staff_id): rules.line_description(
+        codes[d.cost_code_id].code, codes[d.cost_code_id].title, session.get(StaffMember, d.staff_id).name, month)
+        for d in lines}
     made = []
     for position, draft in enumerate(sorted(lines, key=lambda d: descriptions[(d.cost_code_id, d.staff_id)]), 1):
         line = InvoiceLine(id=uuid.uuid4(), invoice_id=invoice.id, organisation_id=organisation_id,
@@ -132,6 +135,7 @@ def test_the_set_wise_draft_is_exactly_the_orm_draft_lines_pence_links_and_entri
 
     new = th.call("POST", "/invoices", {"organisation_id": str(th.host), "month": "2026-10"}, 201)
     assert _state(app, th.consortium, uuid.UUID(new["id"])) == old
+    assert th.call("GET", f"/invoices/{new['id']}") == new     # the draft's answer is what is read back
     assert len(old["lines"]) == 3 + 3 + 2 + 1  # Priya 3 codes, Sam 3 at one rate and 2 at the next, Ana 1
     assert old["links"] == old["marked"]
     assert any(line[7] * 5 != line[6] for line in old["lines"])  # some VAT was rounded

@@ -433,8 +433,7 @@ class Invoices(MethodView):
     def post(self, data):
         """H4: draft an employer's recharge for a month from its approved chargeable time."""
         with request_uow() as uow:
-            invoice = invoices.create_draft(uow, data["organisation_id"], parse_month(data["month"]))
-            return invoices.view(uow.session, invoice)
+            return invoices.create_draft(uow, data["organisation_id"], parse_month(data["month"]))
 
 
 def _invoice(uow, invoice_id) -> RechargeInvoice:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from types import SimpleNamespace
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -101,24 +102,26 @@ def _uninvoiced_entries(session, organisation_id, month: dt.date) -> list:
         .order_by(TimeEntry.day)).all())
 
 
-def _descriptions(session, lines, month: dt.date) -> dict[tuple, str]:
-    """Each line's description by (cost code, person), from one query of the codes and one of the people."""
+def _descriptions(session, lines, month: dt.date) -> tuple[dict[tuple, str], dict, dict]:
+    """Each line's description by (cost code, person), from one query of the codes and one of the people; and the
+    codes (id -> row with code, title) and people's names (id -> name) read for them."""
     codes = dict((row.id, row) for row in session.execute(select(CostCode.id, CostCode.code, CostCode.title).where(
         CostCode.id.in_({d.cost_code_id for d in lines}))))
     people = dict(session.execute(select(StaffMember.id, StaffMember.name).where(
         StaffMember.id.in_({d.staff_id for d in lines}))).all())
     return {(d.cost_code_id, d.staff_id): rules.line_description(codes[d.cost_code_id].code,
                                                                  codes[d.cost_code_id].title,
-                                                                 people[d.staff_id], month) for d in lines}
+                                                                 people[d.staff_id], month) for d in lines}, codes, people
 
 
-def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) -> RechargeInvoice:
+def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) -> dict:
     """H4: a draft recharge for an employer's month, from its approved chargeable entries not yet invoiced.
 
     One transaction, set-wise (issue 16): the entries are read once as light rows and grouped into lines by the
     domain's rules (rounding included); the invoice goes through the session with its totals; the lines and the
     links to their entries are inserted in bulk, and the entries are marked invoiced by one UPDATE ... FROM the
-    links. See `_write_lines` for what the audit trail keeps."""
+    links. See `_write_lines` for what the audit trail keeps. Returns the draft's view (as `view` gives it), made
+    from what was just written rather than read back."""
     employer = uow.session.execute(select(StaffMember.employer_kind).where(
         StaffMember.organisation_id == organisation_id).limit(1)).scalar_one_or_none()
     if employer is None:
@@ -131,7 +134,8 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
     if not drafts:
         raise RuleViolation(f"There is no approved chargeable time to recharge for {month:%B %Y}.", rule="H4")
     invoice_id = uuid.uuid4()
-    lines = _line_rows(uow.session, invoice_id, organisation_id, month, drafts, settings.vat_treatment)
+    descriptions, codes, people = _descriptions(uow.session, drafts, month)
+    lines = _line_rows(uow.session, invoice_id, organisation_id, drafts, descriptions, settings.vat_treatment)
     net = sum(row["net_pence"] for row, _ in lines)
     vat = sum(row["vat_pence"] for row, _ in lines)
     invoice = RechargeInvoice(id=invoice_id, organisation_id=organisation_id, kind=rules.INVOICE, month=month,
@@ -141,13 +145,13 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
     uow.session.flush()  # the invoice (and its audit row) before the lines that name it
     _write_lines(uow, invoice, lines, mark_entries=True)
     uow.commit()
-    return invoice
+    return _view(uow.session, invoice, settings, [
+        (SimpleNamespace(**row), entry_ids) for row, entry_ids in lines], {k: c.code for k, c in codes.items()}, people)
 
 
-def _line_rows(session, invoice_id, organisation_id, month: dt.date, drafts: list[rules.LineDraft],
+def _line_rows(session, invoice_id, organisation_id, drafts: list[rules.LineDraft], descriptions: dict,
                treatment: str) -> list[tuple[dict, tuple]]:
     """The lines' rows, in order of description, each with the ids of the entries behind it (F4)."""
-    descriptions = _descriptions(session, drafts, month)
     drafts = sorted(drafts, key=lambda d: descriptions[(d.cost_code_id, d.staff_id)])
     tenant = session.info["tenant"]
     return [({"id": uuid.uuid4(), "consortium_id": tenant.consortium_id, "invoice_id": invoice_id,
@@ -156,6 +160,14 @@ def _line_rows(session, invoice_id, organisation_id, month: dt.date, drafts: lis
               "minutes": draft.minutes, "rate_pence": draft.rate_pence, "net_pence": draft.net_pence,
               "vat_pence": rules.vat_pence(draft.net_pence, treatment)}, draft.entry_ids)
             for position, draft in enumerate(drafts, start=1)]
+
+
+def _insert_rows(session, table, rows: list[dict]) -> None:
+    """Rows inserted by multi-row INSERT ... VALUES statements (a statement per 10,000 values: within SQLite's
+    limit on a statement's parameters), not one statement per row (as executemany sends them)."""
+    per_statement = max(1, 10_000 // len(table.columns))
+    for start in range(0, len(rows), per_statement):
+        session.execute(insert(table).values(rows[start:start + per_statement]))
 
 
 def _write_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[tuple[dict, tuple]],
@@ -173,8 +185,8 @@ def _write_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[tuple[di
     session = uow.session
     link_rows = [{"line_id": row["id"], "entry_id": entry_id, "organisation_id": row["organisation_id"],
                   "consortium_id": row["consortium_id"]} for row, entry_ids in lines for entry_id in entry_ids]
-    session.execute(insert(InvoiceLine.__table__), [row for row, _ in lines])
-    session.execute(insert(InvoiceLineEntry.__table__), link_rows)
+    _insert_rows(session, InvoiceLine.__table__, [row for row, _ in lines])
+    _insert_rows(session, InvoiceLineEntry.__table__, link_rows)
     if mark_entries:
         entry, link, line = TimeEntry.__table__, InvoiceLineEntry.__table__, InvoiceLine.__table__
         marked = session.execute(
@@ -326,23 +338,28 @@ def organisation_names(session, ids=None) -> dict:
 
 
 def view(session, invoice: RechargeInvoice) -> dict:
-    """The invoice with its lines, each naming the entries behind it (F4): four queries whatever its length."""
-    names = organisation_names(session, [invoice.organisation_id])
-    settings = issuer(session, invoice.organisation_id)
+    """The invoice with its lines, each naming the entries behind it (F4): five queries whatever its length."""
     found = lines_of(session, invoice.id)
     entry_ids = _entry_ids_by_line(session, invoice.id)
     people = dict(session.execute(select(StaffMember.id, StaffMember.name).where(
         StaffMember.id.in_({line.staff_id for line in found}))).all()) if found else {}
     codes = dict(session.execute(select(CostCode.id, CostCode.code).where(
         CostCode.id.in_({line.cost_code_id for line in found}))).all()) if found else {}
-    lines = [{"id": line.id, "position": line.position, "cost_code_id": line.cost_code_id,
-              "cost_code": codes[line.cost_code_id], "staff_id": line.staff_id, "staff_name": people[line.staff_id],
-              "description": line.description, "minutes": line.minutes, "rate_pence": line.rate_pence,
-              "net_pence": line.net_pence, "vat_pence": line.vat_pence,
-              "entry_ids": sorted(entry_ids.get(line.id, []), key=str)} for line in found]
-    return {**summary(invoice, names), "lines": lines,
-            "bill_to_name": settings.bill_to_name if settings else "The consortium",
-            "account_code": settings.account_code if settings else "200"}
+    return _view(session, invoice, issuer(session, invoice.organisation_id),
+                 [(line, entry_ids.get(line.id, [])) for line in found], codes, people)
+
+
+def _view(session, invoice: RechargeInvoice, settings, lines, codes: dict, people: dict) -> dict:
+    """The view of an invoice from its lines (each with its entries' ids), codes by id and people's names by id."""
+    names = organisation_names(session, [invoice.organisation_id])
+    return {**summary(invoice, names), "lines": [
+        {"id": line.id, "position": line.position, "cost_code_id": line.cost_code_id,
+         "cost_code": codes[line.cost_code_id], "staff_id": line.staff_id, "staff_name": people[line.staff_id],
+         "description": line.description, "minutes": line.minutes, "rate_pence": line.rate_pence,
+         "net_pence": line.net_pence, "vat_pence": line.vat_pence, "entry_ids": sorted(entry_ids, key=str)}
+        for line, entry_ids in lines],
+        "bill_to_name": settings.bill_to_name if settings else "The consortium",
+        "account_code": settings.account_code if settings else "200"}
 
 
 def summary(invoice: RechargeInvoice, names: dict) -> dict:
