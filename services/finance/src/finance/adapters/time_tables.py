@@ -113,8 +113,10 @@ class TimeEntry(OrganisationScoped, Base):
     written_off_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
-    # an employer's month (recharge drafts, write-offs), not every employer's (migration 0006)
-    __table_args__ = (Index("ix_time_entry_employer_day", "organisation_id", "day"),)
+    # an employer's month (recharge drafts, write-offs), not every employer's (migration 0006); the consortium's
+    # months (the subsidy report), not every consortium's (migration 0008)
+    __table_args__ = (Index("ix_time_entry_employer_day", "organisation_id", "day"),
+                      Index("ix_time_entry_consortium_day", "consortium_id", "day"))
 
 
 class ClosedPeriod(ConsortiumScoped, Base):
@@ -188,7 +190,9 @@ class RechargeInvoice(OrganisationScoped, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (UniqueConstraint("consortium_id", "organisation_id", "sequence"),
-                      Index("ix_recharge_invoice_newest", "consortium_id", "month", "created_at", "id"))
+                      Index("ix_recharge_invoice_newest", "consortium_id", "month", "created_at", "id"),
+                      # recharged sums of months: issued, paid and credited invoices (migration 0008)
+                      Index("ix_recharge_invoice_by_status", "consortium_id", "status", "month"))
 
 
 class InvoiceLine(OrganisationScoped, Base):

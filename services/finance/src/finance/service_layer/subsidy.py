@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import and_, case, func, or_, select, text, true
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
@@ -21,8 +21,8 @@ from hubkit.unit_of_work import UnitOfWork
 from ..adapters.time_tables import (InvoiceLine, RechargeInvoice, StaffMember, StaffRate, SubsidyWriteOff,
                                     Timesheet, TimeEntry)
 from ..domain import invoices as invoice_rules
-from ..domain.rates import rate_on, to_pence
-from ..domain.time import APPROVED, month_start, next_month
+from ..domain.rates import to_pence
+from ..domain.time import APPROVED, STATUSES, month_start, next_month
 from .invoices import lock_issuer, organisation_names
 
 
@@ -35,6 +35,23 @@ def _in_months(column, months: list[dt.date] | None):
     if not months:
         return true()
     return or_(*(and_(column >= month, column < next_month(month)) for month in months))
+
+
+def _weeks_in_months(column, months: list[dt.date] | None):
+    """A condition: the week starting on the date column has a day in one of the months (None: every week)."""
+    if not months:
+        return true()
+    return or_(*(and_(column > month - dt.timedelta(days=7), column < next_month(month)) for month in months))
+
+
+def _tenant_scope(tenant, *models) -> list:
+    """The tenant's conditions on these tables, written out (for subqueries, which the session does not scope)."""
+    conditions = []
+    for model in models:
+        conditions.append(model.consortium_id == tenant.consortium_id)
+        if tenant.organisation_id is not None:
+            conditions.append(model.owning_organisation() == tenant.organisation_id)
+    return conditions
 
 
 def report(session, months: list[dt.date] | None = None) -> list[dict]:
@@ -52,22 +69,44 @@ def report(session, months: list[dt.date] | None = None) -> list[dict]:
             "written_off_minutes": 0, "written_off_pence": 0, "recharged_minutes": 0, "recharged_pence": 0,
             "unrated_minutes": 0})
 
+    tenant = session.info["tenant"]
     shared = and_(TimeEntry.chargeable.is_(True), StaffMember.employer_kind.in_(("host", "member")),
                   _in_months(TimeEntry.day, months))
+    # Approved time (issue 16): an entry's week is approved unless it is one of the few weeks not approved (the
+    # queue and drafts: found by their status's index, and hashed), so no week is joined. Summed first per
+    # employer, day, invoice line and write-off; each of those groups then looks its line's invoice up by primary
+    # key (not every entry, nor every line hashed). The subqueries are scoped to the tenant here: the session's
+    # tenant criteria do not reach into them.
+    # An entry lies in its week (domain.time.check_entries), so only weeks overlapping the months asked for hold
+    # their entries: the weeks not approved are looked for among those.
+    not_approved = select(Timesheet.id).where(*_tenant_scope(tenant, Timesheet),
+                                              Timesheet.status.in_([s for s in STATUSES if s != APPROVED]),
+                                              _weeks_in_months(Timesheet.week_starting, months))
     value = TimeEntry.minutes * func.coalesce(TimeEntry.rate_pence, 0)
-    live = and_(TimeEntry.written_off_id.is_(None), or_(
-        TimeEntry.invoice_line_id.is_(None),
-        RechargeInvoice.status.is_(None),
-        RechargeInvoice.status.not_in((invoice_rules.ISSUED, invoice_rules.PAID))))
+    by_line = (select(StaffMember.organisation_id.label("organisation_id"), TimeEntry.day.label("day"),
+                      TimeEntry.invoice_line_id.label("invoice_line_id"),
+                      TimeEntry.written_off_id.label("written_off_id"),
+                      func.sum(TimeEntry.minutes).label("minutes"), func.sum(value).label("worth"))
+               .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
+               .where(shared, *_tenant_scope(tenant, TimeEntry, StaffMember),
+                      TimeEntry.timesheet_id.not_in(not_approved))
+               .group_by(StaffMember.organisation_id, TimeEntry.day, TimeEntry.invoice_line_id,
+                         TimeEntry.written_off_id)).subquery()
+    invoice_status = (select(RechargeInvoice.status).join(InvoiceLine, InvoiceLine.invoice_id == RechargeInvoice.id)
+                      .where(InvoiceLine.id == by_line.c.invoice_line_id,
+                             *_tenant_scope(tenant, RechargeInvoice, InvoiceLine)).scalar_subquery())
+    live = and_(by_line.c.written_off_id.is_(None), or_(
+        by_line.c.invoice_line_id.is_(None),  # no line, or no invoice found: live, as the outer joins had it
+        func.coalesce(invoice_status, "").not_in((invoice_rules.ISSUED, invoice_rules.PAID))))
+    if session.get_bind().dialect.name == "postgresql":
+        # The planner prices the invoice lookup as if made for every group it guesses (tens of thousands), which
+        # crosses jit_above_cost: compiling the query would take about a second against tens of milliseconds for
+        # running it. Off for this transaction only (SET LOCAL).
+        session.execute(text("SET LOCAL jit = off"))
     approved = session.execute(
-        select(StaffMember.organisation_id, TimeEntry.day, func.sum(TimeEntry.minutes), func.sum(value),
-               func.sum(case((live, TimeEntry.minutes), else_=0)), func.sum(case((live, value), else_=0)))
-        .join(Timesheet, Timesheet.id == TimeEntry.timesheet_id)
-        .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
-        .outerjoin(InvoiceLine, InvoiceLine.id == TimeEntry.invoice_line_id)
-        .outerjoin(RechargeInvoice, RechargeInvoice.id == InvoiceLine.invoice_id)
-        .where(shared, Timesheet.status == APPROVED)
-        .group_by(StaffMember.organisation_id, TimeEntry.day)).all()
+        select(by_line.c.organisation_id, by_line.c.day, func.sum(by_line.c.minutes), func.sum(by_line.c.worth),
+               func.sum(case((live, by_line.c.minutes), else_=0)), func.sum(case((live, by_line.c.worth), else_=0)))
+        .group_by(by_line.c.organisation_id, by_line.c.day)).all()
     for org, day, minutes, worth, open_minutes, open_worth in approved:
         r = row(org, month_start(day))
         r["approved_minutes"] += int(minutes)
@@ -76,27 +115,32 @@ def report(session, months: list[dt.date] | None = None) -> list[dict]:
         r["not_invoiced"] += Decimal(int(open_worth))
         r["logged_minutes"] += int(minutes)
         r["logged"] += Decimal(int(worth))
+    # Time not approved: the entries of those few weeks, summed per employer, person and day; each of those valued
+    # at the person's rate in effect on the day (the latest begun: a person never has two rates from one day),
+    # found by the rate history's index; then summed per employer and day (minutes x rate is exact: the order of
+    # summing changes nothing).
+    per_day = (select(StaffMember.organisation_id.label("organisation_id"), TimeEntry.staff_id.label("staff_id"),
+                      TimeEntry.day.label("day"), func.sum(TimeEntry.minutes).label("minutes"))
+               .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
+               .where(shared, *_tenant_scope(tenant, TimeEntry, StaffMember),
+                      TimeEntry.timesheet_id.in_(not_approved))
+               .group_by(StaffMember.organisation_id, TimeEntry.staff_id, TimeEntry.day)).subquery()
+    rate = (select(StaffRate.hourly_rate_pence)
+            .where(StaffRate.staff_id == per_day.c.staff_id, StaffRate.effective_from <= per_day.c.day,
+                   *_tenant_scope(tenant, StaffRate))
+            .order_by(StaffRate.effective_from.desc(), StaffRate.created_at.desc()).limit(1).scalar_subquery())
     unapproved = session.execute(
-        select(StaffMember.organisation_id, TimeEntry.staff_id, TimeEntry.day, func.sum(TimeEntry.minutes))
-        .join(Timesheet, Timesheet.id == TimeEntry.timesheet_id)
-        .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
-        .where(shared, Timesheet.status != APPROVED)
-        .group_by(StaffMember.organisation_id, TimeEntry.staff_id, TimeEntry.day)).all()
-    rates: dict = {}
-    if unapproved:
-        for rate in session.execute(select(StaffRate).where(
-                StaffRate.staff_id.in_({staff_id for _, staff_id, _, _ in unapproved}))).scalars():
-            rates.setdefault(rate.staff_id, []).append(rate)
-    for org, staff_id, day, minutes in unapproved:
+        select(per_day.c.organisation_id, per_day.c.day, func.sum(per_day.c.minutes),
+               func.sum(per_day.c.minutes * func.coalesce(rate, 0)),
+               func.sum(case((rate.is_(None), per_day.c.minutes), else_=0)))
+        .group_by(per_day.c.organisation_id, per_day.c.day)).all()
+    for org, day, minutes, worth, unrated in unapproved:
         r = row(org, month_start(day))
-        rate = rate_on(rates.get(staff_id, []), day)
-        if rate is None:
-            r["unrated_minutes"] += int(minutes)
-        worth = Decimal(int(minutes) * (rate.hourly_rate_pence if rate else 0))
+        r["unrated_minutes"] += int(unrated)
         r["unapproved_minutes"] += int(minutes)
-        r["unapproved"] += worth
+        r["unapproved"] += Decimal(int(worth))
         r["logged_minutes"] += int(minutes)
-        r["logged"] += worth
+        r["logged"] += Decimal(int(worth))
     recharged = (invoice_rules.ISSUED, invoice_rules.PAID, invoice_rules.CREDITED)
     for org, month, net in session.execute(
             select(RechargeInvoice.organisation_id, RechargeInvoice.month, func.sum(RechargeInvoice.net_pence))
