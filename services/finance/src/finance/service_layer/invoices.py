@@ -163,11 +163,11 @@ def _line_rows(session, invoice_id, organisation_id, drafts: list[rules.LineDraf
 
 
 def _insert_rows(session, table, rows: list[dict]) -> None:
-    """Rows inserted by multi-row INSERT ... VALUES statements (a statement per 10,000 values: within SQLite's
-    limit on a statement's parameters), not one statement per row (as executemany sends them)."""
-    per_statement = max(1, 10_000 // len(table.columns))
-    for start in range(0, len(rows), per_statement):
-        session.execute(insert(table).values(rows[start:start + per_statement]))
+    """Rows inserted in bulk: with RETURNING, SQLAlchemy sends an executemany as multi-row INSERT ... VALUES
+    statements from one compiled form ("insertmanyvalues", batches within SQLite's parameter limit), not one
+    statement per row (psycopg's executemany) nor a statement compiled afresh for each number of rows."""
+    if rows:
+        session.execute(insert(table).returning(*table.primary_key.columns), rows).all()
 
 
 def _write_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[tuple[dict, tuple]],
