@@ -13,6 +13,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from wtforms import ValidationError
 
 from ..auth.csrf import CSRFError, csrf, validate_csrf
@@ -37,6 +38,15 @@ INDICATOR_ROWS = 4
 @bp.app_template_filter("rag_text")
 def rag_text(rag) -> str:
     return WORD.get(rag, "None") if rag else "Not rated"
+
+
+@bp.app_template_filter("rag_tag")
+def rag_tag(rag) -> Markup:
+    """A RAG as a GOV.UK tag ("Not rated" without one): the `rag` macro's output, made in Python for the
+    dashboard's thousands of cells (issue 16)."""
+    if not rag:
+        return Markup("Not rated")
+    return Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>').format(RAG_TAGS.get(rag, ""), rag_text(rag))
 
 
 @bp.app_template_filter("figure")
