@@ -92,6 +92,8 @@ class FakeServices:
         # governance pages: canned answers by (method, path under /governance), e.g. ("GET", "/bodies")
         self.governance_answers: dict[tuple[str, str], tuple[int, object]] = {}
         self.governance_uploads: list[dict] = []
+        # finance's time pages: canned answers by (method, path under /finance), with optional headers
+        self.finance_answers: dict[tuple[str, str], tuple] = {}
 
     def add_organisation(self, name: str, status: str = "applicant", legal_form: str = "charity",
                          **profile) -> dict:
@@ -448,6 +450,12 @@ class FakeServices:
                     name: (f.filename, f.read()) for name, f in request.files.items()}})
             status, body, *headers = fake.governance_answers.get(
                 key, (201, {}) if request.method != "GET" else (404, {"title": "Not Found"}))
+            return jsonify(body), status, (headers[0] if headers else {})
+
+        @app.route("/finance/timesheets")
+        def finance_pages():
+            status, body, *headers = fake.finance_answers.get(
+                (request.method, request.path.removeprefix("/finance")), (404, {"title": "Not Found"}))
             return jsonify(body), status, (headers[0] if headers else {})
 
         @app.route("/<service>/admin/status")

@@ -18,7 +18,7 @@ from ..auth.session import current_user, roles_required
 from ..domain.roles import APPROVES_TIME, KEEPS_THE_MONEY, LOGS_TIME, MEMBER_USER, SEES_MONEY
 from ..ui.charts import bar_chart
 from ..ui.membership_forms import pence_to_pounds, pounds_to_pence
-from ..ui.service_pages import csv_response, fetch, is_uuid, pdf_response, posted, send, xlsx_response
+from ..ui.service_pages import csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, send, xlsx_response
 from hubkit import clock
 
 bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
@@ -272,8 +272,10 @@ def copy_week():
 @bp.route("/approvals")
 @roles_required(APPROVES_TIME)
 def approvals():
-    waiting, problem = _get("/timesheets", {"status": "submitted"})
-    return _render("approvals.html", title="Approve timesheets", waiting=waiting or [], problem=problem)
+    # A page at a time: a big consortium has thousands of weeks waiting at the start of a month.
+    waiting, problem, pages = fetch_page("finance", "/timesheets", {"status": "submitted"})
+    return _render("approvals.html", title="Approve timesheets", waiting=waiting or [], problem=problem,
+                   pages=pages)
 
 
 @bp.route("/sheets/<uuid:sheet_id>")
