@@ -94,6 +94,8 @@ class FakeServices:
         self.governance_uploads: list[dict] = []
         # finance's time pages: canned answers by (method, path under /finance), with optional headers
         self.finance_answers: dict[tuple[str, str], tuple] = {}
+        # contracts' allocation pages: canned answers by (method, path under /contracts)
+        self.contracts_answers: dict[tuple[str, str], tuple] = {}
 
     def add_organisation(self, name: str, status: str = "applicant", legal_form: str = "charity",
                          **profile) -> dict:
@@ -450,6 +452,12 @@ class FakeServices:
                     name: (f.filename, f.read()) for name, f in request.files.items()}})
             status, body, *headers = fake.governance_answers.get(
                 key, (201, {}) if request.method != "GET" else (404, {"title": "Not Found"}))
+            return jsonify(body), status, (headers[0] if headers else {})
+
+        @app.route("/contracts/allocation/invitations")
+        def contracts_pages():
+            status, body, *headers = fake.contracts_answers.get(
+                (request.method, request.path.removeprefix("/contracts")), (404, {"title": "Not Found"}))
             return jsonify(body), status, (headers[0] if headers else {})
 
         @app.route("/finance/timesheets")

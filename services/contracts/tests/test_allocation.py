@@ -317,6 +317,51 @@ def test_an_eoi_from_an_ineligible_uninvited_undeclared_or_non_member_organisati
     assert alloc.eoi(rid2, late, status=409)["type"] == "urn:consortium-hub:rule:C2"
 
 
+def test_c4_the_round_is_offered_to_a_member_only_while_its_eoi_would_be_accepted(alloc):
+    """Eligibility everywhere at once: what a member's view offers is what the EOI endpoint accepts, judged by one
+    rule (contracts.domain.allocation.eoi_refusal), including an organisation that became ineligible after the
+    round opened."""
+    north = alloc.capable("Northfield Advice Centre")
+    east = alloc.capable("Eastside Youth Trust")
+    quiet = alloc.capable("Quiet Trust")  # invited, never declares
+    rid = alloc.round()["round"]["id"]
+    alloc.declare(rid, north)
+    alloc.declare(rid, east)
+    alloc.ready(rid)
+
+    def offered(org_id) -> dict:
+        view = alloc.call("GET", f"/allocation/invitations/{rid}", headers=alloc.member_headers(org_id))
+        [listed] = [i for i in alloc.call("GET", "/allocation/invitations", headers=alloc.member_headers(org_id))
+                    if i["round"]["id"] == rid]
+        assert listed["may_express_interest"] == view["may_express_interest"]
+        assert listed["why_no_eoi"] == view["why_no_eoi"]
+        return view
+
+    before = offered(north)  # not open yet: not offered, and would be refused
+    assert before["may_express_interest"] is False and "not open" in before["why_no_eoi"]
+    alloc.eoi(rid, north, status=409)
+    alloc.call("POST", f"/allocation-rounds/{rid}/eois/opening")
+    # East's insurance lapses after the round opened: membership says it is no longer eligible for new work.
+    alloc.capability(east, "Eastside Youth Trust", eligible=False)
+    view = offered(east)
+    assert view["may_express_interest"] is False and "not eligible" in view["why_no_eoi"]
+    assert view["may_declare"] is False  # declarations closed with the panel (C2)
+    refused = alloc.eoi(rid, east, status=409)
+    assert refused["detail"] == view["why_no_eoi"]
+    view = offered(quiet)
+    assert view["may_express_interest"] is False and view["why_no_eoi"].startswith("C2:")
+    assert alloc.eoi(rid, quiet, status=409)["detail"] == view["why_no_eoi"]
+    view = offered(north)
+    assert view["may_express_interest"] is True and view["why_no_eoi"] is None
+    alloc.eoi(rid, north)
+    view = offered(north)  # sent: not offered again
+    assert view["may_express_interest"] is False and view["eoi"] is not None
+    # East's evidence is renewed: offered again, and accepted.
+    alloc.capability(east, "Eastside Youth Trust", eligible=True)
+    assert offered(east)["may_express_interest"] is True
+    alloc.eoi(rid, east)
+
+
 def test_bad_input_is_422_naming_the_field_and_malformed_json_is_400(alloc):
     rid = alloc.round()["round"]["id"]
     refused = alloc.call("POST", f"/allocation-rounds/{rid}/panel", {"name": "", "role": "chair"}, 422)

@@ -97,6 +97,17 @@ def test_eois_come_only_from_invited_active_eligible_members_that_declared(known
     with pytest.raises(RuleViolation) as refused:
         a.check_may_express_interest(known, status, eligible, invited, declared, round_status)
     assert refused.value.rule == rule
+    # The offer (a member's view of the round) is judged by the same rule as the acceptance.
+    assert a.eoi_refusal(known, status, eligible, invited, declared, round_status).rule == rule
+
+
+def test_c4_a_round_is_offered_exactly_when_an_eoi_would_be_accepted():
+    assert a.eoi_refusal(True, "active", True, True, True, a.EOIS_OPEN) is None
+    a.check_may_express_interest(True, "active", True, True, True, a.EOIS_OPEN)
+    assert a.eoi_refusal(True, "active", True, True, True, a.EOIS_OPEN,
+                         already_sent=True).rule == "allocation_duplicate"
+    assert a.declaration_refusal(False, a.DECLARATIONS) is None
+    assert a.declaration_refusal(True, a.DECLARATIONS).rule == "C2"
 
 
 # --- C2, C3 and C7: declarations, the panel and servicing ------------------------------------------

@@ -127,34 +127,57 @@ def may_be_invited(status: str, eligible_for_new_work: bool) -> bool:
     return status == "active" and bool(eligible_for_new_work)
 
 
-def check_may_express_interest(known: bool, status: str | None, eligible: bool | None, invited: bool,
-                               declared: bool, round_status: str) -> None:
-    """An expression of interest comes from an invited, active member eligible for new work that declared its
-    interest at the start (C2), while the round is open for them."""
+def eoi_refusal(known: bool, status: str | None, eligible: bool | None, invited: bool, declared: bool,
+                round_status: str, already_sent: bool = False) -> RuleViolation | None:
+    """Why this organisation may not express interest now, or None when it may: an EOI comes from an invited,
+    active member eligible for new work (as membership last said) that declared its interest at the start (C2),
+    once, while the round is open for them (C4: the opportunity is circulated to those who can bid).
+
+    The one rule for both the offer (a member's view of the round) and the acceptance (the EOI itself)."""
+    if already_sent:
+        return RuleViolation("The organisation has already expressed interest in this round.",
+                             rule="allocation_duplicate")
     if not known or status != "active":
-        raise RuleViolation("Only an active member organisation of the consortium can express interest.",
-                            rule="allocation_eligibility")
+        return RuleViolation("Only an active member organisation of the consortium can express interest.",
+                             rule="allocation_eligibility")
     if not eligible:
-        raise RuleViolation("The organisation is not eligible for new work (its compliance evidence is not in "
-                            "order), so it cannot express interest.", rule="allocation_eligibility")
+        return RuleViolation("The organisation is not eligible for new work (its compliance evidence is not in "
+                             "order), so it cannot express interest.", rule="allocation_eligibility")
     if not invited:
-        raise RuleViolation("The organisation was not invited to this round (the register does not show it can "
-                            "deliver this work).", rule="allocation_eligibility")
+        return RuleViolation("The organisation was not invited to this round (the register does not show it can "
+                             "deliver this work).", rule="allocation_eligibility")
     if round_status != EOIS_OPEN:
-        raise RuleViolation(f"The round is not open for expressions of interest (it is {STATUS_NAMES[round_status]}).",
-                            rule="allocation_round")
+        return RuleViolation(f"The round is not open for expressions of interest (it is "
+                             f"{STATUS_NAMES[round_status]}).", rule="allocation_round")
     if not declared:
-        raise RuleViolation("C2: an organisation bidding for the work must first have declared its interest.",
-                            rule="C2")
+        return RuleViolation("C2: an organisation bidding for the work must first have declared its interest.",
+                             rule="C2")
+    return None
+
+
+def check_may_express_interest(known: bool, status: str | None, eligible: bool | None, invited: bool,
+                               declared: bool, round_status: str, already_sent: bool = False) -> None:
+    """Refuse an expression of interest that `eoi_refusal` does not allow."""
+    refusal = eoi_refusal(known, status, eligible, invited, declared, round_status, already_sent)
+    if refusal is not None:
+        raise refusal
 
 
 # --- declarations and the panel (C2, C3, C7) -------------------------------------------------------
 
-def check_declaration_open(panel_confirmed: bool, status: str) -> None:
-    """C2: interests are declared at the start, before the panel is confirmed."""
+def declaration_refusal(panel_confirmed: bool, status: str) -> RuleViolation | None:
+    """C2: interests are declared at the start, before the panel is confirmed. Why a declaration cannot be made
+    now, or None: the one rule for the offer and the acceptance."""
     if panel_confirmed or status != DECLARATIONS:
-        raise RuleViolation("C2: interests are declared at the start; declarations closed when the panel was "
-                            "confirmed.", rule="C2")
+        return RuleViolation("C2: interests are declared at the start; declarations closed when the panel was "
+                             "confirmed.", rule="C2")
+    return None
+
+
+def check_declaration_open(panel_confirmed: bool, status: str) -> None:
+    refusal = declaration_refusal(panel_confirmed, status)
+    if refusal is not None:
+        raise refusal
 
 
 LEAD_MEMBER, MEMBER, OUTSIDE_EXPERT, HUB_STAFF = "lead_member", "member", "outside_expert", "hub_staff"

@@ -372,7 +372,7 @@ class MyInvitation(MethodView):
             round_ = _round(uow, round_id)
             if not cases.is_invited(uow.session, round_):
                 abort(404, message="No such allocation round.")
-            return cases.member_round_view(uow.session, round_)
+            return cases.member_round_view(uow.session, round_, _own_organisation())
 
 
 @mine_blp.route("/panels")

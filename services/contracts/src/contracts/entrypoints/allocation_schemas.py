@@ -279,6 +279,9 @@ class MemberRoundDetailOut(Schema):
     eoi = fields.Nested(EoiOut, allow_none=True)
     may_declare = fields.Boolean()
     may_express_interest = fields.Boolean()
+    why_no_eoi = fields.String(allow_none=True, metadata={
+        "description": "Why the organisation may not express interest now (the rule the EOI would be refused by); "
+                       "null when it may, or when it already has"})
 
 
 class MyInvitationOut(MemberRoundDetailOut):

@@ -390,6 +390,16 @@ def open_eois(uow: UnitOfWork, round_: AllocationRound) -> AllocationRound:
     return round_
 
 
+def _eoi_standing(session, round_: AllocationRound, organisation_id, org: MemberOrganisation | None) -> tuple:
+    """What `rules.eoi_refusal` judges, as the read copies know it now (whoever asks: the offer or the EOI)."""
+    invited = session.execute(select(Invitation.id).where(Invitation.round_id == round_.id,
+                                                          Invitation.organisation_id == organisation_id)).first()
+    declared = session.execute(select(Declaration.id).where(Declaration.round_id == round_.id,
+                                                            Declaration.organisation_id == organisation_id)).first()
+    return (org is not None, org.status if org else None, org.eligible_for_new_work if org else None,
+            invited is not None, declared is not None, round_.status)
+
+
 def submit_eoi(uow: UnitOfWork, round_: AllocationRound, organisation_id: uuid.UUID, statement: str,
                proposed_value_pence: int | None) -> tuple[ExpressionOfInterest, bool]:
     """A member's expression of interest; the same organisation sending it again gets the one it sent (False)."""
@@ -403,12 +413,7 @@ def submit_eoi(uow: UnitOfWork, round_: AllocationRound, organisation_id: uuid.U
         raise RuleViolation("The organisation has already expressed interest in this round.",
                             rule="allocation_duplicate")
     org = _organisation(uow.session, organisation_id)
-    invited = uow.session.execute(select(Invitation.id).where(Invitation.round_id == round_.id,
-                                                              Invitation.organisation_id == organisation_id)).first()
-    declared = organisation_id in _declaring(uow.session, round_.id)
-    rules.check_may_express_interest(org is not None, org.status if org else None,
-                                     org.eligible_for_new_work if org else None, invited is not None, declared,
-                                     round_.status)
+    rules.check_may_express_interest(*_eoi_standing(uow.session, round_, organisation_id, org))
     eoi = ExpressionOfInterest(id=uuid.uuid4(), round_id=round_.id, organisation_id=org.id,
                                organisation_name=org.name, statement=statement,
                                proposed_value_pence=proposed_value_pence, submitted_by=uow.actor,
@@ -613,16 +618,23 @@ def round_view(session, round_: AllocationRound) -> dict:
     }
 
 
-def member_round_view(session, round_: AllocationRound) -> dict:
-    """What an invited member's staff see: the round, its criteria, and their own declaration and EOI (the
-    session is scoped to their organisation, so other members' rows are not visible)."""
+def member_round_view(session, round_: AllocationRound, organisation_id: uuid.UUID) -> dict:
+    """What an invited member's staff see: the round, its criteria, their own declaration and EOI, and what they
+    may do now, judged by the same rules that accept it (with the reason when they may not)."""
     criteria = _rows(session, AllocationCriterion, round_.id, AllocationCriterion.position)
-    declarations = _rows(session, Declaration, round_.id, Declaration.declared_at)
-    eois = _rows(session, ExpressionOfInterest, round_.id, ExpressionOfInterest.submitted_at)
-    return {"round": round_, "criteria": criteria, "declaration": declarations[0] if declarations else None,
-            "eoi": eois[0] if eois else None,
-            "may_declare": round_.status == rules.DECLARATIONS and round_.panel_confirmed_at is None,
-            "may_express_interest": round_.status == rules.EOIS_OPEN and bool(declarations) and not eois}
+    declaration = session.execute(select(Declaration).where(
+        Declaration.round_id == round_.id, Declaration.organisation_id == organisation_id)).scalar_one_or_none()
+    eoi = session.execute(select(ExpressionOfInterest).where(
+        ExpressionOfInterest.round_id == round_.id, ExpressionOfInterest.organisation_id == organisation_id)
+    ).scalar_one_or_none()
+    org = _organisation(session, organisation_id)
+    eoi_refusal = rules.eoi_refusal(*_eoi_standing(session, round_, organisation_id, org),
+                                    already_sent=eoi is not None)
+    declaration_refusal = rules.declaration_refusal(round_.panel_confirmed_at is not None, round_.status)
+    return {"round": round_, "criteria": criteria, "declaration": declaration, "eoi": eoi,
+            "may_declare": declaration_refusal is None,
+            "may_express_interest": eoi_refusal is None,
+            "why_no_eoi": None if eoi_refusal is None or eoi is not None else eoi_refusal.message}
 
 
 def my_invitations(session) -> list[dict]:
@@ -631,7 +643,7 @@ def my_invitations(session) -> list[dict]:
     out = []
     for invitation in invitations:
         round_ = session.get(AllocationRound, invitation.round_id)
-        view = member_round_view(session, round_)
+        view = member_round_view(session, round_, invitation.organisation_id)
         out.append({"invitation": invitation} | view)
     return out
 
