@@ -94,7 +94,7 @@ class FakeServices:
         self.governance_uploads: list[dict] = []
         # finance's time pages: canned answers by (method, path under /finance), with optional headers
         self.finance_answers: dict[tuple[str, str], tuple] = {}
-        # contracts' allocation pages: canned answers by (method, path under /contracts)
+        # contracts' allocation and delivery pages: canned answers by (method, path under /contracts)
         self.contracts_answers: dict[tuple[str, str], tuple] = {}
 
     def add_organisation(self, name: str, status: str = "applicant", legal_form: str = "charity",
@@ -455,7 +455,8 @@ class FakeServices:
             return jsonify(body), status, (headers[0] if headers else {})
 
         @app.route("/contracts/allocation/invitations")
-        def contracts_pages():
+        @app.route("/contracts/contracts/<path:rest>")
+        def contracts_pages(rest=None):
             status, body, *headers = fake.contracts_answers.get(
                 (request.method, request.path.removeprefix("/contracts")), (404, {"title": "Not Found"}))
             return jsonify(body), status, (headers[0] if headers else {})

@@ -167,6 +167,29 @@ def test_p1_rag_changes_roll_up_dashboard_trend_and_an_improvement_plan_for_red(
     assert seen["status"] == "closed"
 
 
+def test_p1_the_roll_up_does_not_hide_a_red_subcontractor_behind_an_amber_total(delivery):
+    contract, north, wharf, _, _ = _setup(delivery)
+    cid = contract["contract"]["id"]
+    for sub, o1 in ((north, 52), (wharf, 38)):  # 104% and 76% of their shares of 50: 90 of 100 is amber
+        ret = delivery.submit(sub, 1, o1=o1, w1=10)["performance_return"]
+        delivery.call("POST", f"/returns/{ret['id']}/review", {"decision": "accept"})
+    rows = delivery.call("GET", f"/contracts/{cid}/rollup")
+    q1_o1 = next(r for r in rows if r["indicator"]["code"] == "O1" and r["period"]["number"] == 1)
+    assert (q1_o1["actual"], q1_o1["rag"], q1_o1["worst_rag"]) == (90, "amber", "red")
+    assert [(w["organisation_name"], w["target"], w["actual"], w["percent"], w["rag"]) for w in q1_o1["worst"]] == [
+        ("Wharfedale Carers", 50, 38, 76, "red")]
+    q1_w1 = next(r for r in rows if r["indicator"]["code"] == "W1" and r["period"]["number"] == 1)
+    assert q1_w1["worst_rag"] == "green"  # both on their shares: the worst is green, both named
+    assert {w["organisation_name"] for w in q1_w1["worst"]} == {"Northfield Advice Centre", "Wharfedale Carers"}
+    q2_o1 = next(r for r in rows if r["indicator"]["code"] == "O1" and r["period"]["number"] == 2)
+    assert (q2_o1["rag"], q2_o1["worst_rag"], q2_o1["worst"]) == (None, None, [])
+
+    report = delivery.call("GET", f"/contracts/{cid}/report?from_period=1&to_period=2")
+    assert [line for line in report["lines"] if line["period"]["number"] == 1
+            and line["indicator"]["code"] == "O1"] == [q1_o1]
+    assert [o["worst_rag"] for o in report["overall"]] == ["red", None]
+
+
 def test_p1_commissioner_report_and_ocds_release_package(delivery):
     contract, north, wharf, _, _ = _setup(delivery)
     cid = contract["contract"]["id"]

@@ -40,6 +40,16 @@ def rag_text(rag) -> str:
     return WORD.get(rag, "None") if rag else "Not rated"
 
 
+@bp.app_template_filter("worst_text")
+def worst_text(line: dict) -> str:
+    """P1: the worst subcontractor's RAG on a roll-up line, and who, against their own share (e.g. "Red:
+    Wharfedale Carers (76.0% of its share)"), so a red one is not hidden behind the total's RAG."""
+    if not line.get("worst_rag"):
+        return "Not rated"
+    who = "; ".join(f"{w['organisation_name']} ({w['percent']}% of its share)" for w in line.get("worst") or [])
+    return f"{rag_text(line['worst_rag'])}: {who}" if who else rag_text(line["worst_rag"])
+
+
 @bp.app_template_filter("rag_tag")
 def rag_tag(rag) -> Markup:
     """A RAG as a GOV.UK tag ("Not rated" without one): the `rag` macro's output, made in Python for the
@@ -279,11 +289,13 @@ def _report(contract_id):
 
 def _report_rows(report: dict) -> list[list]:
     return [[line["indicator"]["code"], line["indicator"]["name"], line["period"]["label"], line["target"],
-             line["actual"], None if line["percent"] is None else line["percent"], rag_text(line["rag"])]
+             line["actual"], None if line["percent"] is None else line["percent"], rag_text(line["rag"]),
+             rag_text(line.get("worst_rag")), "; ".join(w["organisation_name"] for w in line.get("worst") or [])]
             for line in report["lines"]]
 
 
-REPORT_HEADER = ["Indicator", "Name", "Period", "Target", "Actual", "% of profile", "RAG"]
+REPORT_HEADER = ["Indicator", "Name", "Period", "Target", "Actual", "% of profile", "RAG",
+                 "Worst subcontractor RAG", "Worst subcontractors"]
 
 
 @bp.route("/<uuid:contract_id>/report")
@@ -303,10 +315,10 @@ def report_xlsx(contract_id):
     if problem:
         abort(404)
     highlights = [[h["period"]["label"], h["organisation_name"], h["narrative"]] for h in found["highlights"]]
-    overall = [[o["period"]["label"], rag_text(o["rag"])] for o in found["overall"]]
+    overall = [[o["period"]["label"], rag_text(o["rag"]), rag_text(o.get("worst_rag"))] for o in found["overall"]]
     return xlsx_response(f"commissioner-report-{contract_id}.xlsx", [
         ("Targets and actuals", REPORT_HEADER, _report_rows(found)),
-        ("Overall RAG", ["Period", "Overall RAG"], overall),
+        ("Overall RAG", ["Period", "Overall RAG", "Worst subcontractor RAG"], overall),
         ("Highlights", ["Period", "Organisation", "Narrative"], highlights)])
 
 

@@ -149,25 +149,49 @@ def scorecard(indicators: Sequence, periods: Sequence, shares: dict, returns: di
 
 
 def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict, returns: Iterable,
-           thresholds: Thresholds) -> list[dict]:
+           thresholds: Thresholds, each_share: dict | None = None, names: dict | None = None) -> list[dict]:
     """Every subcontract's accepted actuals (from `returns`, of any state) added up to the head contract per
     indicator and period, against the commissioner's `targets` and beside the subcontracted `shares` (both by
-    (indicator id, period id)), with the RAG of the total; no actual for a period with no accepted return."""
+    (indicator id, period id)), with the RAG of the total; no actual for a period with no accepted return.
+
+    P1: a total can hide a subcontractor far off its share (one red, another well over), so each line also has
+    the worst of the subcontractors' own RAGs (`worst_rag`, each accepted actual against its share in
+    `each_share`, by subcontract id then (indicator id, period id)) and who is at it (`worst`, named from
+    `names`)."""
+    each_share, names = each_share or {}, names or {}
     accepted: dict = {}
     for ret in returns:
         if ret.status == ACCEPTED:
             accepted.setdefault(ret.period_id, []).append(ret)
     rows = []
     for indicator in indicators:
+        key = str(indicator.id)
         for period in periods:
             in_period = accepted.get(period.id, [])
-            actual = sum((Decimal(r.actuals.get(str(indicator.id), "0")) for r in in_period), Decimal(0)) \
+            actual = sum((Decimal(r.actuals.get(key, "0")) for r in in_period), Decimal(0)) \
                 if in_period else None
             target = targets.get((indicator.id, period.id))
             percent = _percent(actual, target, indicator.higher_is_better)
+            theirs = []
+            for ret in in_period:
+                share = each_share.get(ret.subcontract_id, {}).get((indicator.id, period.id))
+                own = Decimal(ret.actuals[key]) if key in ret.actuals else None
+                own_percent = _percent(own, share, indicator.higher_is_better)
+                theirs.append({"subcontract_id": ret.subcontract_id,
+                               "organisation_name": names.get(ret.subcontract_id, ""), "target": share,
+                               "actual": own, "percent": round(own_percent, 1) if own_percent is not None else None,
+                               "rag": rating(own_percent, thresholds)})
+            worst_rag = overall(t["rag"] for t in theirs)
+            worst = sorted((t for t in theirs if worst_rag is not None and t["rag"] == worst_rag),
+                           key=lambda t: (t["percent"], t["organisation_name"]))
             rows.append({"indicator": indicator, "period": period, "target": target,
                          "subcontracted": shares.get((indicator.id, period.id)), "actual": actual,
                          "returns_accepted": len(in_period),
                          "percent": round(percent, 1) if percent is not None else None,
-                         "rag": rating(percent, thresholds)})
+                         "rag": rating(percent, thresholds), "worst_rag": worst_rag, "worst": worst})
     return rows
+
+
+def worst_of_lines(lines: Iterable[dict]) -> str | None:
+    """P1: the worst RAG any subcontractor has on any of these roll-up lines (None if none is rated)."""
+    return overall(line["worst_rag"] for line in lines)

@@ -378,6 +378,15 @@ class ReturnDetailOut(Schema):
     history = fields.List(fields.Nested(ReturnEventOut))
 
 
+class WorstOut(Schema):
+    subcontract_id = fields.UUID()
+    organisation_name = fields.String()
+    target = fields.Float(allow_none=True, metadata={"description": "The subcontract's share of the target"})
+    actual = fields.Float(allow_none=True)
+    percent = fields.Float(allow_none=True)
+    rag = fields.String(allow_none=True)
+
+
 class RollupRowOut(Schema):
     indicator = fields.Nested(IndicatorOut)
     period = fields.Nested(PeriodOut)
@@ -386,7 +395,11 @@ class RollupRowOut(Schema):
     actual = fields.Float(allow_none=True)
     returns_accepted = fields.Integer()
     percent = fields.Float(allow_none=True)
-    rag = fields.String(allow_none=True)
+    rag = fields.String(allow_none=True, metadata={"description": "P1: the RAG of the sum against the target"})
+    worst_rag = fields.String(allow_none=True, metadata={
+        "description": "P1: the worst RAG of any subcontractor's accepted actual against its own share, so a red "
+                       "subcontractor is not hidden behind the total's RAG"})
+    worst = fields.List(fields.Nested(WorstOut), metadata={"description": "The subcontractors at worst_rag"})
 
 
 class DashboardRowOut(Schema):
@@ -407,6 +420,8 @@ class DashboardOut(Schema):
 class OverallOut(Schema):
     period = fields.Nested(PeriodOut)
     rag = fields.String(allow_none=True)
+    worst_rag = fields.String(allow_none=True, metadata={"description": "P1: the worst subcontractor's RAG on any "
+                                                                        "indicator in the period"})
 
 
 class HighlightOut(Schema):

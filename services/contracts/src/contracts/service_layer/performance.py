@@ -230,7 +230,8 @@ class ContractRows:
             for table in self.shares.values():
                 for key, value in table.items():
                     shares[key] = shares.get(key, Decimal(0)) + value
-        return p.rollup(self.indicators, self.periods, targets, shares, self.returns, thresholds(self.contract))
+        return p.rollup(self.indicators, self.periods, targets, shares, self.returns, thresholds(self.contract),
+                        each_share=self.shares, names={s.id: s.organisation_name for s in self.subcontracts})
 
 
 def scorecard(session, subcontract: Subcontract) -> dict:
@@ -242,8 +243,9 @@ def scorecard(session, subcontract: Subcontract) -> dict:
 
 def rollup(session, contract: Contract, rows: ContractRows | None = None) -> list[dict]:
     """Every subcontract's accepted actuals added up to the head contract, per indicator and period, against the
-    commissioner's targets, with the RAG of the total (from `rows` when the caller has read them already)."""
-    return (rows or ContractRows.load(session, contract, each_share=False)).rollup(targets_table(session, contract.id))
+    commissioner's targets, with the RAG of the total and the worst subcontractor's (P1: each share is read for
+    that), from `rows` when the caller has read them already."""
+    return (rows or ContractRows.load(session, contract)).rollup(targets_table(session, contract.id))
 
 
 def dashboard(session, contract: Contract) -> dict:

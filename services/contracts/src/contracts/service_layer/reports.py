@@ -26,14 +26,15 @@ def _period_range(periods: list[ReportingPeriod], from_number: int | None, to_nu
 
 def commissioner_report(session, contract: Contract, from_number: int | None = None,
                         to_number: int | None = None) -> dict:
-    """Targets against accepted actuals for each indicator in each period of the range, with their RAG, the
-    overall RAG per period and the subcontractors' narrative highlights from accepted returns."""
-    rows = ContractRows.load(session, contract, each_share=False)
+    """Targets against accepted actuals for each indicator in each period of the range, with their RAG and the
+    worst subcontractor's beside it (P1), the overall RAG per period (of the totals, and the worst
+    subcontractor's) and the subcontractors' narrative highlights from accepted returns."""
+    rows = ContractRows.load(session, contract)  # each share: the worst subcontractor is shown beside the sum (P1)
     periods = _period_range(rows.periods, from_number, to_number)
     wanted = {per.id: per for per in periods}
     lines = [row for row in rollup(session, contract, rows) if row["period"].id in wanted]
-    overall = [{"period": per, "rag": p.overall(r["rag"] for r in lines if r["period"].id == per.id)}
-               for per in periods]
+    overall = [{"period": per, "rag": p.overall(r["rag"] for r in lines if r["period"].id == per.id),
+                "worst_rag": p.worst_of_lines(r for r in lines if r["period"].id == per.id)} for per in periods]
     names = {s.id: s.organisation_name for s in rows.subcontracts}
     highlights = [{"period": wanted[ret.period_id], "organisation_name": names.get(ret.subcontract_id, ""),
                    "narrative": ret.narrative} for ret in rows.returns  # oldest submitted first

@@ -1,0 +1,50 @@
+"""The commissioner's report in the gateway (page, XLSX, PDF), over a fake contracts answering as the real one."""
+import io
+import uuid
+
+import openpyxl
+
+CONTRACT_ID = str(uuid.uuid4())
+PERIOD = {"id": str(uuid.uuid4()), "number": 1, "label": "Q1 2026", "starts_on": "2026-04-01",
+          "ends_on": "2026-06-30", "return_due_on": "2026-07-15"}
+INDICATOR = {"id": str(uuid.uuid4()), "code": "O1", "name": "People helped", "kind": "output", "unit": "people",
+             "higher_is_better": True}
+REPORT = {
+    "contract": {"id": CONTRACT_ID, "title": "Community wellbeing hubs", "commissioner_name": "Leeds City Council",
+                 "starts_on": "2026-04-01", "ends_on": "2027-03-31"},
+    "periods": [PERIOD], "indicators": [INDICATOR],
+    "lines": [{"indicator": INDICATOR, "period": PERIOD, "target": 100.0, "subcontracted": 100.0, "actual": 90.0,
+               "returns_accepted": 2, "percent": 90.0, "rag": "amber", "worst_rag": "red",
+               "worst": [{"subcontract_id": str(uuid.uuid4()), "organisation_name": "Wharfedale Carers",
+                          "target": 50.0, "actual": 38.0, "percent": 76.0, "rag": "red"}]}],
+    "overall": [{"period": PERIOD, "rag": "amber", "worst_rag": "red"}],
+    "highlights": [], "generated_at": "2026-07-20T09:00:00+00:00"}
+
+
+def test_p1_the_commissioners_report_shows_the_worst_subcontractor_beside_an_amber_total(logged_in, fake_services,
+                                                                                        monkeypatch):
+    fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}/report")] = (200, REPORT)
+    manager = logged_in("manager")
+
+    page = manager.get(f"/contracts/{CONTRACT_ID}/report").get_data(as_text=True)
+    assert "Worst subcontractor" in page and "Red: Wharfedale Carers (76.0% of its share)" in page
+    assert "Amber; worst subcontractor Red" in page
+
+    book = openpyxl.load_workbook(io.BytesIO(manager.get(f"/contracts/{CONTRACT_ID}/report.xlsx").data))
+    rows = list(book["Targets and actuals"].iter_rows(values_only=True))
+    assert rows[0][-3:] == ("RAG", "Worst subcontractor RAG", "Worst subcontractors")
+    assert rows[1][-3:] == ("Amber", "Red", "Wharfedale Carers")
+    assert list(book["Overall RAG"].iter_rows(values_only=True))[1] == ("Q1 2026", "Amber", "Red")
+
+    made_from = []
+
+    class FakeHTML:  # the PDF's HTML, as WeasyPrint would be given it
+        def __init__(self, string, base_url):
+            made_from.append(string)
+
+        def write_pdf(self, **_):
+            return b"%PDF-1.7"
+
+    monkeypatch.setattr("weasyprint.HTML", FakeHTML)
+    assert manager.get(f"/contracts/{CONTRACT_ID}/report.pdf").status_code == 200
+    assert "Red: Wharfedale Carers (76.0% of its share)" in made_from[0]
