@@ -14,14 +14,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import allow, current_principal
-from hubkit.paging import Order, asc, desc, paged
+from hubkit.paging import PAGE_HEADERS_DOC, Order, Page, asc, desc, paged
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 
 from ..adapters.contract_tables import Contract, ImprovementPlan, PerformanceReturn, ReturnEvidence, Subcontract
 from hubkit.uploads import UnacceptableFile
 from ..service_layer import contracts as cases
 from ..service_layer import performance as perf
-from ..service_layer import reports
+from ..service_layer import dashboard, reports
+from . import dashboard_schemas as ds
 from . import delivery_schemas as s
 
 MANAGES = ("consortium_manager",)
@@ -156,6 +157,23 @@ class Dashboard(MethodView):
         """RAG of each delivery subcontract by indicator and period, with overall RAG and trends (P1)."""
         with request_uow() as uow:
             return perf.dashboard(uow.session, _contract(uow, contract_id))
+
+
+@contracts_blp.route("/<contract_id>/dashboard/matrix")
+class DashboardMatrix(MethodView):
+    @allow(*READS)
+    @contracts_blp.arguments(ds.DashboardQuery, location="query")
+    @contracts_blp.response(200, ds.DashboardMatrixOut, headers=PAGE_HEADERS_DOC)
+    def get(self, query, contract_id):
+        """The RAG dashboard a page of delivery subcontracts at a time, by name, optionally of one overall RAG
+        (P1): the indicators and periods listed once, and each subcontract's RAG codes, shares, actuals and
+        percentages of profile as matrices (indicator by period), with each period's return state and overall
+        RAG and each indicator's trend. The same figures as `/dashboard`, which answers every subcontract at
+        once with each cell spelt out; the pages around are named in the headers (hubkit.paging)."""
+        page = Page(query["limit"], query["cursor"])
+        with request_uow() as uow:
+            found = dashboard.dashboard_page(uow.session, _contract(uow, contract_id), page, query["overall"])
+        return found, page.headers()
 
 
 @contracts_blp.route("/<contract_id>/report")
