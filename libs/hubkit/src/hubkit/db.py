@@ -150,7 +150,7 @@ def kit_tables(metadata: MetaData) -> KitTables:
         audit_entry=Table(
             "audit_entry", metadata,
             Column("id", SEQ, primary_key=True, autoincrement=True),
-            Column("consortium_id", Uuid, nullable=True, index=True),
+            Column("consortium_id", Uuid, nullable=True),
             Column("actor", String(200), nullable=False),
             Column("action", String(10), nullable=False),
             Column("entity", String(100), nullable=False),
@@ -160,6 +160,9 @@ def kit_tables(metadata: MetaData) -> KitTables:
             Column("at", tz, nullable=False, default=utcnow),
             Column("request_id", String(100), nullable=True),
             Column("correlation_id", String(100), nullable=True),
+            # refusals only (hubkit.audit_trail): how many the row of its actor, kind and hour counts
+            Column("occurrences", Integer, nullable=True),
+            *audit_read_indexes(),
         ),
         consumer_worker=Table(
             # What each worker's consumer loop last reported, for readiness and the host's System health.
@@ -193,6 +196,18 @@ def kit_tables(metadata: MetaData) -> KitTables:
             Index("ix_idempotent_request_created_at", "created_at"),
         ),
     )
+
+
+def audit_read_indexes() -> tuple[Index, ...]:
+    """The audit trail's indexes for reading it (hubkit.audit_trail): a consortium's rows newest first (and by
+    day), an actor's, a record's (also how refused access finds whose a record is), and one refusal row per
+    consortium, actor, kind of record and hour."""
+    refused = text("action = 'refused'")
+    return (Index("ix_audit_entry_consortium_at", "consortium_id", "at", "id"),
+            Index("ix_audit_entry_actor_at", "actor", "at", "id"),
+            Index("ix_audit_entry_entity_id", "entity_id"),
+            Index("ux_audit_entry_refused_per_hour", "consortium_id", "actor", "entity", "at", unique=True,
+                  postgresql_where=refused, sqlite_where=refused))
 
 
 def declarative_base_for(service: str) -> type[DeclarativeBase]:

@@ -128,3 +128,28 @@ def downgrade_kit_v2() -> None:
     op.drop_table('consumer_worker')
     with op.batch_alter_table('dead_letter') as batch:
         batch.drop_column('payload_encoding')
+
+
+def upgrade_kit_v3() -> None:
+    """The audit trail read by people (hubkit.audit_trail): refusals counted per hour (`occurrences`, one row per
+    consortium, actor, kind and hour), and indexes for its filters; the consortium's index becomes the first
+    column of the one by consortium and time."""
+    refused = sa.text("action = 'refused'")
+    with op.batch_alter_table('audit_entry') as batch:
+        batch.add_column(sa.Column('occurrences', sa.Integer(), nullable=True))
+    op.drop_index('ix_audit_entry_consortium_id', table_name='audit_entry')
+    op.create_index('ix_audit_entry_consortium_at', 'audit_entry', ['consortium_id', 'at', 'id'], unique=False)
+    op.create_index('ix_audit_entry_actor_at', 'audit_entry', ['actor', 'at', 'id'], unique=False)
+    op.create_index('ix_audit_entry_entity_id', 'audit_entry', ['entity_id'], unique=False)
+    op.create_index('ux_audit_entry_refused_per_hour', 'audit_entry', ['consortium_id', 'actor', 'entity', 'at'],
+                    unique=True, postgresql_where=refused, sqlite_where=refused)
+
+
+def downgrade_kit_v3() -> None:
+    op.drop_index('ux_audit_entry_refused_per_hour', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_entity_id', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_actor_at', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_consortium_at', table_name='audit_entry')
+    op.create_index('ix_audit_entry_consortium_id', 'audit_entry', ['consortium_id'], unique=False)
+    with op.batch_alter_table('audit_entry') as batch:
+        batch.drop_column('occurrences')

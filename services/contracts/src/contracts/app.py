@@ -11,7 +11,10 @@ def _blueprints():
     from .entrypoints import pipeline_http, allocation_http, delivery_http
     from .entrypoints.http import members_blp
 
-    return [members_blp, *pipeline_http.BLUEPRINTS, *allocation_http.BLUEPRINTS, *delivery_http.BLUEPRINTS]
+    from hubkit.audit_trail import audit_blp
+
+    return [members_blp, *pipeline_http.BLUEPRINTS, *allocation_http.BLUEPRINTS, *delivery_http.BLUEPRINTS,
+            audit_blp]
 
 
 SERVICE = ServiceDefinition(name="contracts", title="Consortium Hub: contracts", kit=Base.kit, blueprints=_blueprints,

@@ -11,7 +11,9 @@ def _blueprints():
     from .entrypoints import time_http, money_http
     from .entrypoints.http import members_blp
 
-    return [members_blp, *time_http.BLUEPRINTS, *money_http.BLUEPRINTS]
+    from hubkit.audit_trail import audit_blp
+
+    return [members_blp, *time_http.BLUEPRINTS, *money_http.BLUEPRINTS, audit_blp]
 
 
 def _release_due_payments(db, settings):

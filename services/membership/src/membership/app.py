@@ -12,7 +12,9 @@ def _blueprints():
     from .entrypoints.http import blp, checklist_blp
     from .entrypoints.reports_http import blp as reports_blp
 
-    return [blp, checklist_blp, reports_blp]
+    from hubkit.audit_trail import audit_blp
+
+    return [blp, checklist_blp, reports_blp, audit_blp]
 
 
 SERVICE = ServiceDefinition(name="membership", title="Consortium Hub: membership", kit=Base.kit,
