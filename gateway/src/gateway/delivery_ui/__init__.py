@@ -1,9 +1,9 @@
 """Contracts, subcontracts and performance (P1): pages over contracts' API.
 
 Contracts list and page (targets, periods, subcontracts, the management fee, H5's notice), subcontract page
-(shares, schedule, variations, returns), returns to review, the performance dashboard (a RAG heat map as SVG with
-a table and the RAG in words), the commissioner's report (page, XLSX, PDF) and, for member organisations' staff,
-their subcontracts and a return form. Contracts applies the rules; its 409 `detail` or 422 `errors` are shown.
+(shares, schedule, variations, returns), returns to review, the performance dashboard (a page of subcontracts at a
+time, of one overall RAG if chosen: a RAG heat map as SVG with a table and the RAG in words), the commissioner's
+report (page, XLSX, PDF) and, for member organisations' staff, their subcontracts and a return form. Contracts applies the rules; its 409 `detail` or 422 `errors` are shown.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ..auth.session import current_user, roles_required
 from ..domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ..proxy.client import ServiceDown, upload_to_service
 from ..ui.membership_forms import pounds_to_pence
-from ..ui.service_pages import fetch, pdf_response, posted, refusal, send, stored_file_from, xlsx_response
+from ..ui.service_pages import fetch, fetch_page, pdf_response, posted, refusal, send, stored_file_from, xlsx_response
 from .heatmap import WORD, heat_map
 
 bp = Blueprint("delivery_ui", __name__, url_prefix="/contracts", template_folder="templates")
@@ -263,23 +263,34 @@ def ocds(contract_id):
 
 # --- dashboard and report --------------------------------------------------------------------------
 
+DASHBOARD_PAGE = 10  # subcontracts a page (issue 16: the biggest contract's 60 at once made a 1.4 MB page)
+OVERALL_FILTERS = {"": "All", "red": "Red", "amber": "Amber", "green": "Green", "not_rated": "Not rated"}
+
+
 @bp.route("/<uuid:contract_id>/dashboard")
 @roles_required(SEES_CONTRACTS)
 def dashboard(contract_id):
-    found, problem = fetch("contracts", f"/contracts/{contract_id}/dashboard")
-    chart = None
+    """The dashboard a page of subcontracts at a time (contracts' matrix of them), of one overall RAG if chosen."""
+    overall = request.args.get("overall", "")
+    found, problem, pages = fetch_page("contracts", f"/contracts/{contract_id}/dashboard/matrix",
+                                       {"limit": DASHBOARD_PAGE, "overall": overall})
+    chart = lines = None
     if found:
-        columns = [f"Q{p['number']}" if found["contract"]["reporting_frequency"] == "quarterly" else f"P{p['number']}"
-                   for p in found["periods"]]
+        periods, codes = found["periods"], [i["code"] for i in found["indicators"]]
+        quarterly = found["contract"]["reporting_frequency"] == "quarterly"
+        columns = [f"Q{p['number']}" if quarterly else f"P{p['number']}" for p in periods]
         rows = []
-        for row in found["subcontracts"]:
-            for position, indicator in enumerate(found["indicators"]):
-                rows.append((f"{row['subcontract']['organisation_name']}: {indicator['code']}",
-                             [period["cells"][position]["rag"] for period in row["periods"]]))
-            rows.append((f"{row['subcontract']['organisation_name']}: overall",
-                         [period["overall"] for period in row["periods"]]))
+        for sub in found["subcontracts"]:
+            rows += [(f"{sub['organisation_name']}: {code}", sub["rag"][i]) for i, code in enumerate(codes)]
+            rows.append((f"{sub['organisation_name']}: overall", [b["overall"] for b in sub["by_period"]]))
         chart = heat_map(f"RAG by subcontract, indicator and period for {found['contract']['title']}", columns, rows)
-    return _render("dashboard.html", detail=found, problem=problem, chart=chart)
+        lines = [{"name": sub["organisation_name"], "period": period, "state": sub["by_period"][p],
+                  "cells": [(sub["actual"][i][p], sub["target"][i][p], sub["percent"][i][p], sub["rag"][i][p])
+                            for i in range(len(codes))]}
+                 for sub in found["subcontracts"] for p, period in enumerate(periods)]
+    return _render("dashboard.html", detail=found, problem=problem, chart=chart, lines=lines, pages=pages,
+                   contract_id=contract_id, overall=overall if overall in OVERALL_FILTERS else "",
+                   overall_filters=OVERALL_FILTERS)
 
 
 def _report(contract_id):

@@ -44,6 +44,8 @@ def fetch_page(service: str, path: str, query=None) -> tuple[Any, str | None, di
         return None, exc.message, {}
     if answer.status == 422:  # a cursor from another list, or a filter the service refuses
         return None, refusal(answer), {}
+    if answer.status == 404:
+        return None, "Not found.", {}
     if answer.status == 403:
         return None, "You do not have access to this.", {}
     return (answer.body, None, page_links(answer)) if answer.ok else (None, "This cannot be shown just now.", {})
