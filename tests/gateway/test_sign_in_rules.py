@@ -1,60 +1,88 @@
-"""The login throttling and browser session rules, as plain functions (no database, no Flask)."""
+"""The sign-in throttling and browser session rules, as plain functions (no database, no Flask)."""
 import datetime as dt
 
 import pytest
+from hubkit.clock import utcnow
 
 from gateway.domain.sessions import BrowserSession, SessionPolicy, needs_touch, session_key, why_over
-from gateway.domain.throttling import ThrottlePolicy, locked_until, minutes_to_wait, seconds_to_wait
+from gateway.domain.throttling import (ADDRESS, EVERYONE, USERNAME, Counter, DelayRule, ThrottlePolicy, attempt,
+                                       client_key, minutes_to_wait, seconds_to_wait, succeeded, wait_until)
 
-NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.timezone.utc)
-POLICY = ThrottlePolicy(max_failures=5, window=dt.timedelta(minutes=15), lockout=dt.timedelta(minutes=15))
-
-
-def minutes_ago(*minutes: float) -> list[dt.datetime]:
-    return [NOW - dt.timedelta(minutes=m) for m in minutes]
+NOW = utcnow()
+RULE = DelayRule(allowance=5, window=dt.timedelta(minutes=15), first_delay=dt.timedelta(seconds=30),
+                 max_delay=dt.timedelta(minutes=15))
 
 
-def test_fewer_failures_than_the_limit_lock_nothing():
-    assert locked_until([], NOW, POLICY) is None
-    assert locked_until(minutes_ago(4, 3, 2, 1), NOW, POLICY) is None
+def failures(count: int, rule: DelayRule = RULE, every: dt.timedelta = dt.timedelta(0)) -> Counter:
+    counter = Counter()
+    for n in range(count):
+        counter = attempt(counter, rule, NOW + every * n)
+    return counter
 
 
-def test_the_limit_within_the_window_locks_until_the_lockout_after_the_last_failure():
-    assert locked_until(minutes_ago(5, 4, 3, 2, 1), NOW, POLICY) == NOW - dt.timedelta(minutes=1) + POLICY.lockout
+def test_failures_within_the_allowance_cost_no_wait():
+    assert wait_until(Counter(), RULE) is None
+    assert wait_until(failures(4), RULE) is None
 
 
-def test_order_does_not_matter_and_only_the_latest_failures_count():
-    assert locked_until(minutes_ago(1, 3, 5, 2, 4), NOW, POLICY) == NOW + dt.timedelta(minutes=14)
-    assert locked_until(minutes_ago(300, 200, 5, 4, 3, 2, 1), NOW, POLICY) == NOW + dt.timedelta(minutes=14)
+def test_past_the_allowance_each_failure_doubles_the_wait_up_to_the_cap():
+    waits = [RULE.delay(n) for n in range(4, 13)]
+    assert waits == [dt.timedelta(0), *(dt.timedelta(seconds=30 * 2 ** k) for k in range(5)),
+                     dt.timedelta(minutes=15), dt.timedelta(minutes=15), dt.timedelta(minutes=15)]
+    assert wait_until(failures(5), RULE) == NOW + dt.timedelta(seconds=30)
+    assert RULE.delay(10 ** 6) == dt.timedelta(minutes=15)
 
 
-def test_failures_spread_wider_than_the_window_do_not_lock():
-    assert locked_until(minutes_ago(16, 4, 3, 2, 1), NOW, POLICY) is not None  # exactly the window still counts
-    assert locked_until(minutes_ago(17, 4, 3, 2, 1), NOW, POLICY) is None
+def test_counted_failures_leak_away_at_the_allowance_per_window():
+    counter = failures(5)
+    after_the_wait = NOW + dt.timedelta(seconds=30)
+    later = after_the_wait + dt.timedelta(minutes=15)
+    assert attempt(counter, RULE, later).level == pytest.approx(1.0)  # five forgotten, this one counted
+    assert wait_until(attempt(counter, RULE, NOW + dt.timedelta(minutes=3)), RULE) is not None  # 4.2 + 1
+    assert RULE.forgotten(2.0, dt.timedelta(hours=5)) == 0.0
 
 
-def test_the_lock_ends_when_the_lockout_has_passed():
-    failures = minutes_ago(20, 19, 18, 17, 16)
-    assert locked_until(failures, NOW - dt.timedelta(minutes=2), POLICY) is not None
-    assert locked_until(failures, NOW, POLICY) is None
+def test_nothing_is_forgotten_while_a_wait_runs_so_waiting_each_one_out_meets_longer_ones():
+    counter, waits = failures(5), []
+    for _ in range(7):
+        until = wait_until(counter, RULE)
+        waits.append(until - counter.last_attempt_at)
+        counter = attempt(counter, RULE, until)
+    assert waits == [dt.timedelta(seconds=s) for s in (30, 60, 120, 240, 480, 900, 900)]
 
 
-def test_with_a_lockout_shorter_than_the_window_one_more_failure_locks_again():
-    policy = ThrottlePolicy(max_failures=3, window=dt.timedelta(minutes=15), lockout=dt.timedelta(minutes=1))
-    assert locked_until(minutes_ago(5, 4, 3), NOW, policy) is None  # the first lockout is over
-    assert locked_until(minutes_ago(5, 4, 3, 0), NOW, policy) == NOW + dt.timedelta(minutes=1)
+def test_a_steady_trickle_within_the_allowance_never_builds_up():
+    assert wait_until(failures(100, every=dt.timedelta(minutes=3, seconds=1)), RULE) is None
 
 
-def test_one_failure_can_be_the_limit():
-    policy = ThrottlePolicy(max_failures=1, window=dt.timedelta(minutes=1), lockout=dt.timedelta(minutes=1))
-    assert locked_until(minutes_ago(0.5), NOW, policy) == NOW + dt.timedelta(seconds=30)
+def test_success_starts_a_username_afresh_and_gives_an_address_back_its_attempt():
+    counted = failures(7)
+    assert succeeded(counted, USERNAME) == Counter()
+    for scope in (ADDRESS, EVERYONE):
+        assert succeeded(counted, scope).level == pytest.approx(6.0)
+    assert succeeded(Counter(), ADDRESS).level == 0.0
 
 
-@pytest.mark.parametrize("policy", [dict(max_failures=0), dict(window=dt.timedelta(0)),
-                                    dict(lockout=dt.timedelta(seconds=-1))])
-def test_a_policy_must_be_positive(policy):
+def test_the_default_policy_is_slow_for_one_name_wider_for_an_address_and_widest_for_everyone():
+    policy = ThrottlePolicy()
+    assert [policy.rule(scope).allowance for scope in (USERNAME, ADDRESS, EVERYONE)] == [5, 20, 300]
+    assert policy.memory >= dt.timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("rule", [dict(allowance=0), dict(window=dt.timedelta(0)),
+                                  dict(first_delay=dt.timedelta(seconds=-1)),
+                                  dict(max_delay=dt.timedelta(seconds=10))])
+def test_a_rule_must_be_positive_and_its_cap_at_least_the_first_delay(rule):
     with pytest.raises(ValueError):
-        ThrottlePolicy(**policy)
+        DelayRule(**(dict(allowance=5, window=dt.timedelta(minutes=15), first_delay=dt.timedelta(seconds=30),
+                          max_delay=dt.timedelta(minutes=15)) | rule))
+
+
+def test_an_ipv6_client_is_counted_by_its_64_and_an_ipv4_one_by_its_address():
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::2") == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key("203.0.113.9") == "203.0.113.9" == client_key("::ffff:203.0.113.9")
+    assert client_key(None) == "unknown"
 
 
 def test_waits_are_rounded_up_and_never_zero():

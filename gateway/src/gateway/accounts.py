@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from hubkit.clock import utcnow
 
 from .adapters.orm import ConsortiumRow, UserRoleRow, UserRow
-from .adapters.repository import (AuditTrail, BrowserSessions, LoginFailures, UserRepository, consortium_fields,
-                                  to_account, user_fields)
+from .adapters.repository import (AuditTrail, BrowserSessions, LoginFailures, SignInCounters, UserRepository,
+                                  consortium_fields, to_account, user_fields)
 from .domain import audit, passwords
 from .domain.roles import MEMBER_USER
 from .domain.sessions import (DEACTIVATED, LOGGED_OUT, PASSWORD_CHANGED, BrowserSession, SessionPolicy,
                               needs_touch, new_session_id, session_key, why_over)
-from .domain.throttling import ThrottlePolicy, locked_until
+from .domain.throttling import (ADDRESS, EVERYONE, EVERYONE_KEY, USERNAME, ThrottlePolicy, attempt, client_key,
+                               succeeded, wait_until)
 from .domain.users import Consortium, UserAccount, UserRuleBroken, check_user, normalise_username
 
 
@@ -127,35 +128,56 @@ def authenticate(session: Session, username: str, password: str) -> UserAccount 
 
 
 class SignInThrottled(Exception):
-    """Too many recent failed sign-ins for this username: refused, unchecked, until `until` (UTC)."""
+    """A delay runs for this username, client address or everyone: refused, unchecked, until `until` (UTC)."""
 
     def __init__(self, until: dt.datetime):
         self.until = until
         super().__init__(f"sign-ins refused until {until.isoformat()}")
 
 
-def throttle_key(username: str) -> str:
-    """The name failures are counted under: as typed, normalised; known or not, so refusals reveal nothing."""
-    return normalise_username(username)[:64]
+FAILURES_KEPT = dt.timedelta(days=7)  # the record of failed sign-ins, for inquiries
 
 
-def sign_in(session: Session, username: str, password: str, policy: ThrottlePolicy,
-            now: dt.datetime | None = None) -> UserAccount | None:
-    """authenticate(), throttled per username: raise SignInThrottled without checking the password while
-    the username is locked; otherwise record a failure, or clear the username's failures on success."""
+def throttle_keys(username: str, client_address: str | None) -> dict[str, str]:
+    """The counters a sign-in counts on: the username as typed, normalised (known or not, so refusals reveal
+    nothing), the client's address and everyone."""
+    return {USERNAME: normalise_username(username)[:64], ADDRESS: client_key(client_address), EVERYONE: EVERYONE_KEY}
+
+
+def count_attempt(session: Session, username: str, client_address: str | None, policy: ThrottlePolicy,
+                  now: dt.datetime | None = None) -> None:
+    """Count a sign-in attempt as a failure before its password is checked (sign_in hands it back if right), or
+    raise SignInThrottled, counting nothing, while a delay runs for its username, address or everyone.
+
+    Commit this before checking the password: the counters stay locked until then, so parallel guesses take turns.
+    """
     now = now or utcnow()
-    key = throttle_key(username)
-    failures = LoginFailures(session)
-    failures.hold(key)
-    until = locked_until(failures.since(key, now - policy.memory), now, policy)
-    if until is not None:
-        raise SignInThrottled(until)
+    keys = throttle_keys(username, client_address)
+    counters = SignInCounters(session)
+    found = counters.locked(keys)
+    waits = [until for scope, counter in found.items()
+             if (until := wait_until(counter, policy.rule(scope))) is not None and until > now]
+    if waits:
+        raise SignInThrottled(max(waits))
+    counters.save(keys, {scope: attempt(counter, policy.rule(scope), now) for scope, counter in found.items()})
+
+
+def sign_in(session: Session, username: str, password: str, client_address: str | None, policy: ThrottlePolicy,
+            now: dt.datetime | None = None) -> UserAccount | None:
+    """authenticate() an attempt count_attempt() has counted: a failure is recorded (username, time, address);
+    success gives the attempt back to the counters (the username's start afresh) and is audited."""
+    now = now or utcnow()
+    keys = throttle_keys(username, client_address)
     user = authenticate(session, username, password)
+    counters = SignInCounters(session)
     if user is None:
-        failures.add(key, now)
-        failures.forget_before(now - policy.memory)
+        failures = LoginFailures(session)
+        failures.add(keys[USERNAME], now, keys[ADDRESS])
+        failures.forget_before(now - FAILURES_KEPT)
+        counters.forget_before(now - policy.memory)
     else:
-        failures.clear(key)
+        found = counters.locked(keys)
+        counters.save(keys, {scope: succeeded(counter, scope) for scope, counter in found.items()})
         _audit(session, audit.user_actor(user.id), audit.SIGNED_IN, session.get(UserRow, user.id), before=None,
                after={"last_login_at": user.last_login_at.isoformat() if user.last_login_at else None})
     return user

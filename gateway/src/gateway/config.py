@@ -14,7 +14,7 @@ from hubkit.config import (DEFAULT_PORTS, SERVICES, ConfigError, EnvReader, Kafk
                            parse_time_zone, var_dir)
 
 from .domain.sessions import SessionPolicy
-from .domain.throttling import ThrottlePolicy
+from .domain.throttling import DelayRule, ThrottlePolicy
 
 MIB = 1024 * 1024
 
@@ -43,8 +43,11 @@ class GatewaySettings:
     port: int
     log_level: str = "INFO"
     login_max_failures: int = 5
+    login_address_max_failures: int = 20
+    login_everyone_max_failures: int = 300
     login_window_minutes: int = 15
-    login_lockout_minutes: int = 15
+    login_first_delay_seconds: int = 30
+    login_max_delay_minutes: int = 15
     session_idle_minutes: int = 60
     session_max_hours: int = 8
     display_time_zone: Any = None  # ZoneInfo: people see times in it; everything is stored in UTC
@@ -52,9 +55,13 @@ class GatewaySettings:
 
     @property
     def login_throttle(self) -> ThrottlePolicy:
-        return ThrottlePolicy(max_failures=self.login_max_failures,
-                              window=dt.timedelta(minutes=self.login_window_minutes),
-                              lockout=dt.timedelta(minutes=self.login_lockout_minutes))
+        window = dt.timedelta(minutes=self.login_window_minutes)
+        first = dt.timedelta(seconds=self.login_first_delay_seconds)
+        longest = max(first, dt.timedelta(minutes=self.login_max_delay_minutes))
+        return ThrottlePolicy(username=DelayRule(self.login_max_failures, window, first, longest),
+                              address=DelayRule(self.login_address_max_failures, window, first, longest),
+                              everyone=DelayRule(self.login_everyone_max_failures, dt.timedelta(minutes=1),
+                                                 dt.timedelta(seconds=1), dt.timedelta(minutes=1)))
 
     @property
     def browser_sessions(self) -> SessionPolicy:
@@ -105,8 +112,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Gate
         port=reader.get("GATEWAY_PORT", DEFAULT_PORTS["gateway"], parse_positive_int),
         log_level=reader.get("LOG_LEVEL", "INFO"),
         login_max_failures=reader.get("GATEWAY_LOGIN_MAX_FAILURES", 5, parse_positive_int),
+        login_address_max_failures=reader.get("GATEWAY_LOGIN_ADDRESS_MAX_FAILURES", 20, parse_positive_int),
+        login_everyone_max_failures=reader.get("GATEWAY_LOGIN_EVERYONE_MAX_FAILURES", 300, parse_positive_int),
         login_window_minutes=reader.get("GATEWAY_LOGIN_WINDOW_MINUTES", 15, parse_positive_int),
-        login_lockout_minutes=reader.get("GATEWAY_LOGIN_LOCKOUT_MINUTES", 15, parse_positive_int),
+        login_first_delay_seconds=reader.get("GATEWAY_LOGIN_FIRST_DELAY_SECONDS", 30, parse_positive_int),
+        login_max_delay_minutes=reader.get("GATEWAY_LOGIN_MAX_DELAY_MINUTES", 15, parse_positive_int),
         session_idle_minutes=reader.get("GATEWAY_SESSION_IDLE_MINUTES", 60, parse_positive_int),
         session_max_hours=reader.get("GATEWAY_SESSION_MAX_HOURS", 8, parse_positive_int),
         display_time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone(DEFAULT_TIME_ZONE), parse_time_zone),

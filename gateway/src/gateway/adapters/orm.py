@@ -6,7 +6,7 @@ import uuid
 
 from hubkit.clock import utcnow
 from hubkit.db import SEQ, UtcDateTime
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, MetaData, String, Uuid
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 metadata = MetaData(naming_convention={
@@ -54,7 +54,8 @@ class UserRoleRow(Base):
 
 
 class LoginFailureRow(Base):
-    """One failed sign-in for a username (known or not), kept while it can still count towards a lockout."""
+    """One failed sign-in for a username (known or not) and from which client address: the record of failures,
+    kept a week for inquiries. The throttle counts in login_throttle."""
 
     __tablename__ = "login_failure"
     __table_args__ = (Index("ix_login_failure_username_failed_at", "username", "failed_at"),
@@ -63,6 +64,20 @@ class LoginFailureRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    client_address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginThrottleRow(Base):
+    """A sign-in throttle counter (domain/throttling.py): failures counted for a username, a client address or
+    everyone ('*'), as of the last attempt. Locked while an attempt is counted, so parallel guesses queue."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (Index("ix_login_throttle_last_attempt_at", "last_attempt_at"),)
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    level: Mapped[float] = mapped_column(Float, default=0.0)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class BrowserSessionRow(Base):

@@ -2,21 +2,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 
 from typing import Any
 
 from hubkit import logs
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..domain.audit import USER, AuditEntry, check_actor
 from ..domain.sessions import BrowserSession
+from ..domain.throttling import SCOPES, Counter
 from ..domain.users import Consortium, UserAccount
 from hubkit.clock import utcnow
 
-from .orm import AuditEntryRow, BrowserSessionRow, ConsortiumRow, LoginFailureRow, UserRoleRow, UserRow
+from .orm import (AuditEntryRow, BrowserSessionRow, ConsortiumRow, LoginFailureRow, LoginThrottleRow, UserRoleRow,
+                  UserRow)
 
 
 def to_account(row: UserRow) -> UserAccount:
@@ -131,34 +134,55 @@ class AuditTrail:
 
 
 class LoginFailures:
-    """Failed sign-ins per username (known or not), within one database session."""
+    """The record of failed sign-ins: username (known or not), when and from which client address."""
 
     def __init__(self, session: Session):
         self.session = session
 
-    def hold(self, username: str) -> None:
-        """Serialise sign-ins for this username until the transaction ends, so parallel guesses cannot
-        all pass the throttle before any of their failures is written (PostgreSQL; SQLite writes one at a time)."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            key = int.from_bytes(hashlib.sha256(b"gateway.login:" + username.encode()).digest()[:8], "big",
-                                 signed=True)
-            self.session.execute(select(func.pg_advisory_xact_lock(key)))
-
-    def since(self, username: str, moment: dt.datetime) -> list[dt.datetime]:
-        return list(self.session.scalars(
-            select(LoginFailureRow.failed_at)
-            .where(LoginFailureRow.username == username, LoginFailureRow.failed_at >= moment)))
-
-    def add(self, username: str, moment: dt.datetime) -> None:
-        self.session.add(LoginFailureRow(username=username, failed_at=moment))
+    def add(self, username: str, moment: dt.datetime, client_address: str | None) -> None:
+        self.session.add(LoginFailureRow(username=username, failed_at=moment, client_address=client_address))
         self.session.flush()
 
-    def clear(self, username: str) -> None:
-        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.username == username))
+    def forget_before(self, moment: dt.datetime) -> None:
+        """Drop the record of failures older than `moment` (unknown usernames would otherwise pile up)."""
+        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.failed_at < moment))
+
+
+def to_counter(row: LoginThrottleRow | None) -> Counter:
+    return Counter(level=row.level, last_attempt_at=row.last_attempt_at) if row else Counter()
+
+
+class SignInCounters:
+    """The throttle's counters, each locked (SELECT ... FOR UPDATE; SQLite's BEGIN IMMEDIATE) while it is read and
+    written, so the sign-ins counting on one counter take turns and none slips past another's failure."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def locked(self, keys: dict[str, str]) -> dict[str, Counter]:
+        """Each scope's counter, made if missing and locked until the transaction ends, in SCOPES order."""
+        insert = (pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert)
+        counters = {}
+        for scope in SCOPES:
+            if scope not in keys:
+                continue
+            self.session.execute(insert(LoginThrottleRow).values(scope=scope, key=keys[scope], level=0.0)
+                                 .on_conflict_do_nothing())
+            row = self.session.scalars(select(LoginThrottleRow)
+                                       .where(LoginThrottleRow.scope == scope, LoginThrottleRow.key == keys[scope])
+                                       .with_for_update().execution_options(populate_existing=True)).one()
+            counters[scope] = to_counter(row)
+        return counters
+
+    def save(self, keys: dict[str, str], counters: dict[str, Counter]) -> None:
+        for scope, counter in counters.items():
+            self.session.execute(update(LoginThrottleRow)
+                                 .where(LoginThrottleRow.scope == scope, LoginThrottleRow.key == keys[scope])
+                                 .values(level=counter.level, last_attempt_at=counter.last_attempt_at))
 
     def forget_before(self, moment: dt.datetime) -> None:
-        """Drop failures too old to count any more (unknown usernames would otherwise pile up)."""
-        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.failed_at < moment))
+        """Drop counters not touched since `moment` (they have leaked back to nothing)."""
+        self.session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.last_attempt_at < moment))
 
 
 def to_browser_session(row: BrowserSessionRow) -> BrowserSession:

@@ -6,9 +6,11 @@ from hubkit.problems import problem
 from hubkit.tokens import API_AUDIENCE, API_TOKEN_TTL, mint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from ..accounts import SignInThrottled, sign_in
 from hubkit.clock import utcnow
+
+from ..accounts import SignInThrottled
 from ..domain.throttling import seconds_to_wait
+from .signing_in import sign_in_from_request
 
 bp = Blueprint("api_token", __name__)
 
@@ -34,14 +36,15 @@ def issue_token():
                        errors=exc.messages)
     settings = current_app.extensions["gateway.settings"]
     try:
-        with current_app.extensions["gateway.db"].session() as db_session:
-            user = sign_in(db_session, credentials["username"], credentials["password"], settings.login_throttle)
+        user = sign_in_from_request(credentials["username"], credentials["password"])
     except SignInThrottled as throttled:
-        wait = seconds_to_wait(throttled.until, utcnow())
-        current_app.logger.warning("token request throttled", extra={"username": credentials["username"]})
+        now = utcnow()
+        wait = seconds_to_wait(throttled.until, now)
+        current_app.logger.warning("token request throttled", extra={"username": credentials["username"],
+                                                                     "client_address": request.remote_addr})
         until = throttled.until.isoformat(timespec="seconds").replace("+00:00", "Z")
         return problem(429, "Too Many Requests",
-                       f"Too many failed sign-ins for this username. Try again in {wait} seconds, after {until}.",
+                       f"Too many failed sign-ins. Try again in {wait} seconds, after {until}.",
                        headers={"Retry-After": str(wait)})
     if user is None:
         return problem(401, "Unauthorized", "The username or password is wrong.",

@@ -5,10 +5,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from ..accounts import SignInThrottled, sign_in
 from hubkit.clock import utcnow
-from ..domain.throttling import minutes_to_wait, seconds_to_wait
+
+from ..accounts import SignInThrottled
+from ..domain.throttling import seconds_to_wait
 from .forms import LoginForm
+from .signing_in import sign_in_from_request, wait_in_words
 from .session import current_user, end_session, start_session
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -26,11 +28,11 @@ def _safe_next(target: str | None) -> str:
 
 
 def throttled_message(until, now) -> str:
-    """Says when to try again, in the hub's time zone, e.g. 'Try again in 15 minutes, after 3:35pm.'"""
-    minutes = minutes_to_wait(until, now)
+    """Says when to try again, in the hub's time zone, e.g. 'Try again in 30 seconds, after 3:35:30pm.'
+    (The same words whichever counter runs the delay: the username's, the address's or everyone's.)"""
     local = until.astimezone(current_app.extensions["gateway.settings"].display_time_zone)
-    return (f"Too many failed sign-ins for this username. Try again in {minutes} minute{'s' if minutes > 1 else ''}, "
-            f"after {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}.")
+    return (f"Too many failed sign-ins. Try again in {wait_in_words(until, now)}, "
+            f"after {local.hour % 12 or 12}:{local:%M}:{local:%S}{'am' if local.hour < 12 else 'pm'}.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -38,21 +40,19 @@ def login():
     form = LoginForm()
     error, status, headers = None, 200, {}
     if form.validate_on_submit():
-        settings = current_app.extensions["gateway.settings"]
         try:
-            with current_app.extensions["gateway.db"].session() as db_session:
-                user = sign_in(db_session, form.username.data, form.password.data, settings.login_throttle)
-                if user is not None:
-                    start_session(db_session, user)
+            user = sign_in_from_request(form.username.data, form.password.data, then=start_session)
         except SignInThrottled as throttled:
             now = utcnow()
-            current_app.logger.warning("login throttled", extra={"username": form.username.data})
+            current_app.logger.warning("login throttled", extra={"username": form.username.data,
+                                                                  "client_address": request.remote_addr})
             error, status = throttled_message(throttled.until, now), 429
             headers["Retry-After"] = str(seconds_to_wait(throttled.until, now))
         else:
             if user is not None:
                 return redirect(_safe_next(request.args.get("next")))
-            current_app.logger.info("login refused", extra={"username": form.username.data})
+            current_app.logger.info("login refused", extra={"username": form.username.data,
+                                                             "client_address": request.remote_addr})
             error, status = WRONG_CREDENTIALS, 401
     elif current_user() is not None and request.method == "GET":
         return redirect(url_for("ui.home"))

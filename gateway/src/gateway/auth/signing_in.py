@@ -1,0 +1,41 @@
+"""Signing in from a request (the login form, the token endpoint): the attempt is counted by the throttle and
+committed before the password is checked, then checked in a transaction of its own."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from flask import current_app, request
+from hubkit.clock import utcnow
+from sqlalchemy.orm import Session
+
+from .. import accounts
+from ..domain.throttling import seconds_to_wait
+from ..domain.users import UserAccount
+
+
+def sign_in_from_request(username: str, password: str,
+                         then: Callable[[Session, UserAccount], None] | None = None) -> UserAccount | None:
+    """The user with these credentials, or None; raise accounts.SignInThrottled while a delay runs.
+
+    `then(session, user)` runs in the successful sign-in's transaction (e.g. to open a browser session with it).
+    """
+    settings = current_app.extensions["gateway.settings"]
+    database = current_app.extensions["gateway.db"]
+    now = utcnow()
+    with database.session() as session:
+        accounts.count_attempt(session, username, request.remote_addr, settings.login_throttle, now)
+    with database.session() as session:
+        user = accounts.sign_in(session, username, password, request.remote_addr, settings.login_throttle, now)
+        if user is not None and then is not None:
+            then(session, user)
+    return user
+
+
+def wait_in_words(until: dt.datetime, now: dt.datetime) -> str:
+    """'30 seconds', '1 minute', '15 minutes': seconds under two minutes, whole minutes (rounded up) above."""
+    seconds = seconds_to_wait(until, now)
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minutes"
