@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, g, jsonify, request
+from hubkit import clock
 from hubkit.paging import DEFAULT_LIMIT, Cursor, Order, Page, asc
 from hubkit.tokens import InvalidToken, verify
 from werkzeug.serving import make_server
@@ -263,11 +264,28 @@ class FakeServices:
                 return _problem(415, "Unsupported Media Type", "Upload a PDF, office document, PNG or JPEG.")
             if len(content) > 64 * 1024:
                 return _problem(413, "Content Too Large", "The file is too large: at most 64 KiB here.")
+            as_evidence = request.form.get("as_evidence") == "true"
+            requirement = next((r for r in fake.checklist if r["kind"] == request.form["kind"]), None)
+            if as_evidence:  # the file becomes its checklist item's evidence, or nothing is kept (as membership)
+                errors = {} if requirement else {"as_evidence": ["Only a document for a checklist item can be used "
+                                                                 "as its evidence."]}
+                if requirement and requirement["needs_expiry"] and not request.form.get("expires_on"):
+                    errors["expires_on"] = [f"{requirement['label']} needs its expiry date."]
+                if requirement and requirement["needs_cover"] and not request.form.get("cover_pence"):
+                    errors["cover_pence"] = [f"{requirement['label']} needs the amount of cover."]
+                if errors:
+                    return _problem(422, "Unprocessable Content", "Some fields are missing or invalid", errors)
             document = {"id": str(uuid.uuid4()), "kind": request.form["kind"], "filename": upload.filename,
                         "content_type": upload.mimetype, "size_bytes": len(content), "sha256": "x",
                         "expires_on": request.form.get("expires_on"), "uploaded_by": g.principal.username,
                         "uploaded_at": now()}
             fake.documents.setdefault(organisation_id, []).insert(0, document)
+            if as_evidence:
+                cover = request.form.get("cover_pence")
+                fake.evidence.setdefault(organisation_id, {})[document["kind"]] = {
+                    "provided_on": clock.today().isoformat(), "expires_on": document["expires_on"],
+                    "cover_pence": int(cover) if cover else None, "note": None, "document_id": document["id"],
+                    "verified_by": None, "verified_on": None}
             return jsonify(document), 201
 
         @app.route("/membership/organisations/<organisation_id>/history")
@@ -495,6 +513,10 @@ class FakeServices:
         empty = {"provided_on": None, "expires_on": None, "cover_pence": None, "document_id": None, "note": None,
                  "verified_by": None, "verified_on": None}
         items = [requirement | empty | evidence.get(requirement["kind"], {}) for requirement in self.checklist]
+        for item in items:  # the newest document of the item's kind, offered when the evidence does not name it
+            newest = next((d for d in self.documents.get(organisation_id, []) if d["kind"] == item["kind"]), None)
+            item["newer_document"] = None if newest is None or newest["id"] == item["document_id"] else {
+                key: newest[key] for key in ("id", "filename", "expires_on", "uploaded_at")}
         outstanding = self.outstanding.get(organisation_id, [])
         return {"organisation_id": organisation_id, "status": self.organisations[organisation_id]["status"],
                 "complete": not outstanding, "outstanding": outstanding, "items": items}

@@ -102,9 +102,13 @@ def test_m1_manager_walks_directory_organisation_and_due_diligence(page, live_ga
     upload.get_by_label("What the document is").select_option("public_liability")
     upload.get_by_label("File").set_input_files(files=[{"name": "insurance.pdf", "mimeType": "application/pdf",
                                                         "buffer": b"%PDF-1.7\n" + b"0" * 6000}])
+    upload.get_by_label("Use it as the evidence for its checklist item").uncheck()  # kept only, for now
     upload.get_by_role("button", name="Upload the document").click()
     expect(page.get_by_text("insurance.pdf is uploaded")).to_be_visible()
     expect(page.get_by_role("link", name="insurance.pdf")).to_be_visible()  # on the organisation's page
+    no_violations(page)
+    page.goto(f"{live_gateway}/members/{organisation['id']}/due-diligence")  # offered to its checklist item
+    expect(page.locator("#item-public_liability-offer")).to_contain_text("Filled in from insurance.pdf")
     no_violations(page)
 
     page.goto(f"{live_gateway}/members/{organisation['id']}/edit")

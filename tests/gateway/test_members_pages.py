@@ -658,7 +658,9 @@ def test_m1_an_uploaded_document_is_linked_to_a_checklist_item_from_the_page(log
     fake_services.documents[organisation["id"]] = [document]
     client = logged_in("manager")
     page = client.get(f"/members/{organisation['id']}/due-diligence").get_data(as_text=True)
-    assert f'<option value="{document["id"]}">insurance-2026.pdf (Public liability insurance' in page
+    # the item names no document yet: the uploaded certificate is offered, chosen in its form
+    assert f'<option value="{document["id"]}" selected>insurance-2026.pdf (Public liability insurance' in page
+    assert 'id="item-public_liability-offer">Filled in from insurance-2026.pdf' in page
     response = client.post(f"/members/{organisation['id']}/due-diligence/public_liability", data={
         "csrf_token": csrf_token_from(page), **date_fields("provided_on", TODAY),
         **date_fields("expires_on", TODAY + dt.timedelta(days=300)), "cover": "5000000",
@@ -674,6 +676,42 @@ def test_m1_an_uploaded_document_is_linked_to_a_checklist_item_from_the_page(log
     bad = client.post(f"/members/{organisation['id']}/due-diligence/governing_document", data={
         "csrf_token": csrf_token_from(page), **date_fields("provided_on", TODAY), "document_id": "not-an-id"})
     assert bad.status_code == 422 and "Choose one of the organisation" in bad.get_data(as_text=True)
+
+
+def test_m1_an_uploaded_certificate_becomes_the_items_evidence_without_asking_for_its_expiry_again(
+        logged_in, fake_services):
+    organisation = org(fake_services, "Canal Arts", status="in_due_diligence")
+    client = logged_in("manager")
+    page = client.get(f"/members/{organisation['id']}/due-diligence").get_data(as_text=True)
+    assert 'id="as_evidence" name="as_evidence" type="checkbox" value="true" checked' in page
+    expires = TODAY + dt.timedelta(days=300)
+    form = {"csrf_token": csrf_token_from(page), "kind": "public_liability", "as_evidence": "true",
+            "file": (io.BytesIO(b"%PDF-1.7 insurance"), "insurance.pdf")}
+    refused = client.post(f"/members/{organisation['id']}/documents", content_type="multipart/form-data",
+                          data=form)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'href="#document_expires_on-day"' in html and 'href="#document_cover"' in html
+    assert "needs the amount of cover" in html and organisation["id"] not in fake_services.documents
+
+    form |= {"file": (io.BytesIO(b"%PDF-1.7 insurance"), "insurance.pdf"), "document_cover": "£5,000,000",
+             **date_fields("document_expires_on", expires)}
+    response = client.post(f"/members/{organisation['id']}/documents", content_type="multipart/form-data",
+                           data=form)
+    assert response.status_code == 302 and response.headers["Location"].endswith("#item-public_liability")
+    sent = fake_services.last_call("membership", "POST", f"/organisations/{organisation['id']}/documents")
+    assert sent["method"] == "POST"
+    evidence = fake_services.evidence[organisation["id"]]["public_liability"]
+    document = fake_services.documents[organisation["id"]][0]
+    assert (evidence["expires_on"], evidence["cover_pence"], evidence["document_id"]) == (
+        expires.isoformat(), 500_000_000, document["id"])
+    html = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert "recorded as the evidence" in html and 'id="item-public_liability-offer"' not in html
+
+    # A quality mark is only kept: the box does not make it evidence (it is on no checklist item).
+    other = client.post(f"/members/{organisation['id']}/documents", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token_from(page), "kind": "quality_mark", "as_evidence": "true",
+        "file": (io.BytesIO(b"%PDF-1.7 mark"), "mark.pdf")})
+    assert other.status_code == 302 and "quality_mark" not in fake_services.evidence[organisation["id"]]
 
 
 def test_m2_past_contracts_are_added_and_removed_on_the_organisation_page(logged_in, fake_services):

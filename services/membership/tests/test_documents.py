@@ -1,6 +1,7 @@
 """Compliance documents: accepted formats only, size limits, checksums, and nothing kept when refused."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import uuid
@@ -81,3 +82,48 @@ def test_member_staff_upload_for_their_own_organisation_only(client, manager, si
     assert upload(client, member, mine["id"]).status_code == 201
     assert upload(client, member, theirs["id"]).status_code == 404
     assert listed(client, manager, theirs["id"]) == []
+
+
+def test_m1_an_uploaded_certificate_fills_its_checklist_items_expiry_and_cover(client, manager):
+    org = register(client, manager)
+    today = clock.today()
+    expiry = (today + dt.timedelta(days=300)).isoformat()
+
+    def item(kind):
+        view = client.get(f"/organisations/{org['id']}/due-diligence", headers=manager).get_json()
+        return next(i for i in view["items"] if i["kind"] == kind)
+
+    # Refused whole: the item needs its expiry and cover, so neither the file nor the evidence is kept.
+    refused = upload(client, manager, org["id"], kind="public_liability", filename="insurance.pdf",
+                     as_evidence="true")
+    assert refused.status_code == 422
+    assert set(refused.get_json()["errors"]) == {"expires_on", "cover_pence"}
+    assert listed(client, manager, org["id"]) == [] and item("public_liability").get("provided_on") is None
+    other = upload(client, manager, org["id"], kind="other", as_evidence="true")
+    assert other.status_code == 422 and "as_evidence" in other.get_json()["errors"]
+    stray = upload(client, manager, org["id"], kind="public_liability", expires_on=expiry, cover_pence="500000000")
+    assert stray.status_code == 422 and "cover_pence" in stray.get_json()["errors"]
+    assert listed(client, manager, org["id"]) == []
+
+    # Used as the evidence at once: provided today with the certificate's expiry and cover, to be verified.
+    response = upload(client, manager, org["id"], kind="public_liability", filename="insurance.pdf",
+                      expires_on=expiry, cover_pence="500000000", as_evidence="true")
+    assert response.status_code == 201, response.get_json()
+    document = response.get_json()
+    evidence = item("public_liability")
+    assert (evidence["provided_on"], evidence["expires_on"], evidence["cover_pence"], evidence["document_id"]) == (
+        today.isoformat(), expiry, 500_000_000, document["id"])
+    assert evidence["verified_on"] is None and evidence["newer_document"] is None
+
+    # A renewal uploaded on its own is offered to the item, and its expiry is taken when the evidence names it.
+    renewal_expiry = (today + dt.timedelta(days=665)).isoformat()
+    renewal = upload(client, manager, org["id"], kind="public_liability", filename="renewal.pdf",
+                     expires_on=renewal_expiry).get_json()
+    offered = item("public_liability")["newer_document"]
+    assert (offered["id"], offered["filename"], offered["expires_on"]) == (renewal["id"], "renewal.pdf",
+                                                                          renewal_expiry)
+    given = client.put(f"/organisations/{org['id']}/due-diligence/public_liability", headers=manager, json={
+        "provided_on": today.isoformat(), "document_id": renewal["id"], "cover_pence": 500_000_000})
+    assert given.status_code == 200, given.get_json()
+    evidence = item("public_liability")
+    assert evidence["expires_on"] == renewal_expiry and evidence["newer_document"] is None

@@ -554,11 +554,19 @@ def _due_diligence_page(organisation_id: uuid.UUID, *, refusal: str | None = Non
     items = []
     for item in view.get("items") or []:
         kind = item.get("kind")
-        values = item_values if kind == item_kind and item_values is not None else {
-            "provided_on": _parts_or_today(item.get("provided_on"), today),
-            "expires_on": date_parts(item.get("expires_on")),
-            "cover": pence_to_pounds(item.get("cover_pence")).lstrip("£"),
-            "note": item.get("note") or "", "document_id": item.get("document_id") or ""}
+        newer = item.get("newer_document")
+        if kind == item_kind and item_values is not None:
+            values = item_values
+        elif newer:  # an uploaded certificate the evidence does not name yet: offered, its expiry filled in
+            values = {"provided_on": date_parts(today.isoformat()),
+                      "expires_on": date_parts(newer.get("expires_on") or item.get("expires_on")),
+                      "cover": pence_to_pounds(item.get("cover_pence")).lstrip("£"),
+                      "note": item.get("note") or "", "document_id": newer.get("id") or ""}
+        else:
+            values = {"provided_on": _parts_or_today(item.get("provided_on"), today),
+                      "expires_on": date_parts(item.get("expires_on")),
+                      "cover": pence_to_pounds(item.get("cover_pence")).lstrip("£"),
+                      "note": item.get("note") or "", "document_id": item.get("document_id") or ""}
         items.append(item | {"state": evidence_state(item, today), "values": values,
                              "errors": (item_errors or {}) if kind == item_kind else {}})
     manages = _manages()
@@ -573,7 +581,8 @@ def _due_diligence_page(organisation_id: uuid.UUID, *, refusal: str | None = Non
                            can_provide=_may_edit(organisation_id), can_verify=manages,
                            can_put_to_board=manages and organisation.get("status") == "in_due_diligence",
                            today=today.isoformat(), document_kinds=beyond_checklist,
-                           upload_values=upload_values or {"kind": "", "expires_on": date_parts(None)},
+                           upload_values=upload_values or {"kind": "", "expires_on": date_parts(None), "cover": "",
+                                                           "as_evidence": True},
                            upload_errors=upload_errors or {}), status
 
 
@@ -584,6 +593,15 @@ def _documents_of(organisation_id: uuid.UUID) -> list[dict]:
     except ServiceDown:
         return []
     return answer.body if answer.ok and isinstance(answer.body, list) else []
+
+
+def _checklist_kinds() -> set[str]:
+    """The kinds on the consortium's due-diligence checklist (none if membership cannot say)."""
+    try:
+        answer = call_service("membership", "GET", "/due-diligence/checklist")
+    except ServiceDown:
+        return set()
+    return {item.get("kind") for item in answer.body} if answer.ok and isinstance(answer.body, list) else set()
 
 
 def _parts_or_today(value, today: dt.date) -> dict:
@@ -704,7 +722,8 @@ def upload_document(organisation_id: uuid.UUID):
     except ValidationError as exc:
         raise CSRFError(exc.args[0]) from exc
     form = request.form
-    values = {"kind": form.get("kind") or ""}
+    values = {"kind": form.get("kind") or "", "cover": (form.get("document_cover") or "").strip(),
+              "as_evidence": form.get("as_evidence") == "true"}
     errors: dict[str, list[str]] = {}
     if not values["kind"]:
         errors["kind"] = ["Choose what the document is"]
@@ -712,25 +731,40 @@ def upload_document(organisation_id: uuid.UUID):
                                                         required=False)
     if error:
         errors["document_expires_on"] = [error]
+    # only a checklist item's document can be its evidence (a quality mark or other document is just kept)
+    as_evidence = values["as_evidence"] and values["kind"] in _checklist_kinds()
+    cover_pence = None
+    if as_evidence and values["cover"]:
+        try:
+            cover_pence = pounds_to_pence(values["cover"])
+        except ValueError:
+            errors["document_cover"] = ["Enter the amount of cover in pounds, like 5000000 or £5,000,000"]
     upload = request.files.get("file")
     content = upload.read() if upload and upload.filename else b""
     if not content:
         errors["file"] = ["Choose a file to upload" if not (upload and upload.filename) else "The file is empty"]
     if not errors:
-        fields = {"kind": values["kind"]} | ({"expires_on": expires_on} if expires_on else {})
+        fields = {"kind": values["kind"]} | ({"expires_on": expires_on} if expires_on else {}) | (
+            {"as_evidence": "true"} if as_evidence else {}) | ({"cover_pence": str(cover_pence)} if cover_pence else {})
         try:
             answer = upload_to_service("membership", f"/organisations/{organisation_id}/documents", fields,
                                        (upload.filename, content, upload.mimetype or "application/octet-stream"))
         except ServiceDown as exc:
             answer, errors = None, {"_form": [exc.message]}
         if answer is not None and answer.ok:
-            flash(f"{answer.body.get('filename', upload.filename)} is uploaded.", "success")
+            filename = answer.body.get("filename", upload.filename)
+            if as_evidence:
+                flash(f"{filename} is uploaded and recorded as the evidence, with its expiry and cover. It needs "
+                      "verifying by a consortium manager.", "success")
+                return redirect(url_for("ui.due_diligence", organisation_id=organisation_id)
+                                + f"#item-{values['kind']}")
+            flash(f"{filename} is uploaded.", "success")
             return redirect(url_for("ui.member", organisation_id=organisation_id) + "#documents-heading")
         if answer is not None and answer.status in (413, 415):
             errors = {"file": [_problem_detail(answer, "That file cannot be accepted.")]}
         elif answer is not None:
-            errors = {("document_expires_on" if key == "expires_on" else key): messages
-                      for key, messages in _errors_of(answer).items()}
+            renamed = {"expires_on": "document_expires_on", "cover_pence": "document_cover"}
+            errors = {renamed.get(key, key): messages for key, messages in _errors_of(answer).items()}
     return _due_diligence_page(organisation_id, upload_values=values, upload_errors=errors,
                                status=413 if "too large" in " ".join(errors.get("file", [])).lower() else 422)
 

@@ -59,3 +59,23 @@ def outstanding(checklist: tuple[Requirement, ...], evidence: dict[str, Evidence
         elif not item.verified_by or item.verified_on is None:
             problems.append(f"{requirement.label} is not verified")
     return problems
+
+
+def missing_details(requirement: Requirement, expires_on: dt.date | None, cover_pence: int | None
+                    ) -> dict[str, str]:
+    """M1: what an item's evidence lacks, by field: its expiry date (certificates, registrations) and its amount
+    of cover (insurance). Empty when nothing is missing."""
+    missing = {}
+    if requirement.needs_expiry and not expires_on:
+        missing["expires_on"] = f"{requirement.label} needs its expiry date."
+    if requirement.needs_cover and not cover_pence:
+        missing["cover_pence"] = f"{requirement.label} needs the amount of cover."
+    return missing
+
+
+def filled_from_document(details: dict, document_expires_on: dt.date | None) -> dict:
+    """Evidence pointing at an uploaded certificate takes the certificate's expiry date unless it gives its own:
+    the date is not asked for twice."""
+    if details.get("document_id") and not details.get("expires_on") and document_expires_on:
+        return details | {"expires_on": document_expires_on}
+    return details

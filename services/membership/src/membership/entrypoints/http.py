@@ -136,6 +136,7 @@ class ExpulsionRequest(MethodView):
 
 def _due_diligence_view(session, org) -> dict:
     evidence = due_diligence.evidence_of(session, org)
+    newest = due_diligence.newest_documents(session, org)
     items = []
     for requirement in due_diligence.checklist(session):
         row = evidence.get(requirement.kind)
@@ -143,6 +144,9 @@ def _due_diligence_view(session, org) -> dict:
         if row is not None:
             item |= {key: getattr(row, key) for key in ("provided_on", "expires_on", "cover_pence", "document_id",
                                                         "note", "verified_by", "verified_on")}
+        document = newest.get(requirement.kind)
+        item["newer_document"] = document if document and (row is None or row.document_id != document.id) \
+            else None
         items.append(item)
     outstanding = due_diligence.outstanding_for(session, org)
     return {"organisation_id": org.id, "status": org.status, "complete": not outstanding,
@@ -243,14 +247,15 @@ class Documents(MethodView):
     @blp.alt_response(413, description="Larger than HUB_MAX_UPLOAD_BYTES")
     @blp.alt_response(415, description="Not a PDF, office document, PNG or JPEG")
     def post(self, form, files, organisation_id):
-        """Upload a document (multipart/form-data: file, kind, expires_on); nothing is kept if it is refused."""
+        """Upload a document (multipart/form-data: file, kind, expires_on; as_evidence and cover_pence to make it
+        the checklist item's evidence at once); nothing is kept if it is refused."""
         upload = files["file"]
         content = upload.read()
         with request_uow() as uow:
             org = get_or_404(uow.session, Organisation, organisation_id, "organisation", for_update=True)
             try:
                 return documents.upload(uow, org, form["kind"], upload.filename or "document", content,
-                                        form["expires_on"])
+                                        form["expires_on"], form["as_evidence"], form["cover_pence"])
             except UnacceptableFile as exc:
                 abort(415, message=str(exc))
 

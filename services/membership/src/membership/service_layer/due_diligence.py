@@ -39,6 +39,16 @@ def evidence_of(session, org: Organisation) -> dict[str, DueDiligenceEvidence]:
     return {row.kind: row for row in rows.scalars()}
 
 
+def newest_documents(session, org: Organisation) -> dict[str, ComplianceDocument]:
+    """The newest uploaded document of each kind (without content): what a checklist item's evidence can be
+    filled from."""
+    newest: dict = {}
+    for document in session.execute(select(ComplianceDocument).where(ComplianceDocument.organisation_id == org.id)
+                                    .order_by(ComplianceDocument.uploaded_at, ComplianceDocument.id)).scalars():
+        newest[document.kind] = document
+    return newest
+
+
 def as_evidence(row: DueDiligenceEvidence) -> rules.Evidence:
     return rules.Evidence(row.kind, row.provided_on, row.expires_on, row.cover_pence, row.verified_by, row.verified_on)
 
@@ -54,13 +64,15 @@ def provide(uow: UnitOfWork, org: Organisation, kind: str, details: dict) -> Due
     requirement = rules.KINDS.get(kind)
     if requirement is None:
         raise LookupError(kind)
-    if requirement.needs_expiry and not details.get("expires_on"):
-        raise RuleViolation(f"{requirement.label} needs its expiry date.", "M1")
-    if requirement.needs_cover and not details.get("cover_pence"):
-        raise RuleViolation(f"{requirement.label} needs the amount of cover.", "M1")
-    if details.get("document_id") and not uow.session.execute(select(ComplianceDocument.id).where(
-            ComplianceDocument.organisation_id == org.id, ComplianceDocument.id == details["document_id"])).first():
-        raise RuleViolation("That document is not one of this organisation's.", "M1")
+    if details.get("document_id"):
+        document = uow.session.execute(select(ComplianceDocument.expires_on).where(
+            ComplianceDocument.organisation_id == org.id, ComplianceDocument.id == details["document_id"])).first()
+        if document is None:
+            raise RuleViolation("That document is not one of this organisation's.", "M1")
+        details = rules.filled_from_document(details, document.expires_on)
+    missing = rules.missing_details(requirement, details.get("expires_on"), details.get("cover_pence"))
+    if missing:
+        raise RuleViolation(next(iter(missing.values())), "M1")
     row = evidence_of(uow.session, org).get(kind)
     if row is None:
         row = DueDiligenceEvidence(id=uuid.uuid4(), organisation_id=org.id, kind=kind, **details)
