@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
+from urllib.parse import quote
 
 # Leading bytes of each accepted format. Office documents are ZIP containers, told apart by their suffix.
 SIGNATURES = {
@@ -52,3 +54,18 @@ def safe_filename(filename: str, fallback: str = "document") -> str:
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?;')
     return name.strip()[:200] or fallback
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """The Content-Disposition of a download (RFC 6266): a plain-ASCII `filename` every client reads and, for a name
+    that is not plain ASCII, the exact name as `filename*` (RFC 8187, UTF-8), which modern clients prefer. The header
+    itself stays ASCII, as HTTP requires."""
+    name = safe_filename(filename, "download")
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    fallback = "".join(ch for ch in fallback if ch.isprintable() and ch not in '"\\').strip()
+    if not fallback.rsplit(".", 1)[0].strip(". "):  # nothing of the name is ASCII: keep its suffix at least
+        fallback = "download" + ("." + fallback.rsplit(".", 1)[1] if "." in fallback else "")
+    header = f'{disposition}; filename="{fallback}"'
+    if fallback != name:
+        header += "; filename*=UTF-8''" + quote(name, safe="!#$&+-.^_`|~")
+    return header

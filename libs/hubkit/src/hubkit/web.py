@@ -1,19 +1,24 @@
 """The service app factory: config, logs, problem+json errors, auth, tenancy, health, admin, OpenAPI."""
 from __future__ import annotations
 
+import http
 import json
 import time
 import uuid
 from typing import Iterable
 
+from apispec import BasePlugin
 from flask import Flask, Response, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint, abort
+from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 from sqlalchemy import select
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from . import clock, idempotency, logs, problems
+from .safe_input import UnsafeInput, check_json, unsafe_text
+from .uploads import content_disposition
 from .audit_trail import record_refused_access
 from .auth import TokenChecker, allow, check_request, public, view_target
 from .config import ServiceSettings
@@ -25,6 +30,79 @@ from .topics import broker_topics
 from .unit_of_work import UnitOfWork
 
 JSON_METHODS = ("POST", "PUT", "PATCH")
+DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
+
+
+class ProblemSchema(Schema):
+    """An error, as every service answers it: RFC 9457 problem details (application/problem+json)."""
+
+    type = fields.String(required=True, metadata={
+        "description": "about:blank, or urn:consortium-hub:rule:<rule id> when a domain rule refused the change"})
+    title = fields.String(required=True, metadata={"description": "the HTTP status's phrase"})
+    status = fields.Integer(required=True)
+    detail = fields.String(metadata={"description": "what went wrong, for a person to read"})
+    instance = fields.String(allow_none=True, metadata={"description": "the path asked for"})
+    request_id = fields.String(metadata={"description": "quote it when reporting a problem"})
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw(),
+                         metadata={"description": "each invalid field's messages (422)"})
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api, documenting errors as they are answered: ProblemSchema as application/problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, problems.PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "An error (problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, problems.PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+def _decimal_property(self, field, ret, **_kwargs) -> dict:
+    """apispec attribute function: a Decimal is sent as a decimal string (exact), and read from a decimal string or a
+    JSON number; its bounds are numbers."""
+    if not isinstance(field, fields.Decimal):
+        return {}
+    for bound in ("minimum", "maximum", "x-minimum", "x-maximum"):
+        if bound in ret:
+            value = ret.pop(bound)
+            ret[bound.removeprefix("x-")] = int(value) if value == int(value) else float(value)
+    null = ["null"] if field.allow_none else []
+    if field.as_string:
+        ret.pop("minimum", None), ret.pop("maximum", None)  # bounds of a number, not of text
+        return {"type": ["string", *null] if null else "string", "pattern": DECIMAL_PATTERN}
+    return {"type": ["string", "number", *null], "pattern": DECIMAL_PATTERN}
+
+
+class UploadFormPlugin(BasePlugin):
+    """A file upload's other form fields documented in its multipart/form-data request body (OpenAPI 3), not as
+    OpenAPI 2's `in: formData` parameters, which flask-smorest writes when a view reads both form and files."""
+
+    def init_spec(self, spec) -> None:
+        self.spec = spec
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        for operation in (operations or {}).values():
+            form = [p for p in operation.get("parameters", []) if isinstance(p, dict) and p.get("in") == "formData"]
+            body = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+            if not form or body is None:
+                continue
+            ref = body["schema"].get("$ref", "")
+            files = self.spec.components.schemas[ref.rsplit("/", 1)[-1]] if ref else body["schema"]
+            schema = {"type": "object", "properties": dict(files.get("properties", {})),
+                      "required": list(files.get("required", []))}
+            for parameter in form:
+                schema["properties"][parameter["name"]] = parameter["schema"]
+                if parameter.get("required"):
+                    schema["required"].append(parameter["name"])
+            body["schema"] = schema
+            operation["parameters"] = [p for p in operation["parameters"] if p not in form]
 
 
 def create_service_app(settings: ServiceSettings, *, kit: KitTables, blueprints: Iterable[Blueprint],
@@ -45,11 +123,13 @@ def create_service_app(settings: ServiceSettings, *, kit: KitTables, blueprints:
                                                    settings.service)
     app.extensions["hubkit.applier"] = EventApplier(app.extensions["hubkit.db"], settings,
                                                     handlers or EventHandlers())
-    api = Api(app, spec_kwargs={"extra_plugins": [idempotency.IdempotencyKeyPlugin()]})
+    api = ServiceApi(app, spec_kwargs={"extra_plugins": [idempotency.IdempotencyKeyPlugin(), UploadFormPlugin()]})
+    api.ma_plugin.converter.add_attribute_function(_decimal_property)
     problems.init_app(app)
     app.before_request(_start_request)
     app.before_request(check_request)  # who may ask comes first: a stranger learns nothing of the body rules
     app.before_request(_require_json_body)
+    app.before_request(refuse_unsafe_input)
     app.after_request(_finish_request)
     app.after_request(record_refused_access)  # 403/404 for another tenant's record: audited (hubkit.audit_trail)
     idempotency.init_app(app)  # after check_request: a key belongs to the caller
@@ -83,6 +163,23 @@ def _require_json_body() -> None:
         return
     if request.method in JSON_METHODS and (request.content_length or request.data) and not request.is_json:
         raise UnsupportedMediaType("Send the body as application/json.")
+
+
+def refuse_unsafe_input() -> None:
+    """400 for input no service stores (hubkit.safe_input), before any view or database sees it: a JSON body, the
+    query string, the path's values and form fields."""
+    try:
+        if request.method in JSON_METHODS and request.is_json and (request.content_length or request.data):
+            check_json(request.get_data(cache=True))
+        texts = [*request.args.keys(), *request.args.values(),
+                 *(v for v in (request.view_args or {}).values() if isinstance(v, str))]
+        if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            texts += [*request.form.keys(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
+        for text in texts:
+            if reason := unsafe_text(text):
+                raise UnsafeInput(reason)
+    except UnsafeInput as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _finish_request(response: Response) -> Response:
@@ -131,7 +228,7 @@ def get_or_404(session, model, ident, what: str = "record", *, for_update: bool 
 def stored_file(content: bytes, content_type: str, filename: str, sha256: str | None = None) -> Response:
     """An uploaded file sent back as a download, never rendered inline or sniffed into another type."""
     response = Response(content, mimetype=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if sha256:
         response.headers["Digest"] = f"sha-256={sha256}"

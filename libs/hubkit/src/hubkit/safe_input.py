@@ -1,0 +1,71 @@
+"""What no service stores: request input refused (400) before any database sees it.
+
+JSON that Python parses but PostgreSQL or our arithmetic cannot take: NUL characters and lone surrogates in strings
+(PostgreSQL's text refuses the first, UTF-8 the second), integers beyond 64 bits (Python refuses more than 4,300
+digits; PostgreSQL's bigint far fewer), numbers that are not finite, and nesting deeper than any body of ours (the
+parser's recursion gives out). The same for text in the query string, the path and form fields.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+
+MAX_DEPTH = 32
+MAX_INTEGER = 2**63 - 1
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class UnsafeInput(ValueError):
+    """Input refused, with the reason to give the client."""
+
+
+def unsafe_text(text: str) -> str | None:
+    """Why a piece of text cannot be stored, or None."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    return "NUL characters are not accepted." if found.group() == "\x00" else \
+        "Text must be valid Unicode (no lone surrogates)."
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > 19 or abs(value := int(text)) > MAX_INTEGER:
+        raise UnsafeInput("Integers must fit in 64 bits.")
+    return value
+
+
+def _real(text: str) -> float:
+    if len(text) > 400 or not math.isfinite(value := float(text)):
+        raise UnsafeInput("Numbers must be finite.")
+    return value
+
+
+def _constant(name: str):
+    raise UnsafeInput(f"{name} is not a number JSON allows.")
+
+
+def check_json(raw: bytes) -> None:
+    """Raise UnsafeInput if a JSON body is malformed or holds what no service stores (see the module's doc)."""
+    try:
+        document = json.loads(raw, parse_int=_integer, parse_float=_real, parse_constant=_constant)
+    except UnsafeInput:
+        raise
+    except RecursionError:
+        raise UnsafeInput(f"JSON may be nested at most {MAX_DEPTH} deep.") from None
+    except ValueError:  # also UnicodeDecodeError
+        raise UnsafeInput("The request body is not valid JSON.") from None
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if reason := unsafe_text(value):
+                raise UnsafeInput(reason)
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise UnsafeInput(f"JSON may be nested at most {MAX_DEPTH} deep.")
+            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+            for key, item in items:
+                if key is not None and (reason := unsafe_text(key)):
+                    raise UnsafeInput(reason)
+                pending.append((item, depth + 1))
