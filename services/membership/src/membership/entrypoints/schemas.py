@@ -203,6 +203,16 @@ class ChecklistItemOut(Schema):
     note = fields.String(allow_none=True)
     verified_by = fields.String(allow_none=True)
     verified_on = fields.Date(allow_none=True)
+    newer_document = fields.Nested(lambda: NewerDocumentOut, allow_none=True, metadata={
+        "description": "The newest document uploaded for this item when the evidence does not point at it: its "
+                       "expiry can fill the evidence (name it as document_id and leave expires_on out)"})
+
+
+class NewerDocumentOut(Schema):
+    id = fields.UUID()
+    filename = fields.String()
+    expires_on = fields.Date(allow_none=True)
+    uploaded_at = fields.DateTime()
 
 
 class DueDiligenceOut(Schema):
@@ -243,6 +253,12 @@ class ExpiringOut(Schema):
 class DocumentUploadForm(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(sorted(DOCUMENT_KINDS)))
     expires_on = fields.Date(load_default=None, allow_none=True)
+    as_evidence = fields.Boolean(load_default=False, metadata={
+        "description": "Use the file as the evidence for its checklist item (kind), provided today with this "
+                       "expiry and cover, in the same transaction (M1)"})
+    cover_pence = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1), metadata={
+        "description": "Insurance: the amount of cover on the certificate, kept with the checklist item (only with "
+                       "as_evidence)"})
 
 
 class DocumentFile(Schema):
