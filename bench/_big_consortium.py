@@ -205,6 +205,7 @@ class Loader:
 
     # --- finance ----------------------------------------------------------------------------------------------------
     def finance(self) -> None:
+        from finance.adapters.tally import rebuild_statement
         from finance.domain.time import HUB_FUNCTIONS
 
         rng, cid, new_id = self.rng, self.consortium_id, self.new_id
@@ -388,6 +389,8 @@ class Loader:
             INSERT INTO recharge_invoice_line_entry (line_id, entry_id, organisation_id, consortium_id)
             SELECT invoice_line_id, id, organisation_id, consortium_id FROM time_entry
              WHERE invoice_line_id IS NOT NULL""", "recharge_invoice_line_entry")
+        # the subsidy report's tally of approved time, as migration 0009 counts it for a database holding time
+        self._sql("finance", rebuild_statement("postgresql"), "approved_time_tally")
 
     def _sql(self, service: str, statement: str, table: str) -> None:
         with self.connect(service) as conn:

@@ -2,7 +2,7 @@
 --requests requests each, direct to each service under gunicorn and through the gateway under gunicorn (its /api
 router with a bearer token, and its pages with a browser session), beside the raw SQL computing the same answer in
 the same run; then the month-end run (every employer's recharge invoice for one month, through finance's API)
-beside the same writes in raw SQL; then the SQL statements each read makes (counted, and EXPLAINed: a Seq Scan on a
+beside the same writes in raw SQL (the subsidy's tally of approved time moved too); then the SQL statements each read makes (counted, and EXPLAINed: a Seq Scan on a
 big table is named).
 
     python bench/reads_at_scale.py [--scale 1] [--requests 50] [--reload] [--service finance] [--only words]
@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import psycopg
@@ -200,17 +201,9 @@ def reads(manifest: dict) -> list[dict]:
                     WHERE s.consortium_id = %(cid)s ORDER BY s.name""", sql_params={"cid": cid}),
         dict(name="subsidy report, one month", service="finance", path="/subsidy", params={"month": f["month"][:7]},
              who=finance_officer, page=None,
-             sql="""SELECT s.organisation_id, sum(e.minutes),
-                           sum(e.minutes * coalesce(e.rate_pence, 0)) FILTER (WHERE t.status = 'approved'),
-                           sum(e.minutes) FILTER (WHERE t.status <> 'approved'),
-                           sum(e.minutes) FILTER (WHERE t.status = 'approved' AND e.invoice_line_id IS NULL
-                                                   AND e.written_off_id IS NULL)
-                      FROM time_entry e JOIN timesheet t ON t.id = e.timesheet_id
-                      JOIN staff_member s ON s.id = e.staff_id
-                     WHERE e.consortium_id = %(cid)s AND e.chargeable AND e.day >= %(month)s AND e.day < %(next)s
-                       AND s.employer_kind IN ('host', 'member')
-                     GROUP BY s.organisation_id""",
-             sql_params={"cid": cid, "month": month, "next": next_month}),
+             sql=SUBSIDY_SQL, sql_params={"cid": cid, "month": month, "next": next_month,
+                                          "week_after": month - dt.timedelta(days=7)},
+             same_answer=subsidy_same_answer),
         dict(name="members directory", service="membership", path="/organisations", params=None,
              who=manager, page="/members",
              sql="SELECT * FROM organisation WHERE consortium_id = %(cid)s ORDER BY name", sql_params={"cid": cid}),
@@ -248,6 +241,71 @@ def reads(manifest: dict) -> list[dict]:
              who=(f["users"]["bench.admin"], {"host_admin"}, "bench.admin"), page="/admin/audit",
              sql="SELECT *, count(*) OVER () FROM audit_entry ORDER BY id DESC LIMIT 50", sql_params={}),
     ]
+
+
+# The subsidy report's month in raw SQL, from what the service reads (issue 16): approved time from its tally per
+# employer (open: not written off, on no invoice or one neither issued nor paid), time of the weeks not approved
+# valued at each person's rate of the day, recharged invoices and their lines' minutes, write-offs. Its answer is
+# checked against the API's, figure by figure (subsidy_same_answer), so the comparison is of the same answer.
+SUBSIDY_SQL = """
+WITH approved AS (
+    SELECT s.organisation_id AS org, sum(t.minutes) AS minutes, sum(t.worth) AS worth,
+           coalesce(sum(t.minutes) FILTER (WHERE t.written_off_id IS NULL
+                                           AND coalesce(i.status, '') NOT IN ('issued', 'paid')), 0) AS open_minutes,
+           coalesce(sum(t.worth) FILTER (WHERE t.written_off_id IS NULL
+                                         AND coalesce(i.status, '') NOT IN ('issued', 'paid')), 0) AS open_worth
+      FROM approved_time_tally t JOIN staff_member s ON s.id = t.staff_id
+      LEFT JOIN recharge_invoice i ON i.id = t.invoice_id
+     WHERE t.consortium_id = %(cid)s AND t.month = %(month)s AND s.employer_kind IN ('host', 'member')
+     GROUP BY s.organisation_id),
+unapproved AS (
+    SELECT s.organisation_id AS org, sum(e.minutes) AS minutes, sum(e.minutes * coalesce(r.rate, 0)) AS worth,
+           coalesce(sum(e.minutes) FILTER (WHERE r.rate IS NULL), 0) AS unrated
+      FROM timesheet w JOIN time_entry e ON e.timesheet_id = w.id JOIN staff_member s ON s.id = e.staff_id
+      LEFT JOIN LATERAL (SELECT hourly_rate_pence AS rate FROM staff_rate WHERE staff_id = e.staff_id
+                            AND effective_from <= e.day ORDER BY effective_from DESC, created_at DESC LIMIT 1) r ON true
+     WHERE w.consortium_id = %(cid)s AND w.status <> 'approved' AND w.week_starting > %(week_after)s
+       AND w.week_starting < %(next)s AND e.chargeable AND e.day >= %(month)s AND e.day < %(next)s
+       AND s.employer_kind IN ('host', 'member')
+     GROUP BY s.organisation_id),
+recharged AS (
+    SELECT i.organisation_id AS org, sum(i.net_pence) AS pence,
+           sum((SELECT sum(l.minutes) FROM recharge_invoice_line l WHERE l.invoice_id = i.id)) AS minutes
+      FROM recharge_invoice i
+     WHERE i.consortium_id = %(cid)s AND i.status IN ('issued', 'paid', 'credited') AND i.month = %(month)s
+     GROUP BY i.organisation_id),
+written_off AS (
+    SELECT organisation_id AS org, sum(minutes) AS minutes, sum(amount_pence) AS pence FROM subsidy_write_off
+     WHERE consortium_id = %(cid)s AND month = %(month)s GROUP BY organisation_id)
+SELECT coalesce(a.org, u.org, r.org, w.org), a.minutes, a.worth, a.open_minutes, a.open_worth, u.minutes, u.worth,
+       u.unrated, r.minutes, r.pence, w.minutes, w.pence
+  FROM approved a FULL JOIN unapproved u ON u.org = a.org FULL JOIN recharged r ON r.org = coalesce(a.org, u.org)
+  FULL JOIN written_off w ON w.org = coalesce(a.org, u.org, r.org)"""
+
+
+def subsidy_same_answer(rows: list[tuple], answer: list[dict]) -> None:
+    """The raw SQL's figures are the report's (minutes x rate summed exactly, / 60 rounded half up once)."""
+    def pence(worth) -> int:
+        return int((Decimal(int(worth or 0)) / 60).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    raw = {}
+    for org, am, aw, om, ow, um, uw, unrated, rm, rp, wm, wp in rows:
+        logged = pence((aw or 0) + (uw or 0))
+        raw[str(org)] = {"logged_minutes": int((am or 0) + (um or 0)), "logged_pence": logged,
+                         "approved_minutes": int(am or 0), "approved_pence": pence(aw),
+                         "unapproved": {"minutes": int(um or 0), "pence": pence(uw)},
+                         "not_yet_invoiced": {"minutes": int(om or 0), "pence": pence(ow)},
+                         "written_off": {"minutes": int(wm or 0), "pence": int(wp or 0)},
+                         "recharged_minutes": int(rm or 0), "recharged_pence": int(rp or 0),
+                         "subsidy_pence": logged - int(rp or 0), "unrated_minutes": int(unrated or 0)}
+    reported = {row["organisation_id"]: {
+        **{k: row[k] for k in ("logged_minutes", "logged_pence", "approved_minutes", "approved_pence",
+                               "recharged_minutes", "recharged_pence", "subsidy_pence", "unrated_minutes")},
+        **{k: row["reasons"][k] for k in ("unapproved", "not_yet_invoiced", "written_off")}} for row in answer}
+    if raw != reported:
+        wrong = sorted(k for k in raw.keys() | reported.keys() if raw.get(k) != reported.get(k))
+        raise RuntimeError(f"subsidy report: the raw SQL's answer differs from the API's for {len(wrong)} "
+                           f"employers, e.g. {wrong[0]}: SQL {raw.get(wrong[0])} API {reported.get(wrong[0])}")
 
 
 # --- the statements each read makes ----------------------------------------------------------------------------------
@@ -346,6 +404,17 @@ SELECT l.id, e.id, e.organisation_id, e.consortium_id
    AND e.day < %(next)s AND e.invoice_line_id IS NULL AND e.written_off_id IS NULL;
 UPDATE time_entry e SET invoice_line_id = le.line_id FROM recharge_invoice_line_entry le
  JOIN month_lines l ON l.id = le.line_id WHERE e.id = le.entry_id;
+UPDATE approved_time_tally a SET minutes = a.minutes - m.minutes, worth = a.worth - m.worth
+  FROM (SELECT staff_id, organisation_id, sum(minutes) AS minutes, sum(minutes * rate_pence) AS worth
+          FROM month_lines GROUP BY staff_id, organisation_id) m
+ WHERE a.consortium_id = %(cid)s AND a.month = %(month)s AND a.staff_id = m.staff_id
+   AND a.organisation_id = m.organisation_id AND a.invoice_id IS NULL AND a.written_off_id IS NULL;
+INSERT INTO approved_time_tally (id, consortium_id, staff_id, organisation_id, month, invoice_id, written_off_id,
+                                 minutes, worth)
+SELECT gen_random_uuid(), %(cid)s, l.staff_id, l.organisation_id, %(month)s, i.id, NULL, sum(l.minutes),
+       sum(l.minutes * l.rate_pence)
+  FROM month_lines l JOIN month_invoices i ON i.organisation_id = l.organisation_id
+ GROUP BY l.staff_id, l.organisation_id, i.id;
 """
 
 
@@ -429,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
                     queries, scans = "–", []
                     if read["path"]:
                         headers = {"Authorization": f"Bearer {hub.token(read['service'], user_id, roles)}"}
+                        if read.get("same_answer"):  # the raw SQL answers what the API does, checked once
+                            read["same_answer"](sql_call(conn, read["sql"], read["sql_params"])(), http_get(
+                                None, hub.url(read["service"]) + read["path"], headers, read["params"])().json())
+                            conn.rollback()
                         direct = timed(http_get(None, hub.url(read["service"]) + read["path"], headers,
                                                 read["params"]), args.requests)
                         if username not in api_tokens:

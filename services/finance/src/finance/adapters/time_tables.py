@@ -119,6 +119,25 @@ class TimeEntry(OrganisationScoped, Base):
                       Index("ix_time_entry_consortium_day", "consortium_id", "day"))
 
 
+class ApprovedTimeTally(OrganisationScoped, Base):
+    """The subsidy report's approved time, summed (issue 16): per person, employer copied onto their entries, month,
+    and where the time stands (open, on an invoice, written off): approved chargeable minutes and minutes x rate.
+    Kept up to date in the same transaction as the entries it sums (service_layer/tally.py); rebuilt from the
+    entries by `adapters.tally.REBUILD` (migration 0009, the bench's loader). Several rows of one key add up."""
+
+    __tablename__ = "approved_time_tally"
+    __table_args__ = (Index("ix_approved_time_tally_month", "consortium_id", "month", "staff_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    staff_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the entries' employer, for scoping
+    month: Mapped[dt.date] = mapped_column(Date)
+    invoice_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the invoice whose line holds the time
+    written_off_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    worth: Mapped[int] = mapped_column(BigInteger)  # sum of minutes x hourly rate in pence (exact; / 60 once)
+
+
 class ClosedPeriod(ConsortiumScoped, Base):
     """A month the finance officer has closed: nothing dated in it changes."""
 

@@ -20,7 +20,9 @@ from ..adapters.orm import MemberOrganisation
 from ..adapters.time_tables import (CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine, InvoiceLineEntry,
                                     RechargeInvoice, StaffMember, Timesheet, TimeEntry)
 from ..domain import invoices as rules
+from ..domain.subsidy import OPEN, Place
 from ..domain.time import APPROVED, next_month
+from . import tally
 
 
 def hub_model(session, on: dt.date | None = None) -> HubModelCopy | None:
@@ -86,10 +88,11 @@ def configure_issuer(uow: UnitOfWork, organisation_id: uuid.UUID, **settings) ->
 
 def _uninvoiced_entries(session, organisation_id, month: dt.date) -> list:
     """The employer's approved chargeable entries of the month not yet invoiced nor written off, as light rows (id,
-    cost code, person, rate, minutes): what the lines are grouped from, read once (the draft is made from exactly
-    these, whatever is approved meanwhile)."""
+    cost code, person, rate, minutes; and day, employer and chargeable for the subsidy's tally): what the lines are
+    grouped from, read once (the draft is made from exactly these, whatever is approved meanwhile)."""
     return list(session.execute(
-        select(TimeEntry.id, TimeEntry.cost_code_id, TimeEntry.staff_id, TimeEntry.rate_pence, TimeEntry.minutes)
+        select(TimeEntry.id, TimeEntry.cost_code_id, TimeEntry.staff_id, TimeEntry.rate_pence, TimeEntry.minutes,
+               TimeEntry.day, TimeEntry.organisation_id, TimeEntry.chargeable)
         .join(Timesheet, Timesheet.id == TimeEntry.timesheet_id)
         .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
         .where(StaffMember.organisation_id == organisation_id, StaffMember.employer_kind.in_(("host", "member")),
@@ -130,7 +133,8 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
     rules.check_recharge_allowed(model.model if model else None, model.host_organisation_id if model else None,
                                  employer, organisation_id)
     settings = lock_issuer(uow, organisation_id)  # two drafts at once never take the same entries
-    drafts = rules.group_lines(_uninvoiced_entries(uow.session, organisation_id, month))
+    entries = _uninvoiced_entries(uow.session, organisation_id, month)
+    drafts = rules.group_lines(entries)
     if not drafts:
         raise RuleViolation(f"There is no approved chargeable time to recharge for {month:%B %Y}.", rule="H4")
     invoice_id = uuid.uuid4()
@@ -144,6 +148,7 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
     uow.session.add(invoice)
     uow.session.flush()  # the invoice (and its audit row) before the lines that name it
     _write_lines(uow, invoice, lines, mark_entries=True)
+    tally.move(uow.session, entries, OPEN, Place(invoice_id=invoice.id))
     uow.commit()
     return _view(uow.session, invoice, settings, [
         (SimpleNamespace(**row), entry_ids) for row, entry_ids in lines], {k: c.code for k, c in codes.items()}, people)
@@ -226,6 +231,10 @@ def discard_draft(uow: UnitOfWork, invoice: RechargeInvoice) -> None:
     entry_ids = _entry_ids_by_line(session, invoice.id)
     entry, link, line = TimeEntry.__table__, InvoiceLineEntry.__table__, InvoiceLine.__table__
     these_lines = select(line.c.id).where(line.c.invoice_id == invoice.id)
+    freed = session.execute(select(entry.c.staff_id, entry.c.organisation_id, entry.c.day, entry.c.minutes,
+                                   entry.c.rate_pence, entry.c.chargeable).where(
+        entry.c.consortium_id == invoice.consortium_id, entry.c.invoice_line_id.in_(these_lines))).all()
+    tally.move(session, freed, Place(invoice_id=invoice.id), OPEN)
     session.execute(update(entry).values(invoice_line_id=None).where(
         entry.c.consortium_id == invoice.consortium_id,
         entry.c.id.in_(select(link.c.entry_id).where(link.c.line_id.in_(these_lines)))))
@@ -295,6 +304,7 @@ def credit(uow: UnitOfWork, invoice: RechargeInvoice, reason: str, today: dt.dat
                            created_by=uow.actor, created_at=utcnow())
     uow.session.add(note)
     uow.session.flush()
+    freed = []
     for line in lines_of(uow.session, invoice.id):
         copy = InvoiceLine(id=uuid.uuid4(), invoice_id=note.id, organisation_id=note.organisation_id,
                            position=line.position, cost_code_id=line.cost_code_id, staff_id=line.staff_id,
@@ -305,7 +315,10 @@ def credit(uow: UnitOfWork, invoice: RechargeInvoice, reason: str, today: dt.dat
         for link in uow.session.execute(select(InvoiceLineEntry).where(InvoiceLineEntry.line_id == line.id)).scalars():
             uow.session.add(InvoiceLineEntry(line_id=copy.id, entry_id=link.entry_id,
                                              organisation_id=note.organisation_id))
-            uow.session.get(TimeEntry, link.entry_id).invoice_line_id = None
+            entry = uow.session.get(TimeEntry, link.entry_id)
+            entry.invoice_line_id = None
+            freed.append(entry)
+    tally.move(uow.session, freed, Place(invoice_id=invoice.id), OPEN)
     _allocate_number(uow, note, today or clock.today())
     invoice.status, invoice.credited_by_id = rules.CREDITED, note.id
     _issued_event(uow, note)

@@ -18,11 +18,13 @@ from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
-from ..adapters.time_tables import (InvoiceLine, RechargeInvoice, StaffMember, StaffRate, SubsidyWriteOff,
+from ..adapters.time_tables import (ApprovedTimeTally, InvoiceLine, RechargeInvoice, StaffMember, StaffRate, SubsidyWriteOff,
                                     Timesheet, TimeEntry)
 from ..domain import invoices as invoice_rules
+from ..domain.subsidy import OPEN, Place
 from ..domain.rates import to_pence
 from ..domain.time import APPROVED, STATUSES, month_start, next_month
+from . import tally
 from .invoices import lock_issuer, organisation_names
 
 
@@ -57,8 +59,9 @@ def _tenant_scope(tenant, *models) -> list:
 def report(session, months: list[dt.date] | None = None) -> list[dict]:
     """One row per (employer organisation, month) that has chargeable time or recharges.
 
-    Summed in SQL, reading only the months asked for: approved time per employer and day (exact minutes x rate,
-    valued once per row below); unapproved time per employer, person and day, valued at the rate of that day.
+    Summed in SQL, reading only the months asked for: approved time from its tally per employer and month (exact
+    minutes x rate, valued once per row below); unapproved time per employer, person and day, valued at the rate of
+    that day.
     """
     rows: dict = {}
 
@@ -70,77 +73,70 @@ def report(session, months: list[dt.date] | None = None) -> list[dict]:
             "unrated_minutes": 0})
 
     tenant = session.info["tenant"]
-    shared = and_(TimeEntry.chargeable.is_(True), StaffMember.employer_kind.in_(("host", "member")),
-                  _in_months(TimeEntry.day, months))
-    # Approved time (issue 16): an entry's week is approved unless it is one of the few weeks not approved (the
-    # queue and drafts: found by their status's index, and hashed), so no week is joined. Summed first per
-    # employer, day, invoice line and write-off; each of those groups then looks its line's invoice up by primary
-    # key (not every entry, nor every line hashed). The subqueries are scoped to the tenant here: the session's
-    # tenant criteria do not reach into them.
-    # An entry lies in its week (domain.time.check_entries), so only weeks overlapping the months asked for hold
-    # their entries: the weeks not approved are looked for among those.
-    not_approved = select(Timesheet.id).where(*_tenant_scope(tenant, Timesheet),
-                                              Timesheet.status.in_([s for s in STATUSES if s != APPROVED]),
-                                              _weeks_in_months(Timesheet.week_starting, months))
-    value = TimeEntry.minutes * func.coalesce(TimeEntry.rate_pence, 0)
-    by_line = (select(StaffMember.organisation_id.label("organisation_id"), TimeEntry.day.label("day"),
-                      TimeEntry.invoice_line_id.label("invoice_line_id"),
-                      TimeEntry.written_off_id.label("written_off_id"),
-                      func.sum(TimeEntry.minutes).label("minutes"), func.sum(value).label("worth"))
-               .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
-               .where(shared, *_tenant_scope(tenant, TimeEntry, StaffMember),
-                      TimeEntry.timesheet_id.not_in(not_approved))
-               .group_by(StaffMember.organisation_id, TimeEntry.day, TimeEntry.invoice_line_id,
-                         TimeEntry.written_off_id)).subquery()
-    invoice_status = (select(RechargeInvoice.status).join(InvoiceLine, InvoiceLine.invoice_id == RechargeInvoice.id)
-                      .where(InvoiceLine.id == by_line.c.invoice_line_id,
-                             *_tenant_scope(tenant, RechargeInvoice, InvoiceLine)).scalar_subquery())
-    live = and_(by_line.c.written_off_id.is_(None), or_(
-        by_line.c.invoice_line_id.is_(None),  # no line, or no invoice found: live, as the outer joins had it
-        func.coalesce(invoice_status, "").not_in((invoice_rules.ISSUED, invoice_rules.PAID))))
-    if session.get_bind().dialect.name == "postgresql":
-        # The planner prices the invoice lookup as if made for every group it guesses (tens of thousands), which
-        # crosses jit_above_cost: compiling the query would take about a second against tens of milliseconds for
-        # running it. Off for this transaction only (SET LOCAL).
-        session.execute(text("SET LOCAL jit = off"))
+    # Approved time (issue 16): read from the tally (domain/subsidy.py), kept in step with the entries it sums, a
+    # few rows per person and month rather than every entry of the months; each row's place says whether its time is
+    # still open: not written off, and on no invoice or on one neither issued nor paid (a draft recharges nothing
+    # yet, a credited invoice's time is freed). The employer and whether the time is the subsidy's are the person's
+    # as they are now, as before. Summed per employer, month and place before each place's invoice is looked up by
+    # its primary key (the subqueries scoped to the tenant here: the session's criteria do not reach into them).
+    places = (select(StaffMember.organisation_id.label("organisation_id"), ApprovedTimeTally.month.label("month"),
+                     ApprovedTimeTally.invoice_id.label("invoice_id"),
+                     ApprovedTimeTally.written_off_id.label("written_off_id"),
+                     func.sum(ApprovedTimeTally.minutes).label("minutes"),
+                     func.sum(ApprovedTimeTally.worth).label("worth"))
+              .join(StaffMember, StaffMember.id == ApprovedTimeTally.staff_id)
+              .where(*_tenant_scope(tenant, ApprovedTimeTally, StaffMember),
+                     StaffMember.employer_kind.in_(("host", "member")),
+                     ApprovedTimeTally.month.in_(months) if months else true())
+              .group_by(StaffMember.organisation_id, ApprovedTimeTally.month, ApprovedTimeTally.invoice_id,
+                        ApprovedTimeTally.written_off_id)).subquery()
+    status = (select(RechargeInvoice.status).where(RechargeInvoice.id == places.c.invoice_id,
+                                                   *_tenant_scope(tenant, RechargeInvoice)).scalar_subquery())
+    live = and_(places.c.written_off_id.is_(None), or_(
+        places.c.invoice_id.is_(None),  # no invoice, or none found: open
+        func.coalesce(status, "").not_in((invoice_rules.ISSUED, invoice_rules.PAID))))
     approved = session.execute(
-        select(by_line.c.organisation_id, by_line.c.day, func.sum(by_line.c.minutes), func.sum(by_line.c.worth),
-               func.sum(case((live, by_line.c.minutes), else_=0)), func.sum(case((live, by_line.c.worth), else_=0)))
-        .group_by(by_line.c.organisation_id, by_line.c.day)).all()
-    for org, day, minutes, worth, open_minutes, open_worth in approved:
-        r = row(org, month_start(day))
+        select(places.c.organisation_id, places.c.month, func.sum(places.c.minutes), func.sum(places.c.worth),
+               func.sum(case((live, places.c.minutes), else_=0)), func.sum(case((live, places.c.worth), else_=0)))
+        .group_by(places.c.organisation_id, places.c.month)).all()
+    for org, month, minutes, worth, open_minutes, open_worth in approved:
+        r = row(org, month)
         r["approved_minutes"] += int(minutes)
         r["approved"] += Decimal(int(worth))
         r["not_invoiced_minutes"] += int(open_minutes)
         r["not_invoiced"] += Decimal(int(open_worth))
         r["logged_minutes"] += int(minutes)
         r["logged"] += Decimal(int(worth))
-    # Time not approved: the entries of those few weeks, summed per employer, person and day; each of those valued
-    # at the person's rate in effect on the day (the latest begun: a person never has two rates from one day),
-    # found by the rate history's index; then summed per employer and day (minutes x rate is exact: the order of
-    # summing changes nothing).
-    per_day = (select(StaffMember.organisation_id.label("organisation_id"), TimeEntry.staff_id.label("staff_id"),
-                      TimeEntry.day.label("day"), func.sum(TimeEntry.minutes).label("minutes"))
-               .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
-               .where(shared, *_tenant_scope(tenant, TimeEntry, StaffMember),
-                      TimeEntry.timesheet_id.in_(not_approved))
-               .group_by(StaffMember.organisation_id, TimeEntry.staff_id, TimeEntry.day)).subquery()
+    # Time not approved: the entries of the few weeks not approved (found by the queue's index; an entry lies in its
+    # week, domain.time.check_entries, so only weeks overlapping the months asked for hold them; the subqueries are
+    # scoped to the tenant here, the session's criteria do not reach into them), summed per person and day; each of
+    # those with its person (employer, and whether their time is the subsidy's) and the person's rate in effect on the
+    # day (the latest begun: a person never has two rates from one day), found by the rate history's index, once per
+    # person and day; then summed here per employer and month (minutes x rate is exact: the order of summing changes
+    # nothing).
+    not_approved = select(Timesheet.id).where(*_tenant_scope(tenant, Timesheet),
+                                              Timesheet.status.in_([s for s in STATUSES if s != APPROVED]),
+                                              _weeks_in_months(Timesheet.week_starting, months))
+    per_day = (select(TimeEntry.staff_id.label("staff_id"), TimeEntry.day.label("day"),
+                      func.sum(TimeEntry.minutes).label("minutes"))
+               .where(TimeEntry.chargeable.is_(True), _in_months(TimeEntry.day, months),
+                      *_tenant_scope(tenant, TimeEntry), TimeEntry.timesheet_id.in_(not_approved))
+               .group_by(TimeEntry.staff_id, TimeEntry.day)).subquery()
     rate = (select(StaffRate.hourly_rate_pence)
             .where(StaffRate.staff_id == per_day.c.staff_id, StaffRate.effective_from <= per_day.c.day,
                    *_tenant_scope(tenant, StaffRate))
             .order_by(StaffRate.effective_from.desc(), StaffRate.created_at.desc()).limit(1).scalar_subquery())
-    unapproved = session.execute(
-        select(per_day.c.organisation_id, per_day.c.day, func.sum(per_day.c.minutes),
-               func.sum(per_day.c.minutes * func.coalesce(rate, 0)),
-               func.sum(case((rate.is_(None), per_day.c.minutes), else_=0)))
-        .group_by(per_day.c.organisation_id, per_day.c.day)).all()
-    for org, day, minutes, worth, unrated in unapproved:
+    for org, day, minutes, hourly in session.execute(
+            select(StaffMember.organisation_id, per_day.c.day, per_day.c.minutes, rate)
+            .join(StaffMember, StaffMember.id == per_day.c.staff_id)
+            .where(StaffMember.employer_kind.in_(("host", "member")))):
         r = row(org, month_start(day))
-        r["unrated_minutes"] += int(unrated)
+        worth = int(minutes) * (hourly or 0)
+        r["unrated_minutes"] += int(minutes) if hourly is None else 0
         r["unapproved_minutes"] += int(minutes)
-        r["unapproved"] += Decimal(int(worth))
+        r["unapproved"] += worth
         r["logged_minutes"] += int(minutes)
-        r["logged"] += Decimal(int(worth))
+        r["logged"] += worth
     recharged = (invoice_rules.ISSUED, invoice_rules.PAID, invoice_rules.CREDITED)
     for org, month, net in session.execute(
             select(RechargeInvoice.organisation_id, RechargeInvoice.month, func.sum(RechargeInvoice.net_pence))
@@ -208,6 +204,7 @@ def write_off(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date, reaso
     uow.session.add(row)
     for entry in entries:
         entry.written_off_id = row.id
+    tally.move(uow.session, entries, OPEN, Place(written_off_id=row.id))
     uow.commit()
     return row
 

@@ -15,7 +15,8 @@ from hubkit.unit_of_work import UnitOfWork
 from ..adapters.time_tables import ClosedPeriod, CostCode, StaffMember, StaffRate, Timesheet, TimeEntry
 from ..domain import rates as rate_rules
 from ..domain import time as rules
-from . import cost_codes
+from ..domain.subsidy import OPEN
+from . import cost_codes, tally
 
 
 def closed_months(session) -> set[dt.date]:
@@ -150,6 +151,7 @@ def approve(uow: UnitOfWork, sheet: Timesheet, principal: Principal) -> Timeshee
     for entry in entries:
         _cost(uow.session, staff, entry, history)
     sheet.status, sheet.decided_by, sheet.decided_at = rules.APPROVED, principal.user_id, utcnow()
+    tally.move(uow.session, entries, None, OPEN)  # the subsidy's approved time, open until invoiced
     uow.publish("finance.timesheet.approved", subject=f"timesheet/{sheet.id}", data={
         "timesheet_id": sheet.id, "staff_id": sheet.staff_id, "organisation_id": sheet.organisation_id,
         "week_starting": sheet.week_starting, "approved_by": principal.user_id,
@@ -212,6 +214,7 @@ def correct(uow: UnitOfWork, sheet: Timesheet, principal: Principal, entry_id: u
         _cost(uow.session, staff, replacement, history)
         made.append(replacement)
     uow.session.add_all(made)
+    tally.move(uow.session, made, None, OPEN)  # approved as made: the reversal and the right entry, open
     uow.commit()
     return made
 
