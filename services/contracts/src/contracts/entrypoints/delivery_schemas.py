@@ -281,6 +281,36 @@ def _date(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _period(period) -> dict:
+    """PeriodOut's JSON of a period, made by hand (the hand-made fields below)."""
+    return {"id": str(period.id), "number": int(period.number), "label": _text(period.label),
+            "starts_on": _date(period.starts_on), "ends_on": _date(period.ends_on),
+            "return_due_on": _date(period.return_due_on)}
+
+
+def _indicator(indicator) -> dict:
+    """IndicatorOut's JSON of an indicator, made by hand."""
+    return {"id": str(indicator.id), "code": _text(indicator.code), "name": _text(indicator.name),
+            "kind": _text(indicator.kind), "unit": _text(indicator.unit),
+            "higher_is_better": None if indicator.higher_is_better is None else bool(indicator.higher_is_better)}
+
+
+class _Once(dict):
+    """Each period's or indicator's JSON made once however many lines name it."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, thing):
+        self[thing] = made = self.make(thing)
+        return made
+
+
 class ScorePeriods(fields.List):
     """A scorecard's periods: the JSON of `fields.List(fields.Nested(ScorePeriodOut))` (and documented as that),
     made by hand: a big contract's dashboard has thousands of cells, and marshmallow spent most of the request on
@@ -292,13 +322,11 @@ class ScorePeriods(fields.List):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return [{"period": {"id": str(row["period"].id), "number": int(row["period"].number),
-                            "label": str(row["period"].label), "starts_on": _date(row["period"].starts_on),
-                            "ends_on": _date(row["period"].ends_on),
-                            "return_due_on": _date(row["period"].return_due_on)},
+        periods, ids = _Once(_period), _Once(lambda indicator: str(indicator.id))
+        return [{"period": periods[row["period"]],
                  "status": str(row["status"]), "late": bool(row["late"]),
                  "return_id": str(row["return"].id) if row["return"] else None,
-                 "cells": [{"indicator_id": str(c["indicator"].id), "indicator_code": c["indicator"].code,
+                 "cells": [{"indicator_id": ids[c["indicator"]], "indicator_code": c["indicator"].code,
                             "target": _number(c["target"]), "actual": _number(c["actual"]),
                             "percent": _number(c["percent"]), "rag": c["rag"]} for c in row["cells"]],
                  "overall": row["overall"]} for row in value]
@@ -430,11 +458,49 @@ class HighlightOut(Schema):
     narrative = fields.String()
 
 
+class RollupRows(fields.List):
+    """The report's lines: the JSON of `fields.List(fields.Nested(RollupRowOut))` (and documented as that), made by
+    hand as ScorePeriods is: on a big contract each line names its worst subcontractors, and marshmallow's nested
+    dump was a fifth of the report's time (issue 16). tests/test_report_reads.py checks it gives the plain dump."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(RollupRowOut), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        periods, indicators = _Once(_period), _Once(_indicator)
+        return [{"indicator": indicators[line["indicator"]], "period": periods[line["period"]],
+                 "target": _number(line["target"]), "subcontracted": _number(line["subcontracted"]),
+                 "actual": _number(line["actual"]), "returns_accepted": int(line["returns_accepted"]),
+                 "percent": _number(line["percent"]), "rag": line["rag"], "worst_rag": line["worst_rag"],
+                 "worst": [{"subcontract_id": str(w["subcontract_id"]),
+                            "organisation_name": _text(w["organisation_name"]), "target": _number(w["target"]),
+                            "actual": _number(w["actual"]), "percent": _number(w["percent"]), "rag": w["rag"]}
+                           for w in line["worst"]]}
+                for line in value]
+
+
+class Highlights(fields.List):
+    """The report's highlights: the JSON of `fields.List(fields.Nested(HighlightOut))`, made by hand (a big
+    contract's report has hundreds, each naming its period). tests/test_report_reads.py checks it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(HighlightOut), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        periods = _Once(_period)
+        return [{"period": periods[h["period"]], "organisation_name": _text(h["organisation_name"]),
+                 "narrative": _text(h["narrative"])} for h in value]
+
+
 class ReportOut(Schema):
     contract = fields.Nested(ContractOut)
     periods = fields.List(fields.Nested(PeriodOut))
     indicators = fields.List(fields.Nested(IndicatorOut))
-    lines = fields.List(fields.Nested(RollupRowOut))
+    lines = RollupRows()
     overall = fields.List(fields.Nested(OverallOut))
-    highlights = fields.List(fields.Nested(HighlightOut))
+    highlights = Highlights()
     generated_at = fields.DateTime()
