@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from hubkit.fields import Year
+
 from ..domain import budgets as budget_rules
 from ..domain import claims as claim_rules
 from ..domain import money as money_rules
@@ -199,7 +201,7 @@ class OverviewOut(Schema):
 # --- budgets and variations --------------------------------------------------------------------------
 
 class BudgetIn(StrictSchema):
-    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    year = Year(2000, 2100, required=True, strict=True)
     title = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
 
 
@@ -321,7 +323,7 @@ class PostingOut(Schema):
 
 
 class LedgerArgs(StrictSchema):
-    year = fields.Integer(load_default=None)
+    year = Year(load_default=None)
 
 
 # --- claims ------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from hubkit.fields import Month
+
 from ..domain.invoices import EMPLOYER_KINDS, VAT_TREATMENTS
 from ..domain.time import STATUSES
 
@@ -216,8 +218,7 @@ class IssuerOut(Schema):
 
 class DraftIn(StrictSchema):
     organisation_id = fields.UUID(required=True)
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
-                                                                  error="Give the month as YYYY-MM."))
+    month = Month(required=True)
 
 
 class PaidIn(StrictSchema):
@@ -304,13 +305,12 @@ class SubsidyRowOut(Schema):
 
 
 class SubsidyArgs(Schema):
-    month = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    month = Month(load_default=None)
 
 
 class WriteOffIn(StrictSchema):
     organisation_id = fields.UUID(required=True)
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
-                                                                  error="Give the month as YYYY-MM."))
+    month = Month(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
