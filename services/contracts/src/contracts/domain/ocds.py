@@ -12,6 +12,10 @@ from decimal import Decimal
 OCDS_VERSION = "1.1"
 OCID_PREFIX = "ocds-hub001"
 CURRENCY = "GBP"
+# The subcontracting extension (award.hasSubcontracting, award.subcontracting, the subcontractor party role),
+# declared in the package by the URL of its extension.json, as OCDS asks.
+SUBCONTRACTING_EXTENSION = ("https://raw.githubusercontent.com/open-contracting-extensions/"
+                            "ocds_subcontracting_extension/master/extension.json")
 
 
 def amount(pence: int | None) -> dict | None:
@@ -33,12 +37,42 @@ def _clean(value):
     return value
 
 
+def proportion(part_pence: int, whole_pence: int | None) -> Decimal | None:
+    """A part of a value as a decimal proportion between 0 and 1 (six places), as OCDS's percentages are; None
+    when it is not one (nothing, or more than the whole)."""
+    if not whole_pence or part_pence <= 0 or part_pence > whole_pence:
+        return None
+    return (Decimal(part_pence) / Decimal(whole_pence)).quantize(Decimal("0.000001"))
+
+
+def subcontracting(subcontracts: list[dict], contract_value_pence: int | None, supplier: dict) -> dict | None:
+    """The award's subcontracting (OCDS subcontracting extension): the value subcontracted to members, its share
+    of the contract's value, and each subcontract with its subcontractor; None without subcontracts."""
+    if not subcontracts:
+        return None
+    total = sum(s["value_pence"] for s in subcontracts)
+    share = proportion(total, contract_value_pence)
+    return {"value": amount(total), "minimumPercentage": share, "maximumPercentage": share,
+            "subcontracts": [{"id": str(s["id"]), "subcontractor": _member(s),
+                              "mainContractors": [{"id": supplier["id"], "name": supplier["name"]}]}
+                             for s in subcontracts]}
+
+
+def _member(subcontract: dict) -> dict:
+    return {"id": f"member-{subcontract['organisation_id']}", "name": subcontract["organisation_name"]}
+
+
 def release_package(*, contract: dict, opportunity: dict | None, consortium_name: str, periods: list[dict],
-                    indicators: list[dict], published_at: dt.datetime, uri: str) -> dict:
-    """The release package (one release, tags tender/award/contract/implementation) for a contract."""
+                    indicators: list[dict], published_at: dt.datetime, uri: str,
+                    subcontracts: list[dict] | None = None) -> dict:
+    """The release package (one release, tags tender/award/contract/implementation) for a contract, with its
+    subcontracts to members (`id`, `organisation_id`, `organisation_name`, `value_pence`) as the award's
+    subcontracting (the extension it declares)."""
     cid = str(contract["id"])
+    subcontracts = subcontracts or []
     buyer = {"id": "buyer-" + _slug(contract["commissioner_name"]), "name": contract["commissioner_name"]}
     supplier = {"id": "supplier-consortium", "name": consortium_name}
+    subcontractors = list({_member(s)["id"]: _member(s) for s in subcontracts}.values())
     tender = {"id": f"{cid}-tender", "title": contract["title"], "status": "complete"}
     if opportunity:
         tender.update({
@@ -61,11 +95,13 @@ def release_package(*, contract: dict, opportunity: dict | None, consortium_name
     release = {
         "ocid": ocid(cid), "id": f"{ocid(cid)}-{published_at:%Y%m%dT%H%M%SZ}", "date": _datetime(published_at),
         "tag": ["tender", "award", "contract", "implementation"], "initiationType": "tender", "language": "en",
-        "parties": [{**buyer, "roles": ["buyer", "payer"]}, {**supplier, "roles": ["supplier", "payee"]}],
+        "parties": [{**buyer, "roles": ["buyer", "payer"]}, {**supplier, "roles": ["supplier", "payee"]},
+                    *({**member, "roles": ["subcontractor"]} for member in subcontractors)],
         "buyer": buyer, "tender": tender,
         "awards": [{"id": award_id, "title": contract["title"], "status": "active",
                     "date": _datetime(contract["awarded_at"]), "value": amount(contract["value_pence"]),
-                    "suppliers": [supplier], "contractPeriod": period}],
+                    "suppliers": [supplier], "contractPeriod": period, "hasSubcontracting": bool(subcontracts),
+                    "subcontracting": subcontracting(subcontracts, contract["value_pence"], supplier)}],
         "contracts": [{
             "id": cid, "awardID": award_id, "title": contract["title"], "description": contract.get("description"),
             "status": "active" if contract["status"] == "live" else "pending", "period": period,
@@ -76,8 +112,9 @@ def release_package(*, contract: dict, opportunity: dict | None, consortium_name
             "implementation": {"transactions": transactions, "milestones": milestones},
         }],
     }
-    return _clean({"uri": uri, "version": OCDS_VERSION, "publishedDate": _datetime(published_at),
-                   "publisher": {"name": consortium_name}, "releases": [release]})
+    return _clean({"uri": uri, "version": OCDS_VERSION, "extensions": [SUBCONTRACTING_EXTENSION],
+                   "publishedDate": _datetime(published_at), "publisher": {"name": consortium_name},
+                   "releases": [release]})
 
 
 def _slug(text: str) -> str:

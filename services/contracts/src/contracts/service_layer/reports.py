@@ -11,7 +11,7 @@ from ..adapters.contract_tables import Contract, PerformanceReturn, ReportingPer
 from ..adapters.orm import Opportunity
 from ..domain import ocds
 from ..domain import performance as p
-from .contracts import indicators_of, periods_of
+from .contracts import indicators_of, periods_of, subcontracts_of
 from .performance import ContractRows, rollup
 
 
@@ -62,5 +62,8 @@ def ocds_package(session, contract: Contract, consortium_name: str, uri: str) ->
                   for i in indicators_of(session, contract.id)]
     data = {c: getattr(contract, c) for c in ("id", "title", "description", "commissioner_name", "value_pence",
                                               "starts_on", "ends_on", "income_schedule", "status", "awarded_at")}
+    subcontracts = [{"id": s.id, "organisation_id": s.organisation_id, "organisation_name": s.organisation_name,
+                     "value_pence": s.value_pence} for s in subcontracts_of(session, contract.id)]
     return ocds.release_package(contract=data, opportunity=opportunity, consortium_name=consortium_name,
-                                periods=periods, indicators=indicators, published_at=utcnow(), uri=uri)
+                                periods=periods, indicators=indicators, published_at=utcnow(), uri=uri,
+                                subcontracts=subcontracts)
