@@ -106,7 +106,8 @@ class AuditEntryRow(Base):
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_entity_entity_id", "entity", "entity_id"),
                       Index("ix_audit_entry_actor", "actor"),
-                      Index("ix_audit_entry_action", "action"))
+                      Index("ix_audit_entry_action", "action"),
+                      Index("ix_audit_entry_consortium_at", "consortium_id", "at", "id"))
 
     id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

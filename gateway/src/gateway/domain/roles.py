@@ -69,6 +69,7 @@ PLACES = (
     Place("time_ui.index", "Timesheets", LOGS_TIME),
     Place("money_ui.index", "Money", SEES_MONEY | frozenset({MEMBER_USER})),
     Place("admin.health", "System health", RUNS_THE_HOST),
+    Place("audit_ui.trail", "Audit trail", frozenset({CONSORTIUM_MANAGER, HOST_ADMIN})),
 )
 
 
