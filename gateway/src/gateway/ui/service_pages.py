@@ -13,6 +13,7 @@ import uuid
 from typing import Any, Iterable, Sequence
 
 from flask import Response, abort, current_app, flash, g, render_template, request
+from hubkit.uploads import content_disposition
 
 from ..auth.session import current_user
 from ..proxy.client import Answer, ServiceDown, call_service
@@ -99,6 +100,7 @@ def posted(*names: str) -> dict:
 
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")  # a plain negative amount is data, not a formula
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # XLSX is XML 1.0
 
 
 def spreadsheet_safe(value) -> object:
@@ -106,6 +108,14 @@ def spreadsheet_safe(value) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not NUMBER.fullmatch(value):
         return "'" + value
     return "" if value is None else value
+
+
+def xlsx_cell(value) -> object:
+    """A value as an XLSX cell: without the characters XML 1.0 cannot hold (control characters in a name made
+    openpyxl refuse the whole export), then kept from being read as a formula."""
+    if isinstance(value, str):
+        value = NOT_IN_XML.sub("", value)
+    return spreadsheet_safe(value)
 
 
 def is_uuid(text: str) -> bool:
@@ -134,7 +144,7 @@ def stored_file_from(service: str, path: str) -> Response:
 
 
 def _attachment(filename: str) -> dict:
-    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return {"Content-Disposition": content_disposition(filename)}
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence], *, bom: bool = True) -> Response:
@@ -155,11 +165,11 @@ def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[str], Iter
     book.remove(book.active)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title[:31])
-        sheet.append(list(header))
+        sheet.append([xlsx_cell(heading) for heading in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([spreadsheet_safe(cell) for cell in row])
+            sheet.append([xlsx_cell(cell) for cell in row])
         sheet.freeze_panes = "A2"
         for column, heading in zip(sheet.columns, header):
             width = max([len(str(heading))] + [len(str(cell.value or "")) for cell in column])
