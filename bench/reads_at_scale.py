@@ -66,7 +66,8 @@ class Hub:
                         GATEWAY_SECRET_KEY="bench-secret-key-not-for-production", HUB_BIND_HOST="127.0.0.1",
                         WEB_CONCURRENCY="1", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
                         GATEWAY_PORT=str(self.ports["gateway"]), HUB_UPSTREAM_TIMEOUT_S="120",
-                        GATEWAY_DATABASE_URL=sqlalchemy_url(manifest["databases"]["gateway"]))
+                        GATEWAY_DATABASE_URL=sqlalchemy_url(manifest["databases"]["gateway"]),
+                        HUB_TOKEN_MAX_LIFETIME_S="7200")  # the bench's own tokens (Hub.token) live two hours
         for name in SERVICES:
             self.env[f"{name.upper()}_DATABASE_URL"] = sqlalchemy_url(manifest["databases"][name])
             self.env[f"{name.upper()}_PORT"] = str(self.ports[name])
@@ -109,7 +110,7 @@ class Hub:
         principal = Principal(user_id=user_id, username=user_id, consortium_id=uuid.UUID(self.manifest["consortium_id"]),
                               organisation_id=None, roles=frozenset(roles))
         return mint(principal, self.private_key, issuer="consortium-hub-gateway", audience=service,
-                    ttl=dt.timedelta(hours=2))
+                    ttl=dt.timedelta(seconds=60))  # what services accept (minted afresh for each read)
 
     def api_token(self, username: str) -> str:
         answer = requests.post(self.url("gateway") + "/api/auth/token",
@@ -215,21 +216,39 @@ def reads(manifest: dict) -> list[dict]:
                     AND areas_served::jsonb ? %(area)s ORDER BY name""",
              sql_params={"cid": cid, "cat": f["capability_search"]["service_category"],
                          "area": f["capability_search"]["area"]}),
-        dict(name="RAG dashboard, biggest contract", service="contracts", path=f"/contracts/{contract}/dashboard",
-             params=None, who=manager, page=f"/contracts/{contract}/dashboard",
+        # the dashboard as people read it: a page of subcontracts by name (the API's default page, 20; the gateway's
+        # page shows 10), as matrices; then the whole contract in one answer, as /dashboard still gives it
+        dict(name="RAG dashboard, biggest contract, a page", service="contracts",
+             path=f"/contracts/{contract}/dashboard/matrix", params=None, who=manager,
+             page=f"/contracts/{contract}/dashboard",
+             sql="""WITH page AS (SELECT id, organisation_name, overall_rag FROM subcontract
+                                   WHERE consortium_id = %(cid)s AND contract_id = %(contract)s AND purpose = 'delivery'
+                                   ORDER BY organisation_name, id LIMIT 21)
+                    SELECT s.id, s.organisation_name, s.overall_rag, st.indicator_id, st.period_id, st.target,
+                           r.actuals ->> st.indicator_id::text, r.status
+                      FROM page s JOIN subcontract_target st ON st.subcontract_id = s.id
+                      LEFT JOIN performance_return r ON r.subcontract_id = s.id AND r.period_id = st.period_id""",
+             sql_params={"cid": cid, "contract": contract}),
+        dict(name="RAG dashboard, biggest contract, whole (one answer)", service="contracts",
+             path=f"/contracts/{contract}/dashboard", params=None, who=manager, page=None,
              sql="""SELECT s.id, s.organisation_name, s.overall_rag, st.indicator_id, st.period_id, st.target,
                            r.actuals ->> st.indicator_id::text, r.status
                       FROM subcontract s JOIN subcontract_target st ON st.subcontract_id = s.id
                       LEFT JOIN performance_return r ON r.subcontract_id = s.id AND r.period_id = st.period_id
                      WHERE s.consortium_id = %(cid)s AND s.contract_id = %(contract)s AND s.purpose = 'delivery'""",
              sql_params={"cid": cid, "contract": contract}),
+        # the report: each line's sum against the target and the worst subcontractor's share of it (P1), highlights
         dict(name="commissioner report, biggest contract", service="contracts", path=f"/contracts/{contract}/report",
              params=None, who=manager, page=f"/contracts/{contract}/report",
              sql="""SELECT t.indicator_id, t.period_id, t.target,
-                           sum((r.actuals ->> t.indicator_id::text)::numeric), count(r.id)
+                           sum((r.actuals ->> t.indicator_id::text)::numeric), count(r.id),
+                           min((r.actuals ->> t.indicator_id::text)::numeric * 100 / nullif(st.target, 0)),
+                           array_agg(r.narrative) FILTER (WHERE r.narrative <> '')
                       FROM indicator_target t
                       LEFT JOIN performance_return r ON r.contract_id = t.contract_id AND r.period_id = t.period_id
                                                     AND r.status = 'accepted'
+                      LEFT JOIN subcontract_target st ON st.subcontract_id = r.subcontract_id
+                                                     AND st.indicator_id = t.indicator_id AND st.period_id = t.period_id
                      WHERE t.consortium_id = %(cid)s AND t.contract_id = %(contract)s
                      GROUP BY t.indicator_id, t.period_id, t.target""",
              sql_params={"cid": cid, "contract": contract}),
