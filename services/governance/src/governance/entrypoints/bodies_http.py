@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import or_, select
@@ -311,8 +311,7 @@ class BodyCalendar(MethodView):
         """The body's meetings as an iCalendar feed to subscribe to (from a year ago on)."""
         with request_uow() as uow:
             body = get_or_404(uow.session, Body, body_id, "body")
-            return _calendar_response(calendars.body_calendar(uow.session, body, request.host.split(":")[0]),
-                                      "meetings.ics")
+            return _calendar_response(calendars.body_calendar(uow.session, body), "meetings.ics")
 
 
 @meetings_blp.route("")
@@ -339,8 +338,8 @@ class PersonCalendar(MethodView):
     def get(self, query):
         """The meetings of every body a person sits on, as an iCalendar feed."""
         with request_uow() as uow:
-            return _calendar_response(calendars.person_calendar(uow.session, query["person_name"],
-                                                                request.host.split(":")[0]), "my-meetings.ics")
+            return _calendar_response(calendars.person_calendar(uow.session, query["person_name"]),
+                                      "my-meetings.ics")
 
 
 @meetings_blp.route("/<meeting_id>/papers")

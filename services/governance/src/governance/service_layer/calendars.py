@@ -12,10 +12,14 @@ from ..adapters.orm import Body, Meeting, Seat
 from ..domain import ical
 
 MEETING_LENGTH = dt.timedelta(hours=2)  # meetings have a start only; calendars need an end
+# RFC 5545 3.8.4.7: a UID is globally unique and persistent. The meeting's id is unique; the part after @ is fixed
+# (not the host name the feed was fetched by, which differs through the gateway, a proxy or another address and
+# would show every meeting twice in a calendar that subscribed both ways).
+UID_DOMAIN = "consortium-hub"
 
 
-def _event(meeting: Meeting, body_name: str, host: str) -> ical.CalendarEvent:
-    return ical.CalendarEvent(uid=f"meeting-{meeting.id}@{host}", starts_at=meeting.starts_at,
+def _event(meeting: Meeting, body_name: str) -> ical.CalendarEvent:
+    return ical.CalendarEvent(uid=f"meeting-{meeting.id}@{UID_DOMAIN}", starts_at=meeting.starts_at,
                               ends_at=meeting.starts_at + MEETING_LENGTH, summary=meeting.title,
                               location=meeting.location, description=f"{body_name}. Notice given "
                               f"{meeting.notice_given_on:%d %B %Y}.")
@@ -25,10 +29,10 @@ def _since() -> dt.datetime:
     return utcnow() - dt.timedelta(days=366)  # a year back: calendars keep the recent past
 
 
-def body_calendar(session, body: Body, host: str) -> str:
+def body_calendar(session, body: Body) -> str:
     meetings = session.execute(select(Meeting).where(Meeting.body_id == body.id, Meeting.starts_at >= _since())
                                .order_by(Meeting.starts_at)).scalars()
-    return ical.calendar(f"{body.name} meetings", [_event(m, body.name, host) for m in meetings], utcnow())
+    return ical.calendar(f"{body.name} meetings", [_event(m, body.name) for m in meetings], utcnow())
 
 
 def meetings_for_person(session, person_name: str, since: dt.datetime) -> list[tuple[Meeting, Body]]:
@@ -44,8 +48,8 @@ def meetings_for_person(session, person_name: str, since: dt.datetime) -> list[t
                    and (s.ends_on is None or clock.local_date(m.starts_at) <= s.ends_on) for s in seats)]
 
 
-def person_calendar(session, person_name: str, host: str) -> str:
+def person_calendar(session, person_name: str) -> str:
     """The meetings of every body the person sits on, as a calendar."""
     return ical.calendar(f"Meetings for {person_name}",
-                         [_event(m, body.name, host) for m, body in meetings_for_person(session, person_name,
-                                                                                        _since())], utcnow())
+                         [_event(m, body.name) for m, body in meetings_for_person(session, person_name, _since())],
+                         utcnow())
