@@ -3,7 +3,8 @@
 Contracts list and page (targets, periods, subcontracts, the management fee, H5's notice), subcontract page
 (shares, schedule, variations, returns), returns to review, the performance dashboard (a page of subcontracts at a
 time, of one overall RAG if chosen: a RAG heat map as SVG with a table and the RAG in words), the commissioner's
-report (page, XLSX, PDF) and, for member organisations' staff, their subcontracts and a return form. Contracts applies the rules; its 409 `detail` or 422 `errors` are shown.
+report (page, XLSX, PDF) and, for member organisations' staff, their subcontracts and a return form. Contracts
+applies the rules; its 409 `detail` or 422 `errors` are shown.
 """
 from __future__ import annotations
 
