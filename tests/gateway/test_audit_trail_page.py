@@ -264,3 +264,45 @@ def test_the_host_admin_reads_it_and_a_stranger_is_sent_to_sign_in(audit_app, se
     page = admin.get("/audit")
     assert page.status_code == 200 and "Accounts and sign-ins of every consortium" in page.get_data(as_text=True)
     assert audit_app.test_client().get("/audit").status_code == 302
+
+
+@pytest.mark.browser
+def test_in_the_browser_the_manager_filters_and_pages_the_trail_with_no_accessibility_violations(
+        page, audit_app, services, person, monkeypatch):
+    import json
+
+    from playwright.sync_api import expect
+
+    from browser_checks import axe_violations
+
+    def no_violations():
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=1)
+
+    monkeypatch.setattr("gateway.audit_ui.PER_PAGE", 2)
+    manager, worker = person(), person("finance_officer")
+    add_service_rows(services, "finance", [{"actor": f"user:{worker.id}", "entity": "CostCode",
+                                            "after": {"name": f"row-{k}"}} for k in range(3)])
+    with ServedApp(audit_app) as served:
+        page.goto(f"{served.url}/login")
+        page.get_by_label("Username").fill(manager.username)
+        page.get_by_label("Password").fill(THROWAWAY_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="Audit trail").click()
+        expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
+        no_violations()
+
+        page.get_by_label("Who").select_option(str(worker.id))
+        page.get_by_role("button", name="Apply filters").click()
+        expect(page.get_by_role("cell", name="Cost code: row-2")).to_be_visible()
+        no_violations()
+        page.get_by_role("link", name="Next").click()
+        expect(page.get_by_role("cell", name="Cost code: row-0")).to_be_visible()
+        no_violations()
+
+        page.locator("#filter-from").get_by_label("Day").fill("31")
+        page.locator("#filter-from").get_by_label("Month").fill("2")
+        page.locator("#filter-from").get_by_label("Year").fill("2027")
+        page.get_by_role("button", name="Apply filters").click()
+        expect(page.get_by_role("link", name="The first day must be a real date")).to_be_visible()
+        no_violations()
