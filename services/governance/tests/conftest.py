@@ -5,10 +5,14 @@ import datetime as dt
 import json
 import uuid
 
+import contextlib
+
 import pytest
+import time_machine
 from sqlalchemy import select
 
-from hubkit.testing import make_principal, service_app_fixture
+from hubkit import clock
+from hubkit.testing import golden_event, make_principal, service_app_fixture
 from governance.app import SERVICE
 
 app = service_app_fixture(SERVICE)
@@ -22,10 +26,24 @@ class Hub:
     def __init__(self, app, client, sign, roles=("consortium_manager",)):
         self.app, self.client, self.sign = app, client, sign
         self.consortium = uuid.uuid4()
-        self.headers = self.as_(roles)
+        self.roles = roles
 
-    def as_(self, roles) -> dict:
-        return {"Authorization": self.sign(make_principal(tuple(roles), consortium_id=self.consortium), "governance")}
+    @property
+    def headers(self) -> dict:
+        """Signed on each call, so a test that moves the clock to a meeting keeps a live token."""
+        return self.as_(self.roles)
+
+    def as_(self, roles, username: str = "tester") -> dict:
+        return {"Authorization": self.sign(make_principal(tuple(roles), consortium_id=self.consortium,
+                                                          username=username), "governance")}
+
+    def organisation(self) -> str:
+        """An organisation on membership's register, as governance learns it: membership's event applied."""
+        organisation_id = str(uuid.uuid4())
+        event = golden_event("membership.organisation.registered", consortium_id=self.consortium,
+                             subject=f"organisation/{organisation_id}", data={"organisation_id": organisation_id})
+        assert self.app.extensions["hubkit.applier"].apply(event)
+        return organisation_id
 
     def call(self, method: str, path: str, body=None, status: int = 200, headers=None):
         response = self.client.open(path, method=method, json=body, headers=headers or self.headers)
@@ -41,7 +59,7 @@ class Hub:
     def seat(self, body_id, role, person_name, status=201, **extra) -> dict:
         seat = {"role": role, "person_name": person_name, "starts_on": SEATED_FROM} | extra
         if role in ("member", "deputy") and "organisation_id" not in extra:
-            seat["organisation_id"] = str(uuid.uuid4())
+            seat["organisation_id"] = self.organisation()
         return self.call("POST", f"/bodies/{body_id}/seats", seat, status)
 
     def meeting(self, body_id, starts_at: dt.datetime | None = None, notice_given_on: dt.date | None = None) -> dict:
@@ -49,6 +67,20 @@ class Hub:
         notice = notice_given_on or starts_at.date() - dt.timedelta(days=21)
         return self.call("POST", f"/bodies/{body_id}/meetings", {
             "starts_at": starts_at.isoformat(), "notice_given_on": notice.isoformat()}, 201)
+
+    def held_meeting(self, body_id, hours_ago: int = 2) -> dict:
+        """A meeting that has started today (a few hours ago, or at midnight), so what happened can be recorded."""
+        starts_at = max(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours_ago),
+                        clock.start_of_day(clock.today()))
+        return self.meeting(body_id, starts_at=starts_at)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def once_started(meeting: dict):
+        """The clock moved to a minute after the meeting starts (and ticking), to record what happened at it."""
+        starts_at = dt.datetime.fromisoformat(meeting["starts_at"])
+        with time_machine.travel(starts_at + dt.timedelta(minutes=1), tick=True):
+            yield
 
     def attend(self, meeting_id, seat_id, status="present", **extra) -> dict:
         return self.call("POST", f"/meetings/{meeting_id}/attendance",

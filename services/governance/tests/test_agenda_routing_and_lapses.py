@@ -48,23 +48,29 @@ def test_a_request_waits_for_the_next_meeting_to_be_scheduled_and_a_vote_answers
     meeting = hub.meeting(pg["id"])
     item = request_items(meeting)[0]
     assert item["decision_request_id"] == request_id
-    for seat in pg["member_seats"][:4]:
-        hub.attend(meeting["id"], seat["id"])
-    motion = hub.call("POST", f"/meetings/{meeting['id']}/motions",
-                      {"agenda_item_id": item["id"], "text": "Admit Northfield Advice Centre"}, 201)
-    assert motion["subject"].startswith("organisation/")
-    decision = hub.call("POST", f"/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
-        "votes": [{"seat_id": s["id"], "vote": v} for s, v in zip(pg["member_seats"][:4],
-                                                                  ("for", "for", "for", "against"))],
-        "note": "Carried 3-1."}, 201)
-    request = hub.call("GET", f"/decision-requests/{request_id}")
-    assert (request["status"], request["outcome"], request["decision_id"]) == ("decided", "approved", decision["id"])
-    made = [e for e in hub.outbox("governance.decision.made") if e["data"]["request_id"] == request_id]
-    assert len(made) == 1 and made[0]["version"] == 1
-    assert set(made[0]["data"]) == {"decision_id", "request_id", "kind", "subject", "outcome", "note"}
-    assert made[0]["data"]["outcome"] == "approved" and made[0]["data"]["kind"] == "membership_application"
-    # decided once: neither the old endpoint nor a second motion can decide it again
-    hub.call("POST", f"/decision-requests/{request_id}/decision", {"outcome": "rejected"}, 409)
+    with hub.once_started(meeting):  # the vote is taken at the meeting, not before it
+        for seat in pg["member_seats"][:4]:
+            hub.attend(meeting["id"], seat["id"])
+        motion = hub.call("POST", f"/meetings/{meeting['id']}/motions",
+                          {"agenda_item_id": item["id"], "text": "Admit Northfield Advice Centre"}, 201)
+        assert motion["subject"].startswith("organisation/")
+        decision = hub.call("POST", f"/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
+            "votes": [{"seat_id": s["id"], "vote": v} for s, v in zip(pg["member_seats"][:4],
+                                                                      ("for", "for", "for", "against"))],
+            "note": "Carried 3-1."}, 201)
+        request = hub.call("GET", f"/decision-requests/{request_id}")
+        assert (request["status"], request["outcome"], request["decision_id"]) == ("decided", "approved",
+                                                                                   decision["id"])
+        made = [e for e in hub.outbox("governance.decision.made") if e["data"]["request_id"] == request_id]
+        assert len(made) == 1 and made[0]["version"] == 1
+        assert set(made[0]["data"]) == {"decision_id", "request_id", "kind", "subject", "outcome", "note",
+                                        "decided_on"}
+        assert made[0]["data"]["outcome"] == "approved" and made[0]["data"]["kind"] == "membership_application"
+        assert made[0]["data"]["decided_on"] == clock.local_date(
+            dt.datetime.fromisoformat(meeting["starts_at"])).isoformat()  # effects date from the meeting
+        # decided once: neither a recording nor a second motion can decide it again
+        hub.call("POST", f"/decision-requests/{request_id}/decision",
+                 {"outcome": "rejected", "meeting_id": meeting["id"]}, 409)
 
 
 def test_a_request_of_a_kind_no_body_decides_is_recorded_and_rejected(hub):
@@ -80,15 +86,6 @@ def test_a_body_can_be_configured_to_decide_a_new_kind(hub):
     hub.body("sub_group", name="Commissioning sub-group", rules={"decides": ["buy_a_yacht"]}, members=3)
     request_id = deliver_request(hub, kind="buy_a_yacht")
     assert hub.call("GET", f"/decision-requests/{request_id}")["status"] == "pending"
-
-
-def test_the_manager_recorded_decision_still_works_for_a_request_on_an_agenda(hub):
-    pg = hub.body()
-    hub.meeting(pg["id"])
-    request_id = deliver_request(hub)
-    decided = hub.call("POST", f"/decision-requests/{request_id}/decision", {"outcome": "rejected", "note": "No"})
-    assert decided["outcome"] == "rejected"
-    assert [d["outcome"] for d in hub.call("GET", "/decisions")] == ["rejected"]
 
 
 def last_year_with_one_member_short(hub):
@@ -140,13 +137,14 @@ def test_g5_an_expulsion_request_goes_to_a_partners_group_meeting_with_14_days_n
     later = hub.meeting(pg["id"], starts_at=now + dt.timedelta(days=20), notice_given_on=now.date())
     item = request_items(hub.call("GET", f"/meetings/{later['id']}"))[0]
     assert item["decision_request_id"] == request_id
-    for seat in pg["member_seats"]:
-        hub.attend(later["id"], seat["id"])
-    motion = hub.call("POST", f"/meetings/{later['id']}/motions",
-                      {"agenda_item_id": item["id"], "text": "Expel the member"}, 201)
-    assert motion["kind"] == "expulsion" and motion["subject"].startswith("organisation/")
-    decision = hub.call("POST", f"/meetings/{later['id']}/motions/{motion['id']}/votes", {
-        "votes": [{"seat_id": s["id"], "vote": "for"} for s in pg["member_seats"]]}, 201)
+    with hub.once_started(later):
+        for seat in pg["member_seats"]:
+            hub.attend(later["id"], seat["id"])
+        motion = hub.call("POST", f"/meetings/{later['id']}/motions",
+                          {"agenda_item_id": item["id"], "text": "Expel the member"}, 201)
+        assert motion["kind"] == "expulsion" and motion["subject"].startswith("organisation/")
+        decision = hub.call("POST", f"/meetings/{later['id']}/motions/{motion['id']}/votes", {
+            "votes": [{"seat_id": s["id"], "vote": "for"} for s in pg["member_seats"]]}, 201)
     assert decision["kind"] == "membership_expulsion" and decision["outcome"] == "approved"
     made = [e["data"] for e in hub.outbox("governance.decision.made") if e["data"]["request_id"] == request_id]
     assert made[0]["kind"] == "membership_expulsion" and made[0]["subject"] == motion["subject"]
@@ -160,7 +158,8 @@ def test_g5_an_expulsion_request_is_not_put_on_a_meeting_less_than_14_days_after
     # scheduled with back-dated notice: the request is not placed, the notice counts from its arrival
     assert request_items(soon) == []
     assert hub.call("GET", f"/decision-requests/{request_id}")["status"] == "pending"
-    by_hand = hub.call("POST", f"/decision-requests/{request_id}/decision", {"outcome": "approved"}, 409)
+    by_hand = hub.call("POST", f"/decision-requests/{request_id}/decision",
+                       {"outcome": "approved", "meeting_id": soon["id"]}, 409)
     assert by_hand["type"].endswith(":G5")  # never decided outside a Partners Group meeting
     assert hub.call("GET", f"/decision-requests/{request_id}")["status"] == "pending"
 

@@ -11,7 +11,7 @@ RULE = "urn:consortium-hub:rule:"
 
 
 def quorate_meeting(hub, body, present=4):
-    meeting = hub.meeting(body["id"])
+    meeting = hub.held_meeting(body["id"])
     for seat in body["member_seats"][:present]:
         hub.attend(meeting["id"], seat["id"])
     return meeting
@@ -20,7 +20,7 @@ def quorate_meeting(hub, body, present=4):
 def test_g1_a_thirteenth_member_on_the_partners_group_is_409_naming_g1(hub):
     body = hub.body(members=12)
     refused = hub.call("POST", f"/bodies/{body['id']}/seats", {
-        "role": "member", "person_name": "Thirteenth", "organisation_id": str(uuid.uuid4()),
+        "role": "member", "person_name": "Thirteenth", "organisation_id": hub.organisation(),
         "starts_on": "2025-01-01"}, 409)
     assert refused["type"] == RULE + "G1" and "G1" in refused["detail"]
     assert len(hub.call("GET", f"/bodies/{body['id']}")["seats"]) == 12  # nothing written
@@ -75,7 +75,7 @@ def test_a_vote_without_quorum_is_refused_and_nothing_is_decided(hub):
 
 def test_g11_attendance_is_published_with_whether_it_is_claimable(hub):
     body = hub.body()
-    meeting = hub.meeting(body["id"])
+    meeting = hub.held_meeting(body["id"])
     seats = body["member_seats"]
     hub.seat(body["id"], "deputy", "Deputy Dee", deputy_for=seats[1]["id"],
              organisation_id=seats[1]["organisation_id"])
@@ -90,7 +90,7 @@ def test_g11_attendance_is_published_with_whether_it_is_claimable(hub):
 
 def test_a_deputy_is_recorded_against_the_seat_they_represent(hub):
     body = hub.body()
-    meeting = hub.meeting(body["id"])
+    meeting = hub.held_meeting(body["id"])
     refused = hub.call("POST", f"/meetings/{meeting['id']}/attendance",
                        {"seat_id": body["member_seats"][0]["id"], "status": "deputy"}, 409)
     assert "deputy" in refused["detail"]
@@ -173,7 +173,7 @@ def test_g5_an_expulsion_motion_with_ten_days_notice_is_refused_and_with_fourtee
     timely = hub.item(meeting["id"], "Expel Westside Trust", notified_on=(meeting_on - dt.timedelta(days=14)).isoformat())
     motion = hub.call("POST", f"/meetings/{meeting['id']}/motions", {
         "agenda_item_id": timely["id"], "text": "Expel Westside Trust", "kind": "expulsion",
-        "subject": f"organisation/{uuid.uuid4()}"}, 201)
+        "subject": f"organisation/{hub.organisation()}"}, 201)
     decision = hub.call("POST", f"/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
         "votes": [{"seat_id": s["id"], "vote": "for"} for s in body["member_seats"][:4]]}, 201)
     assert decision["kind"] == "membership_expulsion" and decision["outcome"] == "approved"
@@ -213,7 +213,7 @@ def test_bad_input_roles_and_other_consortia(hub, make_hub):
     body = hub.body()
     second = hub.call("POST", "/bodies", {"kind": "partners_group", "name": "Another PG"}, 409)
     assert "already" in second["detail"]
-    meeting = hub.meeting(body["id"])
+    meeting = hub.held_meeting(body["id"])
     outsider = make_hub()
     outsider.call("GET", f"/meetings/{meeting['id']}", status=404)
     outsider.call("GET", f"/bodies/{body['id']}", status=404)
@@ -232,3 +232,59 @@ def test_the_register_of_interests_comes_in_pages_in_sql_keeping_its_filter(hub)
     pages = follow_pages(hub.client, "/interests", headers=hub.headers, limit=2, person_name="Noor Haddad")
     assert [len(page) for page in pages] == [2, 2, 1]
     assert [row["registered_on"] for page in pages for row in page] == sorted(days)
+
+
+# --- issue 12: what has not happened cannot be recorded; ids that exist ---
+
+def test_g5_nothing_is_recorded_for_a_meeting_before_it_starts_so_an_expulsions_notice_cannot_be_emptied(hub):
+    body = hub.body()
+    seats = body["member_seats"]
+    meeting = hub.meeting(body["id"], starts_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=15),
+                          notice_given_on=clock.today())
+    item = hub.item(meeting["id"], "Expel Westside Trust", notified_on=clock.today().isoformat())
+    motion = hub.call("POST", f"/meetings/{meeting['id']}/motions", {  # a motion is tabled ahead: that is notice
+        "agenda_item_id": item["id"], "text": "Expel Westside Trust", "kind": "expulsion",
+        "subject": f"organisation/{hub.organisation()}"}, 201)
+    early = [hub.call("POST", f"/meetings/{meeting['id']}/attendance", {"seat_id": seats[0]["id"],
+                                                                        "status": "present"}, 409),
+             hub.call("POST", f"/meetings/{meeting['id']}/motions/{motion['id']}/votes",
+                      {"votes": [{"seat_id": s["id"], "vote": "for"} for s in seats]}, 409),
+             hub.call("PUT", f"/meetings/{meeting['id']}/minutes", {"minutes": "Westside Trust expelled."}, 409),
+             hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": seats[0]["id"]}, 409)]
+    for refused in early:
+        assert "has not started yet" in refused["detail"] and refused["status"] == 409
+    shown = hub.call("GET", f"/meetings/{meeting['id']}")
+    assert shown["attendance"] == [] and shown["minutes"] is None and shown["chairing"]["chaired_by"] is None
+    assert hub.call("GET", "/decisions") == [] and hub.outbox("governance.attendance.recorded") == []
+    with hub.once_started(meeting):  # at the meeting, with its 15 days' notice, the vote is taken
+        for seat in seats:
+            hub.attend(meeting["id"], seat["id"])
+        decision = hub.call("POST", f"/meetings/{meeting['id']}/motions/{motion['id']}/votes",
+                            {"votes": [{"seat_id": s["id"], "vote": "for"} for s in seats]}, 201)
+    assert decision["kind"] == "membership_expulsion"
+
+
+def test_a_seat_names_an_organisation_on_the_membership_register_not_any_id(hub, make_hub):
+    body = hub.body(members=0)
+    elsewhere = make_hub().organisation()  # on another consortium's register
+    for organisation_id in (str(uuid.uuid4()), elsewhere):
+        refused = hub.call("POST", f"/bodies/{body['id']}/seats", {
+            "role": "member", "person_name": "Nobody", "organisation_id": organisation_id,
+            "starts_on": "2025-01-01"}, 422)
+        assert list(refused["errors"]) == ["organisation_id"]
+        interest = hub.call("POST", "/interests", {"person_name": "Nobody", "organisation_id": organisation_id,
+                                                   "interest": "Trustee", "registered_on": "2025-01-01"}, 422)
+        assert list(interest["errors"]) == ["organisation_id"]
+    assert hub.call("GET", f"/bodies/{body['id']}")["seats"] == []
+    seated = hub.seat(body["id"], "member", "Somebody", organisation_id=hub.organisation())
+    assert seated["organisation_id"]
+
+
+def test_an_expulsion_motion_moved_by_hand_names_an_organisation_on_the_register(hub):
+    body = hub.body()
+    meeting = quorate_meeting(hub, body)
+    item = hub.item(meeting["id"], "Expel", notified_on=(clock.today() - dt.timedelta(days=20)).isoformat())
+    refused = hub.call("POST", f"/meetings/{meeting['id']}/motions", {
+        "agenda_item_id": item["id"], "text": "Expel", "kind": "expulsion",
+        "subject": f"organisation/{uuid.uuid4()}"}, 422)
+    assert list(refused["errors"]) == ["subject"]

@@ -4,16 +4,17 @@ from __future__ import annotations
 import uuid
 
 
-def board_decision(hub, text: str, outcome="for") -> str:
-    """A Management Board decision taken by vote at a quorate meeting."""
+def board_decision(hub, text: str, outcome="for", kind="hub_model") -> str:
+    """A Management Board decision (on the hub model unless told) taken by vote at a quorate meeting."""
     if not hasattr(hub, "board"):
         hub.board = hub.body("management_board", members=3)
     board = hub.board
-    meeting = hub.meeting(board["id"])
+    meeting = hub.held_meeting(board["id"])
     for seat in board["member_seats"]:
         hub.attend(meeting["id"], seat["id"])
     item = hub.item(meeting["id"], text)
-    motion = hub.call("POST", f"/meetings/{meeting['id']}/motions", {"agenda_item_id": item["id"], "text": text}, 201)
+    motion = hub.call("POST", f"/meetings/{meeting['id']}/motions",
+                      {"agenda_item_id": item["id"], "text": text, "kind": kind}, 201)
     return hub.call("POST", f"/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
         "votes": [{"seat_id": s["id"], "vote": outcome} for s in board["member_seats"]]}, 201)["id"]
 
@@ -27,7 +28,7 @@ def test_h1_the_hub_model_changes_only_by_a_recorded_decision_and_keeps_its_hist
                                     "decision_id": lost}, 409)
     first = hub.call("POST", "/hub/model", {"model": "virtual_hub", "effective_from": "2026-04-01",
                                             "decision_id": board_decision(hub, "Run a virtual hub")}, 201)
-    host = str(uuid.uuid4())
+    host = hub.organisation()
     hub.call("POST", "/hub/model", {"model": "outsourced_to_member", "effective_from": "2027-04-01",
                                     "host_organisation_id": host,
                                     "decision_id": board_decision(hub, "Outsource the hub to the CVS")}, 201)
@@ -40,8 +41,29 @@ def test_h1_the_hub_model_changes_only_by_a_recorded_decision_and_keeps_its_hist
         (None, "virtual_hub"), ("virtual_hub", "outsourced_to_member")]
 
 
+def test_h1_a_change_cites_a_hub_model_decision_not_any_approved_decision(hub):
+    budget = board_decision(hub, "Approve the events budget", kind="ordinary")  # approved, but not on the model
+    refused = hub.call("POST", "/hub/model", {"model": "virtual_hub", "effective_from": "2026-04-01",
+                                             "decision_id": budget}, 409)
+    assert refused["type"].endswith(":H1") and "hub model" in refused["detail"]
+    assert hub.call("GET", "/hub")["model"] is None and hub.outbox("governance.hub_model.changed") == []
+
+
+def test_h1_the_host_named_is_an_organisation_on_the_register(hub, make_hub):
+    for stranger in (str(uuid.uuid4()), make_hub().organisation()):  # unknown, or another consortium's
+        refused = hub.call("POST", "/hub/model", {
+            "model": "outsourced_to_member", "effective_from": "2027-04-01", "host_organisation_id": stranger,
+            "decision_id": board_decision(hub, "Outsource the hub to the CVS")}, 422)
+        assert "host_organisation_id" in refused["errors"]
+    assert hub.call("GET", "/hub")["model"] is None
+
+
 def test_h2_each_of_the_ten_functions_is_assigned_to_whoever_delivers_it(hub):
-    org = str(uuid.uuid4())
+    org = hub.organisation()
+    refused = hub.call("PUT", "/hub/functions/bidding", {"delivered_by": "member_organisation",
+                                                         "organisation_id": str(uuid.uuid4()),
+                                                         "assigned_on": "2026-04-01"}, 422)
+    assert "organisation_id" in refused["errors"]
     hub.call("PUT", "/hub/functions/finance", {"delivered_by": "host", "assigned_on": "2026-04-01"})
     hub.call("PUT", "/hub/functions/bidding", {"delivered_by": "member_organisation", "organisation_id": org,
                                                "assigned_on": "2026-04-01"})

@@ -156,33 +156,36 @@ def test_g8_an_absent_chair_is_replaced_by_a_member_in_turn_and_the_meeting_reco
     chair = hub.seat(board["id"], "chair", "Ruth Okafor", starts_on=TODAY)
     first_member, second_member, third_member = board["member_seats"]
     first = hub.meeting(board["id"], starts_at=SOON)
-    for seat in board["member_seats"]:
-        hub.attend(first["id"], seat["id"])
-    hub.attend(first["id"], chair["id"], "apologies")
-    shown = hub.call("GET", f"/meetings/{first['id']}")["chairing"]
-    assert shown["chair_present"] is False and shown["suggested_chair"]["seat_id"] == first_member["id"]
-    chaired = hub.call("PUT", f"/meetings/{first['id']}/chair", {"seat_id": first_member["id"]})
-    assert chaired["chairing"]["chaired_by"]["person_name"] == first_member["person_name"]
+    with hub.once_started(first):  # what happened at it is recorded once it has started
+        for seat in board["member_seats"]:
+            hub.attend(first["id"], seat["id"])
+        hub.attend(first["id"], chair["id"], "apologies")
+        shown = hub.call("GET", f"/meetings/{first['id']}")["chairing"]
+        assert shown["chair_present"] is False and shown["suggested_chair"]["seat_id"] == first_member["id"]
+        chaired = hub.call("PUT", f"/meetings/{first['id']}/chair", {"seat_id": first_member["id"]})
+        assert chaired["chairing"]["chaired_by"]["person_name"] == first_member["person_name"]
 
     second = hub.meeting(board["id"], starts_at=SOON + dt.timedelta(days=30))
-    for seat in board["member_seats"]:
-        hub.attend(second["id"], seat["id"])
-    hub.attend(second["id"], chair["id"], "absent")
-    # Alternating: the member who stood in last time is not suggested again while another is there.
-    assert hub.call("GET", f"/meetings/{second['id']}")["chairing"]["suggested_chair"]["seat_id"] \
-        == second_member["id"]
-    hub.call("PUT", f"/meetings/{second['id']}/chair", {"seat_id": second_member["id"]})
+    with hub.once_started(second):  # what happened at it is recorded once it has started
+        for seat in board["member_seats"]:
+            hub.attend(second["id"], seat["id"])
+        hub.attend(second["id"], chair["id"], "absent")
+        # Alternating: the member who stood in last time is not suggested again while another is there.
+        assert hub.call("GET", f"/meetings/{second['id']}")["chairing"]["suggested_chair"]["seat_id"] \
+            == second_member["id"]
+        hub.call("PUT", f"/meetings/{second['id']}/chair", {"seat_id": second_member["id"]})
 
     third = hub.meeting(board["id"], starts_at=SOON + dt.timedelta(days=60))
-    hub.attend(third["id"], first_member["id"])
-    hub.attend(third["id"], second_member["id"])
-    hub.attend(third["id"], third_member["id"], "apologies")
-    hub.attend(third["id"], chair["id"], "apologies")
-    # Where alternation is not possible (the third member is away) the one who stood in least recently is next.
-    assert hub.call("GET", f"/meetings/{third['id']}")["chairing"]["suggested_chair"]["seat_id"] \
-        == first_member["id"]
-    refused = hub.call("PUT", f"/meetings/{third['id']}/chair", {"seat_id": third_member["id"]}, 409)
-    assert refused["type"].endswith(":G8") and "not recorded as present" in refused["detail"]
+    with hub.once_started(third):  # what happened at it is recorded once it has started
+        hub.attend(third["id"], first_member["id"])
+        hub.attend(third["id"], second_member["id"])
+        hub.attend(third["id"], third_member["id"], "apologies")
+        hub.attend(third["id"], chair["id"], "apologies")
+        # Where alternation is not possible (the third member is away) the one who stood in least recently is next.
+        assert hub.call("GET", f"/meetings/{third['id']}")["chairing"]["suggested_chair"]["seat_id"] \
+            == first_member["id"]
+        refused = hub.call("PUT", f"/meetings/{third['id']}/chair", {"seat_id": third_member["id"]}, 409)
+        assert refused["type"].endswith(":G8") and "not recorded as present" in refused["detail"]
 
 
 def test_g8_the_chair_chairs_when_present_and_co_opted_members_never_stand_in(hub):
@@ -190,19 +193,20 @@ def test_g8_the_chair_chairs_when_present_and_co_opted_members_never_stand_in(hu
     chair = hub.seat(board["id"], "chair", "Ruth Okafor", starts_on=TODAY)
     co_opted = hub.seat(board["id"], "co_opted", "Funder Rep")
     meeting = hub.meeting(board["id"], starts_at=SOON)
-    for seat in board["member_seats"] + [chair, co_opted]:
-        hub.attend(meeting["id"], seat["id"])
-    shown = hub.call("GET", f"/meetings/{meeting['id']}")["chairing"]
-    assert shown["chair_present"] is True and shown["suggested_chair"] is None
-    refused = hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": board["member_seats"][0]["id"]}, 409)
-    assert refused["type"].endswith(":G8")
-    hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": chair["id"]})
-    hub.attend(meeting["id"], chair["id"], "apologies")
-    assert hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": co_opted["id"]}, 409)["type"] \
-        .endswith(":G8")
-    assert hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": str(uuid.uuid4())}, 409)
-    assert hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": chair["id"]},
-                    headers=hub.as_(("finance_officer",)), status=403)
+    with hub.once_started(meeting):
+        for seat in board["member_seats"] + [chair, co_opted]:
+            hub.attend(meeting["id"], seat["id"])
+        shown = hub.call("GET", f"/meetings/{meeting['id']}")["chairing"]
+        assert shown["chair_present"] is True and shown["suggested_chair"] is None
+        refused = hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": board["member_seats"][0]["id"]}, 409)
+        assert refused["type"].endswith(":G8")
+        hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": chair["id"]})
+        hub.attend(meeting["id"], chair["id"], "apologies")
+        assert hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": co_opted["id"]}, 409)["type"] \
+            .endswith(":G8")
+        assert hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": str(uuid.uuid4())}, 409)
+        assert hub.call("PUT", f"/meetings/{meeting['id']}/chair", {"seat_id": chair["id"]},
+                        headers=hub.as_(("finance_officer",)), status=403)
 
 
 # --- written resolutions ---

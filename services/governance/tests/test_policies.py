@@ -10,7 +10,7 @@ TODAY = clock.today()
 
 
 def decide(hub, body, text, kind="ordinary") -> dict:
-    meeting = hub.meeting(body["id"])
+    meeting = hub.held_meeting(body["id"])
     for seat in body["member_seats"]:
         hub.attend(meeting["id"], seat["id"])
     item = hub.item(meeting["id"], text)

@@ -1,6 +1,7 @@
 """Membership acts on governance: an approved expulsion (G5) and a lapsed seat (G4), each applied once."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -104,6 +105,38 @@ def test_g5_an_approved_expulsion_decision_expels_the_member_once(app, client, m
     assert [h["to_status"] for h in history(client, manager, org["id"])].count("expelled") == 1
     assert len([e for e in published(app, "membership.member.expelled")
                 if e["data"]["organisation_id"] == org["id"]]) == 1
+
+
+def test_g5_an_expulsion_takes_effect_from_the_day_of_the_meeting_that_voted_not_the_day_it_reached_us(
+        app, client, manager, applier):
+    org = active_member(app, client, manager)
+    meeting_day = clock.today() - dt.timedelta(days=3)  # the vote was recorded after the meeting
+    decision = expulsion(org["id"])
+    decision = as_delivered(dataclasses.replace(decision, data=decision.data | {"decided_on": meeting_day.isoformat()}))
+    assert applier.apply(decision)
+    last = history(client, manager, org["id"])[-1]
+    assert last["to_status"] == "expelled" and last["effective_on"] == meeting_day.isoformat()
+
+
+def test_m1_an_application_is_decided_from_the_day_of_the_partners_groups_meeting(app, client, manager):
+    org = client.post("/organisations", json={"name": f"Dated Trust {uuid.uuid4().hex[:6]}", "legal_form": "cio"},
+                      headers=manager).get_json()
+
+    def send(method, path, body):
+        assert client.open(path, method=method, json=body, headers=manager).status_code < 300
+
+    complete_due_diligence(send, org["id"])
+    client.post(f"/organisations/{org['id']}/application", json={}, headers=manager)
+    request_id = [e for e in published(app, "membership.decision.requested")
+                  if e["data"]["organisation_id"] == org["id"]][0]["data"]["request_id"]
+    meeting_day = clock.today() - dt.timedelta(days=2)
+    assert app.extensions["hubkit.applier"].apply(as_delivered(new_event(
+        "governance.decision.made", subject=f"decision/{uuid.uuid4()}", consortium_id=CONSORTIUM,
+        actor="user:chair", correlation_id="test", data={
+            "decision_id": uuid.uuid4(), "request_id": request_id, "kind": "membership_application",
+            "subject": f"organisation/{org['id']}", "outcome": "approved", "note": "", "decided_on": meeting_day})))
+    last = history(client, manager, org["id"])[-1]
+    assert last["to_status"] == "active" and last["effective_on"] == meeting_day.isoformat()
 
 
 def test_g5_rejected_expulsions_other_kinds_and_unknown_members_change_nothing(app, client, manager, applier):

@@ -32,6 +32,13 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(_zone).date()
 
 
+def local_datetime(moment: dt.datetime) -> dt.datetime:
+    """An aware instant as people in the hub's time zone read it (a meeting's time in a message)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous: use aware UTC times")
+    return moment.astimezone(_zone)
+
+
 def today() -> dt.date:
     """Today's date in the hub's time zone."""
     return local_date(utcnow())

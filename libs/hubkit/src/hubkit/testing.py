@@ -262,8 +262,9 @@ def other_keys(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def make_principal(roles=("consortium_manager",), consortium_id: uuid.UUID | None = None,
-                   organisation_id: uuid.UUID | None = None, user_id: str | None = None) -> Principal:
-    return Principal(user_id=user_id or uuid.uuid4().hex, username="tester",
+                   organisation_id: uuid.UUID | None = None, user_id: str | None = None,
+                   username: str = "tester") -> Principal:
+    return Principal(user_id=user_id or uuid.uuid4().hex, username=username,
                      consortium_id=consortium_id or uuid.uuid4(), organisation_id=organisation_id,
                      roles=frozenset(roles))
 

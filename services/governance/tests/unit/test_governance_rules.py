@@ -175,8 +175,16 @@ def test_h1_a_hub_model_change_needs_an_approving_decision():
         hub.check_model_change(None, hub.VIRTUAL, None)
     assert missing.value.rule == "H1"
     with pytest.raises(RuleViolation):
-        hub.check_model_change(None, hub.VIRTUAL, "rejected")
-    hub.check_model_change(hub.VIRTUAL, hub.OUTSOURCED_TO_MEMBER, "approved")
+        hub.check_model_change(None, hub.VIRTUAL, "rejected", "hub_model")
+    hub.check_model_change(hub.VIRTUAL, hub.OUTSOURCED_TO_MEMBER, "approved", "hub_model")
+
+
+def test_h1_only_a_decision_on_the_hub_model_changes_it_not_any_approved_decision():
+    from governance.domain import hub
+    for other_kind in ("motion", "budget_variation", "membership_application", None):
+        with pytest.raises(RuleViolation) as wrong_kind:
+            hub.check_model_change(None, hub.VIRTUAL, "approved", other_kind)
+        assert wrong_kind.value.rule == "H1" and "hub model" in wrong_kind.value.message
 
 
 def test_h2_ten_functions_each_delivered_by_someone_named():

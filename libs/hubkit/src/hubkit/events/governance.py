@@ -16,6 +16,9 @@ class DecisionMadeV1(EventData):
     subject = fields.String(required=True)
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     note = fields.String(load_default="")
+    # the day of the meeting (or written resolution) that decided it: effects date from it; absent from older
+    # producers, when the event's own day stands in
+    decided_on = fields.Date(load_default=None, allow_none=True)
 
 
 class VoteTally(EventData):
@@ -48,6 +51,7 @@ class DecisionRecordedV1(EventData):
     note = fields.String(load_default="")
     votes = fields.Nested(VoteTally, allow_none=True, load_default=None)
     declarations = fields.List(fields.Nested(DeclarationFields), load_default=list)
+    decided_on = fields.Date(load_default=None, allow_none=True)  # as in decision.made: effects date from it
 
 
 ATTENDANCE = ("present", "deputy", "apologies", "absent")

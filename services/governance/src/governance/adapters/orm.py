@@ -9,8 +9,15 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBin
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from hubkit.db import ConsortiumScoped, UtcDateTime, declarative_base_for
+from hubkit.read_copies import MemberOrganisationCopy
 
 Base = declarative_base_for("governance")
+
+
+class MemberOrganisation(MemberOrganisationCopy, Base):
+    """Governance's read copy of membership's organisations: a seat or a hub role names one that exists."""
+
+    __tablename__ = "member_organisation"
 
 
 class DecisionRequest(ConsortiumScoped, Base):
@@ -58,6 +65,7 @@ class Seat(ConsortiumScoped, Base):
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     lapsed_on: Mapped[dt.date | None] = mapped_column(Date)
+    account: Mapped[str | None] = mapped_column(String(64))  # the holder's hub username: a chair or secretary records
 
 
 class Meeting(ConsortiumScoped, Base):
@@ -163,6 +171,9 @@ class Decision(ConsortiumScoped, Base):
     votes: Mapped[dict] = mapped_column(JSON)
     declarations: Mapped[list] = mapped_column(JSON)
     decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    # a decision the body took elsewhere, recorded by its chair or secretary (who, and from which resolution)
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+    written_resolution_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class ActionItem(ConsortiumScoped, Base):

@@ -11,9 +11,10 @@ from hubkit.domain import RuleViolation
 PARTNERS_GROUP, MANAGEMENT_BOARD, SUB_GROUP = "partners_group", "management_board", "sub_group"
 BODY_KINDS = (PARTNERS_GROUP, MANAGEMENT_BOARD, SUB_GROUP)
 SINGLE_BODIES = (PARTNERS_GROUP, MANAGEMENT_BOARD)  # one each per consortium; sub-groups as many as needed
-CHAIR, MEMBER, CO_OPTED, DEPUTY = "chair", "member", "co_opted", "deputy"
-SEAT_ROLES = (CHAIR, MEMBER, CO_OPTED, DEPUTY)
+CHAIR, MEMBER, CO_OPTED, DEPUTY, SECRETARY = "chair", "member", "co_opted", "deputy", "secretary"
+SEAT_ROLES = (CHAIR, MEMBER, CO_OPTED, DEPUTY, SECRETARY)
 VOTING_ROLES = (CHAIR, MEMBER)
+OFFICERS = (CHAIR, SECRETARY)  # who records a decision the body took elsewhere (the secretary has no vote)
 MAJORITIES = ("simple", "two_thirds")
 
 

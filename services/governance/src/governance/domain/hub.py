@@ -24,11 +24,18 @@ FUNCTIONS = {
 DELIVERERS = ("central_team", "member_organisation", "host", "individuals")
 
 
-def check_model_change(current: str | None, to: str, decision_outcome: str | None) -> None:
-    """H1: the model is chosen by a recorded board decision that approved it."""
+HUB_MODEL_DECISION = "hub_model"  # the kind of decision that chooses the model (a motion or resolution of that kind)
+
+
+def check_model_change(current: str | None, to: str, decision_outcome: str | None,
+                       decision_kind: str | None = None) -> None:
+    """H1: the model is chosen by a recorded board decision on the hub model that approved it."""
     if decision_outcome is None:
         raise RuleViolation("A change of hub model needs the board's recorded decision: give its decision_id (H1).",
                             rule="H1")
+    if decision_kind != HUB_MODEL_DECISION:
+        raise RuleViolation(f"That decision is not a decision on the hub model (it is a {decision_kind or 'other'} "
+                            f"decision): cite the board's hub-model decision (H1).", rule="H1")
     if decision_outcome != "approved":
         raise RuleViolation("That decision did not approve the change (H1).", rule="H1")
     if current == to:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Iterable, Mapping
 
 from hubkit.domain import RuleViolation
+from hubkit import clock
 
 from .bodies import CHAIR, CO_OPTED, DEPUTY, MEMBER, VOTING_ROLES, BodyRules
 
@@ -14,8 +15,8 @@ ATTENDANCE = (PRESENT, BY_DEPUTY, APOLOGIES, ABSENT)
 ATTENDED = (PRESENT, BY_DEPUTY)
 FOR, AGAINST, ABSTAIN = "for", "against", "abstain"
 VOTES = (FOR, AGAINST, ABSTAIN)
-ORDINARY, EXPULSION, GOVERNANCE_REVIEW = "ordinary", "expulsion", "governance_review"
-MOTION_KINDS = (ORDINARY, EXPULSION, GOVERNANCE_REVIEW)
+ORDINARY, EXPULSION, GOVERNANCE_REVIEW, HUB_MODEL = "ordinary", "expulsion", "governance_review", "hub_model"
+MOTION_KINDS = (ORDINARY, EXPULSION, GOVERNANCE_REVIEW, HUB_MODEL)
 ITEM_KINDS = ("standing", "request", "business", "chosen_provider", "about_chair")
 APPROVED, REJECTED = "approved", "rejected"
 
@@ -23,6 +24,14 @@ APPROVED, REJECTED = "approved", "rejected"
 def attended(status: str | None) -> bool:
     """In person or by an appropriate deputy (G4); only these are claimable (G11)."""
     return status in ATTENDED
+
+
+def check_has_started(starts_at: dt.datetime, now: dt.datetime, what: str) -> None:
+    """What has not happened cannot be recorded: attendance, votes, who chaired and minutes wait for the meeting."""
+    if now < starts_at:
+        when = clock.local_datetime(starts_at).strftime("%d %B %Y at %H:%M")
+        raise RuleViolation(f"The meeting has not started yet (it starts on {when}): {what} cannot be recorded "
+                            f"before it starts.")
 
 
 def check_attendance(role: str, status: str) -> None:

@@ -24,6 +24,7 @@ from ..service_layer import bodies as use_cases
 from ..service_layer import calendars
 from ..service_layer import meetings as meeting_cases
 from ..service_layer import papers as paper_cases
+from ..service_layer import references
 from ..service_layer import resolutions as resolution_cases
 from . import schemas as s
 
@@ -290,6 +291,7 @@ class Interests(MethodView):
     def post(self, interest):
         """Register a standing interest for a person (and their organisation)."""
         with request_uow() as uow:
+            references.check_organisation(uow.session, interest["organisation_id"])
             row = RegisteredInterest(**interest)
             uow.session.add(row)
             uow.commit()

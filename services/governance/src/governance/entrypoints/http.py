@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from hubkit.auth import STAFF, allow
+from hubkit.auth import STAFF, allow, current_principal
 from hubkit.paging import Order, desc, paged
 from hubkit.web import get_or_404, request_uow
 
@@ -42,7 +42,11 @@ class Decision(MethodView):
     @blp.arguments(DecisionIn)
     @blp.response(200, DecisionRequestOut)
     def post(self, body, request_id):
-        """Record the decision on a request and publish it to the requester."""
+        """Record a decision the deciding body took at a meeting (`meeting_id`, quorate and over) or by written
+        resolution (`written_resolution_id`, closed): only its chair or secretary (a seat held by the caller's
+        account, 403 otherwise), never an expulsion (G5, voted at the meeting); published to the requester."""
         with request_uow() as uow:
             request = get_or_404(uow.session, DecisionRequest, request_id, "decision request")
-            return use_cases.record_decision(uow, request, body["outcome"], body["note"])
+            return use_cases.record_decision(uow, request, body["outcome"], body["note"],
+                                             current_principal().username, body["meeting_id"],
+                                             body["written_resolution_id"])

@@ -1,5 +1,5 @@
 """Request and response bodies of governance's API."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain import bodies as body_rules
 from ..domain import hub as hub_rules
@@ -12,8 +12,19 @@ class EmptyIn(Schema):
 
 
 class DecisionIn(Schema):
+    """A decision the body took elsewhere, recorded by its chair or secretary: the meeting or the written
+    resolution it came from, exactly one."""
+
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     note = fields.String(load_default="", validate=validate.Length(max=5000))
+    meeting_id = fields.UUID(load_default=None, allow_none=True)
+    written_resolution_id = fields.UUID(load_default=None, allow_none=True)
+
+    @validates_schema
+    def one_source(self, data, **_kwargs):
+        if (data.get("meeting_id") is None) == (data.get("written_resolution_id") is None):
+            message = "Name the meeting or the written resolution the decision came from (one of them)."
+            raise ValidationError({"meeting_id": [message], "written_resolution_id": [message]})
 
 
 class DecisionRequestOut(Schema):
@@ -65,6 +76,9 @@ class SeatIn(Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
     deputy_for = fields.UUID(load_default=None, allow_none=True)
+    account = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64),
+                            metadata={"description": "the holder's hub username; the chair's or secretary's lets "
+                                                     "them record the body's decisions taken elsewhere"})
 
 
 class SeatEndIn(Schema):
@@ -81,6 +95,7 @@ class SeatOut(Schema):
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
     lapsed_on = fields.Date(allow_none=True)
+    account = fields.String(allow_none=True)
 
 
 class BodyOut(Schema):
@@ -184,6 +199,8 @@ class DecisionOut(Schema):
     votes = fields.Dict()
     declarations = fields.List(fields.Dict())
     decided_at = fields.DateTime()
+    recorded_by = fields.String(allow_none=True)
+    written_resolution_id = fields.UUID(allow_none=True)
 
 
 class DecisionQuery(Schema):

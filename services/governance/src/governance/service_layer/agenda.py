@@ -10,10 +10,11 @@ import uuid
 from sqlalchemy import func, select
 
 from hubkit.db import utcnow
+from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
-from ..adapters.orm import AgendaItem, Body, Decision, DecisionRequest, Meeting
+from ..adapters.orm import AgendaItem, Attendance, Body, Decision, DecisionRequest, Meeting, Motion
 from ..domain import decisions as request_rules
 from ..domain import meetings as rules
 from ..domain import routing
@@ -71,21 +72,53 @@ def place_request(session, meeting: Meeting, request: DecisionRequest, notified_
 
 
 
-def answer_request(uow: UnitOfWork, request: DecisionRequest, decision: Decision, status: str | None = None) -> None:
-    """Close the request with the decision and tell the requester (governance.decision.made v1)."""
+def answer_request(uow: UnitOfWork, request: DecisionRequest, decision: Decision, status: str | None = None,
+                   decided_on: dt.date | None = None) -> None:
+    """Close the request with the decision and tell the requester (governance.decision.made v1); `decided_on`,
+    the day of the meeting or resolution that decided it, is the day its effects date from."""
     request.status = status or request_rules.decide(request.status, decision.outcome)
     request.outcome, request.note = decision.outcome, decision.note
     request.decision_id, request.decided_at = decision.id, decision.decided_at
     uow.publish("governance.decision.made", subject=f"decision/{decision.id}", data={
         "decision_id": decision.id, "request_id": request.id, "kind": request.kind,
-        "subject": request.subject, "outcome": decision.outcome, "note": decision.note})
+        "subject": request.subject, "outcome": decision.outcome, "note": decision.note,
+        "decided_on": decided_on or clock.local_date(decision.decided_at)})
+
+
+def quorate(session, meeting: Meeting, body: Body) -> bool:
+    """Whether the attendance recorded for the meeting reaches the body's quorum of voting members."""
+    day = clock.local_date(meeting.starts_at)
+    roles = {s.id: s.role for s in body_cases.seats_of(session, body.id) if body_cases.term(s).active_on(day)}
+    attendance = {a.seat_id: a.status for a in session.execute(
+        select(Attendance).where(Attendance.meeting_id == meeting.id)).scalars()}
+    try:
+        rules.quorum_present(body_cases.body_rules(body), attendance, roles)
+    except RuleViolation:
+        return False
+    return True
+
+
+def minute_request(session, meeting: Meeting, request: DecisionRequest) -> AgendaItem:
+    """The request's item on the agenda of the meeting that decided it: moved there if it waited on another
+    meeting's agenda (refused if a motion was already moved on it there), or added."""
+    item = session.execute(select(AgendaItem).where(AgendaItem.decision_request_id == request.id)
+                           ).scalar_one_or_none()
+    if item is None:
+        return place_request(session, meeting, request, clock.local_date(request.requested_at))
+    if item.meeting_id != meeting.id:
+        if session.execute(select(Motion.id).where(Motion.agenda_item_id == item.id)).first():
+            raise RuleViolation("This request has a motion on another meeting's agenda: decide it there.")
+        item.meeting_id, item.position = meeting.id, next_position(session, meeting.id)
+        session.flush()
+    return item
 
 
 
-def publish_recorded(uow: UnitOfWork, decision: Decision, tally: dict | None, declarations: list[dict]) -> None:
+def publish_recorded(uow: UnitOfWork, decision: Decision, tally: dict | None, declarations: list[dict],
+                     decided_on: dt.date | None = None) -> None:
     uow.publish("governance.decision.recorded", subject=f"decision/{decision.id}", data={
         "decision_id": decision.id, "body_id": decision.body_id, "meeting_id": decision.meeting_id,
         "agenda_item_id": decision.agenda_item_id, "request_id": decision.decision_request_id,
         "kind": decision.kind, "subject": decision.subject, "title": decision.title, "outcome": decision.outcome,
         "note": decision.note, "votes": tally and {k: tally[k] for k in rules.VOTES},
-        "declarations": declarations})
+        "declarations": declarations, "decided_on": decided_on or clock.local_date(decision.decided_at)})

@@ -14,6 +14,7 @@ from hubkit.unit_of_work import UnitOfWork
 from ..adapters.orm import Body, Meeting, Seat
 from ..domain import bodies as rules
 from ..domain.bodies import SeatTerm
+from . import references
 
 
 def body_rules(body: Body) -> rules.BodyRules:
@@ -38,13 +39,23 @@ def seats_of(session, body_id: uuid.UUID) -> list[Seat]:
                                 .order_by(Seat.starts_on, Seat.person_name)).scalars())
 
 
+def officer_role(session, body_id: uuid.UUID, account: str, day: dt.date) -> str | None:
+    """The office (chair or secretary) the account holds on the body on that day, if any."""
+    return next((s.role for s in seats_of(session, body_id)
+                 if s.account == account and s.role in rules.OFFICERS and term(s).active_on(day)), None)
+
+
 def term(seat: Seat) -> SeatTerm:
     return SeatTerm(seat.role, seat.person_name, seat.starts_on, seat.ends_on)
 
 
 def add_seat(uow: UnitOfWork, body: Body, role: str, person_name: str, organisation_id: uuid.UUID | None,
-             starts_on: dt.date, ends_on: dt.date | None, deputy_for: uuid.UUID | None) -> Seat:
-    """Seat someone on a body, refused past its size limits (G1, G2) or for a third chair term (G6)."""
+             starts_on: dt.date, ends_on: dt.date | None, deputy_for: uuid.UUID | None,
+             account: str | None = None) -> Seat:
+    """Seat someone on a body, refused past its size limits (G1, G2) or for a third chair term (G6); the
+    organisation is one on the membership register (422 naming organisation_id if not); `account` is the
+    holder's hub username, which lets a chair or secretary record the body's decisions."""
+    references.check_organisation(uow.session, organisation_id)
     seats = seats_of(uow.session, body.id)
     if role in (rules.MEMBER, rules.DEPUTY) and organisation_id is None:
         raise RuleViolation("A member or deputy sits for an organisation: give organisation_id.")
@@ -60,7 +71,7 @@ def add_seat(uow: UnitOfWork, body: Body, role: str, person_name: str, organisat
     ends_on = rules.check_new_seat(body_rules(body), body.name, [term(s) for s in seats], role, person_name,
                                    starts_on, ends_on)
     seat = Seat(id=uuid.uuid4(), body_id=body.id, organisation_id=organisation_id, person_name=person_name,
-                role=role, deputy_for=deputy_for, starts_on=starts_on, ends_on=ends_on)
+                role=role, deputy_for=deputy_for, starts_on=starts_on, ends_on=ends_on, account=account or None)
     uow.session.add(seat)
     uow.commit()
     return seat

@@ -7,11 +7,12 @@ import uuid
 from sqlalchemy import select
 
 from hubkit.db import utcnow
-from hubkit.domain import RuleViolation
+from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import Decision, FunctionAssignment, HubModelChange, ServiceStandard
 from ..domain import hub as rules
+from . import references
 
 
 def _subject(uow: UnitOfWork) -> str:
@@ -33,9 +34,11 @@ def change_model(uow: UnitOfWork, model: str, effective_from: dt.date, decision_
     """H1: record the board's choice of hub model, tied to its decision."""
     decision = uow.session.execute(select(Decision).where(Decision.id == decision_id)).scalar_one_or_none()
     previous = current_model(uow.session)
-    rules.check_model_change(previous, model, decision.outcome if decision else None)
+    rules.check_model_change(previous, model, decision.outcome if decision else None,
+                             decision.kind if decision else None)
     if model == rules.OUTSOURCED_TO_MEMBER and host_organisation_id is None:
         raise RuleViolation("Name the member organisation the hub is outsourced to.", rule="H1")
+    references.check_organisation(uow.session, host_organisation_id, "host_organisation_id")
     change = HubModelChange(id=uuid.uuid4(), model=model, effective_from=effective_from, decision_id=decision_id,
                             host_organisation_id=host_organisation_id, note=note, recorded_at=utcnow())
     uow.session.add(change)
@@ -50,9 +53,10 @@ def assign_function(uow: UnitOfWork, function: str, delivered_by: str, organisat
                     people: list[str], assigned_on: dt.date, decision_id: uuid.UUID | None) -> FunctionAssignment:
     """H2: who delivers a function from a date; the earlier assignments stay as history."""
     rules.check_assignment(delivered_by, organisation_id, people)
+    references.check_organisation(uow.session, organisation_id)
     if decision_id is not None and uow.session.execute(
             select(Decision.id).where(Decision.id == decision_id)).first() is None:
-        raise RuleViolation("No such decision.")
+        raise InvalidField.on("decision_id", "No such decision.")
     assignment = FunctionAssignment(id=uuid.uuid4(), function=function, delivered_by=delivered_by,
                                     organisation_id=organisation_id, people=people, assigned_on=assigned_on,
                                     decision_id=decision_id, recorded_at=utcnow())

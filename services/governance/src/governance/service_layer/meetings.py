@@ -18,10 +18,12 @@ from ..domain import decisions as request_rules
 from ..domain import meetings as rules
 from . import agenda
 from . import bodies as body_cases
+from . import references
 from .papers import papers_of
 
 
-MOTION_DECISION_KINDS = {rules.EXPULSION: "membership_expulsion", rules.GOVERNANCE_REVIEW: "governance_review"}
+MOTION_DECISION_KINDS = {rules.EXPULSION: "membership_expulsion", rules.GOVERNANCE_REVIEW: "governance_review",
+                         rules.HUB_MODEL: "hub_model"}
 
 
 def _meeting_on(meeting: Meeting) -> dt.date:
@@ -72,7 +74,9 @@ def _seat_of_body(session, meeting: Meeting, seat_id: uuid.UUID) -> Seat:
 
 def record_attendance(uow: UnitOfWork, meeting: Meeting, seat_id: uuid.UUID, status: str,
                       deputy_name: str | None) -> Attendance:
-    """Present, represented by a deputy, apologies or absent; published for G4 and finance's claims (G11)."""
+    """Present, represented by a deputy, apologies or absent; published for G4 and finance's claims (G11).
+    Refused before the meeting starts: what has not happened is not recorded."""
+    rules.check_has_started(meeting.starts_at, utcnow(), "attendance")
     seat = _seat_of_body(uow.session, meeting, seat_id)
     rules.check_attendance(seat.role, status)
     if status == rules.BY_DEPUTY and not deputy_name:
@@ -149,6 +153,8 @@ def propose_motion(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, text: 
         rules.check_expulsion_notice(body_cases.body_rules(body), _meeting_on(meeting), item.notified_on)
         if not subject:
             raise RuleViolation("An expulsion motion names the member: give subject, e.g. organisation/<id>.")
+        if item.decision_request_id is None:  # named by hand, not by membership's own request
+            references.organisation_in_subject(uow.session, subject)
     if uow.session.execute(select(Motion.id).where(Motion.agenda_item_id == item.id,
                                                    Motion.status == "open")).first():
         raise RuleViolation("This item already has an open motion.")
@@ -165,6 +171,7 @@ def vote(uow: UnitOfWork, motion: Motion, ballots: list[rules.Ballot], note: str
     session = uow.session
     item = session.get(AgendaItem, motion.agenda_item_id)
     meeting = session.get(Meeting, item.meeting_id)
+    rules.check_has_started(meeting.starts_at, utcnow(), "a vote")
     body = session.get(Body, meeting.body_id)
     body_rules = body_cases.body_rules(body)
     seats = {s.id: s for s in body_cases.seats_of(session, body.id)
@@ -199,8 +206,8 @@ def vote(uow: UnitOfWork, motion: Motion, ballots: list[rules.Ballot], note: str
         decided_at=utcnow())
     session.add(decision)
     if request is not None:
-        agenda.answer_request(uow, request, decision)
-    agenda.publish_recorded(uow, decision, tally, declared_list)
+        agenda.answer_request(uow, request, decision, decided_on=_meeting_on(meeting))
+    agenda.publish_recorded(uow, decision, tally, declared_list, decided_on=_meeting_on(meeting))
     uow.commit()
     return decision
 
@@ -236,6 +243,7 @@ def chairing_view(session, meeting: Meeting) -> dict:
 
 def record_chair(uow: UnitOfWork, meeting: Meeting, seat_id: uuid.UUID) -> Meeting:
     """Record who chaired: the chair if present, otherwise a member present in person (G8)."""
+    rules.check_has_started(meeting.starts_at, utcnow(), "who chaired")
     candidates = _chairing_candidates(uow.session, meeting)
     chosen = next((c for c in candidates if c.seat_id == seat_id), None)
     if chosen is None:
@@ -247,6 +255,8 @@ def record_chair(uow: UnitOfWork, meeting: Meeting, seat_id: uuid.UUID) -> Meeti
 
 
 def set_minutes(uow: UnitOfWork, meeting: Meeting, minutes: str) -> Meeting:
+    """The minutes, once the meeting has started."""
+    rules.check_has_started(meeting.starts_at, utcnow(), "minutes")
     meeting.minutes = minutes
     uow.commit()
     return meeting

@@ -127,6 +127,15 @@ def _expel(uow: UnitOfWork, org: Organisation, decision_id: uuid.UUID, title: st
     _change(uow, org, rules.EXPELLED, reason, effective_on, decision_id)
 
 
+def decided_on(event: Envelope) -> dt.date:
+    """The day a governance decision was taken (its meeting's or resolution's), which its effects date from;
+    the event's own day for a producer that does not say."""
+    day = event.data.get("decided_on")
+    if day is None:
+        return clock.local_date(event.occurred_at)
+    return day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+
+
 def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
     """M1: act on governance's decision about an application (G5: or on an expulsion we asked for);
     unknown or repeated decisions change nothing."""
@@ -136,7 +145,7 @@ def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
             return  # not ours, or already answered
         if event.data["outcome"] == "approved":
             _expel(uow, org, uuid.UUID(str(event.data["decision_id"])), None,
-                   event.data.get("note"), clock.local_date(event.occurred_at))
+                   event.data.get("note"), decided_on(event))
         else:
             org.expulsion_request_id = None  # the member stays; a new request may be made
         return
@@ -150,7 +159,7 @@ def apply_decision(uow: UnitOfWork, event: Envelope) -> None:
     decision_id = uuid.UUID(str(event.data["decision_id"]))
     to = rules.decide_application(org.status, event.data["outcome"])
     reason = event.data.get("note") or ("Approved by the board" if to == rules.ACTIVE else "Rejected by the board")
-    _record_change(uow, org, to, reason, clock.local_date(event.occurred_at), decision_id)
+    _record_change(uow, org, to, reason, decided_on(event), decision_id)
     verb = "membership.member.activated" if to == rules.ACTIVE else "membership.application.rejected"
     uow.publish(verb, subject=subject(org), data=organisation_fields(org) | {"decision_id": decision_id})
 
@@ -200,8 +209,7 @@ def apply_expulsion(uow: UnitOfWork, event: Envelope) -> None:
         return
     org = _organisation_named(uow, data.get("subject"))
     if org is not None:
-        _expel(uow, org, uuid.UUID(str(data["decision_id"])), data["title"], data.get("note"),
-               clock.local_date(event.occurred_at))
+        _expel(uow, org, uuid.UUID(str(data["decision_id"])), data["title"], data.get("note"), decided_on(event))
 
 
 def apply_seat_lapse(uow: UnitOfWork, event: Envelope) -> None:
