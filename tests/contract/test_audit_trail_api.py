@@ -4,6 +4,7 @@ consortium's or organisation's records counted once per actor, kind of record an
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from importlib import import_module
 
@@ -152,23 +153,28 @@ def test_refused_reads_of_another_consortiums_or_organisations_records_are_one_r
     assert probe(hour + dt.timedelta(minutes=40)) == 404
     assert probe(hour + dt.timedelta(minutes=50), f"/organisations/{theirs_id}/history") == 404
     assert probe(hour + dt.timedelta(minutes=55), f"/organisations/{uuid.uuid4()}") == 404  # no such record anywhere
+    with time_machine.travel(hour + dt.timedelta(minutes=56), tick=True):  # a change, retried safely: counted too
+        started = time.monotonic()
+        answer = client.post(f"/organisations/{theirs_id}/application/submission",
+                             headers={"Authorization": sign(prober, "membership"), "Idempotency-Key": "k-1"})
+        assert answer.status_code == 404 and time.monotonic() - started < 5  # never waits on its own transaction
     refused = [row for row in audit_rows(app, ours) if row.action == "refused"]
     assert len(refused) == 1
     row = refused[0]
-    assert (row.actor, row.entity, row.occurrences, row.at) == (f"user:{prober.user_id}", "Organisation", 3, hour)
+    assert (row.actor, row.entity, row.occurrences, row.at) == (f"user:{prober.user_id}", "Organisation", 4, hour)
     assert row.after["whose"] == "another consortium" and str(theirs) not in str(row.after)
-    assert row.after["path"] == f"/organisations/{theirs_id}/history"
+    assert (row.after["method"], row.after["path"]) == ("POST", f"/organisations/{theirs_id}/application/submission")
 
     assert probe(hour + dt.timedelta(hours=1, minutes=1)) == 404  # a new hour, a new row
     refused = [row for row in audit_rows(app, ours) if row.action == "refused"]
-    assert [(r.at, r.occurrences) for r in refused] == [(hour, 3), (hour + dt.timedelta(hours=1), 1)]
+    assert [(r.at, r.occurrences) for r in refused] == [(hour, 4), (hour + dt.timedelta(hours=1), 1)]
     assert not [row for row in audit_rows(app, theirs) if row.action == "refused"]  # theirs stays theirs
 
     with time_machine.travel(hour + dt.timedelta(hours=1, minutes=2), tick=True):
         shown = client.get("/audit", headers={"Authorization": sign(make_principal(consortium_id=ours), "membership")},
                            query_string={"actor": f"user:{prober.user_id}"}).get_json()
     assert [(r["action_label"], r["entity_label"], r["occurrences"]) for r in shown] == [
-        ("Refused access", "Organisation", 1), ("Refused access", "Organisation", 3)]
+        ("Refused access", "Organisation", 1), ("Refused access", "Organisation", 4)]
 
 
 def test_member_staff_refused_another_organisations_record_of_their_consortium_are_counted(apps, sign):
