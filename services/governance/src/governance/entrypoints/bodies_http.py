@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from hubkit.auth import STAFF, allow
 from hubkit.db import utcnow
 from hubkit.paging import Order, asc, desc, paged
+from hubkit.uploads import content_disposition
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 from hubkit import clock
 
@@ -301,7 +302,7 @@ class Interests(MethodView):
 def _calendar_response(text: str, filename: str) -> Response:
     response = Response(text, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     return response
 
 
