@@ -3,11 +3,14 @@ results released once, variations that never pay twice, payment runs and their e
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import threading
 import uuid
 from decimal import Decimal
 from pathlib import Path
+
+from hubkit import clock
 
 from money_fixtures import FUTURE, PAST, find_floats, mh  # noqa: F401
 
@@ -215,12 +218,13 @@ def test_f4_xero_bills_import_carries_each_payment_exactly(mh):
     mh.call("POST", f"/payment-runs/{run['id']}/approve")
     xero = mh.call("GET", f"/payment-runs/{run['id']}/export?format=xero_bills", headers=mh.finance)
     header = xero["header"]
-    for column in ("*ContactName", "*InvoiceNumber", "*InvoiceDate", "*DueDate", "Description", "*Quantity",
+    for column in ("*ContactName", "*InvoiceNumber", "*InvoiceDate", "*DueDate", "*Description", "*Quantity",
                    "*UnitAmount", "*AccountCode", "*TaxType"):
         assert column in header
     rows = [dict(zip(header, row)) for row in xero["rows"]]
     assert sorted(r["*UnitAmount"] for r in rows) == ["0.33", "1500.75"]
-    assert all(r["*Quantity"] == "1" and r["*DueDate"] == "01/12/2026" for r in rows)
+    due = max(dt.date(2026, 12, 1), clock.today())  # paid on 1 December, but never due before the bill's date
+    assert all(r["*Quantity"] == "1" and r["*DueDate"] == due.strftime("%d/%m/%Y") for r in rows)
     assert len({r["*InvoiceNumber"] for r in rows}) == 2  # one bill each, numbered uniquely
     assert sum(Decimal(r["*UnitAmount"]) * 100 for r in rows) == run["total_pence"]
 

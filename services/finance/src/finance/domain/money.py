@@ -106,7 +106,7 @@ ACCOUNT_NUMBER = re.compile(r"^\d{8}$")
 BANK_HEADER = ("Payee name", "Sort code", "Account number", "Amount", "Reference")
 XERO_BILLS_HEADER = ("*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2", "POAddressLine3",
                      "POAddressLine4", "POCity", "PORegion", "POPostalCode", "POCountry", "*InvoiceNumber",
-                     "Reference", "*InvoiceDate", "*DueDate", "InventoryItemCode", "Description", "*Quantity",
+                     "Reference", "*InvoiceDate", "*DueDate", "InventoryItemCode", "*Description", "*Quantity",
                      "*UnitAmount", "*AccountCode", "*TaxType", "TrackingName1", "TrackingOption1", "TrackingName2",
                      "TrackingOption2", "Currency")
 XERO_TAX_TYPE = "No VAT"  # payments under subcontracts and members' claims are outside the scope of VAT here
@@ -126,7 +126,11 @@ def bank_rows(items) -> list[list[str]]:
 
 
 def xero_bill_rows(items, run_reference: str, run_date: dt.date, due_on: dt.date) -> list[list[str]]:
-    """Xero's bills import: one bill per item (ContactName, InvoiceNumber...), quantity 1, unit amount exact."""
+    """Xero's bills import (its template's headings, XERO_BILLS_HEADER): one bill per item (ContactName,
+    InvoiceNumber...), quantity 1, unit amount exact. A bill is dated the day its run was approved and due the day
+    it is paid, but never before its own date: Xero refuses a due date before the invoice date (a run approved
+    after the day it was to be paid on)."""
+    due_on = max(due_on, run_date)
     rows = []
     for item in items:
         rows.append([item.payee_name, "", "", "", "", "", "", "", "", "", item.reference, run_reference,
