@@ -3,6 +3,13 @@ at a time from contracts' matrix (issue 16: the biggest contract's 60 subcontrac
 its overall-RAG filter and its GOV.UK Previous/Next links keeping the filter; refusals shown, not a broken page."""
 import uuid
 
+import pytest
+from playwright.sync_api import expect
+
+from browser_checks import axe_violations
+from gateway.demo import DEMO_PASSWORD
+from gateway_fake_services import ServedApp
+
 CONTRACT_ID = str(uuid.uuid4())
 MATRIX = f"/contracts/{CONTRACT_ID}/dashboard/matrix"
 PERIODS = [{"id": str(uuid.uuid4()), "number": n, "label": f"Q{n} 2026", "starts_on": "2026-04-01",
@@ -66,3 +73,31 @@ def test_the_dashboard_is_not_for_member_organisations_staff(logged_in, fake_ser
     fake_services.contracts_answers[("GET", MATRIX)] = (200, BODY)
     assert logged_in("member").get(f"/contracts/{CONTRACT_ID}/dashboard").status_code == 403
     assert not [c for c in fake_services.calls if c["path"] == MATRIX]
+
+
+@pytest.fixture(scope="module")
+def live_gateway(app):
+    with ServedApp(app) as served:
+        yield served.url
+
+
+@pytest.mark.browser
+def test_the_dashboards_filter_and_pages_work_in_a_browser_without_accessibility_violations(page, live_gateway,
+                                                                                           fake_services):
+    fake_services.contracts_answers[("GET", MATRIX)] = (200, BODY, {"X-Next-Cursor": "NEXT"})
+    page.goto(f"{live_gateway}/login")
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+    page.goto(f"{live_gateway}/contracts/{CONTRACT_ID}/dashboard")
+    expect(page.get_by_role("heading", name="Performance dashboard")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Subcontracts whose overall RAG is").select_option("red")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#dashboard-table")).to_contain_text("48 of 50 (96.0%)")
+    assert fake_services.last_call("contracts", "GET", MATRIX)["query"] == {"limit": "10", "overall": "red"}
+    page.get_by_role("link", name="Next page").click()
+    assert fake_services.last_call("contracts", "GET", MATRIX)["query"] == {"limit": "10", "overall": "red",
+                                                                          "cursor": "NEXT"}
+    assert axe_violations(page) == []
