@@ -5,18 +5,21 @@ transaction as the change, naming the actor: a signed-in user's id, `cli:<os use
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from typing import Any
+
+from hubkit.tokens import Principal
 
 from sqlalchemy.orm import Session
 
 from hubkit.clock import utcnow
 
 from .adapters.orm import ConsortiumRow, UserRoleRow, UserRow
-from .adapters.repository import (AuditTrail, BrowserSessions, LoginFailures, SignInCounters, UserRepository,
-                                  consortium_fields, to_account, user_fields)
-from .domain import audit, passwords
+from .adapters.repository import (ApiKeys, AuditTrail, BrowserSessions, LoginFailures, SignInCounters,
+                                  UserRepository, consortium_fields, to_account, user_fields)
+from .domain import api_keys, audit, passwords
 from .domain.roles import MEMBER_USER
 from .domain.sessions import (DEACTIVATED, LOGGED_OUT, PASSWORD_CHANGED, BrowserSession, SessionPolicy,
                               needs_touch, new_session_id, session_key, why_over)
@@ -68,6 +71,7 @@ def set_roles(session: Session, username: str, roles: frozenset[str] | set[str],
         return to_account(row)
     row.role_rows = [r for r in row.role_rows if r.role in roles] + [
         UserRoleRow(role=role) for role in sorted(roles - set(before["roles"]))]
+    _end_api_tokens(row)
     session.flush()
     _audit(session, actor, audit.ROLES_CHANGED, row, before=before, after=user_fields(row))
     return to_account(row)
@@ -79,6 +83,7 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     passwords.check_policy(password, row.username)
     had_password = row.password_hash is not None
     row.password_hash = passwords.hash_password(password)
+    _end_api_tokens(row)
     ended = BrowserSessions(session).revoke_all_for(row.id, utcnow(), PASSWORD_CHANGED)
     # Only the fact of the change: never the password or either hash.
     _audit(session, actor, audit.PASSWORD_CHANGED, row, before={"password": "set" if had_password else "not set"},
@@ -86,14 +91,18 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
 
 
 def deactivate_user(session: Session, username: str, *, actor: str) -> None:
-    """Stop a user signing in and end all their browser sessions (their API tokens lapse within 15 minutes)."""
+    """Stop a user signing in and end all their browser sessions, API tokens (refused by the gateway within
+    GATEWAY_REVOCATION_CHECK_SECONDS) and API keys."""
     row = _existing(session, username)
     before = user_fields(row)
     row.active = False
-    ended = BrowserSessions(session).revoke_all_for(row.id, utcnow(), DEACTIVATED)
-    if before["active"] or ended:
+    _end_api_tokens(row)
+    now = utcnow()
+    ended = BrowserSessions(session).revoke_all_for(row.id, now, DEACTIVATED)
+    keys_revoked = ApiKeys(session).revoke_all_for(row.id, now, api_keys.DEACTIVATED)
+    if before["active"] or ended or keys_revoked:
         _audit(session, actor, audit.DEACTIVATED, row, before=before,
-               after=user_fields(row) | {"browser_sessions_ended": ended})
+               after=user_fields(row) | {"browser_sessions_ended": ended, "api_keys_revoked": sorted(keys_revoked)})
 
 
 def set_organisation(session: Session, username: str, organisation_id: uuid.UUID, *, actor: str) -> UserAccount:
@@ -106,6 +115,7 @@ def set_organisation(session: Session, username: str, organisation_id: uuid.UUID
         return to_account(row)
     before = user_fields(row)
     row.organisation_id = organisation_id
+    _end_api_tokens(row)
     session.flush()
     _audit(session, actor, audit.ORGANISATION_LINKED, row, before=before, after=user_fields(row))
     return to_account(row)
@@ -215,6 +225,86 @@ def close_session(session: Session, session_id: str, now: dt.datetime | None = N
     row = session.get(UserRow, user_id) if user_id else None
     if row is not None:
         _audit(session, audit.user_actor(row.id), audit.SIGNED_OUT, row, before=None, after=None)
+
+
+def _end_api_tokens(row: UserRow) -> None:
+    """The user's access changed: the API tokens minted before carry an older version, which the gateway refuses."""
+    row.token_version = (row.token_version or 0) + 1
+
+
+def token_state(session: Session, user_id: uuid.UUID) -> int | None:
+    """The token version an API token of this user must carry, or None if they are unknown or deactivated."""
+    found = UserRepository(session).token_state(user_id)
+    return found[1] if found and found[0] else None
+
+
+def create_api_key(session: Session, user: UserAccount, name: str, roles: frozenset[str] | set[str],
+                   now: dt.datetime | None = None) -> tuple[api_keys.ApiKey, str]:
+    """Make a personal API key for the signed-in user, with some of their roles; return it and the whole key,
+    to show once (only the secret's SHA-256 is kept). Raise ApiKeyRuleBroken."""
+    now = now or utcnow()
+    keys = ApiKeys(session)
+    roles = frozenset(roles)
+    name = api_keys.check_new_key(name, roles, user.roles, [key for key in keys.of_user(user.id) if key.live])
+    prefix, secret, whole = api_keys.new_key()
+    made = keys.add(user_id=user.id, name=name, prefix=prefix, secret_hash=api_keys.secret_hash(secret), roles=roles,
+                    moment=now)
+    _audit(session, audit.user_actor(user.id), audit.API_KEY_CREATED, session.get(UserRow, user.id), before=None,
+           after=_key_fields(made))
+    return made, whole
+
+
+def list_api_keys(session: Session, user_id: uuid.UUID) -> list[api_keys.ApiKey]:
+    return ApiKeys(session).of_user(user_id)
+
+
+def revoke_api_key(session: Session, user: UserAccount, key_id: uuid.UUID,
+                   now: dt.datetime | None = None) -> api_keys.ApiKey | None:
+    """Revoke one of the signed-in user's live keys; the key, or None if they have no such live key."""
+    revoked = ApiKeys(session).revoke(user.id, key_id, now or utcnow(), api_keys.REVOKED)
+    if revoked is not None:
+        _audit(session, audit.user_actor(user.id), audit.API_KEY_REVOKED, session.get(UserRow, user.id),
+               before=_key_fields(revoked), after=_key_fields(revoked) | {"revoked": True})
+    return revoked
+
+
+class ApiKeyRefused(Exception):
+    """The key sent is not one the hub accepts now; the message is safe to show the caller."""
+
+
+def principal_for_api_key(session: Session, sent: str, client_address: str | None,
+                          now: dt.datetime | None = None) -> Principal | ApiKeyRefused:
+    """Who a personal API key acts for now: its owner, with the key's roles they still hold; else ApiKeyRefused
+    (returned, not raised, so the audit row of a refused known key commits with the transaction)."""
+    now = now or utcnow()
+    parsed = api_keys.parse_key(sent)
+    found = ApiKeys(session).by_prefix(parsed[0]) if parsed else None
+    if found is None:
+        return ApiKeyRefused("The API key is not valid.")
+    key, stored_hash = found
+    owner = UserRepository(session).by_id(key.user_id)
+    reason = None
+    if not api_keys.secret_matches(parsed[1], stored_hash):
+        reason = "wrong secret"
+    elif not key.live:
+        reason = "revoked"
+    elif owner is None or not owner.active:
+        reason = "owner deactivated"
+    elif not api_keys.roles_in_use(key.roles, owner.roles):
+        reason = "owner no longer holds its roles"
+    if reason is not None:
+        _audit(session, audit.client_actor(client_address), audit.API_KEY_REFUSED, session.get(UserRow, key.user_id),
+               before=None, after=_key_fields(key) | {"reason": reason})
+        return ApiKeyRefused("The API key is not valid." if reason == "wrong secret" else
+                             f"The API key is not valid: {reason}.")
+    if api_keys.needs_touch(key.last_used_at, now):
+        ApiKeys(session).touch(key.id, now)
+    return dataclasses.replace(owner.principal(), roles=api_keys.roles_in_use(key.roles, owner.roles))
+
+
+def _key_fields(key: api_keys.ApiKey) -> dict[str, Any]:
+    """What the audit trail keeps of a key: never its secret or hash."""
+    return {"api_key": key.shown_as, "name": key.name, "roles": sorted(key.roles)}
 
 
 def find_user(session: Session, user_id: uuid.UUID) -> UserAccount | None:

@@ -19,6 +19,13 @@ from .domain.throttling import DelayRule, ThrottlePolicy
 MIB = 1024 * 1024
 
 
+def _whole_seconds(text: str) -> int:
+    value = int(text, 10)
+    if not 0 <= value <= 60:
+        raise ValueError("must be a whole number of seconds from 0 to 60")
+    return value
+
+
 def _http_url(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise ValueError("must be an http:// or https:// URL")
@@ -50,6 +57,7 @@ class GatewaySettings:
     login_max_delay_minutes: int = 15
     session_idle_minutes: int = 60
     session_max_hours: int = 8
+    revocation_check_seconds: int = 5  # how long an API token's user is taken as still allowed, per process
     display_time_zone: Any = None  # ZoneInfo: people see times in it; everything is stored in UTC
     node_modules: Path = Path(__file__).resolve().parents[2] / "node_modules"
 
@@ -119,6 +127,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Gate
         login_max_delay_minutes=reader.get("GATEWAY_LOGIN_MAX_DELAY_MINUTES", 15, parse_positive_int),
         session_idle_minutes=reader.get("GATEWAY_SESSION_IDLE_MINUTES", 60, parse_positive_int),
         session_max_hours=reader.get("GATEWAY_SESSION_MAX_HOURS", 8, parse_positive_int),
+        revocation_check_seconds=reader.get("GATEWAY_REVOCATION_CHECK_SECONDS", 5, _whole_seconds),
         display_time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone(DEFAULT_TIME_ZONE), parse_time_zone),
     )
     if reader.problems:

@@ -71,3 +71,51 @@ def test_unknown_roles_in_a_token_are_refused(token_keys):
     token = mint(odd, token_keys[0].read_bytes(), issuer="consortium-hub-gateway", audience="finance")
     with pytest.raises(InvalidToken):
         verify(token, token_keys[1].read_bytes(), issuer="consortium-hub-gateway", audience="finance")
+
+
+def test_a_token_made_to_live_longer_than_the_maximum_is_refused(token_keys):
+    """Issue 11: a token that outlives revocation is refused however good its signature."""
+    private, public = token_keys[0].read_bytes(), token_keys[1].read_bytes()
+    for ttl, accepted in ((dt.timedelta(seconds=60), True), (dt.timedelta(seconds=61), False),
+                          (dt.timedelta(hours=2), False)):
+        token = mint(PRINCIPAL, private, issuer="consortium-hub-gateway", audience="finance", ttl=ttl)
+        if accepted:
+            assert verify(token, public, issuer="consortium-hub-gateway", audience="finance",
+                          max_lifetime=dt.timedelta(seconds=60)) == PRINCIPAL
+        else:
+            with pytest.raises(InvalidToken, match="longer than the 60 s allowed"):
+                verify(token, public, issuer="consortium-hub-gateway", audience="finance",
+                       max_lifetime=dt.timedelta(seconds=60))
+
+
+def test_the_maximum_token_lifetime_is_a_setting_every_service_checks(token_keys):
+    from flask import Flask
+
+    from hubkit.auth import TokenChecker, allow, check_request
+
+    base = {"HUB_TOKEN_PUBLIC_KEY_FILE": str(token_keys[1])}
+    assert load_service_settings("finance", base).token_max_lifetime_s == 60
+    assert load_service_settings("finance", base | {"HUB_TOKEN_MAX_LIFETIME_S": "300"}).token_max_lifetime_s == 300
+    with pytest.raises(ConfigError, match="HUB_TOKEN_MAX_LIFETIME_S"):
+        load_service_settings("finance", base | {"HUB_TOKEN_MAX_LIFETIME_S": "forever"})
+
+    app = Flask("finance")  # what hubkit.web wires into every service: the checker and the before_request hook
+    app.extensions["hubkit.settings"] = load_service_settings("finance", base | {"HUB_TOKEN_MAX_LIFETIME_S": "120"})
+    app.extensions["hubkit.tokens"] = TokenChecker(token_keys[1], "consortium-hub-gateway", "finance")
+    app.before_request(check_request)
+
+    @app.get("/staff")
+    @allow("finance_officer")
+    def staff():
+        return {"ok": True}
+
+    client = app.test_client()
+
+    def ask(ttl: dt.timedelta) -> int:
+        token = mint(PRINCIPAL, token_keys[0].read_bytes(), issuer="consortium-hub-gateway", audience="finance",
+                     ttl=ttl)
+        return client.get("/staff", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    assert ask(dt.timedelta(seconds=120)) == 200
+    assert ask(dt.timedelta(seconds=121)) == 401
+    assert ask(dt.timedelta(minutes=15)) == 401  # an API token sent straight to a service

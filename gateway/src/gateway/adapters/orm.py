@@ -6,7 +6,7 @@ import uuid
 
 from hubkit.clock import utcnow
 from hubkit.db import SEQ, UtcDateTime
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, MetaData, String, Uuid
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 metadata = MetaData(naming_convention={
@@ -41,6 +41,9 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Carried in the user's API tokens; raised when their access changes (deactivated, roles, organisation,
+    # password), so the gateway refuses the tokens minted before.
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
 
     consortium: Mapped[ConsortiumRow] = relationship(lazy="joined")
     role_rows: Mapped[list["UserRoleRow"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
@@ -92,6 +95,24 @@ class BrowserSessionRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class ApiKeyRow(Base):
+    """A personal API key: the key's public prefix and the SHA-256 of its secret (the key itself is shown once)."""
+
+    __tablename__ = "api_key"
+    __table_args__ = (Index("ix_api_key_user_id", "user_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    roles: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
 

@@ -13,13 +13,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..domain.audit import USER, AuditEntry, check_actor
+from ..domain.api_keys import ApiKey
 from ..domain.sessions import BrowserSession
 from ..domain.throttling import SCOPES, Counter
 from ..domain.users import Consortium, UserAccount
 from hubkit.clock import utcnow
 
-from .orm import (AuditEntryRow, BrowserSessionRow, ConsortiumRow, LoginFailureRow, LoginThrottleRow, UserRoleRow,
-                  UserRow)
+from .orm import (ApiKeyRow, AuditEntryRow, BrowserSessionRow, ConsortiumRow, LoginFailureRow, LoginThrottleRow,
+                  UserRoleRow, UserRow)
 
 
 def to_account(row: UserRow) -> UserAccount:
@@ -28,6 +29,7 @@ def to_account(row: UserRow) -> UserAccount:
         consortium_id=row.consortium_id, consortium_name=row.consortium.name,
         organisation_id=row.organisation_id, roles=frozenset(r.role for r in row.role_rows),
         active=row.active, created_at=row.created_at, last_login_at=row.last_login_at,
+        token_version=row.token_version or 0,
     )
 
 
@@ -72,6 +74,12 @@ class UserRepository:
     def by_id(self, user_id: uuid.UUID) -> UserAccount | None:
         row = self.session.get(UserRow, user_id)
         return to_account(row) if row else None
+
+    def token_state(self, user_id: uuid.UUID) -> tuple[bool, int] | None:
+        """(active, token version) of a user, by primary key, without loading the rest; None if unknown."""
+        found = self.session.execute(select(UserRow.active, UserRow.token_version)
+                                     .where(UserRow.id == user_id)).first()
+        return (bool(found[0]), found[1] or 0) if found else None
 
     def all(self) -> list[UserAccount]:
         return [to_account(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
@@ -228,3 +236,54 @@ class BrowserSessions:
 
     def forget_expired_before(self, moment: dt.datetime) -> None:
         self.session.execute(delete(BrowserSessionRow).where(BrowserSessionRow.expires_at < moment))
+
+
+def to_api_key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(id=row.id, user_id=row.user_id, name=row.name, prefix=row.prefix, roles=frozenset(row.roles),
+                  created_at=row.created_at, last_used_at=row.last_used_at, revoked_at=row.revoked_at)
+
+
+class ApiKeys:
+    """Personal API keys, found by their public prefix (unique index)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, *, user_id: uuid.UUID, name: str, prefix: str, secret_hash: str, roles: frozenset[str],
+            moment: dt.datetime) -> ApiKey:
+        row = ApiKeyRow(user_id=user_id, name=name, prefix=prefix, secret_hash=secret_hash, roles=sorted(roles),
+                        created_at=moment)
+        self.session.add(row)
+        self.session.flush()
+        return to_api_key(row)
+
+    def of_user(self, user_id: uuid.UUID) -> list[ApiKey]:
+        """The user's keys, live ones first, newest first."""
+        rows = self.session.scalars(select(ApiKeyRow).where(ApiKeyRow.user_id == user_id)
+                                    .order_by(ApiKeyRow.revoked_at.is_not(None), ApiKeyRow.created_at.desc()))
+        return [to_api_key(row) for row in rows]
+
+    def by_prefix(self, prefix: str) -> tuple[ApiKey, str] | None:
+        """The key with this prefix and its secret's stored hash."""
+        row = self.session.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
+        return (to_api_key(row), row.secret_hash) if row else None
+
+    def touch(self, key_id: uuid.UUID, moment: dt.datetime) -> None:
+        self.session.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=moment))
+
+    def revoke(self, user_id: uuid.UUID, key_id: uuid.UUID, moment: dt.datetime, reason: str) -> ApiKey | None:
+        """Revoke one of the user's live keys; the key as it was, or None if it is not theirs or not live."""
+        row = self.session.scalar(select(ApiKeyRow).where(ApiKeyRow.id == key_id, ApiKeyRow.user_id == user_id,
+                                                          ApiKeyRow.revoked_at.is_(None)).with_for_update())
+        if row is None:
+            return None
+        before = to_api_key(row)
+        row.revoked_at, row.revoked_reason = moment, reason
+        self.session.flush()
+        return before
+
+    def revoke_all_for(self, user_id: uuid.UUID, moment: dt.datetime, reason: str) -> list[str]:
+        """Revoke every live key of the user; their prefixes."""
+        return list(self.session.scalars(
+            update(ApiKeyRow).where(ApiKeyRow.user_id == user_id, ApiKeyRow.revoked_at.is_(None))
+            .values(revoked_at=moment, revoked_reason=reason).returning(ApiKeyRow.prefix)))

@@ -49,8 +49,9 @@ def issue_token():
     if user is None:
         return problem(401, "Unauthorized", "The username or password is wrong.",
                        headers={"WWW-Authenticate": 'Bearer realm="consortium-hub"'})
+    # The user's token version goes in the token: when their access changes, the gateway refuses it (proxy/callers).
     token = mint(user.principal(), settings.private_key_pem, issuer=settings.token_issuer,
-                 audience=API_AUDIENCE, ttl=API_TOKEN_TTL)
+                 audience=API_AUDIENCE, ttl=API_TOKEN_TTL, extra={"ver": user.token_version})
     response = jsonify(access_token=token, token_type="Bearer", expires_in=int(API_TOKEN_TTL.total_seconds()))
     response.headers["Cache-Control"] = "no-store"
     return response

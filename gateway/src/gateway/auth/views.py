@@ -65,3 +65,6 @@ def login():
 def logout():
     end_session()
     return redirect(url_for("auth.login", logged_out=1))
+
+
+from . import keys  # noqa: E402,F401  the API key pages, on this blueprint

@@ -17,6 +17,9 @@ PASSWORD_CHANGED = "user.password_changed"
 DEACTIVATED = "user.deactivated"
 SIGNED_IN = "user.signed_in"
 SIGNED_OUT = "user.signed_out"
+API_KEY_CREATED = "user.api_key_created"
+API_KEY_REVOKED = "user.api_key_revoked"
+API_KEY_REFUSED = "user.api_key_refused"
 
 ACTIONS = {
     CONSORTIUM_CREATED: "Consortium created",
@@ -27,6 +30,9 @@ ACTIONS = {
     DEACTIVATED: "User deactivated",
     SIGNED_IN: "Signed in",
     SIGNED_OUT: "Signed out",
+    API_KEY_CREATED: "API key created",
+    API_KEY_REVOKED: "API key revoked",
+    API_KEY_REFUSED: "API key refused",
 }
 
 # Actors that are not a signed-in user: `cli:<os user>` for manage commands, `system:demo` for demo data.
@@ -40,6 +46,11 @@ def cli_actor(os_user: str) -> str:
 
 def user_actor(user_id: uuid.UUID) -> str:
     return str(user_id)
+
+
+def client_actor(address: str | None) -> str:
+    """Someone not signed in, known only by their address (e.g. presenting an API key that is refused)."""
+    return f"client:{address or 'unknown'}"
 
 
 def check_actor(actor: str) -> str:

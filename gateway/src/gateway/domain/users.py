@@ -43,6 +43,7 @@ class UserAccount:
     active: bool
     created_at: dt.datetime
     last_login_at: dt.datetime | None
+    token_version: int = 0  # carried in their API tokens; raised when their access changes
 
     def principal(self) -> Principal:
         """The identity carried in tokens to the services."""

@@ -4,6 +4,7 @@ Deny by default: a view that declares neither `@allow(...)` nor `@public` answer
 """
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
@@ -11,7 +12,7 @@ from typing import Callable
 from flask import Flask, current_app, g, request
 
 from .problems import problem
-from .tokens import ROLES, InvalidToken, Principal, verify
+from .tokens import ROLES, SERVICE_TOKEN_TTL, InvalidToken, Principal, verify
 
 ALL_ROLES = ROLES
 STAFF = ("consortium_manager", "finance_officer", "board_member", "host_admin")
@@ -37,8 +38,21 @@ def public(fn: Callable) -> Callable:
 
 
 class TokenChecker:
-    def __init__(self, public_key_file: Path, issuer: str, audience: str):
+    """Checks the gateway's tokens for one service, refusing any made to live longer than max_lifetime
+    (HUB_TOKEN_MAX_LIFETIME_S): a token that outlives a revocation is refused even if its signature is good."""
+
+    def __init__(self, public_key_file: Path, issuer: str, audience: str, max_lifetime: dt.timedelta | None = None):
         self.public_key_file, self.issuer, self.audience = public_key_file, issuer, audience
+        self._max_lifetime = max_lifetime
+
+    @property
+    def max_lifetime(self) -> dt.timedelta:
+        """As given, else the app's settings' token_max_lifetime_s (SERVICE_TOKEN_TTL without settings)."""
+        if self._max_lifetime is not None:
+            return self._max_lifetime
+        settings = current_app.extensions.get("hubkit.settings")
+        seconds = getattr(settings, "token_max_lifetime_s", None)
+        return dt.timedelta(seconds=seconds) if seconds else SERVICE_TOKEN_TTL
 
     @cached_property
     def public_key(self) -> bytes:
@@ -47,7 +61,8 @@ class TokenChecker:
     def principal_from(self, header: str | None) -> Principal:
         if not header or not header.startswith("Bearer "):
             raise InvalidToken("no bearer token")
-        return verify(header[len("Bearer "):].strip(), self.public_key, issuer=self.issuer, audience=self.audience)
+        return verify(header[len("Bearer "):].strip(), self.public_key, issuer=self.issuer, audience=self.audience,
+                      max_lifetime=self.max_lifetime)
 
 
 def view_target(app: Flask) -> Callable | None:

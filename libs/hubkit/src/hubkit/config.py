@@ -190,6 +190,7 @@ class ServiceSettings:
     port: int
     time_zone: Any = None  # ZoneInfo: the zone whose calendar days the service counts (hubkit.clock)
     testing: bool = False
+    token_max_lifetime_s: int = 60  # tokens made to live longer (exp - iat) are refused (HUB_TOKEN_MAX_LIFETIME_S)
 
     @property
     def topic(self) -> str:
@@ -240,6 +241,7 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
         kafka=kafka_settings(reader),
         token_public_key_file=reader.get("HUB_TOKEN_PUBLIC_KEY_FILE", None, parse_existing_file, required=True),
         token_issuer=reader.get("HUB_TOKEN_ISSUER", "consortium-hub-gateway"),
+        token_max_lifetime_s=reader.get("HUB_TOKEN_MAX_LIFETIME_S", 60, parse_positive_int),
         max_body_bytes=reader.get("HUB_MAX_BODY_BYTES", 1024 * 1024, parse_positive_int),
         max_upload_bytes=reader.get("HUB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, parse_positive_int),
         consumer_max_tries=reader.get("HUB_CONSUMER_MAX_TRIES", 3, parse_positive_int),

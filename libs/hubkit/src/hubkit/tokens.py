@@ -93,20 +93,38 @@ def ensure_keypair(folder: Path) -> tuple[Path, Path]:
 
 
 def mint(principal: Principal, private_key_pem: bytes, *, issuer: str, audience: str,
-         ttl: dt.timedelta = SERVICE_TOKEN_TTL, now: dt.datetime | None = None) -> str:
-    """Sign a short-lived token for principal, for one audience (a service name or the API)."""
+         ttl: dt.timedelta = SERVICE_TOKEN_TTL, now: dt.datetime | None = None, extra: dict | None = None) -> str:
+    """Sign a short-lived token for principal, for one audience (a service name or the API); `extra` claims
+    (e.g. the gateway's token version) go in as they are."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    payload = principal.claims() | {
+    payload = (extra or {}) | principal.claims() | {
         "iss": issuer, "aud": audience, "iat": now, "nbf": now, "exp": now + ttl, "jti": uuid.uuid4().hex,
     }
     return jwt.encode(payload, private_key_pem, algorithm=ALGORITHM)
 
 
-def verify(token: str, public_key_pem: bytes, *, issuer: str, audience: str) -> Principal:
-    """Check signature, expiry, issuer and audience; return the Principal or raise InvalidToken."""
+def decode(token: str, public_key_pem: bytes, *, issuer: str, audience: str,
+           max_lifetime: dt.timedelta | None = None) -> dict:
+    """Check signature, expiry, issuer and audience, and that the token was not made to live longer than
+    max_lifetime (exp - iat); return its claims or raise InvalidToken."""
     try:
         claims = jwt.decode(token, public_key_pem, algorithms=[ALGORITHM], issuer=issuer, audience=audience,
                             options={"require": ["exp", "iat", "iss", "aud", "sub"]}, leeway=5)
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
-    return Principal.from_claims(claims)
+    if max_lifetime is not None:
+        try:
+            lifetime = float(claims["exp"]) - float(claims["iat"])
+        except (TypeError, ValueError) as exc:
+            raise InvalidToken("token times are malformed") from exc
+        if lifetime > max_lifetime.total_seconds():
+            raise InvalidToken(f"token lives {lifetime:.0f} s, longer than the {max_lifetime.total_seconds():.0f} s "
+                               "allowed")
+    return claims
+
+
+def verify(token: str, public_key_pem: bytes, *, issuer: str, audience: str,
+           max_lifetime: dt.timedelta | None = None) -> Principal:
+    """decode() the token and return its Principal, or raise InvalidToken."""
+    return Principal.from_claims(decode(token, public_key_pem, issuer=issuer, audience=audience,
+                                        max_lifetime=max_lifetime))
