@@ -206,3 +206,41 @@ def test_a_member_users_key_acts_for_their_organisation(app, client, gateway_db)
     assert Browser(client).login(username, THROWAWAY_PASSWORD).status_code == 302
     principal = call(app, shown_key(make_key(client, roles=("member_user",)))).get_json()["principal"]
     assert principal["organisation_id"] == str(organisation_id) and principal["username"] == username
+
+
+@pytest.fixture
+def live_gateway(app):
+    from gateway_fake_services import ServedApp
+
+    with ServedApp(app) as served:
+        yield served.url
+
+
+@pytest.mark.browser
+def test_making_and_revoking_a_key_in_chromium_with_no_accessibility_violations(page, live_gateway, owner):
+    import json
+
+    from browser_checks import axe_violations
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_gateway}/login")
+    page.get_by_label("Username").fill(owner)
+    page.get_by_label("Password").fill(THROWAWAY_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="API keys").click()
+    expect(page.get_by_role("heading", name="API keys", exact=True)).to_be_visible()
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
+
+    page.get_by_role("button", name="Make key").click()  # nothing filled in
+    expect(page.get_by_text("Enter a name for the key").first).to_be_visible()
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
+
+    page.get_by_label("Name").fill("Nightly export")
+    page.get_by_label("Board member").check()
+    page.get_by_role("button", name="Make key").click()
+    expect(page.locator("#new-api-key")).to_contain_text("hubk_")
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
+
+    page.get_by_role("button", name="Revoke Nightly export").click()
+    expect(page.get_by_text("API key Nightly export is revoked")).to_be_visible()
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
