@@ -2,7 +2,7 @@
 actor, kind of record and hour, and indexes for the trail's filters
 
 Revision ID: 0007
-Revises: 0005 (beside 0006, another change's: `upgrade heads` applies both)
+Revises: 0006
 Create Date: 2026-12-06 06:30:00.000000
 
 """
@@ -12,7 +12,7 @@ from hubkit.kit_migrations import downgrade_kit_v3, upgrade_kit_v3
 
 # revision identifiers, used by Alembic.
 revision: str = '0007'
-down_revision: Union[str, Sequence[str], None] = '0005'
+down_revision: Union[str, Sequence[str], None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
