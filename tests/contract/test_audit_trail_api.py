@@ -102,6 +102,7 @@ def test_filters_by_subject_kind_actor_and_days_in_the_hubs_time_zone(apps, sign
                                                                   "to": yesterday.isoformat()})
     assert refused.status_code == 422 and "to" in refused.get_json()["errors"]
     assert client.get("/audit", headers=headers, query_string={"from": "yesterday"}).status_code == 422
+    assert client.get("/audit", headers=headers, query_string={"to": "9999-12-31"}).status_code == 422  # not a 500
 
 
 def test_rows_name_the_record_and_say_in_words_who_and_what(apps, sign):

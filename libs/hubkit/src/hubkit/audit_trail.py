@@ -56,6 +56,7 @@ NAME_FIELDS = ("name", "title", "display_name", "person_name", "full_name", "use
                "label", "subject")
 ANOTHER_CONSORTIUM = "another consortium"
 ANOTHER_ORGANISATION = "another organisation"
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # days a filter may name (no overflow at the ends)
 
 
 def audit_order(at=None, id_=None) -> Order:
@@ -116,9 +117,10 @@ class AuditQuery(Schema):
         "description": "Only rows about this kind of record (`entity`, e.g. Organisation)."})
     actor = fields.String(load_default=None, validate=validate.Length(min=1, max=200), metadata={
         "description": "Only rows by this actor: `user:<id>` (or the user's id alone), `event:<type>`, `system`."})
-    from_ = fields.Date(data_key="from", load_default=None, metadata={
+    from_ = fields.Date(data_key="from", load_default=None, validate=validate.Range(FIRST_DAY, LAST_DAY), metadata={
         "description": "Only rows on or after this day (in the hub's time zone)."})
-    to = fields.Date(load_default=None, metadata={"description": "Only rows on or before this day."})
+    to = fields.Date(load_default=None, validate=validate.Range(FIRST_DAY, LAST_DAY), metadata={
+        "description": "Only rows on or before this day."})
 
     @validates_schema
     def _range(self, data, **_kwargs):
