@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_app_context, request
 
 from .problems import problem
 from .tokens import ROLES, SERVICE_TOKEN_TTL, InvalidToken, Principal, verify
@@ -50,7 +50,7 @@ class TokenChecker:
         """As given, else the app's settings' token_max_lifetime_s (SERVICE_TOKEN_TTL without settings)."""
         if self._max_lifetime is not None:
             return self._max_lifetime
-        settings = current_app.extensions.get("hubkit.settings")
+        settings = current_app.extensions.get("hubkit.settings") if has_app_context() else None
         seconds = getattr(settings, "token_max_lifetime_s", None)
         return dt.timedelta(seconds=seconds) if seconds else SERVICE_TOKEN_TTL
 
