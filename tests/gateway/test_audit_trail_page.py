@@ -219,8 +219,11 @@ def test_days_filter_in_the_hubs_time_zone_and_bad_filters_are_explained(audit_a
     assert "The last day must be the same as or after the first day" in backwards.get_data(as_text=True)
     stranger = client.get("/audit", query_string={"person": str(uuid.uuid4())})
     assert stranger.status_code == 400 and "Choose a person from the list" in stranger.get_data(as_text=True)
-    forged = client.get("/audit", query_string={"cursor": "not-a-cursor"})
-    assert forged.status_code == 400 and "not one this page gave out" in forged.get_data(as_text=True)
+    from gateway.audit_ui.merge import Position
+
+    for cursor in ("not-a-cursor", Position(utcnow(), 0, 10**30).encode(), Position(utcnow(), 7, 1).encode()):
+        forged = client.get("/audit", query_string={"cursor": cursor})
+        assert forged.status_code == 400 and "not one this page gave out" in forged.get_data(as_text=True)
 
 
 def test_export_as_csv_and_xlsx_in_words_and_never_a_formula(audit_app, services, person):

@@ -51,7 +51,7 @@ class Position:
         except (binascii.Error, ValueError, KeyError, TypeError) as exc:
             raise BadPosition(text) from exc
         if at.tzinfo is None or not isinstance(rank, int) or not 0 <= rank < len(SOURCES) \
-                or not isinstance(ident, int) or way not in ("next", "prev"):
+                or not isinstance(ident, int) or not 0 <= ident < ABOVE_EVERY_ID or way not in ("next", "prev"):
             raise BadPosition(text)
         return cls(at, rank, ident, way == "prev")
 
