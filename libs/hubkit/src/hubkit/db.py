@@ -389,6 +389,17 @@ def _write_audit_trail(session: Session, _ctx) -> None:
             connection.execute(insert(kit.audit_entry), rows)
 
 
+def audit_event(session: Session, consortium_id: uuid.UUID, action: str, entity: str, entity_id: str,
+                after: dict) -> None:
+    """An audit row for what is not one stored row's change (a file imported, say), by the session's actor and in
+    its transaction: it stands or falls with what it records."""
+    kit: KitTables = session.info["kit"]
+    session.execute(insert(kit.audit_entry).values(
+        consortium_id=consortium_id, actor=session.info.get("actor") or "system", action=action[:10],
+        entity=entity, entity_id=str(entity_id)[:100], before=None, after=_plain(after), at=utcnow(),
+        request_id=session.info.get("request_id"), correlation_id=session.info.get("correlation_id")))
+
+
 DEFERRED_AUDIT = "hubkit.deferred_audit_rows"
 
 

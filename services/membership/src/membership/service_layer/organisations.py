@@ -54,6 +54,14 @@ def _apply_profile(org: Organisation, details: dict) -> list[str]:
 
 def register_organisation(uow: UnitOfWork, details: dict) -> Organisation:
     """Record a new organisation as an applicant (its application in draft) and tell the other services."""
+    org = register(uow, details)
+    uow.commit()
+    return org
+
+
+def register(uow: UnitOfWork, details: dict, reason: str = "Registered", on: dt.date | None = None) -> Organisation:
+    """Register an organisation as an applicant (from `on`, today unless said) and publish it, without committing
+    (an import adds many)."""
     org = Organisation(id=uuid.uuid4(), status=rules.APPLICANT, consortium_id=uow.tenant.consortium_id,
                        areas_served=[], client_groups=[], service_categories=[], diversity=[], contacts=[],
                        quality_marks=[], past_contracts=[])
@@ -61,12 +69,19 @@ def register_organisation(uow: UnitOfWork, details: dict) -> Organisation:
     _apply_profile(org, details)
     uow.session.flush()  # the organisation's row first: its history refers to it
     uow.session.add(MembershipChange(organisation_id=org.id, from_status=None, to_status=rules.APPLICANT,
-                                     reason="Registered", effective_on=clock.today(), actor=uow.actor))
+                                     reason=reason, effective_on=on or clock.today(), actor=uow.actor))
     uow.publish("membership.organisation.registered", subject=subject(org), data=profile_fields(org))
     if org.service_categories or org.areas_served:  # M2: on the register from the start, not only once edited
         uow.publish("membership.capability.updated", subject=subject(org), data=capability_fields(org))
-    uow.commit()
     return org
+
+
+def activate_existing_member(uow: UnitOfWork, org: Organisation, member_since: dt.date, reason: str) -> None:
+    """An organisation that was a member before the consortium used the hub (M1's approval is history): active
+    since the day it joined, announced as any activation is (without a decision of the hub's; not committing)."""
+    _record_change(uow, org, rules.ACTIVE, reason, member_since)
+    uow.publish("membership.member.activated", subject=subject(org), data=organisation_fields(org) | {
+        "decision_id": None})
 
 
 def update_profile(uow: UnitOfWork, org: Organisation, details: dict) -> Organisation:

@@ -1,0 +1,85 @@
+"""Tables people upload to bring their records in (CSV or XLSX), read as rows of text by their headings.
+
+Every service's imports read files the same way: the first row holds the headings (trimmed, lower case, spaces as
+underscores, a trailing `*` marking a required column dropped); each later row that is not blank becomes a dict of
+heading to text (trimmed; a spreadsheet's dates as YYYY-MM-DD, whole numbers without `.0`), with `_row`, its row
+number in the file as a spreadsheet shows it, so a problem can be named by row. The checks are the importer's.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+MAX_ROWS = 5000
+ROW = "_row"
+
+
+class UnreadableTable(ValueError):
+    """The file is not a CSV or XLSX table with a heading row, or is too long (answered 422, naming the file)."""
+
+
+def heading(text) -> str:
+    return re.sub(r"[\s-]+", "_", str(text or "").strip().rstrip("*").strip().lower())
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1252"):  # Excel's "CSV UTF-8" has a byte-order mark; its plain CSV is cp1252
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableTable("The file is neither UTF-8 nor Windows text.")
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise UnreadableTable(f"The CSV file cannot be read: {exc}.") from exc
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
+        raise UnreadableTable("The file is not an XLSX workbook.") from exc
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_table(filename: str, content: bytes, max_rows: int = MAX_ROWS) -> list[dict[str, str]]:
+    """The rows of an uploaded CSV or XLSX file (told apart by content: an XLSX file is a ZIP) by heading."""
+    rows = _xlsx_rows(content) if content.startswith(b"PK\x03\x04") else _csv_rows(content)
+    if not rows or not any(_cell(v) for v in rows[0]):
+        raise UnreadableTable("The first row must hold the column headings.")
+    headings = [heading(v) for v in rows[0]]
+    named = [h for h in headings if h]
+    if len(named) != len(set(named)):
+        raise UnreadableTable("A column heading appears twice.")
+    found = []
+    for number, values in enumerate(rows[1:], start=2):
+        cells = [_cell(v) for v in values]
+        if not any(cells):
+            continue
+        if len(found) == max_rows:
+            raise UnreadableTable(f"The file has more than {max_rows} rows: split it.")
+        found.append({ROW: number} | {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headings) if h})
+    return found
