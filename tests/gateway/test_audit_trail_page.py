@@ -309,3 +309,19 @@ def test_in_the_browser_the_manager_filters_and_pages_the_trail_with_no_accessib
         page.get_by_role("button", name="Apply filters").click()
         expect(page.get_by_role("link", name="The first day must be a real date")).to_be_visible()
         no_violations()
+
+
+def test_people_of_another_consortium_are_never_named(audit_app, services, gateway_db, person):
+    manager = person()
+    tag = uuid.uuid4().hex[:8]
+    with gateway_db.session() as session:
+        elsewhere = accounts.create_consortium(session, f"Elsewhere {tag}", f"elsewhere-{tag}", actor="test:audit-page")
+        stranger = accounts.create_user(session, username=f"stranger-{tag}", password=THROWAWAY_PASSWORD,
+                                        consortium_id=elsewhere.id, roles={"consortium_manager"},
+                                        actor="test:audit-page", display_name=f"Sam Stranger {tag}")
+    subject = str(uuid.uuid4())
+    add_service_rows(services, "membership", [{"actor": f"user:{stranger.id}", "entity_id": subject,
+                                               "after": {"name": "row-1", "owner": str(stranger.id)}}])
+    text = signed_in(audit_app, manager).get("/audit", query_string={"subject": subject}).get_data(as_text=True)
+    [row] = table_rows(text)
+    assert "Someone without a login here" in row and f"Sam Stranger {tag}" not in text

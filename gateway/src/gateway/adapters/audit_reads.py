@@ -55,8 +55,9 @@ def _row(row: AuditEntryRow) -> dict:
             "subject_name": None, "before": row.before, "after": row.after, "occurrences": 1}
 
 
-def people_named(session: Session, user_ids: set[str]) -> dict[str, str]:
-    """Each user's name as people know them: 'Display Name (username)'."""
+def people_named(session: Session, consortium_id: uuid.UUID, user_ids: set[str]) -> dict[str, str]:
+    """Each user's name as people know them, 'Display Name (username)': users of the consortium only (a trail of one
+    consortium names nobody else's people)."""
     ids = set()
     for text in user_ids:
         try:
@@ -65,7 +66,8 @@ def people_named(session: Session, user_ids: set[str]) -> dict[str, str]:
             continue
     if not ids:
         return {}
-    rows = session.execute(select(UserRow.id, UserRow.display_name, UserRow.username).where(UserRow.id.in_(ids)))
+    rows = session.execute(select(UserRow.id, UserRow.display_name, UserRow.username)
+                           .where(UserRow.id.in_(ids), UserRow.consortium_id == consortium_id))
     return {str(ident): f"{name} ({username})" if name and name != username else username
             for ident, name, username in rows}
 

@@ -118,7 +118,7 @@ def in_words(rows: list[dict]) -> list[dict]:
                 user_ids |= {v for v in copy.values() if isinstance(v, str) and len(v) == 36}
     consortia = {row["entity_id"] for row in rows if row["source"] == "gateway" and row["entity"] == CONSORTIUM}
     with current_app.extensions["gateway.db"].session() as session:
-        people = people_named(session, user_ids)
+        people = people_named(session, current_user().consortium_id, user_ids)
         consortium_names = consortia_named(session, consortia)
     worded = []
     for row in rows:
