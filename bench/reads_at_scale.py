@@ -167,7 +167,6 @@ def reads(manifest: dict) -> list[dict]:
     """Each read: its service, API path and params, who calls, the gateway page (if any), and its raw SQL."""
     f, cid = manifest["facts"], manifest["consortium_id"]
     month = dt.date.fromisoformat(f["month"])
-    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     contract = f["biggest_contract_id"]
     finance_officer = (f["users"]["bench.finance"], {"finance_officer"}, "bench.finance")
     manager = (f["users"]["bench.manager"], {"consortium_manager"}, "bench.manager")
@@ -202,8 +201,7 @@ def reads(manifest: dict) -> list[dict]:
                     WHERE s.consortium_id = %(cid)s ORDER BY s.name""", sql_params={"cid": cid}),
         dict(name="subsidy report, one month", service="finance", path="/subsidy", params={"month": f["month"][:7]},
              who=finance_officer, page=None,
-             sql=SUBSIDY_SQL, sql_params={"cid": cid, "month": month, "next": next_month,
-                                          "week_after": month - dt.timedelta(days=7)},
+             sql=SUBSIDY_SQL, sql_params={"cid": cid, "month": month},
              same_answer=subsidy_same_answer),
         dict(name="members directory", service="membership", path="/organisations", params=None,
              who=manager, page="/members",
@@ -262,9 +260,10 @@ def reads(manifest: dict) -> list[dict]:
     ]
 
 
-# The subsidy report's month in raw SQL, from what the service reads (issue 16): approved time from its tally per
-# employer (open: not written off, on no invoice or one neither issued nor paid), time of the weeks not approved
-# valued at each person's rate of the day, recharged invoices and their lines' minutes, write-offs. Its answer is
+# The subsidy report's month in raw SQL, from what the service reads (issue 16): approved time from the tally per
+# employer (open: not written off, on no invoice or one neither issued nor paid), time not yet approved from the
+# tally per person and day valued at the person's rate of the day, recharged invoices and their lines' minutes,
+# write-offs. Its answer is
 # checked against the API's, figure by figure (subsidy_same_answer), so the comparison is of the same answer.
 SUBSIDY_SQL = """
 WITH approved AS (
@@ -273,18 +272,17 @@ WITH approved AS (
                                            AND coalesce(i.status, '') NOT IN ('issued', 'paid')), 0) AS open_minutes,
            coalesce(sum(t.worth) FILTER (WHERE t.written_off_id IS NULL
                                          AND coalesce(i.status, '') NOT IN ('issued', 'paid')), 0) AS open_worth
-      FROM approved_time_tally t JOIN staff_member s ON s.id = t.staff_id
+      FROM chargeable_time_tally t JOIN staff_member s ON s.id = t.staff_id
       LEFT JOIN recharge_invoice i ON i.id = t.invoice_id
-     WHERE t.consortium_id = %(cid)s AND t.month = %(month)s AND s.employer_kind IN ('host', 'member')
+     WHERE t.consortium_id = %(cid)s AND t.month = %(month)s AND t.approved AND s.employer_kind IN ('host', 'member')
      GROUP BY s.organisation_id),
 unapproved AS (
-    SELECT s.organisation_id AS org, sum(e.minutes) AS minutes, sum(e.minutes * coalesce(r.rate, 0)) AS worth,
-           coalesce(sum(e.minutes) FILTER (WHERE r.rate IS NULL), 0) AS unrated
-      FROM timesheet w JOIN time_entry e ON e.timesheet_id = w.id JOIN staff_member s ON s.id = e.staff_id
-      LEFT JOIN LATERAL (SELECT hourly_rate_pence AS rate FROM staff_rate WHERE staff_id = e.staff_id
-                            AND effective_from <= e.day ORDER BY effective_from DESC, created_at DESC LIMIT 1) r ON true
-     WHERE w.consortium_id = %(cid)s AND w.status <> 'approved' AND w.week_starting > %(week_after)s
-       AND w.week_starting < %(next)s AND e.chargeable AND e.day >= %(month)s AND e.day < %(next)s
+    SELECT s.organisation_id AS org, sum(t.minutes) AS minutes, sum(t.minutes * coalesce(r.rate, 0)) AS worth,
+           coalesce(sum(t.minutes) FILTER (WHERE r.rate IS NULL), 0) AS unrated
+      FROM chargeable_time_tally t JOIN staff_member s ON s.id = t.staff_id
+      LEFT JOIN LATERAL (SELECT hourly_rate_pence AS rate FROM staff_rate WHERE staff_id = t.staff_id
+                            AND effective_from <= t.day ORDER BY effective_from DESC, created_at DESC LIMIT 1) r ON true
+     WHERE t.consortium_id = %(cid)s AND t.month = %(month)s AND NOT t.approved
        AND s.employer_kind IN ('host', 'member')
      GROUP BY s.organisation_id),
 recharged AS (
@@ -393,7 +391,8 @@ def seq_scans(conn: psycopg.Connection, statements: list[tuple[str, object]]) ->
 
 MONTH_END_SQL = """
 CREATE TEMP TABLE month_lines ON COMMIT DROP AS
-SELECT gen_random_uuid() AS id, e.organisation_id, e.cost_code_id, e.staff_id, e.rate_pence, sum(e.minutes) AS minutes
+SELECT gen_random_uuid() AS id, e.organisation_id, e.cost_code_id, e.staff_id, e.rate_pence, sum(e.minutes) AS minutes,
+       count(*) AS entries
   FROM time_entry e JOIN timesheet t ON t.id = e.timesheet_id JOIN staff_member s ON s.id = e.staff_id
  WHERE e.consortium_id = %(cid)s AND s.employer_kind IN ('host', 'member') AND t.status = 'approved'
    AND e.chargeable AND e.day >= %(month)s AND e.day < %(next)s AND e.invoice_line_id IS NULL
@@ -423,15 +422,17 @@ SELECT l.id, e.id, e.organisation_id, e.consortium_id
    AND e.day < %(next)s AND e.invoice_line_id IS NULL AND e.written_off_id IS NULL;
 UPDATE time_entry e SET invoice_line_id = le.line_id FROM recharge_invoice_line_entry le
  JOIN month_lines l ON l.id = le.line_id WHERE e.id = le.entry_id;
-UPDATE approved_time_tally a SET minutes = a.minutes - m.minutes, worth = a.worth - m.worth
-  FROM (SELECT staff_id, organisation_id, sum(minutes) AS minutes, sum(minutes * rate_pence) AS worth
-          FROM month_lines GROUP BY staff_id, organisation_id) m
+UPDATE chargeable_time_tally a SET entries = a.entries - m.entries, minutes = a.minutes - m.minutes,
+       worth = a.worth - m.worth
+  FROM (SELECT staff_id, organisation_id, sum(entries) AS entries, sum(minutes) AS minutes,
+               sum(minutes * rate_pence) AS worth FROM month_lines GROUP BY staff_id, organisation_id) m
  WHERE a.consortium_id = %(cid)s AND a.month = %(month)s AND a.staff_id = m.staff_id
-   AND a.organisation_id = m.organisation_id AND a.invoice_id IS NULL AND a.written_off_id IS NULL;
-INSERT INTO approved_time_tally (id, consortium_id, staff_id, organisation_id, month, invoice_id, written_off_id,
-                                 minutes, worth)
-SELECT gen_random_uuid(), %(cid)s, l.staff_id, l.organisation_id, %(month)s, i.id, NULL, sum(l.minutes),
-       sum(l.minutes * l.rate_pence)
+   AND a.organisation_id = m.organisation_id AND a.approved AND a.invoice_id IS NULL AND a.written_off_id IS NULL;
+DELETE FROM chargeable_time_tally WHERE consortium_id = %(cid)s AND month = %(month)s AND entries = 0;
+INSERT INTO chargeable_time_tally (id, consortium_id, staff_id, organisation_id, month, day, approved, invoice_id,
+                                   written_off_id, entries, minutes, worth)
+SELECT gen_random_uuid(), %(cid)s, l.staff_id, l.organisation_id, %(month)s, NULL, true, i.id, NULL, sum(l.entries),
+       sum(l.minutes), sum(l.minutes * l.rate_pence)
   FROM month_lines l JOIN month_invoices i ON i.organisation_id = l.organisation_id
  GROUP BY l.staff_id, l.organisation_id, i.id;
 """

@@ -1,9 +1,10 @@
-"""The subsidy report reads approved time from a tally kept in step with the entries (issue 16): its answer must be the
-answer of the report's rules applied straightforwardly to every entry, week, rate, invoice and write-off. Checked
-after each kind of change that moves time (approval, correction, draft, discard, issue, payment, credit note, a draft
-again, write-off, rejection and approval after an edit), for the whole report and each month; and the tally itself
-equals the entries counted afresh (adapters.tally.rebuild_statement, which migration 0009 and the bench's loader
-use). On SQLite and PostgreSQL (`--db`)."""
+"""The subsidy report reads chargeable time from a tally kept in step with the entries (issue 16): its answer must be
+the answer of the report's rules applied straightforwardly to every entry, week, rate, invoice and write-off. Checked
+after each kind of change that moves time (saving a week, approval, correction, a reversal netting to nothing, draft,
+discard, issue, payment, credit note, a draft again, write-off, rejection and approval after an edit, a rate set
+after the time was logged), for the whole report and each month; and the tally itself equals the entries counted
+afresh (adapters.tally.rebuild_statement, which migration 0011 and the bench's loader use). On SQLite and PostgreSQL
+(`--db`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from sqlalchemy import delete, select, text
 from hubkit.db import Tenant
 
 from finance.adapters.tally import rebuild_statement
-from finance.adapters.time_tables import (ApprovedTimeTally, InvoiceLine, RechargeInvoice, StaffMember, StaffRate,
+from finance.adapters.time_tables import (ChargeableTimeTally, InvoiceLine, RechargeInvoice, StaffMember, StaffRate,
                                           SubsidyWriteOff, Timesheet, TimeEntry)
 from finance.domain.rates import to_pence
 from finance.service_layer import subsidy
@@ -91,12 +92,12 @@ def _straightforward(session) -> dict:
 
 
 def _tally(session) -> dict:
-    found: dict = defaultdict(lambda: [0, 0])
-    for row in session.execute(select(ApprovedTimeTally)).scalars():
-        key = (row.staff_id, row.organisation_id, row.month, row.invoice_id, row.written_off_id)
-        found[key][0] += row.minutes
-        found[key][1] += row.worth
-    return {key: tuple(value) for key, value in found.items() if value != [0, 0]}
+    found: dict = defaultdict(lambda: [0, 0, 0])
+    for row in session.execute(select(ChargeableTimeTally)).scalars():
+        key = (row.staff_id, row.organisation_id, row.month, row.day, row.approved, row.invoice_id,
+               row.written_off_id)
+        found[key] = [found[key][0] + row.entries, found[key][1] + row.minutes, found[key][2] + row.worth]
+    return {key: tuple(value) for key, value in found.items() if value[0]}
 
 
 def _check(th) -> dict:
@@ -114,14 +115,14 @@ def _check(th) -> dict:
         kept = _tally(session)
         session.rollback()
     with db.engine.begin() as conn:  # counted afresh inside a transaction that is rolled back
-        saved = conn.execute(select(ApprovedTimeTally.__table__)).all()
-        conn.execute(delete(ApprovedTimeTally.__table__))
+        saved = conn.execute(select(ChargeableTimeTally.__table__)).all()
+        conn.execute(delete(ChargeableTimeTally.__table__))
         conn.execute(text(rebuild_statement(conn.dialect.name)))
         with db.session(Tenant(th.consortium), connection=conn) as session:
             assert _tally(session) == kept
-        conn.execute(delete(ApprovedTimeTally.__table__))
+        conn.execute(delete(ChargeableTimeTally.__table__))
         if saved:
-            conn.execute(ApprovedTimeTally.__table__.insert(), [row._asdict() for row in saved])
+            conn.execute(ChargeableTimeTally.__table__.insert(), [row._asdict() for row in saved])
     return expected
 
 
@@ -189,3 +190,19 @@ def test_h4_the_subsidy_from_its_tally_is_the_straightforward_answer_after_every
     host_october = last[(uuid.UUID(host["organisation_id"]), dt.date(2026, 10, 1))]
     assert host_october["reasons"]["written_off"]["minutes"] == 510
     assert host_october["reasons"]["unapproved"]["minutes"] == 240
+
+    # the draft week saved again, then emptied; a rate set afterwards from before its days values it anew
+    th.week(host, dt.date(2026, 10, 19), {(2, "hub-bidding"): 120, (3, "hub-bidding"): 60})
+    _check(th)
+    th.rate(host["id"], effective_from="2026-10-20", salary_pence=6_000_000)
+    assert _check(th)[(uuid.UUID(host["organisation_id"]), dt.date(2026, 10, 1))]["reasons"]["unapproved"] == {
+        "minutes": 180, "pence": 180 * 6000 // 60}
+    th.week(host, dt.date(2026, 10, 19), {})
+    _check(th)
+
+    # a month whose only time is approved and then reversed: still a row, of nothing
+    november = week(member, dt.date(2026, 11, 16), {(0, "hub-bidding"): 60})
+    entry = th.call("GET", f"/timesheets/{november['id']}")["entries"][0]
+    th.call("POST", f"/timesheets/{november['id']}/corrections", {"entry_id": entry["id"], "reason": "Not ours"}, 201)
+    nothing = _check(th)[(uuid.UUID(member["organisation_id"]), dt.date(2026, 11, 1))]
+    assert nothing["logged_minutes"] == nothing["approved_minutes"] == nothing["logged_pence"] == 0

@@ -119,23 +119,27 @@ class TimeEntry(OrganisationScoped, Base):
                       Index("ix_time_entry_consortium_day", "consortium_id", "day"))
 
 
-class ApprovedTimeTally(OrganisationScoped, Base):
-    """The subsidy report's approved time, summed (issue 16): per person, employer copied onto their entries, month,
-    and where the time stands (open, on an invoice, written off): approved chargeable minutes and minutes x rate.
-    Kept up to date in the same transaction as the entries it sums (service_layer/tally.py); rebuilt from the
-    entries by `adapters.tally.REBUILD` (migration 0009, the bench's loader). Several rows of one key add up."""
+class ChargeableTimeTally(OrganisationScoped, Base):
+    """The subsidy report's chargeable time, summed (issue 16; domain/subsidy.py): per person, employer copied onto
+    their entries, month and place (not yet approved, per day; approved and open, on an invoice or written off):
+    minutes and minutes x costed rate. Kept up to date in the same transaction as the entries it sums
+    (service_layer/tally.py); counted afresh from the entries by `adapters.tally.rebuild_statement` (migration 0011,
+    the bench's loader). Several rows of one key add up."""
 
-    __tablename__ = "approved_time_tally"
-    __table_args__ = (Index("ix_approved_time_tally_month", "consortium_id", "month", "staff_id"),)
+    __tablename__ = "chargeable_time_tally"
+    __table_args__ = (Index("ix_chargeable_time_tally_month", "consortium_id", "month", "staff_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     staff_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the entries' employer, for scoping
     month: Mapped[dt.date] = mapped_column(Date)
+    day: Mapped[dt.date | None] = mapped_column(Date)  # time not yet approved only (valued at that day's rate)
+    approved: Mapped[bool] = mapped_column(Boolean)
     invoice_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the invoice whose line holds the time
     written_off_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    entries: Mapped[int] = mapped_column(Integer)  # how many entries (the row lasts while it counts some)
     minutes: Mapped[int] = mapped_column(BigInteger)
-    worth: Mapped[int] = mapped_column(BigInteger)  # sum of minutes x hourly rate in pence (exact; / 60 once)
+    worth: Mapped[int] = mapped_column(BigInteger)  # approved: sum of minutes x costed hourly rate in pence (exact)
 
 
 class ClosedPeriod(ConsortiumScoped, Base):

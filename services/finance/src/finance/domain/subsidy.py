@@ -1,12 +1,15 @@
-"""The subsidy report's tally of approved time (H4, issue 16), in plain Python.
+"""The subsidy report's tally of chargeable time (H4, issue 16), in plain Python.
 
-The report sums approved chargeable time per employer and month, and how much of it is still open (neither on an
-issued or paid invoice nor written off). Rather than reading every entry of the months asked for, it reads a tally:
-approved chargeable minutes and minutes x rate per person, employer copied onto the entries, month and place, where
-a place is where the time stands: open (no invoice line, not written off), on an invoice's line, or written off.
-Whether time on an invoice counts as recharged is the invoice's status, read with the report, so issuing, paying
-or crediting an invoice moves nothing; approving a week, correcting it, drafting, discarding or crediting an invoice
-(its entries are freed) and writing time off move time between places, in the same transaction.
+The report sums chargeable time per employer and month: approved time at the rate it was costed at, and how much of
+it is still open (neither on an issued or paid invoice nor written off); time not yet approved at the rate in effect
+on its day, as the rates are when the report is read. Rather than reading every entry of the months asked for, it
+reads a tally: chargeable minutes and minutes x costed rate per person, employer copied onto the entries, month and
+place, where a place is where the time stands: not yet approved (kept per day, so it can be valued at that day's
+rate), or approved and open (no invoice line, not written off), on an invoice's line, or written off.
+
+Whether time on an invoice counts as recharged is the invoice's status, read with the report, so issuing, paying or
+crediting an invoice moves nothing; saving a week, approving it, correcting it, drafting, discarding or crediting an
+invoice (its entries are freed) and writing time off move time between places, in the same transaction.
 """
 from __future__ import annotations
 
@@ -17,13 +20,16 @@ import uuid
 
 @dataclasses.dataclass(frozen=True)
 class Place:
-    """Where approved time stands: open, on an invoice (its id), or written off (the write-off's id)."""
+    """Where chargeable time stands: not yet approved; or approved and open, on an invoice (its id), or written off
+    (the write-off's id)."""
 
     invoice_id: uuid.UUID | None = None
     written_off_id: uuid.UUID | None = None
+    approved: bool = True
 
 
 OPEN = Place()
+NOT_APPROVED = Place(approved=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,23 +37,41 @@ class TallyKey:
     staff_id: uuid.UUID
     organisation_id: uuid.UUID | None
     month: dt.date
+    day: dt.date | None  # time not yet approved only: valued at the rate of its day when read
     place: Place
 
 
-def tally_moves(entries, source: Place | None, target: Place | None) -> dict[TallyKey, tuple[int, int]]:
-    """What moving these entries from `source` to `target` changes in the tally: (minutes, minutes x rate) to add
-    per key, negative where time leaves. None as source: the entries are newly approved (or newly made in an approved
-    week); None as target: they stop being approved time. Entries: objects or rows with staff_id, organisation_id,
-    day, minutes, rate_pence and chargeable; time not chargeable is not the subsidy's and is left out."""
+Change = tuple[int, int, int]  # entries, minutes, minutes x costed rate (pence x minutes)
+
+
+def tally_moves(entries, source: Place | None, target: Place | None) -> dict[TallyKey, Change]:
+    """What moving these entries from `source` to `target` changes in the tally: (entries, minutes, minutes x rate)
+    to add per key, negative where time leaves. A key's row lasts while it counts entries, so the report has a row
+    for every employer and month with chargeable time, even time that nets to nothing (an entry and its reversal). None as source: the entries are new (or newly chargeable time of the tally);
+    None as target: they are gone. Entries: objects or rows with staff_id, organisation_id, day, minutes, rate_pence
+    and chargeable; time not chargeable is not the subsidy's and is left out."""
     changes: dict[TallyKey, list[int]] = {}
     for entry in entries:
         if not entry.chargeable or source == target:
             continue
         month = entry.day.replace(day=1)
-        worth = entry.minutes * (entry.rate_pence or 0)
         for place, sign in ((source, -1), (target, 1)):
             if place is not None:
-                change = changes.setdefault(TallyKey(entry.staff_id, entry.organisation_id, month, place), [0, 0])
-                change[0] += sign * entry.minutes
-                change[1] += sign * worth
-    return {key: (minutes, worth) for key, (minutes, worth) in changes.items() if minutes or worth}
+                # time not approved has no costed rate yet: its worth is worked out when the report is read
+                worth = entry.minutes * (entry.rate_pence or 0) if place.approved else 0
+                key = TallyKey(entry.staff_id, entry.organisation_id, month,
+                               None if place.approved else entry.day, place)
+                change = changes.setdefault(key, [0, 0, 0])
+                change[0] += sign
+                change[1] += sign * entry.minutes
+                change[2] += sign * worth
+    return {key: tuple(change) for key, change in changes.items() if any(change)}
+
+
+def sum_changes(*changes: dict[TallyKey, Change]) -> dict[TallyKey, Change]:
+    """Changes to the tally added together (a week saved again: its old entries leave, the new ones come)."""
+    total: dict[TallyKey, list[int]] = {}
+    for change in changes:
+        for key, values in change.items():
+            total[key] = [a + b for a, b in zip(total.get(key, [0, 0, 0]), values)]
+    return {key: tuple(values) for key, values in total.items() if any(values)}

@@ -18,7 +18,7 @@ from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
-from ..adapters.time_tables import (ApprovedTimeTally, InvoiceLine, RechargeInvoice, StaffMember, StaffRate, SubsidyWriteOff,
+from ..adapters.time_tables import (ChargeableTimeTally, InvoiceLine, RechargeInvoice, StaffMember, StaffRate, SubsidyWriteOff,
                                     Timesheet, TimeEntry)
 from ..domain import invoices as invoice_rules
 from ..domain.subsidy import OPEN, Place
@@ -79,17 +79,17 @@ def report(session, months: list[dt.date] | None = None) -> list[dict]:
     # yet, a credited invoice's time is freed). The employer and whether the time is the subsidy's are the person's
     # as they are now, as before. Summed per employer, month and place before each place's invoice is looked up by
     # its primary key (the subqueries scoped to the tenant here: the session's criteria do not reach into them).
-    places = (select(StaffMember.organisation_id.label("organisation_id"), ApprovedTimeTally.month.label("month"),
-                     ApprovedTimeTally.invoice_id.label("invoice_id"),
-                     ApprovedTimeTally.written_off_id.label("written_off_id"),
-                     func.sum(ApprovedTimeTally.minutes).label("minutes"),
-                     func.sum(ApprovedTimeTally.worth).label("worth"))
-              .join(StaffMember, StaffMember.id == ApprovedTimeTally.staff_id)
-              .where(*_tenant_scope(tenant, ApprovedTimeTally, StaffMember),
+    places = (select(StaffMember.organisation_id.label("organisation_id"), ChargeableTimeTally.month.label("month"),
+                     ChargeableTimeTally.invoice_id.label("invoice_id"),
+                     ChargeableTimeTally.written_off_id.label("written_off_id"),
+                     func.sum(ChargeableTimeTally.minutes).label("minutes"),
+                     func.sum(ChargeableTimeTally.worth).label("worth"))
+              .join(StaffMember, StaffMember.id == ChargeableTimeTally.staff_id)
+              .where(*_tenant_scope(tenant, ChargeableTimeTally, StaffMember), ChargeableTimeTally.approved.is_(True),
                      StaffMember.employer_kind.in_(("host", "member")),
-                     ApprovedTimeTally.month.in_(months) if months else true())
-              .group_by(StaffMember.organisation_id, ApprovedTimeTally.month, ApprovedTimeTally.invoice_id,
-                        ApprovedTimeTally.written_off_id)).subquery()
+                     ChargeableTimeTally.month.in_(months) if months else true())
+              .group_by(StaffMember.organisation_id, ChargeableTimeTally.month, ChargeableTimeTally.invoice_id,
+                        ChargeableTimeTally.written_off_id)).subquery()
     status = (select(RechargeInvoice.status).where(RechargeInvoice.id == places.c.invoice_id,
                                                    *_tenant_scope(tenant, RechargeInvoice)).scalar_subquery())
     live = and_(places.c.written_off_id.is_(None), or_(
@@ -107,36 +107,37 @@ def report(session, months: list[dt.date] | None = None) -> list[dict]:
         r["not_invoiced"] += Decimal(int(open_worth))
         r["logged_minutes"] += int(minutes)
         r["logged"] += Decimal(int(worth))
-    # Time not approved: the entries of the few weeks not approved (found by the queue's index; an entry lies in its
-    # week, domain.time.check_entries, so only weeks overlapping the months asked for hold them; the subqueries are
-    # scoped to the tenant here, the session's criteria do not reach into them), summed per person and day; each of
-    # those with its person (employer, and whether their time is the subsidy's) and the person's rate in effect on the
-    # day (the latest begun: a person never has two rates from one day), found by the rate history's index, once per
-    # person and day; then summed here per employer and month (minutes x rate is exact: the order of summing changes
-    # nothing).
-    not_approved = select(Timesheet.id).where(*_tenant_scope(tenant, Timesheet),
-                                              Timesheet.status.in_([s for s in STATUSES if s != APPROVED]),
-                                              _weeks_in_months(Timesheet.week_starting, months))
-    per_day = (select(TimeEntry.staff_id.label("staff_id"), TimeEntry.day.label("day"),
-                      func.sum(TimeEntry.minutes).label("minutes"))
-               .where(TimeEntry.chargeable.is_(True), _in_months(TimeEntry.day, months),
-                      *_tenant_scope(tenant, TimeEntry), TimeEntry.timesheet_id.in_(not_approved))
-               .group_by(TimeEntry.staff_id, TimeEntry.day)).subquery()
-    rate = (select(StaffRate.hourly_rate_pence)
-            .where(StaffRate.staff_id == per_day.c.staff_id, StaffRate.effective_from <= per_day.c.day,
-                   *_tenant_scope(tenant, StaffRate))
-            .order_by(StaffRate.effective_from.desc(), StaffRate.created_at.desc()).limit(1).scalar_subquery())
-    for org, day, minutes, hourly in session.execute(
-            select(StaffMember.organisation_id, per_day.c.day, per_day.c.minutes, rate)
+    # Time not yet approved: from the tally too, per person and day (a few thousand rows at the start of a month,
+    # not the entries of every week waiting), each valued at the person's rate in effect on the day: the latest begun
+    # (of two from one day, the later set), found by joining the rate history as periods (each rate until the next
+    # begins, by a window over the history) rather than by a lookup per person and day; then summed per employer
+    # (the person's, as now, if their time is the subsidy's) and month (minutes x rate is exact).
+    per_day = (select(ChargeableTimeTally.staff_id.label("staff_id"), ChargeableTimeTally.month.label("month"),
+                      ChargeableTimeTally.day.label("day"), func.sum(ChargeableTimeTally.minutes).label("minutes"))
+               .where(*_tenant_scope(tenant, ChargeableTimeTally), ChargeableTimeTally.approved.is_(False),
+                      ChargeableTimeTally.month.in_(months) if months else true())
+               .group_by(ChargeableTimeTally.staff_id, ChargeableTimeTally.month, ChargeableTimeTally.day)).subquery()
+    periods = select(StaffRate.staff_id.label("staff_id"), StaffRate.hourly_rate_pence.label("rate"),
+                     StaffRate.effective_from.label("since"),
+                     func.lead(StaffRate.effective_from).over(
+                         partition_by=StaffRate.staff_id,
+                         order_by=(StaffRate.effective_from, StaffRate.created_at)).label("until")
+                     ).where(*_tenant_scope(tenant, StaffRate)).subquery()
+    for org, month, minutes, worth, unrated in session.execute(
+            select(StaffMember.organisation_id, per_day.c.month, func.sum(per_day.c.minutes),
+                   func.sum(per_day.c.minutes * func.coalesce(periods.c.rate, 0)),
+                   func.sum(case((periods.c.rate.is_(None), per_day.c.minutes), else_=0)))
             .join(StaffMember, StaffMember.id == per_day.c.staff_id)
-            .where(StaffMember.employer_kind.in_(("host", "member")))):
-        r = row(org, month_start(day))
-        worth = int(minutes) * (hourly or 0)
-        r["unrated_minutes"] += int(minutes) if hourly is None else 0
+            .outerjoin(periods, and_(periods.c.staff_id == per_day.c.staff_id, periods.c.since <= per_day.c.day,
+                                     or_(periods.c.until.is_(None), per_day.c.day < periods.c.until)))
+            .where(StaffMember.employer_kind.in_(("host", "member")))
+            .group_by(StaffMember.organisation_id, per_day.c.month)):
+        r = row(org, month)
+        r["unrated_minutes"] += int(unrated)
         r["unapproved_minutes"] += int(minutes)
-        r["unapproved"] += worth
+        r["unapproved"] += Decimal(int(worth))
         r["logged_minutes"] += int(minutes)
-        r["logged"] += worth
+        r["logged"] += Decimal(int(worth))
     recharged = (invoice_rules.ISSUED, invoice_rules.PAID, invoice_rules.CREDITED)
     for org, month, net in session.execute(
             select(RechargeInvoice.organisation_id, RechargeInvoice.month, func.sum(RechargeInvoice.net_pence))

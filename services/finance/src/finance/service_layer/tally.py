@@ -1,56 +1,59 @@
-"""Keeping the subsidy report's tally of approved time (domain/subsidy.py) in step with the entries it sums, in the
-caller's transaction: the use cases that approve, correct, invoice, free or write off time call `move`."""
+"""Keeping the subsidy report's tally of chargeable time (domain/subsidy.py) in step with the entries it sums, in the
+caller's transaction: the use cases that save, approve, correct, invoice, free or write off time call `move`."""
 from __future__ import annotations
 
 import uuid
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from ..adapters.time_tables import ApprovedTimeTally
+from ..adapters.time_tables import ChargeableTimeTally
 from ..domain import subsidy as rules
 
 
 def move(session, entries, source: rules.Place | None, target: rules.Place | None) -> None:
-    """These entries' time leaves `source` for `target` (None: it was not, or is no longer, approved time)."""
+    """These entries' time leaves `source` for `target` (None: the entries are new, or gone)."""
     apply(session, rules.tally_moves(entries, source, target))
 
 
-def apply(session, changes: dict[rules.TallyKey, tuple[int, int]]) -> None:
+def apply(session, changes: dict[rules.TallyKey, rules.Change]) -> None:
     """Add the changes to the tally: the rows of those people and months are read locked (FOR UPDATE on PostgreSQL;
-    SQLite has one writer), each change added to a row of its key, a row left at nothing deleted, and a key without
-    a row inserted. Three statements at most besides the read, whatever the number of changes. Two transactions that
+    SQLite has one writer), each change added to a row of its key, a row left counting no entries deleted, and a key
+    without a row inserted. Three statements at most besides the read, whatever the number of changes. Two transactions that
     both insert a key's first row leave two rows: the report sums them."""
     if not changes:
         return
-    table = ApprovedTimeTally.__table__
+    table = ChargeableTimeTally.__table__
     tenant = session.info["tenant"]
     left = dict(changes)
     updates, deletes = [], []
     for row in session.execute(
-            select(table.c.id, table.c.staff_id, table.c.organisation_id, table.c.month, table.c.invoice_id,
-                   table.c.written_off_id, table.c.minutes, table.c.worth)
+            select(table.c.id, table.c.staff_id, table.c.organisation_id, table.c.month, table.c.day,
+                   table.c.approved, table.c.invoice_id, table.c.written_off_id, table.c.entries, table.c.minutes,
+                   table.c.worth)
             .where(table.c.consortium_id == tenant.consortium_id,
                    table.c.staff_id.in_({key.staff_id for key in changes}),
                    table.c.month.in_({key.month for key in changes}))
             .order_by(table.c.id).with_for_update()):
-        key = rules.TallyKey(row.staff_id, row.organisation_id, row.month,
-                             rules.Place(row.invoice_id, row.written_off_id))
+        key = rules.TallyKey(row.staff_id, row.organisation_id, row.month, row.day,
+                             rules.Place(row.invoice_id, row.written_off_id, bool(row.approved)))
         if key not in left:
             continue
-        minutes, worth = left.pop(key)
-        minutes, worth = row.minutes + minutes, row.worth + worth
-        if minutes or worth:
-            updates.append({"row_id": row.id, "new_minutes": minutes, "new_worth": worth})
+        entries, minutes, worth = left.pop(key)
+        entries, minutes, worth = row.entries + entries, row.minutes + minutes, row.worth + worth
+        if entries:
+            updates.append({"row_id": row.id, "new_entries": entries, "new_minutes": minutes, "new_worth": worth})
         else:
             deletes.append(row.id)
     if updates:
         session.execute(update(table).where(table.c.id == bindparam("row_id"))
-                        .values(minutes=bindparam("new_minutes"), worth=bindparam("new_worth")), updates)
+                        .values(entries=bindparam("new_entries"), minutes=bindparam("new_minutes"),
+                                worth=bindparam("new_worth")), updates)
     if deletes:
         session.execute(delete(table).where(table.c.id.in_(deletes)))
     if left:
         session.execute(insert(table), [
             {"id": uuid.uuid4(), "consortium_id": tenant.consortium_id, "staff_id": key.staff_id,
-             "organisation_id": key.organisation_id, "month": key.month, "invoice_id": key.place.invoice_id,
-             "written_off_id": key.place.written_off_id, "minutes": minutes, "worth": worth}
-            for key, (minutes, worth) in left.items()])
+             "organisation_id": key.organisation_id, "month": key.month, "day": key.day,
+             "approved": key.place.approved, "invoice_id": key.place.invoice_id,
+             "written_off_id": key.place.written_off_id, "entries": entries, "minutes": minutes, "worth": worth}
+            for key, (entries, minutes, worth) in left.items()])

@@ -15,7 +15,7 @@ from hubkit.unit_of_work import UnitOfWork
 from ..adapters.time_tables import ClosedPeriod, CostCode, StaffMember, StaffRate, Timesheet, TimeEntry
 from ..domain import rates as rate_rules
 from ..domain import time as rules
-from ..domain.subsidy import OPEN
+from ..domain.subsidy import NOT_APPROVED, OPEN, sum_changes, tally_moves
 from . import cost_codes, tally
 
 
@@ -69,6 +69,7 @@ def save_week(uow: UnitOfWork, staff: StaffMember, week: dt.date, entries: list[
         raise InvalidField({"entries": errors})
     sheet = find_sheet(uow.session, staff.id, week)
     old_entries = entries_of(uow.session, sheet.id) if sheet else []
+    leaving = tally_moves(old_entries, NOT_APPROVED, None)  # an editable week is never approved
     # Time on a day of a closed month must stay exactly as it is (a re-saved grid may repeat it unchanged).
     closed = closed_months(uow.session)
     kept = {(e.day, e.cost_code_id, e.minutes) for e in old_entries if rules.month_start(e.day) in closed}
@@ -87,10 +88,12 @@ def save_week(uow: UnitOfWork, staff: StaffMember, week: dt.date, entries: list[
             uow.session.delete(old)
         uow.session.flush()
         sheet.status = rules.DRAFT
-    for entry in entries:
-        uow.session.add(TimeEntry(timesheet_id=sheet.id, staff_id=staff.id, organisation_id=staff.organisation_id,
-                                  day=entry["day"], cost_code_id=entry["cost_code_id"], minutes=entry["minutes"],
-                                  chargeable=codes[entry["cost_code_id"]].chargeable, created_at=utcnow()))
+    made = [TimeEntry(timesheet_id=sheet.id, staff_id=staff.id, organisation_id=staff.organisation_id,
+                      day=entry["day"], cost_code_id=entry["cost_code_id"], minutes=entry["minutes"],
+                      chargeable=codes[entry["cost_code_id"]].chargeable, created_at=utcnow()) for entry in entries]
+    uow.session.add_all(made)
+    # the subsidy's time not yet approved: the week's entries before leave it, the new ones come
+    tally.apply(uow.session, sum_changes(leaving, tally_moves(made, None, NOT_APPROVED)))
     uow.commit()
     return sheet
 
@@ -151,7 +154,7 @@ def approve(uow: UnitOfWork, sheet: Timesheet, principal: Principal) -> Timeshee
     for entry in entries:
         _cost(uow.session, staff, entry, history)
     sheet.status, sheet.decided_by, sheet.decided_at = rules.APPROVED, principal.user_id, utcnow()
-    tally.move(uow.session, entries, None, OPEN)  # the subsidy's approved time, open until invoiced
+    tally.move(uow.session, entries, NOT_APPROVED, OPEN)  # the subsidy's: approved, open until invoiced
     uow.publish("finance.timesheet.approved", subject=f"timesheet/{sheet.id}", data={
         "timesheet_id": sheet.id, "staff_id": sheet.staff_id, "organisation_id": sheet.organisation_id,
         "week_starting": sheet.week_starting, "approved_by": principal.user_id,

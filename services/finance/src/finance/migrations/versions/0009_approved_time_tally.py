@@ -10,8 +10,6 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-from finance.adapters.tally import rebuild_statement
-
 # revision identifiers, used by Alembic.
 revision: str = '0009'
 down_revision: Union[str, Sequence[str], None] = '0008'
@@ -36,7 +34,21 @@ def upgrade() -> None:
                     unique=False)
     op.create_index('ix_approved_time_tally_month', 'approved_time_tally', ['consortium_id', 'month', 'staff_id'],
                     unique=False)
-    op.execute(sa.text(rebuild_statement(op.get_bind().dialect.name)))
+    if op.get_bind().dialect.name == "postgresql":
+        new_id, month = "gen_random_uuid()", "CAST(date_trunc('month', e.day) AS date)"
+    else:
+        new_id, month = "lower(hex(randomblob(16)))", "date(e.day, 'start of month')"
+    op.execute(sa.text(f"""
+        INSERT INTO approved_time_tally (id, consortium_id, staff_id, organisation_id, month, invoice_id,
+                                         written_off_id, minutes, worth)
+        SELECT {new_id}, g.* FROM (
+            SELECT e.consortium_id, e.staff_id, e.organisation_id, {month} AS month, l.invoice_id, e.written_off_id,
+                   sum(e.minutes) AS minutes, sum(e.minutes * coalesce(e.rate_pence, 0)) AS worth
+              FROM time_entry e JOIN timesheet t ON t.id = e.timesheet_id
+              LEFT JOIN recharge_invoice_line l ON l.id = e.invoice_line_id
+             WHERE t.status = 'approved' AND e.chargeable
+             GROUP BY e.consortium_id, e.staff_id, e.organisation_id, {month}, l.invoice_id, e.written_off_id) g
+         WHERE g.minutes <> 0 OR g.worth <> 0"""))
 
 
 def downgrade() -> None:
