@@ -35,7 +35,7 @@ case "$role" in
   membership-worker|contracts-worker|finance-worker|governance-worker)
     exec python -m "${role%-worker}" worker ;;
   gateway)
-    exec python -m gunicorn \
+    exec python -m gunicorn --config python:hubkit.gunicorn_config \
       --bind "${HUB_BIND_HOST:-0.0.0.0}:${GATEWAY_PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-2}" \
       --access-logfile - --graceful-timeout 10 \

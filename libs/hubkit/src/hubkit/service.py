@@ -58,10 +58,13 @@ class ServiceDefinition:
         return load_service_settings(self.name, **overrides)
 
     def create_app(self, settings: ServiceSettings | None = None) -> Flask:
+        from .headers import no_store
         from .web import create_service_app  # not in the worker, which runs no web app (lighter at rest)
 
-        return create_service_app(settings or self.settings(), kit=self.kit, blueprints=self.blueprints(),
-                                  handlers=self.handlers, title=self.title)
+        app = create_service_app(settings or self.settings(), kit=self.kit, blueprints=self.blueprints(),
+                                 handlers=self.handlers, title=self.title)
+        app.after_request(no_store)  # bank details, salaries, personal data: never kept by a cache
+        return app
 
     def migrate(self, settings: ServiceSettings | None = None) -> None:
         from .migrations import upgrade  # Alembic: only for this command
@@ -111,7 +114,8 @@ class ServiceDefinition:
         bind = f"{os.environ.get('HUB_BIND_HOST', '127.0.0.1')}:{settings.port}"
         workers = os.environ.get("WEB_CONCURRENCY", "2")
         threads = os.environ.get("WEB_THREADS", "1")  # more than 1: gunicorn's gthread workers
-        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", workers,
+        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:hubkit.gunicorn_config",
+                                   "--bind", bind, "--workers", workers,
                                    "--threads", threads, "--access-logfile", "-", "--graceful-timeout", "10",
                                    f"{self.name}.app:create_app()"])
         return 0
