@@ -33,6 +33,12 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.extensions["gateway.csp"] = content_security_policy()
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        # Behind HTTPS the session cookie (which also holds the CSRF token) is a __Host- cookie: sent over HTTPS
+        # only, for this host alone and the whole site, so no other subdomain can set or overwrite it.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-" + app.config["SESSION_COOKIE_NAME"].removeprefix("__Host-")
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
     node_modules: Path = app.extensions["gateway.settings"].node_modules
     govuk_dist = node_modules / "govuk-frontend" / "dist" / "govuk"
 
@@ -65,16 +71,24 @@ def _start_request() -> None:
     logs.correlation_id_var.set(g.correlation_id)
 
 
+STATIC_PATHS = ("/assets/", "/static/")
+
+
 def _finish_request(response):
+    from flask import current_app
+
     response.headers["X-Request-ID"] = g.get("request_id", "")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html":
-        from flask import current_app
-
         response.headers["Content-Security-Policy"] = current_app.extensions["gateway.csp"]
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers.setdefault("Cache-Control", "no-store")
+    # Pages and /api answers may carry bank details, salaries or personal data: no cache keeps them (issue 11).
+    if not request.path.startswith(STATIC_PATHS):
+        response.headers["Cache-Control"] = "no-store"
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    response.headers.pop("Server", None)  # no software banner
     return response
 
 
