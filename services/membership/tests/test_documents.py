@@ -127,3 +127,23 @@ def test_m1_an_uploaded_certificate_fills_its_checklist_items_expiry_and_cover(c
     assert given.status_code == 200, given.get_json()
     evidence = item("public_liability")
     assert evidence["expires_on"] == renewal_expiry and evidence["newer_document"] is None
+
+
+def test_m1_due_diligence_documents_are_read_by_the_manager_and_the_organisations_own_staff_only(client, manager,
+                                                                                                  sign):
+    """Issue 11, item 6: insurance certificates, accounts and policies are read by the consortium manager, who checks
+    them (M1), and by the organisation's own staff; board members, the finance officer and the host admin see the
+    checklist's state (complete, outstanding, verified by whom), not the files."""
+    org = register(client, manager)
+    document = upload(client, manager, org["id"]).get_json()
+    content = f"/organisations/{org['id']}/documents/{document['id']}/content"
+    own = {"Authorization": sign(make_principal(("member_user",), consortium_id=CONSORTIUM,
+                                                organisation_id=uuid.UUID(org["id"])), "membership")}
+    assert [d["id"] for d in listed(client, own, org["id"])] == [document["id"]]
+    assert client.get(content, headers=own).data == PDF
+    for role in ("board_member", "finance_officer", "host_admin"):
+        headers = {"Authorization": sign(make_principal((role,), consortium_id=CONSORTIUM), "membership")}
+        assert client.get(f"/organisations/{org['id']}/documents", headers=headers).status_code == 403, role
+        assert client.get(content, headers=headers).status_code == 403, role
+        checklist = client.get(f"/organisations/{org['id']}/due-diligence", headers=headers)
+        assert checklist.status_code == 200 and "outstanding" in checklist.get_json(), role

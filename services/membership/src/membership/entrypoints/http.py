@@ -27,6 +27,9 @@ blp = Blueprint("organisations", __name__, url_prefix="/organisations", descript
 checklist_blp = Blueprint("due-diligence", __name__, url_prefix="/due-diligence",
                           description="The consortium's due-diligence checklist (M1)")
 ANYONE = (*STAFF, "member_user")
+# Due-diligence documents (insurance certificates, accounts, policies) are read by those who check them, the
+# consortium manager (M1), and by the organisation's own staff; the board sees the checklist's state, not the files.
+READS_DOCUMENTS = ("consortium_manager", "member_user")
 BY_NAME = Order(asc(Organisation.name), asc(Organisation.id))
 
 
@@ -231,7 +234,7 @@ class Expiring(MethodView):
 
 @blp.route("/<organisation_id>/documents")
 class Documents(MethodView):
-    @allow(*ANYONE)
+    @allow(*READS_DOCUMENTS)
     @paged(blp, DocumentOut)
     def get(self, organisation_id, page):
         """The organisation's compliance documents, newest first (without their content)."""
@@ -262,7 +265,7 @@ class Documents(MethodView):
 
 @blp.route("/<organisation_id>/documents/<document_id>/content")
 class DocumentContent(MethodView):
-    @allow(*ANYONE)
+    @allow(*READS_DOCUMENTS)
     @blp.response(200, description="The file, as uploaded")
     def get(self, organisation_id, document_id):
         """Download a document."""
