@@ -95,6 +95,9 @@ class FakeServices:
         self.governance_uploads: list[dict] = []
         # finance's time pages: canned answers by (method, path under /finance), with optional headers
         self.finance_answers: dict[tuple[str, str], tuple] = {}
+        # membership's imports: the files sent, and canned answers by dry_run ("true" or "false")
+        self.imports: list[dict] = []
+        self.import_answers: dict[str, tuple[int, dict]] = {}
         # contracts' allocation and delivery pages: canned answers by (method, path under /contracts)
         self.contracts_answers: dict[tuple[str, str], tuple] = {}
 
@@ -471,6 +474,20 @@ class FakeServices:
             status, body, *headers = fake.governance_answers.get(
                 key, (201, {}) if request.method != "GET" else (404, {"title": "Not Found"}))
             return jsonify(body), status, (headers[0] if headers else {})
+
+        @app.route("/membership/imports/members/columns")
+        def import_columns():
+            return jsonify({"columns": ["name", "legal_form", "status", "member_since",
+                                        "public_liability_provided_on", "public_liability_expires_on",
+                                        "public_liability_cover"], "required": ["name", "legal_form", "status"]})
+
+        @app.route("/membership/imports/members", methods=["POST"])
+        def import_members():
+            upload = request.files["file"]
+            dry_run = request.form.get("dry_run", "true")
+            fake.imports.append({"dry_run": dry_run, "filename": upload.filename, "content": upload.read()})
+            status, body = fake.import_answers.get(dry_run, (422, {"title": "Unprocessable", "errors": {}}))
+            return jsonify(body), status
 
         @app.route("/contracts/allocation/invitations")
         @app.route("/contracts/contracts/<path:rest>")

@@ -168,3 +168,12 @@ def test_imports_read_only_tables_and_are_for_the_consortium_manager(client, hub
     assert send(client, hub, as_csv([GOOD]), headers=hub["member"]).status_code == 403
     as_json = client.post("/imports/members", json={"dry_run": True}, headers=hub["manager"])
     assert as_json.status_code == 415
+
+
+def test_a_blank_members_template_has_every_column_the_import_takes(client, hub):
+    answer = client.get("/imports/members/columns", headers=hub["manager"]).get_json()
+    assert answer["required"] == ["name", "legal_form", "status"]
+    assert set(COLUMNS) <= set(answer["columns"])
+    assert "public_liability_cover" in answer["columns"] and "governing_document_cover" not in answer["columns"]
+    blank = send(client, hub, (",".join(answer["columns"]) + "\n").encode()).get_json()
+    assert blank["problems"] == [{"row": 1, "column": "file", "message": "The file has no rows under its headings."}]

@@ -10,7 +10,9 @@ from hubkit.tables import UnreadableTable, read_table
 from hubkit.uploads import checksum, safe_filename
 from hubkit.web import accepts_upload, request_uow
 
+from ..domain import imports as rules
 from ..service_layer import imports
+from ..service_layer.due_diligence import checklist
 from .schemas import DocumentFile, OrganisationIn
 
 blp = Blueprint("imports", __name__, url_prefix="/imports",
@@ -73,6 +75,22 @@ def _answer(checked: imports.MembersFile, dry_run: bool, created: dict | None = 
                          "member_since": m.member_since, "organisation_id": created.get(m.row),
                          "evidence": [{"kind": kind} | e for kind, e in m.evidence.items()]}
                         for m in checked.members]}
+
+
+class ColumnsOut(Schema):
+    columns = fields.List(fields.String(), metadata={"description": "Every column a members file may have, in the "
+                                                                   "order of a blank template"})
+    required = fields.List(fields.String())
+
+
+@blp.route("/members/columns")
+class MembersColumns(MethodView):
+    @allow("consortium_manager")
+    @blp.response(200, ColumnsOut)
+    def get(self):
+        """The columns of a members file for this consortium's checklist (a blank template's headings)."""
+        with request_uow() as uow:
+            return {"columns": rules.columns(checklist(uow.session)), "required": rules.REQUIRED_COLUMNS}
 
 
 @blp.route("/members")
