@@ -121,7 +121,8 @@ def test_m1_a_members_file_is_checked_row_by_row_and_nothing_is_written_while_an
 
 def test_m1_a_clean_members_file_is_imported_in_one_transaction_with_its_evidence_and_an_audit_row(app, client,
                                                                                                  hub):
-    rows = [GOOD, {"name": "Wharfedale Carers", "legal_form": "charity", "status": "applicant"}]
+    rows = [GOOD | {"member_since": day(900), "public_liability_cover": 5_000_000},  # a spreadsheet's own cells
+            {"name": "Wharfedale Carers", "legal_form": "charity", "status": "applicant"}]
     imported = send(client, hub, as_xlsx(rows), filename="Our members 2026.xlsx", dry_run=False)
     assert imported.status_code == 201, imported.get_json()
     answer = imported.get_json()
