@@ -6,6 +6,7 @@ import uuid
 
 import requests
 
+from governance.client import decide_at_a_meeting
 from membership.client import complete_due_diligence
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -86,6 +87,19 @@ def wait_until(check, timeout: float = 30.0):
     return None
 
 
+def governance_as(call, username: str):
+    """`send(method, path, json)` on governance's API as a demo user (governance.client's steps take one)."""
+    return lambda method, path, body: call(username, method, "/governance" + path, body)
+
+
+def decide_at_the_meeting(call, requests_: list[dict], note: str = "") -> dict:
+    """The body that decides these requests meets today, quorate, and its chair or secretary (the demo's board
+    member) records its decision: a body's decision comes from the body, never from one person."""
+    members = [(f"Representative of {o['name']}", o["id"]) for o in call("manager", "GET", "/membership/organisations")]
+    return decide_at_a_meeting(governance_as(call, "manager"), governance_as(call, "board"), "board", "Bo Board",
+                               requests_, members, note=note)
+
+
 AREAS = ("pipeline", "allocation", "delivery", "time", "money")  # each scripts/demo_<area>.py has load(call)
 
 
@@ -145,16 +159,30 @@ def _register_organisations(env, database, base, manager) -> None:
         complete_due_diligence(send, org["id"])
         manager.post(f"{base}/membership/organisations/{org['id']}/application", json={}, timeout=10)
     send("POST", f"/organisations/{created[2]['id']}/application/submission", {})
+    # The Partners Group decides them at its meeting today, quorate, and its chair (the demo's board member)
+    # records the decision from the minutes: a body's decision comes from the body, not from one person.
     _, board = _api(env, _token(env, "board"))
+
+    def governance_as(session):
+        def send(method, path, body):
+            response = session.request(method, f"{base}/governance{path}", json=body, timeout=10)
+            if response.status_code >= 400:
+                raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
+            return response.json() if response.content else None
+        return send
+
+    def all_asked():
+        found = [r for r in board.get(f"{base}/governance/decision-requests", timeout=10).json()
+                 if r["status"] == "pending" and any(o in r["subject"] for o in approved)]
+        return found if len(found) == len(approved) else None
+
+    waiting = wait_until(all_asked)
+    if waiting:
+        contacts = {d["name"]: (d.get("contacts") or [{}])[0].get("name") for d in ORGANISATIONS}
+        partners = [(contacts.get(org["name"]) or f"Representative of {org['name']}", org["id"]) for org in created]
+        decide_at_a_meeting(governance_as(manager), governance_as(board), "board", "Bo Board", waiting, partners,
+                            note="Due diligence complete.")
     deadline = time.monotonic() + 30
-    while approved and time.monotonic() < deadline:
-        for request in board.get(f"{base}/governance/decision-requests", timeout=10).json():
-            organisation_id = next((o for o in approved if o in request["subject"]), None)
-            if request["status"] == "pending" and organisation_id:
-                board.post(f"{base}/governance/decision-requests/{request['id']}/decision",
-                           json={"outcome": "approved", "note": "Due diligence complete."}, timeout=10)
-                approved.discard(organisation_id)
-        time.sleep(0.2)
     # The other services learn of the approvals by events; the areas' demo data needs them active there.
     wait_until(lambda: sum(1 for m in manager.get(f"{base}/contracts/members", timeout=10).json()
                            if m["status"] == "active") >= 3, timeout=max(deadline - time.monotonic(), 1))

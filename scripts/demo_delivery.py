@@ -10,7 +10,7 @@ import datetime as dt
 
 from membership.client import complete_due_diligence
 
-from demo_data import wait_until
+from demo_data import decide_at_the_meeting, wait_until
 
 TODAY = dt.date.today()
 
@@ -32,8 +32,7 @@ def _second_member(call, taken: set[str]) -> dict | None:
                                   if org["id"] in r["subject"] and r["status"] == "pending"), None))
     if request is None:
         return None
-    call("board", "POST", f"/governance/decision-requests/{request['id']}/decision",
-         {"outcome": "approved", "note": "Due diligence complete."})
+    decide_at_the_meeting(call, [request], "Due diligence complete.")
     return wait_until(lambda: next((m for m in _active(call) if m["id"] == org["id"]), None))
 
 

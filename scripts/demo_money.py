@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hubkit import clock
+
 from demo_data import wait_until
 
 LINES = (  # code, title, kind, ledger category (for actuals), amount in pence
@@ -80,9 +82,10 @@ def _claim(call) -> None:
     seats = [call("manager", "POST", f"/governance/bodies/{body['id']}/seats", {
         "role": "member", "person_name": name, "starts_on": "2025-01-01", "organisation_id": org})
         for name, org in (("Priya Shah", organisation_id), ("Dan Mercer", others[0] if others else None)) if org]
-    starts = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=14)
+    # attendance is recorded once the meeting has started: it met earlier today
+    starts = max(clock.utcnow() - dt.timedelta(minutes=30), clock.start_of_day(clock.today()))
     meeting = call("manager", "POST", f"/governance/bodies/{body['id']}/meetings", {
-        "starts_at": starts.isoformat(), "notice_given_on": (starts.date() - dt.timedelta(days=14)).isoformat()})
+        "starts_at": starts.isoformat(), "notice_given_on": (clock.today() - dt.timedelta(days=14)).isoformat()})
     call("manager", "POST", f"/governance/meetings/{meeting['id']}/attendance",
          {"seat_id": seats[0]["id"], "status": "present"})
     for seat in seats[1:]:

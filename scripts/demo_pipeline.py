@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from demo_data import wait_until
+from demo_data import decide_at_the_meeting, wait_until
 
 TODAY = dt.date.today()
 
@@ -39,16 +39,16 @@ OPPORTUNITIES = [
 
 
 def _ask_the_board(call, opportunity_id: str, note: str) -> None:
-    """The board approves the go/no-go in governance; the decision reaches contracts by event. If governance
-    is slow to answer, the manager records the decision, standing in for the board."""
+    """The Management Board approves the go/no-go at its meeting, recorded in governance by its chair; the
+    decision reaches contracts by event. If governance is slow to answer, the manager records the decision in
+    contracts, standing in for the board."""
     call("manager", "POST", f"/contracts/opportunities/{opportunity_id}/stage", {"stage": "qualifying"})
     call("manager", "POST", f"/contracts/opportunities/{opportunity_id}/go-no-go", {})
     request = wait_until(lambda: next((r for r in call("board", "GET", "/governance/decision-requests")
                                   if r["subject"] == f"opportunity/{opportunity_id}" and r["status"] == "pending"),
                                  None))
     if request:
-        call("board", "POST", f"/governance/decision-requests/{request['id']}/decision",
-             {"outcome": "approved", "note": note})
+        decide_at_the_meeting(call, [request], note)
         if wait_until(lambda: call("manager", "GET", f"/contracts/opportunities/{opportunity_id}")
                  ["opportunity"]["stage"] == "bidding"):
             return

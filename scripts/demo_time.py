@@ -6,9 +6,10 @@ weeks, one issued recharge invoice and some time still to recharge, so the subsi
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-from demo_data import wait_until
+from governance import client as governance_client
+
+from demo_data import governance_as, wait_until
 
 
 def _months_back(today: dt.date, n: int) -> dt.date:
@@ -29,23 +30,19 @@ def _outsource_hub(call, host_id: str) -> None:
     """H1: the Management Board's decision to outsource the hub to the host, then the hub model from it."""
     if call("manager", "GET", "/governance/hub").get("model"):
         return
-    board = call("manager", "POST", "/governance/bodies", {"kind": "management_board", "name": "Management Board",
-                                                          "rules": {}})
-    seats = [call("manager", "POST", f"/governance/bodies/{board['id']}/seats", {
-        "role": "member", "person_name": name, "starts_on": "2025-01-01", "organisation_id": str(uuid.uuid4())})
-        for name in ("Amina Rahman", "Gareth Jones", "Helen Okafor")]
-    starts = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=21)
-    meeting = call("manager", "POST", f"/governance/bodies/{board['id']}/meetings", {
-        "starts_at": starts.isoformat(), "notice_given_on": (starts.date() - dt.timedelta(days=14)).isoformat()})
-    for seat in seats:
-        call("manager", "POST", f"/governance/meetings/{meeting['id']}/attendance",
-             {"seat_id": seat["id"], "status": "present"})
+    manager = governance_as(call, "manager")
+    members = [(f"Representative of {o['name']}", o["id"]) for o in call("manager", "GET", "/membership/organisations")]
+    board = governance_client.deciding_body(manager, "budget_variation")  # the Management Board
+    board = governance_client.seat_members(manager, governance_client.seat_officer(manager, board, "board", "Bo Board"),
+                                           members)
+    meeting = governance_client.hold_meeting(manager, board, "Management Board: the hub model")
+    present = [a["seat_id"] for a in call("manager", "GET", f"/governance/meetings/{meeting['id']}")["attendance"]]
     item = call("manager", "POST", f"/governance/meetings/{meeting['id']}/agenda-items", {
         "title": "Outsource the hub to our host CVS", "kind": "business", "notified_on": None})["agenda"][-1]
-    motion = call("manager", "POST", f"/governance/meetings/{meeting['id']}/motions", {
-        "agenda_item_id": item["id"], "text": "Outsource the hub to our host CVS"})
+    motion = call("manager", "POST", f"/governance/meetings/{meeting['id']}/motions", {  # H1: a hub-model decision
+        "agenda_item_id": item["id"], "text": "Outsource the hub to our host CVS", "kind": "hub_model"})
     decision = call("manager", "POST", f"/governance/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
-        "votes": [{"seat_id": s["id"], "vote": "for"} for s in seats]})
+        "votes": [{"seat_id": seat_id, "vote": "for"} for seat_id in present]})
     call("manager", "POST", "/governance/hub/model", {
         "model": "outsourced_to_member", "effective_from": f"{dt.date.today().year - 1}-04-01",
         "decision_id": decision["id"], "host_organisation_id": host_id})

@@ -1,12 +1,16 @@
 """What the browser journeys share: signing in, the axe check, the gateway's API as a demo user, active members."""
 from __future__ import annotations
 
+import uuid
+
 import requests
 from browser_checks import axe_violations
 from playwright.sync_api import expect
 
 from gateway.demo import DEMO_PASSWORD
 from hubkit.testing import wait_for
+from governance import client as governance_client
+from governance.client import decide_at_a_meeting
 from membership.client import complete_due_diligence
 
 
@@ -48,10 +52,42 @@ def active_member(manager: Api, board: Api, name: str) -> dict:
     application = wait_for(lambda: next((r for r in board("GET", "/governance/decision-requests")
                                          if r["subject"] == f"organisation/{org['id']}" and r["status"] == "pending"),
                                         None), timeout=15, what="the application reaching governance")
-    board("POST", f"/governance/decision-requests/{application['id']}/decision", {"outcome": "approved", "note": ""})
+    decided_by_the_body(manager, board, [application])
     wait_for(lambda: any(m["id"] == org["id"] and m["status"] == "active" for m in manager("GET", "/contracts/members")),
              timeout=15, what="contracts knowing the member is active")
     return manager("GET", f"/membership/organisations/{org['id']}")
+
+
+def governance_send(api: Api):
+    """governance.client's `send(method, path, json)` over the gateway's API as one demo user."""
+    return lambda method, path, body: api(method, "/governance" + path, body)
+
+
+def partners(manager: Api, count: int = 4) -> list[tuple[str, str]]:
+    """Organisations on the register to seat on a body (registered if there are too few), as (person, id)."""
+    organisations = manager("GET", "/membership/organisations")
+    while len(organisations) < count:
+        organisations.append(manager("POST", "/membership/organisations",
+                                     {"name": f"Partner Trust {uuid.uuid4().hex[:6]}", "legal_form": "cio"}))
+    return [(f"Representative of {o['name']}", o["id"]) for o in organisations]
+
+
+def decided_by_the_body(manager: Api, board: Api, requests_: list[dict], outcome: str = "approved",
+                        note: str = "") -> dict:
+    """The body that decides the requests meets today, quorate (run by the manager), and its chair or secretary,
+    the demo board member, records the decision: the meeting it returns."""
+    return decide_at_a_meeting(governance_send(manager), governance_send(board), "board", "Bo Board", requests_,
+                               partners(manager), outcome, note)
+
+
+def meeting_held_by(manager: Api, kind: str) -> dict:
+    """A meeting today, quorate, of the body that decides requests of this kind, with the demo board member
+    ("Bo Board") as its chair or secretary: where they record its decisions from the Decisions page."""
+    send = governance_send(manager)
+    body = governance_client.deciding_body(send, kind)
+    body = governance_client.seat_members(send, governance_client.seat_officer(send, body, "board", "Bo Board"),
+                                          partners(manager))
+    return governance_client.hold_meeting(send, body, f"{body['name']} meeting")
 
 
 def management_board(manager: Api) -> dict:

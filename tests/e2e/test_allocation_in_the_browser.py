@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from hubkit.testing import wait_for
 
-from .journeys import Api, active_member, no_violations, sign_in
+from .journeys import Api, active_member, decided_by_the_body, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -224,8 +224,7 @@ def test_c1_c6_the_partners_groups_chosen_provider_decision_travels_by_event_and
                                      if r["subject"] == f"allocation_round/{rid}" and r["status"] == "pending"), None),
                        timeout=15, what="the chosen-provider request reaching governance")
     assert request["kind"] == "chosen_provider"
-    board("POST", f"/governance/decision-requests/{request['id']}/decision",
-          {"outcome": "approved", "note": "Clearly one credible provider (C1)."})
+    decided_by_the_body(manager, board, [request], note="Clearly one credible provider (C1).")  # the Partners Group
     decided = wait_for(lambda: (lambda r: r if r["route"] == "chosen_provider" else None)(
         manager("GET", f"/contracts/allocation-rounds/{rid}")["round"]), timeout=15,
         what="the Partners Group's decision reaching contracts")

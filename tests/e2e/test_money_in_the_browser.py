@@ -16,9 +16,10 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from hubkit import clock
 from hubkit.testing import wait_for
 
-from .journeys import Api, active_member, management_board, no_violations, sign_in
+from .journeys import Api, active_member, management_board, meeting_held_by, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
@@ -91,14 +92,18 @@ def test_f1_a_virement_over_the_threshold_waits_for_the_board_and_the_accountabl
     no_violations(finance)
     assert finance_api("GET", f"/finance/variations/{under}")["status"] == "approved"
 
-    # The board decides through governance's own decisions page, where finance's request arrived by event.
+    # The Management Board meets (quorate) and its chair or secretary records its decision on governance's own
+    # decisions page, where finance's request arrived by event, naming the meeting: nobody approves it alone.
     asked = wait_for(lambda: next((r for r in board_api("GET", "/governance/decision-requests")
                                    if r["subject"] == f"variation/{over}"), None),
                      timeout=20, what="the variation reaching governance")
     assert "£7,500.00" in asked["title"] and asked["kind"] == "budget_variation"
+    meeting = meeting_held_by(Api(hub, "manager"), "budget_variation")
     board = browser.new_context(**browser_context_args).new_page()
     sign_in(board, hub, "board")
     board.goto(gateway + "/decisions")
+    no_violations(board)
+    board.locator(f"#meeting-{asked['id']}").select_option(meeting["id"])
     board.get_by_role("button", name=re.compile("^Approve " + re.escape(asked["title"]))).click()
     expect(board.get_by_text("Decision recorded: approved.")).to_be_visible()
 
@@ -160,9 +165,9 @@ def test_f2_f4_g11_payments_and_a_claim_are_paid_in_a_run_whose_bank_file_is_exa
     body = management_board(manager_api)
     seat = manager_api("POST", f"/governance/bodies/{body['id']}/seats", {
         "role": "member", "person_name": person, "starts_on": "2025-01-01", "organisation_id": ours_id})
-    starts = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)
-    meeting = manager_api("POST", f"/governance/bodies/{body['id']}/meetings", {
-        "starts_at": starts.isoformat(), "notice_given_on": (starts.date() - dt.timedelta(days=21)).isoformat()})
+    starts = max(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=10), clock.start_of_day(clock.today()))
+    meeting = manager_api("POST", f"/governance/bodies/{body['id']}/meetings", {  # held: attendance is recorded after
+        "starts_at": starts.isoformat(), "notice_given_on": (clock.today() - dt.timedelta(days=21)).isoformat()})
     manager_api("POST", f"/governance/meetings/{meeting['id']}/attendance", {"seat_id": seat["id"],
                                                                             "status": "present"})
     claim = wait_for(lambda: next((c for c in finance_api("GET", "/finance/claims") if c["person_name"] == person),

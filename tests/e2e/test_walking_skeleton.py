@@ -14,6 +14,7 @@ import requests
 
 from hubkit.broker import ApacheKafkaBroker
 from hubkit.testing import BROKERS, make_principal, wait_for
+from governance.client import decide_at_a_meeting
 from membership.client import complete_due_diligence
 
 from .conftest import RunningHub
@@ -50,7 +51,7 @@ def known_to(hub, sign, service, path, principal):
 
 def test_m1_member_registered_is_known_everywhere_and_activated_by_the_boards_decision(hub, sign):
     manager = make_principal(("consortium_manager",), consortium_id=CONSORTIUM)
-    board = make_principal(("board_member",), consortium_id=CONSORTIUM)
+    board = make_principal(("board_member",), consortium_id=CONSORTIUM, username="skeleton-chair")
 
     created = call(hub, sign, "membership", "POST", "/organisations", manager,
                    json={"name": "Skeleton Community Trust", "legal_form": "cio", "postcode": "LS1 8AB"})
@@ -82,11 +83,23 @@ def test_m1_member_registered_is_known_everywhere_and_activated_by_the_boards_de
                                     None), timeout=10, what="governance's decision request")
     assert request["status"] == "pending" and request["kind"] == "membership_application"
 
-    decided = call(hub, sign, "governance", "POST", f"/decision-requests/{request['id']}/decision", board,
-                   json={"outcome": "approved", "note": "Due diligence complete"})
-    assert decided.status_code == 200, decided.text
+    # The Partners Group meets, quorate, and its chair records the decision from the meeting (a body decides).
+    def governance(principal):
+        def send(method, path, body):
+            response = call(hub, sign, "governance", method, path, principal, json=body)
+            assert response.status_code < 300, response.text
+            return response.json() if response.content else None
+        return send
+
+    for n in range(3):
+        call(hub, sign, "membership", "POST", "/organisations", manager,
+             json={"name": f"Skeleton Partner {n} {uuid.uuid4().hex[:4]}", "legal_form": "cio"})
+    partners = [(f"Representative of {o['name']}", o["id"])
+                for o in call(hub, sign, "membership", "GET", "/organisations", manager).json()]
+    meeting = decide_at_a_meeting(governance(manager), governance(board), "skeleton-chair", "Sam Skeleton",
+                                  [request], partners, note="Due diligence complete")
     again = call(hub, sign, "governance", "POST", f"/decision-requests/{request['id']}/decision", board,
-                 json={"outcome": "rejected"})
+                 json={"outcome": "rejected", "meeting_id": meeting["id"]})
     assert again.status_code == 409  # decided once
 
     wait_for(lambda: call(hub, sign, "membership", "GET", f"/organisations/{org_id}", manager).json()["status"]

@@ -455,7 +455,10 @@ class FakeServices:
             if not item:
                 return jsonify(title="Not Found"), 404
             body = request.get_json()
-            item.update(status="decided", outcome=body["outcome"], decided_at=now())
+            if not body.get("meeting_id") and not body.get("written_resolution_id"):  # as governance: named source
+                return _problem(422, "Unprocessable Entity", "Name the meeting or the written resolution.")
+            item.update(status="decided", outcome=body["outcome"], decided_at=now(),
+                        decided_at_meeting=body.get("meeting_id"))
             return jsonify(item)
 
         @app.route("/governance/bodies", methods=["GET", "POST"])
@@ -497,6 +500,8 @@ class FakeServices:
             return jsonify(body), status, (headers[0] if headers else {})
 
         @app.route("/finance/timesheets")
+        @app.route("/finance/staff")
+        @app.route("/finance/organisations")
         def finance_pages():
             status, body, *headers = fake.finance_answers.get(
                 (request.method, request.path.removeprefix("/finance")), (404, {"title": "Not Found"}))

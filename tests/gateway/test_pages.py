@@ -1,4 +1,6 @@
 """Role home pages, member organisations and decisions, over a real upstream."""
+import uuid
+
 import pytest
 
 from gateway_helpers import closed_port_url, csrf_token_from, gateway_environ
@@ -98,16 +100,35 @@ def test_manager_puts_an_application_to_the_board(logged_in, fake_services):
     assert "Awaiting decision" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_board_member_approves_a_pending_decision(logged_in, fake_services):
+def test_m1_the_board_records_a_decision_from_the_meeting_that_took_it(logged_in, fake_services):
     item = fake_services.add_decision_request("Membership application: Canal Arts", "organisation/1")
+    held = {"id": str(uuid.uuid4()), "body_id": str(uuid.uuid4()), "body_name": "Partners Group",
+            "title": "Partners Group meeting", "starts_at": "2020-03-04T18:00:00+00:00",
+            "notice_given_on": "2020-02-01", "location": None}
+    upcoming = held | {"id": str(uuid.uuid4()), "title": "Next quarter", "starts_at": "2999-01-01T18:00:00+00:00"}
+    fake_services.governance_answers[("GET", "/meetings")] = (200, [held, upcoming])
     client = logged_in("board")
     page = client.get("/decisions").get_data(as_text=True)
-    assert "Membership application: Canal Arts" in page and "Approve" in page
+    assert "Membership application: Canal Arts" in page and "Approve" in page and "Decided at" in page
+    assert held["id"] in page and upcoming["id"] not in page  # only a meeting that has taken place decides
+    token = csrf_token_from(page)
+    refused = client.post(f"/decisions/{item['id']}/decision", data={"csrf_token": token, "outcome": "approved"})
+    assert refused.status_code == 302 and fake_services.decision_requests[item["id"]].get("outcome") is None
+    assert "Choose the meeting that took the decision" in client.get("/decisions").get_data(as_text=True)
     response = client.post(f"/decisions/{item['id']}/decision",
-                           data={"csrf_token": csrf_token_from(page), "outcome": "approved"})
+                           data={"csrf_token": token, "outcome": "approved", "meeting_id": held["id"]})
     assert response.status_code == 302
-    assert fake_services.decision_requests[item["id"]]["outcome"] == "approved"
+    decided = fake_services.decision_requests[item["id"]]
+    assert decided["outcome"] == "approved" and decided["decided_at_meeting"] == held["id"]
     assert "Decision recorded: approved" in client.get("/decisions").get_data(as_text=True)
+
+
+def test_m1_without_a_meeting_held_there_is_nothing_to_approve_by_hand(logged_in, fake_services):
+    fake_services.add_decision_request("Membership application: Canal Arts", "organisation/1")
+    fake_services.governance_answers[("GET", "/meetings")] = (200, [])
+    page = logged_in("manager").get("/decisions").get_data(as_text=True)
+    assert "Membership application: Canal Arts" in page and "Approve" not in page
+    assert "once the meeting has taken place" in page
 
 
 def test_finance_officer_cannot_see_decisions(logged_in):

@@ -3,8 +3,11 @@ subcontract, no negative actuals), evidence, the hub's review, RAG and its chang
 improvement plans, the commissioner's report and the OCDS export."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
+
+import time_machine
 
 from delivery_fixtures import PDF, Delivery, delivery  # noqa: F401
 
@@ -34,6 +37,22 @@ def test_p1_a_subcontractor_submits_a_return_and_the_hub_accepts_it(delivery):
     rag = delivery.outbox("contracts.rag.changed")
     assert len(rag) == 1 and rag[0]["data"]["rag"] == "green" and rag[0]["data"]["previous_rag"] is None
     delivery.call("POST", f"/returns/{ret['id']}/review", {"decision": "accept"}, 409)
+
+
+def test_p1_a_return_for_a_period_that_has_not_ended_is_warned_and_needs_confirming(delivery):
+    _, north, _, _, _ = _setup(delivery)
+    sub, q1 = north["subcontract"], north["periods"][0]  # April to June 2025
+    headers = lambda: delivery.member_headers(sub["organisation_id"])  # noqa: E731 - signed on the moved clock
+    body = {"period_id": q1["id"], "actuals": {"O1": 20, "W1": 9}, "narrative": "Half way through."}
+    with time_machine.travel(dt.datetime(2025, 5, 15, 10, tzinfo=dt.timezone.utc), tick=True):  # mid-period
+        warned = delivery.call("POST", f"/subcontracts/{sub['id']}/returns", body, 409, headers=headers())
+        assert warned["type"] == "urn:consortium-hub:rule:P1" and "has not ended" in warned["detail"]
+        assert "confirm_early" in warned["detail"] and delivery.outbox("contracts.return.submitted") == []
+        confirmed = delivery.call("POST", f"/subcontracts/{sub['id']}/returns", body | {"confirm_early": True}, 201,
+                                  headers=headers())
+    assert confirmed["performance_return"]["status"] == "submitted"
+    assert "figures so far" in confirmed["history"][0]["comment"]
+    assert len(delivery.outbox("contracts.return.submitted")) == 1
 
 
 def test_p1_a_second_return_for_the_same_period_is_refused(delivery):

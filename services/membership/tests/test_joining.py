@@ -34,7 +34,7 @@ def register(client, headers, **details):
     return response.get_json()
 
 
-def provide_everything(client, headers, org_id, *, expires_on=None, verify=True):
+def provide_everything(client, headers, org_id, *, expires_on=None, verify=True, verified_on=None):
     for requirement in DEFAULT_CHECKLIST:
         evidence = {"provided_on": (TODAY - dt.timedelta(days=3)).isoformat()}
         if requirement.needs_expiry:
@@ -46,7 +46,8 @@ def provide_everything(client, headers, org_id, *, expires_on=None, verify=True)
         assert response.status_code == 200, response.get_json()
         if verify:
             response = client.post(f"/organisations/{org_id}/due-diligence/{requirement.kind}/verification",
-                                   json={"verified_on": TODAY.isoformat(), "verified_by": "Dee Diligence"},
+                                   json={"verified_on": (verified_on or TODAY).isoformat(),
+                                         "verified_by": "Dee Diligence"},
                                    headers=headers)
             assert response.status_code == 200, response.get_json()
 
@@ -102,7 +103,8 @@ def test_m1_application_goes_from_draft_through_due_diligence_to_the_boards_deci
 def test_m1_an_expired_or_unverified_item_keeps_the_application_from_the_board(client, manager):
     org = register(client, manager)
     client.post(f"/organisations/{org['id']}/application/submission", json={}, headers=manager)
-    provide_everything(client, manager, org["id"], expires_on=TODAY - dt.timedelta(days=1))
+    provide_everything(client, manager, org["id"], expires_on=TODAY - dt.timedelta(days=1),
+                       verified_on=TODAY - dt.timedelta(days=3))  # verified while current; expired since
     refused = client.post(f"/organisations/{org['id']}/application", json={}, headers=manager).get_json()
     assert "Public liability insurance has expired" in refused["detail"]
     client.put(f"/organisations/{org['id']}/due-diligence/public_liability", headers=manager, json={
@@ -125,6 +127,26 @@ def test_m1_insurance_without_expiry_or_cover_is_refused_and_future_verification
     unknown = client.put(f"/organisations/{org['id']}/due-diligence/horoscope", headers=manager,
                          json={"provided_on": TODAY.isoformat()})
     assert unknown.status_code == 404
+
+
+def test_m1_an_expired_certificate_cannot_be_verified_as_current_evidence(client, manager):
+    org = register(client, manager)
+    path = f"/organisations/{org['id']}/due-diligence/public_liability"
+    client.put(path, headers=manager, json={"provided_on": (TODAY - dt.timedelta(days=400)).isoformat(),
+                                            "expires_on": (TODAY - dt.timedelta(days=35)).isoformat(),
+                                            "cover_pence": 500_000_000})
+    refused = client.post(f"{path}/verification", headers=manager,
+                          json={"verified_on": TODAY.isoformat(), "verified_by": "Morgan Manager"})
+    assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
+    assert refused.get_json()["type"].endswith(":M1") and "expired" in refused.get_json()["detail"]
+    item = next(i for i in client.get(f"/organisations/{org['id']}/due-diligence", headers=manager).get_json()["items"]
+                if i["kind"] == "public_liability")
+    assert item["verified_on"] is None  # nothing written
+    client.put(path, headers=manager, json={"provided_on": TODAY.isoformat(), "cover_pence": 500_000_000,
+                                            "expires_on": (TODAY + dt.timedelta(days=365)).isoformat()})
+    renewed = client.post(f"{path}/verification", headers=manager,
+                          json={"verified_on": TODAY.isoformat(), "verified_by": "Morgan Manager"})
+    assert renewed.status_code == 200, renewed.get_json()
 
 
 def test_a_consortium_can_make_a_checklist_item_optional(client, manager, sign):

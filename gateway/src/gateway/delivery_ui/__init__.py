@@ -17,6 +17,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from markupsafe import Markup
 from wtforms import ValidationError
 
+from hubkit import clock
+
 from ..auth.csrf import CSRFError, csrf, validate_csrf
 from ..auth.session import current_user, roles_required
 from ..domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
@@ -490,17 +492,20 @@ def return_form(subcontract_id, period_id):
             body = {"actuals": actuals, "narrative": request.form.get("narrative", "")}
             if existing:
                 answer = send("contracts", "POST", f"/returns/{existing}/resubmission", body, "Return submitted again.")
-            else:
+            else:  # P1: a period still running is reported only when its figures so far are confirmed
                 answer = send("contracts", "POST", f"/subcontracts/{subcontract_id}/returns",
-                              body | {"period_id": str(period_id)}, "Return submitted.")
+                              body | {"period_id": str(period_id),
+                                      "confirm_early": request.form.get("confirm_early") == "yes"},
+                              "Return submitted.")
             if answer is not None and answer.ok:
                 return_id = answer.body["performance_return"]["id"]
                 upload = request.files.get("evidence")
                 if upload and upload.filename:
                     _send_evidence(return_id, upload)
                 return redirect(url_for("delivery_ui.performance_return", return_id=return_id))
+    running = bool(period) and not existing and dt.date.fromisoformat(period["ends_on"]) >= clock.today()
     return _render("return_form.html", title="Submit a return", detail=detail, period=period, problem=problem,
-                   values=values, existing=existing)
+                   values=values, existing=existing, running=running)
 
 
 csrf.exempt(return_form)  # checked in the view, once the larger upload limit is set

@@ -20,7 +20,7 @@ bp = Blueprint("governance_ui", __name__, url_prefix="/governance", template_fol
 
 BODY_KINDS = {"partners_group": "Partners Group", "management_board": "Management Board", "sub_group": "Sub-group"}
 SEAT_ROLES = {"chair": "Independent chair", "member": "Member", "co_opted": "Co-opted (no vote)",
-              "deputy": "Deputy"}
+              "deputy": "Deputy", "secretary": "Secretary (no vote; records decisions)"}
 ATTENDANCE = {"present": "Present", "deputy": "Represented by a deputy", "apologies": "Apologies",
               "absent": "Absent"}
 ITEM_KINDS = {"business": "Business", "chosen_provider": "Chosen provider (C5)", "about_chair": "About the chair (G7)"}
@@ -133,7 +133,8 @@ def resolution_action(resolution_id, action):
 @roles_required(DECIDES)
 def add_seat(body_id):
     _send("POST", f"/bodies/{body_id}/seats",
-          _form("role", "person_name", "organisation_id", "starts_on", "ends_on", "deputy_for"), "Seat added.")
+          _form("role", "person_name", "organisation_id", "starts_on", "ends_on", "deputy_for", "account"),
+          "Seat added.")
     return redirect(url_for("governance_ui.body", body_id=body_id))
 
 

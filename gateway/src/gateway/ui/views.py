@@ -77,24 +77,44 @@ def decisions():
     can_decide = bool(current_user().roles & DECIDES)
     try:
         answer = call_service("governance", "GET", "/decision-requests")
+        held = _meetings_held() if can_decide else []
     except ServiceDown as exc:
-        return render_template("ui/decisions.html", requests=[], problem=exc.message, can_decide=False), 503
+        return render_template("ui/decisions.html", requests=[], problem=exc.message, can_decide=False,
+                               meetings=[]), 503
     requests_ = answer.body if answer.ok and isinstance(answer.body, list) else []
     problem = None if answer.ok else "Decision requests cannot be shown just now."
     return render_template("ui/decisions.html", requests=requests_, problem=problem, can_decide=can_decide,
-                           decision_form=DecisionForm())
+                           meetings=held, decision_form=DecisionForm())
+
+
+def _meetings_held() -> list[dict]:
+    """The meetings of the bodies the signed-in person sits on that have taken place (the last year's, newest
+    first): a decision is recorded from the meeting that took it, by the body's chair or secretary."""
+    answer = call_service("governance", "GET", "/meetings",
+                          query={"person_name": current_user().display_name, "upcoming": "false"})
+    if not answer.ok or not isinstance(answer.body, list):
+        return []
+    now = dt.datetime.now(dt.timezone.utc)
+    return sorted((m for m in answer.body if dt.datetime.fromisoformat(m["starts_at"]) <= now),
+                  key=lambda m: m["starts_at"], reverse=True)
 
 
 @bp.route("/decisions/<uuid:request_id>/decision", methods=["POST"])
 @roles_required(DECIDES)
 def decide(request_id: uuid.UUID):
+    """Record the decision a body took at a meeting (its chair or secretary does, naming the meeting)."""
     outcome = request.form.get("outcome")
     if outcome not in ("approved", "rejected"):
         flash("Choose Approve or Reject.", "error")
         return redirect(url_for("ui.decisions"))
     try:
+        meeting_id = str(uuid.UUID(request.form.get("meeting_id", "")))
+    except ValueError:
+        flash("Choose the meeting that took the decision.", "error")
+        return redirect(url_for("ui.decisions"))
+    try:
         answer = call_service("governance", "POST", f"/decision-requests/{request_id}/decision",
-                              {"outcome": outcome, "note": request.form.get("note", "")})
+                              {"outcome": outcome, "note": request.form.get("note", ""), "meeting_id": meeting_id})
         if answer.ok:
             flash(f"Decision recorded: {outcome}.", "success")
         else:

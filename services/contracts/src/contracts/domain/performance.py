@@ -89,6 +89,15 @@ def is_late(submitted_on: dt.date, due_on: dt.date) -> bool:
     return submitted_on > due_on
 
 
+def check_period_over(label: str, ends_on: dt.date, today: dt.date, confirmed: bool) -> None:
+    """P1: a return reports a period that has happened; one for a period still running is early, and is only
+    taken when the subcontractor confirms the figures are those so far (what has not happened is not reported)."""
+    if today <= ends_on and not confirmed:
+        raise RuleViolation(f"{label} runs until {ends_on:%d %B %Y}: it has not ended, so these are not its "
+                            f"final figures. Submit the return after it ends, or confirm (confirm_early) that you "
+                            f"are reporting the figures so far.", rule="P1")
+
+
 def check_actuals(actuals: dict, indicator_ids: set) -> None:
     """P1: a return gives an actual (zero or more) for every indicator of the contract, and no others."""
     unknown = set(actuals) - indicator_ids

@@ -252,13 +252,15 @@ class SubcontractReturns(MethodView):
     @allow(*MEMBER)
     @subcontracts_blp.arguments(s.ReturnIn)
     @subcontracts_blp.response(201, s.ReturnDetailOut)
-    @subcontracts_blp.alt_response(409, description="A return for that period already exists")
+    @subcontracts_blp.alt_response(409, description="A return for that period already exists, or the period has not "
+                                                    "ended and confirm_early was not given")
     def post(self, body, subcontract_id):
-        """P1: submit the organisation's return for a period: an actual (zero or more) per indicator, narrative."""
+        """P1: submit the organisation's return for a period: an actual (zero or more) per indicator, narrative;
+        for a period still running, only with confirm_early (409 with the warning otherwise)."""
         with request_uow() as uow:
             subcontract = _subcontract(uow, subcontract_id)
             ret = perf.submit_return(uow, subcontract, body["period_id"], body["actuals"], body["narrative"],
-                                     _actor())
+                                     _actor(), body["confirm_early"])
             return perf.return_view(uow.session, ret)
 
 

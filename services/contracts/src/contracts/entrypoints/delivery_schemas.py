@@ -91,6 +91,8 @@ class ReturnIn(Schema):
     actuals = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)),
                           values=fields.Float(allow_nan=False, validate=validate.Range(max=10**9)), required=True)
     narrative = Text(10000, load_default="")
+    confirm_early = fields.Boolean(load_default=False, metadata={
+        "description": "the period has not ended: the subcontractor confirms these are its figures so far"})
 
 
 class ResubmissionIn(Schema):

@@ -58,12 +58,14 @@ def _log(session, ret: PerformanceReturn, action: str, by: str, comment: str = "
 
 
 def submit_return(uow: UnitOfWork, subcontract: Subcontract, period_id, actuals: dict, narrative: str,
-                  by: str) -> PerformanceReturn:
-    """P1: the subcontractor's return for a period: one per period (a second is refused), late after its due date."""
+                  by: str, confirm_early: bool = False) -> PerformanceReturn:
+    """P1: the subcontractor's return for a period: one per period (a second is refused), late after its due date;
+    for a period that has not ended, only once the subcontractor confirms it reports the figures so far."""
     session = uow.session
     period = _period(session, subcontract.contract_id, period_id)
     if period is None:
         raise InvalidField.on("period_id", "Not a reporting period of this contract.")
+    p.check_period_over(period.label, period.ends_on, clock.today(), confirm_early)
     if session.execute(select(PerformanceReturn.id).where(PerformanceReturn.subcontract_id == subcontract.id,
                                                           PerformanceReturn.period_id == period.id)).first():
         raise RuleViolation(f"There is already a return for {period.label}; a queried return is submitted again "
@@ -77,7 +79,9 @@ def submit_return(uow: UnitOfWork, subcontract: Subcontract, period_id, actuals:
                             submitted_by=by)
     session.add(ret)
     session.flush()
-    _log(session, ret, "submitted", by)
+    _log(session, ret, "submitted", by,
+         f"Before {period.label} ended ({period.ends_on:%d %B %Y}): the figures so far, confirmed."
+         if clock.today() <= period.ends_on else "")
     uow.publish("contracts.return.submitted", subject=f"subcontract/{subcontract.id}",
                 data=_return_fields(ret, period) | {"late": ret.late})
     uow.commit()

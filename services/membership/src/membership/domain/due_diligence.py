@@ -4,6 +4,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from hubkit.domain import RuleViolation
+
 
 @dataclasses.dataclass(frozen=True)
 class Requirement:
@@ -40,6 +42,16 @@ class Evidence:
     cover_pence: int | None = None
     verified_by: str | None = None
     verified_on: dt.date | None = None
+
+
+def check_verification(label: str, provided_on: dt.date, expires_on: dt.date | None, verified_on: dt.date) -> None:
+    """M1: evidence is verified on or after the day it was provided, and only while it is current: an expired
+    certificate is not verified as current evidence (the renewed one is provided, then verified)."""
+    if verified_on < provided_on:
+        raise RuleViolation("Evidence cannot be verified before it was provided.", "M1")
+    if expires_on is not None and expires_on < verified_on:
+        raise RuleViolation(f"{label} expired on {expires_on:%d %B %Y}: an expired certificate cannot be verified "
+                            f"as current evidence. Provide the renewed certificate, then verify it.", "M1")
 
 
 def outstanding(checklist: tuple[Requirement, ...], evidence: dict[str, Evidence], today: dt.date) -> list[str]:

@@ -91,8 +91,7 @@ def verify(uow: UnitOfWork, org: Organisation, kind: str, verified_by: str, veri
     row = evidence_of(uow.session, org).get(kind)
     if row is None:
         raise RuleViolation(f"Nothing has been provided for {rules.KINDS[kind].label} yet.", "M1")
-    if verified_on < row.provided_on:
-        raise RuleViolation("Evidence cannot be verified before it was provided.", "M1")
+    rules.check_verification(rules.KINDS[kind].label, row.provided_on, row.expires_on, verified_on)
     row.verified_by, row.verified_on = verified_by, verified_on
     from .eligibility import review_eligibility  # a verified renewal can make the member eligible again
 
