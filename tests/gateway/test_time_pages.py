@@ -25,3 +25,41 @@ def test_an_approvals_queue_on_one_page_has_no_page_links(logged_in, fake_servic
     fake_services.finance_answers[("GET", "/timesheets")] = (200, [waiting_week("Grace Hopper")])
     page = logged_in("finance").get("/time/approvals").get_data(as_text=True)
     assert "Grace Hopper" in page and "cursor=" not in page
+
+
+def person(name: str) -> dict:
+    return {"id": str(uuid.uuid4()), "name": name, "employer_kind": "member", "organisation_id": str(uuid.uuid4()),
+            "organisation_name": "Leeds CVS", "line_manager_id": None, "user_id": None, "current_rate_pence": 3000}
+
+
+def _select(page: str, name: str) -> str:
+    start = page.index(f'<select class="govuk-select" id="{name}"')
+    return page[start:page.index("</select>", start)]
+
+
+def test_the_staff_listing_shows_one_page_and_asks_for_no_one_else(logged_in, fake_services):
+    """Over a thousand staff: the listing reads the page its cursor names; the line-manager select does not need
+    every person, so nothing else of the list is asked for (issue 16: about 24 calls before)."""
+    fake_services.finance_answers[("GET", "/staff")] = (200, [person("Ada Lovelace")], {
+        "X-Next-Cursor": "NEXT", "X-Prev-Cursor": "PREV"})
+    page = logged_in("finance").get("/time/staff?cursor=HERE").get_data(as_text=True)
+    assert "Ada Lovelace" in page
+    staff_calls = [c for c in fake_services.calls if c["path"] == "/staff"]
+    assert [c["query"] for c in staff_calls] == [{"cursor": "HERE"}]
+    assert 'href="/time/staff?cursor=NEXT"' in page and 'href="/time/staff?cursor=PREV"' in page
+    assert "Ada Lovelace" not in _select(page, "line_manager_id")  # offered only once searched for
+    assert "Find the line manager by name above first." in page
+
+
+def test_the_line_manager_is_chosen_from_the_people_whose_name_holds_what_was_typed(logged_in, fake_services):
+    ada = person("Ada Lovelace")
+    fake_services.finance_answers[("GET", "/staff")] = (200, [ada], {"X-Next-Cursor": "MORE"})
+    browser = logged_in("finance")
+    page = browser.get("/time/staff?manager_name=+love+").get_data(as_text=True)
+    searched = [c["query"] for c in fake_services.calls if c["path"] == "/staff" and "name" in c["query"]]
+    assert searched == [{"name": "love", "limit": "20"}]  # one page of matches, never followed
+    assert f'<option value="{ada["id"]}">Ada Lovelace (Leeds CVS)</option>' in _select(page, "line_manager_id")
+    assert 'value="love"' in page and "type more of it to find someone else" in page
+    fake_services.finance_answers[("GET", "/staff")] = (200, [])
+    page = browser.get("/time/staff?manager_name=zz").get_data(as_text=True)
+    assert 'id="line_manager_id-hint">Nobody\'s name holds "zz": try another part of it.</div>' in page

@@ -49,3 +49,16 @@ def test_staff_and_invoices_page_in_sql(th):
     made.append(th.call("POST", "/invoices", {"organisation_id": str(th.host), "month": "2026-11"}, 201))
     listed = _walk(th, "/invoices")
     assert [i["id"] for i in listed] == [made[1]["id"], made[0]["id"]] and listed[0]["issuer_name"] == "Leeds CVS"
+
+
+def test_staff_found_by_part_of_their_name_a_page_at_a_time(th):
+    """The line-manager chooser asks for a few names matching what was typed, not for every person (issue 16)."""
+    for name in ("Priya Shah", "Ravi Shahid", "Tom Reed", "Amy SHAW", "Shahida Khan"):
+        th.staff(name)
+    assert [s["name"] for s in _walk(th, "/staff", name="shah")] == ["Priya Shah", "Ravi Shahid", "Shahida Khan"]
+    assert [s["name"] for s in _walk(th, "/staff", name=" SHA ")] == ["Amy SHAW", "Priya Shah", "Ravi Shahid",
+                                                                     "Shahida Khan"]
+    assert th.call("GET", "/staff?name=100%25") == []  # % and _ are matched as themselves
+    th.call("GET", "/staff?name=" + "x" * 201, status=422)
+    [first] = th.call("GET", "/staff?name=shah&limit=1")
+    assert first["name"] == "Priya Shah"

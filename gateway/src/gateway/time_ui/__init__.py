@@ -18,6 +18,7 @@ from ..auth.session import current_user, roles_required
 from ..domain.roles import APPROVES_TIME, KEEPS_THE_MONEY, LOGS_TIME, MEMBER_USER, SEES_MONEY
 from ..ui.charts import bar_chart
 from ..ui.membership_forms import pence_to_pounds, pounds_to_pence
+from ..proxy.client import ServiceDown, call_service
 from ..ui.service_pages import csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, send, xlsx_response
 from hubkit import clock
 
@@ -321,17 +322,36 @@ def _consortium_users():
 
 
 def _organisations():
-    found, _ = _get("/organisations")
+    found, _ = _get("/organisations", {"limit": 500})  # the service's largest page: one call for most consortia
     return sorted(found or [], key=lambda o: o["name"])
+
+
+MANAGER_MATCHES = 20
+
+
+def _staff_named(text: str) -> tuple[list[dict], bool]:
+    """(the first few staff whose name holds the text, whether there are more): the line-manager chooser offers
+    these, not every person of the consortium (issue 16: 1,200 staff were fetched page by page for one select)."""
+    try:
+        answer = call_service("finance", "GET", "/staff", query={"name": text, "limit": MANAGER_MATCHES},
+                              one_page=True)
+    except ServiceDown:
+        return [], False
+    return (answer.body, bool(answer.next_cursor)) if answer.ok and isinstance(answer.body, list) else ([], False)
 
 
 @bp.route("/staff")
 @roles_required(SEES_MONEY)
 def staff():
-    people, problem = _get("/staff")
-    users = {str(u.id): u for u in _consortium_users()} if _roles() & KEEPS_THE_MONEY else {}
-    return _render("staff.html", title="Staff and rates", people=people or [], problem=problem,
-                   users=users, organisations=_organisations(), errors={})
+    # A page at a time (GOV.UK pagination): a big consortium has over a thousand staff.
+    people, problem, pages = fetch_page("finance", "/staff")
+    keeps = bool(_roles() & KEEPS_THE_MONEY)
+    manager_name = (request.args.get("manager_name") or "").strip()[:200]
+    managers, more = _staff_named(manager_name) if keeps and manager_name else ([], False)
+    users = {str(u.id): u for u in _consortium_users()} if keeps else {}
+    return _render("staff.html", title="Staff and rates", people=people or [], problem=problem, pages=pages,
+                   users=users, organisations=_organisations() if keeps else [], errors={},
+                   manager_name=manager_name, managers=managers, more_managers=more)
 
 
 @bp.route("/staff", methods=["POST"])

@@ -53,11 +53,13 @@ def _staff_out(session, rows) -> list[dict]:
 @staff_blp.route("")
 class StaffList(MethodView):
     @allow(*ALL_ROLES)
+    @staff_blp.arguments(s.StaffQuery, location="query")
     @paged(staff_blp, s.StaffOut)
-    def get(self, page):
-        """Staff who log time (member staff: their own organisation's)."""
+    def get(self, query, page):
+        """Staff who log time, by name (member staff: their own organisation's), those whose name holds `name` if
+        given."""
         with request_uow() as uow:
-            return _staff_out(uow.session, page.select(uow.session, select(StaffMember),
+            return _staff_out(uow.session, page.select(uow.session, staff_cases.listing_query(query.get("name")),
                                                        Order(asc(StaffMember.name), asc(StaffMember.id))))
 
     @allow(*FINANCE)

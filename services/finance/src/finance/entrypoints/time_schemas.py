@@ -50,6 +50,13 @@ class RateOut(Schema):
     created_at = fields.DateTime()
 
 
+class StaffQuery(Schema):
+    """Filters for the staff list: `name` finds people whose name holds it (any case), e.g. to choose a line
+    manager from a few matches rather than from every person."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+
+
 class StaffOut(Schema):
     id = fields.UUID()
     name = fields.String()

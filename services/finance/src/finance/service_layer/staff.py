@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
@@ -53,6 +53,15 @@ def update_staff(uow: UnitOfWork, staff: StaffMember, **changes) -> StaffMember:
         setattr(staff, key, value)
     uow.commit()
     return staff
+
+
+def listing_query(name: str | None = None):
+    """Staff (paged in SQL by the caller, by name), those whose name holds `name` in any case if given (SQL's lower():
+    on SQLite, ASCII letters only)."""
+    query = select(StaffMember)
+    if name and name.strip():
+        query = query.where(func.lower(StaffMember.name).contains(name.strip().lower(), autoescape=True))
+    return query
 
 
 def staff_for_user(session, user_id: str) -> StaffMember | None:
