@@ -128,6 +128,11 @@ def test_rows_name_the_record_and_say_in_words_who_and_what(apps, sign):
     words = client.get("/audit", headers=headers, query_string={"entity": "TimeEntry"}).get_json()[0]
     assert words["actor_label"] == "The hub, on news from membership: organisation registered"
     assert (words["entity_label"], words["subject_name"]) == ("Time entry", None)
+    add_rows(app, manager.consortium_id, [{"action": "import", "entity": "MembersFile", "before": None,
+                                           "after": {"filename": "members.xlsx", "rows": 3}}])
+    imported = client.get("/audit", headers=headers, query_string={"entity": "MembersFile"}).get_json()[0]
+    assert (imported["action_label"], imported["entity_label"], imported["subject_name"]) == (
+        "Imported from a file", "Members file", "members.xlsx")
 
 
 def test_refused_reads_of_another_consortiums_or_organisations_records_are_one_row_per_actor_kind_and_hour(

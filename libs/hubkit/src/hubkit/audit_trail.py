@@ -50,10 +50,11 @@ log = logging.getLogger(__name__)
 AUDIT_READERS = ("consortium_manager", "host_admin")
 REFUSED = "refused"
 USER_ACTOR = "user:"
-ACTION_LABELS = {"create": "Created", "update": "Changed", "delete": "Deleted", REFUSED: "Refused access"}
+ACTION_LABELS = {"create": "Created", "update": "Changed", "delete": "Deleted", "import": "Imported from a file",
+                 REFUSED: "Refused access"}
 # Where a record's own name is found in its copy, in order of preference.
 NAME_FIELDS = ("name", "title", "display_name", "person_name", "full_name", "username", "number", "reference",
-               "label", "subject")
+               "label", "subject", "filename")
 ANOTHER_CONSORTIUM = "another consortium"
 ANOTHER_ORGANISATION = "another organisation"
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # days a filter may name (no overflow at the ends)
