@@ -494,6 +494,7 @@ class FakeServices:
 
         @app.route("/contracts/allocation/invitations")
         @app.route("/contracts/contracts/<path:rest>")
+        @app.route("/contracts/bids/<path:rest>")
         def contracts_pages(rest=None):
             status, body, *headers = fake.contracts_answers.get(
                 (request.method, request.path.removeprefix("/contracts")), (404, {"title": "Not Found"}))

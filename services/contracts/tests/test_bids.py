@@ -114,6 +114,31 @@ def test_delivery_partners_are_active_eligible_members_named_once(pipeline):
     assert pipeline.call("GET", f"/bids/{bid_id}")["partners"] == []
 
 
+def test_the_partners_offered_are_exactly_those_a_bid_accepts_even_after_one_becomes_ineligible(pipeline):
+    """Eligibility everywhere at once (issue 12, item 4): the choices a bid's form offers come from the rule that
+    accepts a partner (contracts.domain.bids.partner_refusal), not from a second copy of it."""
+    applicant = pipeline.member("Applicant Trust", status="applicant")
+    active = pipeline.member("Active Trust")
+    insured = pipeline.member("Insured Trust")
+    oid = pipeline.to_bidding()["opportunity"]["id"]
+    bid_id = pipeline.bid(oid)["bid"]["id"]
+
+    def offered() -> list[str]:
+        return [m["id"] for m in pipeline.call("GET", "/bids/partner-candidates?limit=200")]
+
+    assert applicant not in offered() and {active, insured} <= set(offered())
+    # Insured Trust's insurance lapses: membership says it is no longer eligible for new work.
+    pipeline.deliver("membership.eligibility.changed", f"organisation/{insured}", {
+        "organisation_id": insured, "name": "Insured Trust", "legal_form": "cio", "status": "active",
+        "eligible_for_new_work": False, "reasons": ["Public liability insurance expired"]}, "membership")
+    assert insured not in offered() and active in offered()
+    for org_id in (applicant, insured):
+        pipeline.call("POST", f"/bids/{bid_id}/partners", {"organisation_id": org_id, "share_pence": 1}, 409)
+    for org_id in offered():
+        pipeline.call("POST", f"/bids/{bid_id}/partners", {"organisation_id": org_id, "share_pence": 1}, 201)
+    pipeline.call("GET", "/bids/partner-candidates", headers=pipeline.as_(("board_member",)), status=403)
+
+
 def test_one_bid_per_opportunity_or_lot(pipeline):
     oid = pipeline.opportunity()["opportunity"]["id"]
     lot1 = pipeline.call("POST", f"/opportunities/{oid}/lots", {"number": 1, "title": "North"}, 201)

@@ -69,9 +69,9 @@ def _render(template: str, **context):
 
 
 def _members() -> list[dict]:
-    """Member organisations contracts knows of that can partner in a bid (active and eligible)."""
-    found, _ = fetch("contracts", "/members")
-    return [m for m in (found or []) if m.get("status") == "active" and m.get("eligible_for_new_work", True)]
+    """The member organisations a bid accepts as partner or lead now, as contracts' own rule judges them."""
+    found, _ = fetch("contracts", "/bids/partner-candidates")
+    return found or []
 
 
 # --- the board -------------------------------------------------------------------------------------

@@ -34,15 +34,24 @@ def check_shares(price_pence: int | None, fee_basis_points: int | None, shares: 
             f"({_pounds(available)}).", rule=PRICING_RULE)
 
 
-def check_partner(status: str | None, eligible_for_new_work: bool | None, name: str | None) -> None:
-    """A delivery partner is an active member organisation that is eligible for new work."""
+def partner_refusal(status: str | None, eligible_for_new_work: bool | None, name: str | None
+                    ) -> RuleViolation | None:
+    """Why an organisation cannot partner in (or lead) a bid, or None when it can: a delivery partner is an active
+    member organisation that is eligible for new work. The one rule for the choices offered and the acceptance."""
     if status is None:
-        raise RuleViolation("That organisation is not a member organisation known to the hub.", rule=BID_RULE)
+        return RuleViolation("That organisation is not a member organisation known to the hub.", rule=BID_RULE)
     if status != "active":
-        raise RuleViolation(f"{name} is not an active member ({status}): only active members can be partners.",
-                            rule=BID_RULE)
+        return RuleViolation(f"{name} is not an active member ({status}): only active members can be partners.",
+                             rule=BID_RULE)
     if eligible_for_new_work is False:
-        raise RuleViolation(f"{name} is not eligible for new work (its evidence has expired).", rule=BID_RULE)
+        return RuleViolation(f"{name} is not eligible for new work (its evidence has expired).", rule=BID_RULE)
+    return None
+
+
+def check_partner(status: str | None, eligible_for_new_work: bool | None, name: str | None) -> None:
+    refusal = partner_refusal(status, eligible_for_new_work, name)
+    if refusal is not None:
+        raise refusal
 
 
 def check_editable(submitted: bool) -> None:

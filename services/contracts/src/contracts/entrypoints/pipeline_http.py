@@ -11,6 +11,7 @@ from flask_smorest import Blueprint, abort
 
 from hubkit.auth import allow
 from hubkit.paging import Order, asc, paged
+from hubkit.read_copies import MemberOrganisationCopySchema
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 from hubkit import clock
 
@@ -174,6 +175,17 @@ def _part_of(uow, model, bid: Bid, ident, what: str):
     if row.bid_id != bid.id:
         abort(404, message=f"No such {what}.")
     return row
+
+
+@bids_blp.route("/partner-candidates")
+class PartnerCandidates(MethodView):
+    @allow(*MANAGES)
+    @paged(bids_blp, MemberOrganisationCopySchema)
+    def get(self, page):
+        """The member organisations a bid accepts as a partner or its lead now (active and eligible for new work),
+        by name: what a form offers is judged by the rule that accepts it."""
+        with request_uow() as uow:
+            return page.rows(bid_cases.partner_candidates(uow.session), Order(asc("name"), asc("id")))
 
 
 @bids_blp.route("/<bid_id>")

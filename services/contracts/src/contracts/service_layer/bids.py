@@ -214,6 +214,13 @@ def record_outcome(uow: UnitOfWork, bid: Bid, outcome: str, scores: list[dict], 
     return bid
 
 
+def partner_candidates(session) -> list[MemberOrganisation]:
+    """The member organisations a bid would accept as a partner or lead now (rules.partner_refusal), by name."""
+    return [org for org in session.execute(select(MemberOrganisation).order_by(MemberOrganisation.name,
+                                                                               MemberOrganisation.id)).scalars()
+            if rules.partner_refusal(org.status, org.eligible_for_new_work, org.name) is None]
+
+
 def bid_view(session, bid: Bid) -> dict:
     """The bid with its opportunity, lot, tasks, partners, documents and what the pricing leaves partners."""
     opportunity = opportunity_of(session, bid)
