@@ -563,6 +563,25 @@ def test_c1_a_chosen_provider_must_be_an_active_eligible_member(alloc):
     assert alloc.outbox("contracts.decision.requested") == []
 
 
+def test_c1_the_chosen_providers_offered_are_exactly_those_the_request_accepts(alloc):
+    """Eligibility everywhere at once: the round's page offers as chosen provider only the members the request is
+    accepted for (allocation.may_be_invited), including after one became ineligible."""
+    north = alloc.capable("Northfield Advice Centre")
+    east = alloc.capable("Eastside Youth Trust")
+    alloc.capable("Uninsured Trust", eligible=False)
+    alloc.member("Applicant Group", status="applicant")
+    rid = alloc.round()["round"]["id"]
+
+    def offered() -> list[str]:
+        return [c["id"] for c in alloc.call("GET", f"/allocation-rounds/{rid}")["chosen_provider_candidates"]]
+
+    assert offered() == [east, north]  # by name
+    alloc.capability(east, "Eastside Youth Trust", eligible=False)  # its evidence lapses after the round opened
+    assert offered() == [north]
+    alloc.call("POST", f"/allocation-rounds/{rid}/chosen-provider", {"organisation_id": east, "reason": "x"}, 409)
+    alloc.call("POST", f"/allocation-rounds/{rid}/chosen-provider", {"organisation_id": north, "reason": "x"})
+
+
 def test_m2_staff_see_the_capability_copy_and_member_staff_do_not(alloc):
     org = alloc.capable("Northfield Advice Centre", categories=("advice", "mental_health"))
     [copy] = alloc.call("GET", "/allocation/capabilities")

@@ -257,6 +257,11 @@ class StepOut(Schema):
     at = fields.DateTime()
 
 
+class CandidateOut(Schema):
+    id = fields.UUID()
+    name = fields.String()
+
+
 class RoundDetailOut(Schema):
     round = fields.Nested(RoundOut)
     invitations = fields.List(fields.Nested(InvitationOut))
@@ -270,6 +275,9 @@ class RoundDetailOut(Schema):
     standings = fields.List(fields.Nested(StandingOut))
     steps = fields.List(fields.Nested(StepOut))
     chosen_provider_pending = fields.Boolean()
+    chosen_provider_candidates = fields.List(fields.Nested(CandidateOut), metadata={
+        "description": "C1: the members the chosen-provider route may be asked for (active, eligible for new "
+                       "work), by the rule that checks the request"})
 
 
 class MemberRoundDetailOut(Schema):

@@ -615,7 +615,16 @@ def round_view(session, round_: AllocationRound) -> dict:
         "steps": _rows(session, RoundStep, round_.id, RoundStep.at),
         "chosen_provider_pending": round_.chosen_provider_request_id is not None
         and round_.chosen_provider_outcome is None,
+        "chosen_provider_candidates": chosen_provider_candidates(session),
     }
+
+
+def chosen_provider_candidates(session) -> list[MemberOrganisation]:
+    """C1: the members the chosen-provider route may be asked for now, by the rule the request is checked by
+    (rules.may_be_invited: active and eligible for new work), by name."""
+    return [org for org in session.execute(select(MemberOrganisation).order_by(MemberOrganisation.name,
+                                                                               MemberOrganisation.id)).scalars()
+            if rules.may_be_invited(org.status, org.eligible_for_new_work)]
 
 
 def member_round_view(session, round_: AllocationRound, organisation_id: uuid.UUID) -> dict:
