@@ -46,7 +46,7 @@ def test_f4_each_line_is_its_entries_minutes_times_rate_rounded_once_and_lines_s
     staff = th.staff()
     th.rate(staff["id"], salary_pence=2_345_678, on_costs_percent="13.8", overhead_percent="17.5",
             productive_hours="1642.5")
-    rate = th.call("GET", f"/staff/{staff['id']}/rates", headers=th.manager)[0]["hourly_rate_pence"]
+    rate = th.call("GET", f"/staff/{staff['id']}/rates")[0]["hourly_rate_pence"]
     exact = Decimal(2_345_678) * Decimal("1.138") * Decimal("1.175") / Decimal("1642.5")
     assert rate == int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)) == 1910
     _month_of_time(th, staff, 3, {(d, code): 15 * (d + 1) * (3 if code == "hub-bidding" else 5)

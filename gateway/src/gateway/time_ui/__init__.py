@@ -370,7 +370,7 @@ def add_staff():
 @roles_required(SEES_MONEY)
 def person(staff_id, errors=None, typed=None):
     found, problem = _get(f"/staff/{staff_id}")
-    history, _ = _get(f"/staff/{staff_id}/rates") if found else ([], None)
+    history, _ = _get(f"/staff/{staff_id}/rates") if found and _roles() & KEEPS_THE_MONEY else ([], None)
     return _render("person.html", title=found["name"] if found else "Staff member", person=found,
                    history=history or [], problem=problem, errors=errors or {}, typed=typed or {})
 

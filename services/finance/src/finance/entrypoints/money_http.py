@@ -27,6 +27,18 @@ from . import money_schemas as s
 FINANCE = ("finance_officer",)
 OVERSEES = ("finance_officer", "consortium_manager", "board_member")
 OWN_ORGANISATION = (*OVERSEES, "member_user")
+# Bank details are read by the finance officer, who pays (F2), and by an organisation's own staff for its own; the
+# manager and the board see payment runs with the account masked (README, "Roles").
+SEES_BANK_DETAILS = FINANCE
+RUN_ITEM_KEYS = ("id", "kind", "payment_instalment_id", "claim_id", "organisation_id", "payee_name", "amount_pence",
+                 "reference", "description")
+
+
+def _bank_details_for_caller(view: dict) -> dict:
+    if current_principal().has_any(SEES_BANK_DETAILS):
+        return view
+    return view | {"items": [{**{key: getattr(item, key) for key in RUN_ITEM_KEYS}, "sort_code": "**-**-**",
+                              "account_number": "****" + item.account_number[-4:]} for item in view["items"]]}
 
 money_blp = Blueprint("money", __name__, url_prefix="/money", description="Money settings, overview and ledger")
 income_blp = Blueprint("income", __name__, url_prefix="/income", description="Contract income and management fee")
@@ -211,7 +223,7 @@ class ReleaseDue(MethodView):
 
 @payments_blp.route("/payees")
 class Payees(MethodView):
-    @allow(*OVERSEES, "member_user")
+    @allow(*SEES_BANK_DETAILS, "member_user")
     @paged(payments_blp, s.PayeeOut)
     def get(self, page):
         """Who each organisation is paid as (member staff: their own)."""
@@ -260,8 +272,9 @@ class RunOne(MethodView):
     @allow(*OVERSEES)
     @runs_blp.response(200, s.RunOut)
     def get(self, run_id):
+        """A payment run (the account numbers masked for all but the finance officer)."""
         with request_uow() as uow:
-            return payments.run_view(uow.session, _run(uow.session, run_id))
+            return _bank_details_for_caller(payments.run_view(uow.session, _run(uow.session, run_id)))
 
     @allow(*FINANCE)
     @runs_blp.response(204)

@@ -25,6 +25,9 @@ from ..service_layer import cost_codes, invoices, staff as staff_cases, subsidy,
 from . import time_schemas as s
 
 FINANCE = ("finance_officer",)
+# Salaries and the rates worked out from them are personal data: only the finance officer, who sets them (F3),
+# reads them. Others see hours and invoice totals, never a person's salary or rate (README, "Roles").
+SEES_SALARIES = FINANCE
 OVERSEES = ("finance_officer", "consortium_manager", "board_member")
 APPROVERS = ("finance_officer", "consortium_manager")
 
@@ -43,7 +46,8 @@ BLUEPRINTS = [staff_blp, codes_blp, sheets_blp, periods_blp, invoices_blp, subsi
 def _staff_out(session, rows) -> list[dict]:
     rows = list(rows)
     names = invoices.organisation_names(session, [row.organisation_id for row in rows])
-    rates = staff_cases.current_rates(session, [row.id for row in rows], clock.today())  # one query, not one each
+    rates = (staff_cases.current_rates(session, [row.id for row in rows], clock.today())  # one query, not one each
+             if current_principal().has_any(SEES_SALARIES) else {})
     return [{**{k: getattr(row, k) for k in ("id", "name", "employer_kind", "organisation_id", "line_manager_id",
                                             "user_id")},
              "organisation_name": names.get(row.organisation_id) if row.organisation_id else None,
@@ -57,7 +61,7 @@ class StaffList(MethodView):
     @paged(staff_blp, s.StaffOut)
     def get(self, query, page):
         """Staff who log time, by name (member staff: their own organisation's), those whose name holds `name` if
-        given."""
+        given; current rates for the finance officer only."""
         with request_uow() as uow:
             return _staff_out(uow.session, page.select(uow.session, staff_cases.listing_query(query.get("name")),
                                                        Order(asc(StaffMember.name), asc(StaffMember.id))))
@@ -115,7 +119,7 @@ class StaffOne(MethodView):
 
 @staff_blp.route("/<staff_id>/rates")
 class StaffRates(MethodView):
-    @allow(*OVERSEES)
+    @allow(*SEES_SALARIES)
     @paged(staff_blp, s.RateOut)
     def get(self, staff_id, page):
         """F3: the person's full-cost rates, oldest first."""
@@ -426,6 +430,19 @@ class Invoices(MethodView):
         """H4: draft an employer's recharge for a month from its approved chargeable time."""
         with request_uow() as uow:
             return invoices.create_draft(uow, data["organisation_id"], parse_month(data["month"]))
+
+
+@invoices_blp.route("/month-end")
+class MonthEnd(MethodView):
+    @allow(*FINANCE)
+    @invoices_blp.arguments(s.MonthEndIn)
+    @invoices_blp.response(201, s.MonthEndOut)
+    def post(self, data):
+        """H4, the month-end run: a draft recharge for every employer with approved chargeable time of the month not
+        yet invoiced, in one transaction (whole or not at all); employers the hub model does not let recharge are
+        named, not drafted. Each draft is as POST /invoices makes it; read one for its lines."""
+        with request_uow() as uow:
+            return invoices.month_end(uow, parse_month(data["month"]))
 
 
 def _invoice(uow, invoice_id) -> RechargeInvoice:
