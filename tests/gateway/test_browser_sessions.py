@@ -147,3 +147,23 @@ def test_session_settings_have_defaults_and_are_checked(tmp_path, token_keys):
     with pytest.raises(ConfigError) as raised:
         load_settings(environ | {"GATEWAY_SESSION_IDLE_MINUTES": "0", "GATEWAY_SESSION_MAX_HOURS": "all day"})
     assert "GATEWAY_SESSION_IDLE_MINUTES" in str(raised.value) and "GATEWAY_SESSION_MAX_HOURS" in str(raised.value)
+
+
+def test_a_browser_session_follows_the_users_roles_and_deactivation_at_once(app, gateway_db, throwaway_user):
+    """Issue 11: what API tokens now do within seconds (test_api_token.py), a session does on the next request."""
+    username = throwaway_user()
+    client = signed_in(app, username)
+
+    def roles_sent() -> list[str]:
+        response = client.get("/api/membership/echo/x")
+        assert response.status_code == 200
+        return response.get_json()["principal"]["roles"]
+
+    assert roles_sent() == ["board_member"]
+    with gateway_db.session() as session:
+        accounts.set_roles(session, username, {"finance_officer"}, actor="test:sessions")
+    assert roles_sent() == ["finance_officer"]
+    with gateway_db.session() as session:
+        accounts.deactivate_user(session, username, actor="test:sessions")
+    response = client.get("/api/membership/echo/x")
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
