@@ -37,14 +37,16 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--organisation-pending", action="store_true",
                       help="a member_user whose organisation is not registered yet")
     user.add_argument("--password-stdin", action="store_true")
-    new_roles = commands.add_parser("set-roles", help="replace a user's roles")
+    new_roles = commands.add_parser("set-roles", help="replace a user's roles (ending their API tokens)")
     new_roles.add_argument("username")
     new_roles.add_argument("--role", action="append", required=True, choices=sorted(ROLE_NAMES), dest="roles")
     new_password = commands.add_parser(
-        "set-password", help="replace a user's password (read from stdin or a prompt) and end their sessions")
+        "set-password", help="replace a user's password (read from stdin or a prompt) and end their sessions and "
+                             "API tokens")
     new_password.add_argument("username")
     new_password.add_argument("--password-stdin", action="store_true")
-    deactivate = commands.add_parser("deactivate-user", help="stop a user signing in and end their sessions")
+    deactivate = commands.add_parser(
+        "deactivate-user", help="stop a user signing in and end their sessions, API tokens and API keys")
     deactivate.add_argument("username")
     link = commands.add_parser("set-organisation", help="link a member_user to their organisation")
     link.add_argument("username")
@@ -102,10 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "set-password":
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
                 accounts.set_password(session, args.username, password, actor=actor)
-                print(f"{args.username} has a new password; their browser sessions are ended")
+                print(f"{args.username} has a new password; their browser sessions and API tokens are ended")
             elif args.command == "deactivate-user":
                 accounts.deactivate_user(session, args.username, actor=actor)
-                print(f"{args.username} is deactivated; their browser sessions are ended")
+                print(f"{args.username} is deactivated; their browser sessions, API tokens and API keys are ended")
             elif args.command == "set-organisation":
                 accounts.set_organisation(session, args.username, args.organisation_id, actor=actor)
                 print(f"{args.username} now belongs to organisation {args.organisation_id}")
