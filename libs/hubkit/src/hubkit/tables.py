@@ -8,12 +8,56 @@ number in the file as a spreadsheet shows it, so a problem can be named by row. 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
 
 MAX_ROWS = 5000
 ROW = "_row"
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """What is wrong with one cell of an imported file (row 1: its headings), for the importer to list."""
+
+    row: int
+    column: str
+    message: str
+
+
+def heading_problems(headings, known, required) -> list[Problem]:
+    """The file's headings: each required one there, none that is not one of the `known` columns."""
+    given = set(headings)
+    problems = [Problem(1, name, f"The column {name} is missing.") for name in required if name not in given]
+    return problems + [Problem(1, name, f"{name} is not a column of this kind of file.")
+                       for name in sorted(given - set(known))]
+
+
+def parse_day(text: str) -> dt.date:
+    """A day written as YYYY-MM-DD or DD/MM/YYYY (as UK spreadsheets write it)."""
+    uk = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    try:
+        if uk:
+            return dt.date(int(uk[3]), int(uk[2]), int(uk[1]))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text} is not a date: write it as 31/03/2026 or 2026-03-31.") from None
+
+
+def parse_pence(text: str, *, allow_zero: bool = False) -> int:
+    """An amount in pounds (£5,000,000 or 5000000.00) as exact pence (F4)."""
+    from decimal import Decimal, InvalidOperation
+
+    if not re.fullmatch(r"£?\s*[\d,]+(\.\d{1,2})?", text):
+        raise ValueError(f"{text} is not an amount in pounds.")
+    try:
+        pence = Decimal(text.replace("£", "").replace(",", "").strip()) * 100
+    except InvalidOperation:
+        raise ValueError(f"{text} is not an amount in pounds.") from None
+    if pence < 0 or (pence == 0 and not allow_zero):
+        raise ValueError("The amount must be more than nothing.")
+    return int(pence)
 
 
 class UnreadableTable(ValueError):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Iterable, Sequence
+
+from hubkit.tables import Problem, parse_day, parse_pence
+from hubkit.tables import heading_problems as table_heading_problems
 
 from .due_diligence import Requirement, missing_details
 from .organisations import ACTIVE, APPLICANT
@@ -22,21 +23,9 @@ PROFILE_COLUMNS = ("name", "legal_form", "charity_number", "company_number", "ad
                    "town", "postcode", "areas_served", "service_categories", "client_groups", "income_band",
                    "staff_count", "volunteer_count", "diversity")
 LIST_COLUMNS = {"areas_served", "service_categories", "client_groups", "diversity"}  # values split by ";"
-NUMBER_COLUMNS = {"staff_count", "volunteer_count"}
 MEMBERSHIP_COLUMNS = ("status", "member_since")
 REQUIRED_COLUMNS = ("name", "legal_form", "status")
 EVIDENCE_PARTS = ("provided_on", "expires_on", "cover", "verified_by", "verified_on")
-UK_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-POUNDS = re.compile(r"^£?\s*-?[\d,]+(\.\d{1,2})?$")
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """What is wrong with one cell (or with the file, row 1 for its headings)."""
-
-    row: int
-    column: str
-    message: str
 
 
 @dataclasses.dataclass
@@ -63,34 +52,7 @@ def columns(checklist: Sequence[Requirement]) -> tuple[str, ...]:
 
 def heading_problems(headings: Iterable[str], checklist: Sequence[Requirement]) -> list[Problem]:
     """The file's headings: the required ones there, none that is not a column of a members file."""
-    known, given = set(columns(checklist)), set(headings)
-    problems = [Problem(1, name, f"The column {name} is missing.") for name in REQUIRED_COLUMNS if name not in given]
-    problems += [Problem(1, name, f"{name} is not a column of a members file.") for name in sorted(given - known)]
-    return problems
-
-
-def parse_day(text: str) -> dt.date:
-    """A day written as YYYY-MM-DD or DD/MM/YYYY (as UK spreadsheets write it)."""
-    uk = UK_DAY.fullmatch(text)
-    try:
-        if uk:
-            return dt.date(int(uk[3]), int(uk[2]), int(uk[1]))
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text} is not a date: write it as 31/03/2026 or 2026-03-31.") from None
-
-
-def parse_pence(text: str) -> int:
-    """An amount in pounds (£5,000,000 or 5000000.00) as exact pence (F4)."""
-    if not POUNDS.fullmatch(text):
-        raise ValueError(f"{text} is not an amount in pounds.")
-    try:
-        pence = Decimal(text.replace("£", "").replace(",", "").strip()) * 100
-    except InvalidOperation:
-        raise ValueError(f"{text} is not an amount in pounds.") from None
-    if pence <= 0:
-        raise ValueError("The amount must be more than nothing.")
-    return int(pence)
+    return table_heading_problems(headings, columns(checklist), REQUIRED_COLUMNS)
 
 
 def _profile(values: dict) -> dict:
