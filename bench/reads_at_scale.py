@@ -1,9 +1,9 @@
 """Reads at scale (issue 16): pages and API over the big consortium (bench/_big_consortium.py), p50/p95 over
 --requests requests each, direct to each service under gunicorn and through the gateway under gunicorn (its /api
 router with a bearer token, and its pages with a browser session), beside the raw SQL computing the same answer in
-the same run; then the month-end run (every employer's recharge invoice for one month, through finance's API)
-beside the same writes in raw SQL (the subsidy's tally of approved time moved too); then the SQL statements each read makes (counted, and EXPLAINed: a Seq Scan on a
-big table is named).
+the same run; then the month-end run (every employer's recharge invoice for one month, finance's month-end run in
+one request) beside the same writes in raw SQL (the subsidy's tally moved too); then the SQL statements each read
+makes (counted, and EXPLAINed: a Seq Scan on a big table is named).
 
     python bench/reads_at_scale.py [--scale 1] [--requests 50] [--reload] [--service finance] [--only words]
                                    [--no-month-end]
@@ -439,8 +439,8 @@ SELECT gen_random_uuid(), %(cid)s, l.staff_id, l.organisation_id, %(month)s, NUL
 
 
 def month_end(hub: Hub, manifest: dict, conn: psycopg.Connection) -> tuple[float, float, int, int]:
-    """(hub seconds, raw SQL seconds, invoices, entries): every employer's draft for the month through finance's API
-    (then discarded, so the run can be repeated), and the same writes in raw SQL (rolled back)."""
+    """(hub seconds, raw SQL seconds, invoices, entries): every employer's draft for the month by finance's month-end
+    run, one request (then discarded, so the run can be repeated), and the same writes in raw SQL (rolled back)."""
     f, cid = manifest["facts"], manifest["consortium_id"]
     month = dt.date.fromisoformat(f["month"])
     next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
@@ -464,14 +464,15 @@ def month_end(hub: Hub, manifest: dict, conn: psycopg.Connection) -> tuple[float
     headers = {"Authorization": f"Bearer {hub.token('finance', f['users']['bench.finance'], {'finance_officer'})}"}
     made = []
     started = time.perf_counter()
-    try:
-        for organisation_id in employers:
-            answer = requests.post(hub.url("finance") + "/invoices", headers=headers, timeout=600,
-                                   json={"organisation_id": str(organisation_id), "month": f"{month:%Y-%m}"})
-            if answer.status_code != 201:
-                raise RuntimeError(f"draft for {organisation_id}: {answer.status_code} {answer.text[:300]}")
-            made.append(answer.json()["id"])
+    try:  # one request, one transaction: finance's month-end run (POST /invoices/month-end)
+        answer = requests.post(hub.url("finance") + "/invoices/month-end", headers=headers, timeout=600,
+                               json={"month": f"{month:%Y-%m}"})
+        if answer.status_code != 201:
+            raise RuntimeError(f"month-end run: {answer.status_code} {answer.text[:300]}")
+        made = [draft["id"] for draft in answer.json()["drafts"]]
         took = time.perf_counter() - started
+        if len(made) != len(employers) or answer.json()["left_out"]:
+            raise RuntimeError(f"month-end run: {len(made)} drafts for {len(employers)} employers")
     finally:
         for invoice_id in made:
             requests.delete(hub.url("finance") + f"/invoices/{invoice_id}", headers=headers, timeout=600)

@@ -47,9 +47,10 @@ Change = tuple[int, int, int]  # entries, minutes, minutes x costed rate (pence 
 def tally_moves(entries, source: Place | None, target: Place | None) -> dict[TallyKey, Change]:
     """What moving these entries from `source` to `target` changes in the tally: (entries, minutes, minutes x rate)
     to add per key, negative where time leaves. A key's row lasts while it counts entries, so the report has a row
-    for every employer and month with chargeable time, even time that nets to nothing (an entry and its reversal). None as source: the entries are new (or newly chargeable time of the tally);
-    None as target: they are gone. Entries: objects or rows with staff_id, organisation_id, day, minutes, rate_pence
-    and chargeable; time not chargeable is not the subsidy's and is left out."""
+    for every employer and month with chargeable time, even time that nets to nothing (an entry and its reversal).
+    None as source: the entries are new; None as target: they are gone. Entries: objects or rows with staff_id,
+    organisation_id, day, minutes, rate_pence and chargeable; time not chargeable is not the subsidy's and is left
+    out."""
     changes: dict[TallyKey, list[int]] = {}
     for entry in entries:
         if not entry.chargeable or source == target:

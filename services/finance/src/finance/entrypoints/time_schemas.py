@@ -278,6 +278,23 @@ class InvoiceOut(InvoiceSummaryOut):
     lines = fields.List(fields.Nested(LineOut))
 
 
+class MonthEndIn(StrictSchema):
+    month = Month(required=True)
+
+
+class LeftOutOut(Schema):
+    organisation_id = fields.UUID()
+    issuer_name = fields.String()
+    reason = fields.String()
+
+
+class MonthEndOut(Schema):
+    month = fields.Date()
+    drafts = fields.List(fields.Nested(InvoiceSummaryOut))
+    left_out = fields.List(fields.Nested(LeftOutOut), metadata={
+        "description": "Employers with time to recharge whom the hub model does not let recharge (H1, H4)"})
+
+
 class InvoiceArgs(Schema):
     organisation_id = fields.UUID(load_default=None)
     status = fields.String(load_default=None)

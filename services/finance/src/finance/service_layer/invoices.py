@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from types import SimpleNamespace
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
@@ -17,8 +17,8 @@ from hubkit import clock
 
 from ..adapters.audit import audit_rows
 from ..adapters.orm import MemberOrganisation
-from ..adapters.time_tables import (CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine, InvoiceLineEntry,
-                                    RechargeInvoice, StaffMember, Timesheet, TimeEntry)
+from ..adapters.time_tables import (ChargeableTimeTally, CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine,
+                                    InvoiceLineEntry, RechargeInvoice, StaffMember, Timesheet, TimeEntry)
 from ..domain import invoices as rules
 from ..domain.subsidy import OPEN, Place
 from ..domain.time import APPROVED, next_month
@@ -132,11 +132,64 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
     model = hub_model(uow.session, on=next_month(month) - dt.timedelta(days=1))  # the model of that month
     rules.check_recharge_allowed(model.model if model else None, model.host_organisation_id if model else None,
                                  employer, organisation_id)
+    made = _draft(uow, organisation_id, month)
+    if made is None:
+        raise RuleViolation(f"There is no approved chargeable time to recharge for {month:%B %Y}.", rule="H4")
+    invoice, settings, lines, codes, people = made
+    uow.commit()
+    return _view(uow.session, invoice, settings, [
+        (SimpleNamespace(**row), entry_ids) for row, entry_ids in lines], {k: c.code for k, c in codes.items()}, people)
+
+
+def month_end(uow: UnitOfWork, month: dt.date) -> dict:
+    """H4, the month-end run (issue 16): a draft recharge for every employer with approved chargeable time of the
+    month not yet invoiced nor written off, each made exactly as `create_draft` makes one (its entries, lines,
+    links, audit rows and tally), in one request and one transaction: the run is made whole or not at all. Found
+    from the subsidy's tally (open approved time of the month, by the employer copied onto the entries). Employers
+    the hub model does not let recharge (H1, H4) are named with the reason, not drafted; with no draft at all the
+    run is refused as one draft would be. Returns the drafts' summaries and those left out."""
+    session = uow.session
+    open_time = (select(ChargeableTimeTally.organisation_id).distinct()
+                 .join(StaffMember, StaffMember.id == ChargeableTimeTally.staff_id)
+                 .where(ChargeableTimeTally.month == month, ChargeableTimeTally.approved.is_(True),
+                        ChargeableTimeTally.invoice_id.is_(None), ChargeableTimeTally.written_off_id.is_(None),
+                        ChargeableTimeTally.organisation_id.is_not(None),
+                        StaffMember.organisation_id == ChargeableTimeTally.organisation_id))
+    kinds = dict(session.execute(select(StaffMember.organisation_id, func.min(StaffMember.employer_kind))
+                                 .where(StaffMember.organisation_id.in_(open_time))
+                                 .group_by(StaffMember.organisation_id)).all())
+    model = hub_model(session, on=next_month(month) - dt.timedelta(days=1))
+    drafted, left_out = [], []
+    for organisation_id in sorted(kinds, key=str):  # issuers locked in one order: two runs never deadlock
+        try:
+            rules.check_recharge_allowed(model.model if model else None,
+                                         model.host_organisation_id if model else None, kinds[organisation_id],
+                                         organisation_id)
+        except RuleViolation as refused:
+            left_out.append({"organisation_id": organisation_id, "reason": refused.message})
+            continue
+        made = _draft(uow, organisation_id, month)
+        if made is not None:
+            drafted.append(made[0])
+    if not drafted:
+        raise RuleViolation(left_out[0]["reason"] if left_out else
+                            f"There is no approved chargeable time to recharge for {month:%B %Y}.", rule="H4")
+    uow.commit()
+    names = organisation_names(session, [*kinds])
+    return {"month": month, "drafts": [summary(invoice, names) for invoice in drafted],
+            "left_out": [row | {"issuer_name": names.get(row["organisation_id"], str(row["organisation_id"]))}
+                         for row in left_out]}
+
+
+def _draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date):
+    """The draft of an employer's month, written set-wise in the caller's transaction (see `create_draft`), or None
+    when it has no approved chargeable time to recharge: (invoice, issuer settings, line rows with their entries'
+    ids, codes by id, people's names by id)."""
     settings = lock_issuer(uow, organisation_id)  # two drafts at once never take the same entries
     entries = _uninvoiced_entries(uow.session, organisation_id, month)
     drafts = rules.group_lines(entries)
     if not drafts:
-        raise RuleViolation(f"There is no approved chargeable time to recharge for {month:%B %Y}.", rule="H4")
+        return None
     invoice_id = uuid.uuid4()
     descriptions, codes, people = _descriptions(uow.session, drafts, month)
     lines = _line_rows(uow.session, invoice_id, organisation_id, drafts, descriptions, settings.vat_treatment)
@@ -149,9 +202,7 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
     uow.session.flush()  # the invoice (and its audit row) before the lines that name it
     _write_lines(uow, invoice, lines, mark_entries=True)
     tally.move(uow.session, entries, OPEN, Place(invoice_id=invoice.id))
-    uow.commit()
-    return _view(uow.session, invoice, settings, [
-        (SimpleNamespace(**row), entry_ids) for row, entry_ids in lines], {k: c.code for k, c in codes.items()}, people)
+    return invoice, settings, lines, codes, people
 
 
 def _line_rows(session, invoice_id, organisation_id, drafts: list[rules.LineDraft], descriptions: dict,

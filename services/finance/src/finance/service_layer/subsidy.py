@@ -12,18 +12,18 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select, text, true
+from sqlalchemy import and_, case, func, or_, select, true
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
-from ..adapters.time_tables import (ChargeableTimeTally, InvoiceLine, RechargeInvoice, StaffMember, StaffRate, SubsidyWriteOff,
-                                    Timesheet, TimeEntry)
+from ..adapters.time_tables import (ChargeableTimeTally, InvoiceLine, RechargeInvoice, StaffMember, StaffRate,
+                                    SubsidyWriteOff, Timesheet, TimeEntry)
 from ..domain import invoices as invoice_rules
 from ..domain.subsidy import OPEN, Place
 from ..domain.rates import to_pence
-from ..domain.time import APPROVED, STATUSES, month_start, next_month
+from ..domain.time import APPROVED, next_month
 from . import tally
 from .invoices import lock_issuer, organisation_names
 
@@ -37,13 +37,6 @@ def _in_months(column, months: list[dt.date] | None):
     if not months:
         return true()
     return or_(*(and_(column >= month, column < next_month(month)) for month in months))
-
-
-def _weeks_in_months(column, months: list[dt.date] | None):
-    """A condition: the week starting on the date column has a day in one of the months (None: every week)."""
-    if not months:
-        return true()
-    return or_(*(and_(column > month - dt.timedelta(days=7), column < next_month(month)) for month in months))
 
 
 def _tenant_scope(tenant, *models) -> list:

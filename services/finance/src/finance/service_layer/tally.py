@@ -18,8 +18,8 @@ def move(session, entries, source: rules.Place | None, target: rules.Place | Non
 def apply(session, changes: dict[rules.TallyKey, rules.Change]) -> None:
     """Add the changes to the tally: the rows of those people and months are read locked (FOR UPDATE on PostgreSQL;
     SQLite has one writer), each change added to a row of its key, a row left counting no entries deleted, and a key
-    without a row inserted. Three statements at most besides the read, whatever the number of changes. Two transactions that
-    both insert a key's first row leave two rows: the report sums them."""
+    without a row inserted. Three statements at most besides the read, whatever the number of changes. Two
+    transactions that both insert a key's first row leave two rows: the report sums them."""
     if not changes:
         return
     table = ChargeableTimeTally.__table__
