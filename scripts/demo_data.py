@@ -95,9 +95,16 @@ def governance_as(call, username: str):
 def decide_at_the_meeting(call, requests_: list[dict], note: str = "") -> dict:
     """The body that decides these requests meets today, quorate, and its chair or secretary (the demo's board
     member) records its decision: a body's decision comes from the body, never from one person."""
-    members = [(f"Representative of {o['name']}", o["id"]) for o in call("manager", "GET", "/membership/organisations")]
     return decide_at_a_meeting(governance_as(call, "manager"), governance_as(call, "board"), "board", "Bo Board",
-                               requests_, members, note=note)
+                               requests_, partners(call), note=note)
+
+
+def partners(call) -> list[tuple[str, str]]:
+    """Organisations to seat on a body, as (person, id): not the demo member's own, whose representative attends
+    the one meeting the demo's attendance claim (G11) is for."""
+    own = {o["id"] for o in call("member", "GET", "/membership/organisations")}
+    return [(f"Representative of {o['name']}", o["id"]) for o in call("manager", "GET", "/membership/organisations")
+            if o["id"] not in own]
 
 
 AREAS = ("pipeline", "allocation", "delivery", "time", "money")  # each scripts/demo_<area>.py has load(call)
@@ -179,7 +186,8 @@ def _register_organisations(env, database, base, manager) -> None:
     waiting = wait_until(all_asked)
     if waiting:
         contacts = {d["name"]: (d.get("contacts") or [{}])[0].get("name") for d in ORGANISATIONS}
-        partners = [(contacts.get(org["name"]) or f"Representative of {org['name']}", org["id"]) for org in created]
+        partners = [(contacts.get(org["name"]) or f"Representative of {org['name']}", org["id"])
+                    for org in created[1:]]  # the demo member's own organisation makes its one claim elsewhere
         decide_at_a_meeting(governance_as(manager), governance_as(board), "board", "Bo Board", waiting, partners,
                             note="Due diligence complete.")
     deadline = time.monotonic() + 30

@@ -9,7 +9,7 @@ import datetime as dt
 
 from governance import client as governance_client
 
-from demo_data import governance_as, wait_until
+from demo_data import governance_as, partners, wait_until
 
 
 def _months_back(today: dt.date, n: int) -> dt.date:
@@ -31,7 +31,7 @@ def _outsource_hub(call, host_id: str) -> None:
     if call("manager", "GET", "/governance/hub").get("model"):
         return
     manager = governance_as(call, "manager")
-    members = [(f"Representative of {o['name']}", o["id"]) for o in call("manager", "GET", "/membership/organisations")]
+    members = partners(call)
     board = governance_client.deciding_body(manager, "budget_variation")  # the Management Board
     board = governance_client.seat_members(manager, governance_client.seat_officer(manager, board, "board", "Bo Board"),
                                            members)

@@ -106,6 +106,16 @@ def test_a_vote_form_without_votes_or_with_a_bad_motion_sends_nothing(logged_in,
     assert not [c for c in governance.calls if c["method"] == "POST" and "/votes" in c["path"]]
 
 
+def test_m1_the_decisions_log_says_a_decision_was_recorded_from_its_meeting_and_by_whom(logged_in, governance):
+    governance.governance_answers[("GET", "/decisions")] = (200, [{
+        "id": str(uuid.uuid4()), "title": "Membership application: Canal Arts", "kind": "membership_application",
+        "outcome": "approved", "note": "Decided by Partners Group at its meeting; recorded by its chair, board.",
+        "votes": {}, "declarations": [], "meeting_id": MEETING_ID, "recorded_by": "board (chair)",
+        "decided_at": "2026-12-10T19:00:00+00:00"}])
+    page = logged_in("board").get("/governance/decisions-log").get_data(as_text=True)
+    assert "Recorded from the meeting by board (chair)" in page and "Not voted at a meeting" not in page
+
+
 def test_the_decisions_log_searches(logged_in, governance):
     governance.governance_answers[("GET", "/decisions")] = (200, [{
         "id": str(uuid.uuid4()), "title": "Approve the business plan", "kind": "motion", "outcome": "approved",
