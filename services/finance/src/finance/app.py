@@ -10,10 +10,11 @@ from .entrypoints.events import handlers
 def _blueprints():
     from .entrypoints import time_http, money_http
     from .entrypoints.http import members_blp
+    from .entrypoints.imports_http import blp as imports_blp
 
     from hubkit.audit_trail import audit_blp
 
-    return [members_blp, *time_http.BLUEPRINTS, *money_http.BLUEPRINTS, audit_blp]
+    return [members_blp, *time_http.BLUEPRINTS, *money_http.BLUEPRINTS, imports_blp, audit_blp]
 
 
 def _release_due_payments(db, settings):

@@ -35,13 +35,20 @@ def _check_manager(session, staff_id, line_manager_id) -> None:
 def add_staff(uow: UnitOfWork, name: str, employer_kind: str, organisation_id: uuid.UUID | None,
               line_manager_id: uuid.UUID | None, user_id: str | None) -> StaffMember:
     """Record someone who logs time for the hub, with their employer."""
+    staff = new_staff(uow, name, employer_kind, organisation_id, line_manager_id, user_id)
+    uow.commit()
+    return staff
+
+
+def new_staff(uow: UnitOfWork, name: str, employer_kind: str, organisation_id: uuid.UUID | None,
+              line_manager_id: uuid.UUID | None, user_id: str | None) -> StaffMember:
+    """A person who logs time for the hub, checked and added, not committed (an import adds many)."""
     _check_employer(employer_kind, organisation_id)
     staff_id = uuid.uuid4()
     _check_manager(uow.session, staff_id, line_manager_id)
     staff = StaffMember(id=staff_id, name=name, employer_kind=employer_kind, organisation_id=organisation_id,
                         line_manager_id=line_manager_id, user_id=user_id, created_at=utcnow())
     uow.session.add(staff)
-    uow.commit()
     return staff
 
 
@@ -91,6 +98,16 @@ def set_rate(uow: UnitOfWork, staff: StaffMember, effective_from: dt.date, salar
              on_costs_percent: Decimal | None, on_costs_pence: int | None, overhead_percent: Decimal,
              productive_hours: Decimal) -> StaffRate:
     """F3: a new full-cost rate from a date; earlier rates stay as history and costed entries keep theirs."""
+    rate = new_rate(uow, staff, effective_from, salary_pence, on_costs_percent, on_costs_pence, overhead_percent,
+                    productive_hours)
+    uow.commit()
+    return rate
+
+
+def new_rate(uow: UnitOfWork, staff: StaffMember, effective_from: dt.date, salary_pence: int,
+             on_costs_percent: Decimal | None, on_costs_pence: int | None, overhead_percent: Decimal,
+             productive_hours: Decimal) -> StaffRate:
+    """F3: a full-cost rate worked out and added, not committed (an import adds a history)."""
     inputs = rate_rules.RateInputs(salary_pence, on_costs_percent, on_costs_pence, overhead_percent,
                                    productive_hours)
     hourly = rate_rules.full_cost_rate_pence(inputs)
@@ -102,5 +119,4 @@ def set_rate(uow: UnitOfWork, staff: StaffMember, effective_from: dt.date, salar
                      full_cost_pence=rate_rules.to_pence(rate_rules.yearly_full_cost(inputs)),
                      hourly_rate_pence=hourly, set_by=uow.actor, created_at=utcnow())
     uow.session.add(rate)
-    uow.commit()
     return rate

@@ -1,0 +1,117 @@
+"""Bringing existing records in from a file, over HTTP: staff and their rates (issue 12, item 6)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, ValidationError, fields
+
+from hubkit.auth import allow
+from hubkit.tables import UnreadableTable, read_table
+from hubkit.uploads import checksum, safe_filename
+from hubkit.web import accepts_upload, request_uow
+
+from ..domain import staff_imports as rules
+from ..service_layer import staff_imports as imports
+from .time_schemas import RateIn, StaffIn
+
+blp = Blueprint("imports", __name__, url_prefix="/imports",
+                description="Existing records brought in from a CSV or XLSX file: a dry run lists every row's "
+                            "problems and writes nothing; the import writes every row in one transaction, or none")
+
+
+class ImportForm(Schema):
+    dry_run = fields.Boolean(load_default=True, metadata={
+        "description": "true (the default): check the file and answer with every row's problems, writing "
+                       "nothing; false: import it, all or nothing"})
+
+
+class FileIn(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ProblemOut(Schema):
+    row = fields.Integer(metadata={"description": "The row in the file as a spreadsheet numbers it (1: headings)"})
+    column = fields.String()
+    message = fields.String()
+
+
+class StaffRowOut(Schema):
+    row = fields.Integer()
+    name = fields.String()
+    employer_kind = fields.String(allow_none=True)
+    employer = fields.String(allow_none=True)
+    effective_from = fields.String(allow_none=True)
+    staff_id = fields.UUID(allow_none=True, metadata={"description": "Once imported"})
+
+
+class StaffImportOut(Schema):
+    filename = fields.String()
+    sha256 = fields.String()
+    dry_run = fields.Boolean()
+    rows = fields.Integer()
+    problems = fields.List(fields.Nested(ProblemOut), metadata={"description": "Every problem of every row"})
+    staff = fields.List(fields.Nested(StaffRowOut))
+
+
+class ColumnsOut(Schema):
+    columns = fields.List(fields.String())
+    required = fields.List(fields.String())
+
+
+def _check(schema: Schema):
+    def check(data: dict) -> tuple[dict, dict]:
+        try:
+            return schema.load(data), {}
+        except ValidationError as exc:
+            return {}, exc.messages
+    return check
+
+
+def _answer(checked: imports.StaffFile, dry_run: bool, made: dict | None = None) -> dict:
+    made = made or {}
+    return {"filename": checked.filename, "sha256": checked.sha256, "dry_run": dry_run, "rows": len(checked.rows),
+            "problems": checked.problems,
+            "staff": [{"row": r.row, "name": r.name, "employer_kind": r.person["employer_kind"] or None,
+                       "employer": r.person["employer"] or None, "effective_from": r.rate.get("effective_from"),
+                       "staff_id": made[r.name.casefold()].id if r.name.casefold() in made else None}
+                      for r in checked.rows]}
+
+
+@blp.route("/staff/columns")
+class StaffColumns(MethodView):
+    @allow("finance_officer")
+    @blp.response(200, ColumnsOut)
+    def get(self):
+        """The columns of a staff file (a blank template's headings)."""
+        return {"columns": rules.COLUMNS, "required": rules.REQUIRED}
+
+
+@blp.route("/staff")
+class StaffImport(MethodView):
+    @allow("finance_officer")
+    @accepts_upload
+    @blp.arguments(ImportForm, location="form")
+    @blp.arguments(FileIn, location="files")
+    @blp.response(200, StaffImportOut)
+    @blp.alt_response(201, schema=StaffImportOut, description="Imported: every row, in one transaction")
+    @blp.alt_response(422, description="The file cannot be read, or (not a dry run) it has problems: nothing "
+                                       "was written")
+    def post(self, form, files):
+        """Staff who log time and their full-cost rates (F3) from a CSV or XLSX file, one rate a row: name,
+        employer_kind (consortium, host or member), employer (the organisation's name), line_manager (a name),
+        user_id, effective_from, salary, on_costs_percent or on_costs, overhead_percent, productive_hours. A person's
+        several rows are their rate history. Dates as 31/03/2026 or 2026-03-31; amounts in pounds."""
+        upload = files["file"]
+        content = upload.read()
+        filename = safe_filename(upload.filename or "staff.csv", "staff.csv")
+        try:
+            rows = read_table(filename, content)
+        except UnreadableTable as exc:
+            abort(422, message=str(exc), errors={"file": [str(exc)]})
+        with request_uow() as uow:
+            checked = imports.check_staff(uow.session, filename, checksum(content), rows, _check(StaffIn()),
+                                          _check(RateIn()))
+            if form["dry_run"]:
+                return _answer(checked, True)
+            made = imports.import_staff(uow, checked)
+            return _answer(checked, False, made), 201
