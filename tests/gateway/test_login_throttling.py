@@ -5,6 +5,7 @@ time-machine, never slept on. Each test uses its own throwaway users and its own
 fixture), never the shared demo users.
 """
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import threading
@@ -241,6 +242,43 @@ def test_an_ipv6_client_is_counted_by_its_whole_64(app, throwaway_user):
         assert token_request(client, username).status_code == 429
 
 
+@pytest.fixture(scope="module")
+def proxied_app(settings):
+    """The test gateway behind one reverse proxy (GATEWAY_TRUSTED_PROXY_HOPS=1), over the same database."""
+    app = create_app(dataclasses.replace(settings, trusted_proxy_hops=1))
+    app.config["TESTING"] = True
+    return app
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_by_the_address_the_proxy_forwards(proxied_app):
+    proxy = proxied_app.test_client()
+    proxy.environ_base["REMOTE_ADDR"] = "10.99.0.1"  # every request arrives from the proxy
+    sprayer, bystander = f"203.0.113.{uuid.uuid4().int % 250 + 1}", f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+
+    def through_proxy(client_address: str, username: str):
+        return proxy.post("/api/auth/token", json={"username": username, "password": WRONG},
+                          headers={"X-Forwarded-For": f"{client_address}"})
+
+    with frozen_clock():
+        statuses = [through_proxy(sprayer, f"spray-{n}-{uuid.uuid4().hex[:6]}").status_code
+                    for n in range(ADDRESS_MAX_FAILURES + 1)]
+        assert statuses == [401] * ADDRESS_MAX_FAILURES + [429]
+        assert through_proxy(bystander, f"nobody-{uuid.uuid4().hex[:6]}").status_code == 401  # not the proxy's count
+        # what a client writes in X-Forwarded-For itself comes before the proxy's entry and is not believed
+        spoofed = proxy.post("/api/auth/token", json={"username": "someone", "password": WRONG},
+                             headers={"X-Forwarded-For": f"192.0.2.1, {sprayer}"})
+        assert spoofed.status_code == 429
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(client):
+    with frozen_clock():
+        statuses = [client.post("/api/auth/token", json={"username": f"spray-{n}-{uuid.uuid4().hex[:6]}",
+                                                         "password": WRONG},
+                                headers={"X-Forwarded-For": f"192.0.2.{n + 1}"}).status_code
+                    for n in range(ADDRESS_MAX_FAILURES + 1)]
+    assert statuses == [401] * ADDRESS_MAX_FAILURES + [429]
+
+
 @pytest.fixture
 def small_gateway(databases, token_keys, fake_services, monkeypatch):
     """A gateway over a database of its own whose everyone-counter allows only 6 failures a minute."""
@@ -314,6 +352,10 @@ def test_throttling_settings_have_defaults_and_are_checked(tmp_path, token_keys)
                                      "GATEWAY_LOGIN_EVERYONE_MAX_FAILURES": "1000",
                                      "GATEWAY_LOGIN_FIRST_DELAY_SECONDS": "5",
                                      "GATEWAY_LOGIN_MAX_DELAY_MINUTES": "60"}).login_throttle
+    assert load_settings(environ).trusted_proxy_hops == 0
+    assert load_settings(environ | {"GATEWAY_TRUSTED_PROXY_HOPS": "2"}).trusted_proxy_hops == 2
+    with pytest.raises(ConfigError, match="GATEWAY_TRUSTED_PROXY_HOPS"):
+        load_settings(environ | {"GATEWAY_TRUSTED_PROXY_HOPS": "-1"})
     assert (tuned.username.allowance, tuned.address.allowance, tuned.everyone.allowance) == (3, 50, 1000)
     assert (tuned.address.window, tuned.address.first_delay, tuned.address.max_delay) == (
         dt.timedelta(minutes=10), dt.timedelta(seconds=5), dt.timedelta(hours=1))

@@ -26,6 +26,13 @@ def _whole_seconds(text: str) -> int:
     return value
 
 
+def _proxy_hops(text: str) -> int:
+    value = int(text, 10)
+    if not 0 <= value <= 5:
+        raise ValueError("must be a whole number from 0 to 5")
+    return value
+
+
 def _http_url(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise ValueError("must be an http:// or https:// URL")
@@ -58,8 +65,10 @@ class GatewaySettings:
     session_idle_minutes: int = 60
     session_max_hours: int = 8
     revocation_check_seconds: int = 5  # how long an API token's user is taken as still allowed, per process
+    trusted_proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For names the client
     display_time_zone: Any = None  # ZoneInfo: people see times in it; everything is stored in UTC
     node_modules: Path = Path(__file__).resolve().parents[2] / "node_modules"
+    mail: Any = None  # mail.MailSettings: SMTP, or the outbox table when no server is set; links' base URL
 
     @property
     def login_throttle(self) -> ThrottlePolicy:
@@ -128,8 +137,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Gate
         session_idle_minutes=reader.get("GATEWAY_SESSION_IDLE_MINUTES", 60, parse_positive_int),
         session_max_hours=reader.get("GATEWAY_SESSION_MAX_HOURS", 8, parse_positive_int),
         revocation_check_seconds=reader.get("GATEWAY_REVOCATION_CHECK_SECONDS", 5, _whole_seconds),
+        trusted_proxy_hops=reader.get("GATEWAY_TRUSTED_PROXY_HOPS", 0, _proxy_hops),
         display_time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone(DEFAULT_TIME_ZONE), parse_time_zone),
     )
+    from .mail import read_mail_settings
+
+    settings = dataclasses.replace(settings, mail=read_mail_settings(reader, settings.port))
     if reader.problems:
         raise ConfigError(reader.problems)
     return dataclasses.replace(settings, **overrides) if overrides else settings

@@ -10,7 +10,7 @@ from hubkit.clock import utcnow
 
 from ..accounts import SignInThrottled
 from ..domain.throttling import seconds_to_wait
-from .signing_in import sign_in_from_request
+from .signing_in import client_address, sign_in_from_request
 
 bp = Blueprint("api_token", __name__)
 
@@ -41,7 +41,7 @@ def issue_token():
         now = utcnow()
         wait = seconds_to_wait(throttled.until, now)
         current_app.logger.warning("token request throttled", extra={"username": credentials["username"],
-                                                                     "client_address": request.remote_addr})
+                                                                     "client_address": client_address()})
         until = throttled.until.isoformat(timespec="seconds").replace("+00:00", "Z")
         return problem(429, "Too Many Requests",
                        f"Too many failed sign-ins. Try again in {wait} seconds, after {until}.",

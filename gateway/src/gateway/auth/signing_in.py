@@ -14,6 +14,18 @@ from ..domain.throttling import seconds_to_wait
 from ..domain.users import UserAccount
 
 
+def client_address() -> str | None:
+    """The client's address: the connection's peer, or, behind GATEWAY_TRUSTED_PROXY_HOPS reverse proxies, the
+    address the outermost of them put in X-Forwarded-For (what a client writes there itself is never trusted)."""
+    hops = current_app.extensions["gateway.settings"].trusted_proxy_hops
+    if hops:
+        forwarded = [part.strip() for part in ",".join(request.headers.getlist("X-Forwarded-For")).split(",")
+                     if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.remote_addr
+
+
 def sign_in_from_request(username: str, password: str,
                          then: Callable[[Session, UserAccount], None] | None = None) -> UserAccount | None:
     """The user with these credentials, or None; raise accounts.SignInThrottled while a delay runs.
@@ -22,11 +34,11 @@ def sign_in_from_request(username: str, password: str,
     """
     settings = current_app.extensions["gateway.settings"]
     database = current_app.extensions["gateway.db"]
-    now = utcnow()
+    now, address = utcnow(), client_address()
     with database.session() as session:
-        accounts.count_attempt(session, username, request.remote_addr, settings.login_throttle, now)
+        accounts.count_attempt(session, username, address, settings.login_throttle, now)
     with database.session() as session:
-        user = accounts.sign_in(session, username, password, request.remote_addr, settings.login_throttle, now)
+        user = accounts.sign_in(session, username, password, address, settings.login_throttle, now)
         if user is not None and then is not None:
             then(session, user)
     return user

@@ -10,7 +10,7 @@ from hubkit.clock import utcnow
 from ..accounts import SignInThrottled
 from ..domain.throttling import seconds_to_wait
 from .forms import LoginForm
-from .signing_in import sign_in_from_request, wait_in_words
+from .signing_in import client_address, sign_in_from_request, wait_in_words
 from .session import current_user, end_session, start_session
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -45,14 +45,14 @@ def login():
         except SignInThrottled as throttled:
             now = utcnow()
             current_app.logger.warning("login throttled", extra={"username": form.username.data,
-                                                                  "client_address": request.remote_addr})
+                                                                  "client_address": client_address()})
             error, status = throttled_message(throttled.until, now), 429
             headers["Retry-After"] = str(seconds_to_wait(throttled.until, now))
         else:
             if user is not None:
                 return redirect(_safe_next(request.args.get("next")))
             current_app.logger.info("login refused", extra={"username": form.username.data,
-                                                             "client_address": request.remote_addr})
+                                                             "client_address": client_address()})
             error, status = WRONG_CREDENTIALS, 401
     elif current_user() is not None and request.method == "GET":
         return redirect(url_for("ui.home"))

@@ -13,6 +13,7 @@ from .. import accounts
 from ..auth.csrf import validate_csrf
 from ..auth.revocation import ShortMemory
 from ..auth.session import current_user
+from ..auth.signing_in import client_address
 from ..domain.api_keys import looks_like_a_key
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -79,12 +80,12 @@ def _token_holder(token: str) -> Principal:
 def _key_holder(key: str) -> Principal:
     def check() -> Principal | accounts.ApiKeyRefused:
         with current_app.extensions["gateway.db"].session() as session:
-            return accounts.principal_for_api_key(session, key, request.remote_addr)
+            return accounts.principal_for_api_key(session, key, client_address())
 
     # Remembered under the key's SHA-256, never the key; refusals are not remembered (each is audited).
     answer = _memory("api_keys").get(hashlib.sha256(key.encode()).hexdigest(), check,
                                      keep=lambda found: isinstance(found, Principal))
     if isinstance(answer, accounts.ApiKeyRefused):
-        current_app.logger.warning("API key refused", extra={"client_address": request.remote_addr})
+        current_app.logger.warning("API key refused", extra={"client_address": client_address()})
         raise NotAuthenticated(str(answer))
     return answer
