@@ -260,6 +260,8 @@ class FakeServices:
         @app.route("/membership/organisations/<organisation_id>/documents", methods=["GET", "POST"])
         def documents(organisation_id):
             if request.method == "GET":
+                if not g.principal.roles & {"consortium_manager", "member_user"}:  # as membership (issue 11)
+                    return _problem(403, "Forbidden", "Your role does not allow this.")
                 return jsonify(fake.documents.get(organisation_id, []))
             upload = request.files["file"]
             content = upload.read()

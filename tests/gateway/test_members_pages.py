@@ -231,7 +231,7 @@ def test_organisation_page_shows_profile_with_catalogue_labels_contacts_marks_an
         "from_status": "awaiting_decision", "to_status": "active", "reason": "Approved by the board",
         "effective_on": "2026-02-01", "actor": "manager", "decision_id": "d5d0c1a0-0000-4000-8000-000000000001",
         "recorded_at": "2026-02-01T10:00:00+00:00"}]
-    html = logged_in("finance").get(f"/members/{organisation['id']}").get_data(as_text=True)
+    html = logged_in("manager").get(f"/members/{organisation['id']}").get_data(as_text=True)
     for text in ("Charitable incorporated organisation", "Advice and advocacy, Mental health", "Carers", "BME-led",
                  "£10,000 to £100,000", "Safeguarding lead", "Sam Safe", "sam@able.org",
                  "Advice Quality Standard, expires 31 March 2027", "Eligible for new work", "Approved by the board",
@@ -240,6 +240,20 @@ def test_organisation_page_shows_profile_with_catalogue_labels_contacts_marks_an
                  f"/api/membership/organisations/{organisation['id']}/documents/9e0b1c2d-0000-4000-8000-000000000009"
                  "/content", "31 January 2027"):
         assert text in html, text
+
+
+@pytest.mark.parametrize("user", ["finance", "board"])
+def test_the_finance_officer_and_board_see_a_member_but_not_its_documents(logged_in, fake_services, user):
+    """Issue 11, item 6: due-diligence documents are the consortium manager's and the organisation's own staff's;
+    the page says so rather than that the documents cannot be listed just now."""
+    organisation = org(fake_services, "Able Advice")
+    fake_services.documents[organisation["id"]] = [{
+        "id": "9e0b1c2d-0000-4000-8000-000000000009", "kind": "public_liability", "filename": "insurance.pdf",
+        "content_type": "application/pdf", "size_bytes": 2048, "sha256": "ab", "expires_on": "2027-01-31",
+        "uploaded_by": "manager", "uploaded_at": "2026-01-05T10:00:00+00:00"}]
+    html = logged_in(user).get(f"/members/{organisation['id']}").get_data(as_text=True)
+    assert "Able Advice" in html and "insurance.pdf" not in html
+    assert "Only the consortium manager and the organisation&#39;s own staff see its documents." in html
 
 
 def test_edit_profile_sends_every_field_as_membership_expects(logged_in, fake_services):

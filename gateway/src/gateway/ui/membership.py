@@ -346,7 +346,9 @@ def _member_page(organisation_id: uuid.UUID, *, change_values: dict | None = Non
     try:
         answer = call_service("membership", "GET", f"/organisations/{organisation_id}/documents")
         documents = answer.body if answer.ok and isinstance(answer.body, list) else []
-        documents_problem = None if answer.ok else "The documents cannot be listed just now."
+        documents_problem = (None if answer.ok else
+                             "Only the consortium manager and the organisation's own staff see its documents."
+                             if answer.status == 403 else "The documents cannot be listed just now.")
     except ServiceDown as exc:
         documents_problem = exc.message
     staff = _is_staff()
