@@ -13,6 +13,8 @@ import datetime as dt
 import io
 import re
 
+from marshmallow import Schema, ValidationError, fields
+
 MAX_ROWS = 5000
 ROW = "_row"
 
@@ -127,3 +129,48 @@ def read_table(filename: str, content: bytes, max_rows: int = MAX_ROWS) -> list[
             raise UnreadableTable(f"The file has more than {max_rows} rows: split it.")
         found.append({ROW: number} | {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headings) if h})
     return found
+
+
+# --- what every import endpoint says the same way -------------------------------------------------------
+
+def messages_of(messages) -> list[str]:
+    """A schema's error messages, however nested, as plain sentences (for a row's problem)."""
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in messages_of(value)]
+    if isinstance(messages, (list, tuple)):
+        return [m for value in messages for m in messages_of(value)]
+    return [str(messages)]
+
+
+def schema_check(schema: Schema):
+    """A row's values checked by the same marshmallow schema as the API's own form: (loaded, {}) or
+    ({}, {field: messages})."""
+
+    def check(data: dict) -> tuple[dict, dict]:
+        try:
+            return schema.load(data), {}
+        except ValidationError as exc:
+            return {}, exc.messages
+    return check
+
+
+class ImportForm(Schema):
+    dry_run = fields.Boolean(load_default=True, metadata={
+        "description": "true (the default): check the file and answer with every row's problems, writing nothing; "
+                       "false: import it, all or nothing"})
+
+
+class ImportFile(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ProblemOut(Schema):
+    row = fields.Integer(metadata={"description": "The row in the file as a spreadsheet numbers it (1: the headings)"})
+    column = fields.String()
+    message = fields.String()
+
+
+class ColumnsOut(Schema):
+    columns = fields.List(fields.String(), metadata={"description": "Every column the file may have, in the order "
+                                                                   "of a blank template"})
+    required = fields.List(fields.String())

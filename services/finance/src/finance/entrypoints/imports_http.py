@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, fields
 
 from hubkit.auth import allow
-from hubkit.tables import UnreadableTable, read_table
+from hubkit.tables import (ColumnsOut, ImportFile, ImportForm, ProblemOut, UnreadableTable, read_table,
+                           schema_check)
 from hubkit.uploads import checksum, safe_filename
 from hubkit.web import accepts_upload, request_uow
 
@@ -17,22 +18,6 @@ from .time_schemas import RateIn, StaffIn
 blp = Blueprint("imports", __name__, url_prefix="/imports",
                 description="Existing records brought in from a CSV or XLSX file: a dry run lists every row's "
                             "problems and writes nothing; the import writes every row in one transaction, or none")
-
-
-class ImportForm(Schema):
-    dry_run = fields.Boolean(load_default=True, metadata={
-        "description": "true (the default): check the file and answer with every row's problems, writing "
-                       "nothing; false: import it, all or nothing"})
-
-
-class FileIn(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
-
-
-class ProblemOut(Schema):
-    row = fields.Integer(metadata={"description": "The row in the file as a spreadsheet numbers it (1: headings)"})
-    column = fields.String()
-    message = fields.String()
 
 
 class StaffRowOut(Schema):
@@ -51,20 +36,6 @@ class StaffImportOut(Schema):
     rows = fields.Integer()
     problems = fields.List(fields.Nested(ProblemOut), metadata={"description": "Every problem of every row"})
     staff = fields.List(fields.Nested(StaffRowOut))
-
-
-class ColumnsOut(Schema):
-    columns = fields.List(fields.String())
-    required = fields.List(fields.String())
-
-
-def _check(schema: Schema):
-    def check(data: dict) -> tuple[dict, dict]:
-        try:
-            return schema.load(data), {}
-        except ValidationError as exc:
-            return {}, exc.messages
-    return check
 
 
 def _answer(checked: imports.StaffFile, dry_run: bool, made: dict | None = None) -> dict:
@@ -91,7 +62,7 @@ class StaffImport(MethodView):
     @allow("finance_officer")
     @accepts_upload
     @blp.arguments(ImportForm, location="form")
-    @blp.arguments(FileIn, location="files")
+    @blp.arguments(ImportFile, location="files")
     @blp.response(200, StaffImportOut)
     @blp.alt_response(201, schema=StaffImportOut, description="Imported: every row, in one transaction")
     @blp.alt_response(422, description="The file cannot be read, or (not a dry run) it has problems: nothing "
@@ -109,8 +80,8 @@ class StaffImport(MethodView):
         except UnreadableTable as exc:
             abort(422, message=str(exc), errors={"file": [str(exc)]})
         with request_uow() as uow:
-            checked = imports.check_staff(uow.session, filename, checksum(content), rows, _check(StaffIn()),
-                                          _check(RateIn()))
+            checked = imports.check_staff(uow.session, filename, checksum(content), rows, schema_check(StaffIn()),
+                                          schema_check(RateIn()))
             if form["dry_run"]:
                 return _answer(checked, True)
             made = imports.import_staff(uow, checked)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from hubkit.db import audit_event
 from hubkit.domain import InvalidField
-from hubkit.tables import ROW, Problem
+from hubkit.tables import ROW, Problem, messages_of
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import MemberOrganisation
@@ -30,14 +30,6 @@ class StaffFile:
     people: dict  # name (casefolded) -> {"name", "employer_kind", "organisation_id", "line_manager", "user_id"}
     rates: list[tuple[str, dict]]  # (person key, the rate as loaded)
     problems: list[Problem]
-
-
-def _messages(messages) -> list[str]:
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _messages(value)]
-    if isinstance(messages, (list, tuple)):
-        return [m for value in messages for m in _messages(value)]
-    return [str(messages)]
 
 
 def check_staff(session, filename: str, sha256: str, rows: list[dict], check_person: Check, check_rate: Check
@@ -68,10 +60,10 @@ def check_staff(session, filename: str, sha256: str, rows: list[dict], check_per
         loaded, errors = check_person({"name": staff.name, "employer_kind": person["employer_kind"],
                                        "organisation_id": str(organisation_id) if organisation_id else None,
                                        "user_id": person["user_id"] or None})
-        found += [Problem(staff.row, field, " ".join(_messages(m))) for field, m in errors.items()
+        found += [Problem(staff.row, field, " ".join(messages_of(m))) for field, m in errors.items()
                   if field != "organisation_id" or not any(p.column == "employer" for p in found)]
         rate, errors = check_rate(staff.rate)
-        found += [Problem(staff.row, rules.RATE_FIELDS.get(field, field), " ".join(_messages(m)))
+        found += [Problem(staff.row, rules.RATE_FIELDS.get(field, field), " ".join(messages_of(m)))
                   for field, m in errors.items()]
         if loaded:
             people.setdefault(staff.name.casefold(), loaded | {"line_manager": person["line_manager"]})

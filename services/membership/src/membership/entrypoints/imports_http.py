@@ -3,33 +3,22 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, fields
 
 from hubkit.auth import allow
-from hubkit.tables import UnreadableTable, read_table
+from hubkit.tables import (ColumnsOut, ImportFile, ImportForm, ProblemOut, UnreadableTable, read_table,
+                           schema_check)
 from hubkit.uploads import checksum, safe_filename
 from hubkit.web import accepts_upload, request_uow
 
 from ..domain import imports as rules
 from ..service_layer import imports
 from ..service_layer.due_diligence import checklist
-from .schemas import DocumentFile, OrganisationIn
+from .schemas import OrganisationIn
 
 blp = Blueprint("imports", __name__, url_prefix="/imports",
                 description="Existing records brought in from a CSV or XLSX file: a dry run lists every row's "
                             "problems and writes nothing; the import writes every row in one transaction, or none")
-
-
-class ImportForm(Schema):
-    dry_run = fields.Boolean(load_default=True, metadata={
-        "description": "true (the default): check the file and answer with every row's problems, writing "
-                       "nothing; false: import it, all or nothing"})
-
-
-class ProblemOut(Schema):
-    row = fields.Integer(metadata={"description": "The row in the file as a spreadsheet numbers it (1: headings)"})
-    column = fields.String()
-    message = fields.String()
 
 
 class EvidenceSeen(Schema):
@@ -59,14 +48,6 @@ class MembersImportOut(Schema):
     members = fields.List(fields.Nested(MemberRowOut))
 
 
-def _check_profile(profile: dict) -> tuple[dict, dict]:
-    """The registration's own checks of a profile (the same schema as POST /organisations)."""
-    try:
-        return OrganisationIn().load(profile), {}
-    except ValidationError as exc:
-        return {}, exc.messages
-
-
 def _answer(checked: imports.MembersFile, dry_run: bool, created: dict | None = None) -> dict:
     created = created or {}
     return {"filename": checked.filename, "sha256": checked.sha256, "dry_run": dry_run,
@@ -75,12 +56,6 @@ def _answer(checked: imports.MembersFile, dry_run: bool, created: dict | None = 
                          "member_since": m.member_since, "organisation_id": created.get(m.row),
                          "evidence": [{"kind": kind} | e for kind, e in m.evidence.items()]}
                         for m in checked.members]}
-
-
-class ColumnsOut(Schema):
-    columns = fields.List(fields.String(), metadata={"description": "Every column a members file may have, in the "
-                                                                   "order of a blank template"})
-    required = fields.List(fields.String())
 
 
 @blp.route("/members/columns")
@@ -98,7 +73,7 @@ class MembersImport(MethodView):
     @allow("consortium_manager")
     @accepts_upload
     @blp.arguments(ImportForm, location="form")
-    @blp.arguments(DocumentFile, location="files")
+    @blp.arguments(ImportFile, location="files")
     @blp.response(200, MembersImportOut)
     @blp.alt_response(201, schema=MembersImportOut, description="Imported: every row, in one transaction")
     @blp.alt_response(422, description="The file cannot be read, or (not a dry run) it has problems: nothing "
@@ -116,7 +91,8 @@ class MembersImport(MethodView):
         except UnreadableTable as exc:
             abort(422, message=str(exc), errors={"file": [str(exc)]})
         with request_uow() as uow:
-            checked = imports.check_members(uow.session, filename, checksum(content), rows, _check_profile)
+            checked = imports.check_members(uow.session, filename, checksum(content), rows,
+                                            schema_check(OrganisationIn()))
             if form["dry_run"]:
                 return _answer(checked, True)
             created = imports.import_members(uow, checked)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from hubkit import clock
 from hubkit.db import audit_event
 from hubkit.domain import InvalidField
-from hubkit.tables import ROW
+from hubkit.tables import ROW, messages_of
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import DueDiligenceEvidence, Organisation
@@ -36,14 +36,6 @@ class MembersFile:
     problems: list[rules.Problem]
 
 
-def _messages(messages) -> list[str]:
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _messages(value)]
-    if isinstance(messages, (list, tuple)):
-        return [m for value in messages for m in _messages(value)]
-    return [str(messages)]
-
-
 def check_members(session, filename: str, sha256: str, rows: list[dict], check_profile: ProfileCheck
                   ) -> MembersFile:
     """Read and check every row of a members file against the consortium's checklist and register."""
@@ -55,7 +47,7 @@ def check_members(session, filename: str, sha256: str, rows: list[dict], check_p
     for values in rows:
         member, found = rules.read_member(values, requirements, today)
         profile, errors = check_profile(member.profile)
-        found += [rules.Problem(member.row, field, " ".join(_messages(messages)))
+        found += [rules.Problem(member.row, field, " ".join(messages_of(messages)))
                   for field, messages in errors.items()]
         member.profile = profile or member.profile
         members.append(member)
