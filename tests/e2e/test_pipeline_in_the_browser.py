@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from hubkit import clock
 from hubkit.testing import wait_for
 
-from .journeys import Api, active_member, no_violations, sign_in
+from .journeys import Api, active_member, meeting_held_by, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -58,12 +58,16 @@ def test_manager_takes_an_opportunity_from_identified_to_won_in_the_browser(hub,
     no_violations(manager)
     opportunity_url = manager.url
 
-    # The board decides in governance; the decision reaches contracts by event.
+    # The Management Board decides at its meeting; its chair or secretary records that in governance, naming the
+    # meeting; the decision reaches contracts by event.
+    meeting = meeting_held_by(Api(hub, "manager"), "bid_go_no_go")
     board = browser.new_context(**browser_context_args).new_page()
     sign_in(board, hub, "board")
     wait_for(lambda: (board.goto(hub.url("gateway") + "/decisions"), f"Go/no-go: {title}" in board.content())[1],
              timeout=15, what="the go/no-go request reaching governance")
-    board.get_by_role("row").filter(has_text=title).get_by_role("button", name="Approve").click()
+    row = board.get_by_role("row").filter(has_text=title)
+    row.locator("select").select_option(meeting["id"])
+    row.get_by_role("button", name="Approve").click()
     expect(board.get_by_text("Decision recorded: approved")).to_be_visible()
     wait_for(lambda: (manager.reload(), "Go: the consortium bids" in manager.content())[1], timeout=15,
              what="the board's decision reaching contracts")

@@ -13,7 +13,7 @@ from gateway.demo import DEMO_PASSWORD
 from hubkit.testing import wait_for
 from membership.client import complete_due_diligence
 
-from .journeys import sign_in
+from .journeys import Api, meeting_held_by, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -51,11 +51,14 @@ def test_m1_manager_registers_and_board_approves_a_member_in_the_browser(hub, br
     manager.get_by_role("button", name="Put the application to the board").click()
     expect(manager.get_by_text(re.compile("Awaiting decision", re.I)).first).to_be_visible()
 
+    # The Partners Group meets; its chair or secretary records its decision, naming the meeting (M1).
+    meeting = meeting_held_by(Api(hub, "manager"), "membership_application")
     board = browser.new_context(**browser_context_args).new_page()
     sign_in(board, hub, "board")
     wait_for(lambda: (board.goto(hub.url("gateway") + "/decisions"), name in board.content())[1], timeout=15,
              what="the request reaching governance")
     row = board.get_by_role("row").filter(has_text=name)
+    row.locator("select").select_option(meeting["id"])
     row.get_by_role("button", name="Approve").click()
     expect(board.get_by_text("Decision recorded: approved.")).to_be_visible()
     assert axe_violations(board) == []

@@ -116,6 +116,17 @@ def test_m1_the_decisions_log_says_a_decision_was_recorded_from_its_meeting_and_
     assert "Recorded from the meeting by board (chair)" in page and "Not voted at a meeting" not in page
 
 
+def test_g5_the_meeting_page_says_what_waits_until_the_meeting_starts(logged_in, governance):
+    client = logged_in("manager")
+    governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (
+        200, MEETING | {"starts_at": "2999-06-01T18:00:00+00:00"})
+    assert "This meeting has not started yet" in client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True)
+    governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (
+        200, MEETING | {"starts_at": "2020-06-01T18:00:00+00:00"})
+    assert "This meeting has not started yet" not in client.get(f"/governance/meetings/{MEETING_ID}").get_data(
+        as_text=True)
+
+
 def test_the_decisions_log_searches(logged_in, governance):
     governance.governance_answers[("GET", "/decisions")] = (200, [{
         "id": str(uuid.uuid4()), "title": "Approve the business plan", "kind": "motion", "outcome": "approved",

@@ -5,6 +5,7 @@ its 409 `detail` or 422 `errors` are shown to the user as they come.
 """
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -156,7 +157,8 @@ def meeting(meeting_id):
         body_, _ = _get(f"/bodies/{found['body_id']}")
         seats = [s for s in (body_ or {}).get("seats", []) if s["role"] != "deputy"]
     recorded = {a["seat_id"]: a for a in (found or {}).get("attendance", [])}
-    return _render("meeting.html", meeting=found, seats=seats, recorded=recorded, problem=problem)
+    started = bool(found) and dt.datetime.fromisoformat(found["starts_at"]) <= dt.datetime.now(dt.timezone.utc)
+    return _render("meeting.html", meeting=found, seats=seats, recorded=recorded, problem=problem, started=started)
 
 
 @bp.route("/meetings/<uuid:meeting_id>/<action>", methods=["POST"])
