@@ -37,24 +37,27 @@ def create_consortium(session: Session, name: str, slug: str, consortium_id: uui
     return made
 
 
-def create_user(session: Session, *, username: str, password: str, consortium_id: uuid.UUID,
+def create_user(session: Session, *, username: str, password: str | None, consortium_id: uuid.UUID,
                 roles: frozenset[str] | set[str], actor: str, display_name: str = "", email: str = "",
                 organisation_id: uuid.UUID | None = None, organisation_pending: bool = False) -> UserAccount:
     """Add a user after checking the user rules and the password policy; raise UserRuleBroken or WeakPassword.
 
-    organisation_pending lets a member_user be created before their organisation is registered.
+    organisation_pending lets a member_user be created before their organisation is registered. password None
+    makes an account nobody can sign in to until they set their password from an invitation (administration.py).
     """
     username = normalise_username(username)
     roles = frozenset(roles)
     check_user(username, roles, organisation_id, organisation_pending=organisation_pending)
-    passwords.check_policy(password, username)
+    if password is not None:
+        passwords.check_policy(password, username)
     repo = UserRepository(session)
     if repo.by_username(username):
         raise UserRuleBroken([f"Username {username} is already taken"])
     if repo.consortium(consortium_id) is None:
         raise UserRuleBroken([f"No consortium with id {consortium_id}"])
     made = repo.add_user(username=username, display_name=display_name or username, email=email,
-                         password_hash=passwords.hash_password(password), consortium_id=consortium_id,
+                         password_hash=passwords.hash_password(password) if password is not None else None,
+                         consortium_id=consortium_id,
                          organisation_id=organisation_id, roles=roles)
     row = session.get(UserRow, made.id)
     _audit(session, actor, audit.USER_CREATED, row, before=None, after=user_fields(row))

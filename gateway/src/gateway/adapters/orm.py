@@ -6,7 +6,7 @@ import uuid
 
 from hubkit.clock import utcnow
 from hubkit.db import SEQ, UtcDateTime
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Uuid
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 metadata = MetaData(naming_convention={
@@ -140,3 +140,46 @@ class AuditEntryRow(Base):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class OneTimeLinkRow(Base):
+    """A one-time link sent by email (an invitation, a password reset): only the SHA-256 of its secret is stored;
+    it works once (used_at) and until expires_at."""
+
+    __tablename__ = "one_time_link"
+    __table_args__ = (Index("ix_one_time_link_user_id", "user_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    purpose: Mapped[str] = mapped_column(String(20))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class PasswordResetRequestRow(Base):
+    """A "forgot your password" request, counted for its throttle: the SHA-256 of the address asked about (known or
+    not) and the client's address. Kept a day."""
+
+    __tablename__ = "password_reset_request"
+    __table_args__ = (Index("ix_password_reset_request_requested_at", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    email_key: Mapped[str] = mapped_column(String(64))
+    client_key: Mapped[str] = mapped_column(String(64))
+
+
+class MailOutboxRow(Base):
+    """A message kept instead of sent, when no SMTP server is configured (gateway/mail.py): the host admin reads
+    it on the Outbox page."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    consortium_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)

@@ -20,6 +20,10 @@ SIGNED_OUT = "user.signed_out"
 API_KEY_CREATED = "user.api_key_created"
 API_KEY_REVOKED = "user.api_key_revoked"
 API_KEY_REFUSED = "user.api_key_refused"
+CONSORTIUM_RENAMED = "consortium.renamed"
+INVITED = "user.invited"
+REACTIVATED = "user.reactivated"
+PASSWORD_RESET_FORCED = "user.password_reset_forced"
 
 ACTIONS = {
     CONSORTIUM_CREATED: "Consortium created",
@@ -33,6 +37,10 @@ ACTIONS = {
     API_KEY_CREATED: "API key created",
     API_KEY_REVOKED: "API key revoked",
     API_KEY_REFUSED: "API key refused",
+    CONSORTIUM_RENAMED: "Consortium renamed",
+    INVITED: "Invitation sent",
+    REACTIVATED: "User reactivated",
+    PASSWORD_RESET_FORCED: "Password reset forced",
 }
 
 # Actors that are not a signed-in user: `cli:<os user>` for manage commands, `system:demo` for demo data.

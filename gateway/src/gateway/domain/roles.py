@@ -68,6 +68,8 @@ PLACES = (
     Place("delivery_ui.mine", "My subcontracts and returns", frozenset({MEMBER_USER})),
     Place("time_ui.index", "Timesheets", LOGS_TIME),
     Place("money_ui.index", "Money", SEES_MONEY | frozenset({MEMBER_USER})),
+    Place("people_ui.consortia", "Consortia", RUNS_THE_HOST),
+    Place("people_ui.own_people", "People", frozenset({CONSORTIUM_MANAGER})),
     Place("admin.health", "System health", RUNS_THE_HOST),
     Place("audit_ui.trail", "Audit trail", frozenset({CONSORTIUM_MANAGER, HOST_ADMIN})),
 )

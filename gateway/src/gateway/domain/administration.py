@@ -1,0 +1,61 @@
+"""Who may administer whom: the host admin any consortium and anyone; a consortium manager the people of their own
+consortium only, never granting host_admin and never touching a host admin's account; nobody their own roles or
+their own account's standing (so nobody locks themselves out)."""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+from .roles import CONSORTIUM_MANAGER, HOST_ADMIN, ROLE_NAMES
+from .users import UserAccount
+
+ADMINISTERS_PEOPLE = frozenset({HOST_ADMIN, CONSORTIUM_MANAGER})
+
+
+class NotAllowed(Exception):
+    """The signed-in person may not do this; the message is fit to show them."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Administrator:
+    """The signed-in person doing the administering."""
+
+    user_id: uuid.UUID
+    consortium_id: uuid.UUID
+    roles: frozenset[str]
+
+    @classmethod
+    def of(cls, user: UserAccount) -> "Administrator":
+        return cls(user.id, user.consortium_id, user.roles)
+
+    @property
+    def runs_the_host(self) -> bool:
+        return HOST_ADMIN in self.roles
+
+
+def check_consortium(admin: Administrator, consortium_id: uuid.UUID) -> None:
+    """Raise NotAllowed unless the person may administer this consortium's people."""
+    if admin.runs_the_host:
+        return
+    if CONSORTIUM_MANAGER in admin.roles and admin.consortium_id == consortium_id:
+        return
+    raise NotAllowed("You can only manage the people of your own consortium.")
+
+
+def grantable_roles(admin: Administrator) -> list[str]:
+    """The roles this person may give: a manager every role but host_admin."""
+    return [role for role in ROLE_NAMES if admin.runs_the_host or role != HOST_ADMIN]
+
+
+def check_roles(admin: Administrator, roles: frozenset[str]) -> None:
+    if not admin.runs_the_host and HOST_ADMIN in roles:
+        raise NotAllowed("Only a host administrator can make someone a host administrator.")
+
+
+def check_person(admin: Administrator, person: UserAccount, *, own_account_forbidden: bool = True) -> None:
+    """Raise NotAllowed unless the person may act on this user's account."""
+    check_consortium(admin, person.consortium_id)
+    if not admin.runs_the_host and HOST_ADMIN in person.roles:
+        raise NotAllowed("Only a host administrator can change a host administrator's account.")
+    if own_account_forbidden and person.id == admin.user_id:
+        raise NotAllowed("You cannot do this to your own account: ask another administrator.")
