@@ -14,10 +14,10 @@ from flask_smorest import Api, Blueprint, abort
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import UnsupportedMediaType
 
 from . import clock, idempotency, logs, problems
-from .safe_input import UnsafeInput, check_json, unsafe_text
+from .safe_input import refuse_unsafe_input
 from .uploads import content_disposition
 from .audit_trail import record_refused_access
 from .auth import TokenChecker, allow, check_request, public, view_target
@@ -163,23 +163,6 @@ def _require_json_body() -> None:
         return
     if request.method in JSON_METHODS and (request.content_length or request.data) and not request.is_json:
         raise UnsupportedMediaType("Send the body as application/json.")
-
-
-def refuse_unsafe_input() -> None:
-    """400 for input no service stores (hubkit.safe_input), before any view or database sees it: a JSON body, the
-    query string, the path's values and form fields."""
-    try:
-        if request.method in JSON_METHODS and request.is_json and (request.content_length or request.data):
-            check_json(request.get_data(cache=True))
-        texts = [*request.args.keys(), *request.args.values(),
-                 *(v for v in (request.view_args or {}).values() if isinstance(v, str))]
-        if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            texts += [*request.form.keys(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
-        for text in texts:
-            if reason := unsafe_text(text):
-                raise UnsafeInput(reason)
-    except UnsafeInput as exc:
-        raise BadRequest(str(exc)) from None
 
 
 def _finish_request(response: Response) -> Response:
