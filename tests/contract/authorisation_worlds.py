@@ -13,9 +13,7 @@ from hubkit import clock
 from hubkit.events import new_event
 from hubkit.testing import make_principal
 
-from authorisation_matrix import user_id
-
-PDF = b"%PDF-1.7\n% a test document\n" + b"0" * 300
+from authorisation_matrix import PDF, user_id
 
 
 class Caller:
