@@ -480,6 +480,19 @@ class FakeServices:
                 key, (201, {}) if request.method != "GET" else (404, {"title": "Not Found"}))
             return jsonify(body), status, (headers[0] if headers else {})
 
+        @app.route("/finance/imports/staff/columns")
+        def staff_import_columns():
+            return jsonify({"columns": ["name", "employer_kind", "employer", "effective_from", "salary"],
+                            "required": ["name", "employer_kind", "effective_from", "salary"]})
+
+        @app.route("/finance/imports/staff", methods=["POST"])
+        def import_staff():
+            upload = request.files["file"]
+            dry_run = request.form.get("dry_run", "true")
+            fake.imports.append({"dry_run": dry_run, "filename": upload.filename, "content": upload.read()})
+            status, body = fake.import_answers.get(dry_run, (422, {"title": "Unprocessable", "errors": {}}))
+            return jsonify(body), status
+
         @app.route("/membership/imports/members/columns")
         def import_columns():
             return jsonify({"columns": ["name", "legal_form", "status", "member_since",

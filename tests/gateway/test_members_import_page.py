@@ -1,5 +1,6 @@
-"""Members brought in from a file through the gateway's page (issue 12, item 6): the file is checked by
-membership's dry run first and its problems listed by row; it is imported only when the check finds none."""
+"""Members (and staff with their rates) brought in from a file through the gateway's pages (issue 12, item 6): the
+file is checked by the service's dry run first and its problems listed by row; it is imported only when the check
+finds none."""
 import io
 import uuid
 
@@ -16,7 +17,8 @@ def _answer(problems=(), dry_run=True, organisation_id=None):
 
 
 def _send(client, page, action):
-    return client.post("/members/import", content_type="multipart/form-data", data={
+    path = "/time/staff/import" if "/time/staff/import" in page else "/members/import"
+    return client.post(path, content_type="multipart/form-data", data={
         "csrf_token": csrf_token_from(page), "action": action, "file": (io.BytesIO(CONTENT), "members.csv")})
 
 
@@ -51,3 +53,31 @@ def test_m1_the_members_file_is_checked_and_its_problems_listed_by_row_before_an
 
 def test_only_a_consortium_manager_imports_members(logged_in):
     assert logged_in("finance").get("/members/import").status_code == 403
+
+
+def test_f3_staff_and_rates_are_checked_then_imported_from_the_time_pages(logged_in, fake_services):
+    finance = logged_in("finance")
+    page = finance.get("/time/staff/import").get_data(as_text=True)
+    assert "<code>effective_from</code>" in page and "/time/staff/import/template.csv" in page
+    assert finance.get("/time/staff/import/template.csv").get_data(as_text=True).lstrip("\ufeff").startswith(
+        "name,employer_kind,employer,effective_from,salary")
+    staff = {"filename": "staff.csv", "sha256": "x", "rows": 2, "problems": [],
+             "staff": [{"row": 2, "name": "Priya Shah", "employer_kind": "host", "employer": "Leeds CVS",
+                        "effective_from": "2025-04-01", "staff_id": None},
+                       {"row": 3, "name": "Priya Shah", "employer_kind": "host", "employer": "Leeds CVS",
+                        "effective_from": "2026-04-01", "staff_id": None}]}
+    problem = {"row": 3, "column": "salary", "message": "thirty is not an amount in pounds."}
+    fake_services.import_answers["true"] = (200, staff | {"problems": [problem], "dry_run": True})
+    checked = _send(finance, page, "import").get_data(as_text=True)
+    assert "thirty is not an amount in pounds." in checked and "Leeds CVS" in checked
+    assert [c["dry_run"] for c in fake_services.imports] == ["true"]
+    fake_services.import_answers["true"] = (200, staff | {"dry_run": True})
+    fake_services.import_answers["false"] = (201, staff | {"dry_run": False})
+    imported = _send(finance, page, "import")
+    assert imported.status_code == 302 and imported.headers["Location"].endswith("/time/staff")
+    assert [c["dry_run"] for c in fake_services.imports] == ["true", "true", "false"]
+    assert "1 person and 2 rates imported from staff.csv" in finance.get("/time/staff").get_data(as_text=True)
+
+
+def test_only_the_finance_officer_imports_staff(logged_in):
+    assert logged_in("manager").get("/time/staff/import").status_code == 403

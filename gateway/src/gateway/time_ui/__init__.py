@@ -16,7 +16,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from ..adapters.repository import UserRepository
 from ..auth.session import current_user, roles_required
 from ..domain.roles import APPROVES_TIME, KEEPS_THE_MONEY, LOGS_TIME, MEMBER_USER, SEES_MONEY
+from ..auth.csrf import csrf
 from ..ui.charts import bar_chart
+from ..ui.file_imports import check_and_import, columns_of
 from ..ui.membership_forms import pence_to_pounds, pounds_to_pence
 from ..proxy.client import ServiceDown, call_service
 from ..ui.service_pages import csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, send, xlsx_response
@@ -577,3 +579,56 @@ def write_off():
     send("finance", "POST", "/subsidy/write-offs", posted("organisation_id", "month", "reason"),
          "Written off: the subsidy shows it with your reason.")
     return redirect(url_for("time_ui.subsidy"))
+
+
+# --- staff and their rates brought in from a file (issue 12, item 6) ---------------------------------------
+
+STAFF_COLUMNS_HELP = ("One rate a row: a person's several rows are their rate history. employer_kind is consortium, "
+                      "host or member; employer is the organisation's name as finance knows it; line_manager is the "
+                      "name of someone in the file or already in finance. On-costs as on_costs_percent or on_costs.")
+
+
+def _staff_import_page(result=None, errors=None, status=200):
+    columns, required, problem = columns_of("finance", "/imports/staff")
+    preview = [[r["row"], r.get("name") or "",
+                "The consortium" if r.get("employer_kind") == "consortium" else r.get("employer") or "",
+                r.get("effective_from") or ""] for r in (result or {}).get("staff", [])]
+    page, page_status = _render("staff_import.html", title="Import staff and rates from a file", columns=columns,
+                                required=required, problem=problem, columns_help=STAFF_COLUMNS_HELP,
+                                template_url=url_for("time_ui.staff_import_template"),
+                                form_action=url_for("time_ui.staff_import_file"), result=result,
+                                errors=errors or {}, preview_header=["Person", "Employer", "Rate from"],
+                                preview_rows=preview)
+    return page, 503 if problem and status == 200 else status
+
+
+@bp.route("/staff/import")
+@roles_required(KEEPS_THE_MONEY)
+def staff_import():
+    """Bring staff who log time and their full-cost rates (F3) in from a CSV or XLSX file: checked first."""
+    return _staff_import_page()
+
+
+@bp.route("/staff/import/template.csv")
+@roles_required(KEEPS_THE_MONEY)
+def staff_import_template():
+    columns, _, problem = columns_of("finance", "/imports/staff")
+    if problem:
+        return redirect(url_for("time_ui.staff_import"))
+    return csv_response("staff-template.csv", columns, [])
+
+
+@bp.route("/staff/import", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def staff_import_file():
+    """Check the file (finance's dry run); to import, the same check first and the import only when it is clean."""
+    result, errors, imported, status = check_and_import("finance", "/imports/staff")
+    if imported:
+        people = len({r["name"].casefold() for r in result["staff"]})
+        flash(f"{people} {'person' if people == 1 else 'people'} and {result['rows']} "
+              f"rate{'' if result['rows'] == 1 else 's'} imported from {result['filename']}.", "success")
+        return redirect(url_for("time_ui.staff"))
+    return _staff_import_page(result, errors, status)
+
+
+csrf.exempt(staff_import_file)  # checked in the view, once the larger upload limit is set

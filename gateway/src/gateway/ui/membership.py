@@ -23,6 +23,7 @@ from . import charts
 from .forms import LEGAL_FORMS
 from .membership_forms import (CONTACT_ROLES, date_parts, flatten_errors, pence_to_pounds, pounds_to_pence,
                                profile_error_keys, profile_from_form, read_date, values_from_organisation)
+from .file_imports import check_and_import, columns_of
 from .service_pages import csv_response, page_links, xlsx_response
 from .views import bp
 from hubkit import clock
@@ -931,30 +932,36 @@ def members_reports():
 
 # ---------------------------------------------------------------- members brought in from a file
 
-def _import_columns() -> tuple[list[str], list[str], str | None]:
-    """The columns a members file may have (membership's, for this consortium's checklist), and the required."""
-    try:
-        answer = call_service("membership", "GET", "/imports/members/columns")
-    except ServiceDown as exc:
-        return [], [], exc.message
-    if not answer.ok or not isinstance(answer.body, dict):
-        return [], [], "The columns of a members file cannot be shown just now."
-    return answer.body.get("columns") or [], answer.body.get("required") or [], None
+MEMBERS_COLUMNS_HELP = ("status is active (give member_since, the day it joined) or applicant. Lists (areas, service "
+                        "categories) are separated by ;. For each checklist item: when it was provided, when it expires "
+                        "and its cover where the item needs them, and who verified it on which day.")
+
+
+def _members_import_page(result=None, errors=None, status=200):
+    columns, required, problem = columns_of("membership", "/imports/members")
+    preview = [[m["row"], m.get("name") or "",
+                f"Member since {day(m['member_since'])}" if m.get("status") == "active"
+                else (m.get("status") or "").capitalize(),
+                ", ".join(e["kind"].replace("_", " ") for e in m.get("evidence") or []) or "None"]
+               for m in (result or {}).get("members", [])]
+    return render_template("ui/members_import.html", columns=columns, required=required, problem=problem,
+                           columns_help=MEMBERS_COLUMNS_HELP, template_url=url_for("ui.members_import_template"),
+                           form_action=url_for("ui.members_import_file"), result=result, errors=errors or {},
+                           preview_header=["Organisation", "Membership", "Evidence held"],
+                           preview_rows=preview), 503 if problem and status == 200 else status
 
 
 @bp.route("/members/import")
 @roles_required(MANAGES_MEMBERSHIP)
 def members_import():
     """Bring existing members in from a CSV or XLSX file: check it first, then import it (M1's evidence too)."""
-    columns, required, problem = _import_columns()
-    return render_template("ui/members_import.html", columns=columns, required=required, problem=problem,
-                           result=None, errors={}), 503 if problem else 200
+    return _members_import_page()
 
 
 @bp.route("/members/import/template.csv")
 @roles_required(MANAGES_MEMBERSHIP)
 def members_import_template():
-    columns, _, problem = _import_columns()
+    columns, _, problem = columns_of("membership", "/imports/members")
     if problem:
         abort(503)
     return csv_response("members-template.csv", columns, [])
@@ -965,38 +972,12 @@ def members_import_template():
 def members_import_file():
     """Check the file (membership's dry run: every row's problems, nothing written); to import, the same check
     first, and the import only when it finds nothing (membership writes every row in one transaction or none)."""
-    limit = current_app.extensions["gateway.settings"].max_upload_bytes
-    request.max_content_length = limit  # a members file may be larger than other forms; set before reading it
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError as exc:
-        raise CSRFError(exc.args[0]) from exc
-    columns, required, problem = _import_columns()
-    upload = request.files.get("file")
-    content = upload.read() if upload and upload.filename else b""
-    errors = {} if content else {"file": ["Choose a CSV or XLSX file" if not (upload and upload.filename)
-                                          else "The file is empty"]}
-    importing = request.form.get("action") == "import"
-    result, status = None, 422
-    if not errors:
-        file = (upload.filename, content, upload.mimetype or "application/octet-stream")
-        try:
-            answer = upload_to_service("membership", "/imports/members", {"dry_run": "true"}, file)
-            if answer.ok and importing and not answer.body.get("problems"):
-                answer = upload_to_service("membership", "/imports/members", {"dry_run": "false"}, file)
-        except ServiceDown as exc:
-            answer, errors = None, {"file": [exc.message]}
-        if answer is not None and answer.ok:
-            result, status = answer.body, 200 if not answer.body.get("problems") else 422
-            if answer.status == 201:
-                count = len(result["members"])
-                flash(f"{count} member{'' if count == 1 else 's'} imported from {result['filename']}.", "success")
-                return redirect(url_for("ui.members"))
-        elif answer is not None:
-            errors = {"file": [_problem_detail(answer, "The file cannot be read.")]}
-            status = 413 if answer.status == 413 else 422
-    return render_template("ui/members_import.html", columns=columns, required=required, problem=problem,
-                           result=result, errors=errors, importing=importing), status
+    result, errors, imported, status = check_and_import("membership", "/imports/members")
+    if imported:
+        count = len(result["members"])
+        flash(f"{count} member{'' if count == 1 else 's'} imported from {result['filename']}.", "success")
+        return redirect(url_for("ui.members"))
+    return _members_import_page(result, errors, status)
 
 
 csrf.exempt(members_import_file)  # checked in the view, once the larger upload limit is set
