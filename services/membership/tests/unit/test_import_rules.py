@@ -51,6 +51,12 @@ def test_m1_evidence_needs_its_day_and_what_its_item_needs_and_a_verifier_with_a
         public_liability_cover="5000", public_liability_verified_by="Dee", public_liability_verified_on="2025-12-01"),
         DEFAULT_CHECKLIST, TODAY)
     assert {p.column for p in problems} == {"public_liability_expires_on", "public_liability_verified_on"}
+    # M1: an expired certificate is not verified as current evidence, in a file as on the page
+    _, problems = rules.read_member(_row(
+        public_liability_provided_on="2025-01-05", public_liability_expires_on="2025-06-30",
+        public_liability_cover="5000", public_liability_verified_by="Dee", public_liability_verified_on="2025-07-01"),
+        DEFAULT_CHECKLIST, TODAY)
+    assert [(p.column, "expired" in p.message) for p in problems] == [("public_liability_verified_on", True)]
 
 
 def test_a_member_joined_on_a_day_that_has_happened_and_an_applicant_has_not_joined():

@@ -12,10 +12,11 @@ import dataclasses
 import datetime as dt
 from typing import Iterable, Sequence
 
+from hubkit.domain import RuleViolation
 from hubkit.tables import Problem, parse_day, parse_pence
 from hubkit.tables import heading_problems as table_heading_problems
 
-from .due_diligence import Requirement, missing_details
+from .due_diligence import Requirement, check_verification, missing_details
 from .organisations import ACTIVE, APPLICANT
 
 STATUSES = (ACTIVE, APPLICANT)
@@ -112,9 +113,13 @@ def _evidence(values: dict, requirement: Requirement, row: int, problems: list[P
         problems.append(Problem(row, column["verified_by"] if not verified_by else column["verified_on"],
                                 f"{requirement.label}: give both who verified it and the day (M1: a named person "
                                 "on a date), or neither."))
-    if verified_on and (verified_on > today or (provided_on and verified_on < provided_on)):
-        problems.append(Problem(row, column["verified_on"], f"{requirement.label} can only be verified between the "
-                                                            "day it was provided and today."))
+    if verified_on and verified_on > today:
+        problems.append(Problem(row, column["verified_on"], f"{requirement.label} cannot be verified in the future."))
+    elif verified_on and provided_on:
+        try:  # M1's own rule: after it was provided, and while it was current
+            check_verification(requirement.label, provided_on, expires_on, verified_on)
+        except RuleViolation as exc:
+            problems.append(Problem(row, column["verified_on"], exc.message))
     if len(problems) > before:
         return None
     return {"provided_on": provided_on, "expires_on": expires_on, "cover_pence": cover_pence,
