@@ -120,8 +120,11 @@ def contracts(app, world):
     def bidding():
         oid = call("POST", "/opportunities", opportunity, 201)["opportunity"]["id"]
         call("POST", f"/opportunities/{oid}/stage", {"stage": "qualifying"})
-        call("POST", f"/opportunities/{oid}/go-no-go", {})
-        call("POST", f"/opportunities/{oid}/go-no-go/decision", {"outcome": "approved"})
+        asked = call("POST", f"/opportunities/{oid}/go-no-go", {})["opportunity"]["go_no_go_request_id"]
+        decision = str(uuid.uuid4())  # the board's decision, from governance by event (issue 12 item 1)
+        call.deliver("governance.decision.made", f"decision/{decision}", {
+            "decision_id": decision, "request_id": asked, "kind": "bid_go_no_go", "subject": f"opportunity/{oid}",
+            "outcome": "approved", "note": ""})
         return oid
 
     oid = world.keep("opportunity_id", bidding())

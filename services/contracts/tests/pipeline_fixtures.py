@@ -99,12 +99,13 @@ class Pipeline:
         return self.call("POST", "/opportunities", opportunity_details(**overrides), 201)
 
     def to_bidding(self, **overrides) -> dict:
-        """An opportunity the board has decided to bid for (by the manager's stand-in)."""
+        """An opportunity the board has decided to bid for (its decision arriving from governance by event)."""
         opp = self.opportunity(**overrides)
         oid = opp["opportunity"]["id"]
         self.call("POST", f"/opportunities/{oid}/stage", {"stage": "qualifying"})
-        self.call("POST", f"/opportunities/{oid}/go-no-go", {})
-        return self.call("POST", f"/opportunities/{oid}/go-no-go/decision", {"outcome": "approved"})
+        asked = self.call("POST", f"/opportunities/{oid}/go-no-go", {})
+        self.board_decides(asked["opportunity"]["go_no_go_request_id"], "approved")
+        return self.call("GET", f"/opportunities/{oid}")
 
     def bid(self, opportunity_id, **overrides) -> dict:
         return self.call("POST", f"/opportunities/{opportunity_id}/bids",

@@ -183,9 +183,9 @@ def test_a_bid_goes_in_only_priced_with_a_partner_and_after_the_board_said_go(pi
     refused = pipeline.call("POST", f"/bids/{bid_id}/submission", status=409)
     assert "go/no-go" in refused["detail"]
     pipeline.call("POST", f"/opportunities/{oid}/stage", {"stage": "qualifying"})
-    pipeline.call("POST", f"/opportunities/{oid}/go-no-go", {})
+    asked = pipeline.call("POST", f"/opportunities/{oid}/go-no-go", {})
     pipeline.call("POST", f"/bids/{bid_id}/submission", status=409)  # still waiting for the board
-    pipeline.call("POST", f"/opportunities/{oid}/go-no-go/decision", {"outcome": "approved"})
+    pipeline.board_decides(asked["opportunity"]["go_no_go_request_id"], "approved")
     unpriced = pipeline.to_bidding()["opportunity"]["id"]
     empty = pipeline.bid(unpriced)["bid"]["id"]
     assert "Price the bid" in pipeline.call("POST", f"/bids/{empty}/submission", status=409)["detail"]

@@ -1,5 +1,5 @@
 """The opportunities pipeline over HTTP: opportunities, lots, stage moves, deadlines and the board's go/no-go,
-by governance's event (applied by the real consumer) or by the manager standing in."""
+by governance's event (applied by the real consumer) and by nothing else (issue 12 item 1)."""
 from __future__ import annotations
 
 import uuid
@@ -105,9 +105,6 @@ def test_go_no_go_is_asked_of_governance_and_its_decision_event_moves_the_opport
     after = pipeline.call("GET", f"/opportunities/{oid}")["opportunity"]
     assert after["stage"] == "bidding" and after["go_no_go_outcome"] == "approved"
     assert len(pipeline.outbox("contracts.opportunity.stage_changed")) == len(moves)
-    # Once governance has answered, the manager's stand-in is refused.
-    refused = pipeline.call("POST", f"/opportunities/{oid}/go-no-go/decision", {"outcome": "rejected"}, status=409)
-    assert "second answer" in refused["detail"]
 
 
 def test_a_rejected_go_no_go_withdraws_the_opportunity_with_the_boards_note(pipeline):
@@ -121,21 +118,34 @@ def test_a_rejected_go_no_go_withdraws_the_opportunity_with_the_boards_note(pipe
     assert "Too little margin." in detail["history"][-1]["note"]
 
 
-def test_the_manager_stands_in_for_the_board_through_the_same_use_case_and_a_later_event_changes_nothing(pipeline):
+def test_issue_12_item_1_a_manager_cannot_decide_a_go_no_go_alone_only_the_boards_decision_event_moves_it(pipeline):
+    """A bid's go/no-go is the board's decision (issue 12 item 1: a body's decision comes from the body): the
+    manager's old stand-in answers 410 Gone, naming governance's decision request, and changes nothing; the board's
+    decision, arriving from governance by event, still moves the opportunity."""
     oid = pipeline.opportunity()["opportunity"]["id"]
     pipeline.call("POST", f"/opportunities/{oid}/stage", {"stage": "qualifying"})
-    pipeline.call("POST", f"/opportunities/{oid}/go-no-go/decision", {"outcome": "approved"}, status=409)  # not asked
+    gone = pipeline.raw("POST", f"/opportunities/{oid}/go-no-go/decision", json={"outcome": "approved"})
+    assert gone.status_code == 410 and gone.mimetype == "application/problem+json"
+    assert "the board's decision" in gone.get_json()["detail"]
     request_id = pipeline.call("POST", f"/opportunities/{oid}/go-no-go", {})["opportunity"]["go_no_go_request_id"]
-    decided = pipeline.call("POST", f"/opportunities/{oid}/go-no-go/decision",
-                            {"outcome": "approved", "note": "Agreed by the chair by email."})
-    assert decided["opportunity"]["stage"] == "bidding"
-    assert decided["opportunity"]["go_no_go_decided_by"] == "manager"
-    assert decided["history"][-1]["to_stage"] == "bidding"
-    pipeline.call("POST", f"/opportunities/{oid}/go-no-go/decision", {"outcome": "approved"}, status=409)
-    count = len(pipeline.outbox("contracts.opportunity.stage_changed"))
-    assert pipeline.board_decides(request_id, "approved") is True
-    assert pipeline.call("GET", f"/opportunities/{oid}")["opportunity"]["go_no_go_decided_by"] == "manager"
-    assert len(pipeline.outbox("contracts.opportunity.stage_changed")) == count
+    moves = len(pipeline.outbox("contracts.opportunity.stage_changed"))
+    for outcome in ("approved", "rejected"):
+        gone = pipeline.raw("POST", f"/opportunities/{oid}/go-no-go/decision",
+                            json={"outcome": outcome, "note": "Agreed by the chair by email."})
+        assert gone.status_code == 410 and gone.mimetype == "application/problem+json"
+        assert f"/governance/decision-requests/{request_id}/decision" in gone.get_json()["detail"]
+    waiting = pipeline.call("GET", f"/opportunities/{oid}")["opportunity"]
+    assert (waiting["stage"], waiting["go_no_go_outcome"], waiting["go_no_go_decided_by"]) == (
+        "go_no_go_requested", None, None)
+    assert len(pipeline.outbox("contracts.opportunity.stage_changed")) == moves
+
+    assert pipeline.board_decides(request_id, "approved", "Decided at the board's meeting.") is True
+    decided = pipeline.call("GET", f"/opportunities/{oid}")
+    assert (decided["opportunity"]["stage"], decided["opportunity"]["go_no_go_decided_by"]) == ("bidding", "governance")
+    assert decided["history"][-1]["note"] == "The board decided to bid. Decided at the board's meeting."
+    # A board member alone records nothing here either: the board's officers record in governance.
+    pipeline.call("POST", f"/opportunities/{oid}/go-no-go/decision", {"outcome": "rejected"}, status=403,
+                  headers=pipeline.as_(("board_member",)))
 
 
 def test_decisions_on_other_requests_are_ignored(pipeline):

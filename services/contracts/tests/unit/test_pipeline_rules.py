@@ -83,16 +83,20 @@ def test_the_next_deadline_follows_the_stage_and_says_when_it_is_overdue():
 
 def test_go_no_go_is_answered_once_and_replays_change_nothing():
     asked = uuid.uuid4()
-    assert p.answer_go_no_go(p.GO_NO_GO_REQUESTED, asked, None, None, asked, p.APPROVED, p.GOVERNANCE) == p.BIDDING
-    assert p.answer_go_no_go(p.GO_NO_GO_REQUESTED, asked, None, None, asked, p.REJECTED, p.MANAGER) == p.WITHDRAWN
-    # Governance's answer after one was recorded, or an answer to another request: nothing changes.
-    assert p.answer_go_no_go(p.BIDDING, asked, p.MANAGER, p.APPROVED, asked, p.REJECTED, p.GOVERNANCE) is None
-    assert p.answer_go_no_go(p.GO_NO_GO_REQUESTED, asked, None, None, uuid.uuid4(), p.APPROVED, p.GOVERNANCE) is None
-    # The manager standing in is refused once answered, or when the board was not asked.
-    with pytest.raises(RuleViolation, match="second answer"):
-        p.answer_go_no_go(p.BIDDING, asked, p.GOVERNANCE, p.APPROVED, asked, p.APPROVED, p.MANAGER)
-    with pytest.raises(RuleViolation):
-        p.answer_go_no_go(p.QUALIFYING, None, None, None, None, p.APPROVED, p.MANAGER)
+    assert p.answer_go_no_go(p.GO_NO_GO_REQUESTED, asked, None, asked, p.APPROVED) == p.BIDDING
+    assert p.answer_go_no_go(p.GO_NO_GO_REQUESTED, asked, None, asked, p.REJECTED) == p.WITHDRAWN
+    # A decision after one was applied, on another request, or when the board was not asked: nothing changes.
+    assert p.answer_go_no_go(p.BIDDING, asked, p.GOVERNANCE, asked, p.REJECTED) is None
+    assert p.answer_go_no_go(p.GO_NO_GO_REQUESTED, asked, None, uuid.uuid4(), p.APPROVED) is None
+    assert p.answer_go_no_go(p.QUALIFYING, None, None, asked, p.APPROVED) is None
+
+
+def test_issue_12_item_1_the_go_no_go_is_the_boards_and_the_refusal_names_where_it_is_recorded():
+    asked = uuid.uuid4()
+    said = p.the_board_decides(asked)
+    assert "the board's decision, not the manager's" in said
+    assert f"/governance/decision-requests/{asked}/decision" in said
+    assert "/go-no-go" in p.the_board_decides(None)  # not asked yet: ask the board first
 
 
 def test_the_hubs_fee_and_what_it_leaves_the_partners():

@@ -124,28 +124,29 @@ def next_deadline(stage: str, dates: dict[str, dt.date | None], today: dt.date) 
 # --- go/no-go ----------------------------------------------------------------------------------------
 
 APPROVED, REJECTED = "approved", "rejected"
-GOVERNANCE, MANAGER = "governance", "manager"
+GOVERNANCE = "governance"
+MANAGER = "manager"  # only on answers recorded before issue 12: the manager once stood in for the board
 
 
-def answer_go_no_go(stage: str, asked: object | None, answered_by: str | None, answered_outcome: str | None,
-                    request: object, outcome: str, by: str) -> str | None:
-    """The stage a go/no-go answer moves the opportunity to, or None when it changes nothing.
+def the_board_decides(request_id: object | None) -> str:
+    """Why nobody records a go/no-go in contracts (issue 12 item 1: a body's decision comes from the body).
 
-    An answer to another request, or a repeat of an answer already applied, changes nothing. A manager may
-    stand in for the board only while the request is unanswered; once answered, a second answer is refused.
+    Whether to bid is the Management Board's decision: taken at a quorate meeting (or by a written resolution
+    where the board allows them), recorded in governance by the board's chair or secretary, and applied here
+    only from governance's decision event.
     """
-    if asked is None or request != asked:
-        if by == MANAGER:
-            raise RuleViolation("The board has not been asked for a go/no-go decision on this opportunity.",
-                                rule="go_no_go")
-        return None
-    if answered_by is not None:
-        if by == MANAGER:
-            raise RuleViolation(f"The go/no-go decision was already recorded ({answered_outcome}, by "
-                                f"{answered_by}); a second answer is refused.", rule="go_no_go")
-        return None
-    if stage != GO_NO_GO_REQUESTED:
-        if by == MANAGER:
-            raise RuleViolation("The opportunity is not waiting for a go/no-go decision.", rule="go_no_go")
+    where = (f"on governance's decision request {request_id} (POST /governance/decision-requests/{request_id}"
+             "/decision)" if request_id else "once the board has been asked (POST /opportunities/{id}/go-no-go)")
+    return ("A bid's go/no-go is the board's decision, not the manager's: the board decides at a quorate meeting "
+            "or by written resolution, its chair or secretary records that in governance " + where
+            + ", and the decision reaches the opportunity by event.")
+
+
+def answer_go_no_go(stage: str, asked: object | None, answered_by: str | None, request: object,
+                    outcome: str) -> str | None:
+    """The stage the board's go/no-go decision moves the opportunity to (approved -> bidding, rejected ->
+    withdrawn), or None when it changes nothing: a decision on another request, a repeat of one already applied,
+    or one arriving when the opportunity is no longer waiting for it."""
+    if asked is None or request != asked or answered_by is not None or stage != GO_NO_GO_REQUESTED:
         return None
     return BIDDING if outcome == APPROVED else WITHDRAWN

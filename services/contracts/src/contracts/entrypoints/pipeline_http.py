@@ -17,6 +17,7 @@ from hubkit import clock
 
 from ..adapters.bid_tables import Bid, BidPartner, BidTask
 from ..adapters.orm import Lot, Opportunity
+from ..domain import pipeline as rules
 from ..domain.bids import UnacceptableFile
 from ..service_layer import bids as bid_cases
 from ..service_layer import pipeline as use_cases
@@ -135,15 +136,20 @@ class GoNoGo(MethodView):
 @blp.route("/<opportunity_id>/go-no-go/decision")
 class GoNoGoDecision(MethodView):
     @allow(*MANAGES)
-    @blp.arguments(s.GoNoGoDecisionIn)
-    @blp.response(200, s.OpportunityDetailOut)
-    @blp.alt_response(409, description="Not waiting for a decision, or already answered")
-    def post(self, body, opportunity_id):
-        """The manager records the go/no-go decision, standing in for the board until governance answers."""
+    @blp.doc(deprecated=True)
+    @blp.alt_response(410, description="Always: the go/no-go is the board's decision, recorded in governance")
+    def post(self, opportunity_id):
+        """Gone: the go/no-go is the board's decision, recorded in governance, not here.
+
+        Nobody records a go/no-go in contracts (issue 12 item 1: a body's decision comes from the body). The
+        board decides at a quorate meeting, or by written resolution; its chair or secretary records that in
+        governance on the decision request named by the opportunity's go_no_go_request_id (POST
+        /governance/decision-requests/{id}/decision), and the decision reaches the opportunity by event. Every
+        call answers 410 with problem+json naming that request, and changes nothing.
+        """
         with request_uow() as uow:
             opportunity = get_or_404(uow.session, Opportunity, opportunity_id, "opportunity")
-            use_cases.record_go_no_go(uow, opportunity, body["outcome"], body["note"])
-            return _detail(uow, opportunity)
+            abort(410, message=rules.the_board_decides(opportunity.go_no_go_request_id))
 
 
 @blp.route("/<opportunity_id>/bids")

@@ -65,11 +65,6 @@ class GoNoGoRequestIn(Schema):
     detail = Text(5000, load_default="")
 
 
-class GoNoGoDecisionIn(Schema):
-    outcome = fields.String(required=True, validate=validate.OneOf((rules.APPROVED, rules.REJECTED)))
-    note = Text(5000, load_default="")
-
-
 class NextDeadlineOut(Schema):
     what = fields.String()
     on = fields.Date()

@@ -132,47 +132,29 @@ def _summary(opportunity: Opportunity) -> str:
     return " ".join(parts)
 
 
-def answer_go_no_go(uow: UnitOfWork, opportunity: Opportunity, request_id: uuid.UUID | None, outcome: str,
-                    note: str, by: str) -> bool:
-    """Apply the one answer to a go/no-go request: approved -> bidding, rejected -> withdrawn (with the note).
-
-    The board's decision (by event) and the manager standing in for it both come through here. Returns False
-    when the answer changes nothing (another request, or one already answered); the manager is refused then.
-    """
-    # Locked, so that the board's event and the manager's stand-in arriving together apply only one answer.
-    uow.session.refresh(opportunity, with_for_update=True)
-    target = rules.answer_go_no_go(opportunity.stage, opportunity.go_no_go_request_id,
-                                   opportunity.go_no_go_decided_by, opportunity.go_no_go_outcome,
-                                   request_id, outcome, by)
-    if target is None:
-        if opportunity.go_no_go_outcome and opportunity.go_no_go_outcome != outcome:
-            log.warning("go/no-go answer %s for opportunity %s ignored: %s by %s stands", outcome, opportunity.id,
-                        opportunity.go_no_go_outcome, opportunity.go_no_go_decided_by)
-        return False
-    opportunity.go_no_go_outcome, opportunity.go_no_go_note = outcome, note or ""
-    opportunity.go_no_go_decided_by, opportunity.go_no_go_decided_at = by, utcnow()
-    who = "The board" if by == rules.GOVERNANCE else "The manager, standing in for the board,"
-    verdict = "decided to bid" if outcome == rules.APPROVED else "decided not to bid"
-    move(uow, opportunity, target, rules.BOARD_ANSWER, f"{who} {verdict}." + (f" {note}" if note else ""))
-    return True
-
-
-def record_go_no_go(uow: UnitOfWork, opportunity: Opportunity, outcome: str, note: str) -> Opportunity:
-    """The manager records the go/no-go decision while governance has not answered."""
-    answer_go_no_go(uow, opportunity, opportunity.go_no_go_request_id, outcome, note, rules.MANAGER)
-    uow.commit()
-    return opportunity
-
-
 def on_go_no_go_decided(uow: UnitOfWork, event: Envelope) -> None:
-    """governance.decision.made for a bid_go_no_go request: apply it to the opportunity that asked."""
+    """governance.decision.made for a bid_go_no_go request: the board's decision, applied to the opportunity that
+    asked (approved -> bidding, rejected -> withdrawn, with the board's note). It is the only way a go/no-go is
+    answered: nobody records one in contracts (issue 12 item 1)."""
     request_id = uuid.UUID(str(event.data["request_id"]))
     opportunity = uow.session.execute(select(Opportunity).where(
         Opportunity.go_no_go_request_id == request_id)).scalar_one_or_none()
     if opportunity is None:
         return  # not one of ours (or another consortium's)
-    answer_go_no_go(uow, opportunity, request_id, event.data["outcome"], event.data.get("note") or "",
-                    rules.GOVERNANCE)
+    # Locked, so that a decision delivered twice at once is applied once.
+    uow.session.refresh(opportunity, with_for_update=True)
+    outcome, note = event.data["outcome"], event.data.get("note") or ""
+    target = rules.answer_go_no_go(opportunity.stage, opportunity.go_no_go_request_id,
+                                   opportunity.go_no_go_decided_by, request_id, outcome)
+    if target is None:
+        if opportunity.go_no_go_outcome and opportunity.go_no_go_outcome != outcome:
+            log.warning("go/no-go decision %s for opportunity %s ignored: %s by %s stands", outcome, opportunity.id,
+                        opportunity.go_no_go_outcome, opportunity.go_no_go_decided_by)
+        return
+    opportunity.go_no_go_outcome, opportunity.go_no_go_note = outcome, note
+    opportunity.go_no_go_decided_by, opportunity.go_no_go_decided_at = rules.GOVERNANCE, utcnow()
+    verdict = "decided to bid" if outcome == rules.APPROVED else "decided not to bid"
+    move(uow, opportunity, target, rules.BOARD_ANSWER, f"The board {verdict}." + (f" {note}" if note else ""))
 
 
 # --- reading ---------------------------------------------------------------------------------------
