@@ -117,6 +117,9 @@ def main() -> int:
         print("Demo logins (demo data only; password for all: demo-password-2026):", flush=True)
         for username, role in logins:
             print(f"  {username:10} {role}", flush=True)
+        if not env.get("GATEWAY_SMTP_HOST"):
+            print(f"No mail server (GATEWAY_SMTP_HOST): emails are kept in the Outbox, {url}admin/outbox (admin)",
+                  flush=True)
         print("Press Ctrl-C to stop everything.\n" + "=" * 72, flush=True)
     except BaseException:
         shutdown()
