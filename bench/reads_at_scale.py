@@ -176,7 +176,7 @@ def reads(manifest: dict) -> list[dict]:
           FROM timesheet t JOIN staff_member s ON s.id = t.staff_id
           LEFT JOIN time_entry e ON e.timesheet_id = t.id
          WHERE t.consortium_id = %(cid)s AND t.status = 'submitted' {extra}
-         GROUP BY t.id, s.name ORDER BY t.week_starting, t.submitted_at"""
+         GROUP BY t.id, s.name ORDER BY t.week_starting, t.submitted_at, t.id LIMIT 50"""  # the API's first page
     return [
         dict(name="timesheets awaiting approval", service="finance", path="/timesheets",
              params={"status": "submitted"}, who=finance_officer, page="/time/approvals",
@@ -198,7 +198,8 @@ def reads(manifest: dict) -> list[dict]:
              sql="""SELECT s.*, o.name, (SELECT r.hourly_rate_pence FROM staff_rate r WHERE r.staff_id = s.id
                       AND r.effective_from <= current_date ORDER BY r.effective_from DESC, r.created_at DESC LIMIT 1)
                     FROM staff_member s LEFT JOIN member_organisation o ON o.id = s.organisation_id
-                    WHERE s.consortium_id = %(cid)s ORDER BY s.name""", sql_params={"cid": cid}),
+                    WHERE s.consortium_id = %(cid)s ORDER BY s.name, s.id LIMIT 50""",  # the API's first page
+             sql_params={"cid": cid}),
         dict(name="subsidy report, one month", service="finance", path="/subsidy", params={"month": f["month"][:7]},
              who=finance_officer, page=None,
              sql=SUBSIDY_SQL, sql_params={"cid": cid, "month": month},

@@ -27,7 +27,10 @@ def _shared_staff(th):
     for person, salary in ((host, 3_000_000), (member, 4_000_000), (other, 3_300_000), (core, 3_000_000)):
         th.rate(person["id"], salary_pence=salary)
     th.approved_week(host)
-    th.approved_week(host, MONDAY + dt.timedelta(days=7), {(0, "hub-bidding"): 120, (1, "hub-finance"): 135})
+    second = th.approved_week(host, MONDAY + dt.timedelta(days=7), {(0, "hub-bidding"): 120, (1, "hub-finance"): 135})
+    # an entry reversed in full: its line would be of nothing, so neither it nor its reversal is invoiced
+    entry = next(e for e in th.call("GET", f"/timesheets/{second['id']}")["entries"] if e["minutes"] == 135)
+    th.call("POST", f"/timesheets/{second['id']}/corrections", {"entry_id": entry["id"], "reason": "Not hub work"}, 201)
     th.approved_week(member, MONDAY, {(d, "hub-finance"): 435 for d in range(5)})
     th.approved_week(other, MONDAY + dt.timedelta(days=14), {(2, "hub-bidding"): 90})
     th.approved_week(core)
@@ -67,7 +70,7 @@ def test_h4_the_month_end_run_drafts_each_employer_as_one_draft_would(th):
         one = th.call("POST", "/invoices", {"organisation_id": org, "month": OCTOBER}, 201)
         assert (_lines(th, one["id"]), one["net_pence"], one["vat_pence"]) == (lines, net, vat)
         assert audited == len(lines) == len(_audited_lines(th, one["id"]))  # one audit row per line, as one draft
-    assert sum(len(lines) for lines, *_ in from_run.values()) == 4  # host 2 codes, member 1, the other member 1
+    assert sum(len(lines) for lines, *_ in from_run.values()) == 3  # host 1 code (the other nets to 0), members 1 each
 
 
 def test_h4_the_run_names_the_employers_the_hub_model_does_not_let_recharge(th):

@@ -51,21 +51,26 @@ def tally_moves(entries, source: Place | None, target: Place | None) -> dict[Tal
     None as source: the entries are new; None as target: they are gone. Entries: objects or rows with staff_id,
     organisation_id, day, minutes, rate_pence and chargeable; time not chargeable is not the subsidy's and is left
     out."""
-    changes: dict[TallyKey, list[int]] = {}
+    if source == target:
+        return {}
+    # summed first per person, employer and day (plain tuples: a month-end run moves tens of thousands of entries)
+    by_day: dict[tuple, list[int]] = {}
     for entry in entries:
-        if not entry.chargeable or source == target:
-            continue
-        month = entry.day.replace(day=1)
+        if entry.chargeable:
+            total = by_day.setdefault((entry.staff_id, entry.organisation_id, entry.day), [0, 0, 0])
+            total[0] += 1
+            total[1] += entry.minutes
+            total[2] += entry.minutes * (entry.rate_pence or 0)
+    changes: dict[TallyKey, list[int]] = {}
+    for (staff_id, organisation_id, day), (count, minutes, worth) in by_day.items():
         for place, sign in ((source, -1), (target, 1)):
             if place is not None:
-                # time not approved has no costed rate yet: its worth is worked out when the report is read
-                worth = entry.minutes * (entry.rate_pence or 0) if place.approved else 0
-                key = TallyKey(entry.staff_id, entry.organisation_id, month,
-                               None if place.approved else entry.day, place)
+                key = TallyKey(staff_id, organisation_id, day.replace(day=1), None if place.approved else day, place)
                 change = changes.setdefault(key, [0, 0, 0])
-                change[0] += sign
-                change[1] += sign * entry.minutes
-                change[2] += sign * worth
+                change[0] += sign * count
+                change[1] += sign * minutes
+                # time not approved has no costed rate yet: its worth is worked out when the report is read
+                change[2] += sign * worth if place.approved else 0
     return {key: tuple(change) for key, change in changes.items() if any(change)}
 
 
@@ -76,3 +81,23 @@ def sum_changes(*changes: dict[TallyKey, Change]) -> dict[TallyKey, Change]:
         for key, values in change.items():
             total[key] = [a + b for a, b in zip(total.get(key, [0, 0, 0]), values)]
     return {key: tuple(values) for key, values in total.items() if any(values)}
+
+
+def drafted_moves(lines, organisation_id, month: dt.date, invoice_id) -> dict[TallyKey, Change]:
+    """What a draft changes in the tally, from its lines (domain.invoices.LineDraft: person, rate, minutes, the
+    entries behind it): each line's entries leave the employer's open approved time of the month for the invoice.
+    The same as `tally_moves` over those entries (all of the employer, the month, chargeable and costed at the line's
+    rate), without going through them one by one; entries left out of every line (a group netting to nothing) stay
+    open, as they stay uninvoiced."""
+    by_person: dict = {}
+    for line in lines:
+        total = by_person.setdefault(line.staff_id, [0, 0, 0])
+        total[0] += len(line.entry_ids)
+        total[1] += line.minutes
+        total[2] += line.minutes * (line.rate_pence or 0)
+    changes: dict[TallyKey, Change] = {}
+    for staff_id, (count, minutes, worth) in by_person.items():
+        changes[TallyKey(staff_id, organisation_id, month, None, OPEN)] = (-count, -minutes, -worth)
+        changes[TallyKey(staff_id, organisation_id, month, None, Place(invoice_id=invoice_id))] = (count, minutes,
+                                                                                                   worth)
+    return changes

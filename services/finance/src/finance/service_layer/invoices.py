@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from types import SimpleNamespace
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
@@ -20,7 +20,7 @@ from ..adapters.orm import MemberOrganisation
 from ..adapters.time_tables import (ChargeableTimeTally, CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine,
                                     InvoiceLineEntry, RechargeInvoice, StaffMember, Timesheet, TimeEntry)
 from ..domain import invoices as rules
-from ..domain.subsidy import OPEN, Place
+from ..domain.subsidy import OPEN, Place, drafted_moves
 from ..domain.time import APPROVED, next_month
 from . import tally
 
@@ -88,11 +88,10 @@ def configure_issuer(uow: UnitOfWork, organisation_id: uuid.UUID, **settings) ->
 
 def _uninvoiced_entries(session, organisation_id, month: dt.date) -> list:
     """The employer's approved chargeable entries of the month not yet invoiced nor written off, as light rows (id,
-    cost code, person, rate, minutes; and day, employer and chargeable for the subsidy's tally): what the lines are
-    grouped from, read once (the draft is made from exactly these, whatever is approved meanwhile)."""
+    cost code, person, rate, minutes): what the lines are grouped from, read once (the draft is made from exactly
+    these, whatever is approved meanwhile)."""
     return list(session.execute(
-        select(TimeEntry.id, TimeEntry.cost_code_id, TimeEntry.staff_id, TimeEntry.rate_pence, TimeEntry.minutes,
-               TimeEntry.day, TimeEntry.organisation_id, TimeEntry.chargeable)
+        select(TimeEntry.id, TimeEntry.cost_code_id, TimeEntry.staff_id, TimeEntry.rate_pence, TimeEntry.minutes)
         .join(Timesheet, Timesheet.id == TimeEntry.timesheet_id)
         .join(StaffMember, StaffMember.id == TimeEntry.staff_id)
         .where(StaffMember.organisation_id == organisation_id, StaffMember.employer_kind.in_(("host", "member")),
@@ -201,7 +200,7 @@ def _draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date):
     uow.session.add(invoice)
     uow.session.flush()  # the invoice (and its audit row) before the lines that name it
     _write_lines(uow, invoice, lines, mark_entries=True)
-    tally.move(uow.session, entries, OPEN, Place(invoice_id=invoice.id))
+    tally.apply(uow.session, drafted_moves(drafts, organisation_id, month, invoice.id))
     return invoice, settings, lines, codes, people
 
 
@@ -219,11 +218,30 @@ def _line_rows(session, invoice_id, organisation_id, drafts: list[rules.LineDraf
 
 
 def _insert_rows(session, table, rows: list[dict]) -> None:
-    """Rows inserted in bulk: with RETURNING, SQLAlchemy sends an executemany as multi-row INSERT ... VALUES
-    statements from one compiled form ("insertmanyvalues", batches within SQLite's parameter limit), not one
-    statement per row (psycopg's executemany) nor a statement compiled afresh for each number of rows."""
-    if rows:
+    """Rows inserted in bulk. On PostgreSQL one statement whatever their number: each column's values sent as one
+    array and the rows made by unnest (issue 16: the multi-row VALUES statements of a month-end run, thousands of
+    placeholders each, cost psycopg about 40 ms apiece to parse, uncached at that length). Elsewhere, with
+    RETURNING, SQLAlchemy sends an executemany as multi-row INSERT ... VALUES statements from one compiled form
+    ("insertmanyvalues", batches within SQLite's parameter limit), not one statement per row."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
         session.execute(insert(table).returning(*table.primary_key.columns), rows).all()
+        return
+    columns = [column for column in table.columns if column.key in rows[0]]
+    # a column with one value in every row (the consortium, the issuer) is sent once, not as an array
+    same = {column.key for column in columns if all(row[column.key] == rows[0][column.key] for row in rows)}
+    if len(same) == len(columns):  # one row (or copies): unnest needs an array
+        same = set()
+    varying = [column for column in columns if column.key not in same]
+    arrays = ", ".join(f"CAST(:{column.key} AS {column.type.compile(dialect=dialect)}[])" for column in varying)
+    values = ", ".join(f"CAST(:{column.key} AS {column.type.compile(dialect=dialect)})" if column.key in same
+                       else f"rows.{column.name}" for column in columns)
+    session.execute(text(f"INSERT INTO {table.name} ({', '.join(column.name for column in columns)}) "
+                         f"SELECT {values} FROM unnest({arrays}) AS rows({', '.join(c.name for c in varying)})"),
+                    {column.key: rows[0][column.key] if column.key in same else [row[column.key] for row in rows]
+                     for column in columns})
 
 
 def _write_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[tuple[dict, tuple]],
