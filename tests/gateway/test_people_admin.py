@@ -416,3 +416,27 @@ def test_the_host_admin_renames_a_consortium_and_a_manager_cannot(app, gateway_d
     duplicate = post_form(admin, "/admin/consortia/new", "/admin/consortia/new",
                           {"name": "Again", "slug": "riverside"})
     assert duplicate.status_code == 400 and "already a consortium" in duplicate.get_data(as_text=True)
+
+
+def test_when_the_mail_server_refuses_the_account_stays_and_the_invitation_can_be_sent_again(
+        settings, smtp_sink, gateway_db):  # noqa: F811
+    from gateway_helpers import closed_port_url
+
+    port = int(closed_port_url().rsplit(":", 1)[1])
+    down = create_app(dataclasses.replace(settings, mail=dataclasses.replace(
+        settings.mail, smtp_host="127.0.0.1", smtp_port=port, base_url=BASE_URL)))
+    admin = signed_in(down, "admin")
+    username = unique("unlucky")
+    response = invite(admin, DEMO_CONSORTIUM_ID, username=username, email=f"{username}@example.org",
+                      roles=["board_member"])
+    assert "the email could not be sent" in admin.get(response.headers["Location"]).get_data(as_text=True)
+    person = user_id(gateway_db, username)
+    assert person is not None
+
+    working = create_app(dataclasses.replace(settings, mail=dataclasses.replace(
+        settings.mail, smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, base_url=BASE_URL)))
+    admin = signed_in(working, "admin")
+    page = f"/consortia/{DEMO_CONSORTIUM_ID}/people/{person}"
+    assert post_form(admin, page, page + "/invitation", {}).status_code == 302
+    path = link_path(smtp_sink.wait_for_message_to(f"{username}@example.org"))
+    assert set_password_from(new_client(working), path).status_code == 302
