@@ -8,13 +8,13 @@ from .entrypoints.events import handlers
 
 
 def _blueprints():
-    from .entrypoints import pipeline_http, allocation_http, delivery_http
+    from .entrypoints import pipeline_http, allocation_http, delivery_http, imports_http
     from .entrypoints.http import members_blp
 
     from hubkit.audit_trail import audit_blp
 
     return [members_blp, *pipeline_http.BLUEPRINTS, *allocation_http.BLUEPRINTS, *delivery_http.BLUEPRINTS,
-            audit_blp]
+            *imports_http.BLUEPRINTS, audit_blp]
 
 
 SERVICE = ServiceDefinition(name="contracts", title="Consortium Hub: contracts", kit=Base.kit, blueprints=_blueprints,
