@@ -39,21 +39,20 @@ OPPORTUNITIES = [
 
 
 def _ask_the_board(call, opportunity_id: str, note: str) -> None:
-    """The Management Board approves the go/no-go at its meeting, recorded in governance by its chair; the
-    decision reaches contracts by event. If governance is slow to answer, the manager records the decision in
-    contracts, standing in for the board."""
+    """The Management Board approves the go/no-go at its meeting, recorded in governance by its chair
+    (governance.client, through demo_data.decide_at_the_meeting); the decision reaches contracts by event. Nobody
+    records a go/no-go in contracts (issue 12 item 1): if governance does not answer in time, the load stops."""
     call("manager", "POST", f"/contracts/opportunities/{opportunity_id}/stage", {"stage": "qualifying"})
     call("manager", "POST", f"/contracts/opportunities/{opportunity_id}/go-no-go", {})
     request = wait_until(lambda: next((r for r in call("board", "GET", "/governance/decision-requests")
-                                  if r["subject"] == f"opportunity/{opportunity_id}" and r["status"] == "pending"),
-                                 None))
-    if request:
-        decide_at_the_meeting(call, [request], note)
-        if wait_until(lambda: call("manager", "GET", f"/contracts/opportunities/{opportunity_id}")
-                 ["opportunity"]["stage"] == "bidding"):
-            return
-    call("manager", "POST", f"/contracts/opportunities/{opportunity_id}/go-no-go/decision",
-         {"outcome": "approved", "note": note})
+                                       if r["subject"] == f"opportunity/{opportunity_id}"
+                                       and r["status"] == "pending"), None))
+    if not request:
+        raise RuntimeError(f"The go/no-go request for opportunity {opportunity_id} did not reach governance.")
+    decide_at_the_meeting(call, [request], note)
+    if not wait_until(lambda: call("manager", "GET", f"/contracts/opportunities/{opportunity_id}")
+                      ["opportunity"]["stage"] == "bidding"):
+        raise RuntimeError(f"The board's go/no-go decision did not reach opportunity {opportunity_id} in contracts.")
 
 
 def load(call) -> None:

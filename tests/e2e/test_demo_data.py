@@ -72,6 +72,9 @@ def test_the_demo_loads_every_area_once_and_every_page_it_links_works(fresh_hub)
     # Pipeline and delivery: opportunities at several stages, a contract, the member's own subcontract.
     opportunities = call("manager", "GET", "/contracts/opportunities")
     assert len(opportunities) >= 3 and len({o["opportunity"]["stage"] for o in opportunities}) >= 3
+    # Issue 12 item 1: the go/no-go the demo shows decided was the board's, from governance, never the manager's.
+    decided = [o["opportunity"] for o in opportunities if o["opportunity"]["stage"] == "bidding"]
+    assert decided and {o["go_no_go_decided_by"] for o in decided} == {"governance"}
     assert call("manager", "GET", "/contracts/contracts")
     assert call("member", "GET", "/contracts/subcontracts")
     # Allocation: one decided round whose report shows C2 at work, one open for the member's declaration.

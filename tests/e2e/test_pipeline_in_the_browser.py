@@ -55,6 +55,12 @@ def test_manager_takes_an_opportunity_from_identified_to_won_in_the_browser(hub,
     expect(manager.locator("#stage")).to_contain_text("Qualifying")
     manager.get_by_role("button", name="Ask the board for a go/no-go decision").click()
     expect(manager.locator("#stage")).to_contain_text("Go/no-go requested")
+    # Issue 12 item 1: the manager records no decision here; the page waits for the board and links to its request.
+    expect(manager.locator("#waiting-for-the-board")).to_contain_text("Waiting for the board")
+    expect(manager.get_by_role("button", name=re.compile("Record the decision"))).to_have_count(0)
+    request_link = manager.get_by_role("link", name=re.compile("The decision request"))
+    expect(request_link).to_have_attribute("href", re.compile(r"/decisions#request-[0-9a-f-]{36}$"))
+    decisions_path, anchor = request_link.get_attribute("href").split("#")
     no_violations(manager)
     opportunity_url = manager.url
 
@@ -63,9 +69,10 @@ def test_manager_takes_an_opportunity_from_identified_to_won_in_the_browser(hub,
     meeting = meeting_held_by(Api(hub, "manager"), "bid_go_no_go")
     board = browser.new_context(**browser_context_args).new_page()
     sign_in(board, hub, "board")
-    wait_for(lambda: (board.goto(hub.url("gateway") + "/decisions"), f"Go/no-go: {title}" in board.content())[1],
+    wait_for(lambda: (board.goto(hub.url("gateway") + decisions_path), board.locator(f"#{anchor}").count() == 1)[1],
              timeout=15, what="the go/no-go request reaching governance")
-    row = board.get_by_role("row").filter(has_text=title)
+    row = board.locator(f"#{anchor}")
+    expect(row).to_contain_text(f"Go/no-go: {title}")
     row.locator("select").select_option(meeting["id"])
     row.get_by_role("button", name="Approve").click()
     expect(board.get_by_text("Decision recorded: approved")).to_be_visible()

@@ -507,9 +507,25 @@ class FakeServices:
             status, body = fake.import_answers.get(dry_run, (422, {"title": "Unprocessable", "errors": {}}))
             return jsonify(body), status
 
+        @app.route("/contracts/imports/<kind>/columns")
+        def contract_import_columns(kind):
+            columns = {"targets": ["subcontract", "indicator", "period", "target"],
+                       "returns": ["subcontract", "period", "indicator", "actual", "submitted_on", "accepted_on"]}
+            return jsonify({"columns": columns[kind], "required": columns[kind][:5]})
+
+        @app.route("/contracts/contracts/<contract_id>/imports/<kind>", methods=["POST"])
+        def import_contract_history(contract_id, kind):
+            upload = request.files["file"]
+            dry_run = request.form.get("dry_run", "true")
+            fake.imports.append({"dry_run": dry_run, "filename": upload.filename, "content": upload.read(),
+                                 "path": request.path})
+            status, body = fake.import_answers.get(dry_run, (422, {"title": "Unprocessable", "errors": {}}))
+            return jsonify(body), status
+
         @app.route("/contracts/allocation/invitations")
         @app.route("/contracts/contracts/<path:rest>")
         @app.route("/contracts/bids/<path:rest>")
+        @app.route("/contracts/opportunities/<path:rest>", methods=["GET", "POST"])
         def contracts_pages(rest=None):
             status, body, *headers = fake.contracts_answers.get(
                 (request.method, request.path.removeprefix("/contracts")), (404, {"title": "Not Found"}))

@@ -1,8 +1,9 @@
 """Opportunities pipeline, go/no-go and bids: pages over contracts' API.
 
 The pipeline board (by stage, with each opportunity's next deadline), the opportunity page (details, lots,
-stage moves, the board's go/no-go) and the bid page (lead, tasks, partners, pricing with the hub's fee,
-documents, submission, outcome). The consortium manager changes things; board members and the finance
+stage moves, asking the board for its go/no-go and then waiting for it: only the board's decision in governance
+answers, so the page links to the decision request) and the bid page (lead, tasks, partners, pricing with the
+hub's fee, documents, submission, outcome). The consortium manager changes things; board members and the finance
 officer read. Contracts applies the rules; its 409 `detail` or 422 `errors` are shown as they come.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from wtforms import ValidationError
 
 from ..auth.csrf import CSRFError, csrf, validate_csrf
 from ..auth.session import current_user, roles_required
-from ..domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS
+from ..domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS, SEES_DECISIONS
 from ..proxy.client import ServiceDown, call_service, upload_to_service
 from ..ui.membership_forms import lines, pence_to_pounds, pounds_to_pence
 from ..ui.service_pages import fetch, posted, refusal, send
@@ -63,7 +64,8 @@ def _can_manage() -> bool:
 
 def _render(template: str, **context):
     status = context.pop("status", None) or (404 if context.get("problem") == "Not found." else 200)
-    return render_template(f"pipeline_ui/{template}", can_manage=_can_manage(), stages=STAGES,
+    return render_template(f"pipeline_ui/{template}", can_manage=_can_manage(),
+                           sees_decisions=bool(current_user().roles & SEES_DECISIONS), stages=STAGES,
                            stage_tags=STAGE_TAGS, move_labels=MOVE_LABELS, commissioner_types=COMMISSIONER_TYPES,
                            document_kinds=DOCUMENT_KINDS, date_fields=DATE_FIELDS, **context), status
 
@@ -206,14 +208,6 @@ def opportunity_action(opportunity_id, action):
     elif action == "go-no-go":
         send("contracts", "POST", f"{path}/go-no-go", {"detail": request.form.get("detail", "")},
              "The board has been asked for its go/no-go decision.")
-    elif action == "decision":
-        outcome = request.form.get("outcome")
-        if outcome not in ("approved", "rejected"):
-            flash("Choose the board's decision: go or no go.", "error")
-        else:
-            send("contracts", "POST", f"{path}/go-no-go/decision",
-                 {"outcome": outcome, "note": request.form.get("note", "")},
-                 "Decision recorded: bid." if outcome == "approved" else "Decision recorded: no bid.")
     elif action == "lots":
         fields = posted("number", "title")
         try:
