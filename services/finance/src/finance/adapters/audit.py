@@ -9,9 +9,9 @@ import decimal
 import uuid
 from typing import Any, Iterable
 
-from sqlalchemy import insert
-
 from hubkit.db import DEFERRED_AUDIT, utcnow
+
+from .bulk import insert_rows
 
 
 def _plain(value: Any) -> Any:
@@ -44,4 +44,4 @@ def audit_rows(session, action: str, entity: str, changes: Iterable[tuple[Any, d
     if deferred is not None:  # a consumer's batch writes them with its own, at its end
         deferred.extend(rows)
     else:
-        connection.execute(insert(kit.audit_entry), rows)
+        insert_rows(session, kit.audit_entry, rows)  # one statement however many (a month-end run: thousands)

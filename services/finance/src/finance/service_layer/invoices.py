@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from types import SimpleNamespace
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
@@ -16,6 +16,7 @@ from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
 from ..adapters.audit import audit_rows
+from ..adapters.bulk import insert_rows
 from ..adapters.orm import MemberOrganisation
 from ..adapters.time_tables import (ChargeableTimeTally, CostCode, HubModelCopy, InvoiceIssuer, InvoiceLine,
                                     InvoiceLineEntry, RechargeInvoice, StaffMember, Timesheet, TimeEntry)
@@ -217,33 +218,6 @@ def _line_rows(session, invoice_id, organisation_id, drafts: list[rules.LineDraf
             for position, draft in enumerate(drafts, start=1)]
 
 
-def _insert_rows(session, table, rows: list[dict]) -> None:
-    """Rows inserted in bulk. On PostgreSQL one statement whatever their number: each column's values sent as one
-    array and the rows made by unnest (issue 16: the multi-row VALUES statements of a month-end run, thousands of
-    placeholders each, cost psycopg about 40 ms apiece to parse, uncached at that length). Elsewhere, with
-    RETURNING, SQLAlchemy sends an executemany as multi-row INSERT ... VALUES statements from one compiled form
-    ("insertmanyvalues", batches within SQLite's parameter limit), not one statement per row."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect
-    if dialect.name != "postgresql":
-        session.execute(insert(table).returning(*table.primary_key.columns), rows).all()
-        return
-    columns = [column for column in table.columns if column.key in rows[0]]
-    # a column with one value in every row (the consortium, the issuer) is sent once, not as an array
-    same = {column.key for column in columns if all(row[column.key] == rows[0][column.key] for row in rows)}
-    if len(same) == len(columns):  # one row (or copies): unnest needs an array
-        same = set()
-    varying = [column for column in columns if column.key not in same]
-    arrays = ", ".join(f"CAST(:{column.key} AS {column.type.compile(dialect=dialect)}[])" for column in varying)
-    values = ", ".join(f"CAST(:{column.key} AS {column.type.compile(dialect=dialect)})" if column.key in same
-                       else f"rows.{column.name}" for column in columns)
-    session.execute(text(f"INSERT INTO {table.name} ({', '.join(column.name for column in columns)}) "
-                         f"SELECT {values} FROM unnest({arrays}) AS rows({', '.join(c.name for c in varying)})"),
-                    {column.key: rows[0][column.key] if column.key in same else [row[column.key] for row in rows]
-                     for column in columns})
-
-
 def _write_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[tuple[dict, tuple]],
                  mark_entries: bool) -> None:
     """Insert the lines and their entry links in bulk (two statements whatever their number) and, for an invoice,
@@ -259,8 +233,8 @@ def _write_lines(uow: UnitOfWork, invoice: RechargeInvoice, lines: list[tuple[di
     session = uow.session
     link_rows = [{"line_id": row["id"], "entry_id": entry_id, "organisation_id": row["organisation_id"],
                   "consortium_id": row["consortium_id"]} for row, entry_ids in lines for entry_id in entry_ids]
-    _insert_rows(session, InvoiceLine.__table__, [row for row, _ in lines])
-    _insert_rows(session, InvoiceLineEntry.__table__, link_rows)
+    insert_rows(session, InvoiceLine.__table__, [row for row, _ in lines])
+    insert_rows(session, InvoiceLineEntry.__table__, link_rows)
     if mark_entries:
         entry, link, line = TimeEntry.__table__, InvoiceLineEntry.__table__, InvoiceLine.__table__
         marked = session.execute(
