@@ -5,8 +5,9 @@ import datetime as dt
 import uuid
 
 from hubkit.clock import utcnow
-from hubkit.db import SEQ, UtcDateTime
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, Uuid
+from hubkit.db import SEQ, UtcDateTime, kit_tables
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
+                        UniqueConstraint, Uuid)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 metadata = MetaData(naming_convention={
@@ -183,3 +184,44 @@ class MailOutboxRow(Base):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+
+
+class NotificationRow(Base):
+    """One thing one person is told (gateway/notifications): sent once per source (an event, a daily check) and
+    recipient, linking to the page that acts on it. email_due: 'immediate' or 'digest' while an email is owed."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("source_key", "recipient_id", name="uq_notification_source_key_recipient"),
+                      Index("ix_notification_recipient_created", "recipient_id", "created_at"),
+                      Index("ix_notification_email_due", "email_due"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    recipient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    consortium_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str] = mapped_column(String(500))
+    source_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    read_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    email_due: Mapped[str | None] = mapped_column(String(10))
+    emailed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class NotificationChoiceRow(Base):
+    """A person's choice of email for one kind of notification (immediate, digest, off); none stored: the kind's
+    default. In the hub they see every notification whatever they choose."""
+
+    __tablename__ = "notification_choice"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(10))
+
+
+# The hubkit event consumer's own tables (inbox, offsets, dead letters, its outbox for dead-letter notices, worker
+# reports), for the gateway's notifications worker: the kit's definitions, in the gateway's schema. The gateway's
+# audit_entry is its own (the consumer's handlers change no consortium-scoped rows, so it never writes the kit's).
+_KIT = kit_tables(MetaData(naming_convention=metadata.naming_convention))
+CONSUMER_TABLES = tuple(t.to_metadata(metadata) for t in (
+    _KIT.outbox, _KIT.inbox, _KIT.consumer_position, _KIT.dead_letter, _KIT.relay_state, _KIT.consumer_worker))
