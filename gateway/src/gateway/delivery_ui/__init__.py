@@ -18,6 +18,7 @@ from markupsafe import Markup
 from wtforms import ValidationError
 
 from hubkit import clock
+from hubkit.uploads import content_disposition
 
 from ..auth.csrf import CSRFError, csrf, validate_csrf
 from ..auth.session import current_user, roles_required
@@ -261,7 +262,7 @@ def ocds(contract_id):
     if problem:
         abort(404 if problem == "Not found." else 502)
     return Response(json.dumps(found, indent=2), mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="contract-{contract_id}-ocds.json"'})
+        "Content-Disposition": content_disposition(f"contract-{contract_id}-ocds.json")})
 
 
 # --- dashboard and report --------------------------------------------------------------------------
