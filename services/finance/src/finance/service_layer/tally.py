@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, text, update
 
+from ..adapters.bulk import insert_rows
 from ..adapters.time_tables import ChargeableTimeTally
 from ..domain import subsidy as rules
 
@@ -44,14 +45,22 @@ def apply(session, changes: dict[rules.TallyKey, rules.Change]) -> None:
             updates.append({"row_id": row.id, "new_entries": entries, "new_minutes": minutes, "new_worth": worth})
         else:
             deletes.append(row.id)
-    if updates:
+    if updates and session.get_bind().dialect.name == "postgresql":  # one statement, not a message per row
+        session.execute(text(
+            "UPDATE chargeable_time_tally AS t SET entries = given.entries, minutes = given.minutes, "
+            "worth = given.worth FROM unnest(CAST(:ids AS UUID[]), CAST(:entries AS INTEGER[]), "
+            "CAST(:minutes AS BIGINT[]), CAST(:worth AS BIGINT[])) AS given(id, entries, minutes, worth) "
+            "WHERE t.id = given.id"), {
+                "ids": [u["row_id"] for u in updates], "entries": [u["new_entries"] for u in updates],
+                "minutes": [u["new_minutes"] for u in updates], "worth": [u["new_worth"] for u in updates]})
+    elif updates:
         session.execute(update(table).where(table.c.id == bindparam("row_id"))
                         .values(entries=bindparam("new_entries"), minutes=bindparam("new_minutes"),
                                 worth=bindparam("new_worth")), updates)
     if deletes:
         session.execute(delete(table).where(table.c.id.in_(deletes)))
     if left:
-        session.execute(insert(table), [
+        insert_rows(session, table, [
             {"id": uuid.uuid4(), "consortium_id": tenant.consortium_id, "staff_id": key.staff_id,
              "organisation_id": key.organisation_id, "month": key.month, "day": key.day,
              "approved": key.place.approved, "invoice_id": key.place.invoice_id,
