@@ -525,6 +525,7 @@ class FakeServices:
         @app.route("/contracts/allocation/invitations")
         @app.route("/contracts/contracts/<path:rest>")
         @app.route("/contracts/bids/<path:rest>")
+        @app.route("/contracts/returns/<path:rest>")
         @app.route("/contracts/opportunities/<path:rest>", methods=["GET", "POST"])
         def contracts_pages(rest=None):
             status, body, *headers = fake.contracts_answers.get(

@@ -75,3 +75,20 @@ def test_only_a_consortium_manager_imports_a_contracts_history(logged_in, fake_s
 
 def test_another_consortiums_contract_is_not_found(logged_in, fake_services):
     assert logged_in("manager").get(f"/contracts/{uuid.uuid4()}/import/returns").status_code == 404
+
+
+def test_p1_an_imported_return_says_it_is_history_on_its_page(logged_in, fake_services):
+    return_id, period = str(uuid.uuid4()), {"id": str(uuid.uuid4()), "number": 1, "label": "Q1 2025-26",
+                                            "starts_on": "2025-04-01", "ends_on": "2025-06-30",
+                                            "return_due_on": "2025-07-20"}
+    detail = {"performance_return": {"id": return_id, "status": "accepted", "late": False,
+                                     "submitted_at": "2025-07-10T11:00:00+00:00", "review_comment": "Thanks"},
+              "period": period, "subcontract_id": str(uuid.uuid4()), "organisation_name": "Northfield Advice Centre",
+              "contract_id": CONTRACT_ID, "contract_title": "Community wellbeing hubs", "lines": [], "overall": None,
+              "evidence": [], "history": [{"action": "imported", "comment": "Imported from returns.csv.",
+                                           "by": "user:x", "at": "2026-12-01T09:00:00+00:00"}]}
+    manager = logged_in("manager")
+    for imported in (True, False):
+        fake_services.contracts_answers[("GET", f"/returns/{return_id}")] = (200, detail | {"imported": imported})
+        page = manager.get(f"/contracts/returns/{return_id}").get_data(as_text=True)
+        assert ("Imported history" in page) is imported and "Northfield Advice Centre" in page

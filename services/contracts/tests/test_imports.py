@@ -148,6 +148,7 @@ def test_p1_past_returns_are_imported_with_their_real_dates_as_history_publishin
     assert q1["performance_return"]["status"] == "accepted" and q1["performance_return"]["late"] is False
     assert q1["performance_return"]["submitted_at"].startswith("2025-07-10")
     assert [h["action"] for h in q1["history"]] == ["submitted", "accepted", "imported"]
+    assert q1["imported"] is True
     assert "returns-2025.csv" in q1["history"][-1]["comment"] and q1["history"][1]["at"].startswith("2025-07-25")
     assert returns[("Northfield Advice Centre", 2)]["performance_return"]["late"] is True  # due 20 October
     assert returns[("Wharfedale Carers", 2)]["performance_return"]["status"] == "submitted"
@@ -183,7 +184,8 @@ def test_p1_a_past_return_for_a_period_that_has_not_ended_cannot_be_imported(del
 
 def test_p1_a_returns_file_is_checked_row_by_row_and_nothing_is_written_while_any_row_has_a_problem(delivery):
     cid, north, _ = _setup(delivery)
-    delivery.submit(north, 3, o1=50, w1=10)  # already in the hub
+    in_hub = delivery.submit(north, 3, o1=50, w1=10)  # already in the hub
+    assert in_hub["imported"] is False
     soon = (clock.today() + dt.timedelta(days=30)).isoformat()
     rows = (_return_rows("Northfield Advice Centre", 1, 50, 10, "2025-07-10", "2025-07-01")  # accepted before
             + [_return_rows("Northfield Advice Centre", 2, 30, 10, "2025-10-10")[0],

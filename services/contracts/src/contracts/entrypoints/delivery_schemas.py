@@ -406,6 +406,8 @@ class ReturnDetailOut(Schema):
     overall = fields.String(allow_none=True)
     evidence = fields.List(fields.Nested(EvidenceOut))
     history = fields.List(fields.Nested(ReturnEventOut))
+    imported = fields.Boolean(metadata={"description": "Brought in from a file as history (its real dates kept, no "
+                                                       "event published: no payment by results, nobody notified)"})
 
 
 class WorstOut(Schema):

@@ -295,7 +295,8 @@ def return_view(session, ret: PerformanceReturn) -> dict:
     return {"performance_return": ret, "period": period, "subcontract_id": subcontract.id,
             "organisation_name": subcontract.organisation_name, "contract_id": contract.id,
             "contract_title": contract.title, "lines": lines, "overall": p.overall(l["rag"] for l in lines),
-            "evidence": evidence, "history": history}
+            "evidence": evidence, "history": history,
+            "imported": any(event.action == "imported" for event in history)}
 
 
 # --- improvement plans ---------------------------------------------------------------------------------
