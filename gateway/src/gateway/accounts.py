@@ -158,14 +158,14 @@ def throttle_keys(username: str, client_address: str | None) -> dict[str, str]:
 
 
 def count_attempt(session: Session, username: str, client_address: str | None, policy: ThrottlePolicy,
-                  now: dt.datetime | None = None) -> None:
+                  now: dt.datetime | None = None, *, keys: dict[str, str] | None = None) -> None:
     """Count a sign-in attempt as a failure before its password is checked (sign_in hands it back if right), or
     raise SignInThrottled, counting nothing, while a delay runs for its username, address or everyone.
 
     Commit this before checking the password: the counters stay locked until then, so parallel guesses take turns.
     """
     now = now or utcnow()
-    keys = throttle_keys(username, client_address)
+    keys = keys or throttle_keys(username, client_address)  # two_factor.py counts code guesses on keys of its own
     counters = SignInCounters(session)
     found = counters.locked(keys)
     waits = [until for scope, counter in found.items()
@@ -189,11 +189,17 @@ def sign_in(session: Session, username: str, password: str, client_address: str 
         failures.forget_before(now - FAILURES_KEPT)
         counters.forget_before(now - policy.memory)
     else:
-        found = counters.locked(keys)
-        counters.save(keys, {scope: succeeded(counter, scope) for scope, counter in found.items()})
+        attempt_succeeded(session, keys)
         _audit(session, audit.user_actor(user.id), audit.SIGNED_IN, session.get(UserRow, user.id), before=None,
                after={"last_login_at": user.last_login_at.isoformat() if user.last_login_at else None})
     return user
+
+
+def attempt_succeeded(session: Session, keys: dict[str, str]) -> None:
+    """Give a counted attempt back to its counters: it was right (the username's counter starts afresh)."""
+    counters = SignInCounters(session)
+    found = counters.locked(keys)
+    counters.save(keys, {scope: succeeded(counter, scope) for scope, counter in found.items()})
 
 
 def open_session(session: Session, user: UserAccount, policy: SessionPolicy, now: dt.datetime | None = None) -> str:

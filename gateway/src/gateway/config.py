@@ -69,6 +69,7 @@ class GatewaySettings:
     display_time_zone: Any = None  # ZoneInfo: people see times in it; everything is stored in UTC
     node_modules: Path = Path(__file__).resolve().parents[2] / "node_modules"
     mail: Any = None  # mail.MailSettings: SMTP, or the outbox table when no server is set; links' base URL
+    two_factor_required: bool = False  # host admins and finance officers must sign in with two-factor
 
     @property
     def login_throttle(self) -> ThrottlePolicy:
@@ -138,6 +139,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Gate
         session_max_hours=reader.get("GATEWAY_SESSION_MAX_HOURS", 8, parse_positive_int),
         revocation_check_seconds=reader.get("GATEWAY_REVOCATION_CHECK_SECONDS", 5, _whole_seconds),
         trusted_proxy_hops=reader.get("GATEWAY_TRUSTED_PROXY_HOPS", 0, _proxy_hops),
+        two_factor_required=reader.get("GATEWAY_TWO_FACTOR_REQUIRED", False, parse_bool),
         display_time_zone=reader.get("HUB_DISPLAY_TIME_ZONE", parse_time_zone(DEFAULT_TIME_ZONE), parse_time_zone),
     )
     from .mail import read_mail_settings

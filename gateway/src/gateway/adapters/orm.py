@@ -225,3 +225,29 @@ class NotificationChoiceRow(Base):
 _KIT = kit_tables(MetaData(naming_convention=metadata.naming_convention))
 CONSUMER_TABLES = tuple(t.to_metadata(metadata) for t in (
     _KIT.outbox, _KIT.inbox, _KIT.consumer_position, _KIT.dead_letter, _KIT.relay_state, _KIT.consumer_worker))
+
+
+class TwoFactorRow(Base):
+    """A user's authenticator (domain/two_factor.py): the TOTP secret encrypted (Fernet), on once enabled_at is set
+    (until then it is being set up), and the last time step a code was accepted for, so no code works twice."""
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    secret_sealed: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    enabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_used_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecoveryCodeRow(Base):
+    """One single-use recovery code: only its SHA-256."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (Index("ix_recovery_code_user_id", "user_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -11,7 +11,7 @@ from ..accounts import SignInThrottled
 from ..domain.throttling import seconds_to_wait
 from .forms import LoginForm
 from .signing_in import client_address, sign_in_from_request, wait_in_words
-from .session import current_user, end_session, start_session
+from .session import current_user, end_session
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -41,7 +41,8 @@ def login():
     error, status, headers = None, 200, {}
     if form.validate_on_submit():
         try:
-            user = sign_in_from_request(form.username.data, form.password.data, then=start_session)
+            # A browser session at once, unless a two-factor code (or setting two-factor up) comes first.
+            user = sign_in_from_request(form.username.data, form.password.data, then=two_factor.after_password)
         except SignInThrottled as throttled:
             now = utcnow()
             current_app.logger.warning("login throttled", extra={"username": form.username.data,
@@ -50,7 +51,7 @@ def login():
             headers["Retry-After"] = str(seconds_to_wait(throttled.until, now))
         else:
             if user is not None:
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(two_factor.where_next(_safe_next(request.args.get("next"))))
             current_app.logger.info("login refused", extra={"username": form.username.data,
                                                              "client_address": client_address()})
             error, status = WRONG_CREDENTIALS, 401
@@ -68,3 +69,4 @@ def logout():
 
 
 from . import keys  # noqa: E402,F401  the API key pages, on this blueprint
+from . import two_factor  # noqa: E402  the second step of signing in and the two-factor pages, on this blueprint

@@ -24,6 +24,11 @@ CONSORTIUM_RENAMED = "consortium.renamed"
 INVITED = "user.invited"
 REACTIVATED = "user.reactivated"
 PASSWORD_RESET_FORCED = "user.password_reset_forced"
+TWO_FACTOR_ENABLED = "user.two_factor_enabled"
+TWO_FACTOR_DISABLED = "user.two_factor_disabled"
+TWO_FACTOR_REFUSED = "user.two_factor_refused"
+RECOVERY_CODE_USED = "user.recovery_code_used"
+RECOVERY_CODES_MADE = "user.recovery_codes_made"
 
 ACTIONS = {
     CONSORTIUM_CREATED: "Consortium created",
@@ -41,6 +46,11 @@ ACTIONS = {
     INVITED: "Invitation sent",
     REACTIVATED: "User reactivated",
     PASSWORD_RESET_FORCED: "Password reset forced",
+    TWO_FACTOR_ENABLED: "Two-factor turned on",
+    TWO_FACTOR_DISABLED: "Two-factor turned off",
+    TWO_FACTOR_REFUSED: "Two-factor code refused",
+    RECOVERY_CODE_USED: "Recovery code used",
+    RECOVERY_CODES_MADE: "New recovery codes made",
 }
 
 # Actors that are not a signed-in user: `cli:<os user>` for manage commands, `system:demo` for demo data.
