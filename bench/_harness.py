@@ -39,6 +39,18 @@ BROKER_KINDS = ("tansu", "kafka")
 BROKER_NAMES = {"tansu": "Tansu", "kafka": "Apache Kafka"}
 RAW_TOPIC = "bench.raw"  # the raw clients' own topic, so they never feed the service's consumer
 EVENT_TYPE = "membership.organisation.registered"
+# What the consumer is given (`--mix`). "registered": every event a new organisation for the read copy, the handler's
+# set-wise best case. "lifecycle": contracts' share of membership's topic as a member joins, five events per
+# organisation: registered, application submitted and activated (read copy, set-wise), its capabilities updated (a
+# rule of the service's own, applied one event at a time with its own flush, as contracts' allocation does) and the
+# decision it asks governance for (not contracts' business: passed over).
+MIXES = {
+    "registered": (EVENT_TYPE,),
+    "lifecycle": (EVENT_TYPE, "membership.application.submitted", "membership.capability.updated",
+                  "membership.decision.requested", "membership.member.activated"),
+}
+OWN_RULE_TYPE = "membership.capability.updated"
+PASSED_OVER_TYPE = "membership.decision.requested"
 CONSORTIUM = uuid.uuid4()
 _HEADER_SHOWN = "HUB_BENCH_HEADER_SHOWN"
 
@@ -136,8 +148,9 @@ class Services:
 
     producer_name, consumer_name = "membership", "contracts"
 
-    def __init__(self, broker: LocalBroker, db_kind: str, folder: Path):
+    def __init__(self, broker: LocalBroker, db_kind: str, folder: Path, mix: str = "registered"):
         self.broker = broker
+        self.mix = MIXES[mix]
         self.databases = SqliteDatabases() if db_kind == "sqlite" else Databases()
         self.db_kind = db_kind
         _private, public = generate_keypair(folder / "keys")
@@ -151,11 +164,13 @@ class Services:
         self.relay = OutboxRelay(self.producer_db, self.producer_settings)
         handlers = EventHandlers()
         subscribe_organisation_copy(handlers, OrganisationCopy)  # as contracts and finance do
+        handlers.on(OWN_RULE_TYPE)(note_capabilities)  # a rule of the service's own, one event at a time
         self.consumer = EventConsumer(self.consumer_db, self.consumer_settings, handlers)
         self.topic = topic_for(self.producer_name)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._counter = 0
+        self._organisation: tuple[uuid.UUID, str] | None = None
 
     def _database(self, label: str) -> Database:
         db = Database(self.databases.create(label), Base.kit)
@@ -168,17 +183,27 @@ class Services:
 
     # the producer's command: one transaction with a row of its own and the event(s)
     def commit_event(self, count: int = 1) -> uuid.UUID:
-        """Commit count events (organisations registered) in one transaction; the last one's organisation id."""
+        """Commit count events of the mix in one transaction (each organisation's in the mix's order); the last
+        one's organisation id."""
         with UnitOfWork(self.producer_db, Tenant(CONSORTIUM), actor="user:bench", service=self.producer_name) as uow:
             for _ in range(count):
+                step = self._counter % len(self.mix)
                 self._counter += 1
-                org_id = uuid.uuid4()
-                uow.session.add(Note(text=f"registered Bench Trust {self._counter}"))
-                uow.publish(EVENT_TYPE, subject=f"organisation/{org_id}",
-                            data={"organisation_id": org_id, "name": f"Bench Trust {self._counter}",
-                                  "legal_form": "charity", "status": "applicant"})
+                if step == 0:
+                    self._organisation = (uuid.uuid4(), f"Bench Trust {self._counter}")
+                org_id, name = self._organisation
+                type_ = self.mix[step]
+                uow.session.add(Note(text=f"{type_} {name}"[:100]))
+                uow.publish(type_, subject=f"organisation/{org_id}", data=mix_event_data(type_, org_id, name))
             uow.commit()
         return org_id
+
+    def handled(self, n: int) -> int:
+        """How many of the mix's first n events the consumer applies (the others are passed over)."""
+        return sum(1 for i in range(n) if self.mix[i % len(self.mix)] != PASSED_OVER_TYPE)
+
+    def _of_type(self, n: int, type_: str) -> int:
+        return sum(1 for i in range(n) if self.mix[i % len(self.mix)] == type_)
 
     def applied(self, org_id: uuid.UUID) -> bool:
         with self.consumer_db.session(Tenant(CONSORTIUM)) as session:
@@ -196,13 +221,17 @@ class Services:
         return first.timestamp(), last.timestamp()
 
     def check_exactly_once(self, n: int) -> None:
-        """Every event applied once: n inbox rows, n copies, nothing dead-lettered."""
+        """Every event of the n applied once (or passed over): an inbox row each, a copy per organisation, a row
+        per capability update, nothing dead-lettered."""
         kit = self.consumer_db.kit
         with self.consumer_db.session(None) as session:
-            inbox, copies, dead = (session.execute(select(func.count()).select_from(t)).scalar_one()
-                                   for t in (kit.inbox, OrganisationCopy.__table__, kit.dead_letter))
-        if not (inbox == copies == n and dead == 0):
-            raise RuntimeError(f"expected {n} applied once, got inbox={inbox} copies={copies} dead={dead}")
+            inbox, copies, notes, dead = (session.execute(select(func.count()).select_from(t)).scalar_one()
+                                          for t in (kit.inbox, OrganisationCopy.__table__, Note.__table__,
+                                                    kit.dead_letter))
+        expected = (self.handled(n), self._of_type(n, EVENT_TYPE), self._of_type(n, OWN_RULE_TYPE), 0)
+        if (inbox, copies, notes, dead) != expected:
+            raise RuntimeError(f"expected inbox, copies, capability rows, dead = {expected}, got "
+                               f"{(inbox, copies, notes, dead)}")
 
     def unsent(self) -> int:
         kit = self.producer_db.kit
@@ -267,15 +296,39 @@ class Services:
 
 
 @contextlib.contextmanager
-def services_on(kind: str, db_kind: str) -> Iterator[Services]:
+def services_on(kind: str, db_kind: str, mix: str = "registered") -> Iterator[Services]:
     """A fresh broker of this kind with the two services on it; all gone afterwards."""
     with tempfile.TemporaryDirectory(prefix=f"hub-bench-{kind}-") as tmp:
         with running_broker(kind, Path(tmp)) as broker:
-            services = Services(broker, db_kind, Path(tmp))
+            services = Services(broker, db_kind, Path(tmp), mix)
             try:
                 yield services
             finally:
                 services.close()
+
+
+def mix_event_data(type_: str, org_id: uuid.UUID, name: str) -> dict:
+    """The data of one of the mixes' events about an organisation, as membership sends it."""
+    organisation = {"organisation_id": org_id, "name": name, "legal_form": "charity"}
+    if type_ == EVENT_TYPE:
+        return {**organisation, "status": "applicant"}
+    if type_ == "membership.application.submitted":
+        return {**organisation, "status": "in_due_diligence"}
+    if type_ == OWN_RULE_TYPE:
+        return {**organisation, "status": "in_due_diligence", "service_categories": ["advice", "housing"],
+                "areas_served": ["E09000001", "E09000002"], "capacity": "20 clients a month",
+                "past_contracts": [{"title": "Advice line", "commissioner": "City council", "value_pence": 4_500_000,
+                                    "year": 2025}],
+                "eligible_for_new_work": True}
+    if type_ == PASSED_OVER_TYPE:
+        return {"request_id": uuid.uuid4(), "kind": "membership_application", "title": f"Admit {name}",
+                "organisation_id": org_id}
+    return {**organisation, "status": "active", "decision_id": uuid.uuid4()}
+
+
+def note_capabilities(uow: UnitOfWork, event) -> None:
+    """The consuming service's own rule for a capability update: a row of its own, written as the event comes."""
+    uow.session.add(Note(text=f"capabilities of {event.data['name']}"[:100]))
 
 
 # --- raw kafka-python clients, with the same settings ----------------------------------------------------------------

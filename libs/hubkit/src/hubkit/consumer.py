@@ -7,8 +7,9 @@ Kafka consumer group and each seeks to the stored offsets when partitions are as
 `self-assign` (Tansu, whose groups stall), where one worker takes every partition itself.
 
 A poll's events of one partition are applied in one transaction (each with its inbox row, the offset moved
-once); if any of them fails, none is kept and they are taken again one by one, so a failing event is
-isolated and dead-lettered without losing the rest. Nothing a producer sends can stop the consumer: a message that cannot be applied (no value, not
+once), those of a set-wise handler together (each subject's events in their order: see `_set_wise_groups`);
+if any of them fails, none is kept and they are taken again one by one, in the partition's order, so a failing
+event is isolated and dead-lettered without losing the rest. Nothing a producer sends can stop the consumer: a message that cannot be applied (no value, not
 UTF-8, not an event, a version we do not handle, or failing every try) is dead-lettered with its raw
 bytes and the consumer moves on; any other failure restarts the loop with a growing backoff. Each
 worker reports its state, lag and last applied event to `consumer_worker` for readiness and the
@@ -57,8 +58,9 @@ class Subscription:
     event_type: str
     handler: Handler
     versions: tuple[int, ...] = (1,)
-    # Optional: applies a run of consecutive events of one consortium at once, with the same outcome as
-    # `handler` on each in turn; subscriptions sharing one `many` are applied together in a batch.
+    # Optional: applies events of one consortium at once (each subject's in order, other subjects' events
+    # possibly between them in the partition), with the same outcome as `handler` on each in turn;
+    # subscriptions sharing one `many` are applied together in a batch.
     many: ManyHandler | None = None
 
 
@@ -120,14 +122,16 @@ class EventApplier:
         if raw is None:
             raise PermanentFailure("a message with no value (a tombstone) is not an event")
         try:
-            event = parse_event(raw)
+            # Another service's business, or a type newer than us, is None once its envelope is read: passed over,
+            # as Kafka clients do, without validating data nobody here reads.
+            event = parse_event(raw, self.handlers.by_type)
         except EventValidationError as exc:
             raise PermanentFailure(str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - whatever the bytes, the message is unreadable, not the consumer
             raise PermanentFailure(f"unreadable message: {type(exc).__name__}: {exc}") from exc
-        subscription = self.handlers.by_type.get(event.type)
-        if subscription is None:
-            return None  # another service's business, or a type newer than us: passed over, as Kafka clients do
+        if event is None:
+            return None
+        subscription = self.handlers.by_type[event.type]
         if event.version not in subscription.versions:
             raise PermanentFailure(f"{event.type} v{event.version} is not handled (handles {subscription.versions})")
         return event
@@ -187,16 +191,46 @@ class EventApplier:
         return len(handled)
 
     def _set_wise_groups(self, events: list[Envelope]) -> list[list[Envelope]]:
-        """The events in order, consecutive ones of one consortium that share a set-wise handler grouped."""
-        groups: list[list[Envelope]] = []
-        for event in events:
-            many = self.handlers.by_type[event.type].many
-            last = groups[-1][-1] if groups else None
-            if many and last and last.consortium_id == event.consortium_id and \
-                    self.handlers.by_type[last.type].many is many:
-                groups[-1].append(event)
-            else:
-                groups.append([event])
+        """The events in the order they are applied, those sharing a set-wise handler and a consortium grouped.
+
+        Each subject's events keep their order (the message key: the only order a topic keeps, within a
+        partition), and events without a set-wise handler keep theirs among themselves; a set-wise event may
+        go before another subject's events, so that, say, every organisation's copy is written at once, then each
+        capability update is applied, then every activation. In turn: the events without a set-wise handler that
+        are ready (no earlier event of their subject waiting), in order; else a set-wise group: every event of one
+        handler and consortium whose subject has no earlier event left out of it, for the events holding up the
+        first waiting one without a set-wise handler (or the first event, when there is none)."""
+        by_type = self.handlers.by_type
+        remaining, groups = list(events), []
+        while remaining:
+            waiting: set[str] = set()  # subjects with an event still to apply, before the one looked at
+            kept: list[Envelope] = []
+            held_up: str | None = None  # the subject of the first event without a set-wise handler left waiting
+            for index, event in enumerate(remaining):
+                if by_type[event.type].many is not None:
+                    waiting.add(event.subject)
+                    kept.append(event)
+                elif event.subject in waiting:
+                    held_up = event.subject
+                    kept += remaining[index:]
+                    break
+                else:
+                    groups.append([event])
+            if len(kept) < len(remaining):
+                remaining = kept
+                continue
+            first = next(e for e in remaining if e.subject == held_up) if held_up else remaining[0]
+            many, consortium = by_type[first.type].many, first.consortium_id
+            group, kept, waiting = [], [], set()
+            for event in remaining:
+                if event.subject not in waiting and event.consortium_id == consortium and \
+                        by_type[event.type].many is many:
+                    group.append(event)
+                else:
+                    waiting.add(event.subject)
+                    kept.append(event)
+            groups.append(group)
+            remaining = kept
         return groups
 
     def apply(self, event: Envelope, position: tuple[str, int, int] | None = None) -> bool:

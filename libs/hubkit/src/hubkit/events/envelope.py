@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 import uuid
-from typing import Any
+from typing import Any, Container
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
@@ -130,18 +130,58 @@ def new_event(type_: str, *, subject: str, data: dict, consortium_id: uuid.UUID,
     )
 
 
-def parse_event(raw: bytes | str) -> Envelope:
-    """Decode and validate a message from the broker; raise EventValidationError if malformed."""
+_ENVELOPE_TEXTS = ("producer", "actor", "correlation_id")
+
+
+def _envelope_at_once(payload: dict) -> dict | None:
+    """What ENVELOPE_SCHEMA.load(payload) answers, for an envelope as producers write it (every field there, of its
+    JSON type); None for anything else, which the schema then loads or refuses with its messages. The schema's
+    checks written out: a tenth of its cost, and most of what a consumer spends on an event before applying it."""
+    try:
+        type_, version, subject, causation_id, data, occurred_at, id_, consortium_id = (
+            payload["type"], payload["version"], payload["subject"], payload.get("causation_id"), payload["data"],
+            payload["occurred_at"], payload["id"], payload["consortium_id"])
+        if not (type(type_) is str and TYPE_PATTERN.match(type_) and type(version) is int and version >= 1
+                and type(subject) is str and 1 <= len(subject) <= 300 and type(data) is dict
+                and (causation_id is None or type(causation_id) is str) and type(occurred_at) is str
+                and type(id_) is str and type(consortium_id) is str
+                and all(type(payload[name]) is str for name in _ENVELOPE_TEXTS)):
+            return None
+        occurred = dt.datetime.fromisoformat(occurred_at)  # as fields.AwareDateTime reads it
+        if occurred.tzinfo is None or occurred.utcoffset() is None:
+            occurred = occurred.replace(tzinfo=dt.timezone.utc)
+        return {"id": uuid.UUID(id_), "type": type_, "version": version, "occurred_at": occurred,
+                "producer": payload["producer"], "subject": subject, "actor": payload["actor"],
+                "correlation_id": payload["correlation_id"], "causation_id": causation_id,
+                "consortium_id": uuid.UUID(consortium_id), "data": dict(data)}
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _load_envelope(payload: dict) -> dict:
+    envelope = _envelope_at_once(payload)
+    if envelope is not None:
+        return envelope
+    try:
+        return ENVELOPE_SCHEMA.load(payload)
+    except ValidationError as exc:
+        raise EventValidationError("envelope is invalid", exc.messages) from exc
+
+
+def parse_event(raw: bytes | str, types: Container[str] | None = None) -> Envelope | None:
+    """Decode and validate a message from the broker; raise EventValidationError if malformed.
+
+    With `types` (the types a consumer handles), an event of another type is None once its envelope is valid: its
+    data, which nobody here reads, is not validated."""
     try:
         payload = json.loads(raw)
     except (ValueError, TypeError) as exc:
         raise EventValidationError("message is not JSON") from exc
     if not isinstance(payload, dict):
         raise EventValidationError("message is not a JSON object")
-    try:
-        envelope = ENVELOPE_SCHEMA.load(payload)
-    except ValidationError as exc:
-        raise EventValidationError("envelope is invalid", exc.messages) from exc
+    envelope = _load_envelope(payload)
+    if types is not None and envelope["type"] not in types:
+        return None
     if data_schema_for(envelope["type"], envelope["version"]) is not None:
         envelope["data"] = _validated_data(envelope["type"], envelope["version"], envelope["data"], strict=False)
     return Envelope(**envelope)
