@@ -101,6 +101,11 @@ def test_h4_a_manager_approves_only_the_people_they_line_manage(th):
         sheets.append(sheet)
     queue = th.call("GET", "/timesheets", headers=th.manager)
     assert [q["id"] for q in queue] == [sheets[0]["id"]]
+    # the events name who is told each week waits (the gateway's notifications): the line manager, if any
+    told = {e["data"]["timesheet_id"]: e["data"] for e in th.outbox("finance.timesheet.submitted")}
+    assert told[sheets[0]["id"]]["line_manager_user_id"] == th.manager_user
+    assert told[sheets[0]["id"]]["staff_user_id"] == managed["user_id"]
+    assert told[sheets[1]["id"]]["line_manager_user_id"] is None
     assert len(th.call("GET", "/timesheets")) == 2  # the finance officer sees every submitted week
     th.call("POST", f"/timesheets/{sheets[1]['id']}/approve", headers=th.manager, status=403)
     th.call("POST", f"/timesheets/{sheets[0]['id']}/approve", headers=th.manager)

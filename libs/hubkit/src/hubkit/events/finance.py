@@ -33,6 +33,9 @@ class TimesheetSubmittedV1(TimesheetFields):
     """H4: a person's week of time is put forward for approval."""
 
     minutes = fields.Integer(required=True)
+    # Who is told it waits (the gateway's notifications): the person's and their line manager's gateway users, if any.
+    staff_user_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100))
+    line_manager_user_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100))
 
 
 @event_data("finance.timesheet.approved", 1)

@@ -119,9 +119,16 @@ def submit(uow: UnitOfWork, sheet: Timesheet) -> Timesheet:
     check_open(uow.session, [e.day for e in entries], "day")
     sheet.status, sheet.submitted_at = rules.SUBMITTED, utcnow()
     sheet.rejection_reason = None
+    staff = uow.session.get(StaffMember, sheet.staff_id)
+    # the line manager may work for another employer than the person submitting, outside their organisation's view:
+    # only their gateway user is read, within the consortium, to tell them the week waits
+    manager_user_id = uow.session.execute(select(StaffMember.user_id).where(
+        StaffMember.id == staff.line_manager_id, StaffMember.consortium_id == staff.consortium_id)
+        .execution_options(hubkit_all_tenants=True)).scalar() if staff and staff.line_manager_id else None
     uow.publish("finance.timesheet.submitted", subject=f"timesheet/{sheet.id}", data={
         "timesheet_id": sheet.id, "staff_id": sheet.staff_id, "organisation_id": sheet.organisation_id,
-        "week_starting": sheet.week_starting, "minutes": sum(e.minutes for e in entries)})
+        "week_starting": sheet.week_starting, "minutes": sum(e.minutes for e in entries),
+        "staff_user_id": staff.user_id if staff else None, "line_manager_user_id": manager_user_id})
     uow.commit()
     return sheet
 

@@ -1,0 +1,93 @@
+"""The rules of notifications, as plain functions: the kinds, who is told of what, and the email choices.
+
+Who is told is always chosen among the active people of the event's own consortium, so nobody hears of another
+consortium's business, and never the person who caused it (their own timesheet)."""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import Iterable
+
+from ..domain.roles import BOARD_MEMBER, FINANCE_OFFICER, MEMBER_USER
+
+IMMEDIATE, DIGEST, OFF = "immediate", "digest", "off"
+CHOICES = {IMMEDIATE: "Email me straight away", DIGEST: "Email me once a day, all together", OFF: "No email"}
+
+TIMESHEET_TO_APPROVE = "timesheet_to_approve"
+INVOICE_ISSUED = "invoice_issued"
+DECISION_REQUESTED = "decision_requested"
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    default: str  # the email choice of someone who has not chosen
+
+
+KINDS = {kind.key: kind for kind in (
+    Kind(TIMESHEET_TO_APPROVE, "A timesheet waits for my approval", IMMEDIATE),
+    Kind(INVOICE_ISSUED, "An invoice is issued for my organisation", IMMEDIATE),
+    Kind(DECISION_REQUESTED, "A decision is asked of the board", IMMEDIATE),
+)}
+
+
+class ChoiceRefused(ValueError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """What deciding who is told needs to know of a user."""
+
+    id: uuid.UUID
+    consortium_id: uuid.UUID
+    organisation_id: uuid.UUID | None
+    roles: frozenset[str]
+    active: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """What one source (an event, a daily check) tells its recipients: the same title and link for each."""
+
+    kind: str
+    title: str
+    link: str  # a path in the hub: the page that acts on it
+    source_key: str  # what makes it once: the event's id, or the check and its day
+
+
+def check_choice(kind: str, choice: str) -> None:
+    if kind not in KINDS:
+        raise ChoiceRefused(f"There is no kind of notification called {kind!r}.")
+    if choice not in CHOICES:
+        raise ChoiceRefused(f"Choose one of: {', '.join(CHOICES)}.")
+
+
+def email_due(kind: str, chosen: str | None) -> str | None:
+    """The email a notification owes its recipient, by their choice for its kind (or the kind's default)."""
+    choice = chosen or KINDS[kind].default
+    return None if choice == OFF else choice
+
+
+def _of(people: Iterable[Person], consortium_id: uuid.UUID) -> list[Person]:
+    return [p for p in people if p.active and p.consortium_id == consortium_id]
+
+
+def timesheet_approvers(people: Iterable[Person], consortium_id: uuid.UUID, staff_user_id: str | None,
+                        line_manager_user_id: str | None) -> list[Person]:
+    """H4: a submitted week waits for the person's line manager and the finance officer (who approve it, as
+    finance's check_approver says), never for the person themselves."""
+    return [p for p in _of(people, consortium_id)
+            if str(p.id) != (staff_user_id or "")
+            and (FINANCE_OFFICER in p.roles or (line_manager_user_id and str(p.id) == line_manager_user_id))]
+
+
+def organisation_staff(people: Iterable[Person], consortium_id: uuid.UUID, organisation_id: uuid.UUID) -> list[Person]:
+    """The member users of one organisation in the consortium: no other organisation's staff."""
+    return [p for p in _of(people, consortium_id) if MEMBER_USER in p.roles and p.organisation_id == organisation_id]
+
+
+def board_members(people: Iterable[Person], consortium_id: uuid.UUID) -> list[Person]:
+    """Those who sit on the consortium's board (role board_member): a decision asked of it is theirs."""
+    return [p for p in _of(people, consortium_id) if BOARD_MEMBER in p.roles]

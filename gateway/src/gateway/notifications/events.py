@@ -1,0 +1,61 @@
+"""The events the services publish, turned into notifications: each event's id is its notifications' source key, so
+an event applied twice (or by two workers) tells nobody twice."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from hubkit.consumer import EventHandlers
+from hubkit.events import Envelope
+from hubkit.unit_of_work import UnitOfWork
+
+from . import domain, store
+
+handlers = EventHandlers()
+
+
+def _day(value) -> str:
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{day.day} {day:%B %Y}"
+
+
+def _pounds(pence: int) -> str:
+    return f"{'-' if pence < 0 else ''}£{abs(pence) / 100:,.2f}"
+
+
+def _tell(uow: UnitOfWork, event: Envelope, notice: domain.Notice, choose) -> None:
+    people = store.people_of(uow.session, event.consortium_id)
+    store.record(uow.session, event.consortium_id, notice, choose(people))
+
+
+@handlers.on("finance.timesheet.submitted")
+def timesheet_submitted(uow: UnitOfWork, event: Envelope) -> None:
+    data = event.data
+    notice = domain.Notice(domain.TIMESHEET_TO_APPROVE,
+                           f"A timesheet for the week starting {_day(data['week_starting'])} waits for your approval",
+                           "/time/approvals", f"event:{event.id}")
+    _tell(uow, event, notice, lambda people: domain.timesheet_approvers(
+        people, event.consortium_id, data.get("staff_user_id"), data.get("line_manager_user_id")))
+
+
+@handlers.on("finance.invoice.issued")
+def invoice_issued(uow: UnitOfWork, event: Envelope) -> None:
+    data = event.data
+    what = "Credit note" if data["kind"] == "credit_note" else "Invoice"
+    notice = domain.Notice(domain.INVOICE_ISSUED,
+                           f"{what} {data['number']} for {_pounds(data['total_pence'])} was issued for your "
+                           f"organisation's shared staff, due on {_day(data['due_on'])}",
+                           "/time/invoices", f"event:{event.id}")
+    _tell(uow, event, notice, lambda people: domain.organisation_staff(
+        people, event.consortium_id, uuid.UUID(str(data["organisation_id"]))))
+
+
+def decision_requested(uow: UnitOfWork, event: Envelope) -> None:
+    data = event.data
+    notice = domain.Notice(domain.DECISION_REQUESTED, f"A decision is asked of the board: {data['title']}",
+                           f"/decisions#request-{data['request_id']}", f"event:{event.id}")
+    _tell(uow, event, notice, lambda people: domain.board_members(people, event.consortium_id))
+
+
+for _requester in ("membership", "contracts", "finance"):
+    handlers.on(f"{_requester}.decision.requested")(decision_requested)

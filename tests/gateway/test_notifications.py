@@ -1,0 +1,239 @@
+"""Notifications (issue 13, item 3): the events the services publish, applied by the gateway's notifications worker
+(hubkit's idempotent consumer on the gateway's database), tell the right people once, in the hub and by email
+read back from a real SMTP server (aiosmtpd in its own process): never another consortium's people nor another
+organisation's staff."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from gateway import accounts, mail
+from gateway.adapters.orm import NotificationRow
+from gateway.notifications import domain, store
+from gateway.notifications.events import handlers
+from gateway.notifications.worker import KIT
+from hubkit.clock import utcnow
+from hubkit.config import load_service_settings
+from hubkit.consumer import EventApplier
+from hubkit.db import Database as KitDatabase
+from hubkit.events import new_event
+from smtp_sink import smtp_sink, wait_until  # noqa: F401  the fixture
+
+BASE_URL = "https://hub.example.org"
+PASSWORD = "a-long-enough-passphrase-26"
+
+
+@dataclasses.dataclass
+class Consortium:
+    id: uuid.UUID
+    name: str
+    users: dict  # name -> (user id, email address)
+
+    def user(self, name: str) -> uuid.UUID:
+        return self.users[name][0]
+
+    def address(self, name: str) -> str:
+        return self.users[name][1]
+
+
+def _consortium(session, tag: str, organisation_x: uuid.UUID, organisation_y: uuid.UUID) -> Consortium:
+    slug = f"{tag}-{uuid.uuid4().hex[:8]}"
+    made = accounts.create_consortium(session, f"Consortium {slug}", slug, actor="test")
+    people = {"finance": ({"finance_officer"}, None), "line_manager": ({"consortium_manager"}, None),
+              "other_manager": ({"consortium_manager"}, None), "staff": ({"member_user"}, organisation_x),
+              "x_staff": ({"member_user"}, organisation_x), "y_staff": ({"member_user"}, organisation_y),
+              "board": ({"board_member"}, None), "former_board": ({"board_member"}, None)}
+    users = {}
+    for name, (roles, organisation) in people.items():
+        username = f"{slug}-{name}".replace("_", "-")
+        user = accounts.create_user(session, username=username, password=PASSWORD, consortium_id=made.id,
+                                    roles=roles, actor="test", display_name=name, email=f"{username}@example.org",
+                                    organisation_id=organisation)
+        users[name] = (user.id, f"{username}@example.org")
+    accounts.deactivate_user(session, f"{slug}-former-board", actor="test")
+    return Consortium(made.id, made.name, users)
+
+
+@pytest.fixture(scope="module")
+def world(gateway_db):
+    """Two consortia alike, with the same organisation ids in both (tenancy must still keep them apart)."""
+    organisation_x, organisation_y = uuid.uuid4(), uuid.uuid4()
+    with gateway_db.session() as session:
+        ours = _consortium(session, "ours", organisation_x, organisation_y)
+        theirs = _consortium(session, "theirs", organisation_x, organisation_y)
+    return ours, theirs, organisation_x, organisation_y
+
+
+@pytest.fixture(scope="module")
+def applier(gateway_database_url, token_keys):
+    settings = load_service_settings("gateway", environ={"GATEWAY_DATABASE_URL": gateway_database_url,
+                                                         "HUB_TOKEN_PUBLIC_KEY_FILE": str(token_keys[1])})
+    database = KitDatabase(gateway_database_url, KIT)
+    yield EventApplier(database, settings, handlers)
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def mail_settings(settings, smtp_sink):  # noqa: F811
+    return dataclasses.replace(settings.mail, smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, base_url=BASE_URL)
+
+
+def notified(gateway_db, source_key: str) -> dict[uuid.UUID, int]:
+    with gateway_db.session() as session:
+        rows = session.scalars(select(NotificationRow).where(NotificationRow.source_key == source_key))
+        found: dict[uuid.UUID, int] = {}
+        for row in rows:
+            found[row.recipient_id] = found.get(row.recipient_id, 0) + 1
+        return found
+
+
+def timesheet_submitted(consortium: Consortium, organisation_id, *, line_manager: str | None = "line_manager"):
+    return new_event("finance.timesheet.submitted", subject="timesheet/x", consortium_id=consortium.id,
+                     actor="user:staff", correlation_id="test", data={
+                         "timesheet_id": uuid.uuid4(), "staff_id": uuid.uuid4(), "organisation_id": organisation_id,
+                         "week_starting": dt.date(2026, 11, 16), "minutes": 2250,
+                         "staff_user_id": str(consortium.user("staff")),
+                         "line_manager_user_id": str(consortium.user(line_manager)) if line_manager else None})
+
+
+def invoice_issued(consortium: Consortium, organisation_id, number: str):
+    return new_event("finance.invoice.issued", subject="invoice/x", consortium_id=consortium.id, actor="user:fo",
+                     correlation_id="test", data={
+                         "invoice_id": uuid.uuid4(), "kind": "invoice", "number": number,
+                         "organisation_id": organisation_id, "month": dt.date(2026, 11, 1),
+                         "issued_on": dt.date(2026, 12, 1), "due_on": dt.date(2026, 12, 31), "net_pence": 100000,
+                         "vat_pence": 20000, "total_pence": 120000})
+
+
+def decision_requested(consortium: Consortium, title: str):
+    return new_event("finance.decision.requested", subject="variation/x", consortium_id=consortium.id,
+                     actor="user:fo", correlation_id="test", data={
+                         "request_id": uuid.uuid4(), "kind": "budget_variation", "title": title,
+                         "variation_id": uuid.uuid4(), "amount_pence": 500000})
+
+
+def messages_to(smtp_sink, address: str):  # noqa: F811
+    return smtp_sink.messages_to(address)
+
+
+def send_and_read(gateway_db, mail_settings, smtp_sink, addresses: list[str]):  # noqa: F811
+    """Send what is owed, and the one message each address gets."""
+    store.send_owed(gateway_db, mail_settings)
+    return {address: smtp_sink.wait_for_message_to(address) for address in addresses}
+
+
+def test_h4_a_submitted_timesheet_tells_the_line_manager_and_finance_officer_once_and_nobody_else(
+        world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
+    ours, theirs, organisation_x, _ = world
+    event = timesheet_submitted(ours, organisation_x)
+    assert applier.apply(event) is True
+    assert applier.apply(event) is False  # the same event again (a replay, another worker) tells nobody again
+
+    assert notified(gateway_db, f"event:{event.id}") == {ours.user("line_manager"): 1, ours.user("finance"): 1}
+    received = send_and_read(gateway_db, mail_settings, smtp_sink,
+                             [ours.address("line_manager"), ours.address("finance")])
+    for message in received.values():
+        assert "week starting 16 November 2026 waits for your approval" in message["Subject"]
+        body = message.get_content()
+        assert f"{BASE_URL}/time/approvals" in body
+        assert theirs.name not in body and str(theirs.id) not in body
+    store.send_owed(gateway_db, mail_settings)  # nothing is owed any more
+    for name in ("line_manager", "finance"):
+        assert len(messages_to(smtp_sink, ours.address(name))) == 1
+    for name in ("staff", "other_manager", "x_staff", "board"):
+        assert messages_to(smtp_sink, ours.address(name)) == []
+    for name in theirs.users:
+        assert messages_to(smtp_sink, theirs.address(name)) == []
+
+
+def test_h4_a_week_with_no_line_manager_waits_for_the_finance_officer_and_the_person_is_never_told_of_their_own(
+        world, applier, gateway_db):
+    ours, _, organisation_x, _ = world
+    event = timesheet_submitted(ours, organisation_x, line_manager="staff")  # nobody approves their own week
+    applier.apply(event)
+    assert notified(gateway_db, f"event:{event.id}") == {ours.user("finance"): 1}
+
+
+def test_an_invoice_issued_tells_that_organisations_staff_in_its_consortium_only(
+        world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
+    ours, theirs, organisation_x, _ = world
+    number = f"INV-{uuid.uuid4().hex[:6]}"
+    event = invoice_issued(ours, organisation_x, number)
+    applier.apply(event)
+    applier.apply(event)
+
+    assert notified(gateway_db, f"event:{event.id}") == {ours.user("staff"): 1, ours.user("x_staff"): 1}
+    received = send_and_read(gateway_db, mail_settings, smtp_sink, [ours.address("x_staff")])
+    message = received[ours.address("x_staff")]
+    assert number in message["Subject"] and "£1,200.00" in message["Subject"]
+    assert message["To"] == ours.address("x_staff")
+    assert f"{BASE_URL}/time/invoices" in message.get_content()
+    assert theirs.name not in message.get_content()
+    for name in ("y_staff", "finance", "line_manager", "board"):  # another organisation's staff, other roles
+        assert not any(number in m["Subject"] for m in messages_to(smtp_sink, ours.address(name)))
+    for name in theirs.users:  # the same organisation id in another consortium is another organisation
+        assert messages_to(smtp_sink, theirs.address(name)) == []
+
+
+def test_a_decision_requested_tells_the_board_of_that_consortium_once(
+        world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
+    ours, theirs, _, _ = world
+    title = f"Budget variation {uuid.uuid4().hex[:6]}"
+    event = decision_requested(ours, title)
+    applier.apply(event)
+    applier.apply(event)
+
+    assert notified(gateway_db, f"event:{event.id}") == {ours.user("board"): 1}  # not a deactivated account
+    message = send_and_read(gateway_db, mail_settings, smtp_sink, [ours.address("board")])[ours.address("board")]
+    assert title in message["Subject"]
+    request_id = event.data["request_id"]
+    assert f"{BASE_URL}/decisions#request-{request_id}" in message.get_content()
+    for name in theirs.users:
+        assert messages_to(smtp_sink, theirs.address(name)) == []
+
+
+def test_email_choices_off_and_a_daily_digest_sent_the_next_day_while_the_hub_shows_every_one(
+        world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
+    ours, _, organisation_x, _ = world
+    with gateway_db.session() as session:
+        store.choose(session, ours.user("finance"), {domain.TIMESHEET_TO_APPROVE: domain.DIGEST})
+        store.choose(session, ours.user("line_manager"), {domain.TIMESHEET_TO_APPROVE: domain.OFF})
+        with pytest.raises(domain.ChoiceRefused):
+            store.choose(session, ours.user("finance"), {domain.TIMESHEET_TO_APPROVE: "hourly"})
+    before = len(messages_to(smtp_sink, ours.address("finance")))
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        first, second = timesheet_submitted(ours, organisation_x), timesheet_submitted(ours, organisation_x)
+        applier.apply(first)
+        applier.apply(second)
+        store.send_owed(gateway_db, mail_settings)  # the digest waits for the day to end
+        assert len(messages_to(smtp_sink, ours.address("finance"))) == before
+        clock.shift(dt.timedelta(days=1))
+        assert store.send_owed(gateway_db, mail_settings) >= 1
+        digest = smtp_sink.wait_for_message_to(ours.address("finance"), count=before + 1)
+        assert "daily summary (2 new)" in digest["Subject"]
+        assert digest.get_content().count(f"{BASE_URL}/time/approvals") == 2
+        store.send_owed(gateway_db, mail_settings)
+        assert len(messages_to(smtp_sink, ours.address("finance"))) == before + 1
+    for event in (first, second):  # in the hub whatever the email choice
+        assert notified(gateway_db, f"event:{event.id}") == {ours.user("line_manager"): 1, ours.user("finance"): 1}
+    with gateway_db.session() as session:
+        store.choose(session, ours.user("finance"), {domain.TIMESHEET_TO_APPROVE: domain.IMMEDIATE})
+        store.choose(session, ours.user("line_manager"), {domain.TIMESHEET_TO_APPROVE: domain.IMMEDIATE})
+
+
+def test_without_an_smtp_server_the_email_waits_in_the_outbox(world, applier, gateway_db, settings):
+    ours, _, organisation_x, _ = world
+    number = f"INV-{uuid.uuid4().hex[:6]}"
+    applier.apply(invoice_issued(ours, organisation_x, number))
+    outbox = dataclasses.replace(settings.mail, smtp_host=None, base_url=BASE_URL)
+    store.send_owed(gateway_db, outbox)
+    with gateway_db.session() as session:
+        kept, _ = mail.outbox_page(session, limit=500)
+    ours_kept = [m for m in kept if number in m.subject]
+    assert sorted(m.to for m in ours_kept) == sorted([ours.address("staff"), ours.address("x_staff")])
+    assert all(m.consortium_id == ours.id and f"{BASE_URL}/time/invoices" in m.body for m in ours_kept)
