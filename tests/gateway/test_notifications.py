@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -22,7 +23,8 @@ from hubkit.config import load_service_settings
 from hubkit.consumer import EventApplier
 from hubkit.db import Database as KitDatabase
 from hubkit.events import new_event
-from smtp_sink import smtp_sink, wait_until  # noqa: F401  the fixture
+from gateway_helpers import Browser
+from smtp_sink import smtp_sink  # noqa: F401  the fixture
 
 BASE_URL = "https://hub.example.org"
 PASSWORD = "a-long-enough-passphrase-26"
@@ -237,3 +239,73 @@ def test_without_an_smtp_server_the_email_waits_in_the_outbox(world, applier, ga
     ours_kept = [m for m in kept if number in m.subject]
     assert sorted(m.to for m in ours_kept) == sorted([ours.address("staff"), ours.address("x_staff")])
     assert all(m.consortium_id == ours.id and f"{BASE_URL}/time/invoices" in m.body for m in ours_kept)
+
+
+def signed_in(app, username: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
+    browser = Browser(client)
+    assert browser.login(username, PASSWORD).status_code == 302
+    return client, browser
+
+
+def unread_in_header(html: str) -> int:
+    found = re.search(r'class="govuk-tag govuk-tag--blue hub-unread">(\d+)<', html)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_hub_lists_my_notifications_with_the_unread_count_in_the_header_and_marks_them_read(
+        app, world, applier, gateway_db):
+    ours, theirs, organisation_x, _ = world
+    username = ours.address("y_staff").split("@")[0]
+    organisation_y = world[3]
+    numbers = [f"INV-{uuid.uuid4().hex[:6]}" for _ in range(2)]
+    for number in numbers:
+        applier.apply(invoice_issued(ours, organisation_y, number))
+    applier.apply(invoice_issued(theirs, organisation_y, "INV-THEIRS"))  # another consortium's: never listed here
+    client, browser = signed_in(app, username)
+
+    page = client.get("/notifications").get_data(as_text=True)
+    assert unread_in_header(client.get("/").get_data(as_text=True)) == 2
+    assert all(number in page for number in numbers) and "INV-THEIRS" not in page
+    assert 'href="/time/invoices"' in page
+
+    with gateway_db.session() as session:
+        mine, _ = store.page(session, ours.user("y_staff"))
+        [someone_elses] = [n.id for n in store.page(session, theirs.user("y_staff"))[0]]
+    token = browser.csrf_token("/notifications")
+    assert client.post(f"/notifications/{mine[0].id}/read", data={"csrf_token": token}).status_code == 302
+    assert unread_in_header(client.get("/notifications").get_data(as_text=True)) == 1
+    # another person's notification: nothing happens to it
+    client.post(f"/notifications/{someone_elses}/read", data={"csrf_token": token})
+    with gateway_db.session() as session:
+        assert store.unread_count(session, theirs.user("y_staff")) == 1
+    assert client.post(f"/notifications/{mine[0].id}/read").status_code == 400  # no CSRF token
+    client.post("/notifications/read", data={"csrf_token": token})
+    assert unread_in_header(client.get("/notifications").get_data(as_text=True)) == 0
+
+
+def test_i_choose_how_i_am_emailed_per_kind_and_a_wrong_choice_is_refused(app, world, gateway_db):
+    ours, _, _, _ = world
+    client, browser = signed_in(app, ours.address("board").split("@")[0])
+    assert 'value="immediate" checked' in client.get("/notifications/choices").get_data(as_text=True)
+    token = browser.csrf_token("/notifications/choices")
+    wanted = {kind: domain.IMMEDIATE for kind in domain.KINDS} | {domain.DECISION_REQUESTED: domain.DIGEST}
+    assert client.post("/notifications/choices", data=wanted | {"csrf_token": token}).status_code == 302
+    refused = client.post("/notifications/choices", data=wanted | {domain.INVOICE_ISSUED: "hourly",
+                                                                   "csrf_token": token})
+    assert refused.status_code == 400 and "There is a problem" in refused.get_data(as_text=True)
+    with gateway_db.session() as session:
+        assert store.choices(session, ours.user("board"))[domain.DECISION_REQUESTED] == domain.DIGEST
+        assert store.choices(session, ours.user("board"))[domain.INVOICE_ISSUED] == domain.IMMEDIATE
+        store.choose(session, ours.user("board"), {domain.DECISION_REQUESTED: domain.IMMEDIATE})
+
+
+def test_who_is_told_is_always_among_the_events_consortium():
+    """The rules alone: a person of another consortium with the same roles and organisation is never chosen."""
+    ours, theirs, organisation = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    people = [domain.Person(uuid.uuid4(), consortium, organisation, frozenset({role}))
+              for consortium in (ours, theirs) for role in ("finance_officer", "member_user", "board_member")]
+    for chosen in (domain.timesheet_approvers(people, ours, None, None),
+                   domain.organisation_staff(people, ours, organisation), domain.board_members(people, ours)):
+        assert len(chosen) == 1 and chosen[0].consortium_id == ours

@@ -11,6 +11,7 @@ from .admin import audit as admin_audit, health
 from .auth import api_token, views as auth_views
 from .auth.csrf import csrf
 from .config import GatewaySettings, load_settings
+from .notifications import views as notifications
 from .proxy import routes as proxy_routes
 from .proxy.upstream import Upstreams
 from .ui import navigation
@@ -48,6 +49,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     csrf.init_app(app)
     web.init_app(app)
     navigation.init_app(app)
+    notifications.init_app(app)  # its pages, and the unread count in every page's header
     csrf.exempt(api_token.bp)
     for blueprint in (auth_views.bp, api_token.bp, proxy_routes.bp, ui_views.bp, governance_ui.bp, pipeline_ui.bp,
                       allocation_ui.bp, delivery_ui.bp, time_ui.bp, money_ui.bp, health.bp, admin_audit.bp,
