@@ -258,7 +258,8 @@ def test_new_recovery_codes_replace_the_old(app, enrolled, gateway_db):
     client = fresh_client(app)
     assert Browser(client).login(username, THROWAWAY_PASSWORD).status_code == 302
     assert enter_code(client, codes[0]).status_code == 302
-    assert post_form(client, "/account/two-factor/recovery-codes", new_codes_password="wrong").status_code == 400
+    assert post_form(client, "/account/two-factor/recovery-codes", new_codes_password="wrong").status_code == 401
+    assert post_form(client, "/account/two-factor/recovery-codes", new_codes_password="").status_code == 400
     made = post_form(client, "/account/two-factor/recovery-codes", new_codes_password=THROWAWAY_PASSWORD)
     assert made.status_code == 201
     new_codes = shown_codes(made)
@@ -342,3 +343,80 @@ def test_the_token_endpoint_refuses_a_required_role_without_two_factor(strict_ap
     refused = token(strict_app, username)
     assert refused.status_code == 403 and "two-factor" in refused.get_json()["detail"]
     assert token(strict_app, new_user(gateway_db)).status_code == 200  # a board member: not required
+
+
+# --- in Chromium --------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def live_gateway(app):
+    from gateway_fake_services import ServedApp
+
+    with ServedApp(app) as served:
+        yield served.url
+
+
+@pytest.mark.browser
+def test_setting_up_two_factor_and_signing_in_with_a_code_in_chromium_with_no_accessibility_violations(
+        page, live_gateway, gateway_db):
+    import json
+
+    from browser_checks import axe_violations
+    from playwright.sync_api import expect
+
+    def no_violations():
+        assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
+
+    username = new_user(gateway_db)
+    page.goto(f"{live_gateway}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(THROWAWAY_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Two-factor").click()
+    expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
+    no_violations()
+
+    page.get_by_role("link", name="Set up two-factor").click()
+    expect(page.get_by_role("img", name="QR code holding your two-factor secret")).to_be_visible()
+    no_violations()
+    secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code from the app").fill("000000")
+    page.get_by_role("button", name="Turn on two-factor").click()
+    expect(page.get_by_text("The code is wrong").first).to_be_visible()
+    no_violations()
+    page.get_by_label("Code from the app").fill(rules.code_at(secret, utcnow()))
+    page.get_by_role("button", name="Turn on two-factor").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    no_violations()
+    page.get_by_role("link", name="I have saved my codes").click()
+    expect(page.locator("#two-factor-state")).to_contain_text("Two-factor is on")
+    no_violations()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(THROWAWAY_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_label("Enter your sign-in code")).to_be_visible()
+    no_violations()
+    page.get_by_label("Enter your sign-in code").fill("000000")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("The code is wrong").first).to_be_visible()
+    no_violations()
+    # The next step's code: the enrolment used this one's, and valid_window 1 takes the next.
+    page.get_by_label("Enter your sign-in code").fill(rules.code_at(secret, utcnow() + STEP))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text(f"Signed in as")).to_be_visible()
+
+
+def test_the_host_turns_off_the_two_factor_of_someone_who_lost_their_phone_and_codes(app, enrolled, gateway_db,
+                                                                                      gateway_database_url,
+                                                                                      monkeypatch):
+    from gateway.manage import main as manage
+
+    username, _, _ = enrolled
+    monkeypatch.setenv("GATEWAY_DATABASE_URL", gateway_database_url)
+    assert manage(["reset-two-factor", username]) == 0
+    assert Browser(fresh_client(app)).login(username, THROWAWAY_PASSWORD).headers["Location"] == "/"
+    assert "user.two_factor_disabled" in audit_actions(gateway_db, username)
+    assert manage(["reset-two-factor", username]) == 0  # nothing to do
+    assert manage(["reset-two-factor", "nobody-by-this-name"]) == 2

@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     link = commands.add_parser("set-organisation", help="link a member_user to their organisation")
     link.add_argument("username")
     link.add_argument("organisation_id", type=uuid.UUID)
+    reset_two_factor = commands.add_parser(
+        "reset-two-factor", help="turn a user's two-factor sign-in off (a lost phone and lost recovery codes)")
+    reset_two_factor.add_argument("username")
     commands.add_parser("load-demo", help="create the demo consortium and users (demo only)")
     return parser
 
@@ -111,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "set-organisation":
                 accounts.set_organisation(session, args.username, args.organisation_id, actor=actor)
                 print(f"{args.username} now belongs to organisation {args.organisation_id}")
+            elif args.command == "reset-two-factor":
+                from . import two_factor
+
+                was_on = two_factor.reset(session, args.username, actor=actor)
+                print(f"{args.username} signs in with a password alone now" if was_on else
+                      f"{args.username} had no two-factor on")
             elif args.command == "load-demo":
                 from .demo import DEMO_PASSWORD, load_demo_users
 

@@ -126,14 +126,35 @@ def turn_off(session: Session, user: UserAccount, password: str, code: str, box:
     return True
 
 
+def reset(session: Session, username: str, *, actor: str) -> bool:
+    """Turn a user's two-factor off for them (a lost phone and lost recovery codes), from the host's command line;
+    whether it was on. Their next sign-in is with the password alone, or, where the host requires it, sets it up."""
+    row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
+    if row is None:
+        from .domain.users import UserRuleBroken
+
+        raise UserRuleBroken([f"No user called {username}"])
+    found = session.get(TwoFactorRow, row.id)
+    session.execute(RecoveryCodeRow.__table__.delete().where(RecoveryCodeRow.user_id == row.id))
+    if found is None:
+        return False
+    session.delete(found)
+    if found.enabled_at is None:
+        return False
+    _audit(session, actor, audit.TWO_FACTOR_DISABLED, row, before={"two_factor": "on"},
+           after={"two_factor": "off", "reset": True})
+    return True
+
+
 def make_recovery_codes(session: Session, user: UserAccount, password: str,
                         now: dt.datetime | None = None) -> list[str]:
-    """Ten new recovery codes in place of the old (which stop working), given the password; raise TwoFactorRefused."""
+    """Ten new recovery codes in place of the old (which stop working), given the password; none (nothing changed) if
+    it is wrong. Raise TwoFactorRefused when two-factor is off."""
     now = now or utcnow()
     if not is_enabled(session, user.id):
         raise TwoFactorRefused("Two-factor is not on")
     if not _password_right(session, user, password):
-        raise TwoFactorRefused("The password is wrong")
+        return []
     codes = _replace_recovery_codes(session, user.id, now)
     _audit(session, audit.user_actor(user.id), audit.RECOVERY_CODES_MADE, session.get(UserRow, user.id),
            before=None, after={"recovery_codes": len(codes)})

@@ -82,13 +82,20 @@ def _pending(step: str) -> tuple[UserAccount | None, str | None]:
 def check_code_from_request(user: UserAccount, code: str) -> bool:
     """Whether `code` is the user's current or a recovery code, counted by the sign-in throttle (on a username counter
     of its own, so a right password never resets it) before it is checked; raise SignInThrottled while a delay runs."""
+    return _counted(user, lambda db_session, now, address: use_cases.check_code(db_session, user.id, code, _box(),
+                                                                                address, now))
+
+
+def _counted(user: UserAccount, check) -> bool:
+    """check(db_session, now, client_address) -> bool, counted first as a failed guess of the user's code (committed
+    on its own, under the counters' locks), handed back if right; raise SignInThrottled while a delay runs."""
     settings, database = _settings(), _database()
     now, address = utcnow(), client_address()
     keys = use_cases.code_throttle_keys(user.username, address)
     with database.session() as db_session:
         accounts.count_attempt(db_session, user.username, address, settings.login_throttle, now, keys=keys)
     with database.session() as db_session:
-        right = use_cases.check_code(db_session, user.id, code, _box(), address, now)
+        right = check(db_session, now, address)
         if right:
             accounts.attempt_succeeded(db_session, keys)
     return right
@@ -191,19 +198,12 @@ def two_factor_off():
         errors["code"] = ["Enter the code from your authenticator app, or a recovery code"]
     status = 400
     if not errors:
-        settings, database = _settings(), _database()
-        now, address = utcnow(), client_address()
-        keys = use_cases.code_throttle_keys(user.username, address)
         try:
-            with database.session() as db_session:
-                accounts.count_attempt(db_session, user.username, address, settings.login_throttle, now, keys=keys)
+            done = _counted(user, lambda db_session, now, address: use_cases.turn_off(
+                db_session, user, password, code, _box(), address, now))
         except SignInThrottled as throttled:
-            errors["code"], status = [throttled_message(throttled.until, now)], 429
+            errors["code"], status = [throttled_message(throttled.until, utcnow())], 429
         else:
-            with database.session() as db_session:
-                done = use_cases.turn_off(db_session, user, password, code, _box(), address, now)
-                if done:
-                    accounts.attempt_succeeded(db_session, keys)
             if done:
                 flash("Two-factor is off: you sign in with your password alone.", "success")
                 return redirect(url_for("auth.two_factor"))
@@ -217,15 +217,30 @@ def two_factor_off():
 @login_required
 def new_recovery_codes():
     user = current_user()
-    try:
-        with _database().session() as db_session:
-            codes = use_cases.make_recovery_codes(db_session, user, request.form.get("new_codes_password", "")[:256])
-    except TwoFactorRefused as refused:
+    password, codes = request.form.get("new_codes_password", "")[:256], []
+    error, status = None, 400
+    if not password:
+        error = "Enter your password"
+    else:
+        def make(db_session, now, address) -> bool:
+            codes.extend(use_cases.make_recovery_codes(db_session, user, password, now))
+            return bool(codes)
+
+        try:  # a password guessed here is counted as a code guess is
+            right = _counted(user, make)
+        except SignInThrottled as throttled:
+            error, status = throttled_message(throttled.until, utcnow()), 429
+        except TwoFactorRefused as refused:
+            error = str(refused)
+        else:
+            if not right:
+                error, status = "The password is wrong", 401
+    if error is not None:
         with _database().session() as db_session:
             state = use_cases.status(db_session, user.id)
         return render_template("auth/two_factor.html", state=state,
                                required=required_for(user.roles, _settings().two_factor_required),
-                               errors={"new_codes_password": [str(refused)]}), 400
+                               errors={"new_codes_password": [error]}), status
     response = current_app.make_response((render_template(
         "auth/recovery_codes.html", codes=codes, just_enabled=False, next_url=url_for("auth.two_factor")), 201))
     response.headers["Cache-Control"] = "no-store"
