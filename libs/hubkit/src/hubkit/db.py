@@ -303,12 +303,13 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "before_flush")
 def _check_tenant_on_write(session: Session, _ctx, _instances) -> None:
     tenant: Tenant | None = session.info.get("tenant")
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+    new = session.new  # one set: `session.new` builds another at each reading (a big flush was quadratic)
+    for obj in list(new) + list(session.dirty) + list(session.deleted):
         if not isinstance(obj, ConsortiumScoped):
             continue
         if tenant is None:
             raise TenancyError(f"{type(obj).__name__} written without a tenant")
-        if obj in session.new and obj.consortium_id is None:
+        if obj in new and obj.consortium_id is None:
             obj.consortium_id = tenant.consortium_id
         if obj.consortium_id != tenant.consortium_id:
             raise TenancyError(f"{type(obj).__name__} belongs to another consortium")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
@@ -62,6 +63,19 @@ class ContractRefs:
     indicators: dict  # code -> id
     periods: tuple[PeriodRef, ...]
 
+    @functools.cached_property
+    def period_keys(self) -> dict:
+        """Each period by its number and by its id (as text), looked up once per row of a long file."""
+        return {str(period.id): period for period in self.periods} | {str(p.number): p for p in self.periods}
+
+    @functools.cached_property
+    def subcontract_keys(self) -> tuple[dict, dict]:
+        """The subcontracts by id (as text), and by their organisation's name (casefolded) as lists."""
+        named: dict[str, list] = {}
+        for subcontract in self.subcontracts:
+            named.setdefault(subcontract.name.casefold(), []).append(subcontract)
+        return {str(s.id): s for s in self.subcontracts}, named
+
 
 @dataclasses.dataclass
 class FigureRow:
@@ -101,10 +115,10 @@ def parse_figure(text: str) -> Decimal:
 
 
 def _subcontract(refs: ContractRefs, text: str) -> tuple[SubcontractRef | None, str | None]:
-    by_id = [s for s in refs.subcontracts if str(s.id) == text.lower()]
-    if by_id:
-        return by_id[0], None
-    named = [s for s in refs.subcontracts if s.name.casefold() == text.casefold()]
+    by_id, by_name = refs.subcontract_keys
+    if text.lower() in by_id:
+        return by_id[text.lower()], None
+    named = by_name.get(text.casefold(), [])
     if len(named) > 1:
         return None, f"{text} holds {len(named)} subcontracts of this contract: give the subcontract's id."
     if not named:
@@ -113,8 +127,7 @@ def _subcontract(refs: ContractRefs, text: str) -> tuple[SubcontractRef | None, 
 
 
 def _period(refs: ContractRefs, text: str) -> PeriodRef | None:
-    return next((period for period in refs.periods if str(period.number) == text or str(period.id) == text.lower()),
-                None)
+    return refs.period_keys.get(text) or refs.period_keys.get(text.lower())
 
 
 def read_row(values: dict, refs: ContractRefs, figure_column: str) -> tuple[FigureRow, list[Problem]]:

@@ -147,9 +147,10 @@ def import_returns(uow: UnitOfWork, contract: Contract, checked: ContractFile) -
     session = uow.session
     by = uow.actor
     made, touched = [], set()
+    subcontracts = {s.id: s for s in subcontracts_of(session, contract.id)}
     for (subcontract_id, _), rows in checked.returns.items():
         first = rows[0]
-        subcontract = session.execute(select(Subcontract).where(Subcontract.id == subcontract_id)).scalar_one()
+        subcontract = subcontracts[subcontract_id]
         period, submitted, accepted = first.period, first.days["submitted_on"], first.days.get("accepted_on")
         ret = PerformanceReturn(
             id=uuid.uuid4(), subcontract_id=subcontract_id, organisation_id=subcontract.organisation_id,
@@ -161,7 +162,6 @@ def import_returns(uow: UnitOfWork, contract: Contract, checked: ContractFile) -
             ret.reviewed_at, ret.reviewed_by = _moment(accepted), by
             ret.review_comment = first.values.get("review_comment", "").strip()
         session.add(ret)
-        session.flush()
         session.add(ReturnEvent(id=uuid.uuid4(), return_id=ret.id, action="submitted", by=by, at=ret.submitted_at,
                                 comment=f"Submitted on {submitted:%d %B %Y}, before the hub."))
         if accepted:
