@@ -4,7 +4,9 @@ row is written in one transaction, or none, with an audit row naming the file.
 
 Imported past returns are history: recorded with their real submission (and acceptance) days, marked as imported
 in their history, and counted in the RAG dashboard, trends and the commissioner's report; they publish no event, so
-no payment by results is released (that money was settled before the hub) and nobody is notified.
+no payment by results is released (that money was settled before the hub) and nobody is notified. One imported
+without an acceptance day waits for the hub's review like any return: accepting it then is the hub's own decision,
+and publishes contracts.return.accepted as any acceptance does.
 """
 from __future__ import annotations
 
