@@ -173,6 +173,8 @@ def test_after_the_password_a_code_is_asked_and_nothing_is_signed_in_until_it_is
         response = Browser(client).login(username, THROWAWAY_PASSWORD)
         assert response.status_code == 302 and response.headers["Location"].endswith("/login/code")
         assert not signed_in(client)
+        no_csrf = client.post("/login/code", data={"code": rules.code_at(secret, utcnow())})
+        assert no_csrf.status_code == 400 and not signed_in(client)
         wrong = enter_code(client, rules.code_at(secret, utcnow() + 5 * STEP))
         assert wrong.status_code == 401 and "The code is wrong" in wrong.get_data(as_text=True)
         assert not signed_in(client)
