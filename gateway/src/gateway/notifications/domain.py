@@ -16,6 +16,8 @@ CHOICES = {IMMEDIATE: "Email me straight away", DIGEST: "Email me once a day, al
 TIMESHEET_TO_APPROVE = "timesheet_to_approve"
 INVOICE_ISSUED = "invoice_issued"
 DECISION_REQUESTED = "decision_requested"
+EOI_INVITATION = "eoi_invitation"
+VARIATION_TO_RATIFY = "variation_to_ratify"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +31,8 @@ KINDS = {kind.key: kind for kind in (
     Kind(TIMESHEET_TO_APPROVE, "A timesheet waits for my approval", IMMEDIATE),
     Kind(INVOICE_ISSUED, "An invoice is issued for my organisation", IMMEDIATE),
     Kind(DECISION_REQUESTED, "A decision is asked of the board", IMMEDIATE),
+    Kind(EOI_INVITATION, "My organisation is invited to express interest in work", IMMEDIATE),
+    Kind(VARIATION_TO_RATIFY, "A budget change waits for the accountable body's ratification", IMMEDIATE),
 )}
 
 
@@ -86,6 +90,11 @@ def timesheet_approvers(people: Iterable[Person], consortium_id: uuid.UUID, staf
 def organisation_staff(people: Iterable[Person], consortium_id: uuid.UUID, organisation_id: uuid.UUID) -> list[Person]:
     """The member users of one organisation in the consortium: no other organisation's staff."""
     return [p for p in _of(people, consortium_id) if MEMBER_USER in p.roles and p.organisation_id == organisation_id]
+
+
+def finance_officers(people: Iterable[Person], consortium_id: uuid.UUID) -> list[Person]:
+    """F1: the accountable body's finance officer ratifies what the Management Board approved."""
+    return [p for p in _of(people, consortium_id) if FINANCE_OFFICER in p.roles]
 
 
 def board_members(people: Iterable[Person], consortium_id: uuid.UUID) -> list[Person]:

@@ -59,3 +59,33 @@ def decision_requested(uow: UnitOfWork, event: Envelope) -> None:
 
 for _requester in ("membership", "contracts", "finance"):
     handlers.on(f"{_requester}.decision.requested")(decision_requested)
+
+
+@handlers.on("contracts.allocation_round.opened")
+def allocation_round_opened(uow: UnitOfWork, event: Envelope) -> None:
+    """The members the register says can deliver the work are invited: each one's staff are told, with the
+    closing date for expressions of interest when there is one."""
+    data = event.data
+    closes = f", by {_day(data['eois_close_on'])}" if data.get("eois_close_on") else ""
+    notice = domain.Notice(domain.EOI_INVITATION,
+                           f"Your organisation is invited to express interest in {data['title']}{closes}",
+                           "/allocation/mine", f"event:{event.id}")
+    invited = {uuid.UUID(str(member["organisation_id"])) for member in data.get("invited") or []}
+    _tell(uow, event, notice, lambda people: [
+        p for organisation in sorted(invited) for p in domain.organisation_staff(people, event.consortium_id,
+                                                                                   organisation)])
+
+
+@handlers.on("finance.variation.approved")
+def variation_approved(uow: UnitOfWork, event: Envelope) -> None:
+    """F1: approved by the Management Board, a change over the threshold still waits for the accountable body's
+    ratification (the finance officer's); one the finance officer approved has taken effect: nobody is told."""
+    data = event.data
+    if data["approved_by"] != "management_board" or data["takes_effect"]:
+        return
+    what = "virement" if data["kind"] == "virement" else "variation"
+    notice = domain.Notice(domain.VARIATION_TO_RATIFY,
+                           f"A budget {what} of {_pounds(data['amount_pence'])} approved by the Management Board "
+                           "waits for your ratification", f"/money/variations/{data['variation_id']}",
+                           f"event:{event.id}")
+    _tell(uow, event, notice, lambda people: domain.finance_officers(people, event.consortium_id))
