@@ -4,6 +4,7 @@
 #   membership-worker | contracts-worker | finance-worker | governance-worker
 #                                                                        its outbox relay + event consumer
 #   gateway          the web UI and /api routing (gunicorn, GATEWAY_PORT, default 8000)
+#   gateway-worker   the gateway's notifications: event consumer, relay and mailer
 #   keys             make the token key pair in the keys volume if absent (deploy/hub_init.py)
 #   topics           create the hub's Kafka topics with fixed partition counts
 #   migrate          run every service's migrations, then the gateway's
@@ -25,7 +26,7 @@ run_migrations() {
 
 role="${1:-}"
 if [ -z "$role" ]; then
-  sed -n '2,11p' "$0" >&2
+  sed -n '2,12p' "$0" >&2
   exit 2
 fi
 
@@ -34,6 +35,8 @@ case "$role" in
     exec python -m "${role%-web}" web ;;
   membership-worker|contracts-worker|finance-worker|governance-worker)
     exec python -m "${role%-worker}" worker ;;
+  gateway-worker)
+    exec python -m gateway.notifications worker ;;
   gateway)
     exec python -m gunicorn --config python:hubkit.gunicorn_config \
       --bind "${HUB_BIND_HOST:-0.0.0.0}:${GATEWAY_PORT:-8000}" \
