@@ -73,6 +73,7 @@ class RunningHub:
                            stdout=subprocess.DEVNULL)
             self._spawn("gateway", "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers",
                         "1", "gateway.app:create_app()")
+            self._spawn("gateway-worker", "-m", "gateway.notifications", "worker")  # the Procfile's gateway_worker
         names = list(SERVICES) + (["gateway"] if self.with_gateway else [])
         for name in names:
             wait_for(lambda: self._ready(name), timeout=60, what=f"{name} ready (logs in {self.log_dir})")
