@@ -353,3 +353,26 @@ def test_f1_a_variation_the_board_approved_tells_the_finance_officer_it_waits_fo
     assert f"{BASE_URL}/money/variations/{by_board.data['variation_id']}" in message.get_content()
     for name in theirs.users:
         assert not any("ratification" in m["Subject"] for m in messages_to(smtp_sink, theirs.address(name)))
+
+
+def test_papers_published_tell_those_seated_on_the_body_with_an_account_once(
+        world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
+    ours, theirs, _, _ = world
+    seated = [ours.address(name).split("@")[0] for name in ("board", "x_staff")]
+    # the same username can only be one account; another consortium's account named by a seat is never told
+    accounts = seated + [theirs.address("board").split("@")[0], "nobody-by-that-name"]
+    title = f"Budget report {uuid.uuid4().hex[:6]}"
+    meeting_id = uuid.uuid4()
+    event = new_event("governance.paper.published", subject=f"meeting/{meeting_id}", consortium_id=ours.id,
+                      actor="user:secretary", correlation_id="test", data={
+                          "paper_id": uuid.uuid4(), "meeting_id": meeting_id, "meeting_title": "Management Board",
+                          "meeting_starts_at": dt.datetime(2027, 1, 12, 18, 0, tzinfo=dt.timezone.utc),
+                          "title": title, "seat_accounts": accounts})
+    applier.apply(event)
+    applier.apply(event)
+    assert notified(gateway_db, f"event:{event.id}") == {ours.user("board"): 1, ours.user("x_staff"): 1}
+    message = send_and_read(gateway_db, mail_settings, smtp_sink, [ours.address("board")])[ours.address("board")]
+    assert title in message["Subject"] and "12 January 2027" in message["Subject"]
+    assert f"{BASE_URL}/governance/meetings/{meeting_id}" in message.get_content()
+    for name in theirs.users:
+        assert not any(title in m["Subject"] for m in messages_to(smtp_sink, theirs.address(name)))

@@ -40,6 +40,20 @@ def test_a_paper_is_kept_with_its_checksum_listed_on_the_meeting_and_downloaded_
     assert 'filename="Budget report.pdf"' in download.headers["Content-Disposition"]
 
 
+def test_a_published_paper_names_the_accounts_seated_on_its_body_on_the_meeting_day(hub):
+    """governance.paper.published: the gateway tells those seated (by their hub account) that day, nobody else."""
+    board = hub.body("management_board", members=1)
+    seated = f"seated-{uuid.uuid4().hex[:6]}"
+    hub.seat(board["id"], "member", "Sam Seated", account=seated)
+    hub.seat(board["id"], "member", "Gone Before", account="gone-before",
+             ends_on=(SOON.date() - dt.timedelta(days=1)).isoformat())
+    meeting = hub.meeting(board["id"], starts_at=SOON)
+    paper = attach(hub, meeting["id"], title="Budget report").get_json()
+    [event] = [e for e in hub.outbox("governance.paper.published") if e["data"]["paper_id"] == paper["id"]]
+    assert event["data"]["seat_accounts"] == [seated]
+    assert event["data"]["meeting_id"] == meeting["id"] and event["data"]["title"] == "Budget report"
+
+
 def test_a_paper_of_the_wrong_type_is_415_too_large_413_and_nothing_is_kept(hub):
     board = hub.body("management_board", members=3)
     meeting = hub.meeting(board["id"])

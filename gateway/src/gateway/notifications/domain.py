@@ -18,6 +18,7 @@ INVOICE_ISSUED = "invoice_issued"
 DECISION_REQUESTED = "decision_requested"
 EOI_INVITATION = "eoi_invitation"
 VARIATION_TO_RATIFY = "variation_to_ratify"
+PAPERS_PUBLISHED = "papers_published"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +34,7 @@ KINDS = {kind.key: kind for kind in (
     Kind(DECISION_REQUESTED, "A decision is asked of the board", IMMEDIATE),
     Kind(EOI_INVITATION, "My organisation is invited to express interest in work", IMMEDIATE),
     Kind(VARIATION_TO_RATIFY, "A budget change waits for the accountable body's ratification", IMMEDIATE),
+    Kind(PAPERS_PUBLISHED, "Papers are published for a meeting I sit on", IMMEDIATE),
 )}
 
 
@@ -49,6 +51,7 @@ class Person:
     organisation_id: uuid.UUID | None
     roles: frozenset[str]
     active: bool = True
+    username: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,3 +103,9 @@ def finance_officers(people: Iterable[Person], consortium_id: uuid.UUID) -> list
 def board_members(people: Iterable[Person], consortium_id: uuid.UUID) -> list[Person]:
     """Those who sit on the consortium's board (role board_member): a decision asked of it is theirs."""
     return [p for p in _of(people, consortium_id) if BOARD_MEMBER in p.roles]
+
+
+def seat_holders(people: Iterable[Person], consortium_id: uuid.UUID, accounts: Iterable[str]) -> list[Person]:
+    """Those whose hub account a seat of the meeting's body names, on the meeting's day."""
+    named = set(accounts)
+    return [p for p in _of(people, consortium_id) if p.username and p.username in named]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from hubkit.clock import local_date
 from hubkit.consumer import EventHandlers
 from hubkit.events import Envelope
 from hubkit.unit_of_work import UnitOfWork
@@ -89,3 +90,15 @@ def variation_approved(uow: UnitOfWork, event: Envelope) -> None:
                            "waits for your ratification", f"/money/variations/{data['variation_id']}",
                            f"event:{event.id}")
     _tell(uow, event, notice, lambda people: domain.finance_officers(people, event.consortium_id))
+
+
+@handlers.on("governance.paper.published")
+def paper_published(uow: UnitOfWork, event: Envelope) -> None:
+    """Those who sit on the meeting's body (the accounts its seats name) are told of each paper."""
+    data = event.data
+    starts = dt.datetime.fromisoformat(str(data["meeting_starts_at"]))
+    notice = domain.Notice(domain.PAPERS_PUBLISHED,
+                           f"{data['title']} is published for {data['meeting_title']} on {_day(local_date(starts))}",
+                           f"/governance/meetings/{data['meeting_id']}", f"event:{event.id}")
+    _tell(uow, event, notice, lambda people: domain.seat_holders(people, event.consortium_id,
+                                                                  data.get("seat_accounts") or []))

@@ -23,7 +23,7 @@ def people_of(session: Session, consortium_id: uuid.UUID) -> list[domain.Person]
     """The consortium's users, as the rules of who is told need them."""
     rows = session.scalars(select(UserRow).where(UserRow.consortium_id == consortium_id))
     return [domain.Person(row.id, row.consortium_id, row.organisation_id, frozenset(r.role for r in row.role_rows),
-                          row.active) for row in rows]
+                          row.active, row.username) for row in rows]
 
 
 def record(session: Session, consortium_id: uuid.UUID, notice: domain.Notice,

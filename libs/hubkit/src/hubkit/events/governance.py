@@ -121,3 +121,16 @@ class ServiceStandardAgreedV1(EventData):
     measure = fields.String(required=True)
     target = fields.String(required=True)
     agreed_on = fields.Date(required=True)
+
+
+@event_data("governance.paper.published", 1)
+class PaperPublishedV1(EventData):
+    """A paper is published for a meeting: those who sit on its body that day are told (the gateway's
+    notifications), by the hub accounts their seats name."""
+
+    paper_id = fields.UUID(required=True)
+    meeting_id = fields.UUID(required=True)
+    meeting_title = fields.String(required=True)
+    meeting_starts_at = fields.AwareDateTime(required=True)
+    title = fields.String(required=True)
+    seat_accounts = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)

@@ -6,12 +6,14 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from hubkit import clock
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
 from hubkit.unit_of_work import UnitOfWork
 
-from ..adapters.orm import AgendaItem, Meeting, MeetingPaper
+from ..adapters.orm import AgendaItem, Meeting, MeetingPaper, Seat
 from ..domain import papers as rules
+from ..domain.bodies import SeatTerm
 
 
 def attach(uow: UnitOfWork, meeting: Meeting, title: str | None, agenda_item_id: uuid.UUID | None,
@@ -27,6 +29,13 @@ def attach(uow: UnitOfWork, meeting: Meeting, title: str | None, agenda_item_id:
                          sha256=rules.checksum(content), content=content, uploaded_by=uow.actor,
                          uploaded_at=utcnow())
     uow.session.add(paper)
+    day = clock.local_date(meeting.starts_at)
+    accounts = sorted({seat.account for seat in uow.session.execute(select(Seat).where(
+        Seat.body_id == meeting.body_id, Seat.account.is_not(None))).scalars()
+        if seat.lapsed_on is None and SeatTerm(seat.role, seat.person_name, seat.starts_on, seat.ends_on).active_on(day)})
+    uow.publish("governance.paper.published", subject=f"meeting/{meeting.id}", data={
+        "paper_id": paper.id, "meeting_id": meeting.id, "meeting_title": meeting.title,
+        "meeting_starts_at": meeting.starts_at, "title": paper.title, "seat_accounts": accounts})
     uow.commit()
     return paper
 
