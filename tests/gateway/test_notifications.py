@@ -376,3 +376,26 @@ def test_papers_published_tell_those_seated_on_the_body_with_an_account_once(
     assert f"{BASE_URL}/governance/meetings/{meeting_id}" in message.get_content()
     for name in theirs.users:
         assert not any(title in m["Subject"] for m in messages_to(smtp_sink, theirs.address(name)))
+
+
+@pytest.mark.parametrize("event_type,wording", [("membership.document.expiring", "expires on 5 January 2027"),
+                                                ("membership.document.expired", "expired on 5 January 2027")])
+def test_m1_evidence_expiring_or_expired_tells_the_members_staff_and_the_managers_once(
+        event_type, wording, world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
+    ours, theirs, organisation_x, _ = world
+    kind = f"insurance_{uuid.uuid4().hex[:6]}"
+    event = new_event(event_type, subject=f"organisation/{organisation_x}", consortium_id=ours.id,
+                      actor="system:expiry-review", correlation_id="test", data={
+                          "organisation_id": organisation_x, "document_id": uuid.uuid4(), "kind": kind,
+                          "expires_on": dt.date(2027, 1, 5)})
+    applier.apply(event)
+    applier.apply(event)
+    assert notified(gateway_db, f"event:{event.id}") == {
+        ours.user(name): 1 for name in ("staff", "x_staff", "line_manager", "other_manager")}
+    message = send_and_read(gateway_db, mail_settings, smtp_sink, [ours.address("x_staff")])[ours.address("x_staff")]
+    assert kind.replace("_", " ") in message["Subject"] and wording in message["Subject"]
+    assert f"{BASE_URL}/members/{organisation_x}" in message.get_content()
+    for name in ("y_staff", "finance", "board"):
+        assert not any(kind.replace("_", " ") in m["Subject"] for m in messages_to(smtp_sink, ours.address(name)))
+    for name in theirs.users:
+        assert not any(kind.replace("_", " ") in m["Subject"] for m in messages_to(smtp_sink, theirs.address(name)))

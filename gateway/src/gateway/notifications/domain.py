@@ -8,7 +8,7 @@ import dataclasses
 import uuid
 from typing import Iterable
 
-from ..domain.roles import BOARD_MEMBER, FINANCE_OFFICER, MEMBER_USER
+from ..domain.roles import BOARD_MEMBER, CONSORTIUM_MANAGER, FINANCE_OFFICER, MEMBER_USER
 
 IMMEDIATE, DIGEST, OFF = "immediate", "digest", "off"
 CHOICES = {IMMEDIATE: "Email me straight away", DIGEST: "Email me once a day, all together", OFF: "No email"}
@@ -19,6 +19,7 @@ DECISION_REQUESTED = "decision_requested"
 EOI_INVITATION = "eoi_invitation"
 VARIATION_TO_RATIFY = "variation_to_ratify"
 PAPERS_PUBLISHED = "papers_published"
+EVIDENCE_EXPIRING = "evidence_expiring"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +36,7 @@ KINDS = {kind.key: kind for kind in (
     Kind(EOI_INVITATION, "My organisation is invited to express interest in work", IMMEDIATE),
     Kind(VARIATION_TO_RATIFY, "A budget change waits for the accountable body's ratification", IMMEDIATE),
     Kind(PAPERS_PUBLISHED, "Papers are published for a meeting I sit on", IMMEDIATE),
+    Kind(EVIDENCE_EXPIRING, "A member's due-diligence evidence expires soon or has expired", IMMEDIATE),
 )}
 
 
@@ -109,3 +111,9 @@ def seat_holders(people: Iterable[Person], consortium_id: uuid.UUID, accounts: I
     """Those whose hub account a seat of the meeting's body names, on the meeting's day."""
     named = set(accounts)
     return [p for p in _of(people, consortium_id) if p.username and p.username in named]
+
+
+def evidence_keepers(people: Iterable[Person], consortium_id: uuid.UUID, organisation_id: uuid.UUID) -> list[Person]:
+    """M1: the member's own staff, who renew their evidence, and the consortium managers, who verify it."""
+    return [p for p in _of(people, consortium_id)
+            if CONSORTIUM_MANAGER in p.roles or (MEMBER_USER in p.roles and p.organisation_id == organisation_id)]

@@ -102,3 +102,23 @@ def paper_published(uow: UnitOfWork, event: Envelope) -> None:
                            f"/governance/meetings/{data['meeting_id']}", f"event:{event.id}")
     _tell(uow, event, notice, lambda people: domain.seat_holders(people, event.consortium_id,
                                                                   data.get("seat_accounts") or []))
+
+
+def _evidence(event: Envelope, wording: str) -> domain.Notice:
+    data = event.data
+    kind = str(data["kind"]).replace("_", " ")
+    return domain.Notice(domain.EVIDENCE_EXPIRING, f"Due-diligence evidence ({kind}) {wording} {_day(data['expires_on'])}",
+                         f"/members/{data['organisation_id']}", f"event:{event.id}")
+
+
+@handlers.on("membership.document.expiring")
+def document_expiring(uow: UnitOfWork, event: Envelope) -> None:
+    """Membership's daily review warns once per expiry date, 30 days ahead (M1)."""
+    _tell(uow, event, _evidence(event, "expires on"), lambda people: domain.evidence_keepers(
+        people, event.consortium_id, uuid.UUID(str(event.data["organisation_id"]))))
+
+
+@handlers.on("membership.document.expired")
+def document_expired(uow: UnitOfWork, event: Envelope) -> None:
+    _tell(uow, event, _evidence(event, "expired on"), lambda people: domain.evidence_keepers(
+        people, event.consortium_id, uuid.UUID(str(event.data["organisation_id"]))))
