@@ -399,3 +399,14 @@ def test_m1_evidence_expiring_or_expired_tells_the_members_staff_and_the_manager
         assert not any(kind.replace("_", " ") in m["Subject"] for m in messages_to(smtp_sink, ours.address(name)))
     for name in theirs.users:
         assert not any(kind.replace("_", " ") in m["Subject"] for m in messages_to(smtp_sink, theirs.address(name)))
+
+
+def test_the_worker_refuses_to_start_naming_each_malformed_setting():
+    from hubkit.config import ConfigError
+
+    from gateway.notifications.worker import worker_settings
+    settings, every_s = worker_settings({"GATEWAY_NOTIFICATION_MAIL_EVERY_S": "30"})
+    assert every_s == 30 and settings.kept_in_outbox
+    with pytest.raises(ConfigError) as refused:
+        worker_settings({"GATEWAY_NOTIFICATION_MAIL_EVERY_S": "soon", "GATEWAY_BASE_URL": "not a url"})
+    assert "GATEWAY_NOTIFICATION_MAIL_EVERY_S" in str(refused.value) and "GATEWAY_BASE_URL" in str(refused.value)

@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 
-from hubkit.config import ConfigError, EnvReader, ServiceSettings
+from hubkit.config import ConfigError, EnvReader, ServiceSettings, parse_positive_int, parse_positive_number
 from hubkit.db import KitTables
 from hubkit.service import PeriodicTask, ServiceDefinition
 
@@ -20,7 +20,7 @@ from ..migrations import ALEMBIC_DIR
 from . import store
 from .events import handlers
 
-MAIL_EVERY_S = float(os.environ.get("GATEWAY_NOTIFICATION_MAIL_EVERY_S", "15"))
+MAIL_EVERY_S = 15.0  # GATEWAY_NOTIFICATION_MAIL_EVERY_S
 
 KIT = KitTables(outbox=metadata.tables["outbox_message"], inbox=metadata.tables["inbox_event"],
                 consumer_position=metadata.tables["consumer_position"], dead_letter=metadata.tables["dead_letter"],
@@ -29,14 +29,17 @@ KIT = KitTables(outbox=metadata.tables["outbox_message"], inbox=metadata.tables[
                 audit_entry=AuditEntryRow.__table__, idempotent_request=None)
 
 
-def mail_settings(environ=None) -> mail.MailSettings:
+def worker_settings(environ=None) -> tuple[mail.MailSettings, float]:
+    """The mail settings (as the gateway reads them) and how often owed emails are sent; ConfigError naming each
+    problem."""
     environ = os.environ if environ is None else environ
     reader = EnvReader(environ)
-    port = int(environ.get("GATEWAY_PORT") or 8000)
-    settings = mail.read_mail_settings(reader, port)
+    port = reader.get("GATEWAY_PORT", 8000, parse_positive_int)
+    every_s = reader.get("GATEWAY_NOTIFICATION_MAIL_EVERY_S", MAIL_EVERY_S, parse_positive_number)
+    settings = mail.read_mail_settings(reader, port or 8000)
     if reader.problems:
         raise ConfigError(reader.problems)
-    return settings
+    return settings, every_s
 
 
 def _mailer(settings: mail.MailSettings):
@@ -49,10 +52,10 @@ def _mailer(settings: mail.MailSettings):
     return run
 
 
-def definition(settings: mail.MailSettings) -> ServiceDefinition:
+def definition(settings: mail.MailSettings, every_s: float = MAIL_EVERY_S) -> ServiceDefinition:
     return ServiceDefinition(name="gateway", title="Gateway notifications", kit=KIT, blueprints=lambda: [],
                              handlers=handlers, migrations=ALEMBIC_DIR,
-                             periodic=(PeriodicTask("notification-mail", MAIL_EVERY_S, _mailer(settings)),))
+                             periodic=(PeriodicTask("notification-mail", every_s, _mailer(settings)),))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,8 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["worker"])
     parser.parse_args(argv)
     try:
-        mail_ = mail_settings()
-        service = definition(mail_)
+        service = definition(*worker_settings())
         settings = service.settings()
     except ConfigError as exc:
         print(exc, file=sys.stderr)
