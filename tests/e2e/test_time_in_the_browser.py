@@ -68,6 +68,8 @@ def test_h4_f3_f4_a_month_of_shared_staff_time_is_recharged_and_the_subsidy_fall
     sign_in(finance, hub, "finance")
     finance.goto(gateway + "/time/staff")
     assert axe_violations(finance) == []
+    finance.get_by_role("link", name="Add a staff member").click()
+    assert axe_violations(finance) == []
     finance.get_by_label("Name").fill("Mo Manager")
     finance.get_by_label("Employed by").select_option("host")
     finance.get_by_label("Employing organisation").select_option(label=host_name)

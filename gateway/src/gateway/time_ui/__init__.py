@@ -345,15 +345,21 @@ def _staff_named(text: str) -> tuple[list[dict], bool]:
 @bp.route("/staff")
 @roles_required(SEES_MONEY)
 def staff():
-    # A page at a time (GOV.UK pagination): a big consortium has over a thousand staff.
+    # A page at a time (GOV.UK pagination): a big consortium has over a thousand staff. The rows carry their
+    # employer's name, so the page asks finance for that one page and nothing else (issue 16: every organisation
+    # and every login were loaded for the add-a-person form, which is now a page of its own).
     people, problem, pages = fetch_page("finance", "/staff")
-    keeps = bool(_roles() & KEEPS_THE_MONEY)
+    return _render("staff.html", title="Staff and rates", people=people or [], problem=problem, pages=pages)
+
+
+@bp.route("/staff/new")
+@roles_required(KEEPS_THE_MONEY)
+def new_staff():
     manager_name = (request.args.get("manager_name") or "").strip()[:200]
-    managers, more = _staff_named(manager_name) if keeps and manager_name else ([], False)
-    users = {str(u.id): u for u in _consortium_users()} if keeps else {}
-    return _render("staff.html", title="Staff and rates", people=people or [], problem=problem, pages=pages,
-                   users=users, organisations=_organisations() if keeps else [], errors={},
-                   manager_name=manager_name, managers=managers, more_managers=more)
+    managers, more = _staff_named(manager_name) if manager_name else ([], False)
+    users = {str(u.id): u for u in _consortium_users()}
+    return _render("staff_new.html", title="Add a staff member", users=users, organisations=_organisations(),
+                   errors={}, manager_name=manager_name, managers=managers, more_managers=more)
 
 
 @bp.route("/staff", methods=["POST"])
@@ -365,7 +371,7 @@ def add_staff():
     answer = send("finance", "POST", "/staff", form, "Staff member added.")
     if answer is not None and answer.ok:
         return redirect(url_for("time_ui.person", staff_id=answer.body["id"]))
-    return redirect(url_for("time_ui.staff"))
+    return redirect(url_for("time_ui.new_staff"))
 
 
 @bp.route("/staff/<uuid:staff_id>")
