@@ -378,16 +378,20 @@ def test_papers_published_tell_those_seated_on_the_body_with_an_account_once(
         assert not any(title in m["Subject"] for m in messages_to(smtp_sink, theirs.address(name)))
 
 
-@pytest.mark.parametrize("event_type,wording", [("membership.document.expiring", "expires on 5 January 2027"),
-                                                ("membership.document.expired", "expired on 5 January 2027")])
+@pytest.mark.parametrize("event_type,within,wording", [
+    ("membership.document.expiring", None, "expires on 5 January 2027"),  # published before thresholds: 30 days
+    ("membership.document.expiring", 30, "expires on 5 January 2027"),
+    ("membership.document.expiring", 7, "expires within a week, on 5 January 2027"),
+    ("membership.document.expiring", 0, "expires today, 5 January 2027"),
+    ("membership.document.expired", None, "expired on 5 January 2027")])
 def test_m1_evidence_expiring_or_expired_tells_the_members_staff_and_the_managers_once(
-        event_type, wording, world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
+        event_type, within, wording, world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
     ours, theirs, organisation_x, _ = world
     kind = f"insurance_{uuid.uuid4().hex[:6]}"
     event = new_event(event_type, subject=f"organisation/{organisation_x}", consortium_id=ours.id,
                       actor="system:expiry-review", correlation_id="test", data={
                           "organisation_id": organisation_x, "document_id": uuid.uuid4(), "kind": kind,
-                          "expires_on": dt.date(2027, 1, 5)})
+                          "expires_on": dt.date(2027, 1, 5)} | ({} if within is None else {"within_days": within}))
     applier.apply(event)
     applier.apply(event)
     assert notified(gateway_db, f"event:{event.id}") == {

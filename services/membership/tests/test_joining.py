@@ -332,3 +332,34 @@ def test_m1_evidence_expiring_30_june_is_expired_at_23_30_utc_that_night_as_lond
     expired = [e["data"] for e in published(app, "membership.document.expired")
                if e["data"]["organisation_id"] == org["id"]]
     assert [(e["kind"], e["expires_on"]) for e in expired] == [("public_liability", "2027-06-30")]
+
+
+def test_m1_expiring_evidence_is_announced_at_30_7_and_0_days_once_each(app, client, sign):
+    # the clock moved deliberately, day by day, over the evidence's last month
+    start = dt.datetime.combine(TODAY, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    expires_on = TODAY + dt.timedelta(days=40)
+    manager = {"Authorization": sign(MANAGER, "membership")}
+    org = register(client, manager)
+    client.put(f"/organisations/{org['id']}/due-diligence/public_liability", headers=manager, json={
+        "provided_on": TODAY.isoformat(), "expires_on": expires_on.isoformat(), "cover_pence": 100_000_000})
+    for days in (0, 9, 10, 11, 20, 32, 33, 33, 38, 40, 40):  # 33 and 40 twice: a review run twice the same day
+        with time_machine.travel(start + dt.timedelta(days=days)):
+            with UnitOfWork(app.extensions["hubkit.db"], Tenant(CONSORTIUM), actor="system:test",
+                            service="membership") as uow:
+                review_all(uow, clock.today())
+    warned = [(e["data"]["within_days"], e["data"]["expires_on"]) for e in published(app, "membership.document.expiring")
+              if e["data"]["organisation_id"] == org["id"]]
+    assert warned == [(30, expires_on.isoformat()), (7, expires_on.isoformat()), (0, expires_on.isoformat())]
+
+    # A renewal's new expiry date is warned of afresh; a review that missed the 30- and 7-day marks says 7 once.
+    renewed = expires_on + dt.timedelta(days=20)
+    client.put(f"/organisations/{org['id']}/due-diligence/public_liability", headers=manager, json={
+        "provided_on": TODAY.isoformat(), "expires_on": renewed.isoformat(), "cover_pence": 100_000_000})
+    for days in (55, 56):
+        with time_machine.travel(start + dt.timedelta(days=days)):
+            with UnitOfWork(app.extensions["hubkit.db"], Tenant(CONSORTIUM), actor="system:test",
+                            service="membership") as uow:
+                review_all(uow, clock.today())
+    warned = [(e["data"]["within_days"], e["data"]["expires_on"]) for e in published(app, "membership.document.expiring")
+              if e["data"]["organisation_id"] == org["id"] and e["data"]["expires_on"] == renewed.isoformat()]
+    assert warned == [(7, renewed.isoformat())]

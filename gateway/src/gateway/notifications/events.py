@@ -113,8 +113,10 @@ def _evidence(event: Envelope, wording: str) -> domain.Notice:
 
 @handlers.on("membership.document.expiring")
 def document_expiring(uow: UnitOfWork, event: Envelope) -> None:
-    """Membership's daily review warns once per expiry date, 30 days ahead (M1)."""
-    _tell(uow, event, _evidence(event, "expires on"), lambda people: domain.evidence_keepers(
+    """Membership's daily review warns once per expiry date and threshold: 30, 7 and 0 days ahead (M1)."""
+    within = event.data.get("within_days", 30)
+    wording = {0: "expires today,", 7: "expires within a week, on"}.get(within, "expires on")
+    _tell(uow, event, _evidence(event, wording), lambda people: domain.evidence_keepers(
         people, event.consortium_id, uuid.UUID(str(event.data["organisation_id"]))))
 
 

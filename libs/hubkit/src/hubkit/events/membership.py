@@ -113,7 +113,10 @@ class DocumentFields(EventData):
 
 @event_data("membership.document.expiring", 1)
 class DocumentExpiringV1(DocumentFields):
-    """A compliance document expires within 30 days."""
+    """A compliance document expires within 30 days: announced once at 30, 7 and 0 days (within_days; absent from
+    those published before, which were the 30-day warning)."""
+
+    within_days = fields.Integer(load_default=30)
 
 
 @event_data("membership.document.expired", 1)

@@ -137,6 +137,7 @@ class DueDiligenceEvidence(OwnedByOrganisation, Base):
     verified_by: Mapped[str | None] = mapped_column(String(200))
     verified_on: Mapped[dt.date | None] = mapped_column(Date)
     expiry_warned_for: Mapped[dt.date | None] = mapped_column(Date)  # the expiry date we last warned of
+    expiry_warned_within: Mapped[int | None] = mapped_column(Integer)  # and how near (30, 7, 0 days)
     expired_noted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -27,3 +27,23 @@ def reasons_not_eligible(checklist: tuple[Requirement, ...], evidence: dict[str,
         elif not item.verified_by:
             reasons.append(f"{requirement.label} renewal is not verified yet")
     return reasons
+
+
+EXPIRY_WARNINGS = (30, 7, 0)  # M1: days before an expiry date when the member and the managers are warned
+
+
+def expiry_warning_due(expires_on: dt.date, today: dt.date, warned_for: dt.date | None,
+                       warned_within: int | None) -> int | None:
+    """The warning (30, 7 or 0 days) owed for evidence expiring on `expires_on`, once per threshold: the nearest
+    threshold reached, when not warned of it (or a nearer one) for this expiry date yet; None when nothing is owed.
+    A warning given before thresholds were counted (warned_for set, warned_within unknown) was the 30-day one."""
+    days_left = (expires_on - today).days
+    reached = [days for days in EXPIRY_WARNINGS if 0 <= days_left <= days]
+    if not reached:
+        return None
+    threshold = min(reached)
+    if warned_for == expires_on:
+        already = EXPIRY_WARNINGS[0] if warned_within is None else warned_within
+        if already <= threshold:
+            return None
+    return threshold

@@ -14,7 +14,7 @@ from ..domain import eligibility as rules
 from .due_diligence import as_evidence, checklist, evidence_of
 from .events import organisation_fields, subject
 
-EXPIRY_WARNING_DAYS = 30
+EXPIRY_WARNING_DAYS = rules.EXPIRY_WARNINGS[0]
 
 
 def review_eligibility(uow: UnitOfWork, org: Organisation, today: dt.date) -> None:
@@ -40,14 +40,17 @@ def expiring(session, today: dt.date, within_days: int = EXPIRY_WARNING_DAYS) ->
 
 
 def review_all(uow: UnitOfWork, today: dt.date) -> int:
-    """The daily review for one consortium: warn of expiring evidence once, act on what has expired."""
+    """The daily review for one consortium: warn of expiring evidence once at 30, 7 and 0 days, act on what has
+    expired."""
     changed = 0
     for org, evidence in expiring(uow.session, today):
-        if evidence.expiry_warned_for != evidence.expires_on:
-            evidence.expiry_warned_for = evidence.expires_on
+        within = rules.expiry_warning_due(evidence.expires_on, today, evidence.expiry_warned_for,
+                                          evidence.expiry_warned_within)
+        if within is not None:
+            evidence.expiry_warned_for, evidence.expiry_warned_within = evidence.expires_on, within
             uow.publish("membership.document.expiring", subject=subject(org), data={
                 "organisation_id": org.id, "document_id": evidence.document_id, "kind": evidence.kind,
-                "expires_on": evidence.expires_on})
+                "expires_on": evidence.expires_on, "within_days": within})
     expired = uow.session.execute(
         select(Organisation, DueDiligenceEvidence).join(DueDiligenceEvidence,
                                                         DueDiligenceEvidence.organisation_id == Organisation.id)
