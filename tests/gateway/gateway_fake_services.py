@@ -526,6 +526,8 @@ class FakeServices:
         @app.route("/contracts/contracts/<path:rest>")
         @app.route("/contracts/bids/<path:rest>")
         @app.route("/contracts/returns/<path:rest>")
+        @app.route("/contracts/subcontracts")
+        @app.route("/contracts/subcontracts/<path:rest>")
         @app.route("/contracts/opportunities/<path:rest>", methods=["GET", "POST"])
         def contracts_pages(rest=None):
             status, body, *headers = fake.contracts_answers.get(

@@ -5,7 +5,8 @@ from flask import Flask
 from hubkit import clock, logs
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import allocation_ui, audit_ui, delivery_ui, governance_ui, money_ui, people_ui, pipeline_ui, time_ui, web
+from . import (allocation_ui, audit_ui, calendar_feed, delivery_ui, governance_ui, money_ui, people_ui, pipeline_ui,
+               time_ui, web)
 from .adapters.database import Database
 from .admin import audit as admin_audit, health
 from .auth import api_token, views as auth_views
@@ -53,6 +54,6 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     csrf.exempt(api_token.bp)
     for blueprint in (auth_views.bp, api_token.bp, proxy_routes.bp, ui_views.bp, governance_ui.bp, pipeline_ui.bp,
                       allocation_ui.bp, delivery_ui.bp, time_ui.bp, money_ui.bp, health.bp, admin_audit.bp,
-                      audit_ui.bp, people_ui.bp, health.probes):
+                      audit_ui.bp, people_ui.bp, calendar_feed.bp, health.probes):
         app.register_blueprint(blueprint)
     return app

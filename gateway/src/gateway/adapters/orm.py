@@ -251,3 +251,14 @@ class RecoveryCodeRow(Base):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class CalendarFeedRow(Base):
+    """A user's secret calendar address (calendar_feed/): only the SHA-256 of its token; one a user, replaced (the
+    old address then answers 404) when they make a new one."""
+
+    __tablename__ = "calendar_feed"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

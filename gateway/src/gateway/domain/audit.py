@@ -29,6 +29,7 @@ TWO_FACTOR_DISABLED = "user.two_factor_disabled"
 TWO_FACTOR_REFUSED = "user.two_factor_refused"
 RECOVERY_CODE_USED = "user.recovery_code_used"
 RECOVERY_CODES_MADE = "user.recovery_codes_made"
+CALENDAR_ADDRESS_MADE = "user.calendar_address_made"
 
 ACTIONS = {
     CONSORTIUM_CREATED: "Consortium created",
@@ -51,6 +52,7 @@ ACTIONS = {
     TWO_FACTOR_REFUSED: "Two-factor code refused",
     RECOVERY_CODE_USED: "Recovery code used",
     RECOVERY_CODES_MADE: "New recovery codes made",
+    CALENDAR_ADDRESS_MADE: "New calendar address made",
 }
 
 # Actors that are not a signed-in user: `cli:<os user>` for manage commands, `system:demo` for demo data.
