@@ -535,6 +535,7 @@ class FakeServices:
             return jsonify(body), status, (headers[0] if headers else {})
 
         @app.route("/finance/timesheets")
+        @app.route("/finance/timesheets/mine")
         @app.route("/finance/staff")
         @app.route("/finance/organisations")
         def finance_pages():

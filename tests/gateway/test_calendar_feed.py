@@ -61,7 +61,12 @@ def arrange_deadlines(fake, member_organisation_id):
         "id": str(subcontract_id), "organisation_name": "Mel's Trust", "purpose": "Befriending"}])
     fake.contracts_answers[("GET", f"/subcontracts/{subcontract_id}")] = (200, {"periods": [{
         "id": str(period_id), "label": "Q1", "return_due_on": (soon + dt.timedelta(days=3)).isoformat()}]})
-    return {"evidence": f"evidence-{own}-public_liability@consortium-hub", "other": other,
+    monday = utcnow().date() - dt.timedelta(days=utcnow().date().weekday())
+    member_staff_id = uuid.uuid4()
+    fake.finance_answers[("GET", "/timesheets/mine")] = (200, {
+        "id": None, "staff_id": str(member_staff_id), "week_starting": monday.isoformat(), "status": "draft"})
+    return {"evidence": f"evidence-{own}-public_liability@consortium-hub", "monday": monday,
+            "timesheet": f"timesheet-{member_staff_id}-{monday.isoformat()}@consortium-hub", "other": other,
             "eoi": f"eoi-{round_id}@consortium-hub", "return": f"return-{subcontract_id}-{period_id}@consortium-hub",
             "soon": soon, "subcontract_id": subcontract_id}
 
@@ -72,7 +77,7 @@ def test_the_members_feed_has_their_evidence_eoi_and_returns_as_all_day_events_l
     address = new_address(logged_in("member"))
     found = events(app, address)
 
-    assert set(found) == {arranged["evidence"], arranged["eoi"], arranged["return"]}
+    assert set(found) == {arranged["evidence"], arranged["eoi"], arranged["return"], arranged["timesheet"]}
     evidence = found[arranged["evidence"]]
     assert evidence.decoded("DTSTART") == arranged["soon"]  # a date: an all-day event
     assert evidence.decoded("DTEND") == arranged["soon"] + dt.timedelta(days=1)
@@ -80,13 +85,18 @@ def test_the_members_feed_has_their_evidence_eoi_and_returns_as_all_day_events_l
     assert str(evidence["URL"]).endswith(f"/members/{member_organisation_id}/due-diligence")
     assert str(found[arranged["eoi"]]["SUMMARY"]) == "Expressions of interest close: Wellbeing hubs"
     assert str(found[arranged["return"]]["SUMMARY"]) == "Return due: Mel's Trust, Befriending, Q1"
+    timesheet = found[arranged["timesheet"]]
+    assert timesheet.decoded("DTSTART") == arranged["monday"] + dt.timedelta(days=7)  # due the Monday after
+    assert str(timesheet["SUMMARY"]).startswith("Timesheet due: week of ")
+    assert f"/time?week={arranged['monday'].isoformat()}" in str(timesheet["URL"])
     assert arranged["other"] not in json.dumps([str(event["UID"]) for event in found.values()])
 
     # the services were asked as the member, with a token for their identity and roles
     asked = [call for call in fake_services.calls if call["path"].startswith(("/allocation", "/subcontracts",
-                                                                              "/organisations"))]
+                                                                              "/organisations", "/timesheets"))]
     assert asked and {call["path"] for call in asked} >= {
-        f"/organisations/{member_organisation_id}/due-diligence", "/allocation/invitations", "/subcontracts"}
+        f"/organisations/{member_organisation_id}/due-diligence", "/allocation/invitations", "/subcontracts",
+        "/timesheets/mine"}
     for call in asked:
         principal = verify(call["headers"]["Authorization"][7:], fake_services.public_key,
                            issuer=fake_services.issuer, audience=call["service"])
@@ -97,9 +107,12 @@ def test_the_members_feed_has_their_evidence_eoi_and_returns_as_all_day_events_l
     assert set(events(app, address)) == set(found)
 
 
-def test_the_managers_feed_has_the_returns_but_no_invitations_or_evidence(app, logged_in, fake_services,
+def test_the_managers_feed_has_the_returns_but_no_invitations_evidence_or_submitted_weeks(app, logged_in, fake_services,
                                                                           member_organisation_id):
     arranged = arrange_deadlines(fake_services, member_organisation_id)
+    fake_services.finance_answers[("GET", "/timesheets/mine")] = (200, {
+        "id": str(uuid.uuid4()), "staff_id": str(uuid.uuid4()), "week_starting": arranged["monday"].isoformat(),
+        "status": "submitted"})  # the manager's own weeks are in: nothing due
     found = events(app, new_address(logged_in("manager")))
     assert set(found) == {arranged["return"]}
     assert str(found[arranged["return"]]["URL"]).endswith(f"/subcontracts/{arranged['subcontract_id']}")
@@ -171,7 +184,7 @@ def test_your_calendar_page_in_chromium_with_no_accessibility_violations(page, l
     page.get_by_label("Username").fill("manager")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_gateway}{PAGE}")
+    page.get_by_role("link", name="Your calendar").click()
     expect(page.get_by_role("heading", name="Your calendar", exact=True)).to_be_visible()
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
 

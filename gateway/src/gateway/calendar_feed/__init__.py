@@ -10,7 +10,9 @@ every page's call carries), so the feed holds only what that user may see:
 - returns due: each period's return date of the subcontracts contracts shows them (member staff: their own
   organisation's; the consortium manager: all);
 - expressions of interest closing: the allocation rounds their organisation is invited to;
-- evidence expiring: their organisation's due-diligence evidence (membership).
+- evidence expiring: their organisation's due-diligence evidence (membership);
+- timesheets: for those who log time (finance), this week's and last week's, while not submitted, due the Monday
+  after the week.
 
 Each event is all-day, with a UID that stays the same from one fetch to the next (kind-id@consortium-hub), a summary
 in plain words, and the address of the page that acts on it. A feed is kept CACHE_SECONDS per user.
@@ -32,7 +34,7 @@ from .. import accounts
 from ..adapters.orm import CalendarFeedRow, UserRow
 from ..auth.session import current_user, login_required
 from ..domain import audit
-from ..domain.roles import MEMBER_USER
+from ..domain.roles import LOGS_TIME, MEMBER_USER
 from ..proxy.client import ServiceDown, call_service
 
 bp = Blueprint("calendar_feed", __name__, template_folder="templates")
@@ -117,9 +119,9 @@ def feed(token: str):
         "Cache-Control": "private, max-age=300"})
 
 
-def _get(service: str, path: str):
+def _get(service: str, path: str, query: dict | None = None):
     """The service's answer for this user, or None when it is not theirs to see (403, 404) or not there."""
-    answer = call_service(service, "GET", path)
+    answer = call_service(service, "GET", path, query=query)
     return answer.body if answer.ok else None
 
 
@@ -152,7 +154,19 @@ def deadlines(user) -> list[dict]:
                                f"{subcontract.get('purpose', 'subcontract')}, {period.get('label', '')}".strip(", "),
                     "path": url_for("delivery_ui.mine") if own_only else
                     url_for("delivery_ui.subcontract", subcontract_id=subcontract["id"])})
-    return found
+    if user.roles & LOGS_TIME:
+        this_week = utcnow().date() - dt.timedelta(days=utcnow().date().weekday())
+        for week in (this_week - dt.timedelta(days=7), this_week):
+            sheet = _get("finance", "/timesheets/mine", {"week": week.isoformat()})  # 404: not set up to log time
+            if sheet is None:
+                break
+            if sheet.get("status") in ("draft", "rejected"):
+                starting = dt.date.fromisoformat(sheet["week_starting"])
+                found.append({"kind": "timesheet", "id": f"{sheet['staff_id']}-{starting.isoformat()}",
+                              "on": (starting + dt.timedelta(days=7)).isoformat(),
+                              "summary": f"Timesheet due: week of {starting.day} {starting:%B %Y}",
+                              "path": url_for("time_ui.index", week=starting.isoformat())})
+    return list({item["kind"] + item["id"]: item for item in found}.values())
 
 
 def calendar(user, found: list[dict]) -> bytes:
