@@ -10,6 +10,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from hubkit.testing import wait_for
+from governance.client import deciding_body, seat_officer
 from membership.client import complete_due_diligence
 
 from .journeys import Api
@@ -19,6 +20,9 @@ pytestmark = pytest.mark.e2e
 
 def test_an_application_waiting_for_the_board_tells_the_board_member_once_in_the_hub_and_by_email(hub):
     manager = Api(hub, "manager")
+    # the demo's board member holds an office on the body that decides applications: those seated on it are told
+    governance = lambda method, path, body: manager(method, "/governance" + path, body)  # noqa: E731
+    seat_officer(governance, deciding_body(governance, "membership_application"), "board", "Bo Board")
     name = f"Northside Advice {uuid.uuid4().hex[:6]}"
     org = manager("POST", "/membership/organisations", {"name": name, "legal_form": "cio"})
     complete_due_diligence(lambda method, path, body: manager(method, "/membership" + path, body), org["id"])

@@ -49,7 +49,8 @@ def _consortium(session, tag: str, organisation_x: uuid.UUID, organisation_y: uu
     people = {"finance": ({"finance_officer"}, None), "line_manager": ({"consortium_manager"}, None),
               "other_manager": ({"consortium_manager"}, None), "staff": ({"member_user"}, organisation_x),
               "x_staff": ({"member_user"}, organisation_x), "y_staff": ({"member_user"}, organisation_y),
-              "board": ({"board_member"}, None), "former_board": ({"board_member"}, None)}
+              "board": ({"board_member"}, None), "former_board": ({"board_member"}, None),
+              "other_board": ({"board_member"}, None)}
     users = {}
     for name, (roles, organisation) in people.items():
         username = f"{slug}-{name}".replace("_", "-")
@@ -112,11 +113,13 @@ def invoice_issued(consortium: Consortium, organisation_id, number: str):
                          "vat_pence": 20000, "total_pence": 120000})
 
 
-def decision_requested(consortium: Consortium, title: str):
-    return new_event("finance.decision.requested", subject="variation/x", consortium_id=consortium.id,
-                     actor="user:fo", correlation_id="test", data={
-                         "request_id": uuid.uuid4(), "kind": "budget_variation", "title": title,
-                         "variation_id": uuid.uuid4(), "amount_pence": 500000})
+def decision_requested(consortium: Consortium, title: str, seat_accounts: list[str]):
+    """Governance filed a request for the body that decides it, naming the accounts seated on it today."""
+    request_id = uuid.uuid4()
+    return new_event("governance.request.routed", subject=f"decision_request/{request_id}",
+                     consortium_id=consortium.id, actor="system:consumer", correlation_id="test", data={
+                         "request_id": request_id, "kind": "budget_variation", "title": title,
+                         "body_id": uuid.uuid4(), "body_name": "Management Board", "seat_accounts": seat_accounts})
 
 
 def messages_to(smtp_sink, address: str):  # noqa: F811
@@ -182,17 +185,23 @@ def test_an_invoice_issued_tells_that_organisations_staff_in_its_consortium_only
         assert not any(number in m["Subject"] for m in messages_to(smtp_sink, theirs.address(name)))
 
 
-def test_a_decision_requested_tells_the_board_of_that_consortium_once(
+def test_a_decision_requested_tells_those_seated_on_the_deciding_body_of_that_consortium_once(
         world, applier, gateway_db, mail_settings, smtp_sink):  # noqa: F811
     ours, theirs, _, _ = world
     title = f"Budget variation {uuid.uuid4().hex[:6]}"
-    event = decision_requested(ours, title)
+    # seated: our board member and a manager; a member user's seat (the decisions page is not theirs), a deactivated
+    # account, another consortium's account and a name with no account are never told, nor the board member who
+    # holds no seat on this body
+    seats = [ours.address(name).split("@")[0] for name in ("board", "line_manager", "x_staff", "former_board")]
+    event = decision_requested(ours, title, seats + [theirs.address("board").split("@")[0], "nobody-by-that-name"])
     applier.apply(event)
     applier.apply(event)
 
-    assert notified(gateway_db, f"event:{event.id}") == {ours.user("board"): 1}  # not a deactivated account
+    assert notified(gateway_db, f"event:{event.id}") == {ours.user("board"): 1, ours.user("line_manager"): 1}
     message = send_and_read(gateway_db, mail_settings, smtp_sink, [ours.address("board")])[ours.address("board")]
-    assert title in message["Subject"]
+    assert title in message["Subject"] and "Management Board" in message["Subject"]
+    for name in ("other_board", "x_staff", "finance"):
+        assert not any(title in m["Subject"] for m in messages_to(smtp_sink, ours.address(name)))
     request_id = event.data["request_id"]
     assert f"{BASE_URL}/decisions#request-{request_id}" in message.get_content()
     for name in theirs.users:

@@ -186,3 +186,21 @@ def test_g4_a_meeting_at_23_30_utc_on_new_years_eve_counts_in_the_old_year(make_
         hub.attend(late["id"], seat["id"])
         lapsed = hub.call("POST", f"/bodies/{board['id']}/attendance-review", {"year": 2026})
         assert {s["id"] for s in lapsed} == {s["id"] for s in board["member_seats"][1:]}  # they attended none
+
+
+def test_a_routed_request_names_the_accounts_seated_on_the_deciding_body_today_once(hub):
+    """governance.request.routed: the gateway tells those seated on the body that decides (by their hub account)."""
+    board = hub.body("management_board", members=3)
+    hub.seat(board["id"], "member", "Not This Body", account=f"board-only-{uuid.uuid4().hex[:6]}")
+    pg = hub.body()
+    seated = f"seated-{uuid.uuid4().hex[:6]}"
+    hub.seat(pg["id"], "member", "Sam Seated", account=seated)
+    hub.seat(pg["id"], "member", "Gone Before", account="gone-before",
+             ends_on=(clock.today() - dt.timedelta(days=1)).isoformat())
+    request_id = deliver_request(hub)
+    deliver_request(hub, request_id)  # the same request again: filed once, announced once
+    routed = [e for e in hub.outbox("governance.request.routed") if e["data"]["request_id"] == request_id]
+    assert [(e["data"]["body_id"], e["data"]["seat_accounts"]) for e in routed] == [(pg["id"], [seated])]
+    assert routed[0]["data"]["body_name"] == pg["name"] and routed[0]["data"]["kind"] == "membership_application"
+    refused = deliver_request(hub, kind="buy_a_yacht")  # no body decides it: nobody is asked
+    assert not [e for e in hub.outbox("governance.request.routed") if e["data"]["request_id"] == refused]

@@ -32,7 +32,7 @@ class Kind:
 KINDS = {kind.key: kind for kind in (
     Kind(TIMESHEET_TO_APPROVE, "A timesheet waits for my approval", IMMEDIATE),
     Kind(INVOICE_ISSUED, "An invoice is issued for my organisation", IMMEDIATE),
-    Kind(DECISION_REQUESTED, "A decision is asked of the board", IMMEDIATE),
+    Kind(DECISION_REQUESTED, "A decision is asked of a body I sit on", IMMEDIATE),
     Kind(EOI_INVITATION, "My organisation is invited to express interest in work", IMMEDIATE),
     Kind(VARIATION_TO_RATIFY, "A budget change waits for the accountable body's ratification", IMMEDIATE),
     Kind(PAPERS_PUBLISHED, "Papers are published for a meeting I sit on", IMMEDIATE),
@@ -111,6 +111,12 @@ def seat_holders(people: Iterable[Person], consortium_id: uuid.UUID, accounts: I
     """Those whose hub account a seat of the meeting's body names, on the meeting's day."""
     named = set(accounts)
     return [p for p in _of(people, consortium_id) if p.username and p.username in named]
+
+
+def deciders_seated(people: Iterable[Person], consortium_id: uuid.UUID, accounts: Iterable[str]) -> list[Person]:
+    """Those seated on the body a decision is asked of (their accounts named by its seats) who decide in the hub
+    (board members and managers, whom the decisions page is for): not every board member, only that body's."""
+    return [p for p in seat_holders(people, consortium_id, accounts) if p.roles & {BOARD_MEMBER, CONSORTIUM_MANAGER}]
 
 
 def evidence_keepers(people: Iterable[Person], consortium_id: uuid.UUID, organisation_id: uuid.UUID) -> list[Person]:

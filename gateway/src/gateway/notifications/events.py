@@ -51,15 +51,15 @@ def invoice_issued(uow: UnitOfWork, event: Envelope) -> None:
         people, event.consortium_id, uuid.UUID(str(data["organisation_id"]))))
 
 
+@handlers.on("governance.request.routed")
 def decision_requested(uow: UnitOfWork, event: Envelope) -> None:
+    """Governance files a request for the body that decides its kind: those seated on it (the accounts its seats
+    name) are told, not every board member."""
     data = event.data
-    notice = domain.Notice(domain.DECISION_REQUESTED, f"A decision is asked of the board: {data['title']}",
+    notice = domain.Notice(domain.DECISION_REQUESTED, f"A decision is asked of the {data['body_name']}: {data['title']}",
                            f"/decisions#request-{data['request_id']}", f"event:{event.id}")
-    _tell(uow, event, notice, lambda people: domain.board_members(people, event.consortium_id))
-
-
-for _requester in ("membership", "contracts", "finance"):
-    handlers.on(f"{_requester}.decision.requested")(decision_requested)
+    _tell(uow, event, notice, lambda people: domain.deciders_seated(people, event.consortium_id,
+                                                                     data.get("seat_accounts") or []))
 
 
 @handlers.on("contracts.allocation_round.opened")

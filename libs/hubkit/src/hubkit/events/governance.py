@@ -134,3 +134,16 @@ class PaperPublishedV1(EventData):
     meeting_starts_at = fields.AwareDateTime(required=True)
     title = fields.String(required=True)
     seat_accounts = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)
+
+
+@event_data("governance.request.routed", 1)
+class RequestRoutedV1(EventData):
+    """A decision request is filed for the body that decides its kind: those seated on it today are told (the
+    gateway's notifications), by the hub accounts their seats name."""
+
+    request_id = fields.UUID(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    body_id = fields.UUID(required=True)
+    body_name = fields.String(required=True)
+    seat_accounts = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)

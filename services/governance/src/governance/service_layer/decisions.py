@@ -14,7 +14,7 @@ from hubkit import clock
 from ..adapters.orm import Decision, DecisionRequest, Meeting, WrittenResolution
 from ..domain import decisions as rules
 from ..domain import routing
-from . import agenda
+from . import agenda, papers
 from . import bodies as body_cases
 
 
@@ -41,6 +41,9 @@ def receive_request(uow: UnitOfWork, event: Envelope) -> None:
         return
     body = routing.route(kind, routes)
     if body is not None:
+        uow.publish("governance.request.routed", subject=f"decision_request/{request.id}", data={
+            "request_id": request.id, "kind": kind, "title": request.title, "body_id": body.id,
+            "body_name": body.name, "seat_accounts": papers.seat_accounts(uow.session, body.id, clock.today())})
         meeting = agenda.next_meeting(uow.session, body, kind)
         if meeting is not None:
             agenda.place_request(uow.session, meeting, request, clock.today())

@@ -16,6 +16,13 @@ from ..domain import papers as rules
 from ..domain.bodies import SeatTerm
 
 
+def seat_accounts(session, body_id: uuid.UUID, day) -> list[str]:
+    """The hub accounts the body's seats name on that day: current, not lapsed."""
+    return sorted({seat.account for seat in session.execute(select(Seat).where(
+        Seat.body_id == body_id, Seat.account.is_not(None))).scalars()
+        if seat.lapsed_on is None and SeatTerm(seat.role, seat.person_name, seat.starts_on, seat.ends_on).active_on(day)})
+
+
 def attach(uow: UnitOfWork, meeting: Meeting, title: str | None, agenda_item_id: uuid.UUID | None,
            filename: str, content: bytes) -> MeetingPaper:
     """Keep an accepted paper for the meeting (or one of its items); refuses other formats (UnacceptableFile)."""
@@ -29,10 +36,7 @@ def attach(uow: UnitOfWork, meeting: Meeting, title: str | None, agenda_item_id:
                          sha256=rules.checksum(content), content=content, uploaded_by=uow.actor,
                          uploaded_at=utcnow())
     uow.session.add(paper)
-    day = clock.local_date(meeting.starts_at)
-    accounts = sorted({seat.account for seat in uow.session.execute(select(Seat).where(
-        Seat.body_id == meeting.body_id, Seat.account.is_not(None))).scalars()
-        if seat.lapsed_on is None and SeatTerm(seat.role, seat.person_name, seat.starts_on, seat.ends_on).active_on(day)})
+    accounts = seat_accounts(uow.session, meeting.body_id, clock.local_date(meeting.starts_at))
     uow.publish("governance.paper.published", subject=f"meeting/{meeting.id}", data={
         "paper_id": paper.id, "meeting_id": meeting.id, "meeting_title": meeting.title,
         "meeting_starts_at": meeting.starts_at, "title": paper.title, "seat_accounts": accounts})
