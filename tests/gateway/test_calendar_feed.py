@@ -9,7 +9,7 @@ import uuid
 import icalendar
 import pytest
 from gateway_helpers import DEMO_PASSWORD, THROWAWAY_PASSWORD, Browser, csrf_token_from
-from hubkit.clock import utcnow
+from hubkit import clock
 from hubkit.tokens import verify
 from sqlalchemy import select
 
@@ -48,7 +48,7 @@ def events(app, address: str) -> dict[str, icalendar.Event]:
 
 def arrange_deadlines(fake, member_organisation_id):
     """Deadlines of the demo member's organisation, and another organisation's evidence that must never show."""
-    soon = utcnow().date() + dt.timedelta(days=20)
+    soon = clock.today() + dt.timedelta(days=20)
     own = str(member_organisation_id)
     other = fake.add_organisation("Another Trust", status="active")["id"]
     fake.organisations[own] = fake.add_organisation("Mel's Trust", status="active") | {"id": own}
@@ -61,7 +61,7 @@ def arrange_deadlines(fake, member_organisation_id):
         "id": str(subcontract_id), "organisation_name": "Mel's Trust", "purpose": "Befriending"}])
     fake.contracts_answers[("GET", f"/subcontracts/{subcontract_id}")] = (200, {"periods": [{
         "id": str(period_id), "label": "Q1", "return_due_on": (soon + dt.timedelta(days=3)).isoformat()}]})
-    monday = utcnow().date() - dt.timedelta(days=utcnow().date().weekday())
+    monday = clock.today() - dt.timedelta(days=clock.today().weekday())
     member_staff_id = uuid.uuid4()
     fake.finance_answers[("GET", "/timesheets/mine")] = (200, {
         "id": None, "staff_id": str(member_staff_id), "week_starting": monday.isoformat(), "status": "draft"})

@@ -27,6 +27,7 @@ import time
 
 import icalendar
 from flask import Blueprint, Response, abort, current_app, g, render_template, url_for
+from hubkit import clock
 from hubkit.clock import utcnow
 from hubkit.uploads import content_disposition
 
@@ -84,13 +85,18 @@ def account():
 def new_address():
     with current_app.extensions["gateway.db"].session() as session:
         token = make_address(session, current_user())
-    return _page(201, address=url_for("calendar_feed.feed", token=token, _external=True))
+    return _page(201, address=_link(url_for("calendar_feed.feed", token=token)))
+
+
+def _link(path: str) -> str:
+    """An absolute address, starting with GATEWAY_BASE_URL as the links in mail do: read outside the hub."""
+    return current_app.extensions["gateway.settings"].mail.link(path)
 
 
 def _page(status: int = 200, address: str | None = None):
     with current_app.extensions["gateway.db"].session() as session:
         row = session.get(CalendarFeedRow, current_user().id)
-        made = None if row is None else row.created_at
+        made = None if row is None else clock.local_date(row.created_at)  # the day in the hub's time zone
     return render_template("calendar_feed/account.html", made=made, address=address), status
 
 
@@ -155,7 +161,7 @@ def deadlines(user) -> list[dict]:
                     "path": url_for("delivery_ui.mine") if own_only else
                     url_for("delivery_ui.subcontract", subcontract_id=subcontract["id"])})
     if user.roles & LOGS_TIME:
-        this_week = utcnow().date() - dt.timedelta(days=utcnow().date().weekday())
+        this_week = clock.today() - dt.timedelta(days=clock.today().weekday())  # the hub's time zone's Monday
         for week in (this_week - dt.timedelta(days=7), this_week):
             sheet = _get("finance", "/timesheets/mine", {"week": week.isoformat()})  # 404: not set up to log time
             if sheet is None:
@@ -175,7 +181,6 @@ def calendar(user, found: list[dict]) -> bytes:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Consortium Hub: what is due")
     stamp = utcnow()
-    root = url_for("ui.home", _external=True).rstrip("/")
     for item in sorted(found, key=lambda each: (each["on"], each["kind"], each["id"])):
         day = dt.date.fromisoformat(item["on"])
         event = icalendar.Event()
@@ -184,7 +189,7 @@ def calendar(user, found: list[dict]) -> bytes:
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
         event.add("summary", item["summary"])
-        event.add("url", root + item["path"])
+        event.add("url", _link(item["path"]))
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()
