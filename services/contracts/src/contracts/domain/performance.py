@@ -36,7 +36,9 @@ def achievement(actual: Decimal | float, target: Decimal | float, higher_is_bett
     Higher is better: actual / target. Lower is better (e.g. waiting days): target / actual, so doing better
     than the target counts above 100. A zero target is met by any result when higher is better, and only by
     zero when lower is better."""
-    actual, target = Decimal(str(actual)), Decimal(str(target))
+    # Decimals are taken as they are (str and back gives the same Decimal); other numbers through their text.
+    actual = actual if isinstance(actual, Decimal) else Decimal(str(actual))
+    target = target if isinstance(target, Decimal) else Decimal(str(target))
     if higher_is_better:
         if target <= 0:
             return Decimal(100)
@@ -168,33 +170,38 @@ def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict,
     `each_share`, by subcontract id then (indicator id, period id)) and who is at it (`worst`, named from
     `names`)."""
     each_share, names = each_share or {}, names or {}
+    # Each accepted return once per period with its subcontract's shares and name, looked up here and not for
+    # every indicator (a big contract: 60 subcontracts x 12 periods x 4 indicators, issue 16).
     accepted: dict = {}
     for ret in returns:
         if ret.status == ACCEPTED:
-            accepted.setdefault(ret.period_id, []).append(ret)
+            accepted.setdefault(ret.period_id, []).append(
+                (ret.subcontract_id, ret.actuals, each_share.get(ret.subcontract_id, {}),
+                 names.get(ret.subcontract_id, "")))
+    zero = Decimal(0)
     rows = []
     for indicator in indicators:
-        key = str(indicator.id)
+        key, indicator_id, higher_is_better = str(indicator.id), indicator.id, indicator.higher_is_better
         for period in periods:
+            cell = (indicator_id, period.id)
             in_period = accepted.get(period.id, [])
-            actual = sum((Decimal(r.actuals.get(key, "0")) for r in in_period), Decimal(0)) \
-                if in_period else None
-            target = targets.get((indicator.id, period.id))
-            percent = _percent(actual, target, indicator.higher_is_better)
             theirs = []
-            for ret in in_period:
-                share = each_share.get(ret.subcontract_id, {}).get((indicator.id, period.id))
-                own = Decimal(ret.actuals[key]) if key in ret.actuals else None
-                own_percent = _percent(own, share, indicator.higher_is_better)
-                theirs.append({"subcontract_id": ret.subcontract_id,
-                               "organisation_name": names.get(ret.subcontract_id, ""), "target": share,
+            actual = zero if in_period else None
+            for subcontract_id, actuals, their_shares, name in in_period:
+                own = Decimal(actuals[key]) if key in actuals else None
+                actual += own if own is not None else zero
+                share = their_shares.get(cell)
+                own_percent = _percent(own, share, higher_is_better)
+                theirs.append({"subcontract_id": subcontract_id, "organisation_name": name, "target": share,
                                "actual": own, "percent": round(own_percent, 1) if own_percent is not None else None,
                                "rag": rating(own_percent, thresholds)})
+            target = targets.get(cell)
+            percent = _percent(actual, target, higher_is_better)
             worst_rag = overall(t["rag"] for t in theirs)
             worst = sorted((t for t in theirs if worst_rag is not None and t["rag"] == worst_rag),
                            key=lambda t: (t["percent"], t["organisation_name"]))
             rows.append({"indicator": indicator, "period": period, "target": target,
-                         "subcontracted": shares.get((indicator.id, period.id)), "actual": actual,
+                         "subcontracted": shares.get(cell), "actual": actual,
                          "returns_accepted": len(in_period),
                          "percent": round(percent, 1) if percent is not None else None,
                          "rag": rating(percent, thresholds), "worst_rag": worst_rag, "worst": worst})
