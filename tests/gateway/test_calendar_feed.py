@@ -191,3 +191,12 @@ def test_your_calendar_page_in_chromium_with_no_accessibility_violations(page, l
     page.get_by_role("button", name=re.compile("Make (my calendar|a new) address")).click()
     expect(page.get_by_label("Your calendar address")).to_have_value(re.compile(r"/calendar/[\w-]{43}\.ics$"))
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
+
+
+def test_a_service_that_cannot_answer_gives_503_not_a_feed_with_events_missing(app, logged_in, fake_services,
+                                                                               member_organisation_id):
+    arrange_deadlines(fake_services, member_organisation_id)
+    fake_services.contracts_answers[("GET", "/allocation/invitations")] = (500, {"title": "Internal Server Error"})
+    answer = app.test_client().get(feed_path(new_address(logged_in("member"))))
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "300"
+    assert "BEGIN:VCALENDAR" not in answer.get_data(as_text=True)

@@ -120,9 +120,8 @@ def feed(token: str):
         kept = (time.monotonic() + CACHE_SECONDS, body)
         with _cache_lock:
             _cache[key] = kept
-    return Response(kept[1], mimetype="text/calendar", headers={
-        "Content-Disposition": content_disposition("deadlines.ics", "inline"),
-        "Cache-Control": "private, max-age=300"})
+    return Response(kept[1], mimetype="text/calendar",
+                    headers={"Content-Disposition": content_disposition("deadlines.ics", "inline")})
 
 
 def _get(service: str, path: str, query: dict | None = None):
