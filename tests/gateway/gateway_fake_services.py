@@ -526,6 +526,7 @@ class FakeServices:
         @app.route("/contracts/contracts/<path:rest>")
         @app.route("/contracts/bids/<path:rest>")
         @app.route("/contracts/returns/<path:rest>")
+        @app.route("/contracts/returns")
         @app.route("/contracts/subcontracts")
         @app.route("/contracts/subcontracts/<path:rest>")
         @app.route("/contracts/opportunities/<path:rest>", methods=["GET", "POST"])

@@ -59,8 +59,12 @@ def arrange_deadlines(fake, member_organisation_id):
         "id": str(round_id), "title": "Wellbeing hubs", "eois_close_on": (soon + dt.timedelta(days=2)).isoformat()}}])
     fake.contracts_answers[("GET", "/subcontracts")] = (200, [{
         "id": str(subcontract_id), "organisation_name": "Mel's Trust", "purpose": "Befriending"}])
-    fake.contracts_answers[("GET", f"/subcontracts/{subcontract_id}")] = (200, {"periods": [{
-        "id": str(period_id), "label": "Q1", "return_due_on": (soon + dt.timedelta(days=3)).isoformat()}]})
+    returned_period_id = uuid.uuid4()
+    fake.contracts_answers[("GET", f"/subcontracts/{subcontract_id}")] = (200, {"periods": [
+        {"id": str(period_id), "label": "Q1", "return_due_on": (soon + dt.timedelta(days=3)).isoformat()},
+        {"id": str(returned_period_id), "label": "Q4", "return_due_on": (soon - dt.timedelta(days=30)).isoformat()}]})
+    fake.contracts_answers[("GET", "/returns")] = (200, [{  # Q4's return is in: no longer due
+        "subcontract_id": str(subcontract_id), "period": {"id": str(returned_period_id)}}])
     monday = clock.today() - dt.timedelta(days=clock.today().weekday())
     member_staff_id = uuid.uuid4()
     fake.finance_answers[("GET", "/timesheets/mine")] = (200, {

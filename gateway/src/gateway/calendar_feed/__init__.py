@@ -8,7 +8,7 @@ user, and the gateway asks the services as that user (their identity and roles, 
 every page's call carries), so the feed holds only what that user may see:
 
 - returns due: each period's return date of the subcontracts contracts shows them (member staff: their own
-  organisation's; the consortium manager: all);
+  organisation's; the consortium manager: all), until a return for it is sent;
 - expressions of interest closing: the allocation rounds their organisation is invited to;
 - evidence expiring: their organisation's due-diligence evidence (membership);
 - timesheets: for those who log time (finance), this week's and last week's, while not submitted, due the Monday
@@ -149,10 +149,13 @@ def deadlines(user) -> list[dict]:
                               "summary": f"Expressions of interest close: {round_.get('title', 'allocation round')}",
                               "path": url_for("allocation_ui.my_invitations")})
     own_only = MEMBER_USER in user.roles  # member staff act on their returns from their own subcontracts' page
-    for subcontract in (_get("contracts", "/subcontracts") or [])[:MAX_SUBCONTRACTS]:
+    subcontracts = (_get("contracts", "/subcontracts") or [])[:MAX_SUBCONTRACTS]
+    sent = {(each.get("subcontract_id"), (each.get("period") or {}).get("id"))
+            for each in (_get("contracts", "/returns") if subcontracts else None) or []}
+    for subcontract in subcontracts:
         detail = _get("contracts", f"/subcontracts/{subcontract['id']}") or {}
         for period in detail.get("periods", []):
-            if period.get("return_due_on"):
+            if period.get("return_due_on") and (subcontract["id"], period.get("id")) not in sent:
                 found.append({
                     "kind": "return", "id": f"{subcontract['id']}-{period['id']}", "on": period["return_due_on"],
                     "summary": f"Return due: {subcontract.get('organisation_name', '')}, "
