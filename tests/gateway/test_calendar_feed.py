@@ -204,3 +204,13 @@ def test_a_service_that_cannot_answer_gives_503_not_a_feed_with_events_missing(a
     answer = app.test_client().get(feed_path(new_address(logged_in("member"))))
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "300"
     assert "BEGIN:VCALENDAR" not in answer.get_data(as_text=True)
+
+
+def test_a_feed_fetched_again_within_minutes_is_the_kept_one_without_asking_the_services(
+        app, logged_in, fake_services, member_organisation_id):
+    arrange_deadlines(fake_services, member_organisation_id)
+    address = new_address(logged_in("member"))
+    first = events(app, address)
+    asked = len(fake_services.calls)
+    assert events(app, address).keys() == first.keys()
+    assert len(fake_services.calls) == asked

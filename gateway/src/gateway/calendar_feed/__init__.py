@@ -119,6 +119,8 @@ def feed(token: str):
                             mimetype="text/plain")
         kept = (time.monotonic() + CACHE_SECONDS, body)
         with _cache_lock:
+            for stale in [each for each, (until, _) in _cache.items() if until < time.monotonic()]:
+                del _cache[stale]  # kept no longer than it is used
             _cache[key] = kept
     return Response(kept[1], mimetype="text/calendar",
                     headers={"Content-Disposition": content_disposition("deadlines.ics", "inline")})
