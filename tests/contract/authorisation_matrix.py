@@ -283,9 +283,6 @@ ACROSS_CONSORTIA = {
     ("membership", "PUT /due-diligence/checklist/{kind}"),  # the caller's consortium's checklist item
     ("governance", "PUT /hub/functions/{function}"),  # the caller's consortium's hub function (H2)
     ("finance", "POST /periods/{month}/close"),  # the caller's consortium's month
-    # Settings kept in the caller's own consortium for whatever organisation id is given (see the table's notes)
-    ("finance", "PUT /invoices/issuers/{organisation_id}"),
-    ("finance", "PUT /payments/payees/{organisation_id}"),
 }
 
 

@@ -74,6 +74,7 @@ def test_f4_each_line_is_its_entries_minutes_times_rate_rounded_once_and_lines_s
 
 
 def test_h4_vat_treatment_is_configuration_per_issuer(th):
+    th.organisation(th.host, "Leeds CVS")  # an issuer is an organisation finance knows (issue 12 item 3)
     th.hub_model("outsourced_to_member")
     staff = th.staff()
     th.rate(staff["id"])

@@ -125,6 +125,7 @@ def _awkward_month(th) -> None:
 
 def test_the_set_wise_draft_is_exactly_the_orm_draft_lines_pence_links_and_entries(th, app):
     _awkward_month(th)
+    th.organisation(th.host, "Leeds CVS")  # an issuer is an organisation finance knows (issue 12 item 3)
     th.call("PUT", f"/invoices/issuers/{th.host}", {"vat_treatment": "standard"})
     before = _uninvoiced(app, th.consortium)
     with UnitOfWork(app.extensions["hubkit.db"], Tenant(th.consortium), actor="user:test", service="finance") as uow:

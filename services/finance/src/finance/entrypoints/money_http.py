@@ -21,7 +21,7 @@ from ..adapters.money_tables import (AttendanceClaim, Budget, BudgetLine, Budget
                                      ContractIncome, IncomeInstalment, PaymentRun, SubcontractCopy)
 from ..domain import budgets as budget_rules
 from ..domain import claims as claim_rules
-from ..service_layer import budgets, claims, income, money_settings, payments
+from ..service_layer import budgets, claims, income, money_settings, payments, references
 from . import money_schemas as s
 
 FINANCE = ("finance_officer",)
@@ -237,9 +237,14 @@ class PayeeOne(MethodView):
     @payments_blp.arguments(s.PayeeIn)
     @payments_blp.response(200, s.PayeeOut)
     def put(self, data, organisation_id):
-        """Set the payee's name and bank details (sort code 12-34-56, 8-digit account)."""
+        """Set the payee's name and bank details (sort code 12-34-56, 8-digit account).
+
+        The organisation is one finance knows (issue 12 item 3): 404 naming organisation_id if not."""
         with request_uow() as uow:
-            return payments.set_payee(uow, organisation_id, by=_who(), **data)
+            try:
+                return payments.set_payee(uow, organisation_id, by=_who(), **data)
+            except references.UnknownOrganisation as unknown:  # named in the path: as if it did not exist
+                abort(404, message=str(unknown))
 
 
 # --- payment runs --------------------------------------------------------------------------------------

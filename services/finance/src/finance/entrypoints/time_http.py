@@ -21,7 +21,7 @@ from hubkit import clock
 
 from ..adapters.time_tables import ClosedPeriod, CostCode, RechargeInvoice, StaffMember, Timesheet
 from ..domain.time import check_can_edit, parse_month, week_start
-from ..service_layer import cost_codes, invoices, staff as staff_cases, subsidy, timesheets
+from ..service_layer import cost_codes, invoices, references, staff as staff_cases, subsidy, timesheets
 from . import time_schemas as s
 
 FINANCE = ("finance_officer",)
@@ -406,9 +406,14 @@ class Issuer(MethodView):
     @invoices_blp.arguments(s.IssuerIn)
     @invoices_blp.response(200, s.IssuerOut)
     def put(self, data, organisation_id):
-        """VAT treatment (standard 20%, exempt, outside scope), number prefix, terms and account code."""
+        """VAT treatment (standard 20%, exempt, outside scope), number prefix, terms and account code.
+
+        The issuer is an organisation finance knows (issue 12 item 3): 404 naming organisation_id if not."""
         with request_uow() as uow:
-            return invoices.configure_issuer(uow, organisation_id, **data)
+            try:
+                return invoices.configure_issuer(uow, organisation_id, **data)
+            except references.UnknownOrganisation as unknown:  # named in the path: as if it did not exist
+                abort(404, message=str(unknown))
 
 
 @invoices_blp.route("")

@@ -23,7 +23,7 @@ from ..adapters.time_tables import (ChargeableTimeTally, CostCode, HubModelCopy,
 from ..domain import invoices as rules
 from ..domain.subsidy import OPEN, Place, drafted_moves
 from ..domain.time import APPROVED, next_month
-from . import tally
+from . import references, tally
 
 
 def hub_model(session, on: dt.date | None = None) -> HubModelCopy | None:
@@ -77,7 +77,11 @@ def lock_issuer(uow: UnitOfWork, organisation_id: uuid.UUID) -> InvoiceIssuer:
 
 
 def configure_issuer(uow: UnitOfWork, organisation_id: uuid.UUID, **settings) -> InvoiceIssuer:
-    """VAT treatment, number prefix, payment terms, account code and who is billed, per issuer."""
+    """VAT treatment, number prefix, payment terms, account code and who is billed, per issuer.
+
+    The issuer is an organisation finance knows (issue 12 item 3: UnknownOrganisation, 422 naming organisation_id,
+    if not; see `references`), never another consortium's or a made-up id."""
+    references.check_organisation(uow.session, organisation_id)
     row = ensure_issuer(uow, organisation_id)
     if "prefix" in settings and row.next_number > 1 and settings["prefix"] != row.prefix:
         raise RuleViolation("Invoices have been numbered with this prefix already: it stays, so the run is unbroken.")

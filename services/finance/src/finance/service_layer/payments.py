@@ -16,7 +16,7 @@ from ..adapters.money_tables import (AttendanceClaim, Payee, PaymentInstalment, 
                                      PeriodReturn, SubcontractCopy)
 from ..domain import claims as claim_rules
 from ..domain import money as rules
-from . import money_settings
+from . import money_settings, references
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -43,6 +43,9 @@ def payee_for(session, organisation_id: uuid.UUID, name: str | None = None) -> P
 
 def set_payee(uow: UnitOfWork, organisation_id: uuid.UUID, name: str, sort_code: str, account_number: str,
               by: str) -> Payee:
+    """Who the organisation is paid as. The organisation is one finance knows (issue 12 item 3: UnknownOrganisation,
+    422 naming organisation_id, if not; see `references`), never another consortium's or a made-up id."""
+    references.check_organisation(uow.session, organisation_id)
     row = payee_for(uow.session, organisation_id, name)
     row.name, row.sort_code, row.account_number = name, sort_code, account_number
     row.details_confirmed, row.updated_by = True, by
