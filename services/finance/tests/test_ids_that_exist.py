@@ -52,3 +52,23 @@ def test_issue_12_item_3_an_invoice_issuer_is_an_organisation_finance_knows(th):
         th.call("GET", f"/invoices/issuers/{unknown}", status=404)  # nothing written
     _register(th, th.host, "Leeds CVS")
     assert th.call("PUT", f"/invoices/issuers/{th.host}", {"vat_treatment": "exempt"})["vat_treatment"] == "exempt"
+
+
+def test_issue_12_item_3_a_staff_members_employer_is_an_organisation_finance_knows(th):
+    other_consortiums = uuid.uuid4()
+    _register(th, other_consortiums, "Elsewhere CVS", consortium=uuid.uuid4())
+    for unknown in (uuid.uuid4(), other_consortiums):
+        response = th.client.post("/staff", headers=th.finance, json={
+            "name": "Ann Other", "employer_kind": "member", "organisation_id": str(unknown), "user_id": None,
+            "line_manager_id": None})
+        assert response.status_code == 422, response.get_data(as_text=True)
+        assert response.content_type == "application/problem+json"
+        assert list(response.get_json()["errors"]) == ["organisation_id"]
+    assert th.call("GET", "/staff") == []  # nothing written
+    subcontractor = uuid.uuid4()  # not a member: known from the subcontract contracts issued to it
+    th.apply("contracts.subcontract.issued", {
+        "subcontract_id": str(uuid.uuid4()), "contract_id": str(uuid.uuid4()), "organisation_id": str(subcontractor),
+        "organisation_name": "Northfield Advice Centre", "purpose": "delivery", "value_pence": 12_000_000,
+        "starts_on": "2026-04-01", "ends_on": "2029-03-31", "payment_schedule": []})
+    th.call("POST", "/staff", {"name": "Ann Other", "employer_kind": "member", "organisation_id": str(subcontractor),
+                               "user_id": None, "line_manager_id": None}, 201)

@@ -29,6 +29,7 @@ class TimeHub:
         self.finance = self.as_(("finance_officer",), self.finance_user)
         self.manager = self.as_(("consortium_manager",), self.manager_user)
         self._codes: dict | None = None
+        self._known: set = set()  # organisations announced to finance (an employer must be one: issue 12 item 3)
 
     def as_(self, roles, user_id=None, organisation_id=None) -> dict:
         principal = make_principal(tuple(roles), consortium_id=self.consortium, organisation_id=organisation_id,
@@ -47,6 +48,7 @@ class TimeHub:
         return self.app.extensions["hubkit.applier"].apply(event)
 
     def organisation(self, org_id, name) -> None:
+        self._known.add(str(org_id))
         self.apply("membership.organisation.registered", {
             "organisation_id": str(org_id), "name": name, "legal_form": "cio", "status": "active",
             "charity_number": None, "company_number": None, "postcode": "LS1 1AA"}, f"organisation/{org_id}")
@@ -67,6 +69,8 @@ class TimeHub:
     def staff(self, name="Priya Shah", kind="host", organisation_id=None, user_id=None, line_manager_id=None) -> dict:
         org = organisation_id if organisation_id is not None else (self.host if kind == "host" else
                                                                     self.member_org if kind == "member" else None)
+        if org is not None and str(org) not in self._known:  # an employer finance knows (issue 12 item 3)
+            self.organisation(org, "Leeds CVS" if org == self.host else f"Employer {str(org)[:8]}")
         return self.call("POST", "/staff", {
             "name": name, "employer_kind": kind, "organisation_id": str(org) if org else None,
             "user_id": user_id or uuid.uuid4().hex,

@@ -13,6 +13,7 @@ from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.time_tables import StaffMember, StaffRate
 from ..domain import rates as rate_rules
+from . import references
 
 
 
@@ -42,8 +43,13 @@ def add_staff(uow: UnitOfWork, name: str, employer_kind: str, organisation_id: u
 
 def new_staff(uow: UnitOfWork, name: str, employer_kind: str, organisation_id: uuid.UUID | None,
               line_manager_id: uuid.UUID | None, user_id: str | None) -> StaffMember:
-    """A person who logs time for the hub, checked and added, not committed (an import adds many)."""
+    """A person who logs time for the hub, checked and added, not committed (an import adds many).
+
+    The employing organisation is one finance knows (issue 12 item 3: refused, not pending, as the staff import
+    already refuses an employer that is not a member: UnknownOrganisation, 422 naming organisation_id; see
+    `references`)."""
     _check_employer(employer_kind, organisation_id)
+    references.check_organisation(uow.session, organisation_id)
     staff_id = uuid.uuid4()
     _check_manager(uow.session, staff_id, line_manager_id)
     staff = StaffMember(id=staff_id, name=name, employer_kind=employer_kind, organisation_id=organisation_id,
