@@ -8,7 +8,7 @@ import functools
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from hubkit import uploads as files
 from hubkit.db import utcnow
@@ -172,6 +172,11 @@ RETURN_COLUMNS = (PerformanceReturn.id, PerformanceReturn.subcontract_id, Perfor
                   PerformanceReturn.narrative, PerformanceReturn.submitted_at)
 
 
+def _ids_by_text(ids) -> dict:
+    """Each id by its text as PostgreSQL (with hyphens) and SQLite (32 hex digits) cast it."""
+    return {text: i for i in ids for text in (str(i), i.hex)}
+
+
 @dataclasses.dataclass
 class ContractRows:
     """What a contract's performance reads are computed from, read in a fixed handful of statements however many
@@ -202,17 +207,22 @@ class ContractRows:
                 select(SubcontractTarget.indicator_id, SubcontractTarget.period_id, func.sum(SubcontractTarget.target))
                 .where(SubcontractTarget.subcontract_id.in_(ids))
                 .group_by(SubcontractTarget.indicator_id, SubcontractTarget.period_id))}
+        indicators, periods = indicators_of(session, contract.id), periods_of(session, contract.id)
         if ids and each_share:
+            # The ids as text, named by the objects already read: the driver making three UUIDs a row was most of
+            # this read's time (2,880 shares on a big contract, issue 16); an id not among them is parsed.
+            known = _ids_by_text([*ids, *(i.id for i in indicators), *(per.id for per in periods)])
             for sub_id, indicator_id, period_id, target in session.execute(
-                    select(SubcontractTarget.subcontract_id, SubcontractTarget.indicator_id,
-                           SubcontractTarget.period_id, SubcontractTarget.target)
+                    select(cast(SubcontractTarget.subcontract_id, String), cast(SubcontractTarget.indicator_id, String),
+                           cast(SubcontractTarget.period_id, String), SubcontractTarget.target)
                     .where(SubcontractTarget.subcontract_id.in_(ids))):
-                shares[sub_id][(indicator_id, period_id)] = target
+                sub, indicator, period = (known.get(text) or uuid.UUID(text)
+                                          for text in (sub_id, indicator_id, period_id))
+                shares[sub][(indicator, period)] = target
         if ids:
             returns = list(session.execute(select(*RETURN_COLUMNS).where(PerformanceReturn.subcontract_id.in_(ids))
                                            .order_by(PerformanceReturn.submitted_at)))
-        return cls(contract, indicators_of(session, contract.id), periods_of(session, contract.id), subs, shares,
-                   returns, total)
+        return cls(contract, indicators, periods, subs, shares, returns, total)
 
     @functools.cached_property
     def _returns_by_subcontract(self) -> dict:
