@@ -183,6 +183,8 @@ def test_without_an_smtp_server_mail_waits_in_the_outbox_the_host_admin_reads(ap
     page = admin.get("/admin/outbox").get_data(as_text=True)
     assert f"{username}@example.org" in page and f"You are invited to {DEMO_CONSORTIUM_NAME}" in page
     assert link_path_from_outbox(admin, username).startswith("/invitation/")
+    # Each link is for the person it was sent to: shown as text, never a link the host admin (or a crawl) follows.
+    assert 'href="http://127.0.0.1' not in page and "/invitation/" in page
     assert logged_in("manager").get("/admin/outbox").status_code == 403
 
 
