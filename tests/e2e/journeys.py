@@ -1,4 +1,5 @@
-"""What the browser journeys share: signing in, the axe check, the gateway's API as a demo user, active members."""
+"""What the browser journeys share: signing in, the axe check, the no-horizontal-overflow check at 1280 and 375 px
+(walk_pages), the gateway's API as a demo user, active members."""
 from __future__ import annotations
 
 import uuid
@@ -27,6 +28,64 @@ def no_violations(page) -> None:
     """Zero axe-core violations on the page as it stands."""
     violations = axe_violations(page)
     assert violations == [], (page.url, violations)
+
+
+# The widths every journey looks at: a laptop, and a phone (WCAG 1.4.10 asks for reflow down to 320 CSS px).
+DESKTOP, PHONE = 1280, 375
+WIDTHS = (DESKTOP, PHONE)
+
+_OVERFLOW = """() => {
+    const width = window.innerWidth, sticksOut = e => e.getBoundingClientRect().right > width + 1;
+    const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+        + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().replace(/ +/g, '.') : '');
+    const outermost = [...document.querySelectorAll('body *')]
+        .filter(e => sticksOut(e) && !(e.parentElement && sticksOut(e.parentElement)));
+    return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width,
+            sticksOut: outermost.slice(0, 5).map(e => `${name(e)} to ${Math.round(e.getBoundingClientRect().right)}`)};
+}"""
+
+
+def no_horizontal_overflow(page) -> None:
+    """WCAG 1.4.10 reflow: the document is no wider than the viewport (document.documentElement.scrollWidth <=
+    window.innerWidth), so nobody scrolls the whole page sideways; a wide table scrolls inside its own container."""
+    measured = page.evaluate(_OVERFLOW)
+    assert measured["scrollWidth"] <= measured["innerWidth"], (
+        f"{page.url} is {measured['scrollWidth']} px wide in a {measured['innerWidth']} px viewport; "
+        f"what sticks out: {measured['sticksOut']}")
+
+
+def page_is_usable(page) -> None:
+    """What every page a journey visits must be, at whatever width it is shown: zero axe violations and no
+    horizontal overflow."""
+    no_violations(page)
+    no_horizontal_overflow(page)
+
+
+def at_width(page, width: int) -> None:
+    """Show the page at this width (CSS px; e.g. PHONE or DESKTOP), keeping its height."""
+    height = (page.viewport_size or {}).get("height", 800)
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def at_each_width(page, widths=WIDTHS):
+    """`for width in at_each_width(page): ...` runs the loop's body with the page shown at each width in turn
+    (1280 then 375 by default), and leaves it at the first width afterwards."""
+    try:
+        for width in widths:
+            at_width(page, width)
+            yield width
+    finally:
+        at_width(page, widths[0])
+
+
+def walk_pages(page, hub, paths, widths=WIDTHS) -> None:
+    """Visit each gateway page (a path such as "/members") at each width: it answers, has zero axe violations and
+    is no wider than the viewport. The page must already be signed in (sign_in)."""
+    for _ in at_each_width(page, widths):
+        for path in paths:
+            response = page.goto(hub.url("gateway") + path)
+            assert response is not None and response.ok, (path, response and response.status)
+            page_is_usable(page)
 
 
 class Api:
