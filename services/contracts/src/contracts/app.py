@@ -1,7 +1,7 @@
 """Contracts service: `create_app()` for gunicorn, `SERVICE` for the migrate/worker commands."""
 from pathlib import Path
 
-from hubkit.service import ServiceDefinition
+from hubkit.service import PeriodicTask, ServiceDefinition
 
 from .adapters.orm import Base
 from .entrypoints.events import handlers
@@ -17,8 +17,15 @@ def _blueprints():
             *imports_http.BLUEPRINTS, audit_blp]
 
 
+def _review_returns(db, settings):
+    from .service_layer.returns_due import review_returns_everywhere
+
+    return review_returns_everywhere(db, settings)
+
+
 SERVICE = ServiceDefinition(name="contracts", title="Consortium Hub: contracts", kit=Base.kit, blueprints=_blueprints,
-                            handlers=handlers, migrations=Path(__file__).parent / "migrations")
+                            handlers=handlers, migrations=Path(__file__).parent / "migrations",
+                            periodic=(PeriodicTask("returns-review", 3600, _review_returns),))
 
 
 def create_app(settings=None):

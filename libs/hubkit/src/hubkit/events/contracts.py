@@ -133,6 +133,28 @@ class ReturnQueriedV1(ReturnFields):
     comment = fields.String(required=True)
 
 
+class ReturnOwedFields(EventData):
+    subcontract_id = fields.UUID(required=True)
+    contract_id = fields.UUID(required=True)
+    contract_title = fields.String(required=True)
+    organisation_id = fields.UUID(required=True)
+    organisation_name = fields.String(required=True)
+    purpose = fields.String(required=True)
+    period_id = fields.UUID(required=True)
+    period_label = fields.String(required=True)
+    return_due_on = fields.Date(required=True)
+
+
+@event_data("contracts.return.due", 1)
+class ReturnDueV1(ReturnOwedFields):
+    """P1: contracts' daily review: a subcontract's return for a period, not sent, falls due within 7 days (once)."""
+
+
+@event_data("contracts.return.overdue", 1)
+class ReturnOverdueV1(ReturnOwedFields):
+    """P1: contracts' daily review: a subcontract's return for a period was due and is not sent (once)."""
+
+
 # --- pipeline and bids -------------------------------------------------------------------------------
 
 class BidPartnerShare(EventData):

@@ -76,7 +76,9 @@ class ReportingPeriod(ConsortiumScoped, Base):
     """A period progress is reported for, with the day its returns are due."""
 
     __tablename__ = "reporting_period"
-    __table_args__ = (UniqueConstraint("contract_id", "number", name="uq_reporting_period_contract_id_number"),)
+    __table_args__ = (UniqueConstraint("contract_id", "number", name="uq_reporting_period_contract_id_number"),
+                      # the returns due between two dates (the daily reminders, GET /returns/due; migration 0010)
+                      Index("ix_reporting_period_return_due", "consortium_id", "return_due_on", "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contract.id"), index=True)
@@ -189,6 +191,20 @@ class PerformanceReturn(OrganisationScoped, Base):
     @classmethod
     def owning_organisation(cls):
         return cls.organisation_id
+
+
+class ReturnReminder(ConsortiumScoped, Base):
+    """P1: a reminder announced for a subcontract's return for one period (due soon, or overdue): each once."""
+
+    __tablename__ = "return_reminder"
+    __table_args__ = (UniqueConstraint("subcontract_id", "period_id", "reminder",
+                                       name="uq_return_reminder_subcontract_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    subcontract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subcontract.id"))
+    period_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reporting_period.id"))
+    reminder: Mapped[str] = mapped_column(String(20))  # due_soon | overdue
+    announced_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ReturnEvent(ConsortiumScoped, Base):

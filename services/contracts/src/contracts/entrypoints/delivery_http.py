@@ -13,6 +13,7 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from hubkit import clock
 from hubkit.auth import allow, current_principal
 from hubkit.paging import PAGE_HEADERS_DOC, Order, Page, asc, desc, paged
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
@@ -21,7 +22,8 @@ from ..adapters.contract_tables import Contract, ImprovementPlan, PerformanceRet
 from hubkit.uploads import UnacceptableFile
 from ..service_layer import contracts as cases
 from ..service_layer import performance as perf
-from ..service_layer import dashboard, reports
+from ..service_layer import dashboard, reports, returns_due
+from ..domain import returns_due as returns_due_rules
 from . import dashboard_schemas as ds
 from . import delivery_schemas as s
 
@@ -293,6 +295,22 @@ class Returns(MethodView):
         with request_uow() as uow:
             return page.rows(perf.list_returns(uow.session, query["status"]),
                              Order(asc("performance_return.submitted_at"), asc("performance_return.id")))
+
+
+@returns_blp.route("/due")
+class ReturnsDue(MethodView):
+    @allow(*READS, *MEMBER)
+    @returns_blp.arguments(s.ReturnsDueQuery, location="query")
+    @paged(returns_blp, s.ReturnDueOut)
+    def get(self, query, page):
+        """P1: the returns owed and not sent, by due date, between due_from and due_until (without them, those
+        overdue for up to 28 days or due within 7); member staff: their own organisation's only. Paged in SQL."""
+        today = clock.today()
+        due_from, due_until = ((query["due_from"], query["due_until"]) if query["due_from"]
+                               else returns_due_rules.review_window(today))
+        with request_uow() as uow:
+            rows = page.select(uow.session, returns_due.due_between(due_from, due_until), returns_due.ORDER)
+            return [returns_due.as_owed(row, today) for row in rows]
 
 
 @returns_blp.route("/<return_id>")

@@ -2,7 +2,7 @@
 indicator figures (people, sessions, percentages) are numbers."""
 import functools
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain import contracts as rules
 
@@ -108,6 +108,41 @@ class ReviewIn(Schema):
 
 class ReturnsQuery(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(("submitted", "queried", "accepted")))
+
+
+class ReturnsDueQuery(Schema):
+    """P1: the returns owed and not sent due between two dates (both included; at most MAX_DAYS apart); without
+    them, those overdue for up to 28 days or due within 7 (the daily reminders' window)."""
+
+    MAX_DAYS = 400
+
+    due_from = fields.Date(load_default=None)
+    due_until = fields.Date(load_default=None)
+
+    @validates_schema
+    def _span(self, data, **_kwargs):
+        if (data["due_from"] is None) != (data["due_until"] is None):
+            raise ValidationError("Give both due_from and due_until, or neither.", "due_until")
+        if data["due_from"] is not None:
+            if data["due_until"] < data["due_from"]:
+                raise ValidationError("Must be on or after due_from.", "due_until")
+            if (data["due_until"] - data["due_from"]).days > self.MAX_DAYS:
+                raise ValidationError(f"At most {self.MAX_DAYS} days after due_from.", "due_until")
+
+
+class ReturnDueOut(Schema):
+    subcontract_id = fields.UUID()
+    period_id = fields.UUID()
+    period_label = fields.String()
+    period_starts_on = fields.Date()
+    period_ends_on = fields.Date()
+    return_due_on = fields.Date()
+    overdue = fields.Boolean()
+    organisation_id = fields.UUID()
+    organisation_name = fields.String()
+    purpose = fields.String()
+    contract_id = fields.UUID()
+    contract_title = fields.String()
 
 
 class ReportQuery(Schema):
