@@ -32,7 +32,7 @@ def test_password_is_stored_as_argon2_hash_not_plain_text(gateway_db, consortium
     assert "correct horse battery" not in stored
 
 
-def test_authenticate_accepts_right_password_and_records_login_time(gateway_db, consortium):
+def test_authenticate_accepts_right_password_and_only_record_sign_in_records_login_time(gateway_db, consortium):
     username = _username()
     with gateway_db.session() as session:
         accounts.create_user(session, actor="test:accounts", username=username, password="correct horse battery",
@@ -40,7 +40,11 @@ def test_authenticate_accepts_right_password_and_records_login_time(gateway_db, 
     with gateway_db.session() as session:
         user = accounts.authenticate(session, username.upper(), "correct horse battery")
     assert user is not None and user.roles == frozenset({"board_member"})
-    assert user.last_login_at is not None
+    assert user.last_login_at is None  # a right password is not yet a sign-in: a second factor may follow
+    with gateway_db.session() as session:
+        accounts.record_sign_in(session, user.id)
+    with gateway_db.session() as session:
+        assert accounts.find_user(session, user.id).last_login_at is not None
 
 
 def test_authenticate_refuses_wrong_password_unknown_user_and_inactive_user(gateway_db, consortium):

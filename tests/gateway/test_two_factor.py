@@ -184,6 +184,28 @@ def test_after_the_password_a_code_is_asked_and_nothing_is_signed_in_until_it_is
     assert "user.two_factor_refused" in actions
 
 
+def last_login_at(gateway_db, username: str):
+    with gateway_db.session() as session:
+        return session.scalar(select(UserRow.last_login_at).where(UserRow.username == username))
+
+
+def test_a_sign_in_is_recorded_only_once_the_code_is_right_not_at_the_password(app, enrolled, gateway_db):
+    username, secret, _ = enrolled
+    before, signed_ins = last_login_at(gateway_db, username), audit_actions(gateway_db, username).count(
+        "user.signed_in")
+    client = fresh_client(app)
+    with frozen_clock() as traveller:
+        later(traveller, dt.timedelta(minutes=5))
+        assert Browser(client).login(username, THROWAWAY_PASSWORD).status_code == 302  # the password is right
+        assert enter_code(client, "000000").status_code == 401
+        assert last_login_at(gateway_db, username) == before  # a right password alone is no sign-in
+        assert audit_actions(gateway_db, username).count("user.signed_in") == signed_ins
+        assert enter_code(client, rules.code_at(secret, utcnow())).status_code == 302
+        assert last_login_at(gateway_db, username) not in (None, before)
+    assert audit_actions(gateway_db, username).count("user.signed_in") == signed_ins + 1
+    assert audit_actions(gateway_db, username)[-1] == "user.signed_in"
+
+
 def test_a_code_is_accepted_once_a_second_sign_in_with_it_is_refused(app, enrolled):
     username, secret, _ = enrolled
     with frozen_clock() as traveller:
@@ -290,8 +312,11 @@ def test_a_finance_officer_must_set_up_two_factor_before_anything_else_when_the_
     assert response.status_code == 302 and response.headers["Location"].endswith(SETUP)
     assert client.get("/").status_code == 302 and not signed_in(client)  # nothing else before it is set up
     assert "requires two-factor sign-in for your role" in client.get(SETUP).get_data(as_text=True)
+    assert last_login_at(gateway_db, username) is None and "user.signed_in" not in audit_actions(gateway_db, username)
     secret, codes = enable(client)
     assert signed_in(client) and len(codes) == 10
+    assert last_login_at(gateway_db, username) is not None
+    assert audit_actions(gateway_db, username).count("user.signed_in") == 1
     turn_off = post_form(client, "/account/two-factor/turn-off", password=THROWAWAY_PASSWORD, code=codes[0])
     assert turn_off.status_code == 302 and "stays on" in client.get("/account/two-factor").get_data(as_text=True)
     with gateway_db.session() as session:
@@ -329,6 +354,21 @@ def test_the_token_endpoint_asks_for_the_code_too(app, enrolled):
         assert token(app, username, totp=code).status_code == 401  # replayed
         assert token(app, username, totp=codes[0]).status_code == 200  # a recovery code
         assert token(app, username, totp=codes[0]).status_code == 401
+
+
+def test_the_token_endpoint_records_a_sign_in_only_once_the_code_is_right(app, enrolled, gateway_db):
+    username, secret, _ = enrolled
+    before, signed_ins = last_login_at(gateway_db, username), audit_actions(gateway_db, username).count(
+        "user.signed_in")
+    with frozen_clock() as traveller:
+        later(traveller, dt.timedelta(minutes=5))
+        assert token(app, username).status_code == 401  # the password is right, no code
+        assert token(app, username, totp="000000").status_code == 401
+        assert last_login_at(gateway_db, username) == before
+        assert audit_actions(gateway_db, username).count("user.signed_in") == signed_ins
+        assert token(app, username, totp=rules.code_at(secret, utcnow())).status_code == 200
+        assert last_login_at(gateway_db, username) not in (None, before)
+    assert audit_actions(gateway_db, username).count("user.signed_in") == signed_ins + 1
 
 
 def test_the_token_endpoint_throttles_code_guesses(app, enrolled):

@@ -1,6 +1,6 @@
 """Use cases on consortia, users, sign-in and browser sessions: each takes a database session and commits nothing.
 
-Every change to a consortium or user account is written to the audit trail by `_audit`, in the same
+Every change to a consortium or user account is written to the audit trail by `record_change`, in the same
 transaction as the change, naming the actor: a signed-in user's id, `cli:<os user>` or `system:demo`.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ def create_consortium(session: Session, name: str, slug: str, consortium_id: uui
     """Register a consortium (the tenant every user and record belongs to)."""
     made = UserRepository(session).add_consortium(name, slug, consortium_id)
     row = session.get(ConsortiumRow, made.id)
-    _audit(session, actor, audit.CONSORTIUM_CREATED, row, before=None, after=consortium_fields(row))
+    record_change(session, actor, audit.CONSORTIUM_CREATED, row, before=None, after=consortium_fields(row))
     return made
 
 
@@ -60,7 +60,7 @@ def create_user(session: Session, *, username: str, password: str | None, consor
                          consortium_id=consortium_id,
                          organisation_id=organisation_id, roles=roles)
     row = session.get(UserRow, made.id)
-    _audit(session, actor, audit.USER_CREATED, row, before=None, after=user_fields(row))
+    record_change(session, actor, audit.USER_CREATED, row, before=None, after=user_fields(row))
     return made
 
 
@@ -74,9 +74,9 @@ def set_roles(session: Session, username: str, roles: frozenset[str] | set[str],
         return to_account(row)
     row.role_rows = [r for r in row.role_rows if r.role in roles] + [
         UserRoleRow(role=role) for role in sorted(roles - set(before["roles"]))]
-    _end_api_tokens(row)
+    end_api_tokens(row)
     session.flush()
-    _audit(session, actor, audit.ROLES_CHANGED, row, before=before, after=user_fields(row))
+    record_change(session, actor, audit.ROLES_CHANGED, row, before=before, after=user_fields(row))
     return to_account(row)
 
 
@@ -86,11 +86,11 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     passwords.check_policy(password, row.username)
     had_password = row.password_hash is not None
     row.password_hash = passwords.hash_password(password)
-    _end_api_tokens(row)
+    end_api_tokens(row)
     ended = BrowserSessions(session).revoke_all_for(row.id, utcnow(), PASSWORD_CHANGED)
     # Only the fact of the change: never the password or either hash.
-    _audit(session, actor, audit.PASSWORD_CHANGED, row, before={"password": "set" if had_password else "not set"},
-           after={"password": "changed", "browser_sessions_ended": ended})
+    record_change(session, actor, audit.PASSWORD_CHANGED, row,
+                  before={"password": "set" if had_password else "not set"}, after={"password": "changed", "browser_sessions_ended": ended})
 
 
 def deactivate_user(session: Session, username: str, *, actor: str) -> None:
@@ -99,13 +99,14 @@ def deactivate_user(session: Session, username: str, *, actor: str) -> None:
     row = _existing(session, username)
     before = user_fields(row)
     row.active = False
-    _end_api_tokens(row)
+    end_api_tokens(row)
     now = utcnow()
     ended = BrowserSessions(session).revoke_all_for(row.id, now, DEACTIVATED)
     keys_revoked = ApiKeys(session).revoke_all_for(row.id, now, api_keys.DEACTIVATED)
     if before["active"] or ended or keys_revoked:
-        _audit(session, actor, audit.DEACTIVATED, row, before=before,
-               after=user_fields(row) | {"browser_sessions_ended": ended, "api_keys_revoked": sorted(keys_revoked)})
+        record_change(session, actor, audit.DEACTIVATED, row, before=before,
+                      after=user_fields(row) | {"browser_sessions_ended": ended,
+                                                "api_keys_revoked": sorted(keys_revoked)})
 
 
 def set_organisation(session: Session, username: str, organisation_id: uuid.UUID, *, actor: str) -> UserAccount:
@@ -118,16 +119,17 @@ def set_organisation(session: Session, username: str, organisation_id: uuid.UUID
         return to_account(row)
     before = user_fields(row)
     row.organisation_id = organisation_id
-    _end_api_tokens(row)
+    end_api_tokens(row)
     session.flush()
-    _audit(session, actor, audit.ORGANISATION_LINKED, row, before=before, after=user_fields(row))
+    record_change(session, actor, audit.ORGANISATION_LINKED, row, before=before, after=user_fields(row))
     return to_account(row)
 
 
 def authenticate(session: Session, username: str, password: str) -> UserAccount | None:
     """The active user with these credentials, or None; as slow for unknown users as for known ones.
 
-    Re-hashes the password when the hashing parameters have changed since it was stored.
+    Re-hashes the password when the hashing parameters have changed since it was stored. A right password is not
+    yet a sign-in (a second factor may follow): record_sign_in records one once every step has passed.
     """
     row = UserRepository(session).row(normalise_username(username))
     stored_hash = row.password_hash if row else None
@@ -135,8 +137,7 @@ def authenticate(session: Session, username: str, password: str) -> UserAccount 
         return None
     if passwords.needs_rehash(stored_hash):
         row.password_hash = passwords.hash_password(password)
-    row.last_login_at = utcnow()
-    session.flush()
+        session.flush()
     return to_account(row)
 
 
@@ -175,10 +176,11 @@ def count_attempt(session: Session, username: str, client_address: str | None, p
     counters.save(keys, {scope: attempt(counter, policy.rule(scope), now) for scope, counter in found.items()})
 
 
-def sign_in(session: Session, username: str, password: str, client_address: str | None, policy: ThrottlePolicy,
-            now: dt.datetime | None = None) -> UserAccount | None:
+def check_password(session: Session, username: str, password: str, client_address: str | None,
+                   policy: ThrottlePolicy, now: dt.datetime | None = None) -> UserAccount | None:
     """authenticate() an attempt count_attempt() has counted: a failure is recorded (username, time, address);
-    success gives the attempt back to the counters (the username's start afresh) and is audited."""
+    success gives the attempt back to the counters (the username's start afresh). Whose password is right is not
+    signed in yet: the caller calls record_sign_in once the second factor, if any, has passed too."""
     now = now or utcnow()
     keys = throttle_keys(username, client_address)
     user = authenticate(session, username, password)
@@ -190,9 +192,17 @@ def sign_in(session: Session, username: str, password: str, client_address: str 
         counters.forget_before(now - policy.memory)
     else:
         attempt_succeeded(session, keys)
-        _audit(session, audit.user_actor(user.id), audit.SIGNED_IN, session.get(UserRow, user.id), before=None,
-               after={"last_login_at": user.last_login_at.isoformat() if user.last_login_at else None})
     return user
+
+
+def record_sign_in(session: Session, user_id: uuid.UUID, now: dt.datetime | None = None) -> None:
+    """The user has passed every step of signing in (their password, and their second factor when it is on): when
+    they last signed in, and the audit trail's `user.signed_in`."""
+    row = session.get(UserRow, user_id)
+    row.last_login_at = now or utcnow()
+    session.flush()
+    record_change(session, audit.user_actor(row.id), audit.SIGNED_IN, row, before=None,
+                  after={"last_login_at": row.last_login_at.isoformat()})
 
 
 def attempt_succeeded(session: Session, keys: dict[str, str]) -> None:
@@ -233,10 +243,10 @@ def close_session(session: Session, session_id: str, now: dt.datetime | None = N
     user_id = BrowserSessions(session).revoke(session_key(session_id), now or utcnow(), LOGGED_OUT)
     row = session.get(UserRow, user_id) if user_id else None
     if row is not None:
-        _audit(session, audit.user_actor(row.id), audit.SIGNED_OUT, row, before=None, after=None)
+        record_change(session, audit.user_actor(row.id), audit.SIGNED_OUT, row, before=None, after=None)
 
 
-def _end_api_tokens(row: UserRow) -> None:
+def end_api_tokens(row: UserRow) -> None:
     """The user's access changed: the API tokens minted before carry an older version, which the gateway refuses."""
     row.token_version = (row.token_version or 0) + 1
 
@@ -258,8 +268,8 @@ def create_api_key(session: Session, user: UserAccount, name: str, roles: frozen
     prefix, secret, whole = api_keys.new_key()
     made = keys.add(user_id=user.id, name=name, prefix=prefix, secret_hash=api_keys.secret_hash(secret), roles=roles,
                     moment=now)
-    _audit(session, audit.user_actor(user.id), audit.API_KEY_CREATED, session.get(UserRow, user.id), before=None,
-           after=_key_fields(made))
+    record_change(session, audit.user_actor(user.id), audit.API_KEY_CREATED, session.get(UserRow, user.id), before=None,
+                  after=_key_fields(made))
     return made, whole
 
 
@@ -272,8 +282,8 @@ def revoke_api_key(session: Session, user: UserAccount, key_id: uuid.UUID,
     """Revoke one of the signed-in user's live keys; the key, or None if they have no such live key."""
     revoked = ApiKeys(session).revoke(user.id, key_id, now or utcnow(), api_keys.REVOKED)
     if revoked is not None:
-        _audit(session, audit.user_actor(user.id), audit.API_KEY_REVOKED, session.get(UserRow, user.id),
-               before=_key_fields(revoked), after=_key_fields(revoked) | {"revoked": True})
+        record_change(session, audit.user_actor(user.id), audit.API_KEY_REVOKED, session.get(UserRow, user.id),
+                      before=_key_fields(revoked), after=_key_fields(revoked) | {"revoked": True})
     return revoked
 
 
@@ -302,8 +312,8 @@ def principal_for_api_key(session: Session, sent: str, client_address: str | Non
     elif not api_keys.roles_in_use(key.roles, owner.roles):
         reason = "owner no longer holds its roles"
     if reason is not None:
-        _audit(session, audit.client_actor(client_address), audit.API_KEY_REFUSED, session.get(UserRow, key.user_id),
-               before=None, after=_key_fields(key) | {"reason": reason})
+        record_change(session, audit.client_actor(client_address), audit.API_KEY_REFUSED,
+                      session.get(UserRow, key.user_id), before=None, after=_key_fields(key) | {"reason": reason})
         return ApiKeyRefused("The API key is not valid." if reason == "wrong secret" else
                              f"The API key is not valid: {reason}.")
     if api_keys.needs_touch(key.last_used_at, now):
@@ -322,8 +332,8 @@ def find_user(session: Session, user_id: uuid.UUID) -> UserAccount | None:
     return account if account and account.active else None
 
 
-def _audit(session: Session, actor: str, action: str, row: UserRow | ConsortiumRow, *,
-           before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+def record_change(session: Session, actor: str, action: str, row: UserRow | ConsortiumRow, *,
+                  before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
     """The one way a use case records its change: a row in the audit trail, in the change's own transaction."""
     if isinstance(row, ConsortiumRow):
         entity, consortium_id = audit.CONSORTIUM, row.id

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from . import accounts
-from .accounts import _audit, _end_api_tokens  # the one way a change is audited and API tokens end
+from .accounts import end_api_tokens, record_change  # the one way a change is audited and API tokens end
 from .adapters.orm import ConsortiumRow, OneTimeLinkRow, PasswordResetRequestRow, UserRow
 from .adapters.repository import BrowserSessions, UserRepository, consortium_fields, to_account, user_fields
 from .domain import audit, one_time_links
@@ -99,7 +99,7 @@ def rename_consortium(session: Session, consortium_id: uuid.UUID, name: str, *, 
         before = consortium_fields(row)
         row.name = name.strip()
         session.flush()
-        _audit(session, actor, audit.CONSORTIUM_RENAMED, row, before=before, after=consortium_fields(row))
+        record_change(session, actor, audit.CONSORTIUM_RENAMED, row, before=before, after=consortium_fields(row))
     return Consortium(row.id, row.name, row.slug)
 
 
@@ -199,8 +199,8 @@ def _invitation(session: Session, admin: Administrator, mail: MailSettings, acco
     now = utcnow()
     secret, expires_at = _new_link(session, account.id, INVITATION, now)
     row = session.get(UserRow, account.id)
-    _audit(session, audit.user_actor(admin.user_id), audit.INVITED, row, before=None,
-           after={"email": account.email, "expires_at": expires_at.isoformat()})
+    record_change(session, audit.user_actor(admin.user_id), audit.INVITED, row, before=None,
+                  after={"email": account.email, "expires_at": expires_at.isoformat()})
     roles = ", ".join(role_name(role) for role in sorted(account.roles))
     body = (f"Hello {account.display_name},\n\n"
             f"{inviter_name} has invited you to {account.consortium_name} on Consortium Hub, as: {roles}.\n\n"
@@ -267,8 +267,8 @@ def reactivate(session: Session, admin: Administrator, user_id: uuid.UUID) -> Us
         before = user_fields(row)
         row.active = True
         session.flush()
-        _audit(session, audit.user_actor(admin.user_id), audit.REACTIVATED, row, before=before,
-               after=user_fields(row))
+        record_change(session, audit.user_actor(admin.user_id), audit.REACTIVATED, row, before=before,
+                      after=user_fields(row))
     return to_account(row)
 
 
@@ -281,11 +281,11 @@ def force_password_reset(session: Session, admin: Administrator, mail: MailSetti
     now = utcnow()
     had_password = row.password_hash is not None
     row.password_hash = None
-    _end_api_tokens(row)
+    end_api_tokens(row)
     ended = BrowserSessions(session).revoke_all_for(row.id, now, PASSWORD_CHANGED)
-    _audit(session, audit.user_actor(admin.user_id), audit.PASSWORD_RESET_FORCED, row,
-           before={"password": "set" if had_password else "not set"},
-           after={"password": "cleared", "browser_sessions_ended": ended})
+    record_change(session, audit.user_actor(admin.user_id), audit.PASSWORD_RESET_FORCED, row,
+                  before={"password": "set" if had_password else "not set"},
+                  after={"password": "cleared", "browser_sessions_ended": ended})
     secret, _ = _new_link(session, row.id, PASSWORD_RESET, now)
     return _reset_message(to_account(row), mail, secret, forced=True)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hubkit.clock import utcnow
 
-from .accounts import _audit
+from .accounts import record_change
 from .adapters.orm import RecoveryCodeRow, TwoFactorRow, UserRow
 from .domain import audit, passwords
 from .domain.throttling import ADDRESS, EVERYONE, EVERYONE_KEY, USERNAME, client_key
@@ -75,8 +75,8 @@ def confirm_setup(session: Session, user: UserAccount, code: str, box: SecretBox
         raise TwoFactorRefused("The code is wrong: enter the 6-digit code your app shows now")
     row.enabled_at, row.last_used_step = now, step
     codes = _replace_recovery_codes(session, user.id, now)
-    _audit(session, audit.user_actor(user.id), audit.TWO_FACTOR_ENABLED, session.get(UserRow, user.id),
-           before={"two_factor": "off"}, after={"two_factor": "on", "recovery_codes": len(codes)})
+    record_change(session, audit.user_actor(user.id), audit.TWO_FACTOR_ENABLED, session.get(UserRow, user.id),
+                  before={"two_factor": "off"}, after={"two_factor": "on", "recovery_codes": len(codes)})
     return codes
 
 
@@ -103,11 +103,11 @@ def check_code(session: Session, user_id, code: str, box: SecretBox, client_addr
     if used:
         left = session.scalar(select(func.count()).select_from(RecoveryCodeRow)
                               .where(RecoveryCodeRow.user_id == user_id, RecoveryCodeRow.used_at.is_(None)))
-        _audit(session, audit.user_actor(user_id), audit.RECOVERY_CODE_USED, user_row, before=None,
-               after={"recovery_codes_left": left, "client_address": client_address})
+        record_change(session, audit.user_actor(user_id), audit.RECOVERY_CODE_USED, user_row, before=None,
+                      after={"recovery_codes_left": left, "client_address": client_address})
         return True
-    _audit(session, audit.client_actor(client_address), audit.TWO_FACTOR_REFUSED, user_row, before=None,
-           after={"client_address": client_address})
+    record_change(session, audit.client_actor(client_address), audit.TWO_FACTOR_REFUSED, user_row, before=None,
+                  after={"client_address": client_address})
     return False
 
 
@@ -121,8 +121,8 @@ def turn_off(session: Session, user: UserAccount, password: str, code: str, box:
         return False
     session.delete(session.get(TwoFactorRow, user.id))
     session.execute(RecoveryCodeRow.__table__.delete().where(RecoveryCodeRow.user_id == user.id))
-    _audit(session, audit.user_actor(user.id), audit.TWO_FACTOR_DISABLED, session.get(UserRow, user.id),
-           before={"two_factor": "on"}, after={"two_factor": "off"})
+    record_change(session, audit.user_actor(user.id), audit.TWO_FACTOR_DISABLED, session.get(UserRow, user.id),
+                  before={"two_factor": "on"}, after={"two_factor": "off"})
     return True
 
 
@@ -141,8 +141,8 @@ def reset(session: Session, username: str, *, actor: str) -> bool:
     session.delete(found)
     if found.enabled_at is None:
         return False
-    _audit(session, actor, audit.TWO_FACTOR_DISABLED, row, before={"two_factor": "on"},
-           after={"two_factor": "off", "reset": True})
+    record_change(session, actor, audit.TWO_FACTOR_DISABLED, row, before={"two_factor": "on"},
+                  after={"two_factor": "off", "reset": True})
     return True
 
 
@@ -156,8 +156,8 @@ def make_recovery_codes(session: Session, user: UserAccount, password: str,
     if not _password_right(session, user, password):
         return []
     codes = _replace_recovery_codes(session, user.id, now)
-    _audit(session, audit.user_actor(user.id), audit.RECOVERY_CODES_MADE, session.get(UserRow, user.id),
-           before=None, after={"recovery_codes": len(codes)})
+    record_change(session, audit.user_actor(user.id), audit.RECOVERY_CODES_MADE, session.get(UserRow, user.id),
+                  before=None, after={"recovery_codes": len(codes)})
     return codes
 
 

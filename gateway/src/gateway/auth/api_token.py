@@ -8,6 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from hubkit.clock import utcnow
 
+from .. import accounts
 from ..accounts import SignInThrottled
 from ..domain.throttling import seconds_to_wait
 from .. import two_factor as two_factor_use_cases
@@ -57,6 +58,8 @@ def issue_token():
     refused = _second_step(user, credentials["totp"])
     if refused is not None:
         return refused
+    with current_app.extensions["gateway.db"].session() as session:  # every step passed: now they are signed in
+        accounts.record_sign_in(session, user.id)
     # The user's token version goes in the token: when their access changes, the gateway refuses it (proxy/callers).
     token = mint(user.principal(), settings.private_key_pem, issuer=settings.token_issuer,
                  audience=API_AUDIENCE, ttl=API_TOKEN_TTL, extra={"ver": user.token_version})

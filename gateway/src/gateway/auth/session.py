@@ -33,10 +33,12 @@ def current_user() -> UserAccount | None:
 
 
 def start_session(db_session, user: UserAccount) -> None:
-    """Log the user in with a fresh session (new id, nothing from before login carries over).
+    """Log the user in with a fresh session (new id, nothing from before login carries over), once every step of
+    signing in has passed (their password, and their second factor when it is on): the sign-in is recorded now.
 
     Runs inside the sign-in's database transaction, so the session row commits with it.
     """
+    accounts.record_sign_in(db_session, user.id)
     session.clear()
     session.permanent = True
     session[SESSION_ID_KEY] = accounts.open_session(db_session, user, _settings().browser_sessions)

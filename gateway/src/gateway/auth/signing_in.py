@@ -28,9 +28,10 @@ def client_address() -> str | None:
 
 def sign_in_from_request(username: str, password: str,
                          then: Callable[[Session, UserAccount], None] | None = None) -> UserAccount | None:
-    """The user with these credentials, or None; raise accounts.SignInThrottled while a delay runs.
+    """The user whose password this is, or None; raise accounts.SignInThrottled while a delay runs. They are not
+    signed in yet (a second factor may follow): accounts.record_sign_in records that once every step has passed.
 
-    `then(session, user)` runs in the successful sign-in's transaction (e.g. to open a browser session with it).
+    `then(session, user)` runs in the right password's transaction (e.g. to open a browser session with it).
     """
     settings = current_app.extensions["gateway.settings"]
     database = current_app.extensions["gateway.db"]
@@ -38,7 +39,7 @@ def sign_in_from_request(username: str, password: str,
     with database.session() as session:
         accounts.count_attempt(session, username, address, settings.login_throttle, now)
     with database.session() as session:
-        user = accounts.sign_in(session, username, password, address, settings.login_throttle, now)
+        user = accounts.check_password(session, username, password, address, settings.login_throttle, now)
         if user is not None and then is not None:
             then(session, user)
     return user

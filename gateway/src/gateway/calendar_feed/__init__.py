@@ -63,8 +63,9 @@ def make_address(session, user) -> str:
     else:
         row.token_hash, row.created_at = token_hash(token), now
     session.flush()
-    accounts._audit(session, audit.user_actor(user.id), audit.CALENDAR_ADDRESS_MADE, session.get(UserRow, user.id),
-                    before=before, after={"calendar_address": "made " + now.isoformat(timespec="seconds")})
+    accounts.record_change(session, audit.user_actor(user.id), audit.CALENDAR_ADDRESS_MADE,
+                           session.get(UserRow, user.id), before=before,
+                           after={"calendar_address": "made " + now.isoformat(timespec="seconds")})
     return token
 
 
