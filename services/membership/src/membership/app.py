@@ -12,10 +12,11 @@ def _blueprints():
     from .entrypoints.http import blp, checklist_blp
     from .entrypoints.imports_http import blp as imports_blp
     from .entrypoints.reports_http import blp as reports_blp
+    from .entrypoints.summary_http import blp as summary_blp
 
     from hubkit.audit_trail import audit_blp
 
-    return [blp, checklist_blp, reports_blp, imports_blp, audit_blp]
+    return [blp, checklist_blp, reports_blp, imports_blp, summary_blp, audit_blp]
 
 
 SERVICE = ServiceDefinition(name="membership", title="Consortium Hub: membership", kit=Base.kit,

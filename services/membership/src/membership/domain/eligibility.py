@@ -47,3 +47,13 @@ def expiry_warning_due(expires_on: dt.date, today: dt.date, warned_for: dt.date 
         if already <= threshold:
             return None
     return threshold
+
+
+# The organisations whose expiring evidence still needs someone (issue 14 item 1): members and those on the way in,
+# not those refused or gone.
+STILL_WITH_US = ("applicant", "in_due_diligence", "awaiting_decision", "active", "suspended", "lapsed")
+
+
+def expiry_counts_horizon(today: dt.date) -> dict[str, dt.date]:
+    """M1's warning thresholds (30, 7, 0 days) as the last expiry date each counts, from today."""
+    return {f"within_{days}": today + dt.timedelta(days=days) for days in EXPIRY_WARNINGS}

@@ -1,0 +1,40 @@
+"""What needs a person, in one answer per service (issue 14 item 1): each service's `GET /summary` answers, for
+the caller's roles, organisation and consortium, a few sections, each a count and the top few items (their ids,
+titles and dates), from bounded queries. The gateway's home pages are built from these answers and never count
+lists themselves. Written once here: the sections' and items' shape, and how many items a section lists."""
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import Schema, fields
+
+TOP = 5  # items listed in a section; the count says how many there are in all
+
+
+class SummaryItemOut(Schema):
+    """One thing that needs the caller: its id (what the page acting on it is found by), its title in words, the
+    date it is due or happens, what it is about (an organisation's name, a contract's title), and the id of what
+    it belongs to, when the acting page is found by that (a subcontract for a return due, a meeting for a paper)."""
+
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    due_on = fields.Date(allow_none=True)
+    about = fields.String(allow_none=True)
+    parent_id = fields.String(allow_none=True)
+
+
+class SectionOut(Schema):
+    """How many things of one kind need the caller, and the first few of them (soonest first)."""
+
+    count = fields.Integer(required=True)
+    items = fields.List(fields.Nested(SummaryItemOut), required=True)
+
+
+def item(id: object, title: str, due_on: dt.date | None = None, about: str | None = None,
+         parent_id: object | None = None) -> dict:
+    return {"id": str(id), "title": title, "due_on": due_on, "about": about,
+            "parent_id": None if parent_id is None else str(parent_id)}
+
+
+def section(count: int, items: list[dict]) -> dict:
+    return {"count": int(count or 0), "items": items[:TOP]}
