@@ -1,6 +1,7 @@
 """The service app factory: config, logs, problem+json errors, auth, tenancy, health, admin, OpenAPI."""
 from __future__ import annotations
 
+import dataclasses
 import http
 import json
 import time
@@ -18,7 +19,8 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from . import clock, idempotency, logs, problems
 from .safe_input import refuse_unsafe_input
-from .uploads import content_disposition
+from .tables import UnreadableTable, read_table
+from .uploads import checksum, content_disposition, safe_filename
 from .audit_trail import record_refused_access
 from .auth import TokenChecker, allow, check_request, public, view_target
 from .config import ServiceSettings
@@ -152,6 +154,27 @@ def accepts_upload(fn):
     """Let a view take a multipart/form-data file upload, up to HUB_MAX_UPLOAD_BYTES, instead of JSON."""
     fn._hubkit_upload = True
     return fn
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadedTable:
+    """An uploaded CSV or XLSX file read as rows (hubkit.tables), with the name and checksum its audit row keeps."""
+
+    filename: str
+    sha256: str
+    rows: list[dict]
+
+
+def uploaded_table(files: dict, default_name: str) -> UploadedTable:
+    """The `file` part of an import's upload read as a table, or 422 naming the file when it is not one."""
+    upload = files["file"]
+    content = upload.read()
+    filename = safe_filename(upload.filename or default_name, default_name)
+    try:
+        rows = read_table(filename, content)
+    except UnreadableTable as exc:
+        abort(422, message=str(exc), errors={"file": [str(exc)]})
+    return UploadedTable(filename, checksum(content), rows)
 
 
 def _require_json_body() -> None:

@@ -3,13 +3,12 @@ item 6; P1). The consortium manager's, as setting targets and reviewing returns 
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubkit.auth import allow
-from hubkit.tables import ColumnsOut, ImportFile, ImportForm, ProblemOut, UnreadableTable, read_table
-from hubkit.uploads import checksum, safe_filename
-from hubkit.web import accepts_upload, get_or_404, request_uow
+from hubkit.tables import ColumnsOut, ImportFile, ImportForm, ProblemOut
+from hubkit.web import accepts_upload, get_or_404, request_uow, uploaded_table
 
 from ..adapters.contract_tables import Contract
 from ..domain import imports as rules
@@ -63,17 +62,11 @@ def _answer(checked: imports.ContractFile, dry_run: bool, made: list | None = No
 
 
 def _post(form, files, contract_id, kind: str):
-    upload = files["file"]
-    content = upload.read()
-    filename = safe_filename(upload.filename or f"{kind}.csv", f"{kind}.csv")
     with request_uow() as uow:
         contract = get_or_404(uow.session, Contract, contract_id, "contract")
-        try:
-            rows = read_table(filename, content)
-        except UnreadableTable as exc:
-            abort(422, message=str(exc), errors={"file": [str(exc)]})
+        table = uploaded_table(files, f"{kind}.csv")
         check = imports.check_targets if kind == "targets" else imports.check_returns
-        checked = check(uow.session, contract, filename, checksum(content), rows)
+        checked = check(uow.session, contract, table.filename, table.sha256, table.rows)
         if form["dry_run"]:
             return _answer(checked, True)
         write = imports.import_targets if kind == "targets" else imports.import_returns

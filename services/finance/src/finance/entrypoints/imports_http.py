@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubkit.auth import allow
-from hubkit.tables import (ColumnsOut, ImportFile, ImportForm, ProblemOut, UnreadableTable, read_table,
-                           schema_check)
-from hubkit.uploads import checksum, safe_filename
-from hubkit.web import accepts_upload, request_uow
+from hubkit.tables import ColumnsOut, ImportFile, ImportForm, ProblemOut, schema_check
+from hubkit.web import accepts_upload, request_uow, uploaded_table
 
 from ..domain import staff_imports as rules
 from ..service_layer import staff_imports as imports
@@ -72,16 +70,10 @@ class StaffImport(MethodView):
         employer_kind (consortium, host or member), employer (the organisation's name), line_manager (a name),
         user_id, effective_from, salary, on_costs_percent or on_costs, overhead_percent, productive_hours. A person's
         several rows are their rate history. Dates as 31/03/2026 or 2026-03-31; amounts in pounds."""
-        upload = files["file"]
-        content = upload.read()
-        filename = safe_filename(upload.filename or "staff.csv", "staff.csv")
-        try:
-            rows = read_table(filename, content)
-        except UnreadableTable as exc:
-            abort(422, message=str(exc), errors={"file": [str(exc)]})
+        table = uploaded_table(files, "staff.csv")
         with request_uow() as uow:
-            checked = imports.check_staff(uow.session, filename, checksum(content), rows, schema_check(StaffIn()),
-                                          schema_check(RateIn()))
+            checked = imports.check_staff(uow.session, table.filename, table.sha256, table.rows,
+                                          schema_check(StaffIn()), schema_check(RateIn()))
             if form["dry_run"]:
                 return _answer(checked, True)
             made = imports.import_staff(uow, checked)

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubkit.auth import allow
-from hubkit.tables import (ColumnsOut, ImportFile, ImportForm, ProblemOut, UnreadableTable, read_table,
-                           schema_check)
-from hubkit.uploads import checksum, safe_filename
-from hubkit.web import accepts_upload, request_uow
+from hubkit.tables import ColumnsOut, ImportFile, ImportForm, ProblemOut, schema_check
+from hubkit.web import accepts_upload, request_uow, uploaded_table
 
 from ..domain import imports as rules
 from ..service_layer import imports
@@ -83,15 +81,9 @@ class MembersImport(MethodView):
         row: name, legal_form, status (active or applicant), member_since for an active member, the profile's
         other columns (lists separated by ;), and for each checklist item <kind>_provided_on, <kind>_expires_on,
         <kind>_cover, <kind>_verified_by, <kind>_verified_on. Dates as 31/03/2026 or 2026-03-31."""
-        upload = files["file"]
-        content = upload.read()
-        filename = safe_filename(upload.filename or "members.csv", "members.csv")
-        try:
-            rows = read_table(filename, content)
-        except UnreadableTable as exc:
-            abort(422, message=str(exc), errors={"file": [str(exc)]})
+        table = uploaded_table(files, "members.csv")
         with request_uow() as uow:
-            checked = imports.check_members(uow.session, filename, checksum(content), rows,
+            checked = imports.check_members(uow.session, table.filename, table.sha256, table.rows,
                                             schema_check(OrganisationIn()))
             if form["dry_run"]:
                 return _answer(checked, True)
