@@ -10,11 +10,12 @@ from .entrypoints.events import handlers
 def _blueprints():
     from .entrypoints import pipeline_http, allocation_http, delivery_http, imports_http
     from .entrypoints.http import members_blp
+    from .entrypoints.summary_http import blp as summary_blp
 
     from hubkit.audit_trail import audit_blp
 
     return [members_blp, *pipeline_http.BLUEPRINTS, *allocation_http.BLUEPRINTS, *delivery_http.BLUEPRINTS,
-            *imports_http.BLUEPRINTS, audit_blp]
+            *imports_http.BLUEPRINTS, summary_blp, audit_blp]
 
 
 def _review_returns(db, settings):
