@@ -8,10 +8,10 @@ import mailbox
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from hubkit.testing import wait_for
 
 WAIT_S = 15
 
@@ -20,18 +20,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_until(condition, timeout: float = WAIT_S, what: str = "the condition"):
-    """Poll until condition() is truthy (and return it), failing after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = condition()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 class SmtpSink:
@@ -50,8 +38,8 @@ class SmtpSink:
 
     def wait_for_message_to(self, address: str, count: int = 1) -> email.message.EmailMessage:
         """The newest of the first `count` messages to `address`, once they have arrived."""
-        return wait_until(lambda: len(self.messages_to(address)) >= count and self.messages_to(address)[-1],
-                          what=f"{count} message(s) to {address}")
+        return wait_for(lambda: len(self.messages_to(address)) >= count and self.messages_to(address)[-1],
+                        timeout=WAIT_S, what=f"{count} message(s) to {address}")
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +61,7 @@ def smtp_sink(tmp_path_factory):
             return False
 
     try:
-        wait_until(accepting, what="aiosmtpd to listen")
+        wait_for(accepting, timeout=WAIT_S, what="aiosmtpd to listen")
         yield SmtpSink(port, maildir)
     finally:
         server.terminate()

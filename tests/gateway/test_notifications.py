@@ -316,7 +316,7 @@ def test_who_is_told_is_always_among_the_events_consortium():
     people = [domain.Person(uuid.uuid4(), consortium, organisation, frozenset({role}))
               for consortium in (ours, theirs) for role in ("finance_officer", "member_user", "board_member")]
     for chosen in (domain.timesheet_approvers(people, ours, None, None),
-                   domain.organisation_staff(people, ours, organisation), domain.board_members(people, ours)):
+                   domain.organisation_staff(people, ours, organisation), domain.finance_officers(people, ours)):
         assert len(chosen) == 1 and chosen[0].consortium_id == ours
 
 

@@ -102,11 +102,6 @@ def finance_officers(people: Iterable[Person], consortium_id: uuid.UUID) -> list
     return [p for p in _of(people, consortium_id) if FINANCE_OFFICER in p.roles]
 
 
-def board_members(people: Iterable[Person], consortium_id: uuid.UUID) -> list[Person]:
-    """Those who sit on the consortium's board (role board_member): a decision asked of it is theirs."""
-    return [p for p in _of(people, consortium_id) if BOARD_MEMBER in p.roles]
-
-
 def seat_holders(people: Iterable[Person], consortium_id: uuid.UUID, accounts: Iterable[str]) -> list[Person]:
     """Those whose hub account a seat of the meeting's body names, on the meeting's day."""
     named = set(accounts)
