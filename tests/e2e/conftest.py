@@ -71,8 +71,8 @@ class RunningHub:
             subprocess.run([sys.executable, "-m", "gateway.manage", "migrate"], env=self.env, check=True, cwd=ROOT)
             subprocess.run([sys.executable, "-m", "gateway.manage", "load-demo"], env=self.env, check=True, cwd=ROOT,
                            stdout=subprocess.DEVNULL)
-            self._spawn("gateway", "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers",
-                        "1", "gateway.app:create_app()")
+            self._spawn("gateway", "-m", "gunicorn", "--config", "python:hubkit.gunicorn_config",  # as the Procfile
+                        "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers", "1", "gateway.app:create_app()")
             self._spawn("gateway-worker", "-m", "gateway.notifications", "worker")  # the Procfile's gateway_worker
         names = list(SERVICES) + (["gateway"] if self.with_gateway else [])
         for name in names:

@@ -111,7 +111,9 @@ def test_m1_member_registered_is_known_everywhere_and_activated_by_the_boards_de
 
 def test_every_service_serves_health_readiness_and_openapi(hub):
     for service in ("membership", "contracts", "finance", "governance"):
-        assert requests.get(hub.url(service) + "/healthz", timeout=5).json()["status"] == "ok"
+        health = requests.get(hub.url(service) + "/healthz", timeout=5)
+        assert health.json()["status"] == "ok"
+        assert "Server" not in health.headers, "gunicorn names itself unless run with hubkit.gunicorn_config"
         assert requests.get(hub.url(service) + "/readyz", timeout=5).json()["checks"]["broker"] == "ok"
         spec = requests.get(hub.url(service) + "/openapi.json", timeout=5).json()
         assert spec["info"]["title"].endswith(service)
