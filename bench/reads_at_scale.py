@@ -105,6 +105,20 @@ class Hub:
     def stop(self) -> None:
         stop_process_groups(self.processes)
 
+    def cpu_ms(self, name: str) -> float:
+        """The CPU time (user + system, ms) the processes of `name` (its gunicorn master and worker, one process
+        group) have used so far, from /proc: the work a request costs, which the machine's load moves less than
+        wall time."""
+        group = self.processes[[*SERVICES, "gateway"].index(name)].pid
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == group:  # pgrp
+                    total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total * 1000 / tick
+
     # who calls
     def token(self, service: str, user_id: str, roles: set[str]) -> str:
         principal = Principal(user_id=user_id, username=user_id, consortium_id=uuid.UUID(self.manifest["consortium_id"]),
@@ -132,14 +146,19 @@ class Hub:
 
 # --- timing ------------------------------------------------------------------------------------------------------
 
-def timed(call, n: int) -> tuple[float, float]:
-    """p50 and p95 in ms of n calls, after one unmeasured warm-up call."""
+def timed(call, n: int, cpu: dict | None = None, hub: "Hub | None" = None, label: str = "",
+          processes: tuple[str, ...] = ()) -> tuple[float, float]:
+    """p50 and p95 in ms of n calls, after one unmeasured warm-up call; with `cpu`, the CPU ms per call each of
+    `processes` spent over the n calls is kept in it under (label, process)."""
     call()
+    before = {name: hub.cpu_ms(name) for name in processes} if cpu is not None else {}
     times = []
     for _ in range(n):
         started = time.perf_counter()
         call()
         times.append((time.perf_counter() - started) * 1000)
+    for name, used in before.items():
+        cpu[(label, name)] = (hub.cpu_ms(name) - used) / n
     times.sort()
     return percentile(times, 0.5), percentile(times, 0.95)
 
@@ -159,6 +178,17 @@ def sql_call(conn: psycopg.Connection, statement: str, params: tuple | dict = ()
             cur.execute(statement, params)
             return cur.fetchall()
     return call
+
+
+# A page of the dashboard in raw SQL: the page's subcontracts by name, each share with its return's actual.
+DASHBOARD_SQL = """
+    WITH page AS (SELECT id, organisation_name, overall_rag FROM subcontract
+                   WHERE consortium_id = %(cid)s AND contract_id = %(contract)s AND purpose = 'delivery'
+                   ORDER BY organisation_name, id {limit})
+    SELECT s.id, s.organisation_name, s.overall_rag, st.indicator_id, st.period_id, st.target,
+           r.actuals ->> st.indicator_id::text, r.status
+      FROM page s JOIN subcontract_target st ON st.subcontract_id = s.id
+      LEFT JOIN performance_return r ON r.subcontract_id = s.id AND r.period_id = st.period_id"""
 
 
 # --- what is read ----------------------------------------------------------------------------------------------------
@@ -216,26 +246,18 @@ def reads(manifest: dict) -> list[dict]:
              sql_params={"cid": cid, "cat": f["capability_search"]["service_category"],
                          "area": f["capability_search"]["area"]}),
         # the dashboard as people read it: a page of subcontracts by name (the API's default page, 20; the gateway's
-        # page shows 10), as matrices; then the whole contract in one answer, as /dashboard still gives it
+        # page shows 10), as matrices; then /dashboard, each cell spelt out, paged the same way (issue 16, item 3):
+        # its default page, and its largest (100 a page, more than the biggest contract's 60: the whole contract)
         dict(name="RAG dashboard, biggest contract, a page", service="contracts",
              path=f"/contracts/{contract}/dashboard/matrix", params=None, who=manager,
              page=f"/contracts/{contract}/dashboard",
-             sql="""WITH page AS (SELECT id, organisation_name, overall_rag FROM subcontract
-                                   WHERE consortium_id = %(cid)s AND contract_id = %(contract)s AND purpose = 'delivery'
-                                   ORDER BY organisation_name, id LIMIT 21)
-                    SELECT s.id, s.organisation_name, s.overall_rag, st.indicator_id, st.period_id, st.target,
-                           r.actuals ->> st.indicator_id::text, r.status
-                      FROM page s JOIN subcontract_target st ON st.subcontract_id = s.id
-                      LEFT JOIN performance_return r ON r.subcontract_id = s.id AND r.period_id = st.period_id""",
-             sql_params={"cid": cid, "contract": contract}),
-        dict(name="RAG dashboard, biggest contract, whole (one answer)", service="contracts",
+             sql=DASHBOARD_SQL.format(limit="LIMIT 21"), sql_params={"cid": cid, "contract": contract}),
+        dict(name="RAG dashboard, biggest contract, /dashboard (default page, cells spelt out)", service="contracts",
              path=f"/contracts/{contract}/dashboard", params=None, who=manager, page=None,
-             sql="""SELECT s.id, s.organisation_name, s.overall_rag, st.indicator_id, st.period_id, st.target,
-                           r.actuals ->> st.indicator_id::text, r.status
-                      FROM subcontract s JOIN subcontract_target st ON st.subcontract_id = s.id
-                      LEFT JOIN performance_return r ON r.subcontract_id = s.id AND r.period_id = st.period_id
-                     WHERE s.consortium_id = %(cid)s AND s.contract_id = %(contract)s AND s.purpose = 'delivery'""",
-             sql_params={"cid": cid, "contract": contract}),
+             sql=DASHBOARD_SQL.format(limit="LIMIT 21"), sql_params={"cid": cid, "contract": contract}),
+        dict(name="RAG dashboard, biggest contract, /dashboard?limit=100 (largest page: whole)", service="contracts",
+             path=f"/contracts/{contract}/dashboard", params={"limit": 100}, who=manager, page=None,
+             sql=DASHBOARD_SQL.format(limit=""), sql_params={"cid": cid, "contract": contract}),
         # the report: each line's sum against the target and the worst subcontractor's share of it (P1), highlights
         dict(name="commissioner report, biggest contract", service="contracts", path=f"/contracts/{contract}/report",
              params=None, who=manager, page=f"/contracts/{contract}/report",
@@ -517,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     raw = timed(sql_call(conn, read["sql"], read["sql_params"]), args.requests)
                     direct = via_api = page = None
-                    queries, scans = "–", []
+                    queries, scans, cpu = "–", [], {}
                     if read["path"]:
                         headers = {"Authorization": f"Bearer {hub.token(read['service'], user_id, roles)}"}
                         if read.get("same_answer"):  # the raw SQL answers what the API does, checked once
@@ -525,12 +547,14 @@ def main(argv: list[str] | None = None) -> int:
                                 None, hub.url(read["service"]) + read["path"], headers, read["params"])().json())
                             conn.rollback()
                         direct = timed(http_get(None, hub.url(read["service"]) + read["path"], headers,
-                                                read["params"]), args.requests)
+                                                read["params"]), args.requests, cpu, hub, "direct",
+                                       (read["service"],))
                         if username not in api_tokens:
                             api_tokens[username] = hub.api_token(username)
                         via_api = timed(http_get(None, f"{gateway}/api/{read['service']}{read['path']}",
                                                  {"Authorization": f"Bearer {api_tokens[username]}"},
-                                                 read["params"]), args.requests)
+                                                 read["params"]), args.requests, cpu, hub, "api",
+                                        (read["service"], "gateway"))
                         statements = statements_of(manifest, read)
                         queries, scans = str(len(statements)), seq_scans(conn, statements)
                     else:
@@ -539,10 +563,11 @@ def main(argv: list[str] | None = None) -> int:
                         if username not in browsers:
                             browsers[username] = hub.browser(username)
                         page = timed(http_get(browsers[username], gateway + read["page"], None,
-                                              read.get("page_params")), args.requests)
+                                              read.get("page_params")), args.requests, cpu, hub, "page",
+                                     tuple(dict.fromkeys((read["service"], "gateway"))))
                 finally:
                     conn.close()
-                rows.append((read["name"], direct, via_api, page, raw, queries, scans))
+                rows.append((read["name"], direct, via_api, page, raw, queries, scans, cpu))
                 print(f"  measured {read['name']}", flush=True)
             if with_month_end:
                 conn = psycopg.connect(libpq_url(manifest["databases"]["finance"]))
@@ -556,28 +581,38 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def cpu_text(cpu: dict) -> str:
+    """e.g. "59; 60 + 14; 61 + 23": the service's CPU per request direct, then service + gateway via /api and page."""
+    def one(label: str) -> str:
+        spent = [(name, ms) for (of, name), ms in cpu.items() if of == label]
+        return " + ".join(f"{ms:.0f}" for _name, ms in spent) if spent else "–"
+    return "; ".join(one(label) for label in ("direct", "api", "page"))
+
+
 def print_table(rows, n: int, run, manifest: dict) -> None:
     def ms(pair):
         return "–" if pair is None else f"{pair[0]:,.0f} / {pair[1]:,.0f}"
 
     out = [("read (p50 / p95 ms over %d requests)" % n, "direct", "gateway /api", "gateway page", "raw SQL",
-            "worst p95 / target", "SQL per request", "Seq Scan on a big table")]
-    for name, direct, via_api, page, raw, queries, scans in rows:
+            "worst p95 / target", "SQL per request", "Seq Scan on a big table",
+            "CPU ms per request: direct; /api; page (service + gateway)")]
+    for name, direct, via_api, page, raw, queries, scans, cpu in rows:
         worst = max(p[1] for p in (direct, via_api, page) if p is not None)
         out.append((name, ms(direct), ms(via_api), ms(page), ms(raw),
                     f"{worst / READ_TARGET_MS:.2f}" + (" ✗" if worst > READ_TARGET_MS else " ✓"),
-                    queries, ", ".join(scans) or "none"))
+                    queries, ", ".join(scans) or "none", cpu_text(cpu)))
     if run is not None:
         took, raw, invoices, entries = run
         out.append((f"month-end run: {invoices} drafts, {entries:,} entries (s)", f"{took:.1f} s", "–", "–",
                     f"{raw:.1f} s", f"{took / raw / RUN_TARGET_RATIO:.2f}" + (" ✗" if took > RUN_TARGET_RATIO * raw
-                                                                             else " ✓"), "–", "–"))
+                                                                             else " ✓"), "–", "–", "–"))
     widths = [max(len(r[i]) for r in out) for i in range(len(out[0]))]
     line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
     counts = manifest["counts"]["finance"]
     print(f"\nReads at scale: {counts['time_entry']:,} time entries, {counts['staff_member']:,} staff, "
           f"scale {manifest['scale']:g}; targets: p95 <= {READ_TARGET_MS:.0f} ms, month-end <= "
-          f"{RUN_TARGET_RATIO} x raw SQL; one gunicorn worker per process; {machine()}")
+          f"{RUN_TARGET_RATIO} x raw SQL; one gunicorn worker per process; {machine()}; load average at the end "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print(line(out[0]))
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in out[1:]:

@@ -170,3 +170,37 @@ def test_the_matrix_is_in_the_openapi_document(delivery):
     assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/DashboardMatrixOut")
     assert {"Link", "X-Next-Cursor", "X-Prev-Cursor"} <= set(ok["headers"])
     assert "422" in get["responses"]
+
+
+def test_issue_16_item_3_the_whole_dashboard_is_paged_like_every_list(delivery):
+    """`GET /contracts/{id}/dashboard` takes `limit` (default 20, at most 100) and a keyset `cursor`, by name, and
+    the overall RAG filter, as the matrix does: a big contract's dashboard no longer comes in one answer (P1's
+    figures are the same on every page, pinned in test_performance_reads.DASHBOARD)."""
+    cid = _contract_with_returns(delivery)
+    whole = delivery.raw("GET", f"/contracts/{cid}/dashboard")
+    assert whole.status_code == 200 and "X-Next-Cursor" not in whole.headers  # three fit the default page
+    first = whole.get_json()
+    rows, cursor, pages = [], None, 0
+    while True:
+        answer = delivery.raw("GET", f"/contracts/{cid}/dashboard",
+                              query_string={"limit": 1, **({"cursor": cursor} if cursor else {})})
+        assert answer.status_code == 200
+        rows += answer.get_json()["subcontracts"]
+        pages += 1
+        cursor = answer.headers.get("X-Next-Cursor")
+        if not cursor:
+            break
+    assert pages == 3 and rows == first["subcontracts"]
+    assert [r["subcontract"]["organisation_name"] for r in rows] == sorted(DASHBOARD)
+    green = delivery.call("GET", f"/contracts/{cid}/dashboard?overall=green")["subcontracts"]
+    assert sorted(r["subcontract"]["organisation_name"] for r in green) == sorted(
+        name for name, card in DASHBOARD.items() if card["overall"] == "green")
+    for query, field in (("limit=101", "limit"), ("limit=0", "limit"), ("cursor=junk", "cursor"),
+                         ("overall=purple", "overall")):
+        refused = delivery.raw("GET", f"/contracts/{cid}/dashboard?{query}")
+        assert refused.status_code == 422 and refused.content_type == "application/problem+json"
+        assert field in refused.get_data(as_text=True)
+    spec = delivery.client.get("/openapi.json").get_json()
+    get = spec["paths"]["/contracts/{contract_id}/dashboard"]["get"]
+    assert {p["name"] for p in get["parameters"] if p["in"] == "query"} == {"limit", "cursor", "overall"}
+    assert {"Link", "X-Next-Cursor", "X-Prev-Cursor"} <= set(get["responses"]["200"]["headers"])

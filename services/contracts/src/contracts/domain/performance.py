@@ -159,46 +159,66 @@ def scorecard(indicators: Sequence, periods: Sequence, shares: dict, returns: di
     return {"periods": rows, "trends": [{"indicator": i, "trend": trend(history[i.id])} for i in indicators]}
 
 
-def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict, returns: Iterable,
-           thresholds: Thresholds, each_share: dict | None = None, names: dict | None = None) -> list[dict]:
-    """Every subcontract's accepted actuals (from `returns`, of any state) added up to the head contract per
-    indicator and period, against the commissioner's `targets` and beside the subcontracted `shares` (both by
+@dataclasses.dataclass(frozen=True)
+class AcceptedReturn:
+    """What the roll-up reads of an accepted return: whose it is, its actual of each indicator and the subcontract's
+    share of the target of each for the return's period, in the order of the roll-up's indicators (None: none
+    given, or no share). Tuples, not dicts by id: a big contract's report looks up thousands (issue 16)."""
+
+    subcontract_id: object
+    organisation_name: str
+    actuals: tuple
+    shares: tuple
+
+
+def accepted_by_period(indicators: Sequence, returns: Iterable, each_share: dict, names: dict) -> dict:
+    """The accepted ones of `returns` (rows with subcontract_id, period_id, status and actuals by indicator id as
+    text) as AcceptedReturns by period id, their shares from `each_share` (by subcontract id, then (indicator id,
+    period id)) and their names from `names` (by subcontract id)."""
+    found: dict = {}
+    keys = [str(i.id) for i in indicators]
+    for ret in returns:
+        if ret.status != ACCEPTED:
+            continue
+        theirs = each_share.get(ret.subcontract_id, {})
+        found.setdefault(ret.period_id, []).append(AcceptedReturn(
+            ret.subcontract_id, names.get(ret.subcontract_id, ""),
+            tuple(Decimal(ret.actuals[key]) if key in ret.actuals else None for key in keys),
+            tuple(theirs.get((i.id, ret.period_id)) for i in indicators)))
+    return found
+
+
+def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict, accepted: dict,
+           thresholds: Thresholds) -> list[dict]:
+    """Every subcontract's accepted actuals (`accepted`: AcceptedReturns by period id) added up to the head contract
+    per indicator and period, against the commissioner's `targets` and beside the subcontracted `shares` (both by
     (indicator id, period id)), with the RAG of the total; no actual for a period with no accepted return.
 
     P1: a total can hide a subcontractor far off its share (one red, another well over), so each line also has
-    the worst of the subcontractors' own RAGs (`worst_rag`, each accepted actual against its share in
-    `each_share`, by subcontract id then (indicator id, period id)) and who is at it (`worst`, named from
-    `names`)."""
-    each_share, names = each_share or {}, names or {}
-    # Each accepted return once per period with its subcontract's shares and name, looked up here and not for
-    # every indicator (a big contract: 60 subcontracts x 12 periods x 4 indicators, issue 16).
-    accepted: dict = {}
-    for ret in returns:
-        if ret.status == ACCEPTED:
-            accepted.setdefault(ret.period_id, []).append(
-                (ret.subcontract_id, ret.actuals, each_share.get(ret.subcontract_id, {}),
-                 names.get(ret.subcontract_id, "")))
+    the worst of the subcontractors' own RAGs (`worst_rag`, each accepted actual against its own share) and who is
+    at it (`worst`, lowest percentage of its share first, then by name)."""
     zero = Decimal(0)
     rows = []
-    for indicator in indicators:
-        key, indicator_id, higher_is_better = str(indicator.id), indicator.id, indicator.higher_is_better
+    for n, indicator in enumerate(indicators):
+        indicator_id, higher_is_better = indicator.id, indicator.higher_is_better
         for period in periods:
             cell = (indicator_id, period.id)
-            in_period = accepted.get(period.id, [])
-            theirs = []
+            in_period = accepted.get(period.id, ())
+            theirs = []  # (rag, percent, accepted return, actual, share) of each subcontractor
             actual = zero if in_period else None
-            for subcontract_id, actuals, their_shares, name in in_period:
-                own = Decimal(actuals[key]) if key in actuals else None
-                actual += own if own is not None else zero
-                share = their_shares.get(cell)
+            for ret in in_period:
+                own, share = ret.actuals[n], ret.shares[n]
+                if own is not None:
+                    actual += own
                 own_percent = _percent(own, share, higher_is_better)
-                theirs.append({"subcontract_id": subcontract_id, "organisation_name": name, "target": share,
-                               "actual": own, "percent": round(own_percent, 1) if own_percent is not None else None,
-                               "rag": rating(own_percent, thresholds)})
+                theirs.append((rating(own_percent, thresholds), own_percent, ret, own, share))
             target = targets.get(cell)
             percent = _percent(actual, target, higher_is_better)
-            worst_rag = overall(t["rag"] for t in theirs)
-            worst = sorted((t for t in theirs if worst_rag is not None and t["rag"] == worst_rag),
+            worst_rag = overall([t[0] for t in theirs])
+            worst = sorted(({"subcontract_id": ret.subcontract_id, "organisation_name": ret.organisation_name,
+                             "target": share, "actual": own, "percent": round(own_percent, 1), "rag": rag_}
+                            for rag_, own_percent, ret, own, share in theirs
+                            if worst_rag is not None and rag_ == worst_rag),
                            key=lambda t: (t["percent"], t["organisation_name"]))
             rows.append({"indicator": indicator, "period": period, "target": target,
                          "subcontracted": shares.get(cell), "actual": actual,

@@ -154,11 +154,19 @@ class Rollup(MethodView):
 @contracts_blp.route("/<contract_id>/dashboard")
 class Dashboard(MethodView):
     @allow(*READS)
-    @contracts_blp.response(200, s.DashboardOut)
-    def get(self, contract_id):
-        """RAG of each delivery subcontract by indicator and period, with overall RAG and trends (P1)."""
+    @contracts_blp.arguments(ds.DashboardQuery, location="query")
+    @contracts_blp.response(200, s.DashboardOut, headers=PAGE_HEADERS_DOC)
+    def get(self, query, contract_id):
+        """RAG of each delivery subcontract by indicator and period, with overall RAG and trends (P1), a page of
+        subcontracts at a time by name (issue 16: a big contract's whole dashboard was thousands of cells in one
+        answer), optionally of one overall RAG; each cell spelt out (`/dashboard/matrix` gives the same page as
+        matrices); the pages around are named in the headers (hubkit.paging)."""
+        page = Page(query["limit"], query["cursor"])
         with request_uow() as uow:
-            return perf.dashboard(uow.session, _contract(uow, contract_id))
+            contract = _contract(uow, contract_id)
+            found = perf.dashboard(uow.session, contract,
+                                   dashboard.delivery_page(uow.session, contract, page, query["overall"]))
+        return found, page.headers()
 
 
 @contracts_blp.route("/<contract_id>/dashboard/matrix")
@@ -170,8 +178,8 @@ class DashboardMatrix(MethodView):
         """The RAG dashboard a page of delivery subcontracts at a time, by name, optionally of one overall RAG
         (P1): the indicators and periods listed once, and each subcontract's RAG codes, shares, actuals and
         percentages of profile as matrices (indicator by period), with each period's return state and overall
-        RAG and each indicator's trend. The same figures as `/dashboard`, which answers every subcontract at
-        once with each cell spelt out; the pages around are named in the headers (hubkit.paging)."""
+        RAG and each indicator's trend. The same figures as `/dashboard`, which spells each cell out; the pages
+        around are named in the headers (hubkit.paging)."""
         page = Page(query["limit"], query["cursor"])
         with request_uow() as uow:
             found = dashboard.dashboard_page(uow.session, _contract(uow, contract_id), page, query["overall"])

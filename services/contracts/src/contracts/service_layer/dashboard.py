@@ -34,17 +34,23 @@ def overall_counts(session, contract: Contract) -> dict[str, int]:
     return counts | {"all": sum(counts.values())}
 
 
-def dashboard_page(session, contract: Contract, page: Page, overall: str | None = None) -> dict:
-    """One page of the dashboard: the contract's delivery subcontracts by name after the page's cursor (only
-    those whose overall RAG is `overall`, if given), each with its scorecard (P1: per period, each indicator's
-    share, actual, % of profile and RAG, the period's overall RAG and its return's state; each indicator's trend),
-    read in a fixed handful of statements whatever the page's size or the contract's."""
+def delivery_page(session, contract: Contract, page: Page, overall: str | None = None) -> list[Subcontract]:
+    """The contract's delivery subcontracts by name after the page's cursor, only those whose overall RAG is
+    `overall` if given (`not_rated`: none yet)."""
     query = _delivery(contract)
     if overall == NOT_RATED:
         query = query.where(Subcontract.overall_rag.is_(None))
     elif overall:
         query = query.where(Subcontract.overall_rag == overall)
-    subcontracts = page.select(session, query, BY_NAME)
+    return page.select(session, query, BY_NAME)
+
+
+def dashboard_page(session, contract: Contract, page: Page, overall: str | None = None) -> dict:
+    """One page of the dashboard: the contract's delivery subcontracts by name after the page's cursor (only
+    those whose overall RAG is `overall`, if given), each with its scorecard (P1: per period, each indicator's
+    share, actual, % of profile and RAG, the period's overall RAG and its return's state; each indicator's trend),
+    read in a fixed handful of statements whatever the page's size or the contract's."""
+    subcontracts = delivery_page(session, contract, page, overall)
     loaded = ContractRows.load(session, contract, subcontracts)
     rows = [_as_matrix(subcontract, loaded.card(subcontract)) for subcontract in subcontracts]
     return {"contract": contract, "indicators": loaded.indicators, "periods": loaded.periods, "subcontracts": rows,

@@ -8,7 +8,7 @@ import functools
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, case, cast, func, select
 
 from hubkit import uploads as files
 from hubkit.db import utcnow
@@ -244,8 +244,59 @@ class ContractRows:
             for table in self.shares.values():
                 for key, value in table.items():
                     shares[key] = shares.get(key, Decimal(0)) + value
-        return p.rollup(self.indicators, self.periods, targets, shares, self.returns, thresholds(self.contract),
-                        each_share=self.shares, names={s.id: s.organisation_name for s in self.subcontracts})
+        accepted = p.accepted_by_period(self.indicators, self.returns, self.shares,
+                                        {s.id: s.organisation_name for s in self.subcontracts})
+        return p.rollup(self.indicators, self.periods, targets, shares, accepted, thresholds(self.contract))
+
+
+@dataclasses.dataclass
+class AcceptedRows:
+    """What the commissioner's report reads of a contract's accepted returns in some of its periods (issue 16):
+    each accepted return as one row, its actual and its subcontract's share for each indicator picked out by the
+    database (no actuals' JSON read or parsed here, no shares of periods or returns not reported), the shares
+    summed per (indicator id, period id) by the database, and each return's narrative for the highlights."""
+
+    accepted: dict  # AcceptedReturns by period id
+    subcontracted: dict  # the contract's subcontracts' shares summed, by (indicator id, period id)
+    narratives: list  # (period id, organisation name, narrative) of accepted returns with one, oldest submitted first
+
+    @classmethod
+    def load(cls, session, contract: Contract, indicators: list, periods: list) -> "AcceptedRows":
+        accepted: dict = {}
+        narratives: list = []
+        subcontracted: dict = {}
+        if indicators and periods:
+            subcontracted = {(indicator_id, period_id): total for indicator_id, period_id, total in session.execute(
+                select(SubcontractTarget.indicator_id, SubcontractTarget.period_id, func.sum(SubcontractTarget.target))
+                .join(Subcontract, Subcontract.id == SubcontractTarget.subcontract_id)
+                .where(Subcontract.contract_id == contract.id,
+                       SubcontractTarget.period_id.in_([per.id for per in periods]))
+                .group_by(SubcontractTarget.indicator_id, SubcontractTarget.period_id))}
+            share = SubcontractTarget.target
+            columns = [*(PerformanceReturn.actuals[str(i.id)].as_string() for i in indicators),
+                       *(func.max(case((SubcontractTarget.indicator_id == i.id, share), else_=None)).label(f"s{n}")
+                         for n, i in enumerate(indicators))]
+            known = _ids_by_text([per.id for per in periods])
+            width = len(indicators)
+            for row in session.execute(
+                    select(PerformanceReturn.subcontract_id, cast(PerformanceReturn.period_id, String),
+                           Subcontract.organisation_name, PerformanceReturn.narrative, *columns)
+                    .join(Subcontract, Subcontract.id == PerformanceReturn.subcontract_id)
+                    .outerjoin(SubcontractTarget, (SubcontractTarget.subcontract_id == PerformanceReturn.subcontract_id)
+                               & (SubcontractTarget.period_id == PerformanceReturn.period_id))
+                    .where(PerformanceReturn.contract_id == contract.id, PerformanceReturn.status == p.ACCEPTED,
+                           PerformanceReturn.period_id.in_([per.id for per in periods]))
+                    .group_by(PerformanceReturn.id, Subcontract.id)
+                    .order_by(PerformanceReturn.submitted_at, PerformanceReturn.id)):
+                subcontract_id, period_id, name, narrative = row[0], known.get(row[1]) or uuid.UUID(row[1]), \
+                    row[2], row[3]
+                actuals, shares = row[4:4 + width], row[4 + width:]
+                accepted.setdefault(period_id, []).append(p.AcceptedReturn(
+                    subcontract_id, name or "", tuple(None if a is None else Decimal(a) for a in actuals),
+                    tuple(shares)))
+                if narrative and narrative.strip():
+                    narratives.append((period_id, name or "", narrative))
+        return cls(accepted, subcontracted, narratives)
 
 
 def scorecard(session, subcontract: Subcontract) -> dict:
@@ -262,9 +313,11 @@ def rollup(session, contract: Contract, rows: ContractRows | None = None) -> lis
     return (rows or ContractRows.load(session, contract)).rollup(targets_table(session, contract.id))
 
 
-def dashboard(session, contract: Contract) -> dict:
-    """The RAG heat map's data: each delivery subcontract by indicator and period, with the overall RAG."""
-    delivery = [s for s in subcontracts_of(session, contract.id) if s.purpose == "delivery"]
+def dashboard(session, contract: Contract, delivery: list[Subcontract] | None = None) -> dict:
+    """The RAG heat map's data: each of these delivery subcontracts (a page of them: service_layer.dashboard;
+    without them, every one) by indicator and period, with the overall RAG."""
+    if delivery is None:
+        delivery = [s for s in subcontracts_of(session, contract.id) if s.purpose == "delivery"]
     loaded = ContractRows.load(session, contract, delivery)
     rows = []
     for subcontract in delivery:

@@ -11,8 +11,8 @@ from ..adapters.contract_tables import Contract, PerformanceReturn, ReportingPer
 from ..adapters.orm import Opportunity
 from ..domain import ocds
 from ..domain import performance as p
-from .contracts import indicators_of, periods_of, subcontracts_of
-from .performance import ContractRows, rollup
+from .contracts import indicators_of, periods_of, subcontracts_of, targets_table
+from .performance import AcceptedRows, thresholds
 
 
 def _period_range(periods: list[ReportingPeriod], from_number: int | None, to_number: int | None
@@ -28,19 +28,25 @@ def commissioner_report(session, contract: Contract, from_number: int | None = N
                         to_number: int | None = None) -> dict:
     """Targets against accepted actuals for each indicator in each period of the range, with their RAG and the
     worst subcontractor's beside it (P1), the overall RAG per period (of the totals, and the worst
-    subcontractor's) and the subcontractors' narrative highlights from accepted returns."""
-    rows = ContractRows.load(session, contract)  # each share: the worst subcontractor is shown beside the sum (P1)
-    periods = _period_range(rows.periods, from_number, to_number)
+    subcontractor's) and the subcontractors' narrative highlights from accepted returns.
+
+    Only what the report shows is read (issue 16): the accepted returns of the range's periods, one row each with
+    its actuals and shares picked out by the database, and the shares' sums (AcceptedRows)."""
+    indicators = indicators_of(session, contract.id)
+    periods = _period_range(periods_of(session, contract.id), from_number, to_number)
+    read = AcceptedRows.load(session, contract, indicators, periods)
+    lines = p.rollup(indicators, periods, targets_table(session, contract.id), read.subcontracted, read.accepted,
+                     thresholds(contract))
+    by_period: dict = {}
+    for line in lines:
+        by_period.setdefault(line["period"].id, []).append(line)
+    overall = [{"period": per, "rag": p.overall(r["rag"] for r in by_period.get(per.id, ())),
+                "worst_rag": p.worst_of_lines(by_period.get(per.id, ()))} for per in periods]
     wanted = {per.id: per for per in periods}
-    lines = [row for row in rollup(session, contract, rows) if row["period"].id in wanted]
-    overall = [{"period": per, "rag": p.overall(r["rag"] for r in lines if r["period"].id == per.id),
-                "worst_rag": p.worst_of_lines(r for r in lines if r["period"].id == per.id)} for per in periods]
-    names = {s.id: s.organisation_name for s in rows.subcontracts}
-    highlights = [{"period": wanted[ret.period_id], "organisation_name": names.get(ret.subcontract_id, ""),
-                   "narrative": ret.narrative} for ret in rows.returns  # oldest submitted first
-                  if ret.status == p.ACCEPTED and ret.period_id in wanted and ret.narrative.strip()]
+    highlights = [{"period": wanted[period_id], "organisation_name": name, "narrative": narrative}
+                  for period_id, name, narrative in read.narratives]  # oldest submitted first
     highlights.sort(key=lambda h: (h["period"].number, h["organisation_name"]))
-    return {"contract": contract, "periods": periods, "indicators": rows.indicators,
+    return {"contract": contract, "periods": periods, "indicators": indicators,
             "lines": lines, "overall": overall, "highlights": highlights, "generated_at": utcnow()}
 
 
