@@ -42,6 +42,9 @@ def environment() -> dict[str, str]:
     env.setdefault("HUB_TOKEN_PRIVATE_KEY_FILE", str(private))
     env.setdefault("HUB_TOKEN_PUBLIC_KEY_FILE", str(public))
     env.setdefault("GATEWAY_SECRET_KEY", secret_file.read_text().strip())
+    # A newcomer's laptop: with no mail server, emails are kept for the host admin's Outbox page (development only:
+    # it shows everyone's invitation and password-reset links).
+    env.setdefault("GATEWAY_MAIL_OUTBOX", "1")
     for name, port in DEFAULT_PORTS.items():
         env.setdefault(f"{name.upper()}_PORT", str(port))
         if name != "gateway":
@@ -118,8 +121,8 @@ def main() -> int:
         for username, role in logins:
             print(f"  {username:10} {role}", flush=True)
         if not env.get("GATEWAY_SMTP_HOST"):
-            print(f"No mail server (GATEWAY_SMTP_HOST): emails are kept in the Outbox, {url}admin/outbox (admin)",
-                  flush=True)
+            print(f"No mail server (GATEWAY_SMTP_HOST): emails are kept in the Outbox, {url}admin/outbox (admin; "
+                  "GATEWAY_MAIL_OUTBOX=1, development only)", flush=True)
         print("Press Ctrl-C to stop everything.\n" + "=" * 72, flush=True)
     except BaseException:
         shutdown()

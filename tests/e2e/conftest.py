@@ -31,7 +31,8 @@ class RunningHub:
                         HUB_TOKEN_PRIVATE_KEY_FILE=str(token_keys[0]), HUB_TOKEN_PUBLIC_KEY_FILE=str(token_keys[1]),
                         GATEWAY_SECRET_KEY="e2e-secret-key-not-for-production", HUB_BIND_HOST="127.0.0.1",
                         WEB_CONCURRENCY="1", LOG_LEVEL="INFO", HUB_CONSUMER_RETRY_BACKOFF_MS="50",
-                        GATEWAY_PORT=str(self.ports["gateway"]), PYTHONUNBUFFERED="1")
+                        GATEWAY_PORT=str(self.ports["gateway"]), PYTHONUNBUFFERED="1",
+                        GATEWAY_MAIL_OUTBOX="1")  # as `make run`: with no SMTP server, mail is kept in the outbox
         for name in SERVICES:
             self.env[f"{name.upper()}_DATABASE_URL"] = databases.create(name)
             self.env[f"{name.upper()}_PORT"] = str(self.ports[name])

@@ -28,6 +28,7 @@ def gateway_environ(database_url: str, token_keys, service_base: str, **extra) -
         "HUB_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
         "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
         "LOG_LEVEL": "WARNING",
+        "GATEWAY_MAIL_OUTBOX": "1",  # as under `make run`: mail with no SMTP server is kept for the Outbox page
     }
     for service in ("membership", "contracts", "finance", "governance"):
         environ[f"{service.upper()}_URL"] = f"{service_base}/{service}"

@@ -419,7 +419,7 @@ def test_the_worker_refuses_to_start_naming_each_malformed_setting():
 
     from gateway.notifications.worker import worker_settings
     settings, every_s = worker_settings({"GATEWAY_NOTIFICATION_MAIL_EVERY_S": "30"})
-    assert every_s == 30 and settings.kept_in_outbox
+    assert every_s == 30 and settings.off  # no GATEWAY_SMTP_HOST nor GATEWAY_MAIL_OUTBOX: no email
     with pytest.raises(ConfigError) as refused:
         worker_settings({"GATEWAY_NOTIFICATION_MAIL_EVERY_S": "soon", "GATEWAY_BASE_URL": "not a url"})
     assert "GATEWAY_NOTIFICATION_MAIL_EVERY_S" in str(refused.value) and "GATEWAY_BASE_URL" in str(refused.value)

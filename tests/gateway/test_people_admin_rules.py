@@ -75,20 +75,26 @@ def test_a_one_time_link_works_once_until_it_expires_and_only_for_its_purpose():
             check_usable(refused, purpose, moment)
 
 
-def test_mail_settings_default_to_the_outbox_and_are_checked(tmp_path, token_keys):
+def test_mail_settings_keep_mail_in_the_outbox_only_when_asked_and_are_checked(tmp_path, token_keys):
     environ = gateway_environ(f"sqlite:///{tmp_path / 'gw.db'}", token_keys, "http://127.0.0.1:1")
+    assert environ["GATEWAY_MAIL_OUTBOX"] == "1"  # the test gateway is set as `make run` is
     mail = load_settings(environ).mail
-    assert mail.kept_in_outbox and mail.base_url == "http://127.0.0.1:8000"
+    assert mail.kept_in_outbox and not mail.off and mail.base_url == "http://127.0.0.1:8000"
+    unset = load_settings({k: v for k, v in environ.items() if k != "GATEWAY_MAIL_OUTBOX"}).mail
+    assert unset.off and not unset.kept_in_outbox  # production's default: no server, no outbox, no email
     assert mail.link("/invitation/abc") == "http://127.0.0.1:8000/invitation/abc"
     configured = load_settings(environ | {"GATEWAY_SMTP_HOST": "smtp.example.org", "GATEWAY_SMTP_PORT": "2525",
                                           "GATEWAY_SMTP_STARTTLS": "true", "GATEWAY_SMTP_USERNAME": "hub",
                                           "GATEWAY_SMTP_PASSWORD": "secret", "GATEWAY_BASE_URL": "https://hub.example/",
                                           "GATEWAY_MAIL_FROM": "Hub <hub@example.org>"}).mail
-    assert not configured.kept_in_outbox and configured.smtp_port == 2525 and configured.smtp_starttls
+    assert not configured.kept_in_outbox and not configured.off  # a server set: sent, the outbox flag or not
+    assert configured.smtp_port == 2525 and configured.smtp_starttls
     assert configured.base_url == "https://hub.example" and "secret" not in repr(configured)
     with pytest.raises(ConfigError) as refused:
         load_settings(environ | {"GATEWAY_BASE_URL": "hub.example", "GATEWAY_SMTP_USERNAME": "hub",
-                                 "GATEWAY_MAIL_FROM": "nobody", "GATEWAY_SMTP_PORT": "smtp"})
+                                 "GATEWAY_MAIL_FROM": "nobody", "GATEWAY_SMTP_PORT": "smtp",
+                                 "GATEWAY_MAIL_OUTBOX": "perhaps"})
     problems = " ".join(refused.value.problems)
-    for name in ("GATEWAY_BASE_URL", "GATEWAY_SMTP_PASSWORD", "GATEWAY_MAIL_FROM", "GATEWAY_SMTP_PORT"):
+    for name in ("GATEWAY_BASE_URL", "GATEWAY_SMTP_PASSWORD", "GATEWAY_MAIL_FROM", "GATEWAY_SMTP_PORT",
+                 "GATEWAY_MAIL_OUTBOX"):
         assert name in problems

@@ -179,7 +179,7 @@ def invite(session: Session, admin: Administrator, mail: MailSettings, *, consor
                                 display_name=display_name.strip(), email=email.strip(),
                                 organisation_id=organisation_id,
                                 organisation_pending=MEMBER_USER in roles and organisation_id is None,
-                                actor=audit.user_actor(admin.user_id))
+                                actor=admin.actor)
     return Invited(made, _invitation(session, admin, mail, made, inviter_name))
 
 
@@ -199,7 +199,7 @@ def _invitation(session: Session, admin: Administrator, mail: MailSettings, acco
     now = utcnow()
     secret, expires_at = _new_link(session, account.id, INVITATION, now)
     row = session.get(UserRow, account.id)
-    record_change(session, audit.user_actor(admin.user_id), audit.INVITED, row, before=None,
+    record_change(session, admin.actor, audit.INVITED, row, before=None,
                   after={"email": account.email, "expires_at": expires_at.isoformat()})
     roles = ", ".join(role_name(role) for role in sorted(account.roles))
     body = (f"Hello {account.display_name},\n\n"
@@ -240,7 +240,7 @@ def change_roles(session: Session, admin: Administrator, user_id: uuid.UUID, rol
     """New roles (their API tokens end). Raise NotAllowed or UserRuleBroken."""
     row = _target(session, admin, user_id)
     check_roles(admin, roles)
-    return accounts.set_roles(session, row.username, roles, actor=audit.user_actor(admin.user_id))
+    return accounts.set_roles(session, row.username, roles, actor=admin.actor)
 
 
 def link_organisation(session: Session, admin: Administrator, user_id: uuid.UUID, organisation_id: uuid.UUID,
@@ -249,12 +249,12 @@ def link_organisation(session: Session, admin: Administrator, user_id: uuid.UUID
     row = _target(session, admin, user_id, own_account_forbidden=False)
     if organisation_id not in offered:
         raise FormProblems({"organisation_id": ["Choose one of the consortium's organisations"]})
-    return accounts.set_organisation(session, row.username, organisation_id, actor=audit.user_actor(admin.user_id))
+    return accounts.set_organisation(session, row.username, organisation_id, actor=admin.actor)
 
 
 def deactivate(session: Session, admin: Administrator, user_id: uuid.UUID) -> UserAccount:
     row = _target(session, admin, user_id)
-    accounts.deactivate_user(session, row.username, actor=audit.user_actor(admin.user_id))
+    accounts.deactivate_user(session, row.username, actor=admin.actor)
     session.execute(update(OneTimeLinkRow).where(OneTimeLinkRow.user_id == row.id, OneTimeLinkRow.used_at.is_(None))
                     .values(used_at=utcnow()))  # an invitation or reset link sent before stops working
     return to_account(row)
@@ -267,7 +267,7 @@ def reactivate(session: Session, admin: Administrator, user_id: uuid.UUID) -> Us
         before = user_fields(row)
         row.active = True
         session.flush()
-        record_change(session, audit.user_actor(admin.user_id), audit.REACTIVATED, row, before=before,
+        record_change(session, admin.actor, audit.REACTIVATED, row, before=before,
                       after=user_fields(row))
     return to_account(row)
 
@@ -283,7 +283,7 @@ def force_password_reset(session: Session, admin: Administrator, mail: MailSetti
     row.password_hash = None
     end_api_tokens(row)
     ended = BrowserSessions(session).revoke_all_for(row.id, now, PASSWORD_CHANGED)
-    record_change(session, audit.user_actor(admin.user_id), audit.PASSWORD_RESET_FORCED, row,
+    record_change(session, admin.actor, audit.PASSWORD_RESET_FORCED, row,
                   before={"password": "set" if had_password else "not set"},
                   after={"password": "cleared", "browser_sessions_ended": ended})
     secret, _ = _new_link(session, row.id, PASSWORD_RESET, now)

@@ -1,8 +1,11 @@
 """Mail from the gateway: plain-text messages with absolute links, sent by SMTP, or kept in the outbox table.
 
-With GATEWAY_SMTP_HOST set, each message goes to that server (STARTTLS and a login when configured). Without it
-(`make run`, a newcomer's laptop) nothing leaves the machine: each message is kept in the `mail_outbox` table and the
-host admin reads it on the Outbox page (/admin/outbox), links and all. Later notifications reuse this module.
+With GATEWAY_SMTP_HOST set, each message goes to that server (STARTTLS and a login when configured). Without it,
+nothing leaves the machine. Only development and demonstrations (`make run`, which sets GATEWAY_MAIL_OUTBOX=1) keep
+each message in the `mail_outbox` table for the host admin's Outbox page (/admin/outbox), links and all: anywhere
+else that page would hand a host admin everyone's invitation and password-reset links. With neither, mail is off:
+nothing is sent or kept, each message is logged as not sent (never its links), the pages that send one say so, and
+System health warns.
 """
 from __future__ import annotations
 
@@ -42,7 +45,8 @@ def _address(text: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class MailSettings:
-    """Where mail goes (no smtp_host: the outbox table) and the address links in it start with."""
+    """Where mail goes (smtp_host; else the outbox table when `outbox`, development only; else nowhere) and the
+    address links in it start with."""
 
     base_url: str
     from_address: str
@@ -51,10 +55,16 @@ class MailSettings:
     smtp_starttls: bool = False
     smtp_username: str | None = None
     smtp_password: str | None = dataclasses.field(default=None, repr=False)
+    outbox: bool = False  # GATEWAY_MAIL_OUTBOX: with no SMTP server, keep mail for the Outbox page (development only)
 
     @property
     def kept_in_outbox(self) -> bool:
-        return not self.smtp_host
+        return not self.smtp_host and self.outbox
+
+    @property
+    def off(self) -> bool:
+        """No SMTP server and no development outbox: no email is sent or kept."""
+        return not self.smtp_host and not self.outbox
 
     def link(self, path: str) -> str:
         """An absolute link to a page of the hub, for a message read outside it."""
@@ -71,6 +81,7 @@ def read_mail_settings(reader: EnvReader, gateway_port: int) -> MailSettings:
         smtp_starttls=reader.get("GATEWAY_SMTP_STARTTLS", False, parse_bool),
         smtp_username=reader.get("GATEWAY_SMTP_USERNAME", None) or None,
         smtp_password=reader.get("GATEWAY_SMTP_PASSWORD", None) or None,
+        outbox=reader.get("GATEWAY_MAIL_OUTBOX", False, parse_bool),
     )
     if bool(settings.smtp_username) != bool(settings.smtp_password):
         reader.problems.append("GATEWAY_SMTP_USERNAME and GATEWAY_SMTP_PASSWORD go together: set both or neither")
@@ -139,11 +150,26 @@ def keep(session: Session, message: Message) -> None:
     session.flush()
 
 
+NOT_SENT_REASON = ("The email was not sent: no mail server is configured (GATEWAY_SMTP_HOST). Ask the hub's host to "
+                   "set one up.")
+OFF_WARNING = "mail is off: no GATEWAY_SMTP_HOST (and no GATEWAY_MAIL_OUTBOX), so no email is sent"
+
+
+def not_sent(message: Message) -> None:
+    """Log a message mail being off keeps from being sent: its subject and recipient, never its body (its links)."""
+    logging.getLogger(__name__).warning("mail not sent: no mail server is configured (GATEWAY_SMTP_HOST)",
+                                        extra={"subject": message.subject, "recipient": message.to})
+
+
 def send(session: Session, message: Message, settings: MailSettings | None = None) -> None:
-    """Send now by SMTP (raise MailNotSent), or keep in the outbox when no server is configured."""
+    """Send now by SMTP (raise MailNotSent), or keep in the development outbox; with mail off, log it and raise
+    MailNotSent saying so."""
     settings = settings or current_settings()
     if settings.kept_in_outbox:
         keep(session, message)
+    elif settings.off:
+        not_sent(message)
+        raise MailNotSent(NOT_SENT_REASON)
     else:
         deliver(message, settings)
 
@@ -151,11 +177,14 @@ def send(session: Session, message: Message, settings: MailSettings | None = Non
 def send_in_background(message: Message, settings: MailSettings | None = None) -> threading.Thread | None:
     """Send by SMTP from another thread, so the answer to the request takes as long whether or not a message is
     sent (the "forgot your password" form gives nothing away by its timing); failures are only logged. With no
-    server configured the message is kept in the outbox at once (return None)."""
+    server configured the message is kept in the development outbox at once, or logged as not sent (return None)."""
     settings = settings or current_settings()
     if settings.kept_in_outbox:
         with current_app.extensions["gateway.db"].session() as session:
             keep(session, message)
+        return None
+    if settings.off:
+        not_sent(message)
         return None
 
     def run():

@@ -1,5 +1,6 @@
-"""Command line: `python -m gateway.manage migrate | create-consortium | create-user | set-roles | set-password |
-deactivate-user | set-organisation | load-demo`. Each change is in the audit trail as done by `cli:<os user>`."""
+"""Command line: `python -m gateway.manage migrate | create-consortium | create-user | invite-user | set-roles |
+set-password | deactivate-user | set-organisation | reset-two-factor | load-demo`. Each change is in the audit trail as
+done by `cli:<os user>`."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +12,7 @@ import uuid
 from hubkit.config import ConfigError
 
 from . import accounts
+from .administration import FormProblems
 from .adapters.database import Database
 from .config import read_database_url
 from .domain.audit import cli_actor
@@ -37,6 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--organisation-pending", action="store_true",
                       help="a member_user whose organisation is not registered yet")
     user.add_argument("--password-stdin", action="store_true")
+    invite = commands.add_parser(
+        "invite-user", help="invite a person by email, as the People page does: their account with no password, and "
+                            "the one-time link to choose it emailed to them (GATEWAY_SMTP_*, GATEWAY_BASE_URL)")
+    invite.add_argument("email")
+    invite.add_argument("--consortium", required=True, help="the consortium's slug or id")
+    invite.add_argument("--role", action="append", required=True, choices=sorted(ROLE_NAMES), dest="roles")
+    invite.add_argument("--organisation-id", type=uuid.UUID,
+                        help="a member_user's organisation (left out: linked later, from their page)")
+    invite.add_argument("--username", help="default: the email address's part before the @, lower-cased")
+    invite.add_argument("--display-name", help="their name, as the email greets them (default: the username)")
     new_roles = commands.add_parser("set-roles", help="replace a user's roles (ending their API tokens)")
     new_roles.add_argument("username")
     new_roles.add_argument("--role", action="append", required=True, choices=sorted(ROLE_NAMES), dest="roles")
@@ -89,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         db = Database(url)
         actor = cli_actor(_os_user())
+        if args.command == "invite-user":
+            return _invite(db, args, actor)
         with db.session() as session:
             if args.command == "create-consortium":
                 made = accounts.create_consortium(session, args.name, args.slug, actor=actor)
@@ -127,9 +141,57 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{username:10} {role:20} password: {DEMO_PASSWORD} (demo only)")
         db.dispose()
         return 0
-    except (ConfigError, UserRuleBroken, WeakPassword) as exc:
+    except (ConfigError, UserRuleBroken, WeakPassword, FormProblems) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+INVITER = "The hub's administrator"  # how an invitation from the command line names who sent it
+
+
+def _invite(db: Database, args, actor: str) -> int:
+    """Make the account and its invitation (committed), then send the email as the People page does: exit 0 once
+    sent (or kept in the development outbox), 1 when the mail server refused it or mail is off (the account stays:
+    a new invitation can be sent from their page)."""
+    from . import administration, mail
+    from .domain.administration import Administrator
+    from .domain.roles import MEMBER_USER
+
+    settings = _mail_settings()
+    email = args.email.strip()
+    username = args.username or email.split("@")[0].lower()
+    with db.session() as session:
+        invited = administration.invite(
+            session, Administrator.host_command(actor), settings,
+            consortium_id=_consortium_id(session, args.consortium), username=username,
+            display_name=args.display_name or username, email=email, roles=frozenset(args.roles),
+            organisation_id=args.organisation_id if MEMBER_USER in args.roles else None, inviter_name=INVITER)
+    print(f"invited {invited.account.username} {invited.account.id} ({email})")
+    try:
+        with db.session() as mail_session:
+            mail.send(mail_session, invited.message, settings)
+    except mail.MailNotSent as not_sent:
+        print(f"error: {not_sent.reason} The account is made: send a new invitation from their page (People).",
+              file=sys.stderr)
+        db.dispose()
+        return 1
+    print("the invitation is in the Outbox (GATEWAY_MAIL_OUTBOX)" if settings.kept_in_outbox else
+          f"the invitation is sent to {email}")
+    db.dispose()
+    return 0
+
+
+def _mail_settings():
+    """The mail settings as the gateway reads them (GATEWAY_SMTP_*, GATEWAY_MAIL_OUTBOX, GATEWAY_BASE_URL)."""
+    from hubkit.config import DEFAULT_PORTS, EnvReader, parse_positive_int
+
+    from .mail import read_mail_settings
+
+    reader = EnvReader(os.environ)
+    settings = read_mail_settings(reader, reader.get("GATEWAY_PORT", DEFAULT_PORTS["gateway"], parse_positive_int))
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return settings
 
 
 if __name__ == "__main__":

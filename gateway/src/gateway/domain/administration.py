@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
+from .audit import user_actor
 from .roles import CONSORTIUM_MANAGER, HOST_ADMIN, ROLE_NAMES
 from .users import UserAccount
 
@@ -18,15 +19,26 @@ class NotAllowed(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class Administrator:
-    """The signed-in person doing the administering."""
+    """Who is doing the administering: the signed-in person, or a manage command run on the host's machine."""
 
-    user_id: uuid.UUID
-    consortium_id: uuid.UUID
+    user_id: uuid.UUID | None
+    consortium_id: uuid.UUID | None
     roles: frozenset[str]
+    command_actor: str | None = None  # a manage command's `cli:<os user>`
 
     @classmethod
     def of(cls, user: UserAccount) -> "Administrator":
         return cls(user.id, user.consortium_id, user.roles)
+
+    @classmethod
+    def host_command(cls, actor: str) -> "Administrator":
+        """A manage command (`cli:<os user>`): whoever runs it on the host's machine may do what a host admin may."""
+        return cls(None, None, frozenset({HOST_ADMIN}), actor)
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names them."""
+        return self.command_actor or user_actor(self.user_id)
 
     @property
     def runs_the_host(self) -> bool:

@@ -4,6 +4,7 @@ mailer sending the email each notification owes."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -44,8 +45,12 @@ def worker_settings(environ=None) -> tuple[mail.MailSettings, float]:
 
 def _mailer(settings: mail.MailSettings):
     databases: dict[str, GatewayDatabase] = {}
+    if settings.off:  # said once, not for every email every round: they stay owed until a server is set
+        logging.getLogger(__name__).warning(mail.OFF_WARNING)
 
     def run(_db, service_settings: ServiceSettings) -> int:
+        if settings.off:
+            return 0
         database = databases.setdefault(service_settings.database_url,
                                         GatewayDatabase(service_settings.database_url))
         return store.send_owed(database, settings)
