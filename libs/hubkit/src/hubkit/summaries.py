@@ -21,6 +21,7 @@ class SummaryItemOut(Schema):
     due_on = fields.Date(allow_none=True)
     about = fields.String(allow_none=True)
     parent_id = fields.String(allow_none=True)
+    amount_pence = fields.Integer(allow_none=True, metadata={"description": "A sum of money it is for, if any"})
 
 
 class SectionOut(Schema):
@@ -31,9 +32,9 @@ class SectionOut(Schema):
 
 
 def item(id: object, title: str, due_on: dt.date | None = None, about: str | None = None,
-         parent_id: object | None = None) -> dict:
+         parent_id: object | None = None, amount_pence: int | None = None) -> dict:
     return {"id": str(id), "title": title, "due_on": due_on, "about": about,
-            "parent_id": None if parent_id is None else str(parent_id)}
+            "parent_id": None if parent_id is None else str(parent_id), "amount_pence": amount_pence}
 
 
 def section(count: int, items: list[dict]) -> dict:

@@ -145,6 +145,18 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
         (SimpleNamespace(**row), entry_ids) for row, entry_ids in lines], {k: c.code for k, c in codes.items()}, people)
 
 
+def employers_to_recharge(month: dt.date):
+    """The employers with approved chargeable time of the month not yet invoiced nor written off (H4), from the
+    subsidy's tally by the employer copied onto the entries: a select of their ids (the month-end run drafts for
+    them; the finance officer's summary counts them)."""
+    return (select(ChargeableTimeTally.organisation_id).distinct()
+            .join(StaffMember, StaffMember.id == ChargeableTimeTally.staff_id)
+            .where(ChargeableTimeTally.month == month, ChargeableTimeTally.approved.is_(True),
+                   ChargeableTimeTally.invoice_id.is_(None), ChargeableTimeTally.written_off_id.is_(None),
+                   ChargeableTimeTally.organisation_id.is_not(None),
+                   StaffMember.organisation_id == ChargeableTimeTally.organisation_id))
+
+
 def month_end(uow: UnitOfWork, month: dt.date) -> dict:
     """H4, the month-end run (issue 16): a draft recharge for every employer with approved chargeable time of the
     month not yet invoiced nor written off, each made exactly as `create_draft` makes one (its entries, lines,
@@ -153,12 +165,7 @@ def month_end(uow: UnitOfWork, month: dt.date) -> dict:
     the hub model does not let recharge (H1, H4) are named with the reason, not drafted; with no draft at all the
     run is refused as one draft would be. Returns the drafts' summaries and those left out."""
     session = uow.session
-    open_time = (select(ChargeableTimeTally.organisation_id).distinct()
-                 .join(StaffMember, StaffMember.id == ChargeableTimeTally.staff_id)
-                 .where(ChargeableTimeTally.month == month, ChargeableTimeTally.approved.is_(True),
-                        ChargeableTimeTally.invoice_id.is_(None), ChargeableTimeTally.written_off_id.is_(None),
-                        ChargeableTimeTally.organisation_id.is_not(None),
-                        StaffMember.organisation_id == ChargeableTimeTally.organisation_id))
+    open_time = employers_to_recharge(month)
     kinds = dict(session.execute(select(StaffMember.organisation_id, func.min(StaffMember.employer_kind))
                                  .where(StaffMember.organisation_id.in_(open_time))
                                  .group_by(StaffMember.organisation_id)).all())
