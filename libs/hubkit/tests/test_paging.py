@@ -64,6 +64,13 @@ def app(engine):
             with Session(engine) as session:
                 return page.select(session, select(things), ORDERS[order])
 
+    @blp.route("/sorted")
+    class Sorted(MethodView):
+        @paged(blp, ThingOut, sorts=ORDERS)
+        def get(self, page):
+            with Session(engine) as session:
+                return page.select(session, select(things), page.order(ORDERS))
+
     @blp.route("/memory")
     class Memory(MethodView):
         @paged(blp, ThingOut)
@@ -186,3 +193,24 @@ def test_the_link_keeps_the_filters_and_the_openapi_documents_paging(app):
     operation = spec["paths"]["/things/{order}"]["get"]
     assert {"limit", "cursor"} <= {p["name"] for p in operation["parameters"] if p["in"] == "query"}
     assert {"Link", "X-Next-Cursor", "X-Prev-Cursor"} <= set(operation["responses"]["200"]["headers"])
+
+
+def test_a_list_offering_orders_takes_sort_by_name_and_keeps_each_orders_cursors_apart(app):
+    """`paged(sorts=...)`: `sort` names one of the list's orders (the first by default; another is a 422 naming
+    `sort`), the pages walk every row once in it, the Link keeps it, and a cursor of one order is refused in
+    another; the OpenAPI documents `sort` with its choices."""
+    rows = add(app.extensions["test.engine"], 12)
+    client = app.test_client()
+    for name, order in ORDERS.items():
+        pages = [[row["id"] for row in page] for page in follow_pages(client, "/sorted", sort=name, limit=5)]
+        assert [i for p in pages for i in p] == expected(rows, order)
+    assert [r["id"] for r in client.get("/sorted?limit=50").json] == expected(rows, ORDERS["by-name"])
+    first = client.get("/sorted?sort=newest&limit=5")
+    assert first.headers["Link"].startswith("<?sort=newest&limit=5&cursor=")
+    refused = client.get(f"/sorted?sort=by-name&cursor={first.headers['X-Next-Cursor']}")
+    assert refused.status_code == 422 and "another list" in refused.json["errors"]["cursor"][0]
+    wrong = client.get("/sorted?sort=sideways")
+    assert wrong.status_code == 422 and wrong.mimetype == "application/problem+json" and "sort" in wrong.json["errors"]
+    spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    sort = next(p for p in spec["paths"]["/sorted"]["get"]["parameters"] if p["name"] == "sort")
+    assert sort["schema"]["enum"] == list(ORDERS) and sort["schema"]["default"] == "by-name"

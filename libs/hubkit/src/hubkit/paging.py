@@ -200,12 +200,17 @@ class PageQuery(Schema):
 class Page:
     """The page a request asked for; a view applies it once, to a select or to a list, and gets the rows."""
 
-    def __init__(self, limit: int = DEFAULT_LIMIT, cursor: Cursor | None = None):
+    def __init__(self, limit: int = DEFAULT_LIMIT, cursor: Cursor | None = None, sort: str | None = None):
         self.limit = limit
         self.cursor = cursor
+        self.sort = sort  # the order asked for by name, where the list offers more than one (`paged(sorts=...)`)
         self.next_cursor: str | None = None
         self.prev_cursor: str | None = None
         self.applied = False
+
+    def order(self, sorts: dict[str, Order]) -> Order:
+        """The order of `sorts` (by name) this page asked for, the first one if it asked for none."""
+        return sorts.get(self.sort or "", next(iter(sorts.values())))
 
     def _position(self, order: Order) -> Cursor | None:
         if self.cursor is None:
@@ -316,10 +321,30 @@ PAGE_HEADERS_DOC = {
 }
 
 
-def paged(blp, schema, description: str | None = None):
+def sorted_page_query(sorts: dict[str, Order]) -> type[PageQuery]:
+    """PageQuery with `sort`: one of these orders' names (the first is the default). Each order ends with a unique
+    key as every order does; a cursor made in one order is refused in another (its fingerprint)."""
+    names = list(sorts)
+
+    class SortedPageQuery(PageQuery):
+        sort = fields.String(load_default=names[0], validate=validate.OneOf(names), metadata={
+            "description": f"The order: {', '.join(f'`{n}`' for n in names)} (default `{names[0]}`)."})
+
+        @post_load
+        def _page(self, data, **_kwargs) -> "Page":
+            return Page(data["limit"], data["cursor"], data["sort"])
+
+    SortedPageQuery.__name__ = "SortedPageQuery" + "".join(n.title().replace("_", "") for n in names)
+    return SortedPageQuery
+
+
+def paged(blp, schema, description: str | None = None, sorts: dict[str, Order] | None = None):
     """`@paged(blp, ItemSchema)` in place of `@blp.response(200, ItemSchema(many=True))`: the view takes
-    `page` (a Page), applies it to what it lists and returns the rows; the pages around go in the headers."""
+    `page` (a Page), applies it to what it lists and returns the rows; the pages around go in the headers.
+    With `sorts` (orders by name, the default first) the list takes `sort` too, and the view pages in
+    `page.order(sorts)`."""
     many = schema(many=True) if isinstance(schema, type) else type(schema)(many=True)
+    query = sorted_page_query(sorts) if sorts else PageQuery
 
     def decorator(view):
         @functools.wraps(view)
@@ -330,6 +355,6 @@ def paged(blp, schema, description: str | None = None):
             return rows, page.headers()
 
         responded = blp.response(200, many, headers=PAGE_HEADERS_DOC, description=description)(paged_view)
-        return blp.arguments(PageQuery, location="query", arg_name="page")(responded)
+        return blp.arguments(query, location="query", arg_name="page")(responded)
 
     return decorator
