@@ -13,10 +13,11 @@ def _blueprints():
     from .entrypoints.http import blp
     from .entrypoints.hub_http import blp as hub
     from .entrypoints.policies_http import blp as policies
+    from .entrypoints.summary_http import blp as summary
 
     from hubkit.audit_trail import audit_blp
 
-    return [blp, bodies, meetings_blp, decisions_blp, interests_blp, resolutions_blp, hub, policies, audit_blp]
+    return [blp, bodies, meetings_blp, decisions_blp, interests_blp, resolutions_blp, hub, policies, summary, audit_blp]
 
 
 SERVICE = ServiceDefinition(name="governance", title="Consortium Hub: governance", kit=Base.kit, blueprints=_blueprints,

@@ -1,0 +1,91 @@
+"""Governance's summary for the home pages (issue 14 item 1): decisions awaiting a body for the manager and the
+board, and for a seat holder (named by their hub username) their meetings to come with the next one's papers, the
+declarations they owe (G12: an item about their own organisation) and the votes open to them; another consortium
+sees none of it. Motions, written resolutions and declarations are written through the service's own session
+here, as the summary only reads them; the clock is moved past the meeting."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+
+import time_machine
+
+from governance.adapters.orm import AgendaItem, Declaration, Motion, WrittenResolution
+from hubkit import clock
+from hubkit.db import Tenant
+from hubkit.testing import golden_event
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+ASHA = "asha"  # the seat holder's hub username
+
+
+def summary(hub, roles=("board_member",), username=ASHA) -> dict:
+    return hub.call("GET", "/summary", headers=hub.as_(roles, username=username))
+
+
+def write(hub, *rows) -> None:
+    db = hub.app.extensions["hubkit.db"]
+    with db.session(Tenant(hub.consortium)) as session:
+        session.add_all(rows)
+        session.commit()
+
+
+def test_g12_a_seat_holders_meetings_papers_declarations_owed_and_votes_open_and_decisions_awaiting(hub, make_hub):
+    pg = hub.body("partners_group", members=3)
+    own = hub.organisation()
+    asha = hub.seat(pg["id"], "member", "Asha Patel", organisation_id=own, account=ASHA)
+    coming, held = hub.meeting(pg["id"]), hub.held_meeting(pg["id"])
+    later = hub.meeting(pg["id"], starts_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=60))
+    # a request about Asha's own organisation, filed for the Partners Group: on the coming meeting's agenda
+    request_id = str(uuid.uuid4())
+    assert hub.app.extensions["hubkit.applier"].apply(golden_event(
+        "membership.decision.requested", consortium_id=hub.consortium, subject=f"organisation/{own}",
+        data={"request_id": request_id}))
+    hub.client.post(f"/meetings/{coming['id']}/papers", content_type="multipart/form-data", headers=hub.headers,
+                    data={"file": (io.BytesIO(PDF), "agenda-pack.pdf"), "title": "Agenda pack"})
+    item = AgendaItem(id=uuid.uuid4(), consortium_id=hub.consortium, meeting_id=uuid.UUID(held["id"]), position=90,
+                      title="Annual report", kind="business")
+    motion = Motion(id=uuid.uuid4(), consortium_id=hub.consortium, agenda_item_id=item.id,
+                    text="Approve the annual report", kind="ordinary", status="open")
+    resolution = WrittenResolution(
+        id=uuid.uuid4(), consortium_id=hub.consortium, body_id=uuid.UUID(pg["id"]), text="Adopt the plan",
+        kind="ordinary", circulated_on=clock.today(), deadline=clock.utcnow() + dt.timedelta(days=7), status="open",
+        declarations=[], circulated_by="user:test")
+    write(hub, item)
+    write(hub, motion, resolution)
+
+    found = summary(hub)
+    assert found["decisions_awaiting"]["count"] == 1 and found["decisions_awaiting"]["items"][0]["id"] == request_id
+    meetings = found["meetings"]
+    assert (meetings["count"], [m["id"] for m in meetings["items"]]) == (2, [coming["id"], later["id"]])
+    assert meetings["items"][0]["about"] == "Partners Group"
+    papers = found["next_meeting_papers"]
+    assert (papers["count"], papers["items"][0]["title"], papers["items"][0]["parent_id"]) == (
+        1, "Agenda pack", coming["id"])
+    owed = found["declarations_owed"]
+    assert owed["count"] == 1 and owed["items"][0]["parent_id"] == coming["id"]
+    votes = found["votes_open"]
+    assert sorted(v["id"] for v in votes["items"]) == sorted([str(motion.id), str(resolution.id)])
+    assert votes["count"] == 2
+
+    # declared: owed no more; another seat holder (no organisation concerned) owes nothing
+    agenda_item = uuid.UUID(owed["items"][0]["id"])
+    write(hub, Declaration(id=uuid.uuid4(), consortium_id=hub.consortium, agenda_item_id=agenda_item,
+                           seat_id=uuid.UUID(asha["id"]), interest="My organisation applies",
+                           excluded_from_discussion=True, declared_at=clock.utcnow()))
+    assert summary(hub)["declarations_owed"]["count"] == 0
+
+    # the clock past the coming meeting: the later one is next; the written resolution's deadline has passed
+    moved = dt.datetime.fromisoformat(coming["starts_at"]) + dt.timedelta(days=1)
+    with time_machine.travel(moved, tick=False):
+        found = summary(hub)
+        assert [m["id"] for m in found["meetings"]["items"]] == [later["id"]]
+        assert found["next_meeting_papers"]["count"] == 0
+        assert [v["id"] for v in found["votes_open"]["items"]] == [str(motion.id)]
+
+    # nobody else's seats: a board member without one, the finance officer, another consortium
+    assert set(summary(hub, username="someone-else")) == {"today", "decisions_awaiting"}
+    assert set(summary(hub, ("finance_officer",), username="fo")) == {"today"}
+    elsewhere = summary(make_hub(), ("board_member",))
+    assert set(elsewhere) == {"today", "decisions_awaiting"} and elsewhere["decisions_awaiting"]["count"] == 0
