@@ -277,6 +277,59 @@ def reads(manifest: dict) -> list[dict]:
              page="/governance/decisions-log",
              sql="SELECT * FROM decision WHERE consortium_id = %(cid)s ORDER BY decided_at DESC LIMIT 500",
              sql_params={"cid": cid}),
+        # the home pages' summaries (issue 14 item 1): each service's counts and first five for the caller's role
+        dict(name="home summary, membership (manager)", service="membership", path="/summary", params=None,
+             who=manager, page=None,
+             sql="""SELECT count(*) FILTER (WHERE e.expires_on >= current_date),
+                           count(*) FILTER (WHERE e.expires_on BETWEEN current_date AND current_date + 7),
+                           count(*) FILTER (WHERE e.expires_on < current_date),
+                           (SELECT array_agg(x.id) FROM (SELECT e2.id FROM due_diligence_evidence e2
+                              JOIN organisation o2 ON o2.id = e2.organisation_id
+                             WHERE e2.consortium_id = %(cid)s AND e2.expires_on <= current_date + 30
+                             ORDER BY e2.expires_on, o2.name, e2.id LIMIT 5) x)
+                      FROM due_diligence_evidence e JOIN organisation o ON o.id = e.organisation_id
+                     WHERE e.consortium_id = %(cid)s AND e.expires_on <= current_date + 30
+                       AND o.status NOT IN ('rejected', 'withdrawn', 'expelled')""",
+             sql_params={"cid": cid}),
+        dict(name="home summary, contracts (manager)", service="contracts", path="/summary", params=None,
+             who=manager, page=None,
+             sql="""SELECT (SELECT count(*) FROM performance_return WHERE consortium_id = %(cid)s
+                              AND status = 'submitted'),
+                           (SELECT array_agg(x.id) FROM (SELECT r.id FROM performance_return r
+                              JOIN reporting_period p ON p.id = r.period_id JOIN subcontract s ON s.id = r.subcontract_id
+                             WHERE r.consortium_id = %(cid)s AND r.status = 'submitted'
+                             ORDER BY r.submitted_at, r.id LIMIT 5) x),
+                           (SELECT count(*) FROM opportunity WHERE consortium_id = %(cid)s
+                              AND stage NOT IN ('lost', 'withdrawn')
+                              AND (submission_deadline BETWEEN current_date AND current_date + 14
+                                   OR clarification_deadline BETWEEN current_date AND current_date + 14
+                                   OR award_expected_on BETWEEN current_date AND current_date + 14
+                                   OR start_expected_on BETWEEN current_date AND current_date + 14)),
+                           (SELECT count(*) FROM allocation_round WHERE consortium_id = %(cid)s
+                              AND status <> 'decided')""",
+             sql_params={"cid": cid}),
+        dict(name="home summary, finance (finance officer)", service="finance", path="/summary", params=None,
+             who=finance_officer, page=None,
+             sql="""SELECT (SELECT count(*) FROM timesheet t JOIN staff_member s ON s.id = t.staff_id
+                             WHERE t.consortium_id = %(cid)s AND t.status = 'submitted'
+                               AND s.user_id IS DISTINCT FROM %(user)s),
+                           (SELECT count(DISTINCT c.organisation_id) FROM chargeable_time_tally c
+                              JOIN staff_member s ON s.id = c.staff_id AND s.organisation_id = c.organisation_id
+                             WHERE c.consortium_id = %(cid)s AND c.approved AND c.invoice_id IS NULL
+                               AND c.written_off_id IS NULL
+                               AND c.month = date_trunc('month', current_date - interval '1 month')::date),
+                           (SELECT count(*) FROM recharge_invoice WHERE consortium_id = %(cid)s AND status = 'draft'),
+                           (SELECT count(*) FROM budget_variation WHERE consortium_id = %(cid)s
+                              AND status IN ('requested', 'awaiting_ratification')),
+                           (SELECT count(*) FROM payment_instalment WHERE consortium_id = %(cid)s
+                              AND (status = 'released' OR (status = 'scheduled' AND release = 'on_date'
+                                                           AND due_on <= current_date + 14)))""",
+             sql_params={"cid": cid, "user": f["users"]["bench.finance"]}),
+        dict(name="home summary, governance (manager)", service="governance", path="/summary", params=None,
+             who=manager, page=None,
+             sql="""SELECT count(*) OVER (), id, title, requested_at FROM decision_request
+                     WHERE consortium_id = %(cid)s AND status = 'pending' ORDER BY requested_at, id LIMIT 5""",
+             sql_params={"cid": cid}),
         dict(name="audit trail (gateway, host admin)", service="gateway", path=None, params=None,
              who=(f["users"]["bench.admin"], {"host_admin"}, "bench.admin"), page="/admin/audit",
              sql="SELECT *, count(*) OVER () FROM audit_entry ORDER BY id DESC LIMIT 50", sql_params={}),
