@@ -152,3 +152,35 @@ def test_the_dashboards_hand_made_periods_are_the_plain_nested_dump(delivery):
         for row in rows:
             assert Fast().dump(row) == Plain().dump(row)
         assert any(c["percent"] is None for row in rows for p in row["periods"] for c in p["cells"])
+
+
+def test_issue_16_the_returns_list_is_paged_in_sql_in_a_fixed_handful_of_statements_by_when_submitted(delivery):
+    """`GET /returns` pages in SQL and views only the page's returns (it read and viewed every return of the
+    consortium, several statements each, before paging): as many statements for 10 returns as for 3, oldest
+    first by default and newest first with `sort=newest`, each page's lines as `GET /returns/{id}` gives them
+    (P1's RAG against the subcontract's share); a cursor of one order is refused in the other."""
+    from hubkit.testing import follow_pages
+
+    cid = _contract_with_returns(delivery)
+    with _statements(delivery.app) as seen:
+        every = delivery.call("GET", "/returns?limit=3")
+    few = len(seen)
+    one = every[0]
+    assert one == delivery.call("GET", f"/returns/{one['performance_return']['id']}")
+    rows = [row for page in follow_pages(delivery.client, "/returns", headers=delivery.headers, limit=4)
+            for row in page]
+    assert len(rows) == 10  # PLAN's returns
+    submitted = [row["performance_return"]["submitted_at"] for row in rows]
+    assert submitted == sorted(submitted)
+    newest = [row["performance_return"]["id"] for page in follow_pages(
+        delivery.client, "/returns", headers=delivery.headers, limit=4, sort="newest") for row in page]
+    assert newest == [row["performance_return"]["id"] for row in reversed(rows)]
+    waiting = delivery.call("GET", "/returns?status=submitted&sort=newest")
+    assert {r["performance_return"]["status"] for r in waiting} == {"submitted"} and len(waiting) == 2
+    with _statements(delivery.app) as seen:
+        assert len(delivery.call("GET", "/returns?limit=10")) == 10
+    assert len(seen) == few, (few, len(seen))
+    cursor = delivery.raw("GET", "/returns?limit=1").headers["X-Next-Cursor"]
+    refused = delivery.raw("GET", f"/returns?sort=newest&cursor={cursor}")
+    assert refused.status_code == 422 and "cursor" in refused.get_data(as_text=True)
+    assert cid

@@ -297,12 +297,12 @@ def _return(uow, return_id) -> PerformanceReturn:
 class Returns(MethodView):
     @allow(*READS, *MEMBER)
     @returns_blp.arguments(s.ReturnsQuery, location="query")
-    @paged(returns_blp, s.ReturnDetailOut)
+    @paged(returns_blp, s.ReturnDetailOut, sorts=perf.RETURN_ORDERS)
     def get(self, query, page):
-        """Returns, oldest first; `status=submitted` gives those to review (member staff: their own only)."""
+        """Returns by when submitted, oldest first (`sort=newest`: newest first); `status=submitted` gives those to
+        review (member staff: their own only)."""
         with request_uow() as uow:
-            return page.rows(perf.list_returns(uow.session, query["status"]),
-                             Order(asc("performance_return.submitted_at"), asc("performance_return.id")))
+            return perf.list_returns(uow.session, query["status"], page)
 
 
 @returns_blp.route("/due")

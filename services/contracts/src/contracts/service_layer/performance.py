@@ -9,14 +9,16 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import String, case, cast, func, select
+from sqlalchemy.orm import defer
 
 from hubkit import uploads as files
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
+from hubkit.paging import Order, Page, asc, desc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
-from ..adapters.contract_tables import (Contract, ImprovementPlan, PerformanceReturn, ReportingPeriod,
+from ..adapters.contract_tables import (Contract, ImprovementPlan, Indicator, PerformanceReturn, ReportingPeriod,
                                         ReturnEvent, ReturnEvidence, Subcontract, SubcontractTarget)
 from ..domain import performance as p
 from .contracts import indicators_of, periods_of, subcontracts_of, targets_table
@@ -328,38 +330,71 @@ def dashboard(session, contract: Contract, delivery: list[Subcontract] | None = 
             "thresholds": {"green_percent": contract.rag_green_percent, "amber_percent": contract.rag_amber_percent}}
 
 
-def list_returns(session, status: str | None) -> list[dict]:
-    query = select(PerformanceReturn).order_by(PerformanceReturn.submitted_at)
+# The orders the returns list offers (hubkit.paging): by when submitted, oldest (the review queue's) or newest
+# first; both on ix_performance_return_review (consortium, status, submitted_at, id), read either way.
+RETURN_ORDERS = {"oldest": Order(asc(PerformanceReturn.submitted_at), asc(PerformanceReturn.id)),
+                 "newest": Order(desc(PerformanceReturn.submitted_at), desc(PerformanceReturn.id))}
+
+
+def list_returns(session, status: str | None, page: Page) -> list[dict]:
+    """A page of returns in the page's order (RETURN_ORDERS), of one status if given, paged in SQL: only the
+    page's returns are viewed (issue 16: every return of the consortium was read and viewed before paging)."""
+    query = select(PerformanceReturn)
     if status:
         query = query.where(PerformanceReturn.status == status)
-    found = []
-    for ret in session.execute(query).scalars():
-        found.append(return_view(session, ret))
-    return found
+    return return_views(session, page.select(session, query, page.order(RETURN_ORDERS)))
 
 
 def return_view(session, ret: PerformanceReturn) -> dict:
-    period = session.execute(select(ReportingPeriod).where(ReportingPeriod.id == ret.period_id)).scalar_one()
-    subcontract = session.execute(select(Subcontract).where(Subcontract.id == ret.subcontract_id)).scalar_one()
-    contract = _contract(session, ret.contract_id)
-    indicators = indicators_of(session, contract.id)
-    shares = shares_table(session, subcontract.id)
-    limits = thresholds(contract)
-    lines = []
-    for indicator in indicators:
-        actual = Decimal(ret.actuals[str(indicator.id)]) if str(indicator.id) in ret.actuals else None
-        target = shares.get((indicator.id, period.id))
-        lines.append({"indicator": indicator, "actual": actual, "target": target,
-                      "rag": p.rag(actual, target, indicator.higher_is_better, limits)})
-    evidence = list(session.execute(select(ReturnEvidence).where(ReturnEvidence.return_id == ret.id)
-                                    .order_by(ReturnEvidence.uploaded_at)).scalars())
-    history = list(session.execute(select(ReturnEvent).where(ReturnEvent.return_id == ret.id)
-                                   .order_by(ReturnEvent.at)).scalars())
-    return {"performance_return": ret, "period": period, "subcontract_id": subcontract.id,
-            "organisation_name": subcontract.organisation_name, "contract_id": contract.id,
-            "contract_title": contract.title, "lines": lines, "overall": p.overall(l["rag"] for l in lines),
-            "evidence": evidence, "history": history,
-            "imported": any(event.action == "imported" for event in history)}
+    return return_views(session, [ret])[0]
+
+
+def return_views(session, returns: list[PerformanceReturn]) -> list[dict]:
+    """Each return with its period, subcontract and contract, its lines against the subcontract's shares with
+    their RAG, its evidence (not the files) and history, in a fixed handful of statements however many returns."""
+    if not returns:
+        return []
+
+    def by_id(entity, ids) -> dict:
+        return {row.id: row for row in session.execute(select(entity).where(entity.id.in_(set(ids)))).scalars()}
+
+    periods = by_id(ReportingPeriod, [r.period_id for r in returns])
+    subcontracts = by_id(Subcontract, [r.subcontract_id for r in returns])
+    contracts = by_id(Contract, [r.contract_id for r in returns])
+    indicators: dict = {}
+    for indicator in session.execute(select(Indicator).where(Indicator.contract_id.in_(set(contracts)))
+                                     .order_by(Indicator.position, Indicator.code)).scalars():
+        indicators.setdefault(indicator.contract_id, []).append(indicator)
+    shares = {(t.subcontract_id, t.indicator_id, t.period_id): t.target for t in session.execute(
+        select(SubcontractTarget).where(SubcontractTarget.subcontract_id.in_(set(subcontracts)),
+                                        SubcontractTarget.period_id.in_(set(periods)))).scalars()}
+    ids = [r.id for r in returns]
+    evidence: dict = {}
+    for item in session.execute(select(ReturnEvidence).options(defer(ReturnEvidence.content))
+                                .where(ReturnEvidence.return_id.in_(ids)).order_by(ReturnEvidence.uploaded_at)).scalars():
+        evidence.setdefault(item.return_id, []).append(item)
+    history: dict = {}
+    for event in session.execute(select(ReturnEvent).where(ReturnEvent.return_id.in_(ids))
+                                 .order_by(ReturnEvent.at)).scalars():
+        history.setdefault(event.return_id, []).append(event)
+    views = []
+    for ret in returns:
+        period, subcontract, contract = periods[ret.period_id], subcontracts[ret.subcontract_id], \
+            contracts[ret.contract_id]
+        limits = thresholds(contract)
+        lines = []
+        for indicator in indicators.get(contract.id, []):
+            actual = Decimal(ret.actuals[str(indicator.id)]) if str(indicator.id) in ret.actuals else None
+            target = shares.get((subcontract.id, indicator.id, period.id))
+            lines.append({"indicator": indicator, "actual": actual, "target": target,
+                          "rag": p.rag(actual, target, indicator.higher_is_better, limits)})
+        events = history.get(ret.id, [])
+        views.append({"performance_return": ret, "period": period, "subcontract_id": subcontract.id,
+                      "organisation_name": subcontract.organisation_name, "contract_id": contract.id,
+                      "contract_title": contract.title, "lines": lines, "overall": p.overall(l["rag"] for l in lines),
+                      "evidence": evidence.get(ret.id, []), "history": events,
+                      "imported": any(event.action == "imported" for event in events)})
+    return views
 
 
 # --- improvement plans ---------------------------------------------------------------------------------
