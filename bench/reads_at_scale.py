@@ -567,6 +567,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--service", default="", help="comma-separated services: run only their reads "
                         "(the month-end run is finance's)")
     parser.add_argument("--no-month-end", action="store_true", help="skip the month-end run")
+    parser.add_argument("--direct-only", action="store_true", help="only the services direct and the raw SQL (not "
+                        "through the gateway: its /api and pages)")
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         print(f"(reads_at_scale: ignoring {' '.join(unknown)})", file=sys.stderr)
@@ -602,17 +604,18 @@ def main(argv: list[str] | None = None) -> int:
                         direct = timed(http_get(None, hub.url(read["service"]) + read["path"], headers,
                                                 read["params"]), args.requests, cpu, hub, "direct",
                                        (read["service"],))
-                        if username not in api_tokens:
-                            api_tokens[username] = hub.api_token(username)
-                        via_api = timed(http_get(None, f"{gateway}/api/{read['service']}{read['path']}",
-                                                 {"Authorization": f"Bearer {api_tokens[username]}"},
-                                                 read["params"]), args.requests, cpu, hub, "api",
-                                        (read["service"], "gateway"))
+                        if not args.direct_only:
+                            if username not in api_tokens:
+                                api_tokens[username] = hub.api_token(username)
+                            via_api = timed(http_get(None, f"{gateway}/api/{read['service']}{read['path']}",
+                                                     {"Authorization": f"Bearer {api_tokens[username]}"},
+                                                     read["params"]), args.requests, cpu, hub, "api",
+                                            (read["service"], "gateway"))
                         statements = statements_of(manifest, read)
                         queries, scans = str(len(statements)), seq_scans(conn, statements)
                     else:
                         scans = seq_scans(conn, [(read["sql"], read["sql_params"])])
-                    if read["page"]:
+                    if read["page"] and not args.direct_only:
                         if username not in browsers:
                             browsers[username] = hub.browser(username)
                         page = timed(http_get(browsers[username], gateway + read["page"], None,
