@@ -56,6 +56,11 @@ class Hub:
         body["member_seats"] = [self.seat(body["id"], "member", f"Member {i}") for i in range(members)]
         return body
 
+    def secretary(self, body_id, account: str = "tester") -> dict:
+        """The caller's account becomes the body's secretary: records the show of hands and declarations made
+        aloud for the members (no vote, not counted in G1)."""
+        return self.seat(body_id, "secretary", "Sam Secretary", account=account)
+
     def seat(self, body_id, role, person_name, status=201, **extra) -> dict:
         seat = {"role": role, "person_name": person_name, "starts_on": SEATED_FROM} | extra
         if role in ("member", "deputy") and "organisation_id" not in extra:

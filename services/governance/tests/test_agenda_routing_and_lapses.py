@@ -45,6 +45,7 @@ def test_a_request_goes_on_the_next_partners_group_agenda_once_even_if_delivered
 def test_a_request_waits_for_the_next_meeting_to_be_scheduled_and_a_vote_answers_it(hub):
     request_id = deliver_request(hub)
     pg = hub.body()
+    hub.secretary(pg["id"])  # records the show of hands and declarations made aloud
     meeting = hub.meeting(pg["id"])
     item = request_items(meeting)[0]
     assert item["decision_request_id"] == request_id
@@ -130,6 +131,7 @@ def test_g4_the_workers_daily_review_lapses_members_without_anyone_asking(hub):
 
 def test_g5_an_expulsion_request_goes_to_a_partners_group_meeting_with_14_days_notice_and_is_voted_as_one(hub):
     pg = hub.body()
+    hub.secretary(pg["id"])  # records the show of hands and declarations made aloud
     now = dt.datetime.now(dt.timezone.utc)
     too_soon = hub.meeting(pg["id"], starts_at=now + dt.timedelta(days=10))
     request_id = deliver_request(hub, kind="membership_expulsion")

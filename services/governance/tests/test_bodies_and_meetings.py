@@ -63,6 +63,7 @@ def test_g9_a_meeting_agenda_starts_with_the_bodys_standing_items(hub):
 
 def test_a_vote_without_quorum_is_refused_and_nothing_is_decided(hub):
     body = hub.body()
+    hub.secretary(body["id"])  # records the show of hands and declarations made aloud
     meeting = quorate_meeting(hub, body, present=3)
     item = hub.item(meeting["id"], "Adopt the safeguarding policy")
     motion = hub.call("POST", f"/meetings/{meeting['id']}/motions",
@@ -98,6 +99,7 @@ def test_a_deputy_is_recorded_against_the_seat_they_represent(hub):
 
 def test_g12_a_member_with_a_declared_interest_cannot_vote_and_the_decision_records_it(hub):
     body = hub.body()
+    hub.secretary(body["id"])  # records the show of hands and declarations made aloud
     seats = body["member_seats"]
     meeting = quorate_meeting(hub, body, present=5)
     item = hub.item(meeting["id"], "Grant to Northfield Advice Centre")
@@ -126,6 +128,7 @@ def test_g12_a_member_with_a_declared_interest_cannot_vote_and_the_decision_reco
 
 def test_g2_a_co_opted_members_vote_is_refused(hub):
     body = hub.body()
+    hub.secretary(body["id"])  # records the show of hands and declarations made aloud
     meeting = quorate_meeting(hub, body)
     funder = hub.seat(body["id"], "co_opted", "Council officer")
     hub.attend(meeting["id"], funder["id"])
@@ -139,6 +142,7 @@ def test_g2_a_co_opted_members_vote_is_refused(hub):
 
 def test_c5_a_declarer_on_a_chosen_provider_item_leaves_the_discussion(hub):
     body = hub.body()
+    hub.secretary(body["id"])  # records the show of hands and declarations made aloud
     meeting = quorate_meeting(hub, body)
     item = hub.item(meeting["id"], "Chosen provider for the advice contract", kind="chosen_provider")
     declared = hub.call("POST", f"/meetings/{meeting['id']}/declarations", {
@@ -149,6 +153,7 @@ def test_c5_a_declarer_on_a_chosen_provider_item_leaves_the_discussion(hub):
 
 def test_g7_the_chair_does_not_vote_on_an_item_about_the_chair(hub):
     body = hub.body()
+    hub.secretary(body["id"])  # records the show of hands and declarations made aloud
     chair = hub.seat(body["id"], "chair", "Ruth Okafor", starts_on=clock.today().isoformat())
     meeting = quorate_meeting(hub, body)
     hub.attend(meeting["id"], chair["id"])
@@ -162,6 +167,7 @@ def test_g7_the_chair_does_not_vote_on_an_item_about_the_chair(hub):
 
 def test_g5_an_expulsion_motion_with_ten_days_notice_is_refused_and_with_fourteen_is_decided(hub):
     body = hub.body()
+    hub.secretary(body["id"])  # records the show of hands and declarations made aloud
     meeting = quorate_meeting(hub, body)
     meeting_on = clock.local_date(dt.datetime.fromisoformat(meeting["starts_at"]))  # the hub's day, not UTC's
     late = hub.item(meeting["id"], "Expel Westside Trust", kind="business",
@@ -181,6 +187,7 @@ def test_g5_an_expulsion_motion_with_ten_days_notice_is_refused_and_with_fourtee
 
 def test_minutes_actions_and_the_decisions_log(hub):
     body = hub.body()
+    hub.secretary(body["id"])  # records the show of hands and declarations made aloud
     meeting = quorate_meeting(hub, body)
     hub.call("PUT", f"/meetings/{meeting['id']}/minutes", {"minutes": "Met; agreed the plan."})
     action = hub.call("POST", f"/meetings/{meeting['id']}/actions",
@@ -238,6 +245,7 @@ def test_the_register_of_interests_comes_in_pages_in_sql_keeping_its_filter(hub)
 
 def test_g5_nothing_is_recorded_for_a_meeting_before_it_starts_so_an_expulsions_notice_cannot_be_emptied(hub):
     body = hub.body()
+    hub.secretary(body["id"])  # records the show of hands and declarations made aloud
     seats = body["member_seats"]
     meeting = hub.meeting(body["id"], starts_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=15),
                           notice_given_on=clock.today())

@@ -111,7 +111,7 @@ def test_f1_a_decision_by_written_resolution_is_recorded_from_the_closed_resolut
     path = f"/written-resolutions/{resolution['id']}"
     assert "still open" in record(hub, request_id, chair, 409, written_resolution_id=resolution["id"])["detail"]
     for seat in board["member_seats"]:
-        hub.call("POST", f"{path}/answers", {"seat_id": seat["id"], "vote": "for"}, 201)
+        hub.call("POST", f"{path}/answers", {"seat_id": seat["id"], "vote": "for"}, 201, headers=chair)
     hub.call("POST", f"{path}/close", {}, 201)
     assert "was approved" in record(hub, request_id, chair, 409, outcome="rejected",
                                     written_resolution_id=resolution["id"])["detail"]

@@ -8,6 +8,7 @@ def board_decision(hub, text: str, outcome="for", kind="hub_model") -> str:
     """A Management Board decision (on the hub model unless told) taken by vote at a quorate meeting."""
     if not hasattr(hub, "board"):
         hub.board = hub.body("management_board", members=3)
+        hub.secretary(hub.board["id"])  # records the show of hands
     board = hub.board
     meeting = hub.held_meeting(board["id"])
     for seat in board["member_seats"]:

@@ -233,6 +233,7 @@ def circulate(hub, body_id, status=201, **extra):
 
 def test_a_written_resolution_excludes_co_opted_and_conflicted_members_and_records_the_decision(hub):
     board = hub.body("management_board", members=4, rules={"max_co_opted": 1})
+    hub.secretary(board["id"])  # records the show of hands and declarations made aloud
     chair = hub.seat(board["id"], "chair", "Ruth Okafor", starts_on=TODAY)
     co_opted = hub.seat(board["id"], "co_opted", "Funder Rep")
     conflicted, *others = board["member_seats"]
@@ -266,6 +267,7 @@ def test_a_written_resolution_excludes_co_opted_and_conflicted_members_and_recor
 
 def test_a_written_resolution_without_a_majority_of_those_entitled_is_rejected(hub):
     board = hub.body("management_board", members=4)
+    hub.secretary(board["id"])  # records the show of hands and declarations made aloud
     resolution = circulate(hub, board["id"])
     path = f"/written-resolutions/{resolution['id']}"
     for seat, vote in zip(board["member_seats"], ("for", "for", "against", "abstain")):

@@ -1,14 +1,17 @@
-"""Meetings: agenda, attendance and quorum, declarations (G12, C5, G7), motions and votes (G2, G5), lapses (G4)."""
+"""Meetings: agenda, attendance and quorum, declarations (G12, C5, G7), motions and votes (G2, G5), lapses (G4).
+
+A seat holder declares their own interests and casts their own vote (their seat names their hub account); the
+body's chair or secretary records a show of hands, and declarations made aloud at the meeting, for the others."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from typing import Iterable, Mapping
 
-from hubkit.domain import RuleViolation
+from hubkit.domain import NotAllowed, RuleViolation
 from hubkit import clock
 
-from .bodies import CHAIR, CO_OPTED, DEPUTY, MEMBER, VOTING_ROLES, BodyRules
+from .bodies import CHAIR, CO_OPTED, DEPUTY, MEMBER, OFFICERS, VOTING_ROLES, BodyRules, SeatTerm
 
 PRESENT, BY_DEPUTY, APOLOGIES, ABSENT = "present", "deputy", "apologies", "absent"
 ATTENDANCE = (PRESENT, BY_DEPUTY, APOLOGIES, ABSENT)
@@ -87,6 +90,59 @@ def check_vote(seat_id: str, role: str | None, attendance: Mapping[str, str], de
     if seat_id in excluded:
         raise RuleViolation("A member excluded from the item's discussion does not vote on it (C5, G7).",
                             rule="G7")
+
+
+@dataclasses.dataclass(frozen=True)
+class Holding:
+    """A seat as the rules need it to find the signed-in person's own: whose account, what role, what term."""
+
+    seat_id: object
+    account: str | None
+    term: SeatTerm
+
+
+def seat_held_by(holdings: Iterable[Holding], account: str, day: dt.date, body_name: str) -> Holding:
+    """The seat the account holds on the body on that day: a voting seat before any other (a chair or member who
+    is also its secretary votes as chair or member); refused when the account holds none."""
+    mine = [h for h in holdings if account and h.account == account and h.term.active_on(day)]
+    if not mine:
+        raise RuleViolation(f"You do not hold a seat on {body_name} for {day:%d %B %Y}: only its members declare "
+                            f"their interests and vote on its business.")
+    return min(mine, key=lambda h: h.term.role not in VOTING_ROLES)
+
+
+def check_records_for_others(officer_role: str | None, body_name: str, what: str) -> None:
+    """Only the body's chair or secretary (a seat held by the caller's account) records declarations, votes or
+    answers for its members; everyone else declares and votes for themselves."""
+    if officer_role not in OFFICERS:
+        raise NotAllowed(f"Only {body_name}'s chair or secretary records {what} for its members; a member declares "
+                         f"their own interests and casts their own vote.")
+
+
+def check_own_ballot(previous: str | None, vote: str) -> bool:
+    """One vote per seat: True for a first vote, False for the same vote sent again (a replay: nothing new to
+    record); a different vote is refused."""
+    if previous is None:
+        return True
+    if previous != vote:
+        raise RuleViolation(f"This seat has already voted ({previous}) on this motion: each seat votes once.")
+    return False
+
+
+def with_hands_shown(cast: Mapping[object, str], shown: Iterable[Ballot]) -> list[Ballot]:
+    """The ballots to count: those the members cast themselves, then the show of hands the chair or secretary
+    records for the others; a hand shown for a seat that voted otherwise itself is refused."""
+    ballots = [Ballot(seat_id, vote) for seat_id, vote in cast.items()]
+    for ballot in shown:
+        if ballot.seat_id in cast:
+            if cast[ballot.seat_id] != ballot.vote:
+                raise RuleViolation(f"That seat has already cast its own vote ({cast[ballot.seat_id]}): each seat "
+                                    f"votes once.")
+            continue
+        ballots.append(ballot)
+    if not ballots:
+        raise RuleViolation("No votes have been cast or shown: record the show of hands.")
+    return ballots
 
 
 def count_votes(rules: BodyRules, ballots: Iterable[Ballot]) -> tuple[str, dict[str, int]]:

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import or_, select
 
-from hubkit.auth import STAFF, allow
+from hubkit.auth import STAFF, allow, current_principal
 from hubkit.db import utcnow
 from hubkit.paging import Order, asc, desc, paged
 from hubkit.uploads import content_disposition
@@ -116,7 +116,7 @@ class BodyMeetings(MethodView):
         with request_uow() as uow:
             body = get_or_404(uow.session, Body, body_id, "body")
             created = meeting_cases.schedule_meeting(uow, body, **meeting)
-            return meeting_cases.meeting_view(uow.session, created)
+            return meeting_cases.meeting_view(uow.session, created, _account())
 
 
 @blp.route("/<body_id>/attendance-review")
@@ -135,6 +135,18 @@ def _meeting(uow, meeting_id) -> Meeting:
     return get_or_404(uow.session, Meeting, meeting_id, "meeting")
 
 
+def _account() -> str:
+    """The signed-in person's hub username: the account a seat names."""
+    return current_principal().username
+
+
+def _motion_of(uow, meeting: Meeting, motion_id) -> Motion:
+    motion = get_or_404(uow.session, Motion, motion_id, "motion")
+    if uow.session.get(AgendaItem, motion.agenda_item_id).meeting_id != meeting.id:
+        abort(404, message="No such motion.")
+    return motion
+
+
 @meetings_blp.route("/<meeting_id>")
 class MeetingById(MethodView):
     @allow(*STAFF)
@@ -142,7 +154,7 @@ class MeetingById(MethodView):
     def get(self, meeting_id):
         """The meeting: agenda with declarations and motions, attendance, quorum, minutes and actions."""
         with request_uow() as uow:
-            return meeting_cases.meeting_view(uow.session, _meeting(uow, meeting_id))
+            return meeting_cases.meeting_view(uow.session, _meeting(uow, meeting_id), _account())
 
 
 @meetings_blp.route("/<meeting_id>/agenda-items")
@@ -155,7 +167,7 @@ class AgendaItems(MethodView):
         with request_uow() as uow:
             meeting = _meeting(uow, meeting_id)
             meeting_cases.add_agenda_item(uow, meeting, **item)
-            return meeting_cases.meeting_view(uow.session, meeting)
+            return meeting_cases.meeting_view(uow.session, meeting, _account())
 
 
 @meetings_blp.route("/<meeting_id>/attendance")
@@ -168,7 +180,7 @@ class AttendanceResource(MethodView):
         with request_uow() as uow:
             meeting = _meeting(uow, meeting_id)
             meeting_cases.record_attendance(uow, meeting, **attendance)
-            return meeting_cases.meeting_view(uow.session, meeting)
+            return meeting_cases.meeting_view(uow.session, meeting, _account())
 
 
 @meetings_blp.route("/<meeting_id>/declarations")
@@ -177,10 +189,25 @@ class Declarations(MethodView):
     @meetings_blp.arguments(s.DeclarationIn)
     @meetings_blp.response(201, s.DeclarationOut)
     def post(self, declaration, meeting_id):
-        """Declare an interest in an item (G12; C5 excludes declarers from chosen-provider discussions)."""
+        """The body's chair or secretary records an interest a member declared aloud in an item (G12; C5 excludes
+        declarers from chosen-provider discussions); anyone else is refused (403): members declare their own."""
         with request_uow() as uow:
             return meeting_cases.declare_interest(uow, _meeting(uow, meeting_id), declaration["agenda_item_id"],
-                                                  declaration["seat_id"], declaration["interest"])
+                                                  declaration["seat_id"], declaration["interest"], _account())
+
+
+@meetings_blp.route("/<meeting_id>/my-declarations")
+class MyDeclarations(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.MyDeclarationIn)
+    @meetings_blp.response(201, s.DeclarationOut)
+    def post(self, declaration, meeting_id):
+        """Declare my interest in an item, for the seat I hold on the meeting's body on its day (409 if none, or
+        declared already); I take no part in the vote on it (G12), nor its discussion on a chosen-provider item
+        (C5), and a vote I cast on it already is void."""
+        with request_uow() as uow:
+            return meeting_cases.declare_my_interest(uow, _meeting(uow, meeting_id), declaration["agenda_item_id"],
+                                                     _account(), declaration["interest"])
 
 
 @meetings_blp.route("/<meeting_id>/motions")
@@ -201,16 +228,30 @@ class Votes(MethodView):
     @meetings_blp.arguments(s.VotesIn)
     @meetings_blp.response(201, s.DecisionOut)
     def post(self, votes, meeting_id, motion_id):
-        """Record the votes on a motion and the decision; refused without quorum, for co-opted (G2) or
-        conflicted (G12) voters."""
+        """Take the vote: the body's chair or secretary records the show of hands for the members who did not cast
+        their own vote, and the decision (403 for anyone else); refused before the meeting starts, without quorum,
+        for co-opted (G2) or conflicted (G12) voters, or a hand shown otherwise than a seat's own vote."""
         with request_uow() as uow:
-            meeting = _meeting(uow, meeting_id)
-            motion = get_or_404(uow.session, Motion, motion_id, "motion")
-            item = uow.session.get(AgendaItem, motion.agenda_item_id)
-            if item.meeting_id != meeting.id:
-                abort(404, message="No such motion.")
+            motion = _motion_of(uow, _meeting(uow, meeting_id), motion_id)
             ballots = [Ballot(b["seat_id"], b["vote"]) for b in votes["votes"]]
-            return meeting_cases.vote(uow, motion, ballots, votes["note"])
+            return meeting_cases.vote(uow, motion, ballots, votes["note"], _account())
+
+
+@meetings_blp.route("/<meeting_id>/motions/<motion_id>/my-vote")
+class MyVote(MethodView):
+    @allow(*RUNNERS)
+    @meetings_blp.arguments(s.MyVoteIn)
+    @meetings_blp.response(201, s.MyVoteOut)
+    @meetings_blp.alt_response(200, schema=s.MyVoteOut, description="The same vote sent again: nothing new")
+    def post(self, ballot, meeting_id, motion_id):
+        """Cast my vote on an open motion, for the seat I hold, once the meeting has started and I am recorded
+        present: not co-opted (G2), without a declared interest in the item (G12) nor excluded from its discussion
+        (C5, G7). One vote per seat: the same vote again answers 200, another 409. The chair or secretary then
+        takes the vote."""
+        with request_uow() as uow:
+            motion = _motion_of(uow, _meeting(uow, meeting_id), motion_id)
+            row, new = meeting_cases.cast_my_vote(uow, motion, _account(), ballot["vote"])
+            return {"motion_id": row.motion_id, "seat_id": row.seat_id, "vote": row.vote}, (201 if new else 200)
 
 
 @meetings_blp.route("/<meeting_id>/minutes")
@@ -222,7 +263,7 @@ class Minutes(MethodView):
         """Write the minutes."""
         with request_uow() as uow:
             meeting = meeting_cases.set_minutes(uow, _meeting(uow, meeting_id), minutes["minutes"])
-            return meeting_cases.meeting_view(uow.session, meeting)
+            return meeting_cases.meeting_view(uow.session, meeting, _account())
 
 
 @meetings_blp.route("/<meeting_id>/actions")
@@ -401,7 +442,7 @@ class Chair(MethodView):
         """Record who chaired: the chair if present; otherwise a member present in person, in turn (G8)."""
         with request_uow() as uow:
             meeting = meeting_cases.record_chair(uow, _meeting(uow, meeting_id), chair["seat_id"])
-            return meeting_cases.meeting_view(uow.session, meeting)
+            return meeting_cases.meeting_view(uow.session, meeting, _account())
 
 
 @blp.route("/<body_id>/written-resolutions")
@@ -422,7 +463,7 @@ class BodyResolutions(MethodView):
         with request_uow() as uow:
             body = get_or_404(uow.session, Body, body_id, "body")
             created = resolution_cases.circulate(uow, body, **resolution)
-            return resolution_cases.resolution_view(uow.session, created)
+            return resolution_cases.resolution_view(uow.session, created, _account())
 
 
 def _resolution(uow, resolution_id) -> WrittenResolution:
@@ -436,7 +477,7 @@ class ResolutionById(MethodView):
     def get(self, resolution_id):
         """A written resolution: who may answer, the answers so far, who is awaited."""
         with request_uow() as uow:
-            return resolution_cases.resolution_view(uow.session, _resolution(uow, resolution_id))
+            return resolution_cases.resolution_view(uow.session, _resolution(uow, resolution_id), _account())
 
 
 @resolutions_blp.route("/<resolution_id>/declarations")
@@ -445,10 +486,26 @@ class ResolutionDeclarations(MethodView):
     @resolutions_blp.arguments(s.WrittenDeclarationIn)
     @resolutions_blp.response(201, s.WrittenResolutionOut)
     def post(self, declaration, resolution_id):
-        """A member declares an interest and takes no part in the decision (G12)."""
+        """The body's chair or secretary records a member's declared interest (403 for anyone else); the member
+        takes no part in the decision (G12)."""
         with request_uow() as uow:
-            resolution = resolution_cases.declare(uow, _resolution(uow, resolution_id), **declaration)
-            return resolution_cases.resolution_view(uow.session, resolution)
+            resolution = resolution_cases.declare(uow, _resolution(uow, resolution_id), **declaration,
+                                                  account=_account())
+            return resolution_cases.resolution_view(uow.session, resolution, _account())
+
+
+@resolutions_blp.route("/<resolution_id>/my-declarations")
+class MyResolutionDeclarations(MethodView):
+    @allow(*RUNNERS)
+    @resolutions_blp.arguments(s.MyWrittenDeclarationIn)
+    @resolutions_blp.response(201, s.WrittenResolutionOut)
+    def post(self, declaration, resolution_id):
+        """Declare my interest, for the seat I held when it was circulated: I take no part in the decision (G12),
+        and an answer I gave is void."""
+        with request_uow() as uow:
+            resolution = resolution_cases.declare_mine(uow, _resolution(uow, resolution_id), _account(),
+                                                       declaration["interest"])
+            return resolution_cases.resolution_view(uow.session, resolution, _account())
 
 
 @resolutions_blp.route("/<resolution_id>/answers")
@@ -457,10 +514,26 @@ class ResolutionAnswers(MethodView):
     @resolutions_blp.arguments(s.WrittenAnswerIn)
     @resolutions_blp.response(201, s.WrittenResolutionOut)
     def post(self, written, resolution_id):
-        """Record a member's answer in writing, before the deadline (not co-opted, G2; not conflicted, G12)."""
+        """The body's chair or secretary records a member's answer given in writing outside the hub, before the
+        deadline (not co-opted, G2; not conflicted, G12; 403 for anyone else)."""
         with request_uow() as uow:
-            resolution = resolution_cases.answer(uow, _resolution(uow, resolution_id), **written)
-            return resolution_cases.resolution_view(uow.session, resolution)
+            resolution = resolution_cases.answer(uow, _resolution(uow, resolution_id), **written, account=_account())
+            return resolution_cases.resolution_view(uow.session, resolution, _account())
+
+
+@resolutions_blp.route("/<resolution_id>/my-answer")
+class MyResolutionAnswer(MethodView):
+    @allow(*RUNNERS)
+    @resolutions_blp.arguments(s.MyVoteIn)
+    @resolutions_blp.response(201, s.WrittenResolutionOut)
+    @resolutions_blp.alt_response(200, schema=s.WrittenResolutionOut, description="The same answer sent again")
+    def post(self, written, resolution_id):
+        """Answer in writing for the seat I held when it was circulated, before the deadline: a voting member
+        without a declared interest (G2, G12). Once: the same answer again answers 200, another 409."""
+        with request_uow() as uow:
+            resolution = _resolution(uow, resolution_id)
+            new = resolution_cases.answer_mine(uow, resolution, _account(), written["vote"])
+            return resolution_cases.resolution_view(uow.session, resolution, _account()), (201 if new else 200)
 
 
 @resolutions_blp.route("/<resolution_id>/close")

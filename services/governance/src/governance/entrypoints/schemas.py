@@ -165,6 +165,17 @@ class MotionIn(Schema):
     subject = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
 
 
+class MyDeclarationIn(Schema):
+    agenda_item_id = fields.UUID(required=True)
+    interest = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class CastBallotOut(Schema):
+    seat_id = fields.UUID()
+    person_name = fields.String()
+    vote = fields.String()
+
+
 class MotionOut(Schema):
     id = fields.UUID()
     agenda_item_id = fields.UUID()
@@ -172,6 +183,18 @@ class MotionOut(Schema):
     kind = fields.String()
     subject = fields.String(allow_none=True)
     status = fields.String()
+    ballots = fields.List(fields.Nested(CastBallotOut), metadata={
+        "description": "Votes cast so far (by the members themselves, or the show of hands once taken)"})
+
+
+class MyVoteIn(Schema):
+    vote = fields.String(required=True, validate=validate.OneOf(meeting_rules.VOTES))
+
+
+class MyVoteOut(Schema):
+    motion_id = fields.UUID()
+    seat_id = fields.UUID()
+    vote = fields.String()
 
 
 class BallotIn(Schema):
@@ -180,7 +203,8 @@ class BallotIn(Schema):
 
 
 class VotesIn(Schema):
-    votes = fields.List(fields.Nested(BallotIn), required=True, validate=validate.Length(min=1, max=100))
+    votes = fields.List(fields.Nested(BallotIn), load_default=list, validate=validate.Length(max=100), metadata={
+        "description": "The show of hands for the members who have not cast their own vote"})
     note = fields.String(load_default="", validate=validate.Length(max=5000))
 
 
@@ -232,6 +256,19 @@ class ActionOut(Schema):
     done_on = fields.Date(allow_none=True)
 
 
+class PaperOut(Schema):
+    id = fields.UUID()
+    meeting_id = fields.UUID()
+    agenda_item_id = fields.UUID(allow_none=True)
+    title = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    sha256 = fields.String()
+    uploaded_by = fields.String()
+    uploaded_at = fields.DateTime()
+
+
 class AgendaItemOut(Schema):
     id = fields.UUID()
     position = fields.Integer()
@@ -241,6 +278,7 @@ class AgendaItemOut(Schema):
     decision_request_id = fields.UUID(allow_none=True)
     declarations = fields.List(fields.Nested(DeclarationOut))
     motions = fields.List(fields.Nested(MotionOut))
+    papers = fields.List(fields.Nested(PaperOut), metadata={"description": "The papers for this item"})
 
 
 class AttendanceOut(Schema):
@@ -255,19 +293,6 @@ class QuorumOut(Schema):
     required = fields.Integer()
     present = fields.Integer()
     quorate = fields.Boolean()
-
-
-class PaperOut(Schema):
-    id = fields.UUID()
-    meeting_id = fields.UUID()
-    agenda_item_id = fields.UUID(allow_none=True)
-    title = fields.String()
-    filename = fields.String()
-    content_type = fields.String()
-    size_bytes = fields.Integer()
-    sha256 = fields.String()
-    uploaded_by = fields.String()
-    uploaded_at = fields.DateTime()
 
 
 class PaperUploadForm(Schema):
@@ -315,6 +340,17 @@ class PersonCalendarQuery(Schema):
     person_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class YourSeatOut(Schema):
+    """The signed-in person's own seat, when they hold one (null otherwise)."""
+
+    seat_id = fields.UUID()
+    person_name = fields.String()
+    role = fields.String()
+    votes = fields.Boolean(metadata={"description": "The seat votes (chair, member, or a deputy for one)"})
+    records_for_others = fields.Boolean(metadata={
+        "description": "The body's chair or secretary: records declarations, answers and the show of hands"})
+
+
 class MeetingOut(MeetingSummaryOut):
     body_name = fields.String()
     minutes = fields.String(allow_none=True)
@@ -324,6 +360,7 @@ class MeetingOut(MeetingSummaryOut):
     agenda = fields.List(fields.Nested(AgendaItemOut))
     attendance = fields.List(fields.Nested(AttendanceOut))
     actions = fields.List(fields.Nested(ActionOut))
+    you = fields.Nested(YourSeatOut, allow_none=True)
 
 
 # --- written resolutions ---
@@ -336,6 +373,10 @@ class WrittenResolutionIn(Schema):
 
 class WrittenDeclarationIn(Schema):
     seat_id = fields.UUID(required=True)
+    interest = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class MyWrittenDeclarationIn(Schema):
     interest = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
@@ -374,6 +415,7 @@ class WrittenResolutionOut(Schema):
     tally = fields.Nested(TallyOut)
     answers = fields.List(fields.Nested(WrittenAnswerOut))
     awaiting = fields.List(fields.Nested(SeatNameOut))
+    you = fields.Nested(YourSeatOut, allow_none=True)
 
 
 class ReviewIn(Schema):

@@ -108,11 +108,41 @@ def _item_of(session, meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
     return item
 
 
+def own_seat(session, meeting: Meeting, account: str) -> Seat:
+    """The seat the signed-in person holds on the meeting's body on its day (a voting seat first)."""
+    body = session.get(Body, meeting.body_id)
+    seats = {s.id: s for s in body_cases.seats_of(session, body.id)}
+    held = rules.seat_held_by([rules.Holding(s.id, s.account, body_cases.term(s)) for s in seats.values()],
+                              account, _meeting_on(meeting), body.name)
+    return seats[held.seat_id]
+
+
+def check_records_for_others(session, meeting: Meeting, account: str, what: str) -> None:
+    """Declarations made aloud and a show of hands are recorded for the members by the body's chair or secretary."""
+    body = session.get(Body, meeting.body_id)
+    rules.check_records_for_others(body_cases.officer_role(session, body.id, account, _meeting_on(meeting)),
+                                   body.name, what)
+
+
 def declare_interest(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, seat_id: uuid.UUID,
-                     interest: str) -> Declaration:
-    """Record an interest in an item; the declarer will not vote on it (G12), nor discuss it where C5 applies."""
+                     interest: str, account: str) -> Declaration:
+    """The chair or secretary records an interest a member declared aloud in an item; the declarer will not vote
+    on it (G12), nor discuss it where C5 applies."""
     item = _item_of(uow.session, meeting, item_id)
     seat = _seat_of_body(uow.session, meeting, seat_id)
+    check_records_for_others(uow.session, meeting, account, "declarations of interest")
+    return _declare(uow, item, seat, interest)
+
+
+def declare_my_interest(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, account: str,
+                        interest: str) -> Declaration:
+    """The signed-in seat holder declares their own interest in an item (G12; C5 on a chosen-provider item)."""
+    item = _item_of(uow.session, meeting, item_id)
+    return _declare(uow, item, own_seat(uow.session, meeting, account), interest)
+
+
+def _declare(uow: UnitOfWork, item: AgendaItem, seat: Seat, interest: str) -> Declaration:
+    """Once per seat and item; a vote the seat already cast on the item's open motion is void (G12)."""
     if uow.session.execute(select(Declaration.id).where(Declaration.agenda_item_id == item.id,
                                                         Declaration.seat_id == seat.id)).first():
         raise RuleViolation(f"{seat.person_name} has already declared an interest in this item.")
@@ -120,6 +150,9 @@ def declare_interest(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, seat
                               excluded_from_discussion=rules.excluded_from_discussion(item.kind, seat.role, True),
                               declared_at=utcnow())
     uow.session.add(declaration)
+    for ballot in uow.session.execute(select(Vote).join(Motion, Vote.motion_id == Motion.id).where(
+            Motion.agenda_item_id == item.id, Motion.status == "open", Vote.seat_id == seat.id)).scalars():
+        uow.session.delete(ballot)
     uow.commit()
     return declaration
 
@@ -164,14 +197,61 @@ def propose_motion(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, text: 
     return motion
 
 
-def vote(uow: UnitOfWork, motion: Motion, ballots: list[rules.Ballot], note: str) -> Decision:
-    """Take the vote: quorum first, then each voter checked (G2, G12, C5/G7), counted by the body's majority."""
+def _voters(session, meeting: Meeting, item: AgendaItem) -> tuple[dict, dict, set, set]:
+    """What the rules need to judge a voter on an item: the seats on the meeting's day, attendance, declarers and
+    those excluded from the item's discussion."""
+    seats = {s.id: s for s in body_cases.seats_of(session, meeting.body_id)
+             if body_cases.term(s).active_on(_meeting_on(meeting))}
+    attendance = {a.seat_id: a.status for a in session.execute(
+        select(Attendance).where(Attendance.meeting_id == meeting.id)).scalars()}
+    declared = {d.seat_id for d in declarations_on(session, item.id)}
+    return seats, attendance, declared, excluded_seats(session, meeting, item)
+
+
+def ballots_cast(session, motion_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    return {v.seat_id: v.vote for v in session.execute(select(Vote).where(Vote.motion_id == motion_id)).scalars()}
+
+
+def cast_my_vote(uow: UnitOfWork, motion: Motion, account: str, vote: str) -> tuple[Vote, bool]:
+    """The signed-in seat holder votes on an open motion, once the meeting has started: present in person (or,
+    holding a deputy's seat, for the seat they represent that day), not co-opted (G2), without a declared interest
+    in the item (G12) nor excluded from its discussion (C5, G7). One vote per seat: the same vote again is a replay
+    (False), another is refused. The motion is decided when the chair or secretary takes the vote."""
     if motion.status != "open":
         raise RuleViolation("This motion has already been voted on.")
     session = uow.session
     item = session.get(AgendaItem, motion.agenda_item_id)
     meeting = session.get(Meeting, item.meeting_id)
     rules.check_has_started(meeting.starts_at, utcnow(), "a vote")
+    seat = own_seat(session, meeting, account)
+    seats, attendance, declared, excluded = _voters(session, meeting, item)
+    voter = seat
+    if seat.role == rules.DEPUTY and attendance.get(seat.deputy_for) == rules.BY_DEPUTY:
+        voter = seats.get(seat.deputy_for, seat)
+    rules.check_vote(voter.id, voter.role, attendance, declared, excluded)
+    if voter.id == seat.id and attendance.get(seat.id) != rules.PRESENT:
+        raise RuleViolation("Your seat was represented by a deputy at this meeting: the deputy votes for it.")
+    previous = session.get(Vote, (motion.id, voter.id))
+    if not rules.check_own_ballot(previous.vote if previous else None, vote):
+        return previous, False
+    ballot = Vote(motion_id=motion.id, seat_id=voter.id, vote=vote)
+    session.add(ballot)
+    uow.commit()
+    return ballot, True
+
+
+def vote(uow: UnitOfWork, motion: Motion, ballots: list[rules.Ballot], note: str, account: str) -> Decision:
+    """Take the vote: the chair or secretary records the show of hands beside the votes members cast themselves;
+    quorum first, then each voter checked (G2, G12, C5/G7), counted by the body's majority."""
+    if motion.status != "open":
+        raise RuleViolation("This motion has already been voted on.")
+    session = uow.session
+    item = session.get(AgendaItem, motion.agenda_item_id)
+    meeting = session.get(Meeting, item.meeting_id)
+    rules.check_has_started(meeting.starts_at, utcnow(), "a vote")
+    check_records_for_others(session, meeting, account, "a show of hands")
+    cast = ballots_cast(session, motion.id)
+    ballots = rules.with_hands_shown(cast, ballots)
     body = session.get(Body, meeting.body_id)
     body_rules = body_cases.body_rules(body)
     seats = {s.id: s for s in body_cases.seats_of(session, body.id)
@@ -189,7 +269,8 @@ def vote(uow: UnitOfWork, motion: Motion, ballots: list[rules.Ballot], note: str
         rules.check_vote(ballot.seat_id, seat.role if seat else None, attendance, declared, excluded)
     outcome, tally = rules.count_votes(body_rules, ballots)
     for ballot in ballots:
-        session.add(Vote(motion_id=motion.id, seat_id=ballot.seat_id, vote=ballot.vote))
+        if ballot.seat_id not in cast:
+            session.add(Vote(motion_id=motion.id, seat_id=ballot.seat_id, vote=ballot.vote))
     motion.status = outcome
     request = session.get(DecisionRequest, item.decision_request_id) if item.decision_request_id else None
     declared_list = [{"seat_id": d.seat_id, "person_name": seats[d.seat_id].person_name if d.seat_id in seats else "",
@@ -275,8 +356,24 @@ def complete_action(uow: UnitOfWork, action: ActionItem, done_on: dt.date) -> Ac
     return action
 
 
-def meeting_view(session, meeting: Meeting) -> dict:
-    """The meeting as the secretary runs it: agenda with declarations and motions, attendance, quorum, actions."""
+def your_part(session, meeting: Meeting, account: str | None) -> dict | None:
+    """The signed-in person's seat on the meeting's body, if they hold one on its day, and whether they record
+    declarations and the show of hands for the others (the body's chair or secretary)."""
+    if not account:
+        return None
+    try:
+        seat = own_seat(session, meeting, account)
+    except RuleViolation:
+        return None
+    officer = body_cases.officer_role(session, meeting.body_id, account, _meeting_on(meeting))
+    return {"seat_id": seat.id, "person_name": seat.person_name, "role": seat.role,
+            "votes": seat.role in rules.VOTING_ROLES or seat.role == rules.DEPUTY,
+            "records_for_others": officer is not None}
+
+
+def meeting_view(session, meeting: Meeting, account: str | None = None) -> dict:
+    """The meeting as the secretary runs it: agenda with declarations and motions (with the votes cast so far),
+    attendance, quorum, actions, papers by item, and the signed-in person's own seat (`you`)."""
     body = session.get(Body, meeting.body_id)
     body_rules = body_cases.body_rules(body)
     items = list(session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
@@ -287,17 +384,26 @@ def meeting_view(session, meeting: Meeting) -> dict:
                          and seats[a.seat_id].role in rules.VOTING_ROLES)
     motions = list(session.execute(select(Motion).join(AgendaItem, Motion.agenda_item_id == AgendaItem.id)
                                    .where(AgendaItem.meeting_id == meeting.id)).scalars())
+    cast: dict[uuid.UUID, list[dict]] = {}
+    for row in session.execute(select(Vote).where(Vote.motion_id.in_([m.id for m in motions]))).scalars():
+        cast.setdefault(row.motion_id, []).append({
+            "seat_id": row.seat_id, "person_name": seats[row.seat_id].person_name if row.seat_id in seats else "",
+            "vote": row.vote})
+    papers = papers_of(session, meeting)
     return {
         "id": meeting.id, "body_id": body.id, "body_name": body.name, "title": meeting.title,
         "starts_at": meeting.starts_at, "notice_given_on": meeting.notice_given_on, "location": meeting.location,
         "minutes": meeting.minutes, "chairing": chairing_view(session, meeting),
-        "papers": papers_of(session, meeting),
+        "papers": papers, "you": your_part(session, meeting, account),
         "quorum": {"required": body_rules.quorum, "present": voting_present,
                    "quorate": voting_present >= body_rules.quorum},
         "agenda": [{"id": i.id, "position": i.position, "title": i.title, "kind": i.kind,
                     "notified_on": i.notified_on, "decision_request_id": i.decision_request_id,
                     "declarations": declarations_on(session, i.id),
-                    "motions": [m for m in motions if m.agenda_item_id == i.id]} for i in items],
+                    "papers": [p for p in papers if p.agenda_item_id == i.id],
+                    "motions": [{"id": m.id, "agenda_item_id": m.agenda_item_id, "text": m.text, "kind": m.kind,
+                                 "subject": m.subject, "status": m.status, "ballots": cast.get(m.id, [])}
+                                for m in motions if m.agenda_item_id == i.id]} for i in items],
         "attendance": [{"seat_id": a.seat_id, "person_name": seats[a.seat_id].person_name,
                         "role": seats[a.seat_id].role, "status": a.status, "deputy_name": a.deputy_name}
                        for a in attendance],

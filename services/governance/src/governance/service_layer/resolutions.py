@@ -12,6 +12,7 @@ from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
 from ..adapters.orm import Body, Decision, Seat, WrittenAnswer, WrittenResolution
+from ..domain import meetings as meeting_rules
 from ..domain import resolutions as rules
 from ..domain.bodies import VOTING_ROLES
 from . import agenda
@@ -52,13 +53,41 @@ def circulate(uow: UnitOfWork, body: Body, text: str, kind: str, subject: str | 
     return resolution
 
 
-def declare(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, interest: str) -> WrittenResolution:
-    """A member declares an interest: they take no part in the decision (G12); an answer already given is void."""
-    if resolution.status != rules.OPEN:
-        raise RuleViolation("This written resolution is closed.")
+def own_seat(session, resolution: WrittenResolution, account: str) -> Seat:
+    """The seat the signed-in person held on the body when the resolution was circulated (a voting seat first)."""
+    seats = _seats_on(session, resolution)
+    body = session.get(Body, resolution.body_id)
+    held = meeting_rules.seat_held_by([meeting_rules.Holding(s.id, s.account, body_cases.term(s))
+                                       for s in seats.values()], account, resolution.circulated_on, body.name)
+    return seats[held.seat_id]
+
+
+def _check_records_for_others(session, resolution: WrittenResolution, account: str, what: str) -> None:
+    body = session.get(Body, resolution.body_id)
+    meeting_rules.check_records_for_others(body_cases.officer_role(session, body.id, account, clock.today()),
+                                           body.name, what)
+
+
+def declare(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, interest: str,
+            account: str) -> WrittenResolution:
+    """The chair or secretary records a member's declared interest: they take no part in the decision (G12)."""
     seat = _seats_on(uow.session, resolution).get(seat_id)
     if seat is None:
         raise RuleViolation("That seat is not on this body.")
+    _check_records_for_others(uow.session, resolution, account, "declarations of interest")
+    return _declare(uow, resolution, seat, interest)
+
+
+def declare_mine(uow: UnitOfWork, resolution: WrittenResolution, account: str, interest: str) -> WrittenResolution:
+    """The signed-in seat holder declares their own interest: they take no part in the decision (G12)."""
+    return _declare(uow, resolution, own_seat(uow.session, resolution, account), interest)
+
+
+def _declare(uow: UnitOfWork, resolution: WrittenResolution, seat: Seat, interest: str) -> WrittenResolution:
+    """Once per seat, while the resolution is open; an answer already given is void."""
+    if resolution.status != rules.OPEN:
+        raise RuleViolation("This written resolution is closed.")
+    seat_id = seat.id
     if seat_id in _declared(resolution):
         raise RuleViolation(f"{seat.person_name} has already declared an interest in this resolution.")
     resolution.declarations = resolution.declarations + [{
@@ -72,11 +101,14 @@ def declare(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, 
     return resolution
 
 
-def answer(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, vote: str) -> WrittenResolution:
-    """A member's answer in writing (once; a second answer from the same seat replaces the first)."""
+def answer(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, vote: str,
+           account: str) -> WrittenResolution:
+    """The chair or secretary records a member's answer given in writing outside the hub (a second answer from the
+    same seat replaces the first)."""
     seat = _seats_on(uow.session, resolution).get(seat_id)
     rules.check_written_vote(resolution.status, seat.role if seat else None, seat_id, _declared(resolution),
                              resolution.deadline, utcnow())
+    _check_records_for_others(uow.session, resolution, account, "answers")
     row = uow.session.get(WrittenAnswer, (resolution.id, seat_id))
     if row is None:
         uow.session.add(WrittenAnswer(resolution_id=resolution.id, seat_id=seat_id, vote=vote, answered_at=utcnow()))
@@ -84,6 +116,20 @@ def answer(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, v
         row.vote, row.answered_at = vote, utcnow()
     uow.commit()
     return resolution
+
+
+def answer_mine(uow: UnitOfWork, resolution: WrittenResolution, account: str, vote: str) -> bool:
+    """The signed-in seat holder answers in writing: a voting member without a declared interest (G2, G12), before
+    the deadline; once (the same answer again is a replay, False; another is refused)."""
+    seat = own_seat(uow.session, resolution, account)
+    rules.check_written_vote(resolution.status, seat.role, seat.id, _declared(resolution), resolution.deadline,
+                             utcnow())
+    row = uow.session.get(WrittenAnswer, (resolution.id, seat.id))
+    if not meeting_rules.check_own_ballot(row.vote if row else None, vote):
+        return False
+    uow.session.add(WrittenAnswer(resolution_id=resolution.id, seat_id=seat.id, vote=vote, answered_at=utcnow()))
+    uow.commit()
+    return True
 
 
 def close(uow: UnitOfWork, resolution: WrittenResolution) -> Decision:
@@ -108,7 +154,21 @@ def close(uow: UnitOfWork, resolution: WrittenResolution) -> Decision:
     return decision
 
 
-def resolution_view(session, resolution: WrittenResolution) -> dict:
+def your_part(session, resolution: WrittenResolution, account: str | None) -> dict | None:
+    """The signed-in person's seat on the body when it was circulated, and whether they record for the others."""
+    if not account:
+        return None
+    try:
+        seat = own_seat(session, resolution, account)
+    except RuleViolation:
+        return None
+    return {"seat_id": seat.id, "person_name": seat.person_name, "role": seat.role,
+            "votes": seat.role in VOTING_ROLES,
+            "records_for_others": body_cases.officer_role(session, resolution.body_id, account,
+                                                          clock.today()) is not None}
+
+
+def resolution_view(session, resolution: WrittenResolution, account: str | None = None) -> dict:
     seats = _seats_on(session, resolution)
     answers = answers_to(session, resolution)
     entitled = entitled_seats(session, resolution)
@@ -119,7 +179,8 @@ def resolution_view(session, resolution: WrittenResolution) -> dict:
             "tally": rules.tally(answers),
             "answers": [{"seat_id": seat_id, "person_name": seats[seat_id].person_name if seat_id in seats else "",
                          "vote": vote} for seat_id, vote in answers.items()],
-            "awaiting": [{"seat_id": s.id, "person_name": s.person_name} for s in entitled if s.id not in answers]}
+            "awaiting": [{"seat_id": s.id, "person_name": s.person_name} for s in entitled if s.id not in answers],
+            "you": your_part(session, resolution, account)}
 
 
 def resolutions_of(session, body: Body) -> list[dict]:
