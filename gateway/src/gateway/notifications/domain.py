@@ -20,6 +20,8 @@ EOI_INVITATION = "eoi_invitation"
 VARIATION_TO_RATIFY = "variation_to_ratify"
 PAPERS_PUBLISHED = "papers_published"
 EVIDENCE_EXPIRING = "evidence_expiring"
+RETURN_DUE = "return_due"
+WEEK_NOT_SUBMITTED = "week_not_submitted"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +39,8 @@ KINDS = {kind.key: kind for kind in (
     Kind(VARIATION_TO_RATIFY, "A budget change waits for the accountable body's ratification", IMMEDIATE),
     Kind(PAPERS_PUBLISHED, "Papers are published for a meeting I sit on", IMMEDIATE),
     Kind(EVIDENCE_EXPIRING, "A member's due-diligence evidence expires soon or has expired", IMMEDIATE),
+    Kind(RETURN_DUE, "A subcontract's performance return is due within a week or overdue", IMMEDIATE),
+    Kind(WEEK_NOT_SUBMITTED, "My timesheet was not submitted by the Monday after the week", IMMEDIATE),
 )}
 
 
@@ -118,3 +122,12 @@ def evidence_keepers(people: Iterable[Person], consortium_id: uuid.UUID, organis
     """M1: the member's own staff, who renew their evidence, and the consortium managers, who verify it."""
     return [p for p in _of(people, consortium_id)
             if CONSORTIUM_MANAGER in p.roles or (MEMBER_USER in p.roles and p.organisation_id == organisation_id)]
+
+
+def consortium_managers(people: Iterable[Person], consortium_id: uuid.UUID) -> list[Person]:
+    return [p for p in _of(people, consortium_id) if CONSORTIUM_MANAGER in p.roles]
+
+
+def the_person(people: Iterable[Person], consortium_id: uuid.UUID, user_id: str | None) -> list[Person]:
+    """H4: the one person a reminder of their own week is for (their hub account), if active in that consortium."""
+    return [p for p in _of(people, consortium_id) if user_id and str(p.id) == user_id]

@@ -124,3 +124,41 @@ def document_expiring(uow: UnitOfWork, event: Envelope) -> None:
 def document_expired(uow: UnitOfWork, event: Envelope) -> None:
     _tell(uow, event, _evidence(event, "expired on"), lambda people: domain.evidence_keepers(
         people, event.consortium_id, uuid.UUID(str(event.data["organisation_id"]))))
+
+
+def _return_owed(uow: UnitOfWork, event: Envelope, key: str, wording: str) -> None:
+    """P1: contracts' daily review, once per return (subcontract and period) and reminder: the subcontractor's member
+    staff are sent to their return form, the consortium managers to the subcontract; nobody else."""
+    data = event.data
+    title = (f"The {data['period_label']} return for {data['contract_title']} ({data['organisation_name']}) "
+             f"{wording} {_day(data['return_due_on'])}")
+    source = f"{key}:{data['subcontract_id']}:{data['period_id']}"  # once per return period, kind and person
+    organisation = uuid.UUID(str(data["organisation_id"]))
+    _tell(uow, event, domain.Notice(domain.RETURN_DUE, title,
+                                    f"/contracts/mine/{data['subcontract_id']}/returns/{data['period_id']}", source),
+          lambda people: domain.organisation_staff(people, event.consortium_id, organisation))
+    _tell(uow, event, domain.Notice(domain.RETURN_DUE, title, f"/contracts/subcontracts/{data['subcontract_id']}",
+                                    source),
+          lambda people: domain.consortium_managers(people, event.consortium_id))
+
+
+@handlers.on("contracts.return.due")
+def return_due(uow: UnitOfWork, event: Envelope) -> None:
+    _return_owed(uow, event, "return-due", "is due on")
+
+
+@handlers.on("contracts.return.overdue")
+def return_overdue(uow: UnitOfWork, event: Envelope) -> None:
+    _return_owed(uow, event, "return-overdue", "is overdue: it was due on")
+
+
+@handlers.on("finance.timesheet.not_submitted")
+def week_not_submitted(uow: UnitOfWork, event: Envelope) -> None:
+    """H4: finance's weekly review: the person alone is told, once a week, linking to that week's timesheet."""
+    data = event.data
+    week = dt.date.fromisoformat(str(data["week_starting"]))
+    notice = domain.Notice(domain.WEEK_NOT_SUBMITTED,
+                           f"Your timesheet for the week starting {_day(week)} was due on Monday "
+                           f"{_day(data['due_on'])} and is not submitted", f"/time?week={week.isoformat()}",
+                           f"week-not-submitted:{data['staff_id']}:{week.isoformat()}")
+    _tell(uow, event, notice, lambda people: domain.the_person(people, event.consortium_id, data.get("staff_user_id")))

@@ -28,6 +28,19 @@ class TimesheetFields(EventData):
     week_starting = fields.Date(required=True)
 
 
+@event_data("finance.timesheet.not_submitted", 1)
+class TimesheetNotSubmittedV1(EventData):
+    """H4: finance's weekly review: a person who logs time had not submitted the week by the Monday after (once a
+    week and person); the gateway tells that person (staff_user_id)."""
+
+    staff_id = fields.UUID(required=True)
+    staff_user_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    organisation_id = fields.UUID(allow_none=True, load_default=None)  # the employer; None: the consortium
+    week_starting = fields.Date(required=True)
+    due_on = fields.Date(required=True)
+    status = fields.String(allow_none=True, load_default=None)  # draft or rejected; None: no timesheet at all
+
+
 @event_data("finance.timesheet.submitted", 1)
 class TimesheetSubmittedV1(TimesheetFields):
     """H4: a person's week of time is put forward for approval."""
