@@ -31,6 +31,12 @@ def test_the_queue_pages_in_sql_in_week_then_submission_order(th):
     assert [q["staff_name"] for q in _walk(th, "/timesheets", th.manager, status="draft")] == ["Person 0"]
     assert [row for page in follow_pages(th.client, "/timesheets", headers=th.finance, status="submitted")
             for row in page] == queue
+    # issue 14 item 7: newest first on asking, every row once, and a cursor of one order refused in the other
+    assert _walk(th, "/timesheets", status="submitted", sort="newest") == sorted(
+        queue, key=lambda q: (q["week_starting"], q["submitted_at"], q["id"]), reverse=True)
+    cursor = th.client.get("/timesheets?status=submitted&limit=1", headers=th.finance).headers["X-Next-Cursor"]
+    assert th.client.get(f"/timesheets?status=submitted&sort=newest&cursor={cursor}",
+                         headers=th.finance).status_code == 422
 
 
 def test_staff_and_invoices_page_in_sql(th):
@@ -49,6 +55,7 @@ def test_staff_and_invoices_page_in_sql(th):
     made.append(th.call("POST", "/invoices", {"organisation_id": str(th.host), "month": "2026-11"}, 201))
     listed = _walk(th, "/invoices")
     assert [i["id"] for i in listed] == [made[1]["id"], made[0]["id"]] and listed[0]["issuer_name"] == "Leeds CVS"
+    assert [i["id"] for i in _walk(th, "/invoices", sort="oldest")] == [made[0]["id"], made[1]["id"]]
 
 
 def test_staff_found_by_part_of_their_name_a_page_at_a_time(th):

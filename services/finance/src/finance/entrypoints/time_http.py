@@ -206,9 +206,10 @@ def _sheet_staff(uow, staff_id) -> StaffMember:
 class Queue(MethodView):
     @allow(*APPROVERS)
     @sheets_blp.arguments(s.QueueArgs, location="query")
-    @paged(sheets_blp, s.SheetSummaryOut)
+    @paged(sheets_blp, s.SheetSummaryOut, sorts=timesheets.QUEUE_ORDERS)
     def get(self, args, page):
-        """The weeks this approver may decide (finance officer: all; manager: the people they line-manage)."""
+        """The weeks this approver may decide (finance officer: all; manager: the people they line-manage), oldest
+        week first (`sort=newest`: newest first)."""
         with request_uow() as uow:
             return timesheets.queue_page(uow.session, current_principal(), args["status"], page)
 
@@ -420,11 +421,12 @@ class Issuer(MethodView):
 class Invoices(MethodView):
     @allow(*OVERSEES, "member_user")
     @invoices_blp.arguments(s.InvoiceArgs, location="query")
-    @paged(invoices_blp, s.InvoiceSummaryOut)
+    @paged(invoices_blp, s.InvoiceSummaryOut, sorts=invoices.LISTING_ORDERS)
     def get(self, args, page):
-        """Recharge invoices and credit notes (member staff: their own organisation's)."""
+        """Recharge invoices and credit notes (member staff: their own organisation's), newest month first
+        (`sort=oldest`: oldest first)."""
         with request_uow() as uow:
-            found = page.select(uow.session, invoices.listing_query(**args), invoices.LISTING_ORDER)
+            found = page.select(uow.session, invoices.listing_query(**args), page.order(invoices.LISTING_ORDERS))
             names = invoices.organisation_names(uow.session, [i.organisation_id for i in found])
             return [invoices.summary(i, names) for i in found]
 

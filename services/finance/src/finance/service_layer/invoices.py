@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
-from hubkit.paging import Order, desc
+from hubkit.paging import Order, asc, desc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
@@ -381,6 +381,10 @@ def credit(uow: UnitOfWork, invoice: RechargeInvoice, reason: str, today: dt.dat
 
 
 LISTING_ORDER = Order(desc(RechargeInvoice.month), desc(RechargeInvoice.created_at), desc(RechargeInvoice.id))
+# The list's orders (hubkit.paging `sort`): newest month first (the default) or oldest, on ix_recharge_invoice_newest
+# (consortium, month, created at, id) read either way.
+LISTING_ORDERS = {"newest": LISTING_ORDER,
+                  "oldest": Order(asc(RechargeInvoice.month), asc(RechargeInvoice.created_at), asc(RechargeInvoice.id))}
 
 
 def listing_query(organisation_id=None, status=None):

@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, literal, select
 
 from hubkit.db import UtcDateTime, utcnow
 from hubkit.domain import InvalidField, NotAllowed, RuleViolation
-from hubkit.paging import Order, Page, asc
+from hubkit.paging import Order, Page, asc, desc
 from hubkit.tokens import Principal
 from hubkit.unit_of_work import UnitOfWork
 
@@ -256,6 +256,10 @@ def _queue_filter(principal: Principal, status: str):
 _NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.timezone.utc)
 _QUEUED_AT = func.coalesce(Timesheet.submitted_at, literal(_NEVER, UtcDateTime()))
 QUEUE_ORDER = Order(asc(Timesheet.week_starting), asc(_QUEUED_AT, "queued_at"), asc(Timesheet.id))
+# The queue's orders (hubkit.paging `sort`): oldest week first (the default), or newest; on ix_timesheet_queue
+# (consortium, status, week starting, submitted at), read either way.
+QUEUE_ORDERS = {"oldest": QUEUE_ORDER,
+                "newest": Order(desc(Timesheet.week_starting), desc(_QUEUED_AT, "queued_at"), desc(Timesheet.id))}
 
 
 def queue_page(session, principal: Principal, status: str, page: Page) -> list[dict]:
@@ -265,7 +269,7 @@ def queue_page(session, principal: Principal, status: str, page: Page) -> list[d
         Timesheet.id, Timesheet.staff_id, StaffMember.name.label("staff_name"), Timesheet.week_starting,
         Timesheet.status, Timesheet.submitted_at, _QUEUED_AT.label("queued_at"))
         .select_from(Timesheet).outerjoin(StaffMember, StaffMember.id == Timesheet.staff_id)
-        .where(_queue_filter(principal, status)), QUEUE_ORDER)
+        .where(_queue_filter(principal, status)), page.order(QUEUE_ORDERS))
     totals = {}
     if sheets:
         totals = {row.timesheet_id: (row.total, row.chargeable) for row in session.execute(
