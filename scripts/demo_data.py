@@ -107,30 +107,32 @@ def partners(call) -> list[tuple[str, str]]:
             if o["id"] not in own]
 
 
-AREAS = ("pipeline", "allocation", "delivery", "time", "money")  # each scripts/demo_<area>.py has load(call)
+AREAS = ("pipeline", "allocation", "delivery", "time", "money", "governance")  # each scripts/demo_<area>.py: load(call)
 
 
 class DemoCaller:
-    """`call(username, method, path, json=None)`: a request through the gateway's API as a demo user -> JSON."""
+    """`call(username, method, path, json=None, files=None, data=None)`: a request through the gateway's API as a
+    demo user -> JSON (`files` and `data` send a multipart form, e.g. a meeting's paper)."""
 
     def __init__(self, env):
         self.env = env
         self.sessions: dict[str, requests.Session] = {}
 
-    def __call__(self, username: str, method: str, path: str, json=None):
+    def __call__(self, username: str, method: str, path: str, json=None, files=None, data=None):
         session = self.sessions.get(username)
         if session is None:
             base, session = _api(self.env, _token(self.env, username))
             self.sessions[username] = session
         base, _ = _api(self.env)
-        response = session.request(method, f"{base}{path}", json=json, timeout=30)
+        response = session.request(method, f"{base}{path}", json=json, files=files, data=data, timeout=30)
         if response.status_code >= 400:
             raise RuntimeError(f"{method} {path} as {username}: {response.status_code} {response.text[:500]}")
         return response.json() if response.content else None
 
 
 def _load_areas(env) -> None:
-    """Each area's demo data, in the order the work flows: pipeline, allocation, delivery, time, money."""
+    """Each area's demo data, in the order the work flows: pipeline, allocation, delivery, time, money, then the
+    governance business the board member acts on themselves."""
     import importlib
 
     call = DemoCaller(env)

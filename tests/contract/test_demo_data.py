@@ -37,3 +37,49 @@ def test_issue_12_item_1_the_demo_never_records_a_go_no_go_in_contracts_when_gov
         demo_pipeline.load(call)
     assert [path for method, path in calls if method == "POST" and path.endswith("/go-no-go")]
     assert not [path for method, path in calls if "/go-no-go/decision" in path]
+
+
+def test_issue_14_item_2_the_demo_leaves_the_board_member_business_to_declare_on_and_vote_on_themselves(monkeypatch):
+    """demo_governance puts items with papers and open motions on the meeting the demo board member's seat attends
+    (a body where `board` holds a voting seat, a meeting that has started), and declares and votes nothing for
+    anyone: Bo Board does that on the meeting's page. A second load adds nothing."""
+    import datetime as dt
+
+    monkeypatch.syspath_prepend(str(DEMO.parent))
+    import demo_governance
+
+    started = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).isoformat()
+    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=9)).isoformat()
+    agenda: list[dict] = []
+    calls = []
+
+    def call(username, method, path, json=None, files=None, data=None):
+        calls.append((username, method, path))
+        if path == "/governance/bodies":
+            return [{"id": "mb"}, {"id": "pg"}]
+        if path == "/governance/bodies/mb":
+            return {"id": "mb", "seats": [{"account": "board", "role": "secretary"}]}  # no vote there
+        if path == "/governance/bodies/pg":
+            return {"id": "pg", "seats": [{"account": "board", "role": "chair"}]}
+        if path == "/governance/bodies/pg/meetings":
+            return [{"id": "today", "starts_at": started}, {"id": "next", "starts_at": later}]
+        if path == "/governance/meetings/today" and method == "GET":
+            return {"agenda": list(agenda)}
+        if path == "/governance/meetings/today/agenda-items":
+            agenda.append({"id": f"item-{len(agenda)}", "title": json["title"]})
+            return {"agenda": list(agenda)}
+        if path == "/governance/meetings/today/papers":
+            assert files["file"][1].startswith(b"%PDF") and data["agenda_item_id"] == agenda[-1]["id"]
+            return {}
+        if path == "/governance/meetings/today/motions":
+            return {}
+        raise AssertionError(f"unexpected {method} {path}")
+
+    demo_governance.load(call)
+    posted = [(who, path) for who, method, path in calls if method == "POST"]
+    assert [path.rsplit("/", 1)[-1] for _, path in posted] == ["agenda-items", "papers", "motions"] * 2
+    assert all(who == "manager" for who, _ in posted)  # nothing declared nor voted on anyone's behalf
+    assert not [path for _, path in posted if "/mb" in path or "/next" in path]
+    calls.clear()
+    demo_governance.load(call)
+    assert not [c for c in calls if c[1] == "POST"]
