@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
+from typing import Callable
 
 from hubkit.clock import utcnow
 from sqlalchemy import delete, func, select, update
@@ -18,9 +19,11 @@ from sqlalchemy.orm import Session
 from . import accounts
 from .accounts import end_api_tokens, record_change  # the one way a change is audited and API tokens end
 from .adapters.orm import ConsortiumRow, OneTimeLinkRow, PasswordResetRequestRow, UserRow
-from .adapters.repository import BrowserSessions, UserRepository, consortium_fields, to_account, user_fields
+from .adapters.repository import (BrowserSessions, UserRepository, consortium_fields, to_account, to_consortium,
+                                  user_fields)
 from .domain import audit, one_time_links
-from .domain.administration import Administrator, NotAllowed, check_consortium, check_person, check_roles
+from .domain.administration import (Administrator, NotAllowed, VariationThreshold, check_consortium, check_person,
+                                    check_roles, check_settings, settings_problems)
 from .domain.one_time_links import INVITATION, PASSWORD_RESET, LinkRefused, OneTimeLink
 from .domain.roles import MEMBER_USER, role_name
 from .domain.sessions import PASSWORD_CHANGED
@@ -53,8 +56,7 @@ def consortia(session: Session) -> list[ConsortiumSummary]:
     active = dict(session.execute(select(UserRow.consortium_id, func.count()).where(UserRow.active.is_(True))
                                   .group_by(UserRow.consortium_id)).all())
     rows = session.scalars(select(ConsortiumRow).order_by(ConsortiumRow.name))
-    return [ConsortiumSummary(Consortium(row.id, row.name, row.slug), counts.get(row.id, 0), active.get(row.id, 0))
-            for row in rows]
+    return [ConsortiumSummary(to_consortium(row), counts.get(row.id, 0), active.get(row.id, 0)) for row in rows]
 
 
 def check_consortium_fields(name: str, slug: str | None = None) -> dict[str, list[str]]:
@@ -100,7 +102,43 @@ def rename_consortium(session: Session, consortium_id: uuid.UUID, name: str, *, 
         row.name = name.strip()
         session.flush()
         record_change(session, actor, audit.CONSORTIUM_RENAMED, row, before=before, after=consortium_fields(row))
-    return Consortium(row.id, row.name, row.slug)
+    return to_consortium(row)
+
+
+def change_settings(session: Session, admin: Administrator, consortium_id: uuid.UUID, *, display_name: str,
+                    logo_text: str, threshold: VariationThreshold | None = None,
+                    threshold_before: VariationThreshold | None = None,
+                    set_threshold: Callable[[VariationThreshold], object] | None = None) -> Consortium:
+    """The host admin's settings of a consortium: the display name and logo text its people's page header shows
+    ("": the name, the hub's logo text), and F1's variation threshold's owner (and, when the host admin owns it, the
+    threshold). Finance keeps the threshold: `set_threshold` asks it, last of all, so that its refusal (raised, the
+    caller's transaction rolled back) leaves nothing half changed. One audit row with every setting before and after.
+    Raise NotAllowed, FormProblems or UserRuleBroken."""
+    check_settings(admin)
+    problems = settings_problems(display_name, logo_text, threshold)
+    if problems:
+        raise FormProblems(problems)
+    row = session.get(ConsortiumRow, consortium_id)
+    if row is None:
+        raise UserRuleBroken([f"No consortium with id {consortium_id}"])
+    before = _settings_fields(row, threshold_before)
+    row.display_name, row.logo_text = display_name.strip() or None, logo_text.strip() or None
+    moved = threshold is not None and threshold != threshold_before
+    after = _settings_fields(row, threshold if moved else threshold_before)
+    if after == before:
+        return to_consortium(row)
+    session.flush()
+    record_change(session, admin.actor, audit.CONSORTIUM_SETTINGS_CHANGED, row, before=before, after=after)
+    if moved:
+        set_threshold(threshold)
+    return to_consortium(row)
+
+
+def _settings_fields(row: ConsortiumRow, threshold: VariationThreshold | None) -> dict:
+    fields = {"display_name": row.display_name, "logo_text": row.logo_text}
+    if threshold is not None:
+        fields |= {"variation_threshold_owner": threshold.owner, "variation_threshold_pence": threshold.pence}
+    return fields
 
 
 def consortium(session: Session, consortium_id: uuid.UUID) -> Consortium | None:

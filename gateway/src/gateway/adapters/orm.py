@@ -27,6 +27,9 @@ class ConsortiumRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(64), unique=True)
+    # The host admin's settings: what the page header shows the consortium's people (None: the name, the hub's).
+    display_name: Mapped[str | None] = mapped_column(String(80))
+    logo_text: Mapped[str | None] = mapped_column(String(40))
 
 
 class UserRow(Base):

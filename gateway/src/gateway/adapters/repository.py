@@ -23,13 +23,19 @@ from .orm import (ApiKeyRow, AuditEntryRow, BrowserSessionRow, ConsortiumRow, Lo
                   UserRoleRow, UserRow)
 
 
+def to_consortium(row: ConsortiumRow) -> Consortium:
+    return Consortium(row.id, row.name, row.slug, row.display_name or "", row.logo_text or "")
+
+
 def to_account(row: UserRow) -> UserAccount:
+    consortium = to_consortium(row.consortium)
     return UserAccount(
         id=row.id, username=row.username, display_name=row.display_name, email=row.email,
         consortium_id=row.consortium_id, consortium_name=row.consortium.name,
         organisation_id=row.organisation_id, roles=frozenset(r.role for r in row.role_rows),
         active=row.active, created_at=row.created_at, last_login_at=row.last_login_at,
         token_version=row.token_version or 0,
+        consortium_display_name=consortium.shown_name, consortium_logo_text=consortium.shown_logo_text,
     )
 
 
@@ -43,15 +49,15 @@ class UserRepository:
         row = ConsortiumRow(id=consortium_id or uuid.uuid4(), name=name, slug=slug)
         self.session.add(row)
         self.session.flush()
-        return Consortium(row.id, row.name, row.slug)
+        return to_consortium(row)
 
     def consortium(self, consortium_id: uuid.UUID) -> Consortium | None:
         row = self.session.get(ConsortiumRow, consortium_id)
-        return Consortium(row.id, row.name, row.slug) if row else None
+        return to_consortium(row) if row else None
 
     def consortium_by_slug(self, slug: str) -> Consortium | None:
         row = self.session.scalar(select(ConsortiumRow).where(ConsortiumRow.slug == slug))
-        return Consortium(row.id, row.name, row.slug) if row else None
+        return to_consortium(row) if row else None
 
     def add_user(self, *, username: str, display_name: str, email: str, password_hash: str | None,
                  consortium_id: uuid.UUID, organisation_id: uuid.UUID | None, roles: frozenset[str]) -> UserAccount:

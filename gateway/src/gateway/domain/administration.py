@@ -7,10 +7,25 @@ import dataclasses
 import uuid
 
 from .audit import user_actor
-from .roles import CONSORTIUM_MANAGER, HOST_ADMIN, ROLE_NAMES
+from .roles import CONSORTIUM_MANAGER, FINANCE_OFFICER, HOST_ADMIN, ROLE_NAMES
 from .users import UserAccount
 
 ADMINISTERS_PEOPLE = frozenset({HOST_ADMIN, CONSORTIUM_MANAGER})
+
+# The host admin's consortium settings: what the page header shows the consortium's people, and who owns F1's
+# variation threshold (finance keeps it and its owner, and enforces it; the gateway edits them through its API).
+DISPLAY_NAME_MAX, LOGO_TEXT_MAX = 80, 40
+THRESHOLD_OWNERS = {FINANCE_OFFICER: "The finance officer, on the Money page",
+                    HOST_ADMIN: "The host administrator, here (the consortium's own staff cannot change it)"}
+
+
+@dataclasses.dataclass(frozen=True)
+class VariationThreshold:
+    """F1: over this many pence a variation needs the Management Board and the accountable body; only `owner`
+    (a role) moves it."""
+
+    owner: str
+    pence: int
 
 
 class NotAllowed(Exception):
@@ -43,6 +58,24 @@ class Administrator:
     @property
     def runs_the_host(self) -> bool:
         return HOST_ADMIN in self.roles
+
+
+def check_settings(admin: Administrator) -> None:
+    """A consortium's settings are the host's to choose."""
+    if not admin.runs_the_host:
+        raise NotAllowed("Only a host administrator changes a consortium's settings.")
+
+
+def settings_problems(display_name: str, logo_text: str, threshold: VariationThreshold | None) -> dict[str, list[str]]:
+    """What is wrong with the settings form, by field ("" display name or logo text: the defaults)."""
+    problems: dict[str, list[str]] = {}
+    if len(display_name.strip()) > DISPLAY_NAME_MAX:
+        problems["display_name"] = [f"The display name must be {DISPLAY_NAME_MAX} characters or fewer"]
+    if len(logo_text.strip()) > LOGO_TEXT_MAX:
+        problems["logo_text"] = [f"The logo text must be {LOGO_TEXT_MAX} characters or fewer"]
+    if threshold is not None and threshold.owner not in THRESHOLD_OWNERS:
+        problems["threshold_owner"] = ["Choose who sets the variation threshold"]
+    return problems
 
 
 def check_consortium(admin: Administrator, consortium_id: uuid.UUID) -> None:

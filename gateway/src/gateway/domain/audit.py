@@ -30,6 +30,7 @@ TWO_FACTOR_REFUSED = "user.two_factor_refused"
 RECOVERY_CODE_USED = "user.recovery_code_used"
 RECOVERY_CODES_MADE = "user.recovery_codes_made"
 CALENDAR_ADDRESS_MADE = "user.calendar_address_made"
+CONSORTIUM_SETTINGS_CHANGED = "consortium.settings_changed"
 
 ACTIONS = {
     CONSORTIUM_CREATED: "Consortium created",
@@ -53,6 +54,7 @@ ACTIONS = {
     RECOVERY_CODE_USED: "Recovery code used",
     RECOVERY_CODES_MADE: "New recovery codes made",
     CALENDAR_ADDRESS_MADE: "New calendar address made",
+    CONSORTIUM_SETTINGS_CHANGED: "Consortium settings changed",
 }
 
 # Actors that are not a signed-in user: `cli:<os user>` for manage commands, `system:demo` for demo data.

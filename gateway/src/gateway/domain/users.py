@@ -11,6 +11,7 @@ from hubkit.tokens import ROLES, Principal
 from .roles import MEMBER_USER
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+DEFAULT_LOGO_TEXT = "Consortium Hub"  # the page header's logo unless the host admin sets a consortium's own
 
 
 class UserRuleBroken(ValueError):
@@ -26,6 +27,17 @@ class Consortium:
     id: uuid.UUID
     name: str
     slug: str
+    display_name: str = ""  # the host admin's settings ("": not set)
+    logo_text: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        """The name the page header shows the consortium's people."""
+        return self.display_name or self.name
+
+    @property
+    def shown_logo_text(self) -> str:
+        return self.logo_text or DEFAULT_LOGO_TEXT
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +56,8 @@ class UserAccount:
     created_at: dt.datetime
     last_login_at: dt.datetime | None
     token_version: int = 0  # carried in their API tokens; raised when their access changes
+    consortium_display_name: str = ""  # what the page header shows them (the host admin's consortium settings)
+    consortium_logo_text: str = DEFAULT_LOGO_TEXT
 
     def principal(self) -> Principal:
         """The identity carried in tokens to the services."""
