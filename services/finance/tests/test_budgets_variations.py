@@ -133,6 +133,39 @@ def test_f1_the_threshold_is_configuration_per_consortium(mh):
     assert mh.call("GET", "/money/settings", headers=other)["variation_threshold_pence"] == 500_000
 
 
+def test_f1_only_the_thresholds_owner_moves_it_and_the_host_admin_chooses_the_owner(mh):
+    """F1: whoever a threshold governs must not raise it alone. The host admin chooses its owner (issue 13's
+    consortium settings): the finance officer (the default, as before) or the host admin."""
+    host = mh.as_(("host_admin",))
+    path = "/money/settings/variation-threshold"
+    shown = mh.call("GET", path, headers=host)
+    assert shown["variation_threshold_owner"] == "finance_officer" and shown["variation_threshold_pence"] == 500_000
+    assert mh.call("GET", "/money/settings", headers=mh.board)["variation_threshold_owner"] == "finance_officer"
+    mh.call("PUT", path, {"variation_threshold_pence": 100_000}, headers=host, status=403)  # not the host's yet
+    for refused in (mh.manager, mh.finance, mh.board):
+        mh.call("PUT", path, {"variation_threshold_owner": "finance_officer"}, headers=refused, status=403)
+    mh.call("PUT", path, {"variation_threshold_owner": "the_treasurer"}, headers=host, status=422)
+    # Both at once: the owner changes first, so the host admin may then move the threshold; all or nothing.
+    made = mh.call("PUT", path, {"variation_threshold_owner": "host_admin", "variation_threshold_pence": 250_000},
+                   headers=host)
+    assert made["variation_threshold_owner"] == "host_admin" and made["variation_threshold_pence"] == 250_000
+    assert made["updated_by"].startswith("user:")
+    refused = mh.call("PUT", "/money/settings", {"variation_threshold_pence": 1_000_000}, status=403)
+    assert "host administrator" in refused["detail"]
+    assert mh.call("GET", path, headers=host)["variation_threshold_pence"] == 250_000  # nothing half-applied
+    # The finance officer's other settings still save, the threshold sent unchanged with them.
+    kept = mh.call("PUT", "/money/settings", {"variation_threshold_pence": 250_000, "claim_daily_rate_pence": 45_000})
+    assert kept["claim_daily_rate_pence"] == 45_000 and kept["variation_threshold_pence"] == 250_000
+    budget = mh.adopted_budget()
+    assert _virement(mh, budget, 300_000)["status"] == "awaiting_board"  # the host's threshold governs
+    mh.call("PUT", path, {"variation_threshold_owner": "finance_officer"}, headers=host)
+    mh.call("PUT", path, {"variation_threshold_pence": 600_000}, headers=host, status=403)
+    assert mh.call("PUT", "/money/settings", {"variation_threshold_pence": 600_000})["variation_threshold_pence"] \
+        == 600_000
+    other = mh.as_(("host_admin",), consortium=uuid.uuid4())
+    assert mh.call("GET", path, headers=other)["variation_threshold_owner"] == "finance_officer"
+
+
 def test_f1_a_variation_to_one_line_and_a_virement_between_years(mh):
     this_year = mh.adopted_budget(2026)
     next_year = mh.adopted_budget(2027)

@@ -17,12 +17,13 @@ from .orm import Base
 
 
 class MoneySettings(ConsortiumScoped, Base):
-    """The consortium's configuration: F1's threshold, G11's daily rate and whether deputies may claim."""
+    """The consortium's configuration: F1's threshold and its owner, G11's daily rate and whether deputies may claim."""
 
     __tablename__ = "money_settings"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     variation_threshold_pence: Mapped[int] = mapped_column(BigInteger)
+    variation_threshold_owner: Mapped[str] = mapped_column(String(32), server_default="finance_officer")  # F1
     claim_daily_rate_pence: Mapped[int] = mapped_column(BigInteger)
     deputy_may_claim: Mapped[bool] = mapped_column(Boolean)
     updated_by: Mapped[str] = mapped_column(String(200))

@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hubkit.domain import RuleViolation
+from hubkit.domain import NotAllowed, RuleViolation
 
 DEFAULT_THRESHOLD_PENCE = 500_000
+# F1's threshold's owner, who alone may move it (a consortium setting the host admin chooses, issue 13): the
+# accountable body's finance officer (the default), or the host administrator, so that nobody whose variations it
+# governs can raise it and take a variation out of the Management Board's and the accountable body's hands.
+FINANCE_OFFICER, HOST_ADMIN = "finance_officer", "host_admin"
+THRESHOLD_OWNERS = (FINANCE_OFFICER, HOST_ADMIN)
+DEFAULT_THRESHOLD_OWNER = FINANCE_OFFICER
 DRAFT, ADOPTED = "draft", "adopted"
 VARIATION, VIREMENT = "variation", "virement"
 INCREASE, DECREASE = "increase", "decrease"
@@ -42,6 +48,19 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 
 def year_label(year: int) -> str:
     return f"{year}-{(year + 1) % 100:02d}"
+
+
+def check_sets_threshold(owner: str, roles) -> None:
+    """F1: only the threshold's owner moves it (NotAllowed, answered 403)."""
+    if owner not in roles:
+        who = "the host administrator" if owner == HOST_ADMIN else "the finance officer"
+        raise NotAllowed(f"The variation threshold (F1) is set by {who} of this consortium.")
+
+
+def check_names_threshold_owner(roles) -> None:
+    """Who owns F1's threshold is the host's choice (NotAllowed, answered 403)."""
+    if HOST_ADMIN not in roles:
+        raise NotAllowed("Only the host administrator chooses who sets the variation threshold (F1).")
 
 
 def needs_board(amount_pence: int, threshold_pence: int) -> bool:

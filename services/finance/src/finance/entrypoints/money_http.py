@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
-from hubkit.auth import allow, current_principal
+from hubkit.auth import STAFF, allow, current_principal
 from hubkit.paging import Order, asc, desc, paged
 from hubkit.uploads import UnacceptableFile
 from hubkit.web import accepts_upload, get_or_404, request_uow, settings, stored_file
@@ -73,9 +73,31 @@ class Settings(MethodView):
     @money_blp.arguments(s.SettingsIn)
     @money_blp.response(200, s.SettingsOut)
     def put(self, data):
-        """Change the consortium's settings (applies to variations asked and claims made from now)."""
+        """Change the consortium's settings (applies to variations asked and claims made from now); the variation
+        threshold only while the finance officer is its owner (else 403, F1)."""
         with request_uow() as uow:
-            return money_settings.change(uow, _who(), **data)
+            return money_settings.change(uow, _who(), current_principal().roles, **data)
+
+
+@money_blp.route("/settings/variation-threshold")
+class VariationThreshold(MethodView):
+    @allow(*STAFF)
+    @money_blp.response(200, s.ThresholdOut)
+    def get(self):
+        """F1's threshold and who alone moves it (its owner: finance_officer or host_admin)."""
+        with request_uow() as uow:
+            return money_settings.current(uow.session)
+
+    @allow("host_admin")
+    @money_blp.arguments(s.ThresholdIn)
+    @money_blp.response(200, s.ThresholdOut)
+    def put(self, data):
+        """The host admin's consortium settings: who owns F1's threshold and, while the host admin owns it, the
+        threshold (403 otherwise). Applies to variations asked from now."""
+        with request_uow() as uow:
+            return money_settings.set_threshold(uow, _who(), current_principal().roles,
+                                                owner=data.get("variation_threshold_owner"),
+                                                variation_threshold_pence=data.get("variation_threshold_pence"))
 
 
 @money_blp.route("/overview")

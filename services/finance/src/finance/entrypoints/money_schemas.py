@@ -26,6 +26,8 @@ class StrictSchema(Schema):
 
 class SettingsOut(Schema):
     variation_threshold_pence = Pence()
+    variation_threshold_owner = fields.String(metadata={"description": "who alone moves F1's threshold: "
+                                                                       "finance_officer or host_admin"})
     claim_daily_rate_pence = Pence()
     deputy_may_claim = fields.Boolean()
     updated_by = fields.String(allow_none=True)
@@ -36,6 +38,20 @@ class SettingsIn(StrictSchema):
     variation_threshold_pence = _pence(validate=validate.Range(min=0, max=10**12))
     claim_daily_rate_pence = _pence(validate=validate.Range(min=0, max=10**9))
     deputy_may_claim = fields.Boolean()
+
+
+class ThresholdOut(Schema):
+    variation_threshold_pence = Pence()
+    variation_threshold_owner = fields.String()
+    updated_by = fields.String(allow_none=True)
+    updated_at = fields.DateTime(allow_none=True)
+
+
+class ThresholdIn(StrictSchema):
+    """F1's threshold's owner (the host admin chooses) and, from its owner, the threshold."""
+
+    variation_threshold_owner = fields.String(validate=validate.OneOf(budget_rules.THRESHOLD_OWNERS))
+    variation_threshold_pence = _pence(validate=validate.Range(min=0, max=10**12))
 
 
 # --- income ------------------------------------------------------------------------------------------

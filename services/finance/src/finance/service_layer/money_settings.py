@@ -1,4 +1,5 @@
-"""The consortium's money settings (F1's threshold, G11's daily rate and deputies) and the simple ledger."""
+"""The consortium's money settings (F1's threshold and its owner, G11's daily rate and deputies) and the simple
+ledger."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,11 +12,12 @@ from hubkit.db import utcnow
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.money_tables import LedgerPosting, MoneySettings
-from ..domain.budgets import DEFAULT_THRESHOLD_PENCE
+from ..domain import budgets as budget_rules
+from ..domain.budgets import DEFAULT_THRESHOLD_OWNER, DEFAULT_THRESHOLD_PENCE
 from ..domain.claims import DEFAULT_DAILY_RATE_PENCE
 
-DEFAULTS = {"variation_threshold_pence": DEFAULT_THRESHOLD_PENCE, "claim_daily_rate_pence": DEFAULT_DAILY_RATE_PENCE,
-            "deputy_may_claim": True}
+DEFAULTS = {"variation_threshold_pence": DEFAULT_THRESHOLD_PENCE, "variation_threshold_owner": DEFAULT_THRESHOLD_OWNER,
+            "claim_daily_rate_pence": DEFAULT_DAILY_RATE_PENCE, "deputy_may_claim": True}
 
 
 def current(session) -> dict:
@@ -41,11 +43,32 @@ def locked(uow: UnitOfWork, by: str = "system") -> MoneySettings:
     return row
 
 
-def change(uow: UnitOfWork, changed_by: str, **values) -> dict:
+def change(uow: UnitOfWork, changed_by: str, roles=frozenset({budget_rules.FINANCE_OFFICER}), **values) -> dict:
+    """The finance officer's settings; moving F1's threshold is its owner's alone (NotAllowed)."""
     row = locked(uow, changed_by)
+    threshold = values.get("variation_threshold_pence")
+    if threshold is not None and threshold != row.variation_threshold_pence:
+        budget_rules.check_sets_threshold(row.variation_threshold_owner, roles)
     for key, value in values.items():
         if value is not None:
             setattr(row, key, value)
+    row.updated_by, row.updated_at = changed_by, utcnow()
+    uow.session.flush()
+    uow.commit()
+    return current(uow.session)
+
+
+def set_threshold(uow: UnitOfWork, changed_by: str, roles, *, owner: str | None = None,
+                  variation_threshold_pence: int | None = None) -> dict:
+    """The host admin names F1's threshold's owner; its owner (as it is once that is done) moves the threshold.
+    Raise NotAllowed; nothing is written unless every part is allowed."""
+    row = locked(uow, changed_by)
+    if owner is not None and owner != row.variation_threshold_owner:
+        budget_rules.check_names_threshold_owner(roles)
+        row.variation_threshold_owner = owner
+    if variation_threshold_pence is not None and variation_threshold_pence != row.variation_threshold_pence:
+        budget_rules.check_sets_threshold(row.variation_threshold_owner, roles)
+        row.variation_threshold_pence = variation_threshold_pence
     row.updated_by, row.updated_at = changed_by, utcnow()
     uow.session.flush()
     uow.commit()
