@@ -24,9 +24,16 @@ def _release_due_payments(db, settings):
     return release_due_everywhere(db, settings)
 
 
+def _review_weeks(db, settings):
+    from .service_layer.week_reminders import review_weeks_everywhere
+
+    return review_weeks_everywhere(db, settings)
+
+
 SERVICE = ServiceDefinition(name="finance", title="Consortium Hub: finance", kit=Base.kit, blueprints=_blueprints,
                             handlers=handlers, migrations=Path(__file__).parent / "migrations",
-                            periodic=(PeriodicTask("release-due-payments", 3600, _release_due_payments),))
+                            periodic=(PeriodicTask("release-due-payments", 3600, _release_due_payments),
+                                      PeriodicTask("timesheet-review", 3600, _review_weeks)))
 
 
 def create_app(settings=None):

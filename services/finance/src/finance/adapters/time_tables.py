@@ -89,6 +89,18 @@ class Timesheet(OrganisationScoped, Base):
                       Index("ix_timesheet_queue", "consortium_id", "status", "week_starting", "submitted_at"))
 
 
+class WeekReminder(ConsortiumScoped, Base):
+    """H4: a person reminded that a week's timesheet was not submitted by the Monday after: once a week and person."""
+
+    __tablename__ = "week_reminder"
+    __table_args__ = (UniqueConstraint("staff_id", "week_starting", name="uq_week_reminder_staff_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_member.id"))
+    week_starting: Mapped[dt.date] = mapped_column(Date)
+    announced_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 class TimeEntry(OrganisationScoped, Base):
     """Minutes on one day against one cost code; a reversal is a negative copy of an approved entry."""
 
