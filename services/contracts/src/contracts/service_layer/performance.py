@@ -256,7 +256,8 @@ class AcceptedRows:
     """What the commissioner's report reads of a contract's accepted returns in some of its periods (issue 16):
     each accepted return as one row, its actual and its subcontract's share for each indicator picked out by the
     database (no actuals' JSON read or parsed here, no shares of periods or returns not reported), the shares
-    summed per (indicator id, period id) by the database, and each return's narrative for the highlights."""
+    summed per (indicator id, period id) by the database, and each return's narrative for the highlights; the
+    contract's subcontracts (ids and names) are read first. Four statements, each on an index."""
 
     accepted: dict  # AcceptedReturns by period id
     subcontracted: dict  # the contract's subcontracts' shares summed, by (indicator id, period id)
@@ -267,13 +268,16 @@ class AcceptedRows:
         accepted: dict = {}
         narratives: list = []
         subcontracted: dict = {}
-        if indicators and periods:
+        names = dict(session.execute(select(Subcontract.id, Subcontract.organisation_name)
+                                     .where(Subcontract.contract_id == contract.id)).all())
+        if indicators and periods and names:
+            # by the subcontracts' ids, so the shares are read on their index (a join or a filter on the periods
+            # made PostgreSQL read every contract's shares)
+            wanted = {per.id for per in periods}
             subcontracted = {(indicator_id, period_id): total for indicator_id, period_id, total in session.execute(
                 select(SubcontractTarget.indicator_id, SubcontractTarget.period_id, func.sum(SubcontractTarget.target))
-                .join(Subcontract, Subcontract.id == SubcontractTarget.subcontract_id)
-                .where(Subcontract.contract_id == contract.id,
-                       SubcontractTarget.period_id.in_([per.id for per in periods]))
-                .group_by(SubcontractTarget.indicator_id, SubcontractTarget.period_id))}
+                .where(SubcontractTarget.subcontract_id.in_(list(names)))
+                .group_by(SubcontractTarget.indicator_id, SubcontractTarget.period_id)) if period_id in wanted}
             share = SubcontractTarget.target
             columns = [*(PerformanceReturn.actuals[str(i.id)].as_string() for i in indicators),
                        *(func.max(case((SubcontractTarget.indicator_id == i.id, share), else_=None)).label(f"s{n}")
@@ -282,17 +286,16 @@ class AcceptedRows:
             width = len(indicators)
             for row in session.execute(
                     select(PerformanceReturn.subcontract_id, cast(PerformanceReturn.period_id, String),
-                           Subcontract.organisation_name, PerformanceReturn.narrative, *columns)
-                    .join(Subcontract, Subcontract.id == PerformanceReturn.subcontract_id)
+                           PerformanceReturn.narrative, *columns)
                     .outerjoin(SubcontractTarget, (SubcontractTarget.subcontract_id == PerformanceReturn.subcontract_id)
                                & (SubcontractTarget.period_id == PerformanceReturn.period_id))
                     .where(PerformanceReturn.contract_id == contract.id, PerformanceReturn.status == p.ACCEPTED,
                            PerformanceReturn.period_id.in_([per.id for per in periods]))
-                    .group_by(PerformanceReturn.id, Subcontract.id)
+                    .group_by(PerformanceReturn.id)
                     .order_by(PerformanceReturn.submitted_at, PerformanceReturn.id)):
-                subcontract_id, period_id, name, narrative = row[0], known.get(row[1]) or uuid.UUID(row[1]), \
-                    row[2], row[3]
-                actuals, shares = row[4:4 + width], row[4 + width:]
+                subcontract_id, period_id, narrative = row[0], known.get(row[1]) or uuid.UUID(row[1]), row[2]
+                name = names.get(subcontract_id)
+                actuals, shares = row[3:3 + width], row[3 + width:]
                 accepted.setdefault(period_id, []).append(p.AcceptedReturn(
                     subcontract_id, name or "", tuple(None if a is None else Decimal(a) for a in actuals),
                     tuple(shares)))
