@@ -57,14 +57,12 @@ def arrange_deadlines(fake, member_organisation_id):
     round_id, subcontract_id, period_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     fake.contracts_answers[("GET", "/allocation/invitations")] = (200, [{"round": {
         "id": str(round_id), "title": "Wellbeing hubs", "eois_close_on": (soon + dt.timedelta(days=2)).isoformat()}}])
-    fake.contracts_answers[("GET", "/subcontracts")] = (200, [{
-        "id": str(subcontract_id), "organisation_name": "Mel's Trust", "purpose": "Befriending"}])
-    returned_period_id = uuid.uuid4()
-    fake.contracts_answers[("GET", f"/subcontracts/{subcontract_id}")] = (200, {"periods": [
-        {"id": str(period_id), "label": "Q1", "return_due_on": (soon + dt.timedelta(days=3)).isoformat()},
-        {"id": str(returned_period_id), "label": "Q4", "return_due_on": (soon - dt.timedelta(days=30)).isoformat()}]})
-    fake.contracts_answers[("GET", "/returns")] = (200, [{  # Q4's return is in: no longer due
-        "subcontract_id": str(subcontract_id), "period": {"id": str(returned_period_id)}}])
+    # contracts lists the returns owed and not sent by due date (a sent one is not there: tested in contracts)
+    fake.contracts_answers[("GET", "/returns/due")] = (200, [{
+        "subcontract_id": str(subcontract_id), "period_id": str(period_id), "period_label": "Q1",
+        "return_due_on": (soon + dt.timedelta(days=3)).isoformat(), "overdue": False,
+        "organisation_id": own, "organisation_name": "Mel's Trust", "purpose": "Befriending",
+        "contract_id": str(uuid.uuid4()), "contract_title": "Wellbeing hubs"}])
     monday = clock.today() - dt.timedelta(days=clock.today().weekday())
     member_staff_id = uuid.uuid4()
     fake.finance_answers[("GET", "/timesheets/mine")] = (200, {
@@ -72,7 +70,7 @@ def arrange_deadlines(fake, member_organisation_id):
     return {"evidence": f"evidence-{own}-public_liability@consortium-hub", "monday": monday,
             "timesheet": f"timesheet-{member_staff_id}-{monday.isoformat()}@consortium-hub", "other": other,
             "eoi": f"eoi-{round_id}@consortium-hub", "return": f"return-{subcontract_id}-{period_id}@consortium-hub",
-            "soon": soon, "subcontract_id": subcontract_id}
+            "soon": soon, "subcontract_id": subcontract_id, "period_id": period_id}
 
 
 def test_the_members_feed_has_their_evidence_eoi_and_returns_as_all_day_events_linking_to_the_pages(
@@ -96,11 +94,18 @@ def test_the_members_feed_has_their_evidence_eoi_and_returns_as_all_day_events_l
     assert arranged["other"] not in json.dumps([str(event["UID"]) for event in found.values()])
 
     # the services were asked as the member, with a token for their identity and roles
-    asked = [call for call in fake_services.calls if call["path"].startswith(("/allocation", "/subcontracts",
+    asked = [call for call in fake_services.calls if call["path"].startswith(("/allocation", "/returns",
                                                                               "/organisations", "/timesheets"))]
     assert asked and {call["path"] for call in asked} >= {
-        f"/organisations/{member_organisation_id}/due-diligence", "/allocation/invitations", "/subcontracts",
+        f"/organisations/{member_organisation_id}/due-diligence", "/allocation/invitations", "/returns/due",
         "/timesheets/mine"}
+    # the returns in one bounded call: a window of due dates around today, one page
+    [returns] = [call for call in asked if call["path"] == "/returns/due"]
+    assert returns["query"] == {"due_from": (clock.today() - dt.timedelta(days=35)).isoformat(),
+                                "due_until": (clock.today() + dt.timedelta(days=365)).isoformat(), "limit": "500"}
+    assert not any(call["path"].startswith("/subcontracts") for call in fake_services.calls)
+    assert str(found[arranged["return"]]["URL"]).endswith(
+        f"/contracts/mine/{arranged['subcontract_id']}/returns/{arranged['period_id']}")
     for call in asked:
         principal = verify(call["headers"]["Authorization"][7:], fake_services.public_key,
                            issuer=fake_services.issuer, audience=call["service"])

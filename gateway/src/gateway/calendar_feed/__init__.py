@@ -7,8 +7,9 @@ new address is audited. /calendar/<token>.ics is not signed in (calendar apps ca
 user, and the gateway asks the services as that user (their identity and roles, in the short-lived service token
 every page's call carries), so the feed holds only what that user may see:
 
-- returns due: each period's return date of the subcontracts contracts shows them (member staff: their own
-  organisation's; the consortium manager: all), until a return for it is sent;
+- returns due: the returns owed and not sent that contracts lists for them by due date (GET /returns/due, one
+  bounded call; member staff: their own organisation's; the consortium manager: all), from five weeks ago to a year
+  ahead;
 - expressions of interest closing: the allocation rounds their organisation is invited to;
 - evidence expiring: their organisation's due-diligence evidence (membership);
 - timesheets: for those who log time (finance), this week's and last week's, while not submitted, due the Monday
@@ -41,7 +42,8 @@ from ..proxy.client import ServiceDown, call_service
 bp = Blueprint("calendar_feed", __name__, template_folder="templates")
 
 CACHE_SECONDS = 300  # a calendar app polls every few minutes to hours; the services are asked at most this often
-MAX_SUBCONTRACTS = 100  # the returns of at most this many subcontracts (each one more call to contracts)
+MAX_RETURNS = 500  # returns owed: one page of contracts' GET /returns/due, by due date
+RETURNS_PAST_DAYS, RETURNS_AHEAD_DAYS = 35, 365  # the due dates asked for, around today (at most 400 days apart)
 UID_DOMAIN = "consortium-hub"
 _cache: dict = {}
 _cache_lock = threading.Lock()
@@ -151,20 +153,18 @@ def deadlines(user) -> list[dict]:
                 found.append({"kind": "eoi", "id": round_["id"], "on": round_["eois_close_on"],
                               "summary": f"Expressions of interest close: {round_.get('title', 'allocation round')}",
                               "path": url_for("allocation_ui.my_invitations")})
-    own_only = MEMBER_USER in user.roles  # member staff act on their returns from their own subcontracts' page
-    subcontracts = (_get("contracts", "/subcontracts") or [])[:MAX_SUBCONTRACTS]
-    sent = {(each.get("subcontract_id"), (each.get("period") or {}).get("id"))
-            for each in (_get("contracts", "/returns") if subcontracts else None) or []}
-    for subcontract in subcontracts:
-        detail = _get("contracts", f"/subcontracts/{subcontract['id']}") or {}
-        for period in detail.get("periods", []):
-            if period.get("return_due_on") and (subcontract["id"], period.get("id")) not in sent:
-                found.append({
-                    "kind": "return", "id": f"{subcontract['id']}-{period['id']}", "on": period["return_due_on"],
-                    "summary": f"Return due: {subcontract.get('organisation_name', '')}, "
-                               f"{subcontract.get('purpose', 'subcontract')}, {period.get('label', '')}".strip(", "),
-                    "path": url_for("delivery_ui.mine") if own_only else
-                    url_for("delivery_ui.subcontract", subcontract_id=subcontract["id"])})
+    own_only = MEMBER_USER in user.roles  # member staff act on a return from its form, the manager the subcontract
+    answer = call_service("contracts", "GET", "/returns/due", one_page=True, query={  # one bounded call (P1)
+        "due_from": (clock.today() - dt.timedelta(days=RETURNS_PAST_DAYS)).isoformat(),
+        "due_until": (clock.today() + dt.timedelta(days=RETURNS_AHEAD_DAYS)).isoformat(), "limit": MAX_RETURNS})
+    for owed in (answer.body if answer.ok else None) or []:
+        found.append({
+            "kind": "return", "id": f"{owed['subcontract_id']}-{owed['period_id']}", "on": owed["return_due_on"],
+            "summary": f"Return due: {owed.get('organisation_name', '')}, {owed.get('purpose', 'subcontract')}, "
+                       f"{owed.get('period_label', '')}".strip(", "),
+            "path": url_for("delivery_ui.return_form", subcontract_id=owed["subcontract_id"],
+                            period_id=owed["period_id"]) if own_only else
+            url_for("delivery_ui.subcontract", subcontract_id=owed["subcontract_id"])})
     if user.roles & LOGS_TIME:
         this_week = clock.today() - dt.timedelta(days=clock.today().weekday())  # the hub's time zone's Monday
         for week in (this_week - dt.timedelta(days=7), this_week):
