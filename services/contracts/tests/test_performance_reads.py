@@ -184,3 +184,25 @@ def test_issue_16_the_returns_list_is_paged_in_sql_in_a_fixed_handful_of_stateme
     refused = delivery.raw("GET", f"/returns?sort=newest&cursor={cursor}")
     assert refused.status_code == 422 and "cursor" in refused.get_data(as_text=True)
     assert cid
+
+
+def test_issue_16_the_subcontracts_list_is_paged_in_sql_latest_issued_first(delivery):
+    """`GET /subcontracts` pages in SQL (it read every subcontract of the consortium, then paged in memory): every
+    subcontract once, latest issued first, in as many statements for one page as for another; member staff see
+    their own organisation's only."""
+    from hubkit.testing import follow_pages
+
+    _contract_with_returns(delivery)
+    rows = [row for page in follow_pages(delivery.client, "/subcontracts", headers=delivery.headers, limit=1)
+            for row in page]
+    assert sorted(r["organisation_name"] for r in rows) == sorted(name for name, *_ in PLAN)
+    assert [(r["issued_at"], r["id"]) for r in rows] == sorted(((r["issued_at"], r["id"]) for r in rows),
+                                                               reverse=True)
+    with _statements(delivery.app) as one:
+        delivery.call("GET", "/subcontracts?limit=1")
+    with _statements(delivery.app) as three:
+        assert len(delivery.call("GET", "/subcontracts?limit=3")) == 3
+    assert len(one) == len(three)
+    theirs = rows[0]["organisation_id"]
+    assert [r["id"] for r in delivery.call("GET", "/subcontracts", headers=delivery.member_headers(theirs))] == [
+        rows[0]["id"]]

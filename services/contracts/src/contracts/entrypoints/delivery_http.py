@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from sqlalchemy import select
 
 from hubkit import clock
 from hubkit.auth import allow, current_principal
@@ -230,7 +231,7 @@ class Subcontracts(MethodView):
     def get(self, page):
         """Subcontracts, latest issued first (member staff: their own organisation's only)."""
         with request_uow() as uow:
-            return page.rows(cases.list_subcontracts(uow.session), Order(desc("issued_at"), desc("id")))
+            return page.select(uow.session, select(Subcontract), cases.SUBCONTRACTS_LATEST)
 
 
 @subcontracts_blp.route("/<subcontract_id>")

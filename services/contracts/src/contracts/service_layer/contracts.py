@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
+from hubkit.paging import Order, desc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
@@ -344,8 +345,8 @@ def vary_subcontract(uow: UnitOfWork, contract: Contract, subcontract: Subcontra
     return variation
 
 
-def list_subcontracts(session) -> list[Subcontract]:
-    return list(session.execute(select(Subcontract).order_by(Subcontract.issued_at.desc())).scalars())
+# Subcontracts latest issued first, paged in SQL on ix_subcontract_latest_issued (consortium, issued_at, id)
+SUBCONTRACTS_LATEST = Order(desc(Subcontract.issued_at), desc(Subcontract.id))
 
 
 # --- the hub model (H5) --------------------------------------------------------------------------------
