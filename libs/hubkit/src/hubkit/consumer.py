@@ -326,6 +326,9 @@ class EventApplier:
         return ok, message
 
 
+NO_TOPICS_YET = "no topics yet"  # why a worker waits on a fresh broker: reported, but not an error
+
+
 class WorkerReport:
     """One worker's consumer state in `consumer_worker`, written on a change of state and every few seconds.
 
@@ -548,7 +551,7 @@ class EventConsumer:
             if self.mode == "self-assign" and (not self._topic_ids or time.monotonic() - self._last_sync >= self.resync_s):
                 self.sync_assignment()
                 if not self._topic_ids:
-                    self.report.set("waiting", "no topics yet")
+                    self.report.set("waiting", NO_TOPICS_YET)
                     self.sleep(timeout_ms / 1000)
                     return 0
             batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
