@@ -57,3 +57,23 @@ def test_an_application_waiting_for_the_board_tells_the_board_member_once_in_the
     session.post(hub.url("gateway") + "/login", timeout=10,
                  data={"username": "board", "password": "demo-password-2026", "csrf_token": token})
     assert name in session.get(hub.url("gateway") + "/notifications", timeout=10).text
+
+
+def test_system_health_shows_the_gateway_notifications_worker_beside_the_services(hub):
+    """Issue 13, item 3: the gateway's worker reports its consumer in the gateway's database; the host admin sees it
+    on System health like the services' consumers, with no error."""
+    session = requests.Session()
+    login = session.get(hub.url("gateway") + "/login", timeout=10).text
+    token = login.split('name="csrf_token" value="')[1].split('"')[0]
+    session.post(hub.url("gateway") + "/login", timeout=10,
+                 data={"username": "admin", "password": "demo-password-2026", "csrf_token": token})
+
+    def section() -> str | None:
+        html = session.get(hub.url("gateway") + "/admin/health", timeout=30).text
+        start = html.index("Gateway notifications worker")
+        found = html[start:html.index("Membership service", start)]
+        return found if "data-consumer-worker=" in found else None
+    shown = wait_for(section, timeout=60, what="the gateway worker's consumer report on System health")
+    assert "Running" in shown or "Waiting" in shown
+    assert "Failing" not in shown and "Silent" not in shown and "Last error" not in shown
+    assert "Dead letters" in shown
