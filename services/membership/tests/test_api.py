@@ -187,6 +187,9 @@ def test_the_directory_comes_in_pages_by_name_keeping_its_filter(client, sign):
     first = client.get("/organisations", headers=headers, query_string={"limit": 3, "status": "applicant"})
     assert "status=applicant" in first.headers["Link"] and "X-Prev-Cursor" not in first.headers
     assert_problem(client.get("/organisations", headers=headers, query_string={"limit": 501}), 422)
+    backwards = follow_pages(client, "/organisations", headers=headers, limit=3, status="applicant", sort="name_desc")
+    assert [row["name"] for page in backwards for row in page] == sorted(names, reverse=True)  # issue 14 item 7
+    assert_problem(client.get("/organisations", headers=headers, query_string={"sort": "size"}), 422)
 
 
 def test_the_directory_filters_and_pages_in_sql_reading_only_the_page(app, client, sign):
