@@ -219,7 +219,7 @@ def test_days_filter_in_the_hubs_time_zone_and_bad_filters_are_explained(audit_a
     assert "The last day must be the same as or after the first day" in backwards.get_data(as_text=True)
     stranger = client.get("/audit", query_string={"person": str(uuid.uuid4())})
     assert stranger.status_code == 400 and "Choose a person from the list" in stranger.get_data(as_text=True)
-    from gateway.audit_ui.merge import Position
+    from gateway.pages.audit.merge import Position
 
     for cursor in ("not-a-cursor", Position(utcnow(), 0, 10**30).encode(), Position(utcnow(), 7, 1).encode()):
         forged = client.get("/audit", query_string={"cursor": cursor})
@@ -282,7 +282,7 @@ def test_in_the_browser_the_manager_filters_and_pages_the_trail_with_no_accessib
         violations = axe_violations(page)
         assert violations == [], json.dumps(violations, indent=1)
 
-    monkeypatch.setattr("gateway.audit_ui.PER_PAGE", 2)
+    monkeypatch.setattr("gateway.pages.audit.views.PER_PAGE", 2)
     manager, worker = person(), person("finance_officer")
     add_service_rows(services, "finance", [{"actor": f"user:{worker.id}", "entity": "CostCode",
                                             "after": {"name": f"row-{k}"}} for k in range(3)])

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from gateway.ui.service_pages import xlsx_cell
+from gateway.pages.common.service_pages import xlsx_cell
 
 
 def test_members_xlsx_with_control_characters_in_names_downloads_without_them_and_without_formulas(

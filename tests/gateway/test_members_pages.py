@@ -479,7 +479,7 @@ def test_catalogue_lists_are_shown_in_an_order_people_expect(logged_in):
 def test_the_catalogue_is_asked_for_once_for_many_pages_until_it_goes_stale(app, logged_in, fake_services):
     """Issue 16: membership's lists are the same for everyone and change only with a release, so the gateway keeps
     an answer for a few minutes rather than asking on every page."""
-    from gateway.ui import membership as pages
+    from gateway.pages.membership import views as pages
 
     catalogue_calls = lambda: sum(1 for c in fake_services.calls  # noqa: E731
                                   if c["service"] == "membership" and c["path"] == "/catalogue")
@@ -646,7 +646,7 @@ def test_m2_m3_reports_draw_accessible_svg_charts_with_data_tables(logged_in, fa
 
 
 def test_bar_chart_escapes_labels_and_marks_gaps():
-    from gateway.ui.charts import bar_chart
+    from gateway.pages.common.charts import bar_chart
 
     svg = str(bar_chart("Title <x>", [("A & B", 0), ("C", 4)], highlight_below=2, chart_id="c"))
     assert "A &amp; B" in svg and "Title &lt;x&gt;" in svg and 'role="img"' in svg and "<title" in svg
@@ -655,7 +655,7 @@ def test_bar_chart_escapes_labels_and_marks_gaps():
 
 
 def test_money_is_read_in_pounds_and_sent_in_pence():
-    from gateway.ui.membership_forms import pence_to_pounds, pounds_to_pence
+    from gateway.pages.common.forms import pence_to_pounds, pounds_to_pence
 
     assert pounds_to_pence("£5,000,000") == 500_000_000 and pounds_to_pence("10.5") == 1050
     for bad in ("", "abc", "-1", "0", "1.234", "nan", "inf"):

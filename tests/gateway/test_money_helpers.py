@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.money_ui import pounds_cell
-from gateway.ui.membership_forms import pounds_to_pence
+from gateway.pages.money.views import pounds_cell
+from gateway.pages.common.forms import pounds_to_pence
 
 
 @pytest.mark.parametrize("typed, pence", [("7,500", 750_000), ("£7500.00", 750_000), ("0.01", 1), ("12.3", 1_230),
@@ -25,7 +25,7 @@ def test_zero_only_where_allowed_and_cells_are_exact_decimals():
 
 
 def test_exports_keep_negative_amounts_as_numbers_but_never_run_a_formula():
-    from gateway.ui.service_pages import spreadsheet_safe
+    from gateway.pages.common.service_pages import spreadsheet_safe
 
     assert spreadsheet_safe("-12.50") == "-12.50" and spreadsheet_safe("-3") == "-3"  # a credit, not a formula
     for formula in ("-1+2", "=SUM(A1:A2)", "+44 113", "@cmd", "-A1"):

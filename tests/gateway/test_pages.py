@@ -153,7 +153,7 @@ def test_pages_say_clearly_when_a_service_is_down(client_with_services_down):
 
 
 def test_times_from_services_are_shown_in_the_hubs_time_zone(app):
-    from gateway.ui.views import when
+    from gateway.pages.home.views import when
 
     with app.app_context():
         assert when("2026-07-01T14:05:00+00:00") == "1 July 2026 at 3:05pm"  # British Summer Time

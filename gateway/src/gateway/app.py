@@ -5,18 +5,25 @@ from flask import Flask
 from hubkit import clock, logs
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import (allocation_ui, audit_ui, calendar_feed, delivery_ui, governance_ui, money_ui, people_ui, pipeline_ui,
-               time_ui, web)
+from . import calendar_feed, pages, web
 from .adapters.database import Database
 from .admin import audit as admin_audit, health
 from .auth import api_token, views as auth_views
 from .auth.csrf import csrf
 from .config import GatewaySettings, load_settings
 from .notifications import views as notifications
+from .pages.allocation import views as allocation_pages
+from .pages.audit import views as audit_pages
+from .pages.common import navigation
+from .pages.delivery import views as delivery_pages
+from .pages.governance import views as governance_pages
+from .pages.home import views as home_pages
+from .pages.money import views as money_pages
+from .pages.people import views as people_pages
+from .pages.pipeline import views as pipeline_pages
+from .pages.time import views as time_pages
 from .proxy import routes as proxy_routes
 from .proxy.upstream import Upstreams
-from .ui import navigation
-from .ui import views as ui_views
 
 
 def create_app(settings: GatewaySettings | None = None) -> Flask:
@@ -42,7 +49,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
                                                     issuer=settings.token_issuer,
                                                     timeout_s=settings.upstream_timeout_s)
     app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(app.root_path + "/templates")),
+        FileSystemLoader([str(app.root_path + "/templates"), *pages.template_folders()]),
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
     ])
     app.jinja_env.trim_blocks = True
@@ -52,8 +59,8 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     navigation.init_app(app)
     notifications.init_app(app)  # its pages, and the unread count in every page's header
     csrf.exempt(api_token.bp)
-    for blueprint in (auth_views.bp, api_token.bp, proxy_routes.bp, ui_views.bp, governance_ui.bp, pipeline_ui.bp,
-                      allocation_ui.bp, delivery_ui.bp, time_ui.bp, money_ui.bp, health.bp, admin_audit.bp,
-                      audit_ui.bp, people_ui.bp, calendar_feed.bp, health.probes):
+    for blueprint in (auth_views.bp, api_token.bp, proxy_routes.bp, home_pages.bp, governance_pages.bp, pipeline_pages.bp,
+                      allocation_pages.bp, delivery_pages.bp, time_pages.bp, money_pages.bp, health.bp, admin_audit.bp,
+                      audit_pages.bp, people_pages.bp, calendar_feed.bp, health.probes):
         app.register_blueprint(blueprint)
     return app

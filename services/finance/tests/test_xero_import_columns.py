@@ -29,8 +29,8 @@ from decimal import Decimal
 
 from hubkit import clock
 
-from gateway.time_ui import XERO_HEADER, xero_rows
-from gateway.ui.service_pages import csv_response
+from gateway.pages.time.views import XERO_HEADER, xero_rows
+from gateway.pages.common.service_pages import csv_response
 from money_fixtures import PAST, mh  # noqa: F401
 from finance.domain import money
 

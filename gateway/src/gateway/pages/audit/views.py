@@ -1,0 +1,233 @@
+"""/audit: the consortium's audit trail, read by people: every service's trail and the gateway's own, merged newest
+first a page at a time, in words (people by name, records by their name or title, events and tasks in plain words),
+filtered by person, part of the hub, record and days, and exported as CSV or XLSX.
+
+Who may read it: the consortium manager and the host administrator (each their own consortium's, as the services
+answer `GET /audit`, hubkit.audit_trail); other roles get 403. Refused access to another consortium's or
+organisation's records shows here as one row per person, kind of record and hour, with how many times.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from hubkit import clock
+
+from ...adapters.audit_reads import consortia_named, gateway_trail, people_named, people_of
+from ...auth.session import current_user, roles_required
+from ...domain.audit import CONSORTIUM, USER
+from ...domain.roles import CONSORTIUM_MANAGER, HOST_ADMIN
+from ...proxy.client import ServiceDown, call_service
+from ..common.forms import read_date
+from ..common.service_pages import csv_response, refusal, xlsx_response
+from ..home.views import when
+from .merge import SOURCES, BadPosition, MergedPage, Position, merge
+
+bp = Blueprint("audit_ui", __name__, url_prefix="/audit", template_folder="templates")
+
+READS_THE_TRAIL = frozenset({CONSORTIUM_MANAGER, HOST_ADMIN})
+PER_PAGE = 25
+EXPORT_PAGE, EXPORT_MAX_ROWS = 500, 20_000
+PARTS = {"gateway": "Accounts and sign-ins", "membership": "Members", "contracts": "Contracts and work",
+         "finance": "Money and time", "governance": "Governance"}
+HIDDEN_FIELDS = {"id", "consortium_id"}  # every row has them; they never change
+LONGEST_VALUE = 80
+
+
+# --- the filters -----------------------------------------------------------------------------------------------
+
+def read_filters(people: list[tuple[str, str]]) -> tuple[dict, dict, dict]:
+    """(filters for the trails, the form's values, errors) from the query string."""
+    args = request.args
+    errors: dict[str, list[str]] = {}
+    person = (args.get("person") or "").strip()
+    if person and person not in {ident for ident, _ in people}:
+        errors["person"] = ["Choose a person from the list"]
+    part = args.get("part") or ""
+    if part and part not in PARTS:
+        errors["part"] = ["Choose a part of the hub from the list"]
+    subject = (args.get("subject") or "").strip()[:100]
+    from_parts, first, problem = read_date(args, "from", "the first day", required=False)
+    if problem:
+        errors["from"] = [problem]
+    to_parts, last, problem = read_date(args, "to", "the last day", required=False)
+    if problem:
+        errors["to"] = [problem]
+    if first and last and first > last:
+        errors["to"] = ["The last day must be the same as or after the first day"]
+    filters = {"actor": person or None, "subject": subject or None, "from": first, "to": last}
+    form = {"person": person, "part": part, "subject": subject, "from": from_parts, "to": to_parts}
+    return filters, form, errors
+
+
+def filter_query(form: dict) -> dict:
+    """The filters as a query string's fields (for links that keep them)."""
+    query = {key: form[key] for key in ("person", "part", "subject") if form[key]}
+    for prefix in ("from", "to"):
+        query |= {f"{prefix}-{part}": value for part, value in form[prefix].items() if value}
+    return query
+
+
+# --- one page of every trail, merged ---------------------------------------------------------------------------
+
+def merged_page(filters: dict, part: str, limit: int, position: Position | None) -> tuple[MergedPage, list[str]]:
+    """The page of the merged trails beyond `position`, and what could not be read (a service down, say)."""
+    user = current_user()
+    found, problems = [], []
+    for rank, source in enumerate(SOURCES):
+        if part and part != source:
+            continue
+        cursor = position.cursor_for(rank) if position else None
+        backwards = bool(position and position.backwards)
+        if source == "gateway":
+            with current_app.extensions["gateway.db"].session() as session:
+                rows, more = gateway_trail(session, user.consortium_id, filters, limit, cursor)
+        else:
+            rows, more, problem = _service_trail(source, filters, limit, cursor, backwards)
+            if problem:
+                problems.append(f"{PARTS[source]}: {problem}")
+        for row in rows:
+            row["rank"], row["source"] = rank, source
+        found.append((rows, more))
+    return merge(found, limit, position), problems
+
+
+def _service_trail(service: str, filters: dict, limit: int, cursor: str | None,
+                   backwards: bool) -> tuple[list[dict], bool, str | None]:
+    query = {key: value for key, value in filters.items() if value} | {"limit": limit, "cursor": cursor}
+    try:
+        answer = call_service(service, "GET", "/audit", query=query, one_page=True)
+    except ServiceDown as exc:
+        return [], False, exc.message
+    if not answer.ok or not isinstance(answer.body, list):
+        return [], False, ("You do not have access to this." if answer.status == 403 else refusal(answer))
+    rows = [row | {"at": dt.datetime.fromisoformat(row["at"])} for row in answer.body]
+    return rows, (answer.prev_cursor if backwards else answer.next_cursor) is not None, None
+
+
+# --- in words --------------------------------------------------------------------------------------------------
+
+def in_words(rows: list[dict]) -> list[dict]:
+    """Each row with `who`, `what`, `about` and `changes` for people: never a bare id, `user:<id>` or `event:<type>`."""
+    user_ids = {row["actor_user_id"] for row in rows if row.get("actor_user_id")}
+    user_ids |= {row["entity_id"] for row in rows if row["source"] == "gateway" and row["entity"] == USER}
+    for row in rows:
+        for copy in (row.get("before"), row.get("after")):
+            if isinstance(copy, dict):
+                user_ids |= {v for v in copy.values() if isinstance(v, str) and len(v) == 36}
+    consortia = {row["entity_id"] for row in rows if row["source"] == "gateway" and row["entity"] == CONSORTIUM}
+    with current_app.extensions["gateway.db"].session() as session:
+        people = people_named(session, current_user().consortium_id, user_ids)
+        consortium_names = consortia_named(session, consortia)
+    worded = []
+    for row in rows:
+        subject = row.get("subject_name")
+        if row["source"] == "gateway":
+            subject = people.get(row["entity_id"]) if row["entity"] == USER else consortium_names.get(row["entity_id"])
+        who = people.get(row["actor_user_id"], "Someone without a login here") if row.get("actor_user_id") \
+            else row.get("actor_label") or "The hub (automatic)"
+        worded.append(row | {
+            "part": PARTS[row["source"]], "who": who, "what": _what(row),
+            "about": f"{row['entity_label']}: {subject}" if subject else row["entity_label"],
+            "changes": [] if row["action"] == "refused" else _changes(row, people)})
+    return worded
+
+
+def _what(row: dict) -> str:
+    if row["action"] != "refused":
+        return row["action_label"]
+    after = row.get("after") or {}
+    times = row.get("occurrences") or 1
+    start = row["at"]
+    hour = f"{when(start).split(' at ')[1]} and {when(start + dt.timedelta(hours=1)).split(' at ')[1]}"
+    return (f"Refused access to {after.get('whose', 'another organisation')}'s record, "
+            f"{times} time{'s' if times != 1 else ''} between {hour}")
+
+
+def _changes(row: dict, people: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, before, after) in words, for the fields a change changed (a creation lists nothing)."""
+    before, after = row.get("before"), row.get("after")
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    keys = list(before) + [key for key in after if key not in before]
+    return [(key.replace("_", " ").capitalize(), _shown(before.get(key), people), _shown(after.get(key), people))
+            for key in keys if key not in HIDDEN_FIELDS and before.get(key) != after.get(key)]
+
+
+def _shown(value, people: dict[str, str]) -> str:
+    if value is None:
+        return "none"
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if isinstance(value, str) and value in people:
+        return people[value]
+    if isinstance(value, (list, dict)):
+        value = ", ".join(map(str, value)) if isinstance(value, list) else json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return text if len(text) <= LONGEST_VALUE else text[:LONGEST_VALUE - 1] + "…"
+
+
+# --- the pages -------------------------------------------------------------------------------------------------
+
+def _page_href(form: dict, position: Position | None) -> dict | None:
+    if position is None:
+        return None
+    return {"href": url_for("audit_ui.trail", **filter_query(form), cursor=position.encode())}
+
+
+@bp.route("")
+@roles_required(READS_THE_TRAIL)
+def trail():
+    user = current_user()
+    with current_app.extensions["gateway.db"].session() as session:
+        people = people_of(session, user.consortium_id)
+    filters, form, errors = read_filters(people)
+    position, rows, problems, pages = None, [], [], {}
+    if request.args.get("cursor"):
+        try:
+            position = Position.decode(request.args["cursor"])
+        except BadPosition:
+            errors["_form"] = ["That link to a page of the trail is not one this page gave out; start again."]
+    if not errors:
+        page, problems = merged_page(filters, form["part"], PER_PAGE, position)
+        rows = in_words(page.rows)
+        pages = {"previous": _page_href(form, page.previous), "next": _page_href(form, page.next)}
+    subject_name = next((row["about"] for row in rows if row["entity_id"] == form["subject"]), None)
+    return render_template(
+        "audit/trail.html", rows=rows, form=form, errors=errors, problems=problems, people=people, parts=PARTS,
+        pages={key: value for key, value in pages.items() if value} | {"landmarkLabel": "Pages of the audit trail"}
+        if any(pages.values()) else {}, subject_name=subject_name, export_query=filter_query(form),
+        every_record_query={k: v for k, v in filter_query(form).items() if k != "subject"},
+        first_page=position is None), 400 if errors else 200
+
+
+@bp.route("/export.<any(csv, xlsx):kind>")
+@roles_required(READS_THE_TRAIL)
+def export(kind: str):
+    """Every row matching the filters (up to EXPORT_MAX_ROWS), newest first, in words."""
+    user = current_user()
+    with current_app.extensions["gateway.db"].session() as session:
+        people = people_of(session, user.consortium_id)
+    filters, form, errors = read_filters(people)
+    if errors:
+        return trail()
+    rows, position = [], None
+    while len(rows) < EXPORT_MAX_ROWS:
+        page, problems = merged_page(filters, form["part"], EXPORT_PAGE, position)
+        if problems:
+            return render_template("audit/export_failed.html", problems=problems), 502
+        rows.extend(in_words(page.rows))
+        if page.next is None:
+            break
+        position = page.next
+    header = ("When", "Who", "What", "Part of the hub", "Record", "Record id", "Times", "Changes")
+    table = [(when(row["at"]), row["who"], row["what"], row["part"], row["about"], row["entity_id"],
+              row.get("occurrences") or 1, "; ".join(f"{field}: {before} → {after}"
+                                                     for field, before, after in row["changes"]))
+             for row in rows[:EXPORT_MAX_ROWS]]
+    name = f"audit-trail-{clock.today().isoformat()}"
+    if kind == "csv":
+        return csv_response(f"{name}.csv", header, table)
+    return xlsx_response(f"{name}.xlsx", [("Audit trail", header, table)])
+

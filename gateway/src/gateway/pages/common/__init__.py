@@ -1,0 +1,1 @@
+"""What every area's pages share: calls to the services, forms, tables, files, charts and the navigation."""

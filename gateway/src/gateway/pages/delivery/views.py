@@ -1,0 +1,551 @@
+"""Contracts, subcontracts and performance (P1): pages over contracts' API.
+
+Contracts list and page (targets, periods, subcontracts, the management fee, H5's notice), subcontract page
+(shares, schedule, variations, returns), returns to review, the performance dashboard (a page of subcontracts at a
+time, of one overall RAG if chosen: a RAG heat map as SVG with a table and the RAG in words), the commissioner's
+report (page, XLSX, PDF) and, for member organisations' staff, their subcontracts and a return form. Contracts
+applies the rules; its 409 `detail` or 422 `errors` are shown.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+from wtforms import ValidationError
+
+from hubkit import clock
+from hubkit.uploads import content_disposition
+
+from ...auth.csrf import CSRFError, csrf, validate_csrf
+from ...auth.session import current_user, roles_required
+from ...domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
+from ...proxy.client import ServiceDown, upload_to_service
+from ..common.forms import pounds_to_pence
+from ..common.service_pages import fetch, fetch_page, pdf_response, posted, refusal, send, stored_file_from, xlsx_response
+from .heatmap import WORD, heat_map
+
+bp = Blueprint("delivery_ui", __name__, url_prefix="/contracts", template_folder="templates")
+
+MEMBER_ONLY = frozenset({MEMBER_USER})
+SEES_SUBCONTRACTS = SEES_CONTRACTS | MEMBER_ONLY
+RAG_TAGS = {"green": "green", "amber": "yellow", "red": "red"}
+STATUS_TEXT = {"submitted": "Submitted, awaiting review", "queried": "Queried", "accepted": "Accepted",
+               "overdue": "Overdue: not received", "not_due": "Not due yet"}
+FREQUENCIES = {"quarterly": "Quarterly", "monthly": "Monthly", "half_yearly": "Every six months", "annual": "Yearly"}
+INDICATOR_ROWS = 4
+
+
+@bp.app_template_filter("rag_text")
+def rag_text(rag) -> str:
+    return WORD.get(rag, "None") if rag else "Not rated"
+
+
+@bp.app_template_filter("worst_text")
+def worst_text(line: dict) -> str:
+    """P1: the worst subcontractor's RAG on a roll-up line, and who, against their own share (e.g. "Red:
+    Wharfedale Carers (76.0% of its share)"), so a red one is not hidden behind the total's RAG."""
+    if not line.get("worst_rag"):
+        return "Not rated"
+    who = "; ".join(f"{w['organisation_name']} ({w['percent']}% of its share)" for w in line.get("worst") or [])
+    return f"{rag_text(line['worst_rag'])}: {who}" if who else rag_text(line["worst_rag"])
+
+
+@bp.app_template_filter("rag_tag")
+def rag_tag(rag) -> Markup:
+    """A RAG as a GOV.UK tag ("Not rated" without one): the `rag` macro's output, made in Python for the
+    dashboard's thousands of cells (issue 16)."""
+    if not rag:
+        return Markup("Not rated")
+    return Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>').format(RAG_TAGS.get(rag, ""), rag_text(rag))
+
+
+@bp.app_template_filter("figure")
+def figure(value) -> str:
+    if value is None:
+        return "None"
+    number = Decimal(str(value))
+    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
+
+
+def _can_manage() -> bool:
+    return bool(current_user().roles & MANAGES_CONTRACTS)
+
+
+def _render(template: str, **context):
+    status = context.pop("status", None) or (404 if context.get("problem") == "Not found." else 200)
+    return render_template(f"delivery/{template}", can_manage=_can_manage(), rag_tags=RAG_TAGS,
+                           status_text=STATUS_TEXT, frequencies=FREQUENCIES, **context), status
+
+
+def _uuid_or_404(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        abort(404)
+
+
+# --- contracts -------------------------------------------------------------------------------------
+
+@bp.route("")
+@roles_required(SEES_CONTRACTS)
+def index():
+    found, problem = fetch("contracts", "/contracts")
+    waiting, _ = fetch("contracts", "/returns", {"status": "submitted"})
+    return _render("index.html", title="Contracts and performance", contracts=found or [], problem=problem,
+                   waiting=len(waiting or []))
+
+
+def _basis_points(text: str) -> int:
+    cleaned = text.strip().rstrip("%").strip()
+    points = Decimal(cleaned) * 100
+    if points < 0 or points > 10000 or points != points.to_integral_value():
+        raise ValueError(text)
+    return int(points)
+
+
+def _contract_form() -> tuple[dict, dict, list[str]]:
+    form = request.form
+    values = {k: (form.get(k) or "").strip() for k in (
+        "title", "commissioner_name", "value", "fee_percent", "starts_on", "ends_on", "payment_terms",
+        "reporting_frequency", "return_due_days", "income")}
+    payload = {"title": values["title"], "commissioner_name": values["commissioner_name"],
+               "starts_on": values["starts_on"] or None, "ends_on": values["ends_on"] or None,
+               "payment_terms": values["payment_terms"],
+               "reporting_frequency": values["reporting_frequency"] or "quarterly"}
+    errors = []
+    try:
+        payload["value_pence"] = pounds_to_pence(values["value"])
+    except ValueError:
+        errors.append("Enter the contract's value in pounds, like 450000 or 450,000.00.")
+    try:
+        payload["management_fee_basis_points"] = _basis_points(values["fee_percent"] or "0")
+    except (ValueError, InvalidOperation):
+        errors.append("Enter the management fee as a percentage, like 8 or 7.5.")
+    if values["return_due_days"]:
+        try:
+            payload["return_due_days"] = int(values["return_due_days"])
+        except ValueError:
+            errors.append("Enter the days after a period that returns are due as a whole number.")
+    income = []
+    for line in values["income"].splitlines():
+        if not line.strip():
+            continue
+        try:
+            day, amount = [part.strip() for part in line.split(",", 1)] if "," in line else line.split(None, 1)
+            dt.date.fromisoformat(day)
+            income.append({"due_on": day, "amount_pence": pounds_to_pence(amount)})
+        except ValueError:
+            errors.append(f"Write each income instalment as a date and an amount, like 2027-07-30, 37500: {line}")
+    payload["income_schedule"] = income
+    indicators = []
+    for row in range(INDICATOR_ROWS):
+        code, name = (form.get(f"code-{row}") or "").strip(), (form.get(f"name-{row}") or "").strip()
+        if not (code or name):
+            continue
+        indicators.append({"code": code, "name": name, "kind": form.get(f"kind-{row}") or "output",
+                           "unit": (form.get(f"unit-{row}") or "").strip() or "people",
+                           "higher_is_better": form.get(f"lower-{row}") != "yes"})
+    payload["indicators"] = indicators
+    return values, payload, errors
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(MANAGES_CONTRACTS)
+def new_contract():
+    values, errors = {}, []
+    if request.method == "POST":
+        values, payload, errors = _contract_form()
+        if not errors:
+            answer = send("contracts", "POST", "/contracts", payload, "Contract recorded.")
+            if answer is not None and answer.ok:
+                return redirect(url_for("delivery_ui.contract", contract_id=answer.body["contract"]["id"]))
+        for message in errors:
+            flash(message, "error")
+        values = values | {k: v for k, v in request.form.items()}
+    return _render("contract_form.html", title="Record a contract", values=values, rows=range(INDICATOR_ROWS))
+
+
+def _members() -> list[dict]:
+    found, _ = fetch("contracts", "/members")
+    return [m for m in (found or []) if m.get("status") == "active"]
+
+
+@bp.route("/<uuid:contract_id>")
+@roles_required(SEES_CONTRACTS)
+def contract(contract_id):
+    found, problem = fetch("contracts", f"/contracts/{contract_id}")
+    targets = {}
+    if found:
+        targets = {(t["indicator_id"], t["period_id"]): t["target"] for t in found["targets"]}
+    return _render("contract.html", detail=found, problem=problem, targets=targets,
+                   members=_members() if found and _can_manage() else [])
+
+
+def _figure(text: str) -> float:
+    number = Decimal(text.strip().replace(",", ""))
+    if not number.is_finite() or number < 0:
+        raise ValueError(text)
+    return float(number)
+
+
+@bp.route("/<uuid:contract_id>/<action>", methods=["POST"])
+@roles_required(MANAGES_CONTRACTS)
+def contract_action(contract_id, action):
+    path = f"/contracts/{contract_id}"
+    here = url_for("delivery_ui.contract", contract_id=contract_id)
+    if action == "targets":
+        rows, bad = [], []
+        for key, text in request.form.items():
+            if not key.startswith("target-") or not text.strip():
+                continue
+            _, indicator, period = key.split("-", 2)
+            try:
+                rows.append({"indicator": indicator, "period": period, "target": _figure(text)})
+            except (ValueError, InvalidOperation):
+                bad.append(text)
+        if bad:
+            flash("Enter each target as a number of zero or more.", "error")
+        elif rows:
+            send("contracts", "PUT", f"{path}/targets", {"targets": rows}, "Targets saved.")
+        return redirect(here + "#targets")
+    if action == "subcontracts":
+        found, _ = fetch("contracts", path)
+        payload = posted("organisation_id")
+        payload["purpose"] = request.form.get("purpose") or "delivery"
+        try:
+            payload["value_pence"] = pounds_to_pence(request.form.get("value") or "")
+        except ValueError:
+            flash("Enter the subcontract's value in pounds, like 120000.", "error")
+            return redirect(here + "#issue")
+        targets, schedule = [], []
+        try:
+            for indicator in (found or {}).get("indicators", []):
+                text = (request.form.get(f"share-{indicator['id']}") or "").strip()
+                if text:
+                    share = _figure(text)
+                    targets += [{"indicator": indicator["id"], "period": p["period"]["id"], "target": share}
+                                for p in found["periods"]]
+            per_period = (request.form.get("per_period") or "").strip()
+            if per_period:
+                amount = pounds_to_pence(per_period)
+                schedule = [{"amount_pence": amount, "release": "on_accepted_return", "period_id": p["period"]["id"]}
+                            for p in found["periods"]]
+        except (ValueError, InvalidOperation):
+            flash("Enter shares of the targets as numbers and the payment per period in pounds.", "error")
+            return redirect(here + "#issue")
+        payload["targets"], payload["payment_schedule"] = targets, schedule
+        answer = send("contracts", "POST", f"{path}/subcontracts", payload, "Subcontract issued.")
+        return redirect(here + ("#subcontracts" if answer is not None and answer.ok else "#issue"))
+    if action == "go-live":
+        send("contracts", "POST", f"{path}/go-live", None, "The contract is live.")
+        return redirect(here)
+    if action == "thresholds":
+        try:
+            payload = {"green_percent": int(request.form.get("green_percent") or ""),
+                       "amber_percent": int(request.form.get("amber_percent") or "")}
+        except ValueError:
+            flash("Enter the thresholds as whole percentages.", "error")
+            return redirect(here + "#rag")
+        send("contracts", "PUT", f"{path}/rag-thresholds", payload, "RAG thresholds saved.")
+        return redirect(here + "#rag")
+    abort(404)
+
+
+@bp.route("/<uuid:contract_id>/ocds.json")
+@roles_required(SEES_CONTRACTS)
+def ocds(contract_id):
+    found, problem = fetch("contracts", f"/contracts/{contract_id}/ocds")
+    if problem:
+        abort(404 if problem == "Not found." else 502)
+    return Response(json.dumps(found, indent=2), mimetype="application/json", headers={
+        "Content-Disposition": content_disposition(f"contract-{contract_id}-ocds.json")})
+
+
+# --- dashboard and report --------------------------------------------------------------------------
+
+DASHBOARD_PAGE = 10  # subcontracts a page (issue 16: the biggest contract's 60 at once made a 1.4 MB page)
+OVERALL_FILTERS = {"": "All", "red": "Red", "amber": "Amber", "green": "Green", "not_rated": "Not rated"}
+
+
+@bp.route("/<uuid:contract_id>/dashboard")
+@roles_required(SEES_CONTRACTS)
+def dashboard(contract_id):
+    """The dashboard a page of subcontracts at a time (contracts' matrix of them), of one overall RAG if chosen."""
+    overall = request.args.get("overall", "")
+    found, problem, pages = fetch_page("contracts", f"/contracts/{contract_id}/dashboard/matrix",
+                                       {"limit": DASHBOARD_PAGE, "overall": overall})
+    chart = lines = None
+    if found:
+        periods, codes = found["periods"], [i["code"] for i in found["indicators"]]
+        quarterly = found["contract"]["reporting_frequency"] == "quarterly"
+        columns = [f"Q{p['number']}" if quarterly else f"P{p['number']}" for p in periods]
+        rows = []
+        for sub in found["subcontracts"]:
+            rows += [(f"{sub['organisation_name']}: {code}", sub["rag"][i]) for i, code in enumerate(codes)]
+            rows.append((f"{sub['organisation_name']}: overall", [b["overall"] for b in sub["by_period"]]))
+        chart = heat_map(f"RAG by subcontract, indicator and period for {found['contract']['title']}", columns, rows)
+        lines = [{"name": sub["organisation_name"], "period": period, "state": sub["by_period"][p],
+                  "cells": [(sub["actual"][i][p], sub["target"][i][p], sub["percent"][i][p], sub["rag"][i][p])
+                            for i in range(len(codes))]}
+                 for sub in found["subcontracts"] for p, period in enumerate(periods)]
+    return _render("dashboard.html", detail=found, problem=problem, chart=chart, lines=lines, pages=pages,
+                   contract_id=contract_id, overall=overall if overall in OVERALL_FILTERS else "",
+                   overall_filters=OVERALL_FILTERS)
+
+
+def _report(contract_id):
+    query = {k: request.args.get(k) for k in ("from_period", "to_period") if request.args.get(k)}
+    return fetch("contracts", f"/contracts/{contract_id}/report", query or None)
+
+
+def _report_rows(report: dict) -> list[list]:
+    return [[line["indicator"]["code"], line["indicator"]["name"], line["period"]["label"], line["target"],
+             line["actual"], None if line["percent"] is None else line["percent"], rag_text(line["rag"]),
+             rag_text(line.get("worst_rag")), "; ".join(w["organisation_name"] for w in line.get("worst") or [])]
+            for line in report["lines"]]
+
+
+REPORT_HEADER = ["Indicator", "Name", "Period", "Target", "Actual", "% of profile", "RAG",
+                 "Worst subcontractor RAG", "Worst subcontractors"]
+
+
+@bp.route("/<uuid:contract_id>/report")
+@roles_required(SEES_CONTRACTS)
+def report(contract_id):
+    found, problem = _report(contract_id)
+    if problem and problem != "Not found.":
+        found, problem = None, problem + " Check the range of periods."
+    return _render("report.html", report=found, problem=problem, contract_id=contract_id,
+                   query={k: request.args.get(k, "") for k in ("from_period", "to_period")})
+
+
+@bp.route("/<uuid:contract_id>/report.xlsx")
+@roles_required(SEES_CONTRACTS)
+def report_xlsx(contract_id):
+    found, problem = _report(contract_id)
+    if problem:
+        abort(404)
+    highlights = [[h["period"]["label"], h["organisation_name"], h["narrative"]] for h in found["highlights"]]
+    overall = [[o["period"]["label"], rag_text(o["rag"]), rag_text(o.get("worst_rag"))] for o in found["overall"]]
+    return xlsx_response(f"commissioner-report-{contract_id}.xlsx", [
+        ("Targets and actuals", REPORT_HEADER, _report_rows(found)),
+        ("Overall RAG", ["Period", "Overall RAG", "Worst subcontractor RAG"], overall),
+        ("Highlights", ["Period", "Organisation", "Narrative"], highlights)])
+
+
+@bp.route("/<uuid:contract_id>/report.pdf")
+@roles_required(SEES_CONTRACTS)
+def report_pdf(contract_id):
+    found, problem = _report(contract_id)
+    if problem:
+        abort(404)
+    return pdf_response(f"commissioner-report-{contract_id}.pdf", "delivery/report_pdf.html", report=found,
+                        title=f"Performance report: {found['contract']['title']}",
+                        footer=found["contract"]["title"])
+
+
+# --- subcontracts and returns ----------------------------------------------------------------------
+
+@bp.route("/subcontracts/<uuid:subcontract_id>")
+@roles_required(SEES_SUBCONTRACTS)
+def subcontract(subcontract_id):
+    found, problem = fetch("contracts", f"/subcontracts/{subcontract_id}")
+    shares = {}
+    if found:
+        shares = {(t["indicator_id"], t["period_id"]): t["target"] for t in found["targets"]}
+    return _render("subcontract.html", detail=found, problem=problem, shares=shares,
+                   is_member=MEMBER_USER in current_user().roles and not _can_manage())
+
+
+@bp.route("/subcontracts/<uuid:subcontract_id>/<action>", methods=["POST"])
+@roles_required(MANAGES_CONTRACTS)
+def subcontract_action(subcontract_id, action):
+    here = url_for("delivery_ui.subcontract", subcontract_id=subcontract_id)
+    if action == "variations":
+        payload = {"reason": (request.form.get("reason") or "").strip()}
+        value = (request.form.get("value") or "").strip()
+        try:
+            if value:
+                payload["value_pence"] = pounds_to_pence(value)
+        except ValueError:
+            flash("Enter the new value in pounds.", "error")
+            return redirect(here + "#variations")
+        if request.form.get("ends_on"):
+            payload["ends_on"] = request.form["ends_on"]
+        send("contracts", "POST", f"/subcontracts/{subcontract_id}/variations", payload, "Variation recorded.")
+        return redirect(here + "#variations")
+    if action == "improvement-plans":
+        payload = posted("reason", "review_on")
+        payload["actions"] = [{"action": (request.form.get(f"action-{n}") or "").strip(),
+                               "owner": (request.form.get(f"owner-{n}") or "").strip(),
+                               "due_on": request.form.get(f"due-{n}") or None}
+                              for n in range(3) if (request.form.get(f"action-{n}") or "").strip()]
+        send("contracts", "POST", f"/subcontracts/{subcontract_id}/improvement-plans", payload,
+             "Improvement plan opened.")
+        return redirect(here + "#plans")
+    abort(404)
+
+
+@bp.route("/improvement-plans/<uuid:plan_id>/<action>", methods=["POST"])
+@roles_required(MANAGES_CONTRACTS)
+def plan_action(plan_id, action):
+    back = request.form.get("subcontract_id") or ""
+    if action == "reviews":
+        send("contracts", "POST", f"/improvement-plans/{plan_id}/reviews",
+             posted("note", "next_review_on"), "Review recorded.")
+    elif action == "close":
+        send("contracts", "POST", f"/improvement-plans/{plan_id}/close", {"note": request.form.get("note", "")},
+             "Improvement plan closed.")
+    else:
+        abort(404)
+    return redirect(url_for("delivery_ui.subcontract", subcontract_id=_uuid_or_404(back)) + "#plans")
+
+
+@bp.route("/returns")
+@roles_required(SEES_CONTRACTS)
+def returns():
+    found, problem = fetch("contracts", "/returns", {"status": "submitted"})
+    queried, _ = fetch("contracts", "/returns", {"status": "queried"})
+    return _render("returns.html", title="Returns to review", to_review=found or [], queried=queried or [],
+                   problem=problem)
+
+
+@bp.route("/returns/<uuid:return_id>")
+@roles_required(SEES_SUBCONTRACTS)
+def performance_return(return_id):
+    found, problem = fetch("contracts", f"/returns/{return_id}")
+    return _render("return.html", detail=found, problem=problem,
+                   is_member=MEMBER_USER in current_user().roles and not _can_manage())
+
+
+@bp.route("/returns/<uuid:return_id>/review", methods=["POST"])
+@roles_required(MANAGES_CONTRACTS)
+def review(return_id):
+    decision = request.form.get("decision")
+    if decision not in ("accept", "query"):
+        flash("Choose whether to accept or query the return.", "error")
+    else:
+        send("contracts", "POST", f"/returns/{return_id}/review",
+             {"decision": decision, "comment": request.form.get("comment", "")},
+             "Return accepted." if decision == "accept" else "Return queried.")
+    return redirect(url_for("delivery_ui.performance_return", return_id=return_id))
+
+
+@bp.route("/returns/<uuid:return_id>/evidence/<uuid:evidence_id>")
+@roles_required(SEES_SUBCONTRACTS)
+def evidence(return_id, evidence_id):
+    """A file of evidence, passed through from contracts (which checks who may see it)."""
+    return stored_file_from("contracts", f"/returns/{return_id}/evidence/{evidence_id}/content")
+
+# --- member organisations' staff -------------------------------------------------------------------
+
+@bp.route("/mine")
+@roles_required(MEMBER_ONLY)
+def mine():
+    found, problem = fetch("contracts", "/subcontracts")
+    details = []
+    for row in found or []:
+        detail, _ = fetch("contracts", f"/subcontracts/{row['id']}")
+        if detail:
+            details.append(detail)
+    return _render("mine.html", title="My subcontracts and returns", subcontracts=details, problem=problem)
+
+
+def _actuals(detail: dict) -> tuple[dict, list[str]]:
+    actuals, errors = {}, []
+    for indicator in detail["indicators"]:
+        text = (request.form.get(f"actual-{indicator['id']}") or "").strip()
+        try:
+            actuals[indicator["code"]] = float(Decimal(text.replace(",", "")))
+        except (InvalidOperation, ValueError):
+            errors.append(f"Enter the actual for {indicator['name']} as a number.")
+    return actuals, errors
+
+
+@bp.route("/mine/<uuid:subcontract_id>/returns/<uuid:period_id>", methods=["GET", "POST"])
+@roles_required(MEMBER_ONLY)
+def return_form(subcontract_id, period_id):
+    """The return form: an actual per indicator, narrative, and a file of evidence (sent on after the return)."""
+    detail, problem = fetch("contracts", f"/subcontracts/{subcontract_id}")
+    period = next((p for p in (detail or {}).get("periods", []) if p["id"] == str(period_id)), None)
+    if detail and period is None:
+        problem = "Not found."
+    existing = None
+    if detail and period:
+        row = next(r for r in detail["scorecard"]["periods"] if r["period"]["id"] == str(period_id))
+        existing = row["return_id"]
+    values = {}
+    if request.method == "POST" and detail and period:
+        request.max_content_length = current_app.extensions["gateway.settings"].max_upload_bytes
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError as exc:
+            raise CSRFError(exc.args[0]) from exc
+        values = dict(request.form)
+        actuals, errors = _actuals(detail)
+        for message in errors:
+            flash(message, "error")
+        if not errors:
+            body = {"actuals": actuals, "narrative": request.form.get("narrative", "")}
+            if existing:
+                answer = send("contracts", "POST", f"/returns/{existing}/resubmission", body, "Return submitted again.")
+            else:  # P1: a period still running is reported only when its figures so far are confirmed
+                answer = send("contracts", "POST", f"/subcontracts/{subcontract_id}/returns",
+                              body | {"period_id": str(period_id),
+                                      "confirm_early": request.form.get("confirm_early") == "yes"},
+                              "Return submitted.")
+            if answer is not None and answer.ok:
+                return_id = answer.body["performance_return"]["id"]
+                upload = request.files.get("evidence")
+                if upload and upload.filename:
+                    _send_evidence(return_id, upload)
+                return redirect(url_for("delivery_ui.performance_return", return_id=return_id))
+    running = bool(period) and not existing and dt.date.fromisoformat(period["ends_on"]) >= clock.today()
+    return _render("return_form.html", title="Submit a return", detail=detail, period=period, problem=problem,
+                   values=values, existing=existing, running=running)
+
+
+csrf.exempt(return_form)  # checked in the view, once the larger upload limit is set
+
+
+def _send_evidence(return_id: str, upload) -> None:
+    content = upload.read()
+    if not content:
+        flash("The evidence file is empty, so it was not sent.", "error")
+        return
+    try:
+        answer = upload_to_service("contracts", f"/returns/{return_id}/evidence", {},
+                                   (upload.filename, content, upload.mimetype or "application/octet-stream"))
+    except ServiceDown as exc:
+        flash(exc.message, "error")
+        return
+    if answer.ok:
+        flash(f"{answer.body.get('filename', upload.filename)} is uploaded.", "success")
+    else:
+        flash("The evidence was not kept: " + refusal(answer), "error")
+
+
+@bp.route("/returns/<uuid:return_id>/evidence", methods=["POST"])
+@roles_required(SEES_SUBCONTRACTS)
+def upload_evidence(return_id):
+    request.max_content_length = current_app.extensions["gateway.settings"].max_upload_bytes
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError as exc:
+        raise CSRFError(exc.args[0]) from exc
+    upload = request.files.get("evidence")
+    if upload and upload.filename:
+        _send_evidence(str(return_id), upload)
+    else:
+        flash("Choose a file to upload.", "error")
+    return redirect(url_for("delivery_ui.performance_return", return_id=return_id) + "#evidence")
+
+
+csrf.exempt(upload_evidence)
+
+
+from . import history_imports  # noqa: E402,F401  (its pages are this blueprint's: a contract's history from a file)

@@ -1,0 +1,132 @@
+"""Home and decisions: pages over the services' APIs (the membership pages, in ../membership/views.py, are this blueprint's too)."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from ...auth.session import current_user, login_required, roles_required
+from ...domain.roles import DECIDES, MEMBER_USER, SEES_DECISIONS
+from ...proxy.client import ServiceDown, call_service
+from ..membership.forms import LEGAL_FORMS, DecisionForm
+from ..common.forms import pence_to_pounds
+
+bp = Blueprint("ui", __name__, template_folder="templates")
+
+LEGAL_FORM_NAMES = dict(LEGAL_FORMS)
+
+
+@bp.app_template_filter("legal_form_name")
+def legal_form_name(value: str | None) -> str:
+    return LEGAL_FORM_NAMES.get(value or "", value or "Not given")
+
+
+@bp.app_template_filter("humanise")
+def humanise(value: str | None) -> str:
+    return (value or "").replace("_", " ").capitalize()
+
+
+@bp.app_template_filter("money")
+def money(pence: int | None) -> str:
+    """Integer pence as pounds and pence, e.g. 123456 -> '£1,234.56', -150 -> '-£1.50' (F4: never a float)."""
+    return pence_to_pounds(pence, always_pennies=True)
+
+
+@bp.app_template_filter("when")
+def when(value: str | dt.datetime | None) -> str:
+    """A UTC time from a service, shown in the hub's time zone, e.g. '23 November 2026 at 3:35pm'."""
+    if not value:
+        return ""
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    local = moment.astimezone(current_app.extensions["gateway.settings"].display_time_zone)
+    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+@bp.route("/")
+@login_required
+def home():
+    user = current_user()
+    own_organisation, own_organisation_problem = None, None
+    if MEMBER_USER in user.roles:
+        own_organisation, own_organisation_problem = _own_organisation(user.organisation_id)
+    return render_template("home/index.html", own_organisation=own_organisation,
+                           own_organisation_problem=own_organisation_problem)
+
+
+def _own_organisation(organisation_id: uuid.UUID | None) -> tuple[dict | None, str | None]:
+    if organisation_id is None:
+        return None, "Your account is not linked to an organisation yet. Ask your consortium manager to link it."
+    try:
+        answer = call_service("membership", "GET", f"/organisations/{organisation_id}")
+    except ServiceDown as exc:
+        return None, exc.message
+    if answer.status == 404:
+        return None, "Your organisation is not on the membership register."
+    return (answer.body, None) if answer.ok else (None, "Your organisation's details cannot be shown just now.")
+
+
+@bp.route("/decisions")
+@roles_required(SEES_DECISIONS)
+def decisions():
+    can_decide = bool(current_user().roles & DECIDES)
+    try:
+        answer = call_service("governance", "GET", "/decision-requests")
+        held = _meetings_held() if can_decide else []
+    except ServiceDown as exc:
+        return render_template("home/decisions.html", requests=[], problem=exc.message, can_decide=False,
+                               meetings=[]), 503
+    requests_ = answer.body if answer.ok and isinstance(answer.body, list) else []
+    problem = None if answer.ok else "Decision requests cannot be shown just now."
+    return render_template("home/decisions.html", requests=requests_, problem=problem, can_decide=can_decide,
+                           meetings=held, decision_form=DecisionForm())
+
+
+def _meetings_held() -> list[dict]:
+    """The meetings of the bodies the signed-in person sits on that have taken place (the last year's, newest
+    first): a decision is recorded from the meeting that took it, by the body's chair or secretary."""
+    answer = call_service("governance", "GET", "/meetings",
+                          query={"person_name": current_user().display_name, "upcoming": "false"})
+    if not answer.ok or not isinstance(answer.body, list):
+        return []
+    now = dt.datetime.now(dt.timezone.utc)
+    return sorted((m for m in answer.body if dt.datetime.fromisoformat(m["starts_at"]) <= now),
+                  key=lambda m: m["starts_at"], reverse=True)
+
+
+@bp.route("/decisions/<uuid:request_id>/decision", methods=["POST"])
+@roles_required(DECIDES)
+def decide(request_id: uuid.UUID):
+    """Record the decision a body took at a meeting (its chair or secretary does, naming the meeting)."""
+    outcome = request.form.get("outcome")
+    if outcome not in ("approved", "rejected"):
+        flash("Choose Approve or Reject.", "error")
+        return redirect(url_for("ui.decisions"))
+    try:
+        meeting_id = str(uuid.UUID(request.form.get("meeting_id", "")))
+    except ValueError:
+        flash("Choose the meeting that took the decision.", "error")
+        return redirect(url_for("ui.decisions"))
+    try:
+        answer = call_service("governance", "POST", f"/decision-requests/{request_id}/decision",
+                              {"outcome": outcome, "note": request.form.get("note", ""), "meeting_id": meeting_id})
+        if answer.ok:
+            flash(f"Decision recorded: {outcome}.", "success")
+        else:
+            flash(_problem_text(answer, "The decision could not be recorded."), "error")
+    except ServiceDown as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("ui.decisions"))
+
+
+def _problem_text(answer, fallback: str) -> str:
+    body = answer.body if isinstance(answer.body, dict) else {}
+    return body.get("detail") or body.get("title") or fallback
+
+
+from ..membership import views as _membership  # noqa: E402,F401  (the membership pages add their routes to this blueprint)

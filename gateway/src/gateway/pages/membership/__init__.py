@@ -1,0 +1,1 @@
+"""The membership pages: the register, a member, applications, due diligence, checklists and reports."""

@@ -1,0 +1,426 @@
+"""Web administration (issue 13): the host admin's consortia and Outbox; the people of a consortium for the host
+admin and its consortium manager (invite by email, roles, organisation, deactivate, reactivate, force a password
+reset); and the pages anyone reaches from an emailed link (set your password, forgot your password).
+
+Every rule is in domain/administration.py and every change in administration.py (audited there); these views read
+forms, send the mail the use cases return once their transaction has committed, and show what happened."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import uuid
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from ... import administration, mail
+from ...auth.session import current_user, end_session, roles_required
+from ...auth.signing_in import client_address
+from ...domain.administration import ADMINISTERS_PEOPLE, Administrator, NotAllowed, check_consortium, grantable_roles
+from ...domain.one_time_links import INVITATION, PASSWORD_RESET, LinkRefused, lifetime_in_words
+from ...domain.passwords import MAX_LENGTH, MIN_LENGTH, WeakPassword
+from ...domain.roles import MEMBER_USER, ROLE_NAMES, RUNS_THE_HOST
+from ...domain.users import UserRuleBroken
+from ...proxy.upstream import Trace, UpstreamError
+
+bp = Blueprint("people_ui", __name__, template_folder="templates")
+
+OUTBOX_PER_PAGE = 20
+
+
+def _db():
+    return current_app.extensions["gateway.db"]
+
+
+def _mail() -> mail.MailSettings:
+    return current_app.extensions["gateway.settings"].mail
+
+
+def _admin() -> Administrator:
+    return Administrator.of(current_user())
+
+
+def _actor() -> str:
+    return str(current_user().id)
+
+
+def _send_all(messages: list[mail.Message]) -> str | None:
+    """Send messages whose change has committed; the reason, fit to show, if the mail server refused."""
+    for message in messages:
+        try:
+            with _db().session() as session:
+                mail.send(session, message, _mail())
+        except mail.MailNotSent as not_sent:
+            return not_sent.reason
+    return None
+
+
+def _sent_words(message: mail.Message) -> str:
+    if _mail().kept_in_outbox:
+        return f"The email to {message.to} is in the Outbox (no mail server is configured)."
+    return f"An email has been sent to {message.to}."
+
+
+def administers_consortium(view):
+    """The host admin (any consortium) or the consortium's own manager; anyone else 403, an unknown one 404."""
+    @functools.wraps(view)
+    @roles_required(ADMINISTERS_PEOPLE)
+    def wrapped(consortium_id: uuid.UUID, *args, **kwargs):
+        try:
+            check_consortium(_admin(), consortium_id)
+        except NotAllowed:
+            abort(403)
+        with _db().session() as session:
+            g.consortium = administration.consortium(session, consortium_id)
+        if g.consortium is None:
+            abort(404)
+        return view(consortium_id, *args, **kwargs)
+    return wrapped
+
+
+# ------------------------------------------------------------------ consortia (host admin)
+
+@bp.route("/admin/consortia")
+@roles_required(RUNS_THE_HOST)
+def consortia():
+    with _db().session() as session:
+        found = administration.consortia(session)
+    return render_template("people/consortia.html", consortia=found, outbox=_mail().kept_in_outbox)
+
+
+@bp.route("/admin/consortia/new", methods=["GET", "POST"])
+@roles_required(RUNS_THE_HOST)
+def new_consortium():
+    form = {"name": request.form.get("name", "")[:500], "slug": request.form.get("slug", "")[:100]}
+    if request.method == "POST":
+        try:
+            with _db().session() as session:
+                made = administration.create_consortium(session, form["name"], form["slug"], actor=_actor())
+        except administration.FormProblems as problems:
+            return render_template("people/new_consortium.html", form=form, errors=problems.problems), 400
+        flash(f"Consortium {made.name} is created. Invite its consortium manager next.", "success")
+        return redirect(url_for("people_ui.consortium", consortium_id=made.id))
+    return render_template("people/new_consortium.html", form=form, errors={})
+
+
+@bp.route("/admin/outbox")
+@roles_required(RUNS_THE_HOST)
+def outbox():
+    try:
+        page = max(1, int(request.args.get("page") or 1))
+    except ValueError:
+        page = 1
+    with _db().session() as session:
+        messages, total = mail.outbox_page(session, offset=(page - 1) * OUTBOX_PER_PAGE, limit=OUTBOX_PER_PAGE)
+    pages = max(1, -(-total // OUTBOX_PER_PAGE))
+    return render_template("people/outbox.html", messages=messages, total=total, page=page, pages=pages,
+                           kept=_mail().kept_in_outbox)
+
+
+# ------------------------------------------------------------------ a consortium's people
+
+@bp.route("/people")
+@roles_required(ADMINISTERS_PEOPLE)
+def own_people():
+    return redirect(url_for("people_ui.consortium", consortium_id=current_user().consortium_id))
+
+
+def _consortium_page(consortium_id: uuid.UUID, status: int = 200, errors: dict | None = None, name: str | None = None):
+    with _db().session() as session:
+        found = administration.people(session, consortium_id)
+    return render_template("people/consortium.html", consortium=g.consortium, people=found,
+                           errors=errors or {}, name=g.consortium.name if name is None else name,
+                           runs_the_host=_admin().runs_the_host, role_names=ROLE_NAMES), status
+
+
+@bp.route("/consortia/<uuid:consortium_id>")
+@administers_consortium
+def consortium(consortium_id: uuid.UUID):
+    return _consortium_page(consortium_id)
+
+
+@bp.route("/consortia/<uuid:consortium_id>/name", methods=["POST"])
+@administers_consortium
+def rename_consortium(consortium_id: uuid.UUID):
+    if not _admin().runs_the_host:
+        abort(403)
+    name = request.form.get("name", "")[:500]
+    try:
+        with _db().session() as session:
+            renamed = administration.rename_consortium(session, consortium_id, name, actor=_actor())
+    except administration.FormProblems as problems:
+        return _consortium_page(consortium_id, 400, problems.problems, name)
+    flash(f"The consortium is now called {renamed.name}.", "success")
+    return redirect(url_for("people_ui.consortium", consortium_id=consortium_id))
+
+
+def organisations_of(consortium_id: uuid.UUID) -> list[dict] | None:
+    """The consortium's member organisations (id, name) from membership, asked as the signed-in administrator acting
+    in that consortium; None when membership cannot answer."""
+    principal = dataclasses.replace(current_user().principal(), consortium_id=consortium_id)
+    upstreams = current_app.extensions["gateway.upstreams"]
+    rows, cursor = [], None
+    try:
+        for _ in range(50):
+            answer = upstreams.send("membership", "GET", "/organisations", principal,
+                                    Trace(g.request_id, g.correlation_id),
+                                    query=f"limit=200&cursor={cursor}" if cursor else "limit=200",
+                                    accept="application/json")
+            if answer.status_code != 200:
+                return None
+            rows += [{"id": row["id"], "name": row.get("name") or row["id"]} for row in answer.json()]
+            cursor = answer.headers.get("X-Next-Cursor")
+            if not cursor:
+                break
+    except (UpstreamError, ValueError, KeyError, TypeError):
+        return None
+    return sorted(rows, key=lambda row: row["name"].lower())
+
+
+def _invite_page(consortium_id: uuid.UUID, form: dict, errors: dict, status: int = 200):
+    return render_template("people/invite.html", consortium=g.consortium, form=form, errors=errors,
+                           roles=[(role, ROLE_NAMES[role]) for role in grantable_roles(_admin())],
+                           organisations=organisations_of(consortium_id), member_user=MEMBER_USER), status
+
+
+def _organisation_choice(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/consortia/<uuid:consortium_id>/invite", methods=["GET", "POST"])
+@administers_consortium
+def invite(consortium_id: uuid.UUID):
+    form = {key: request.form.get(key, "")[:400] for key in ("display_name", "email", "username", "organisation_id")}
+    form["roles"] = request.form.getlist("roles")
+    if request.method == "GET":
+        return _invite_page(consortium_id, form, {})
+    errors: dict[str, list[str]] = {}
+    if not form["roles"]:
+        errors["roles"] = ["Choose at least one role"]
+    organisation_id = _organisation_choice(form["organisation_id"])
+    if organisation_id is not None:
+        offered = {row["id"] for row in organisations_of(consortium_id) or []}
+        if str(organisation_id) not in offered:
+            errors["organisation_id"] = ["Choose one of the consortium's organisations"]
+        elif MEMBER_USER not in form["roles"]:
+            errors["organisation_id"] = ["Only member organisation staff belong to an organisation: leave it blank"]
+    if errors:
+        return _invite_page(consortium_id, form, errors, 400)
+    try:
+        with _db().session() as session:
+            invited = administration.invite(
+                session, _admin(), _mail(), consortium_id=consortium_id, username=form["username"],
+                display_name=form["display_name"], email=form["email"], roles=frozenset(form["roles"]),
+                organisation_id=organisation_id, inviter_name=current_user().display_name)
+    except NotAllowed as refused:
+        return _invite_page(consortium_id, form, {"roles": [str(refused)]}, 403)
+    except administration.FormProblems as problems:
+        return _invite_page(consortium_id, form, problems.problems, 400)
+    except UserRuleBroken as broken:
+        return _invite_page(consortium_id, form, _user_rule_errors(broken), 400)
+    failed = _send_all([invited.message])
+    if failed:
+        flash(f"{invited.account.display_name}'s account is made, but {failed[0].lower()}{failed[1:]} "
+              "Send the invitation again from their page.", "error")
+    else:
+        flash(f"{invited.account.display_name} is invited. {_sent_words(invited.message)} The link works once, for "
+              f"{lifetime_in_words(INVITATION)}.", "success")
+    return redirect(url_for("people_ui.consortium", consortium_id=consortium_id))
+
+
+def _user_rule_errors(broken: UserRuleBroken) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in broken.problems:
+        key = "username" if problem.startswith("Username") else "roles" if "role" in problem.lower() else "_form"
+        errors.setdefault(key, []).append(problem)
+    return errors
+
+
+# ------------------------------------------------------------------ one person
+
+def _person_or_404(session, consortium_id: uuid.UUID, user_id: uuid.UUID):
+    found = administration.person(session, user_id)
+    if found is None or found.account.consortium_id != consortium_id:
+        abort(404)
+    return found
+
+
+def _person_page(consortium_id: uuid.UUID, user_id: uuid.UUID, status: int = 200, errors: dict | None = None):
+    with _db().session() as session:
+        found = _person_or_404(session, consortium_id, user_id)
+    admin = _admin()
+    organisations = organisations_of(consortium_id) if MEMBER_USER in found.account.roles else []
+    names = {row["id"]: row["name"] for row in organisations or []}
+    return render_template(
+        "people/person.html", consortium=g.consortium, person=found, errors=errors or {},
+        roles=[(role, ROLE_NAMES[role]) for role in grantable_roles(admin)], organisations=organisations,
+        organisation_name=names.get(str(found.account.organisation_id)) if found.account.organisation_id else None,
+        own_account=found.account.id == admin.user_id, member_user=MEMBER_USER,
+        may_act=_may_act(admin, found.account)), status
+
+
+def _may_act(admin: Administrator, account) -> bool:
+    from ...domain.administration import check_person
+
+    try:
+        check_person(admin, account)
+    except NotAllowed:
+        return False
+    return True
+
+
+@bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>")
+@administers_consortium
+def person(consortium_id: uuid.UUID, user_id: uuid.UUID):
+    return _person_page(consortium_id, user_id)
+
+
+def _act(consortium_id: uuid.UUID, user_id: uuid.UUID, change, done: str, field: str = "_form"):
+    """Run one change on a person in its own transaction: 403 when not allowed, the page with the problem when a
+    rule is broken, else back to their page with `done` (formatted with the account and the message sent)."""
+    try:
+        with _db().session() as session:
+            _person_or_404(session, consortium_id, user_id)
+            result = change(session)
+    except NotAllowed as refused:
+        return _person_page(consortium_id, user_id, 403, {field: [str(refused)]})
+    except administration.FormProblems as problems:
+        return _person_page(consortium_id, user_id, 400, problems.problems)
+    except UserRuleBroken as broken:
+        return _person_page(consortium_id, user_id, 400, {field: broken.problems})
+    if isinstance(result, mail.Message):
+        failed = _send_all([result])
+        if failed:
+            flash(f"{done} But {failed[0].lower()}{failed[1:]}", "error")
+            return redirect(url_for("people_ui.person", consortium_id=consortium_id, user_id=user_id))
+        done = f"{done} {_sent_words(result)}"
+    flash(done, "success")
+    return redirect(url_for("people_ui.person", consortium_id=consortium_id, user_id=user_id))
+
+
+@bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/roles", methods=["POST"])
+@administers_consortium
+def change_roles(consortium_id: uuid.UUID, user_id: uuid.UUID):
+    roles = frozenset(request.form.getlist("roles"))
+    if not roles:
+        return _person_page(consortium_id, user_id, 400, {"roles": ["Choose at least one role"]})
+    return _act(consortium_id, user_id, lambda s: administration.change_roles(s, _admin(), user_id, roles),
+                "Their roles are changed; API tokens made before no longer work.", "roles")
+
+
+@bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/organisation", methods=["POST"])
+@administers_consortium
+def link_organisation(consortium_id: uuid.UUID, user_id: uuid.UUID):
+    chosen = _organisation_choice(request.form.get("organisation_id", ""))
+    if chosen is None:
+        return _person_page(consortium_id, user_id, 400, {"organisation_id": ["Choose their organisation"]})
+    offered = organisations_of(consortium_id)
+    if offered is None:
+        return _person_page(consortium_id, user_id, 503, {"organisation_id": [
+            "The consortium's organisations cannot be listed just now. Try again in a few minutes."]})
+    ids = {uuid.UUID(row["id"]) for row in offered}
+    return _act(consortium_id, user_id,
+                lambda s: administration.link_organisation(s, _admin(), user_id, chosen, ids),
+                "Their organisation is linked.", "organisation_id")
+
+
+@bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/deactivate", methods=["POST"])
+@administers_consortium
+def deactivate(consortium_id: uuid.UUID, user_id: uuid.UUID):
+    return _act(consortium_id, user_id, lambda s: administration.deactivate(s, _admin(), user_id),
+                "They are deactivated: signed out everywhere, their API tokens and keys no longer work.")
+
+
+@bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/reactivate", methods=["POST"])
+@administers_consortium
+def reactivate(consortium_id: uuid.UUID, user_id: uuid.UUID):
+    return _act(consortium_id, user_id, lambda s: administration.reactivate(s, _admin(), user_id),
+                "They are reactivated and can sign in again.")
+
+
+@bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/password-reset", methods=["POST"])
+@administers_consortium
+def force_password_reset(consortium_id: uuid.UUID, user_id: uuid.UUID):
+    return _act(consortium_id, user_id,
+                lambda s: administration.force_password_reset(s, _admin(), _mail(), user_id),
+                "Their password is cleared: they are signed out everywhere and their API tokens no longer work.")
+
+
+@bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/invitation", methods=["POST"])
+@administers_consortium
+def resend_invitation(consortium_id: uuid.UUID, user_id: uuid.UUID):
+    return _act(consortium_id, user_id,
+                lambda s: administration.resend_invitation(s, _admin(), _mail(), user_id,
+                                                           inviter_name=current_user().display_name),
+                "A new invitation is made; earlier links no longer work.")
+
+
+# ------------------------------------------------------------------ from an emailed link (not signed in)
+
+LINK_PAGES = {INVITATION: ("Set your password", "Set password and continue"),
+              PASSWORD_RESET: ("Choose a new password", "Save new password")}
+
+
+def _set_password_page(secret: str, purpose: str):
+    title, button = LINK_PAGES[purpose]
+    errors: dict[str, list[str]] = {}
+    try:
+        with _db().session() as session:
+            holder = administration.link_holder(session, secret, purpose)
+    except LinkRefused as refused:
+        return render_template("people/link_refused.html", reason=str(refused), purpose=purpose), 404
+    if request.method == "POST":
+        password, again = request.form.get("password", ""), request.form.get("password_again", "")
+        if not password:
+            errors["password"] = ["Enter a password"]
+        elif password != again:
+            errors["password_again"] = ["The passwords do not match"]
+        else:
+            try:
+                with _db().session() as session:
+                    administration.use_link(session, secret, purpose, password)
+            except WeakPassword as weak:
+                errors["password"] = [str(weak)]
+            except LinkRefused as refused:
+                return render_template("people/link_refused.html", reason=str(refused), purpose=purpose), 404
+            else:
+                if current_user() is not None:
+                    end_session()  # whoever was signed in on this browser, the link's holder signs in afresh
+                flash("Your password is set. Sign in with your username and new password.", "success")
+                return redirect(url_for("auth.login"))
+    return render_template("people/set_password.html", holder=holder, errors=errors, title=title, button=button,
+                           min_length=MIN_LENGTH, max_length=MAX_LENGTH), 400 if errors else 200
+
+
+@bp.route("/invitation/<secret>", methods=["GET", "POST"])
+def accept_invitation(secret: str):
+    return _set_password_page(secret, INVITATION)
+
+
+@bp.route("/password/reset/<secret>", methods=["GET", "POST"])
+def reset_password(secret: str):
+    return _set_password_page(secret, PASSWORD_RESET)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    email = request.form.get("email", "")[:320]
+    if request.method == "GET":
+        return render_template("people/forgot_password.html", email="", errors={})
+    if not administration.EMAIL_PATTERN.match(email.strip()):
+        return render_template("people/forgot_password.html", email=email, errors={
+            "email": ["Enter an email address in the correct format, like name@example.org"]}), 400
+    try:
+        with _db().session() as session:
+            messages = administration.request_password_reset(session, _mail(), email, client_address())
+    except administration.ResetThrottled:
+        return render_template("people/forgot_password.html", email=email, errors={
+            "email": ["Too many requests to reset a password from here. Try again in an hour."]}), 429, \
+            {"Retry-After": str(int(administration.RESET_WINDOW.total_seconds()))}
+    for message in messages:
+        mail.send_in_background(message, _mail())
+    # The same answer whether or not the address belongs to anyone.
+    return render_template("people/forgot_password_sent.html", email=email.strip(),
+                           lifetime=lifetime_in_words(PASSWORD_RESET))

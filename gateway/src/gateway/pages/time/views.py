@@ -1,0 +1,640 @@
+"""Shared-staff time (H4, F3): my timesheet, approvals, rates, cost codes, recharge invoices, subsidy, closed months.
+
+Server-rendered forms over finance's API; finance applies the rules and its 409 `detail` or 422 `errors` are
+shown as they come. Hours are typed as 7.5 or 7:30 and sent as integer minutes; pounds typed in forms are
+sent as integer pence (F4).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from decimal import Decimal
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from ...adapters.repository import UserRepository
+from ...auth.session import current_user, roles_required
+from ...domain.roles import APPROVES_TIME, KEEPS_THE_MONEY, LOGS_TIME, MEMBER_USER, SEES_MONEY
+from ...auth.csrf import csrf
+from ..common.charts import bar_chart
+from ..common.file_imports import check_and_import, columns_of
+from ..common.forms import pence_to_pounds, pounds_to_pence
+from ...proxy.client import ServiceDown, call_service
+from ..common.service_pages import csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, send, xlsx_response
+from hubkit import clock
+
+bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
+               static_url_path="/static/time")
+
+SEES_INVOICES = SEES_MONEY | frozenset({MEMBER_USER})
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+BLANK_ROWS = 2
+VAT = {"standard": "Standard rate (20%)", "exempt": "Exempt", "outside_scope": "Outside the scope of VAT"}
+EMPLOYERS = {"consortium": "The consortium", "host": "The host", "member": "A member organisation"}
+XERO_TAX_TYPES = {"standard": "20% (VAT on Income)", "exempt": "Exempt Income", "outside_scope": "No VAT"}
+XERO_HEADER = ("*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4",
+               "POCity", "PORegion", "POPostalCode", "POCountry", "*InvoiceNumber", "Reference", "*InvoiceDate",
+               "*DueDate", "InventoryItemCode", "*Description", "*Quantity", "*UnitAmount", "Discount",
+               "*AccountCode", "*TaxType", "TrackingName1", "TrackingOption1", "TrackingName2", "TrackingOption2",
+               "Currency", "BrandingTheme")
+
+
+# --- small pure helpers (tested directly) -------------------------------------------------------------
+
+def parse_hours(text: str | None) -> int:
+    """'7.5', '7:30', '7,25' or '' -> minutes; ValueError if it is not written as hours."""
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return 0
+    clock = re.fullmatch(r"(\d{0,2}):(\d{1,2})", text)
+    if clock:
+        return int(clock[1] or 0) * 60 + int(clock[2])
+    if not re.fullmatch(r"\d{0,3}(\.\d{1,4})?", text) or text == ".":
+        raise ValueError("Write hours as 7.5 or 7:30.")
+    exact = Decimal(text) * 60
+    if exact != exact.to_integral_value():
+        raise ValueError("Log time in quarter hours (15 minutes).")
+    return int(exact)
+
+
+def hours(minutes: int | None) -> str:
+    """Minutes as hours: 450 -> '7.5', 480 -> '8', 0 -> '0'."""
+    value = Decimal(minutes or 0) / 60
+    return format(value.normalize(), "f") if value else "0"
+
+
+def cell(minutes: int | None) -> str:
+    return hours(minutes) if minutes else ""
+
+
+def monday_of(text: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text) if text else clock.today()
+    except ValueError:
+        day = clock.today()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def xero_rows(invoice: dict, contact_name: str) -> list[list]:
+    """An invoice or credit note as rows of Xero's sales invoice import (tax-exclusive; quantity in hours)."""
+    issued = dt.date.fromisoformat(invoice["issued_on"]) if invoice.get("issued_on") else None
+    due = dt.date.fromisoformat(invoice["due_on"]) if invoice.get("due_on") else None
+    rows = []
+    for line in invoice["lines"]:
+        rows.append([contact_name, "", "", "", "", "", "", "", "", "", invoice["number"] or "",
+                     f"Recharge {invoice['month'][:7]}", issued.strftime("%d/%m/%Y") if issued else "",
+                     due.strftime("%d/%m/%Y") if due else "", "", line["description"],
+                     Decimal(line["minutes"]) / 60, Decimal(line["rate_pence"]) / 100, "",
+                     invoice.get("account_code") or "200", XERO_TAX_TYPES.get(invoice["vat_treatment"], "No VAT"),
+                     "", "", "", "", "GBP", ""])
+    return rows
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def _get(path: str, query=None):
+    return fetch("finance", path, query)
+
+
+def _roles():
+    return current_user().roles
+
+
+def _render(template: str, **context):
+    status = 404 if context.get("problem") == "Not found." else 200
+    roles = _roles()
+    return render_template(f"time/{template}", can_keep=bool(roles & KEEPS_THE_MONEY),
+                           can_approve=bool(roles & APPROVES_TIME), sees_money=bool(roles & SEES_MONEY),
+                           hours=hours, cell=cell, day_names=DAY_NAMES, vat=VAT, employers=EMPLOYERS,
+                           **context), status
+
+
+def _pounds_to_pence(text: str | None, field: str, errors: dict) -> int | None:
+    cleaned = (text or "").replace(",", "").replace("£", "").strip()
+    if not cleaned:
+        errors[field] = "Enter an amount in pounds, like 31500 or 31500.00"
+        return None
+    try:
+        return pounds_to_pence(cleaned, allow_zero=True)
+    except ValueError:
+        errors[field] = "Enter an amount in pounds and pence, like 31500.00"
+        return None
+
+
+def _decimal_text(text: str | None, field: str, errors: dict, required=True) -> str | None:
+    cleaned = (text or "").replace(",", "").replace("%", "").strip()
+    if not cleaned:
+        if required:
+            errors[field] = "Enter a number, like 20 or 12.5"
+        return None
+    if not re.fullmatch(r"\d{1,6}(\.\d{1,3})?", cleaned):
+        errors[field] = "Enter a number, like 20 or 12.5"
+        return None
+    return cleaned
+
+
+# --- my timesheet ------------------------------------------------------------------------------------
+
+def _codes():
+    codes, _ = _get("/cost-codes")
+    return [c for c in (codes or []) if c["active"]], {c["id"]: c for c in (codes or [])}
+
+
+def _grid_context(sheet: dict, typed: dict | None = None):
+    """Rows for the grid: the saved rows, then blank rows to add codes; typed values win after an error."""
+    rows = [{"code_id": r["cost_code_id"], "label": f"{r['code']} – {r['title']}", "fixed": True,
+             "values": [cell(m) for m in r["minutes"]], "total": r["total_minutes"]} for r in sheet["rows"]]
+    for _ in range(BLANK_ROWS):
+        rows.append({"code_id": "", "label": "", "fixed": False, "values": [""] * 7, "total": 0})
+    if typed:
+        for index, row in enumerate(rows):
+            row["values"] = [typed.get(f"h-{index}-{d}", "") for d in range(7)]
+            if not row["fixed"]:
+                row["code_id"] = typed.get(f"code-{index}", "")
+    return rows
+
+
+def _show_week(sheet: dict, *, errors=None, typed=None, for_staff=None):
+    active, _ = _codes()
+    monday = dt.date.fromisoformat(sheet["week_starting"])
+    return _render("timesheet.html", title="My timesheet" if for_staff is None else f"Timesheet: {sheet['staff_name']}",
+                   sheet=sheet, rows=_grid_context(sheet, typed), codes=active, errors=errors or {},
+                   days=[dt.date.fromisoformat(d) for d in sheet["days"]],
+                   previous=(monday - dt.timedelta(days=7)).isoformat(), next=(monday + dt.timedelta(days=7)).isoformat(),
+                   editable=sheet["status"] in ("draft", "rejected"), for_staff=for_staff)
+
+
+@bp.route("")
+@roles_required(LOGS_TIME)
+def index():
+    """My timesheet: the week as a grid of cost codes by days."""
+    week = monday_of(request.args.get("week"))
+    sheet, problem = _get("/timesheets/mine", {"week": week.isoformat()})
+    if sheet is None and problem == "Not found.":
+        return _render("not_set_up.html", title="My timesheet", problem=None,
+                       message="You are not set up to log time yet: ask the finance officer to add you as a "
+                               "staff member linked to your login.")
+    if sheet is None:
+        return _render("not_set_up.html", title="My timesheet", problem=problem)
+    return _show_week(sheet)
+
+
+def _read_grid(rows_count: int, monday: dt.date) -> tuple[list, dict]:
+    entries, errors = [], {}
+    seen_codes = {}
+    for index in range(rows_count):
+        code = (request.form.get(f"code-{index}") or "").strip()
+        values = [request.form.get(f"h-{index}-{d}", "") for d in range(7)]
+        if not code:
+            if any(v.strip() for v in values):
+                errors[f"code-{index}"] = "Choose the cost code for this row"
+            continue
+        for d, text in enumerate(values):
+            try:
+                minutes = parse_hours(text)
+            except ValueError as exc:
+                errors[f"h-{index}-{d}"] = f"{DAY_NAMES[d]}: {exc}"
+                continue
+            if minutes:
+                key = (code, d)
+                if key in seen_codes:
+                    entries[seen_codes[key]]["minutes"] += minutes
+                    continue
+                seen_codes[key] = len(entries)
+                entries.append({"day": (monday + dt.timedelta(days=d)).isoformat(), "cost_code_id": code,
+                                "minutes": minutes})
+    return entries, errors
+
+
+def _service_errors(answer, rows_count: int, entries: list) -> dict:
+    """Finance's 422 errors on entries, mapped back to grid cells by day and code."""
+    body = answer.body if answer is not None and isinstance(answer.body, dict) else {}
+    found = {}
+    per_entry = (body.get("errors") or {}).get("entries") or {}
+    for index, problems in per_entry.items() if isinstance(per_entry, dict) else []:
+        try:
+            entry = entries[int(index)]
+        except (ValueError, IndexError):
+            continue
+        day = (dt.date.fromisoformat(entry["day"]).weekday())
+        row = next((i for i in range(rows_count) if request.form.get(f"code-{i}") == entry["cost_code_id"]), 0)
+        found[f"h-{row}-{day}"] = f"{DAY_NAMES[day]}: " + " ".join(
+            m for msgs in problems.values() for m in (msgs if isinstance(msgs, list) else [str(msgs)]))
+    return found
+
+
+@bp.route("/week", methods=["POST"])
+@roles_required(LOGS_TIME)
+def save_week():
+    """Save the grid (and submit it, if asked)."""
+    staff_id = request.form.get("staff_id", "")
+    monday = monday_of(request.form.get("week"))
+    rows_count = min(int(request.form.get("rows", "0") or 0), 200) if (request.form.get("rows") or "").isdigit() else 0
+    entries, errors = _read_grid(rows_count, monday)
+    back = url_for("time_ui.index", week=monday.isoformat())
+    try:
+        uuid.UUID(staff_id)
+    except ValueError:
+        flash("That timesheet could not be found.", "error")
+        return redirect(back)
+    if not errors:
+        answer = send("finance", "PUT", f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}",
+                      {"entries": entries}, None if request.form.get("action") == "submit" else "Week saved.")
+        if answer is not None and answer.ok:
+            if request.form.get("action") == "submit":
+                send("finance", "POST", f"/timesheets/{answer.body['id']}/submit", None,
+                     "Week submitted for approval.")
+            return redirect(back)
+        errors = _service_errors(answer, rows_count, entries)
+        if not errors:
+            return redirect(back)
+    sheet, problem = _get(f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}")
+    if sheet is None:
+        return _render("not_set_up.html", title="My timesheet", problem=problem)
+    return _show_week(sheet, errors=errors, typed=request.form)
+
+
+@bp.route("/week/copy", methods=["POST"])
+@roles_required(LOGS_TIME)
+def copy_week():
+    monday = monday_of(request.form.get("week"))
+    staff_id = request.form.get("staff_id", "")
+    try:
+        uuid.UUID(staff_id)
+    except ValueError:
+        flash("That timesheet could not be found.", "error")
+    else:
+        send("finance", "POST", f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}/copy-previous", None,
+             "Last week's codes and hours copied: check them and save.")
+    return redirect(url_for("time_ui.index", week=monday.isoformat()))
+
+
+# --- approvals ---------------------------------------------------------------------------------------
+
+@bp.route("/approvals")
+@roles_required(APPROVES_TIME)
+def approvals():
+    # A page at a time: a big consortium has thousands of weeks waiting at the start of a month.
+    waiting, problem, pages = fetch_page("finance", "/timesheets", {"status": "submitted"})
+    return _render("approvals.html", title="Approve timesheets", waiting=waiting or [], problem=problem,
+                   pages=pages)
+
+
+@bp.route("/sheets/<uuid:sheet_id>")
+@roles_required(LOGS_TIME)
+def sheet(sheet_id):
+    found, problem = _get(f"/timesheets/{sheet_id}")
+    if found is None:
+        return _render("not_set_up.html", title="Timesheet", problem=problem)
+    _, codes = _codes()
+    return _render("sheet.html", title=f"Timesheet: {found['staff_name']}", sheet=found, codes=codes,
+                   days=[dt.date.fromisoformat(d) for d in found["days"]])
+
+
+@bp.route("/sheets/<uuid:sheet_id>/<action>", methods=["POST"])
+@roles_required(APPROVES_TIME)
+def decide(sheet_id, action):
+    if action == "approve":
+        send("finance", "POST", f"/timesheets/{sheet_id}/approve", None, "Timesheet approved.")
+        return redirect(url_for("time_ui.approvals"))
+    if action == "reject":
+        answer = send("finance", "POST", f"/timesheets/{sheet_id}/reject", posted("reason"), "Timesheet sent back.")
+        if answer is not None and answer.ok:
+            return redirect(url_for("time_ui.approvals"))
+    elif action == "correct":
+        form = posted("entry_id", "reason", "hours", "cost_code_id")
+        try:
+            minutes = parse_hours(form.pop("hours"))
+        except ValueError as exc:
+            flash(f"Check hours: {exc}", "error")
+        else:
+            send("finance", "POST", f"/timesheets/{sheet_id}/corrections", form | {"minutes": minutes},
+                 "Entry reversed and corrected.")
+    else:
+        flash("Unknown action.", "error")
+    return redirect(url_for("time_ui.sheet", sheet_id=sheet_id))
+
+
+# --- staff and rates ---------------------------------------------------------------------------------
+
+def _consortium_users():
+    with current_app.extensions["gateway.db"].session() as session:
+        return [u for u in UserRepository(session).all() if u.consortium_id == current_user().consortium_id]
+
+
+def _organisations():
+    found, _ = _get("/organisations", {"limit": 500})  # the service's largest page: one call for most consortia
+    return sorted(found or [], key=lambda o: o["name"])
+
+
+MANAGER_MATCHES = 20
+
+
+def _staff_named(text: str) -> tuple[list[dict], bool]:
+    """(the first few staff whose name holds the text, whether there are more): the line-manager chooser offers
+    these, not every person of the consortium (issue 16: 1,200 staff were fetched page by page for one select)."""
+    try:
+        answer = call_service("finance", "GET", "/staff", query={"name": text, "limit": MANAGER_MATCHES},
+                              one_page=True)
+    except ServiceDown:
+        return [], False
+    return (answer.body, bool(answer.next_cursor)) if answer.ok and isinstance(answer.body, list) else ([], False)
+
+
+@bp.route("/staff")
+@roles_required(SEES_MONEY)
+def staff():
+    # A page at a time (GOV.UK pagination): a big consortium has over a thousand staff. The rows carry their
+    # employer's name, so the page asks finance for that one page and nothing else (issue 16: every organisation
+    # and every login were loaded for the add-a-person form, which is now a page of its own).
+    people, problem, pages = fetch_page("finance", "/staff")
+    return _render("staff.html", title="Staff and rates", people=people or [], problem=problem, pages=pages)
+
+
+@bp.route("/staff/new")
+@roles_required(KEEPS_THE_MONEY)
+def new_staff():
+    manager_name = (request.args.get("manager_name") or "").strip()[:200]
+    managers, more = _staff_named(manager_name) if manager_name else ([], False)
+    users = {str(u.id): u for u in _consortium_users()}
+    return _render("staff_new.html", title="Add a staff member", users=users, organisations=_organisations(),
+                   errors={}, manager_name=manager_name, managers=managers, more_managers=more)
+
+
+@bp.route("/staff", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def add_staff():
+    form = posted("name", "employer_kind", "organisation_id", "line_manager_id", "user_id")
+    if form["employer_kind"] == "consortium":
+        form["organisation_id"] = None
+    answer = send("finance", "POST", "/staff", form, "Staff member added.")
+    if answer is not None and answer.ok:
+        return redirect(url_for("time_ui.person", staff_id=answer.body["id"]))
+    return redirect(url_for("time_ui.new_staff"))
+
+
+@bp.route("/staff/<uuid:staff_id>")
+@roles_required(SEES_MONEY)
+def person(staff_id, errors=None, typed=None):
+    found, problem = _get(f"/staff/{staff_id}")
+    history, _ = _get(f"/staff/{staff_id}/rates") if found and _roles() & KEEPS_THE_MONEY else ([], None)
+    return _render("person.html", title=found["name"] if found else "Staff member", person=found,
+                   history=history or [], problem=problem, errors=errors or {}, typed=typed or {})
+
+
+@bp.route("/staff/<uuid:staff_id>/rates", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def set_rate(staff_id):
+    errors: dict = {}
+    form = request.form
+    body = {"effective_from": (form.get("effective_from") or "").strip() or None,
+            "salary_pence": _pounds_to_pence(form.get("salary"), "salary", errors),
+            "overhead_percent": _decimal_text(form.get("overhead_percent"), "overhead_percent", errors),
+            "productive_hours": _decimal_text(form.get("productive_hours"), "productive_hours", errors)}
+    if form.get("on_costs_kind") == "pounds":
+        body["on_costs_pence"] = _pounds_to_pence(form.get("on_costs"), "on_costs", errors)
+    else:
+        body["on_costs_percent"] = _decimal_text(form.get("on_costs"), "on_costs", errors)
+    if not errors:
+        answer = send("finance", "POST", f"/staff/{staff_id}/rates", body, "Rate set.")
+        if answer is not None and answer.ok:
+            return redirect(url_for("time_ui.person", staff_id=staff_id))
+    return person(staff_id, errors=errors, typed=form)
+
+
+# --- cost codes --------------------------------------------------------------------------------------
+
+@bp.route("/cost-codes")
+@roles_required(LOGS_TIME)
+def cost_codes():
+    codes, problem = _get("/cost-codes")
+    return _render("cost_codes.html", title="Cost codes", codes=codes or [], problem=problem)
+
+
+@bp.route("/cost-codes", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def add_cost_code():
+    form = posted("code", "title")
+    send("finance", "POST", "/cost-codes", form | {"chargeable": request.form.get("chargeable") == "yes"},
+         "Cost code added.")
+    return redirect(url_for("time_ui.cost_codes"))
+
+
+@bp.route("/cost-codes/<uuid:code_id>", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def toggle_cost_code(code_id):
+    active = request.form.get("active") == "yes"
+    send("finance", "PATCH", f"/cost-codes/{code_id}", {"active": active},
+         "Cost code opened." if active else "Cost code closed to new time.")
+    return redirect(url_for("time_ui.cost_codes"))
+
+
+# --- closed months -----------------------------------------------------------------------------------
+
+@bp.route("/periods")
+@roles_required(KEEPS_THE_MONEY)
+def periods():
+    closed, problem = _get("/periods")
+    return _render("periods.html", title="Close a month", closed=closed or [], problem=problem)
+
+
+@bp.route("/periods", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def close_period():
+    month = (request.form.get("month") or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}", month):
+        flash("Check month: give it as YYYY-MM, like 2026-10.", "error")
+    else:
+        send("finance", "POST", f"/periods/{month}/close", None, f"{month} closed.")
+    return redirect(url_for("time_ui.periods"))
+
+
+# --- invoices ----------------------------------------------------------------------------------------
+
+def _employers(people) -> list[tuple[str, str]]:
+    names = {o["id"]: o["name"] for o in _organisations()}
+    found = {p["organisation_id"]: p.get("organisation_name") or names.get(p["organisation_id"]) or p["organisation_id"]
+             for p in people or [] if p["organisation_id"]}
+    return sorted(found.items(), key=lambda kv: kv[1])
+
+
+@bp.route("/invoices")
+@roles_required(SEES_INVOICES)
+def invoices():
+    found, problem = _get("/invoices")
+    people, _ = _get("/staff") if _roles() & KEEPS_THE_MONEY else ([], None)
+    model, _ = _get("/invoices/hub-model")
+    last_month = (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    return _render("invoices.html", title="Recharge invoices", invoices=found or [], problem=problem,
+                   issuers=_employers(people), hub_model=model or {}, last_month=last_month)
+
+
+@bp.route("/invoices", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def draft_invoice():
+    answer = send("finance", "POST", "/invoices", posted("organisation_id", "month"), "Draft invoice made.")
+    if answer is not None and answer.ok:
+        return redirect(url_for("time_ui.invoice", invoice_id=answer.body["id"]))
+    return redirect(url_for("time_ui.invoices"))
+
+
+@bp.route("/invoices/<uuid:invoice_id>")
+@roles_required(SEES_INVOICES)
+def invoice(invoice_id):
+    found, problem = _get(f"/invoices/{invoice_id}")
+    return _render("invoice.html", title=f"Invoice {found['number'] or '(draft)'}" if found else "Invoice",
+                   invoice=found, problem=problem, today=clock.today().isoformat())
+
+
+@bp.route("/invoices/<uuid:invoice_id>/<action>", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def invoice_action(invoice_id, action):
+    path = f"/invoices/{invoice_id}"
+    if action == "issue":
+        send("finance", "POST", f"{path}/issue", None, "Invoice issued.")
+    elif action == "paid":
+        send("finance", "POST", f"{path}/paid", posted("paid_on"), "Invoice marked as paid.")
+    elif action == "credit":
+        answer = send("finance", "POST", f"{path}/credit-note", posted("reason"), "Credit note issued.")
+        if answer is not None and answer.ok:
+            return redirect(url_for("time_ui.invoice", invoice_id=answer.body["id"]))
+    elif action == "discard":
+        answer = send("finance", "DELETE", path, None, "Draft discarded.")
+        if answer is not None and answer.ok:
+            return redirect(url_for("time_ui.invoices"))
+    else:
+        flash("Unknown action.", "error")
+    return redirect(url_for("time_ui.invoice", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<uuid:invoice_id>.pdf")
+@roles_required(SEES_INVOICES)
+def invoice_pdf(invoice_id):
+    found, problem = _get(f"/invoices/{invoice_id}")
+    if found is None:
+        return _render("not_set_up.html", title="Invoice", problem=problem)
+    name = found["number"] or f"draft-{str(invoice_id)[:8]}"
+    return pdf_response(f"{name}.pdf", "time/invoice_pdf.html", invoice=found, hours=hours,
+                        title=f"{'Credit note' if found['kind'] == 'credit_note' else 'Invoice'} {name}",
+                        footer=f"{found['issuer_name']} – {name}", author=found["issuer_name"])
+
+
+def _issued_invoices(invoice_id=None) -> list[dict]:
+    if invoice_id:
+        found, _ = _get(f"/invoices/{invoice_id}")
+        return [found] if found else []
+    listed, _ = _get("/invoices")
+    out = []
+    for summary in listed or []:
+        if summary["status"] != "draft":
+            found, _ = _get(f"/invoices/{summary['id']}")
+            if found:
+                out.append(found)
+    return out
+
+
+@bp.route("/invoices/xero.csv")
+@roles_required(SEES_INVOICES)
+def invoices_xero():
+    """Issued invoices and credit notes in Xero's sales invoice import format (the issuer imports them)."""
+    one = request.args.get("invoice")
+    rows = []
+    for found in _issued_invoices(one if one and is_uuid(one) else None):
+        rows.extend(xero_rows(found, found["bill_to_name"]))
+    return csv_response("recharge-invoices-xero.csv", XERO_HEADER, rows, bom=False)
+
+
+
+@bp.route("/invoices/invoices.xlsx")
+@roles_required(SEES_INVOICES)
+def invoices_xlsx():
+    found = _issued_invoices()
+    header = ("Number", "Kind", "Issuer", "Month", "Issued", "Due", "Status", "Net (£)", "VAT (£)", "Total (£)")
+    rows = [[i["number"], i["kind"].replace("_", " "), i["issuer_name"], i["month"][:7], i["issued_on"], i["due_on"],
+             i["status"], Decimal(i["net_pence"]) / 100, Decimal(i["vat_pence"]) / 100,
+             Decimal(i["total_pence"]) / 100] for i in found]
+    line_header = ("Number", "Line", "Description", "Person", "Cost code", "Hours", "Rate (£)", "Net (£)", "VAT (£)",
+                   "Entries")
+    lines = [[i["number"], line["position"], line["description"], line["staff_name"], line["cost_code"],
+              Decimal(line["minutes"]) / 60, Decimal(line["rate_pence"]) / 100, Decimal(line["net_pence"]) / 100,
+              Decimal(line["vat_pence"]) / 100, len(line["entry_ids"])] for i in found for line in i["lines"]]
+    return xlsx_response("recharge-invoices.xlsx", [("Invoices", header, rows), ("Lines", line_header, lines)])
+
+
+# --- subsidy -----------------------------------------------------------------------------------------
+
+@bp.route("/subsidy")
+@roles_required(SEES_MONEY)
+def subsidy():
+    month = (request.args.get("month") or "").strip()
+    query = {"month": month} if re.fullmatch(r"\d{4}-\d{2}", month) else None
+    rows, problem = _get("/subsidy", query)
+    rows = rows or []
+    chart = bar_chart("Subsidy by employer and month, in pounds",
+                      [(f"{r['organisation_name']}, {dt.date.fromisoformat(r['month']):%B %Y}",
+                        Decimal(max(r["subsidy_pence"], 0)) / 100) for r in rows], chart_id="subsidy-chart")
+    write_offs, _ = _get("/subsidy/write-offs")
+    return _render("subsidy.html", title="Subsidy report", rows=rows, problem=problem, chart=chart, month=month,
+                   write_offs=write_offs or [], pounds=pence_to_pounds)
+
+
+@bp.route("/subsidy/write-offs", methods=["POST"])
+@roles_required(APPROVES_TIME)
+def write_off():
+    send("finance", "POST", "/subsidy/write-offs", posted("organisation_id", "month", "reason"),
+         "Written off: the subsidy shows it with your reason.")
+    return redirect(url_for("time_ui.subsidy"))
+
+
+# --- staff and their rates brought in from a file (issue 12, item 6) ---------------------------------------
+
+STAFF_COLUMNS_HELP = ("One rate a row: a person's several rows are their rate history. employer_kind is consortium, "
+                      "host or member; employer is the organisation's name as finance knows it; line_manager is the "
+                      "name of someone in the file or already in finance. On-costs as on_costs_percent or on_costs.")
+
+
+def _staff_import_page(result=None, errors=None, status=200):
+    columns, required, problem = columns_of("finance", "/imports/staff")
+    preview = [[r["row"], r.get("name") or "",
+                "The consortium" if r.get("employer_kind") == "consortium" else r.get("employer") or "",
+                r.get("effective_from") or ""] for r in (result or {}).get("staff", [])]
+    page, page_status = _render("staff_import.html", title="Import staff and rates from a file", columns=columns,
+                                required=required, problem=problem, columns_help=STAFF_COLUMNS_HELP,
+                                template_url=url_for("time_ui.staff_import_template"),
+                                form_action=url_for("time_ui.staff_import_file"), result=result,
+                                errors=errors or {}, preview_header=["Person", "Employer", "Rate from"],
+                                preview_rows=preview)
+    return page, 503 if problem and status == 200 else status
+
+
+@bp.route("/staff/import")
+@roles_required(KEEPS_THE_MONEY)
+def staff_import():
+    """Bring staff who log time and their full-cost rates (F3) in from a CSV or XLSX file: checked first."""
+    return _staff_import_page()
+
+
+@bp.route("/staff/import/template.csv")
+@roles_required(KEEPS_THE_MONEY)
+def staff_import_template():
+    columns, _, problem = columns_of("finance", "/imports/staff")
+    if problem:
+        return redirect(url_for("time_ui.staff_import"))
+    return csv_response("staff-template.csv", columns, [])
+
+
+@bp.route("/staff/import", methods=["POST"])
+@roles_required(KEEPS_THE_MONEY)
+def staff_import_file():
+    """Check the file (finance's dry run); to import, the same check first and the import only when it is clean."""
+    result, errors, imported, status = check_and_import("finance", "/imports/staff")
+    if imported:
+        people = len({r["name"].casefold() for r in result["staff"]})
+        flash(f"{people} {'person' if people == 1 else 'people'} and {result['rows']} "
+              f"rate{'' if result['rows'] == 1 else 's'} imported from {result['filename']}.", "success")
+        return redirect(url_for("time_ui.staff"))
+    return _staff_import_page(result, errors, status)
+
+
+csrf.exempt(staff_import_file)  # checked in the view, once the larger upload limit is set

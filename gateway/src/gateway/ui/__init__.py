@@ -1,1 +1,0 @@
-"""The web pages: home per role, member organisations and decisions."""
