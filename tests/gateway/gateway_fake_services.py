@@ -528,7 +528,7 @@ class FakeServices:
         @app.route("/contracts/returns/<path:rest>")
         @app.route("/contracts/returns")
         @app.route("/contracts/subcontracts")
-        @app.route("/contracts/subcontracts/<path:rest>")
+        @app.route("/contracts/subcontracts/<path:rest>", methods=["GET", "POST"])
         @app.route("/contracts/opportunities/<path:rest>", methods=["GET", "POST"])
         def contracts_pages(rest=None):
             status, body, *headers = fake.contracts_answers.get(
@@ -537,9 +537,10 @@ class FakeServices:
 
         @app.route("/finance/timesheets")
         @app.route("/finance/timesheets/mine")
+        @app.route("/finance/timesheets/<path:rest>", methods=["GET", "POST", "PUT"])
         @app.route("/finance/staff")
         @app.route("/finance/organisations")
-        def finance_pages():
+        def finance_pages(rest=None):
             status, body, *headers = fake.finance_answers.get(
                 (request.method, request.path.removeprefix("/finance")), (404, {"title": "Not Found"}))
             return jsonify(body), status, (headers[0] if headers else {})

@@ -47,14 +47,15 @@ class ListPage:
 def list_page(service: str, path: str, *, sorts: dict[str, str] | None = None,
               filters: Sequence[Filter] = (), query: dict | None = None) -> ListPage:
     """The page of the service's list this request asks for: its `cursor`, its `sort` if one the list offers
-    (`sorts`, the service's values with their labels, the first the default), and each filter's value if one of
-    its choices (anything else is shown as "all", not sent); `query` holds what the page always asks."""
+    (`sorts`, the service's values with their labels, the first the service's default; anything else is shown
+    as the default and not sent), and each filter's value if one of its choices (anything else is shown as
+    "all", not sent); `query` holds what the page always asks."""
     sorts = dict(sorts or {})
     chosen = request.args.get("sort", "")
     sort = chosen if chosen in sorts else next(iter(sorts), "")
     asked = [(each, each.asked()) for each in filters]
     sent = dict(query or {}) | {each.name: value for each, value in asked if value}
-    if sorts:
+    if chosen in sorts:  # the list's default order is asked for by not naming one
         sent["sort"] = sort
     rows, problem, pages = fetch_page(service, path, sent)
     return ListPage(rows or [], problem, pages, sort, sorts, asked)

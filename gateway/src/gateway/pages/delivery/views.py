@@ -25,6 +25,7 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.forms import pounds_to_pence
+from ..common.lists import list_page
 from ..common.service_pages import fetch, fetch_page, pdf_response, posted, refusal, send, stored_file_from, xlsx_response
 from .heatmap import WORD, heat_map
 
@@ -408,10 +409,15 @@ def plan_action(plan_id, action):
 @bp.route("/returns")
 @roles_required(SEES_CONTRACTS)
 def returns():
-    found, problem = fetch("contracts", "/returns", {"status": "submitted"})
+    # the returns waiting for review a page at a time, in the order chosen (issue 14 item 7); those queried are
+    # few (each waits on its subcontractor)
+    listing = list_page("contracts", "/returns", sorts=RETURN_SORTS, query={"status": "submitted"})
     queried, _ = fetch("contracts", "/returns", {"status": "queried"})
-    return _render("returns.html", title="Returns to review", to_review=found or [], queried=queried or [],
-                   problem=problem)
+    return _render("returns.html", title="Returns to review", to_review=listing.rows, queried=queried or [],
+                   problem=listing.problem, listing=listing)
+
+
+RETURN_SORTS = {"oldest": "Oldest submitted first", "newest": "Newest submitted first"}
 
 
 @bp.route("/returns/<uuid:return_id>")
@@ -479,6 +485,7 @@ def return_form(subcontract_id, period_id):
         row = next(r for r in detail["scorecard"]["periods"] if r["period"]["id"] == str(period_id))
         existing = row["return_id"]
     values = {}
+    running = bool(period) and not existing and dt.date.fromisoformat(period["ends_on"]) >= clock.today()
     if request.method == "POST" and detail and period:
         request.max_content_length = current_app.extensions["gateway.settings"].max_upload_bytes
         try:
@@ -486,10 +493,17 @@ def return_form(subcontract_id, period_id):
         except ValidationError as exc:
             raise CSRFError(exc.args[0]) from exc
         values = dict(request.form)
+        step = request.form.get("step", "check")
         actuals, errors = _actuals(detail)
-        for message in errors:
+        if running and request.form.get("confirm_early") != "yes":  # P1: the figures so far, only if confirmed
+            errors.append(f"{period['label']} has not ended: confirm these are the figures so far, or submit the "
+                          "return after it ends.")
+        for message in errors if step != "change" else ():
             flash(message, "error")
-        if not errors:
+        if not errors and step == "check":  # check your answers before they are sent (issue 14 item 7)
+            return _render("return_check.html", title="Check your return", detail=detail, period=period,
+                           values=values, running=running)
+        if not errors and step == "submit":
             body = {"actuals": actuals, "narrative": request.form.get("narrative", "")}
             if existing:
                 answer = send("contracts", "POST", f"/returns/{existing}/resubmission", body, "Return submitted again.")
@@ -504,7 +518,6 @@ def return_form(subcontract_id, period_id):
                 if upload and upload.filename:
                     _send_evidence(return_id, upload)
                 return redirect(url_for("delivery_ui.performance_return", return_id=return_id))
-    running = bool(period) and not existing and dt.date.fromisoformat(period["ends_on"]) >= clock.today()
     return _render("return_form.html", title="Submit a return", detail=detail, period=period, problem=problem,
                    values=values, existing=existing, running=running)
 

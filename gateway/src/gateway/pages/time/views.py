@@ -21,7 +21,9 @@ from ..common.charts import bar_chart
 from ..common.file_imports import check_and_import, columns_of
 from ..common.forms import pence_to_pounds, pounds_to_pence
 from ...proxy.client import ServiceDown, call_service
-from ..common.service_pages import csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, send, xlsx_response
+from ..common.lists import Filter, list_page
+from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, refusal, send,
+                                    xlsx_response)
 from hubkit import clock
 
 bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
@@ -242,9 +244,8 @@ def save_week():
         answer = send("finance", "PUT", f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}",
                       {"entries": entries}, None if request.form.get("action") == "submit" else "Week saved.")
         if answer is not None and answer.ok:
-            if request.form.get("action") == "submit":
-                send("finance", "POST", f"/timesheets/{answer.body['id']}/submit", None,
-                     "Week submitted for approval.")
+            if request.form.get("action") == "submit":  # saved; checked by the person before it is submitted
+                return redirect(url_for("time_ui.check_week", staff_id=staff_id, week=monday.isoformat()))
             return redirect(back)
         errors = _service_errors(answer, rows_count, entries)
         if not errors:
@@ -253,6 +254,37 @@ def save_week():
     if sheet is None:
         return _render("not_set_up.html", title="My timesheet", problem=problem)
     return _show_week(sheet, errors=errors, typed=request.form)
+
+
+@bp.route("/week/check")
+@roles_required(LOGS_TIME)
+def check_week():
+    """Check your answers (issue 14 item 7): the saved week as it will be submitted, before it is."""
+    monday = monday_of(request.args.get("week"))
+    staff_id = request.args.get("staff_id", "")
+    if not is_uuid(staff_id):
+        flash("That timesheet could not be found.", "error")
+        return redirect(url_for("time_ui.index", week=monday.isoformat()))
+    sheet, problem = _get(f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}")
+    if sheet is None:
+        return _render("not_set_up.html", title="Check your timesheet", problem=problem)
+    if sheet["status"] not in ("draft", "rejected") or not sheet.get("id"):
+        return redirect(url_for("time_ui.index", week=monday.isoformat()))
+    return _render("check_week.html", title="Check your timesheet", sheet=sheet,
+                   days=[dt.date.fromisoformat(d) for d in sheet["days"]])
+
+
+@bp.route("/week/submit", methods=["POST"])
+@roles_required(LOGS_TIME)
+def submit_week():
+    """Submit a checked week for approval (finance applies its rules: an empty or closed week is refused)."""
+    monday = monday_of(request.form.get("week"))
+    sheet_id = request.form.get("sheet_id", "")
+    if not is_uuid(sheet_id):
+        flash("That timesheet could not be found.", "error")
+    else:
+        send("finance", "POST", f"/timesheets/{sheet_id}/submit", None, "Week submitted for approval.")
+    return redirect(url_for("time_ui.index", week=monday.isoformat()))
 
 
 @bp.route("/week/copy", methods=["POST"])
@@ -276,9 +308,48 @@ def copy_week():
 @roles_required(APPROVES_TIME)
 def approvals():
     # A page at a time: a big consortium has thousands of weeks waiting at the start of a month.
-    waiting, problem, pages = fetch_page("finance", "/timesheets", {"status": "submitted"})
-    return _render("approvals.html", title="Approve timesheets", waiting=waiting or [], problem=problem,
-                   pages=pages)
+    listing = list_page("finance", "/timesheets", sorts=QUEUE_SORTS, query={"status": "submitted"})
+    return _render("approvals.html", title="Approve timesheets", waiting=listing.rows, problem=listing.problem,
+                   pages=listing.pages, listing=listing)
+
+
+QUEUE_SORTS = {"oldest": "Oldest week first", "newest": "Newest week first"}
+MOST_AT_ONCE = 100  # weeks approved by one press of the button (a page of the queue is at most this)
+
+
+@bp.route("/approvals", methods=["POST"])
+@roles_required(APPROVES_TIME)
+def approve_selected():
+    """Approve the weeks ticked (issue 14 item 7): each goes through finance's approval on its own, with its rules
+    (one's own week, a closed month...); those approved are counted and each refused one named with finance's
+    reason, without losing the rest."""
+    chosen = list(dict.fromkeys(i for i in request.form.getlist("sheet_id") if is_uuid(i)))[:MOST_AT_ONCE]
+    if not chosen:
+        flash("Choose the weeks to approve.", "error")
+        return redirect(_queue_again())
+    approved, refused = 0, []
+    for sheet_id in chosen:
+        who = (request.form.get(f"who-{sheet_id}") or "").strip()[:200] or "A week"
+        try:
+            answer = call_service("finance", "POST", f"/timesheets/{sheet_id}/approve")
+        except ServiceDown as exc:
+            refused.append(f"{who}: {exc.message}")
+            continue
+        if answer.ok:
+            approved += 1
+        else:
+            refused.append(f"{who}: {refusal(answer)}")
+    if approved:
+        flash(f"{approved} timesheet{'s' if approved != 1 else ''} approved.", "success")
+    if refused:
+        flash("Not approved: " + " ".join(refused), "error")
+    return redirect(_queue_again())
+
+
+def _queue_again() -> str:
+    """The queue's first page in the order it was shown (the weeks approved have left it)."""
+    sort = request.form.get("sort")
+    return url_for("time_ui.approvals", **({"sort": sort} if sort in QUEUE_SORTS else {}))
 
 
 @bp.route("/sheets/<uuid:sheet_id>")
@@ -462,12 +533,18 @@ def _employers(people) -> list[tuple[str, str]]:
 @bp.route("/invoices")
 @roles_required(SEES_INVOICES)
 def invoices():
-    found, problem = _get("/invoices")
+    listing = list_page("finance", "/invoices", sorts=INVOICE_SORTS, filters=INVOICE_FILTERS)
+    found, problem = listing.rows, listing.problem
     people, _ = _get("/staff") if _roles() & KEEPS_THE_MONEY else ([], None)
     model, _ = _get("/invoices/hub-model")
     last_month = (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    return _render("invoices.html", title="Recharge invoices", invoices=found or [], problem=problem,
+    return _render("invoices.html", title="Recharge invoices", invoices=found or [], problem=problem, listing=listing,
                    issuers=_employers(people), hub_model=model or {}, last_month=last_month)
+
+
+INVOICE_SORTS = {"newest": "Newest month first", "oldest": "Oldest month first"}
+INVOICE_FILTERS = (Filter("status", "Status", (("", "All"), ("draft", "Draft"), ("issued", "Issued"),
+                                               ("paid", "Paid"), ("credited", "Credited"))),)
 
 
 @bp.route("/invoices", methods=["POST"])
