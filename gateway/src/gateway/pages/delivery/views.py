@@ -28,6 +28,7 @@ from ..common.forms import pounds_to_pence
 from ..common.lists import list_page
 from ..common.service_pages import fetch, fetch_page, pdf_response, posted, refusal, send, stored_file_from, xlsx_response
 from .heatmap import WORD, heat_map
+from .forms import INDICATOR_ROWS, contract_form, figure
 
 bp = Blueprint("delivery_ui", __name__, url_prefix="/contracts", template_folder="templates")
 
@@ -37,7 +38,6 @@ RAG_TAGS = {"green": "green", "amber": "yellow", "red": "red"}
 STATUS_TEXT = {"submitted": "Submitted, awaiting review", "queried": "Queried", "accepted": "Accepted",
                "overdue": "Overdue: not received", "not_due": "Not due yet"}
 FREQUENCIES = {"quarterly": "Quarterly", "monthly": "Monthly", "half_yearly": "Every six months", "annual": "Yearly"}
-INDICATOR_ROWS = 4
 
 
 @bp.app_template_filter("rag_text")
@@ -100,66 +100,12 @@ def index():
                    waiting=len(waiting or []))
 
 
-def _basis_points(text: str) -> int:
-    cleaned = text.strip().rstrip("%").strip()
-    points = Decimal(cleaned) * 100
-    if points < 0 or points > 10000 or points != points.to_integral_value():
-        raise ValueError(text)
-    return int(points)
-
-
-def _contract_form() -> tuple[dict, dict, list[str]]:
-    form = request.form
-    values = {k: (form.get(k) or "").strip() for k in (
-        "title", "commissioner_name", "value", "fee_percent", "starts_on", "ends_on", "payment_terms",
-        "reporting_frequency", "return_due_days", "income")}
-    payload = {"title": values["title"], "commissioner_name": values["commissioner_name"],
-               "starts_on": values["starts_on"] or None, "ends_on": values["ends_on"] or None,
-               "payment_terms": values["payment_terms"],
-               "reporting_frequency": values["reporting_frequency"] or "quarterly"}
-    errors = []
-    try:
-        payload["value_pence"] = pounds_to_pence(values["value"])
-    except ValueError:
-        errors.append("Enter the contract's value in pounds, like 450000 or 450,000.00.")
-    try:
-        payload["management_fee_basis_points"] = _basis_points(values["fee_percent"] or "0")
-    except (ValueError, InvalidOperation):
-        errors.append("Enter the management fee as a percentage, like 8 or 7.5.")
-    if values["return_due_days"]:
-        try:
-            payload["return_due_days"] = int(values["return_due_days"])
-        except ValueError:
-            errors.append("Enter the days after a period that returns are due as a whole number.")
-    income = []
-    for line in values["income"].splitlines():
-        if not line.strip():
-            continue
-        try:
-            day, amount = [part.strip() for part in line.split(",", 1)] if "," in line else line.split(None, 1)
-            dt.date.fromisoformat(day)
-            income.append({"due_on": day, "amount_pence": pounds_to_pence(amount)})
-        except ValueError:
-            errors.append(f"Write each income instalment as a date and an amount, like 2027-07-30, 37500: {line}")
-    payload["income_schedule"] = income
-    indicators = []
-    for row in range(INDICATOR_ROWS):
-        code, name = (form.get(f"code-{row}") or "").strip(), (form.get(f"name-{row}") or "").strip()
-        if not (code or name):
-            continue
-        indicators.append({"code": code, "name": name, "kind": form.get(f"kind-{row}") or "output",
-                           "unit": (form.get(f"unit-{row}") or "").strip() or "people",
-                           "higher_is_better": form.get(f"lower-{row}") != "yes"})
-    payload["indicators"] = indicators
-    return values, payload, errors
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(MANAGES_CONTRACTS)
 def new_contract():
     values, errors = {}, []
     if request.method == "POST":
-        values, payload, errors = _contract_form()
+        values, payload, errors = contract_form()
         if not errors:
             answer = send("contracts", "POST", "/contracts", payload, "Contract recorded.")
             if answer is not None and answer.ok:
@@ -186,13 +132,6 @@ def contract(contract_id):
                    members=_members() if found and _can_manage() else [])
 
 
-def _figure(text: str) -> float:
-    number = Decimal(text.strip().replace(",", ""))
-    if not number.is_finite() or number < 0:
-        raise ValueError(text)
-    return float(number)
-
-
 @bp.route("/<uuid:contract_id>/<action>", methods=["POST"])
 @roles_required(MANAGES_CONTRACTS)
 def contract_action(contract_id, action):
@@ -205,7 +144,7 @@ def contract_action(contract_id, action):
                 continue
             _, indicator, period = key.split("-", 2)
             try:
-                rows.append({"indicator": indicator, "period": period, "target": _figure(text)})
+                rows.append({"indicator": indicator, "period": period, "target": figure(text)})
             except (ValueError, InvalidOperation):
                 bad.append(text)
         if bad:
@@ -227,7 +166,7 @@ def contract_action(contract_id, action):
             for indicator in (found or {}).get("indicators", []):
                 text = (request.form.get(f"share-{indicator['id']}") or "").strip()
                 if text:
-                    share = _figure(text)
+                    share = figure(text)
                     targets += [{"indicator": indicator["id"], "period": p["period"]["id"], "target": share}
                                 for p in found["periods"]]
             per_period = (request.form.get("per_period") or "").strip()
