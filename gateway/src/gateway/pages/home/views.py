@@ -10,6 +10,7 @@ from ...auth.session import current_user, login_required, roles_required
 from ...domain.roles import DECIDES, MEMBER_USER, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service
 from ..membership.forms import LEGAL_FORMS, DecisionForm
+from . import summaries
 from ..common.forms import pence_to_pounds
 
 bp = Blueprint("ui", __name__, template_folder="templates")
@@ -51,12 +52,15 @@ def when(value: str | dt.datetime | None) -> str:
 @bp.route("/")
 @login_required
 def home():
+    """Each role's home: what needs them, from the services' summaries (issue 14 item 1; home/summaries.py)."""
     user = current_user()
     own_organisation, own_organisation_problem = None, None
     if MEMBER_USER in user.roles:
         own_organisation, own_organisation_problem = _own_organisation(user.organisation_id)
+    found = summaries.gather(service for role in sorted(user.roles) for service in summaries.NEEDED.get(role, ()))
     return render_template("home/index.html", own_organisation=own_organisation,
-                           own_organisation_problem=own_organisation_problem)
+                           own_organisation_problem=own_organisation_problem,
+                           panels={role: summaries.panels_for(role, found) for role in user.roles})
 
 
 def _own_organisation(organisation_id: uuid.UUID | None) -> tuple[dict | None, str | None]:
