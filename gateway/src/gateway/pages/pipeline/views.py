@@ -20,6 +20,7 @@ from ...domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service, upload_to_service
 from ..common.forms import lines, pence_to_pounds, pounds_to_pence
 from ..common.service_pages import fetch, posted, refusal, send
+from .forms import DATE_FIELDS, OPPORTUNITY_TEXT, opportunity_form
 from hubkit import clock
 
 bp = Blueprint("pipeline_ui", __name__, url_prefix="/pipeline", template_folder="templates")
@@ -36,8 +37,6 @@ COMMISSIONER_TYPES = {"local_authority": "Local authority", "nhs": "NHS", "centr
                       "charitable_funder": "Charitable funder", "other": "Other"}
 DOCUMENT_KINDS = {"method_statement": "Method statement", "pricing_schedule": "Pricing schedule",
                   "case_study": "Case study", "policy": "Policy", "declaration": "Declaration", "other": "Other"}
-DATE_FIELDS = {"clarification_deadline": "Clarification deadline", "submission_deadline": "Submission deadline",
-               "award_expected_on": "Award expected", "start_expected_on": "Contract start expected"}
 SCORE_ROWS = 4
 
 
@@ -91,35 +90,6 @@ def index():
 
 # --- opportunities ---------------------------------------------------------------------------------
 
-OPPORTUNITY_TEXT = ("title", "commissioner_name", "commissioner_type", "description", "notice_reference",
-                    *DATE_FIELDS)
-
-
-def _opportunity_form() -> tuple[dict, dict, dict]:
-    """(values as typed, payload for contracts, errors) from the posted opportunity form."""
-    values = {name: (request.form.get(name) or "").strip() for name in
-              (*OPPORTUNITY_TEXT, "estimated_value", "contract_length_months", "service_categories", "areas")}
-    payload = posted(*OPPORTUNITY_TEXT)
-    payload["description"] = payload["description"] or ""
-    errors = {}
-    if values["estimated_value"]:
-        try:
-            payload["estimated_value_pence"] = pounds_to_pence(values["estimated_value"])
-        except ValueError:
-            errors["estimated_value"] = "Enter the estimated value in pounds, like 450000 or 450,000.00"
-    else:
-        payload["estimated_value_pence"] = None
-    if values["contract_length_months"]:
-        try:
-            payload["contract_length_months"] = int(values["contract_length_months"])
-        except ValueError:
-            errors["contract_length_months"] = "Enter the contract length as a whole number of months"
-    else:
-        payload["contract_length_months"] = None
-    payload["service_categories"] = [c.lower().replace(" ", "_") for c in lines(values["service_categories"])]
-    payload["areas"] = lines(values["areas"])
-    return values, payload, errors
-
 
 def _values_of(opportunity: dict) -> dict:
     values = {name: opportunity.get(name) or "" for name in OPPORTUNITY_TEXT}
@@ -156,7 +126,7 @@ def new_opportunity():
     if request.method == "GET":
         return _render("opportunity_form.html", title="Add an opportunity", values={"commissioner_type": ""},
                        errors={}, action=url_for("pipeline_ui.new_opportunity"))
-    values, payload, errors = _opportunity_form()
+    values, payload, errors = opportunity_form()
     if not errors:
         answer, errors = _save_form("POST", "/opportunities", payload, f"{payload['title']} is in the pipeline.")
         if answer is not None and answer.ok:
@@ -174,7 +144,7 @@ def edit_opportunity(opportunity_id):
         values = _values_of(found["opportunity"]) if found else {}
         return _render("opportunity_form.html", title="Change the opportunity", values=values, errors={},
                        action=action, problem=problem, opportunity_id=opportunity_id)
-    values, payload, errors = _opportunity_form()
+    values, payload, errors = opportunity_form()
     if not errors:
         answer, errors = _save_form("PATCH", f"/opportunities/{opportunity_id}", payload, "Details saved.")
         if answer is not None and answer.ok:
