@@ -151,3 +151,25 @@ def test_weeks_and_months():
     assert time.next_month(dt.date(2026, 12, 1)) == dt.date(2027, 1, 1)
     assert time.closed_days([dt.date(2026, 9, 30), dt.date(2026, 10, 1)], {dt.date(2026, 10, 1)}) == [
         dt.date(2026, 10, 1)]
+
+
+def test_f4_xero_files_hold_at_most_500_lines_an_invoice_never_split():
+    counts = [(f"INV-{n:05d}", 1 + n % 7) for n in range(1, 301)]  # 300 invoices, 1 to 7 lines each
+    files = invoices.xero_files(counts)
+    lines = dict(counts)
+    assert [number for file in files for number in file] == [number for number, _ in counts]  # all, in order
+    assert all(sum(lines[n] for n in file) <= invoices.XERO_ROWS_PER_FILE for file in files)
+    assert len(files) == -(-sum(lines.values()) // 500) or len(files) == 1 + sum(lines.values()) // 500
+    # exactly 500 lines fill one file; the 501st line opens the next
+    assert invoices.xero_files([("a", 250), ("b", 250)]) == [["a", "b"]]
+    assert invoices.xero_files([("a", 250), ("b", 250), ("c", 1)]) == [["a", "b"], ["c"]]
+    assert invoices.xero_files([("a", 499), ("b", 2)]) == [["a"], ["b"]]  # b is not split across files
+    assert invoices.xero_files([("a", 1), ("b", 501), ("c", 1)]) == [["a"], ["b"], ["c"]]  # too long: alone
+    assert invoices.xero_files([]) == []
+
+
+def test_f4_an_export_with_nothing_new_is_refused():
+    with pytest.raises(RuleViolation) as refused:
+        invoices.check_something_to_export(0, dt.date(2026, 11, 1))
+    assert refused.value.rule == "F4" and "issued in November 2026" in refused.value.message
+    invoices.check_something_to_export(1, None)

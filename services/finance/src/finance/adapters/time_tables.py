@@ -199,6 +199,25 @@ class InvoiceIssuer(OrganisationScoped, Base):
     __table_args__ = (UniqueConstraint("consortium_id", "organisation_id"),)
 
 
+class XeroExport(OrganisationScoped, Base):
+    """F4: one export of issued invoices and credit notes for Xero's sales invoice import: which were taken (each
+    invoice names its export), chosen how, by whom and when, and when it was last downloaded again on purpose."""
+
+    __tablename__ = "xero_export"
+    __table_args__ = (Index("ix_xero_export_newest", "consortium_id", "exported_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # one issuer's, or every issuer's (none)
+    issued_in: Mapped[dt.date | None] = mapped_column(Date)  # the month chosen (first day), or none: all not yet
+    invoice_count: Mapped[int] = mapped_column(Integer)
+    line_count: Mapped[int] = mapped_column(Integer)
+    exported_by: Mapped[str] = mapped_column(String(200))
+    exported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    times_exported_again: Mapped[int] = mapped_column(Integer, default=0)
+    last_exported_again_by: Mapped[str | None] = mapped_column(String(200))
+    last_exported_again_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
 class RechargeInvoice(OrganisationScoped, Base):
     """H4: a month's recharge from an employer to the consortium, or a credit note against one."""
 
@@ -223,6 +242,8 @@ class RechargeInvoice(OrganisationScoped, Base):
     reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # F4: the Xero export that carried it into the issuer's books (none yet: the next export takes it)
+    xero_export_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("xero_export.id"), index=True)
 
     __table_args__ = (UniqueConstraint("consortium_id", "organisation_id", "sequence"),
                       Index("ix_recharge_invoice_newest", "consortium_id", "month", "created_at", "id"),

@@ -90,3 +90,35 @@ def check_transition(status: str, to: str) -> None:
     allowed = {ISSUED: (DRAFT,), PAID: (ISSUED,), CREDITED: (ISSUED, PAID)}
     if status not in allowed.get(to, ()):
         raise RuleViolation(f"A {status} invoice cannot become {to}.")
+
+
+# --- F4: exports for Xero's sales invoice import ---------------------------------------------------------
+# Xero's import takes a CSV file of one row per invoice line (an invoice's lines together, its number on each)
+# and refuses a file of more than 500 rows. An export takes the issued invoices and credit notes not exported yet
+# (of one month of issue, if chosen), marks each with the export, and gives them as files of at most 500 rows,
+# an invoice never split between two files. An export can be downloaded again on purpose (recorded): that is the
+# only way an invoice number goes to Xero a second time.
+XERO_ROWS_PER_FILE = 500
+
+
+def xero_files(invoices, limit: int = XERO_ROWS_PER_FILE) -> list[list]:
+    """F4: (invoice, number of lines) pairs, in the order they go to Xero, as files of at most `limit` rows (one row
+    a line), each invoice wholly in one file; an invoice of more lines than that (Xero cannot take it in one file
+    either) is a file on its own."""
+    files: list[list] = []
+    rows = limit  # no file open yet
+    for invoice, lines in invoices:
+        if not files or rows + lines > limit:
+            files.append([])
+            rows = 0
+        files[-1].append(invoice)
+        rows += lines
+    return files
+
+
+def check_something_to_export(count: int, issued_in) -> None:
+    """F4: an export takes at least one invoice not exported before; an empty file is refused, not recorded."""
+    if count == 0:
+        month = f" issued in {issued_in:%B %Y}" if issued_in else ""
+        raise RuleViolation(f"Every issued invoice and credit note{month} has been exported to Xero already: "
+                            "download an earlier export again to send the same numbers once more.", rule="F4")

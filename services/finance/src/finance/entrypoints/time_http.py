@@ -19,9 +19,10 @@ from hubkit.paging import Order, asc, desc, paged
 from hubkit.web import get_or_404, request_uow
 from hubkit import clock
 
-from ..adapters.time_tables import ClosedPeriod, CostCode, RechargeInvoice, StaffMember, Timesheet
+from ..adapters.time_tables import ClosedPeriod, CostCode, RechargeInvoice, StaffMember, Timesheet, XeroExport
 from ..domain.time import check_can_edit, parse_month, week_start
-from ..service_layer import cost_codes, invoices, references, staff as staff_cases, subsidy, timesheets
+from ..service_layer import (cost_codes, invoices, references, staff as staff_cases, subsidy, timesheets,
+                             xero_exports)
 from . import time_schemas as s
 
 FINANCE = ("finance_officer",)
@@ -450,6 +451,57 @@ class MonthEnd(MethodView):
         named, not drafted. Each draft is as POST /invoices makes it; read one for its lines."""
         with request_uow() as uow:
             return invoices.month_end(uow, parse_month(data["month"]))
+
+
+@invoices_blp.route("/xero-exports")
+class XeroExports(MethodView):
+    @allow(*OVERSEES, "member_user")
+    @paged(invoices_blp, s.XeroExportSummaryOut)
+    def get(self, page):
+        """F4: the exports to Xero made so far, newest first (member staff: their own organisation's)."""
+        with request_uow() as uow:
+            found = page.select(uow.session, xero_exports.listing_query(), xero_exports.LISTING_ORDER)
+            names = invoices.organisation_names(uow.session, [e.organisation_id for e in found])
+            return [xero_exports.summary(e, names) for e in found]
+
+    @allow(*FINANCE, "member_user")
+    @invoices_blp.arguments(s.XeroExportIn)
+    @invoices_blp.response(201, s.XeroExportOut)
+    def post(self, data):
+        """F4: export the issued invoices and credit notes not exported yet (of the month `issued_in`, of one
+        issuer, if given) for Xero's sales invoice import, each marked with this export so that the next export
+        leaves it out: files of at most 500 lines (Xero refuses more), an invoice never split. 409 if there is
+        nothing new to export."""
+        with request_uow() as uow:
+            batch = xero_exports.export(uow, data["issued_in"] and parse_month(data["issued_in"]),
+                                        data["organisation_id"])
+            return xero_exports.view(uow.session, batch)
+
+
+def _xero_export(uow, export_id) -> XeroExport:
+    return get_or_404(uow.session, XeroExport, export_id, "Xero export")
+
+
+@invoices_blp.route("/xero-exports/<export_id>")
+class XeroExportOne(MethodView):
+    @allow(*OVERSEES, "member_user")
+    @invoices_blp.response(200, s.XeroExportOut)
+    def get(self, export_id):
+        """F4: an export with its files, as it was made (reading it records nothing)."""
+        with request_uow() as uow:
+            return xero_exports.view(uow.session, _xero_export(uow, export_id))
+
+
+@invoices_blp.route("/xero-exports/<export_id>/again")
+class XeroExportAgain(MethodView):
+    @allow(*FINANCE, "member_user")
+    @invoices_blp.response(200, s.XeroExportOut)
+    def post(self, export_id):
+        """F4: download an earlier export again on purpose (its invoice numbers go to Xero once more): recorded on
+        the export (how many times, last by whom and when) and audited."""
+        with request_uow() as uow:
+            batch = xero_exports.export_again(uow, _xero_export(uow, export_id))
+            return xero_exports.view(uow.session, batch)
 
 
 def _invoice(uow, invoice_id) -> RechargeInvoice:

@@ -295,6 +295,60 @@ class MonthEndOut(Schema):
         "description": "Employers with time to recharge whom the hub model does not let recharge (H1, H4)"})
 
 
+class XeroExportIn(StrictSchema):
+    issued_in = Month(load_default=None, metadata={
+        "description": "Only invoices and credit notes issued in this month (YYYY-MM); none: all not exported yet"})
+    organisation_id = fields.UUID(load_default=None, metadata={"description": "Only this issuer's (member staff: "
+                                                                             "always their own organisation's)"})
+
+
+class XeroLineOut(Schema):
+    position = fields.Integer()
+    description = fields.String()
+    minutes = fields.Integer()
+    rate_pence = Pence()
+    net_pence = Pence()
+    vat_pence = Pence()
+
+
+class XeroInvoiceOut(Schema):
+    id = fields.UUID()
+    organisation_id = fields.UUID()
+    issuer_name = fields.String()
+    kind = fields.String()
+    month = fields.Date()
+    number = fields.String()
+    vat_treatment = fields.String()
+    issued_on = fields.Date()
+    due_on = fields.Date()
+    bill_to_name = fields.String()
+    account_code = fields.String()
+    lines = fields.List(fields.Nested(XeroLineOut))
+
+
+class XeroFileOut(Schema):
+    invoices = fields.List(fields.Nested(XeroInvoiceOut), metadata={
+        "description": "One file of Xero's sales invoice import: at most 500 lines, an invoice never split (F4)"})
+
+
+class XeroExportSummaryOut(Schema):
+    id = fields.UUID()
+    organisation_id = fields.UUID(allow_none=True)
+    issuer_name = fields.String(allow_none=True)
+    issued_in = fields.Date(allow_none=True)
+    invoice_count = fields.Integer()
+    line_count = fields.Integer()
+    exported_by = fields.String()
+    exported_at = fields.DateTime()
+    times_exported_again = fields.Integer()
+    last_exported_again_by = fields.String(allow_none=True)
+    last_exported_again_at = fields.DateTime(allow_none=True)
+
+
+class XeroExportOut(XeroExportSummaryOut):
+    files = fields.List(fields.Nested(XeroFileOut))
+
+
 class InvoiceArgs(Schema):
     organisation_id = fields.UUID(load_default=None)
     status = fields.String(load_default=None)
