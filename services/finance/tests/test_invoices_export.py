@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.pages.time.views import XERO_HEADER, hours, parse_hours, xero_rows
+from gateway.pages.time.forms import parse_hours
+from gateway.pages.time.views import XERO_HEADER, hours, xero_rows
 
 INVOICE = {
     "number": "INV-00007", "month": "2026-10-01", "issued_on": "2026-11-03", "due_on": "2026-12-03",

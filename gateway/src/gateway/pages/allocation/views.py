@@ -15,6 +15,7 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import BOARD_MEMBER, CONSORTIUM_MANAGER, MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ..common.forms import lines, pounds_to_pence
 from ..common.service_pages import fetch, is_uuid, pdf_response, posted, send
+from .forms import CRITERIA_ROWS, criteria_payload
 
 bp = Blueprint("allocation_ui", __name__, url_prefix="/allocation", template_folder="templates")
 
@@ -28,7 +29,6 @@ SERVICING = {"management_board": "Management Board member", "partners_group_nomi
 TIE_BREAKS = {"heaviest_criterion": "Higher agreed score on the most heavily weighted criterion, then the next, "
                                     "then the earlier expression of interest",
               "earliest_submission": "The earlier expression of interest"}
-CRITERIA_ROWS = 5
 
 
 def _can_manage() -> bool:
@@ -96,26 +96,6 @@ def round_page(round_id):
                    criteria_rows=CRITERIA_ROWS)
 
 
-def _criteria_payload() -> tuple[dict | None, str | None]:
-    criteria = []
-    for row in range(CRITERIA_ROWS):
-        name = (request.form.get(f"criterion-{row}") or "").strip()
-        weight = (request.form.get(f"weight-{row}") or "").strip()
-        if not (name or weight):
-            continue
-        try:
-            criteria.append({"name": name, "weight": int(weight),
-                             "description": (request.form.get(f"description-{row}") or "").strip()})
-        except ValueError:
-            return None, "Give each weight as a whole number of percent, like 40."
-    try:
-        scale_max = int(request.form.get("scale_max") or "10")
-    except ValueError:
-        return None, "Give the top of the scoring scale as a whole number, like 10."
-    return {"criteria": criteria, "scale_max": scale_max,
-            "tie_break": request.form.get("tie_break") or "heaviest_criterion"}, None
-
-
 @bp.route("/rounds/<uuid:round_id>/<action>", methods=["POST"])
 @roles_required(MANAGES_CONTRACTS)
 def round_action(round_id, action):
@@ -144,7 +124,7 @@ def round_action(round_id, action):
         send("contracts", "POST", f"{path}/panel/confirmation", None, "The panel is confirmed; declarations closed.")
         anchor = "#panel"
     elif action == "criteria":
-        payload, problem = _criteria_payload()
+        payload, problem = criteria_payload()
         if problem:
             flash(problem, "error")
         else:

@@ -19,54 +19,18 @@ from ...auth.session import current_user, roles_required
 from ...domain.audit import CONSORTIUM, USER
 from ...domain.roles import CONSORTIUM_MANAGER, HOST_ADMIN
 from ...proxy.client import ServiceDown, call_service
-from ..common.forms import read_date
 from ..common.service_pages import csv_response, refusal, xlsx_response
 from ..home.views import when
 from .merge import SOURCES, BadPosition, MergedPage, Position, merge
+from .forms import PARTS, filter_query, read_filters
 
 bp = Blueprint("audit_ui", __name__, url_prefix="/audit", template_folder="templates")
 
 READS_THE_TRAIL = frozenset({CONSORTIUM_MANAGER, HOST_ADMIN})
 PER_PAGE = 25
 EXPORT_PAGE, EXPORT_MAX_ROWS = 500, 20_000
-PARTS = {"gateway": "Accounts and sign-ins", "membership": "Members", "contracts": "Contracts and work",
-         "finance": "Money and time", "governance": "Governance"}
 HIDDEN_FIELDS = {"id", "consortium_id"}  # every row has them; they never change
 LONGEST_VALUE = 80
-
-
-# --- the filters -----------------------------------------------------------------------------------------------
-
-def read_filters(people: list[tuple[str, str]]) -> tuple[dict, dict, dict]:
-    """(filters for the trails, the form's values, errors) from the query string."""
-    args = request.args
-    errors: dict[str, list[str]] = {}
-    person = (args.get("person") or "").strip()
-    if person and person not in {ident for ident, _ in people}:
-        errors["person"] = ["Choose a person from the list"]
-    part = args.get("part") or ""
-    if part and part not in PARTS:
-        errors["part"] = ["Choose a part of the hub from the list"]
-    subject = (args.get("subject") or "").strip()[:100]
-    from_parts, first, problem = read_date(args, "from", "the first day", required=False)
-    if problem:
-        errors["from"] = [problem]
-    to_parts, last, problem = read_date(args, "to", "the last day", required=False)
-    if problem:
-        errors["to"] = [problem]
-    if first and last and first > last:
-        errors["to"] = ["The last day must be the same as or after the first day"]
-    filters = {"actor": person or None, "subject": subject or None, "from": first, "to": last}
-    form = {"person": person, "part": part, "subject": subject, "from": from_parts, "to": to_parts}
-    return filters, form, errors
-
-
-def filter_query(form: dict) -> dict:
-    """The filters as a query string's fields (for links that keep them)."""
-    query = {key: form[key] for key in ("person", "part", "subject") if form[key]}
-    for prefix in ("from", "to"):
-        query |= {f"{prefix}-{part}": value for part, value in form[prefix].items() if value}
-    return query
 
 
 # --- one page of every trail, merged ---------------------------------------------------------------------------

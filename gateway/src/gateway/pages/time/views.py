@@ -24,13 +24,13 @@ from ...proxy.client import ServiceDown, call_service
 from ..common.lists import Filter, list_page
 from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, refusal, send,
                                     xlsx_response)
+from .forms import DAY_NAMES, decimal_text, grid_errors, parse_hours, read_grid
 from hubkit import clock
 
 bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
                static_url_path="/static/time")
 
 SEES_INVOICES = SEES_MONEY | frozenset({MEMBER_USER})
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BLANK_ROWS = 2
 VAT = {"standard": "Standard rate (20%)", "exempt": "Exempt", "outside_scope": "Outside the scope of VAT"}
 EMPLOYERS = {"consortium": "The consortium", "host": "The host", "member": "A member organisation"}
@@ -43,22 +43,6 @@ XERO_HEADER = ("*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2
 
 
 # --- small pure helpers (tested directly) -------------------------------------------------------------
-
-def parse_hours(text: str | None) -> int:
-    """'7.5', '7:30', '7,25' or '' -> minutes; ValueError if it is not written as hours."""
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return 0
-    clock = re.fullmatch(r"(\d{0,2}):(\d{1,2})", text)
-    if clock:
-        return int(clock[1] or 0) * 60 + int(clock[2])
-    if not re.fullmatch(r"\d{0,3}(\.\d{1,4})?", text) or text == ".":
-        raise ValueError("Write hours as 7.5 or 7:30.")
-    exact = Decimal(text) * 60
-    if exact != exact.to_integral_value():
-        raise ValueError("Log time in quarter hours (15 minutes).")
-    return int(exact)
-
 
 def hours(minutes: int | None) -> str:
     """Minutes as hours: 450 -> '7.5', 480 -> '8', 0 -> '0'."""
@@ -124,18 +108,6 @@ def _pounds_to_pence(text: str | None, field: str, errors: dict) -> int | None:
         return None
 
 
-def _decimal_text(text: str | None, field: str, errors: dict, required=True) -> str | None:
-    cleaned = (text or "").replace(",", "").replace("%", "").strip()
-    if not cleaned:
-        if required:
-            errors[field] = "Enter a number, like 20 or 12.5"
-        return None
-    if not re.fullmatch(r"\d{1,6}(\.\d{1,3})?", cleaned):
-        errors[field] = "Enter a number, like 20 or 12.5"
-        return None
-    return cleaned
-
-
 # --- my timesheet ------------------------------------------------------------------------------------
 
 def _codes():
@@ -182,50 +154,6 @@ def index():
     return _show_week(sheet)
 
 
-def _read_grid(rows_count: int, monday: dt.date) -> tuple[list, dict]:
-    entries, errors = [], {}
-    seen_codes = {}
-    for index in range(rows_count):
-        code = (request.form.get(f"code-{index}") or "").strip()
-        values = [request.form.get(f"h-{index}-{d}", "") for d in range(7)]
-        if not code:
-            if any(v.strip() for v in values):
-                errors[f"code-{index}"] = "Choose the cost code for this row"
-            continue
-        for d, text in enumerate(values):
-            try:
-                minutes = parse_hours(text)
-            except ValueError as exc:
-                errors[f"h-{index}-{d}"] = f"{DAY_NAMES[d]}: {exc}"
-                continue
-            if minutes:
-                key = (code, d)
-                if key in seen_codes:
-                    entries[seen_codes[key]]["minutes"] += minutes
-                    continue
-                seen_codes[key] = len(entries)
-                entries.append({"day": (monday + dt.timedelta(days=d)).isoformat(), "cost_code_id": code,
-                                "minutes": minutes})
-    return entries, errors
-
-
-def _service_errors(answer, rows_count: int, entries: list) -> dict:
-    """Finance's 422 errors on entries, mapped back to grid cells by day and code."""
-    body = answer.body if answer is not None and isinstance(answer.body, dict) else {}
-    found = {}
-    per_entry = (body.get("errors") or {}).get("entries") or {}
-    for index, problems in per_entry.items() if isinstance(per_entry, dict) else []:
-        try:
-            entry = entries[int(index)]
-        except (ValueError, IndexError):
-            continue
-        day = (dt.date.fromisoformat(entry["day"]).weekday())
-        row = next((i for i in range(rows_count) if request.form.get(f"code-{i}") == entry["cost_code_id"]), 0)
-        found[f"h-{row}-{day}"] = f"{DAY_NAMES[day]}: " + " ".join(
-            m for msgs in problems.values() for m in (msgs if isinstance(msgs, list) else [str(msgs)]))
-    return found
-
-
 @bp.route("/week", methods=["POST"])
 @roles_required(LOGS_TIME)
 def save_week():
@@ -233,7 +161,7 @@ def save_week():
     staff_id = request.form.get("staff_id", "")
     monday = monday_of(request.form.get("week"))
     rows_count = min(int(request.form.get("rows", "0") or 0), 200) if (request.form.get("rows") or "").isdigit() else 0
-    entries, errors = _read_grid(rows_count, monday)
+    entries, errors = read_grid(rows_count, monday)
     back = url_for("time_ui.index", week=monday.isoformat())
     try:
         uuid.UUID(staff_id)
@@ -247,7 +175,7 @@ def save_week():
             if request.form.get("action") == "submit":  # saved; checked by the person before it is submitted
                 return redirect(url_for("time_ui.check_week", staff_id=staff_id, week=monday.isoformat()))
             return redirect(back)
-        errors = _service_errors(answer, rows_count, entries)
+        errors = grid_errors(answer, rows_count, entries)
         if not errors:
             return redirect(back)
     sheet, problem = _get(f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}")
@@ -461,12 +389,12 @@ def set_rate(staff_id):
     form = request.form
     body = {"effective_from": (form.get("effective_from") or "").strip() or None,
             "salary_pence": _pounds_to_pence(form.get("salary"), "salary", errors),
-            "overhead_percent": _decimal_text(form.get("overhead_percent"), "overhead_percent", errors),
-            "productive_hours": _decimal_text(form.get("productive_hours"), "productive_hours", errors)}
+            "overhead_percent": decimal_text(form.get("overhead_percent"), "overhead_percent", errors),
+            "productive_hours": decimal_text(form.get("productive_hours"), "productive_hours", errors)}
     if form.get("on_costs_kind") == "pounds":
         body["on_costs_pence"] = _pounds_to_pence(form.get("on_costs"), "on_costs", errors)
     else:
-        body["on_costs_percent"] = _decimal_text(form.get("on_costs"), "on_costs", errors)
+        body["on_costs_percent"] = decimal_text(form.get("on_costs"), "on_costs", errors)
     if not errors:
         answer = send("finance", "POST", f"/staff/{staff_id}/rates", body, "Rate set.")
         if answer is not None and answer.ok:
