@@ -95,6 +95,10 @@ class FakeServices:
         self.governance_uploads: list[dict] = []
         # finance's time pages: canned answers by (method, path under /finance), with optional headers
         self.finance_answers: dict[tuple[str, str], tuple] = {}
+        # finance's F1 threshold and its owner, by consortium (the host admin's consortium settings); a refusal's
+        # words to answer the next PUTs with 403, when a test sets one
+        self.variation_thresholds: dict[str, dict] = {}
+        self.refuse_variation_threshold: str | None = None
         # membership's imports: the files sent, and canned answers by dry_run ("true" or "false")
         self.imports: list[dict] = []
         self.import_answers: dict[str, tuple[int, dict]] = {}
@@ -552,6 +556,24 @@ class FakeServices:
         def summary(service):
             status, body = fake.summaries.get(service, (200, {"today": clock.today().isoformat()}))
             return jsonify(body), status
+
+        @app.route("/finance/money/settings/variation-threshold", methods=["GET", "PUT"])
+        def variation_threshold():
+            kept = fake.variation_thresholds.setdefault(str(g.principal.consortium_id), {
+                "variation_threshold_owner": "finance_officer", "variation_threshold_pence": 500_000,
+                "updated_by": None, "updated_at": None})
+            if request.method == "PUT":
+                body = request.get_json()
+                owner = body.get("variation_threshold_owner", kept["variation_threshold_owner"])
+                if "host_admin" not in g.principal.roles or fake.refuse_variation_threshold or (
+                        "variation_threshold_pence" in body and owner != "host_admin"):
+                    return jsonify(title="Forbidden", status=403, detail=fake.refuse_variation_threshold or
+                                   "The variation threshold (F1) is set by the finance officer of this consortium."), \
+                        403, {"Content-Type": "application/problem+json"}
+                kept.update(variation_threshold_owner=owner, updated_by=f"user:{g.principal.user_id}",
+                            variation_threshold_pence=body.get("variation_threshold_pence",
+                                                               kept["variation_threshold_pence"]))
+            return jsonify(kept)
 
         @app.route("/<service>/admin/status")
         def admin_status(service):

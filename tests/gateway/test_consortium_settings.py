@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from gateway_helpers import THROWAWAY_PASSWORD
+from gateway_helpers import THROWAWAY_PASSWORD, csrf_token_from
 from sqlalchemy import select
 
 from gateway import accounts, administration
 from gateway.adapters.orm import AuditEntryRow, ConsortiumRow, UserRow
 from gateway.domain.administration import Administrator, NotAllowed, VariationThreshold
+from gateway.demo import DEMO_PASSWORD
 from gateway.domain.users import DEFAULT_LOGO_TEXT
 
 HOST = Administrator.host_command("cli:test-settings")
@@ -102,6 +103,70 @@ def test_f1_when_finance_refuses_nothing_is_changed_or_audited(gateway_db, conso
     with pytest.raises(FinanceRefused):
         change(gateway_db, consortium, display_name="Half Done", threshold=VariationThreshold("host_admin", 1),
                threshold_before=FINANCE_OWNS, set_threshold=refuse)
+    with gateway_db.session() as session:
+        assert session.get(ConsortiumRow, consortium.id).display_name is None
+    assert audit_rows(gateway_db, consortium.id) == []
+
+
+# --- the page (the host admin's, with finance faked) -----------------------------------------------------------------
+
+def signed_in(app, username: str, password: str = DEMO_PASSWORD):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.9"
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    assert client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token}).status_code == 302
+    return client
+
+
+def post_settings(client, consortium_id, **fields):
+    path = f"/consortia/{consortium_id}/settings"
+    token = csrf_token_from(client.get(path).get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, "display_name": "", "logo_text": "",
+                                   "threshold_owner": "finance_officer", "threshold": ""} | fields)
+
+
+def test_the_settings_page_saves_the_header_and_f1_owner_and_the_consortiums_people_see_them(
+        app, consortium, fake_services, gateway_db):
+    admin = signed_in(app, "admin")
+    page = admin.get(f"/consortia/{consortium.id}/settings")
+    assert page.status_code == 200 and "The threshold is £5,000.00 now" in page.get_data(as_text=True)
+    refused = post_settings(admin, consortium.id, logo_text="y" * 41, threshold_owner="host_admin", threshold="lots")
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "The logo text must be 40 characters or fewer" in text and "Enter the threshold in pounds" in text
+    saved = post_settings(admin, consortium.id, display_name="Hillside Together", logo_text="HVA Hub",
+                          threshold_owner="host_admin", threshold="2,500")
+    assert saved.status_code == 302
+    assert fake_services.last_call("finance", "PUT", "/money/settings/variation-threshold")["json"] == {
+        "variation_threshold_owner": "host_admin", "variation_threshold_pence": 250_000}
+    assert "The settings of Hillside Voluntary Action Consortium are saved" in admin.get(
+        saved.headers["Location"]).get_data(as_text=True)
+    [row] = audit_rows(gateway_db, consortium.id)
+    assert row.after["variation_threshold_owner"] == "host_admin" and row.after["logo_text"] == "HVA Hub"
+    home = signed_in(app, consortium.slug, THROWAWAY_PASSWORD).get("/").get_data(as_text=True)
+    assert '<span class="hub-logo">HVA Hub</span>' in home and "Hillside Together" in home
+    assert '<span class="hub-logo">Consortium Hub</span>' in admin.get("/").get_data(as_text=True)  # not theirs
+
+
+def test_the_settings_page_is_the_host_admins_alone(app):
+    from gateway.demo import DEMO_CONSORTIUM_ID
+
+    manager = signed_in(app, "manager")
+    assert manager.get(f"/consortia/{DEMO_CONSORTIUM_ID}/settings").status_code == 403
+    assert "variation threshold" not in manager.get(f"/consortia/{DEMO_CONSORTIUM_ID}").get_data(as_text=True)
+    assert signed_in(app, "admin").get(f"/consortia/{uuid.uuid4()}/settings").status_code == 404
+
+
+def test_when_finance_refuses_the_page_says_so_and_nothing_is_saved(app, consortium, fake_services, gateway_db):
+    admin = signed_in(app, "admin")
+    fake_services.refuse_variation_threshold = "The variation threshold (F1) is set by the finance officer."
+    try:
+        refused = post_settings(admin, consortium.id, display_name="Half Done", threshold_owner="host_admin",
+                                threshold="1")
+    finally:
+        fake_services.refuse_variation_threshold = None
+    assert refused.status_code == 409 and "set by the finance officer" in refused.get_data(as_text=True)
     with gateway_db.session() as session:
         assert session.get(ConsortiumRow, consortium.id).display_name is None
     assert audit_rows(gateway_db, consortium.id) == []

@@ -101,7 +101,8 @@ def test_a_host_sets_up_a_consortium_and_its_manager_invites_a_member_entirely_i
     manager_page.get_by_label("Password").fill(MANAGER_PASSWORD)
     manager_page.get_by_role("button", name="Sign in").click()
     manager_page.get_by_role("link", name="People").click()
-    expect(manager_page.get_by_text(name, exact=True)).to_be_visible()
+    expect(manager_page.locator("#main-content").get_by_text(name, exact=True)).to_be_visible()
+    expect(manager_page.locator(".hub-logo__consortium")).to_have_text(name)  # the header: their consortium's name
     no_violations(manager_page)
     manager_page.get_by_role("button", name="Invite someone").click()
     expect(manager_page.get_by_role("checkbox", name="Host administrator")).to_have_count(0)
@@ -118,6 +119,53 @@ def test_a_host_sets_up_a_consortium_and_its_manager_invites_a_member_entirely_i
     assert "Hana Hill has invited you" in member_invitation.get_content()
     manager_context.close()
     admin_context.close()
+
+
+def test_the_host_admin_sets_a_consortiums_settings_and_its_people_see_them_in_the_header(
+        browser, live_gateway, fake_services, gateway_db):
+    """Consortium settings (issue 13, item 1): display name and logo text in the page header of the consortium's
+    people, and F1's threshold's owner, saved to finance (faked here); axe finds nothing on the page, with or without
+    errors."""
+    from gateway import accounts
+
+    suffix = uuid.uuid4().hex[:6]
+    name, person = f"Hillside Consortium {suffix}", f"bo-{suffix}"
+    with gateway_db.session() as session:
+        made = accounts.create_consortium(session, name, f"hillside-settings-{suffix}", actor="test:browser")
+        accounts.create_user(session, username=person, password=MANAGER_PASSWORD, consortium_id=made.id,
+                             roles={"board_member"}, actor="test:browser")
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, live_gateway, "admin", DEMO_PASSWORD)
+    page.get_by_role("link", name="Consortia").click()
+    page.get_by_role("link", name=name).click()
+    page.get_by_role("link", name="Change its display name, logo text and who sets the variation threshold").click()
+    expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+    expect(page.get_by_text("The threshold is £5,000.00 now")).to_be_visible()
+    no_violations(page)
+    page.get_by_label("Logo text").fill("H" * 41)
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("link", name="The logo text must be 40 characters or fewer")).to_be_visible()
+    no_violations(page)
+    page.get_by_label("Display name").fill("Hillside Together")
+    page.get_by_label("Logo text").fill("HVA Hub")
+    page.get_by_role("radio", name=re.compile("The host administrator")).check()
+    page.get_by_label("Threshold, in pounds").fill("2,500")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text(f"The settings of {name} are saved")).to_be_visible()
+    no_violations(page)
+    assert fake_services.last_call("finance", "PUT", "/money/settings/variation-threshold")["json"] == {
+        "variation_threshold_owner": "host_admin", "variation_threshold_pence": 250_000}
+    expect(page.locator(".hub-logo")).to_have_text("Consortium Hub")  # the host admin's own consortium's header
+    context.close()
+
+    theirs = browser.new_context(bypass_csp=True)
+    their_page = theirs.new_page()
+    sign_in(their_page, live_gateway, person, MANAGER_PASSWORD)
+    expect(their_page.locator(".hub-logo")).to_have_text("HVA Hub")
+    expect(their_page.locator(".hub-logo__consortium")).to_have_text("Hillside Together")
+    no_violations(their_page)
+    theirs.close()
 
 
 def test_forgot_your_password_pages_have_no_accessibility_violations(page, live_gateway):

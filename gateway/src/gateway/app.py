@@ -1,11 +1,13 @@
 """The gateway's app factory."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 from hubkit import clock, logs
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import calendar_feed, pages, web
+from . import calendar_feed, mail, pages, web
 from .adapters.database import Database
 from .admin import audit as admin_audit, health
 from .auth import api_token, views as auth_views
@@ -30,6 +32,8 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     """Build the gateway from settings (read from the environment when not given)."""
     settings = settings or load_settings()
     logs.configure("gateway", settings.log_level)
+    if settings.mail is not None and settings.mail.off:  # said at start; System health says it too
+        logging.getLogger("gateway.mail").warning(mail.OFF_WARNING)
     clock.use_time_zone(settings.display_time_zone)
     app = Flask(__name__)
     app.config.update(

@@ -40,7 +40,8 @@ def health():
     return render_template("admin/health.html", services=[gateway_worker_health(_kit_database()),
                                                           *all_services_health()],
                            broker=broker_health(current_app.extensions["gateway.settings"].kafka),
-                           database=database_health(current_app.extensions["gateway.db"]))
+                           database=database_health(current_app.extensions["gateway.db"]),
+                           mail_off=current_app.extensions["gateway.settings"].mail.off)
 
 
 def _retry_in_the_gateway(dead_letter_id: uuid.UUID):

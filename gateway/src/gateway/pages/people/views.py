@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import uuid
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -15,12 +16,14 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from ... import administration, mail
 from ...auth.session import current_user, end_session, roles_required
 from ...auth.signing_in import client_address
-from ...domain.administration import ADMINISTERS_PEOPLE, Administrator, NotAllowed, check_consortium, grantable_roles
+from ...domain.administration import (ADMINISTERS_PEOPLE, THRESHOLD_OWNERS, Administrator, NotAllowed,
+                                      VariationThreshold, check_consortium, grantable_roles, settings_problems)
 from ...domain.one_time_links import INVITATION, PASSWORD_RESET, LinkRefused, lifetime_in_words
 from ...domain.passwords import MAX_LENGTH, MIN_LENGTH, WeakPassword
-from ...domain.roles import MEMBER_USER, ROLE_NAMES, RUNS_THE_HOST
+from ...domain.roles import HOST_ADMIN, MEMBER_USER, ROLE_NAMES, RUNS_THE_HOST
 from ...domain.users import UserRuleBroken
 from ...proxy.upstream import Trace, UpstreamError
+from ..common.money import pounds_to_pence, pounds_typed
 
 bp = Blueprint("people_ui", __name__, template_folder="templates")
 
@@ -105,6 +108,8 @@ def new_consortium():
 @bp.route("/admin/outbox")
 @roles_required(RUNS_THE_HOST)
 def outbox():
+    if not _mail().kept_in_outbox:
+        abort(404)  # development only (GATEWAY_MAIL_OUTBOX): anywhere else it would show everyone's links
     try:
         page = max(1, int(request.args.get("page") or 1))
     except ValueError:
@@ -112,8 +117,7 @@ def outbox():
     with _db().session() as session:
         messages, total = mail.outbox_page(session, offset=(page - 1) * OUTBOX_PER_PAGE, limit=OUTBOX_PER_PAGE)
     pages = max(1, -(-total // OUTBOX_PER_PAGE))
-    return render_template("people/outbox.html", messages=messages, total=total, page=page, pages=pages,
-                           kept=_mail().kept_in_outbox)
+    return render_template("people/outbox.html", messages=messages, total=total, page=page, pages=pages)
 
 
 # ------------------------------------------------------------------ a consortium's people
@@ -150,6 +154,110 @@ def rename_consortium(consortium_id: uuid.UUID):
     except administration.FormProblems as problems:
         return _consortium_page(consortium_id, 400, problems.problems, name)
     flash(f"The consortium is now called {renamed.name}.", "success")
+    return redirect(url_for("people_ui.consortium", consortium_id=consortium_id))
+
+
+# ------------------------------------------------------------------ a consortium's settings (host admin)
+
+THRESHOLD_PATH = "/money/settings/variation-threshold"  # finance keeps F1's threshold and its owner
+
+
+class FinanceRefused(Exception):
+    """Finance refused the threshold's change; `detail` is its problem's words, fit to show."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(detail)
+
+
+def _as_host_in(consortium_id: uuid.UUID):
+    return dataclasses.replace(current_user().principal(), consortium_id=consortium_id)
+
+
+def _finance(method: str, consortium_id: uuid.UUID, body: dict | None = None):
+    return current_app.extensions["gateway.upstreams"].send(
+        "finance", method, THRESHOLD_PATH, _as_host_in(consortium_id), Trace(g.request_id, g.correlation_id),
+        body=json.dumps(body).encode() if body is not None else None,
+        content_type="application/json" if body is not None else None, accept="application/json")
+
+
+def threshold_of(consortium_id: uuid.UUID) -> VariationThreshold | None:
+    """F1's threshold and its owner, as finance keeps them for the consortium; None when finance cannot answer."""
+    try:
+        answer = _finance("GET", consortium_id)
+        if answer.status_code != 200:
+            return None
+        found = answer.json()
+        return VariationThreshold(found["variation_threshold_owner"], int(found["variation_threshold_pence"]))
+    except (UpstreamError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _set_threshold(consortium_id: uuid.UUID):
+    def send(threshold: VariationThreshold) -> None:
+        body = {"variation_threshold_owner": threshold.owner}
+        if threshold.owner == HOST_ADMIN:
+            body["variation_threshold_pence"] = threshold.pence
+        answer = _finance("PUT", consortium_id, body)
+        if answer.status_code != 200:
+            try:
+                detail = answer.json().get("detail") or ""
+            except ValueError:
+                detail = ""
+            raise FinanceRefused(detail or "The finance service refused the change.")
+    return send
+
+
+def _settings_page(consortium_id: uuid.UUID, form: dict, threshold: VariationThreshold | None, errors: dict,
+                   status: int = 200):
+    return render_template("people/settings.html", consortium=g.consortium, form=form, threshold=threshold,
+                           owners=THRESHOLD_OWNERS, host_admin=HOST_ADMIN, errors=errors), status
+
+
+@bp.route("/consortia/<uuid:consortium_id>/settings", methods=["GET", "POST"])
+@administers_consortium
+def consortium_settings(consortium_id: uuid.UUID):
+    """The host admin's settings of a consortium: what its people's page header shows, and who owns F1's variation
+    threshold (finance keeps it; asked here as the host admin acting in that consortium)."""
+    if not _admin().runs_the_host:
+        abort(403)
+    before = threshold_of(consortium_id)
+    if request.method == "GET":
+        form = {"display_name": g.consortium.display_name, "logo_text": g.consortium.logo_text,
+                "threshold_owner": before.owner if before else "",
+                "threshold": pounds_typed(before.pence) if before else ""}
+        return _settings_page(consortium_id, form, before, {})
+    form = {key: request.form.get(key, "")[:200] for key in ("display_name", "logo_text", "threshold_owner",
+                                                             "threshold")}
+    if before is None:
+        return _settings_page(consortium_id, form, None, {"threshold_owner": [
+            "The finance service cannot be reached just now, so nothing is saved. Try again in a few minutes."]}, 503)
+    pence, errors = before.pence, {}
+    if form["threshold_owner"] == HOST_ADMIN and form["threshold"].strip():
+        try:
+            pence = pounds_to_pence(form["threshold"], allow_zero=True)
+        except ValueError:
+            errors["threshold"] = ["Enter the threshold in pounds, like 5000 or 5,000.00"]
+    if errors:  # every problem of the form at once
+        errors = settings_problems(form["display_name"], form["logo_text"],
+                                   VariationThreshold(form["threshold_owner"], pence)) | errors
+        return _settings_page(consortium_id, form, before, errors, 400)
+    try:
+        with _db().session() as session:
+            administration.change_settings(
+                session, _admin(), consortium_id, display_name=form["display_name"], logo_text=form["logo_text"],
+                threshold=VariationThreshold(form["threshold_owner"], pence), threshold_before=before,
+                set_threshold=_set_threshold(consortium_id))
+    except NotAllowed:
+        abort(403)
+    except administration.FormProblems as problems:
+        return _settings_page(consortium_id, form, before, problems.problems, 400)
+    except FinanceRefused as refused:
+        return _settings_page(consortium_id, form, before, {"threshold_owner": [refused.detail]}, 409)
+    except UpstreamError:
+        return _settings_page(consortium_id, form, before, {"threshold_owner": [
+            "The finance service did not answer, so nothing is saved. Try again in a few minutes."]}, 503)
+    flash(f"The settings of {g.consortium.name} are saved.", "success")
     return redirect(url_for("people_ui.consortium", consortium_id=consortium_id))
 
 
