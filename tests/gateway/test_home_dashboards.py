@@ -93,6 +93,15 @@ def test_a_service_that_is_down_leaves_its_panel_saying_so_and_the_rest_of_the_h
     assert "1 return to review" in visible_text(page) and "West: Q1" in page
 
 
+def test_a_summary_refused_says_why_in_the_services_words(logged_in, fake_services):
+    fake_services.summaries["contracts"] = (403, {"title": "Forbidden", "status": 403, "detail":
+                                                  "Your login is not linked to a member organisation yet."})
+    page = logged_in("member").get("/").get_data(as_text=True)
+    contracts = page.split('id="panel-member-contracts"', 1)[1].split('id="panel-', 1)[0]
+    assert "Your login is not linked to a member organisation yet." in visible_text(contracts)
+    assert 'id="panel-member-time"' in page and "You are not set up to log time." in visible_text(page)
+
+
 def test_the_members_home_shows_returns_due_and_overdue_invitations_my_week_and_documents(
         logged_in, fake_services, member_organisation_id):
     sub = str(uuid.uuid4())

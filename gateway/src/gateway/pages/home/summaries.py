@@ -55,8 +55,11 @@ def gather(services) -> dict[str, dict | str]:
         except ServiceDown as exc:
             found[service] = exc.message
             continue
-        found[service] = answer.body if answer.ok and isinstance(answer.body, dict) else \
-            f"The {service} service cannot show its figures just now."
+        if answer.ok and isinstance(answer.body, dict):
+            found[service] = answer.body
+        else:  # a refusal says why in words (e.g. a login not linked to an organisation yet)
+            detail = answer.body.get("detail") if isinstance(answer.body, dict) else None
+            found[service] = detail or f"The {service} service cannot show its figures just now."
     return found
 
 
