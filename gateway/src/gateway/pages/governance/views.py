@@ -112,14 +112,22 @@ def resolution(resolution_id):
     body_, _ = _get(f"/bodies/{found['body_id']}") if found else (None, None)
     seats = [s for s in (body_ or {}).get("seats", []) if s["role"] in ("chair", "member")]
     return _render("resolution.html", resolution=found, body=body_, seats=seats,
-                   resolution_statuses=RESOLUTION_STATUSES, problem=problem)
+                   resolution_statuses=RESOLUTION_STATUSES, problem=problem, you=(found or {}).get("you"))
 
 
 @bp.route("/written-resolutions/<uuid:resolution_id>/<action>", methods=["POST"])
 @roles_required(DECIDES)
 def resolution_action(resolution_id, action):
     path = f"/written-resolutions/{resolution_id}"
-    if action == "answers":
+    if action == "my-answer":  # the signed-in seat holder's own answer
+        vote = request.form.get("vote", "")
+        if vote not in VOTES:
+            flash("Choose for, against or abstain, then send your answer.", "error")
+        else:
+            _send("POST", f"{path}/my-answer", {"vote": vote}, f"Your answer is recorded: {VOTES[vote]}.")
+    elif action == "my-declarations":
+        _send("POST", f"{path}/my-declarations", _form("interest"), "Your interest is declared.")
+    elif action == "answers":
         _send("POST", f"{path}/answers", _form("seat_id", "vote"), "Answer recorded.")
     elif action == "declarations":
         _send("POST", f"{path}/declarations", _form("seat_id", "interest"), "Interest declared.")
@@ -158,14 +166,33 @@ def meeting(meeting_id):
         seats = [s for s in (body_ or {}).get("seats", []) if s["role"] != "deputy"]
     recorded = {a["seat_id"]: a for a in (found or {}).get("attendance", [])}
     started = bool(found) and dt.datetime.fromisoformat(found["starts_at"]) <= dt.datetime.now(dt.timezone.utc)
-    return _render("meeting.html", meeting=found, seats=seats, recorded=recorded, problem=problem, started=started)
+    seat_names = {s["id"]: s["person_name"] for s in seats}
+    return _render("meeting.html", meeting=found, seats=seats, recorded=recorded, problem=problem, started=started,
+                   seat_names=seat_names, you=(found or {}).get("you"))
+
+
+def _uuid_posted(name: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.form.get(name, ""))
+    except ValueError:
+        return None
 
 
 @bp.route("/meetings/<uuid:meeting_id>/<action>", methods=["POST"])
 @roles_required(DECIDES)
 def meeting_action(meeting_id, action):
     path = f"/meetings/{meeting_id}"
-    if action == "attendance":
+    item_id = _uuid_posted("agenda_item_id")
+    anchor = f"#item-{item_id}" if item_id and action in ("my-declarations", "my-vote") else ""
+    if action == "my-declarations":  # the signed-in seat holder's own interest: governance finds their seat
+        _send("POST", f"{path}/my-declarations", _form("agenda_item_id", "interest"), "Your interest is declared.")
+    elif action == "my-vote":
+        vote, motion_id = request.form.get("vote", ""), _uuid_posted("motion_id")
+        if vote not in VOTES or motion_id is None:
+            flash("Choose for, against or abstain, then cast your vote.", "error")
+        else:
+            _send("POST", f"{path}/motions/{motion_id}/my-vote", {"vote": vote}, f"Your vote is cast: {VOTES[vote]}.")
+    elif action == "attendance":
         _send("POST", f"{path}/attendance", _form("seat_id", "status", "deputy_name"), "Attendance recorded.")
     elif action == "declarations":
         _send("POST", f"{path}/declarations", _form("agenda_item_id", "seat_id", "interest"), "Interest declared.")
@@ -180,7 +207,8 @@ def meeting_action(meeting_id, action):
             motion_id = uuid.UUID(request.form.get("motion_id", ""))
         except ValueError:
             motion_id = None
-        if not votes or motion_id is None:
+        cast = request.form.get("cast", "0")
+        if motion_id is None or (not votes and not (cast.isdigit() and int(cast) > 0)):
             flash("Record at least one vote.", "error")
         else:
             _send("POST", f"{path}/motions/{motion_id}/votes",
@@ -193,7 +221,7 @@ def meeting_action(meeting_id, action):
         _send("PUT", f"{path}/chair", _form("seat_id"), "Who chaired is recorded.")
     else:
         flash("Unknown action.", "error")
-    return redirect(url_for("governance_ui.meeting", meeting_id=meeting_id))
+    return redirect(url_for("governance_ui.meeting", meeting_id=meeting_id) + anchor)
 
 
 @bp.route("/meetings/<uuid:meeting_id>/papers", methods=["POST"])
