@@ -209,6 +209,24 @@ def test_p1_the_roll_up_does_not_hide_a_red_subcontractor_behind_an_amber_total(
     assert [o["worst_rag"] for o in report["overall"]] == ["red", None]
 
 
+def test_p1_a_lower_is_better_total_is_rated_against_the_reporting_subcontractors_shares(delivery):
+    """W1, days waited (lower is better): both on their shares of 10 days is a green total of 20 against 20, not
+    red against the commissioner's 10; and the report says the same."""
+    contract, north, wharf, _, _ = _setup(delivery)
+    cid = contract["contract"]["id"]
+    for sub, w1 in ((north, 10), (wharf, 9)):
+        ret = delivery.submit(sub, 1, o1=50, w1=w1)["performance_return"]
+        delivery.call("POST", f"/returns/{ret['id']}/review", {"decision": "accept"})
+    rows = delivery.call("GET", f"/contracts/{cid}/rollup")
+    q1_w1 = next(r for r in rows if r["indicator"]["code"] == "W1" and r["period"]["number"] == 1)
+    assert (q1_w1["target"], q1_w1["actual"], q1_w1["rated_against"]) == (10, 19, 20)
+    assert (q1_w1["percent"], q1_w1["rag"], q1_w1["worst_rag"]) == (105.3, "green", "green")
+    q1_o1 = next(r for r in rows if r["indicator"]["code"] == "O1" and r["period"]["number"] == 1)
+    assert q1_o1["rated_against"] == q1_o1["target"] == 100  # higher is better: the commissioner's target
+    report = delivery.call("GET", f"/contracts/{cid}/report?from_period=1&to_period=1")
+    assert [line for line in report["lines"] if line["indicator"]["code"] == "W1"] == [q1_w1]
+
+
 def test_p1_commissioner_report_and_ocds_release_package(delivery):
     contract, north, wharf, _, _ = _setup(delivery)
     cid = contract["contract"]["id"]

@@ -132,3 +132,60 @@ def test_p1_ocds_release_package_has_the_required_fields():
     assert {"ocid", "id", "date", "tag", "initiationType"} <= set(release)
     transaction = release["contracts"][0]["implementation"]["transactions"][0]
     assert transaction["value"] == {"amount": Decimal("123.45"), "currency": "GBP"}
+
+
+# --- P1: the roll-up's total when lower is better -------------------------------------------------------------
+
+def _rollup_line(higher_is_better: bool, target, returns):
+    """One indicator, one period: `returns` as (name, actual, share) of each accepted return."""
+    from types import SimpleNamespace
+
+    indicator = SimpleNamespace(id="W1", higher_is_better=higher_is_better)
+    period = SimpleNamespace(id="Q1")
+    accepted = {"Q1": [p.AcceptedReturn(name, name, (None if a is None else Decimal(a),),
+                                        (None if s is None else Decimal(s),)) for name, a, s in returns]}
+    shares = {("W1", "Q1"): sum(Decimal(s) for _, _, s in returns if s is not None)}
+    [line] = p.rollup([indicator], [period], {("W1", "Q1"): Decimal(target)}, shares, accepted, p.Thresholds())
+    return line
+
+
+def test_p1_lower_is_better_every_subcontractor_green_is_not_a_red_total():
+    # days waited: each of three on (or under) its share of 10 days; the commissioner's target is 10 days.
+    # Summed, 28 days against the whole target of 10 was 36% (red); like for like it is 30 against 28: green.
+    line = _rollup_line(False, 10, [("North", 10, 10), ("Wharf", 9, 10), ("Aire", 9, 10)])
+    assert line["actual"] == 28 and line["rated_against"] == 30
+    assert line["percent"] == Decimal("107.1") and line["rag"] == "green" and line["worst_rag"] == "green"
+
+
+def test_p1_lower_is_better_the_total_is_compared_the_right_way_round_with_the_worst_beside_it():
+    line = _rollup_line(False, 10, [("North", 9, 10), ("Wharf", 14, 10)])  # 111% green and 71% red
+    assert line["rated_against"] == 20 and line["actual"] == 23
+    assert line["percent"] == Decimal("87.0") and line["rag"] == "amber"  # 20 / 23: more days than profile is worse
+    assert line["worst_rag"] == "red" and [(w["organisation_name"], w["percent"]) for w in line["worst"]] == [
+        ("Wharf", Decimal("71.4"))]
+    better = _rollup_line(False, 10, [("North", 5, 10), ("Wharf", 8, 10)])  # fewer days than profile: above 100
+    assert better["percent"] == Decimal("153.8") and better["rag"] == "green"
+
+
+def test_p1_lower_is_better_total_is_never_worse_than_its_worst_subcontractor():
+    cases = [[("A", 12, 10), ("B", 3, 5)], [("A", 1, 10), ("B", 40, 5), ("C", 7, 7)], [("A", 0, 4), ("B", 9, 8)]]
+    for returns in cases:
+        line = _rollup_line(False, 1, returns)
+        own = [p.achievement(Decimal(a), Decimal(s), False) for _, a, s in returns]
+        assert line["percent"] >= min(own) - Decimal("0.1"), (returns, line["percent"])
+        assert p.RAG_ORDER[line["rag"]] <= p.RAG_ORDER[line["worst_rag"]]
+
+
+def test_p1_lower_is_better_a_return_without_a_share_is_left_out_of_the_like_for_like_total():
+    line = _rollup_line(False, 10, [("North", 10, 10), ("Newcomer", 30, None)])
+    assert line["actual"] == 40 and line["rated_against"] == 10 and line["rag"] == "green"
+    nobody_has_a_share = _rollup_line(False, 10, [("Newcomer", 20, None)])
+    assert nobody_has_a_share["rated_against"] == 10 and nobody_has_a_share["rag"] == "red"  # the target: 10 / 20
+
+
+def test_p1_higher_is_better_totals_are_still_against_the_commissioners_target():
+    line = _rollup_line(True, 100, [("North", 52, 50), ("Wharf", 38, 50)])
+    assert line["rated_against"] == 100 and line["percent"] == 90 and line["rag"] == "amber"
+    assert line["worst_rag"] == "red"
+    alone = _rollup_line(True, 100, [("North", 50, 50)])  # the other yet to report: a shortfall so far
+    assert alone["rated_against"] == 100 and alone["rag"] == "red"

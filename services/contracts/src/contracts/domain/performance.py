@@ -196,7 +196,10 @@ def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict,
 
     P1: a total can hide a subcontractor far off its share (one red, another well over), so each line also has
     the worst of the subcontractors' own RAGs (`worst_rag`, each accepted actual against its own share) and who is
-    at it (`worst`, lowest percentage of its share first, then by name)."""
+    at it (`worst`, lowest percentage of its share first, then by name).
+
+    The total's RAG is `total_rating`'s: what it was measured against is `rated_against` (the commissioner's target
+    when higher is better; the reporting subcontractors' summed shares when lower is better)."""
     zero = Decimal(0)
     rows = []
     for n, indicator in enumerate(indicators):
@@ -213,7 +216,7 @@ def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict,
                 own_percent = _percent(own, share, higher_is_better)
                 theirs.append((rating(own_percent, thresholds), own_percent, ret, own, share))
             target = targets.get(cell)
-            percent = _percent(actual, target, higher_is_better)
+            rated_against, percent = total_rating(actual, target, [(t[3], t[4]) for t in theirs], higher_is_better)
             worst_rag = overall([t[0] for t in theirs])
             worst = sorted(({"subcontract_id": ret.subcontract_id, "organisation_name": ret.organisation_name,
                              "target": share, "actual": own, "percent": round(own_percent, 1), "rag": rag_}
@@ -224,8 +227,29 @@ def rollup(indicators: Sequence, periods: Sequence, targets: dict, shares: dict,
                          "subcontracted": shares.get(cell), "actual": actual,
                          "returns_accepted": len(in_period),
                          "percent": round(percent, 1) if percent is not None else None,
+                         "rated_against": rated_against,
                          "rag": rating(percent, thresholds), "worst_rag": worst_rag, "worst": worst})
     return rows
+
+
+def total_rating(actual, target, theirs: Sequence[tuple], higher_is_better: bool) -> tuple:
+    """P1: what a roll-up total is measured against and its percentage of that profile (None: not rated), from the
+    summed `actual`, the commissioner's `target` and each reporting subcontractor's (actual, share).
+
+    Higher is better: the total against the commissioner's target, whoever has reported (a subcontractor yet to
+    report is a shortfall so far). Lower is better (e.g. days waited, complaints): a sum of lower-is-better actuals
+    grows with every return added, so against the whole target it turns red as returns come in however well each
+    did. It is measured like for like instead: the actuals of the subcontractors with a share, summed, against
+    their shares, summed (target / actual, the right way round for lower is better). So the total is never worse
+    than the worst subcontractor (all green is a green total); without any share, against the commissioner's
+    target."""
+    if higher_is_better:
+        return target, _percent(actual, target, True)
+    paired = [(own, share) for own, share in theirs if own is not None and share is not None]
+    if not paired:
+        return target, _percent(actual, target, False)
+    shares = sum((share for _, share in paired), Decimal(0))
+    return shares, achievement(sum((own for own, _ in paired), Decimal(0)), shares, higher_is_better=False)
 
 
 def worst_of_lines(lines: Iterable[dict]) -> str | None:

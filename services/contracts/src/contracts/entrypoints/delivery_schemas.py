@@ -461,8 +461,11 @@ class RollupRowOut(Schema):
     subcontracted = fields.Float(allow_none=True)
     actual = fields.Float(allow_none=True)
     returns_accepted = fields.Integer()
+    rated_against = fields.Float(allow_none=True, metadata={
+        "description": "P1: what the sum is measured against: the target when higher is better; when lower is "
+                       "better, the summed shares of the subcontractors whose actuals are in it"})
     percent = fields.Float(allow_none=True)
-    rag = fields.String(allow_none=True, metadata={"description": "P1: the RAG of the sum against the target"})
+    rag = fields.String(allow_none=True, metadata={"description": "P1: the RAG of the sum against rated_against"})
     worst_rag = fields.String(allow_none=True, metadata={
         "description": "P1: the worst RAG of any subcontractor's accepted actual against its own share, so a red "
                        "subcontractor is not hidden behind the total's RAG"})
@@ -512,7 +515,8 @@ class RollupRows(fields.List):
         return [{"indicator": indicators[line["indicator"]], "period": periods[line["period"]],
                  "target": _number(line["target"]), "subcontracted": _number(line["subcontracted"]),
                  "actual": _number(line["actual"]), "returns_accepted": int(line["returns_accepted"]),
-                 "percent": _number(line["percent"]), "rag": line["rag"], "worst_rag": line["worst_rag"],
+                 "rated_against": _number(line["rated_against"]), "percent": _number(line["percent"]),
+                 "rag": line["rag"], "worst_rag": line["worst_rag"],
                  "worst": [{"subcontract_id": str(w["subcontract_id"]),
                             "organisation_name": _text(w["organisation_name"]), "target": _number(w["target"]),
                             "actual": _number(w["actual"]), "percent": _number(w["percent"]), "rag": w["rag"]}
