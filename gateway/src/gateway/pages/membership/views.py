@@ -20,9 +20,8 @@ from ...domain.roles import EDITS_OWN_ORGANISATION, MANAGES_MEMBERSHIP, MEMBER_U
     SEES_MEMBERS_OR_OWN
 from ...proxy.client import ServiceDown, call_service, upload_to_service
 from ..common import charts
-from .forms import LEGAL_FORMS
-from ..common.forms import (CONTACT_ROLES, date_parts, flatten_errors, pence_to_pounds, pounds_to_pence,
-                               profile_error_keys, profile_from_form, read_date, values_from_organisation)
+from .forms import LEGAL_FORMS, CONTACT_ROLES, profile_error_keys, profile_from_form, values_from_organisation
+from ..common.forms import date_parts, flatten_errors, pence_to_pounds, pounds_to_pence, read_date
 from ..common.file_imports import check_and_import, columns_of
 from ..common.service_pages import csv_response, page_links, xlsx_response
 from ..home.views import bp  # the membership pages are the "ui" blueprint's, with home's
