@@ -153,3 +153,24 @@ def test_p1_a_return_for_a_period_still_running_warns_and_needs_the_figures_so_f
     member.post(url, data=answers | {"step": "submit", "confirm_early": "yes"})
     assert fake_services.last_call("contracts", "POST", f"/subcontracts/{sub_id}/returns")["json"][
         "confirm_early"] is True
+
+
+def test_p1_the_reports_highlights_are_shown_escaped_each_with_its_period_and_subcontractor(logged_in,
+                                                                                          fake_services):
+    """The commissioner report's highlights, written in Python for speed (issue 16: hundreds on a big contract),
+    say what the template said, each text escaped."""
+    contract_id = str(uuid.uuid4())
+    period = {"id": str(uuid.uuid4()), "number": 1, "label": "Q1 2030-31", "starts_on": "2030-04-01",
+              "ends_on": "2030-06-30", "return_due_on": "2030-07-14"}
+    report = {"contract": {"id": contract_id, "title": "Community wellbeing hubs", "commissioner_name": "Leeds CC"},
+              "periods": [period], "indicators": [], "lines": [], "overall": [], "generated_at": "2030-07-20T09:00:00Z",
+              "highlights": [{"period": period, "organisation_name": "Aire & Wharfe",
+                              "narrative": "<script>alert(1)</script> Opened the hub."}]}
+    fake_services.contracts_answers[("GET", f"/contracts/{contract_id}/report")] = (200, report)
+    manager = logged_in("manager")
+    page = manager.get(f"/contracts/{contract_id}/report").get_data(as_text=True)
+    assert ('<p class="govuk-body"><strong>Q1 2030-31, Aire &amp; Wharfe:</strong> &lt;script&gt;alert(1)&lt;/script&gt;'
+            ' Opened the hub.</p>') in page and "<script>alert" not in page
+    fake_services.contracts_answers[("GET", f"/contracts/{contract_id}/report")] = (200, report | {"highlights": []})
+    assert "No accepted returns with a narrative in these periods." in manager.get(
+        f"/contracts/{contract_id}/report").get_data(as_text=True)
