@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 from decimal import Decimal
 
@@ -102,3 +103,68 @@ def test_staff_imports_are_for_the_finance_officer(th):
     assert th.client.get("/imports/staff/columns", headers=th.finance).get_json()["required"][0] == "name"
     unreadable = send(th, b"PK\x03\x04 no workbook", filename="staff.xlsx")
     assert unreadable.status_code == 422 and "file" in unreadable.get_json()["errors"]
+
+
+LOGIN_COLUMNS = [c if c != "user_id" else "login" for c in COLUMNS]
+
+
+def _with_logins(rows, logins, dry_run=True, columns=LOGIN_COLUMNS):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return send_form(logins, out.getvalue().encode(), dry_run)
+
+
+def send_form(logins, content, dry_run=True):
+    return {"dry_run": "true" if dry_run else "false", "logins": json.dumps(logins),
+            "file": (io.BytesIO(content), "staff.csv")}
+
+
+def _post(th, form):
+    return th.client.post("/imports/staff", data=form, headers=th.finance, content_type="multipart/form-data")
+
+
+def test_f3_a_staff_files_login_column_takes_the_persons_hub_username_or_email(th):
+    th.organisation(th.host, "Leeds CVS")
+    logins = {"priya.shah": "u-priya", "priya@leedscvs.org.uk": "u-priya", "sam": "u-sam",
+              "sam.okafor@consortium.org": "u-sam"}
+    assert th.client.get("/imports/staff/columns", headers=th.finance).get_json()["columns"] == LOGIN_COLUMNS
+    priya = {k: v for k, v in PRIYA.items() if k != "user_id"} | {"login": " Priya@LeedsCVS.org.uk "}
+    rows = [priya, SAM | {"login": "SAM"}]
+    imported = _post(th, _with_logins(rows, logins, dry_run=False))
+    assert imported.status_code == 201, imported.get_json()
+    assert [s["login"] for s in imported.get_json()["staff"]] == ["Priya@LeedsCVS.org.uk", "SAM"]
+    staff = {s["name"]: s for s in th.call("GET", "/staff?limit=200")}
+    assert (staff["Priya Shah"]["user_id"], staff["Sam Okafor"]["user_id"]) == ("u-priya", "u-sam")
+
+
+def test_f3_a_login_that_matches_nobody_is_a_problem_of_its_row(th):
+    th.organisation(th.host, "Leeds CVS")
+    priya = {k: v for k, v in PRIYA.items() if k != "user_id"}
+    rows = [priya | {"login": "priya.shahh"},  # a typing slip: nobody
+            SAM | {"login": "sam"}]
+    report = _post(th, _with_logins(rows, {"sam": "u-sam", "priya.shah": "u-priya"})).get_json()
+    assert [(p["row"], p["column"]) for p in report["problems"]] == [(2, "login")]
+    assert "No hub login has the username or email priya.shahh" in report["problems"][0]["message"]
+    # a login already linked to someone in finance, or two people with one login, is named in the login column
+    th.staff("Ada Existing", kind="consortium", user_id="u-sam")
+    report = _post(th, _with_logins([priya | {"login": "priya.shah"}, SAM | {"login": "sam"}],
+                                    {"sam": "u-sam", "priya.shah": "u-priya"})).get_json()
+    assert [(p["row"], p["column"]) for p in report["problems"]] == [(3, "login")]
+    assert "already linked" in report["problems"][0]["message"]
+    # logins that are not a JSON object: the form is refused, nothing read
+    bad = _post(th, _with_logins([SAM], {}) | {"logins": "not json"})
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+
+
+def test_f3_scripts_may_still_give_the_logins_id_but_not_one_contradicting_the_login(th):
+    th.organisation(th.host, "Leeds CVS")
+    both = COLUMNS + ["login"]
+    rows = [PRIYA | {"login": "priya.shah"}, SAM | {"user_id": "u-sam", "login": "someone.else"}]
+    report = _post(th, _with_logins(rows, {"priya.shah": "u-priya", "someone.else": "u-other"},
+                                    columns=both)).get_json()
+    assert [(p["row"], p["column"]) for p in report["problems"]] == [(3, "user_id")]
+    imported = send(th, as_csv([PRIYA, SAM]), dry_run=False)  # the old column alone, no logins sent
+    assert imported.status_code == 201, imported.get_json()
+    assert {s["name"]: s["user_id"] for s in th.call("GET", "/staff?limit=200")}["Priya Shah"] == "u-priya"

@@ -173,3 +173,22 @@ def test_f4_an_export_with_nothing_new_is_refused():
         invoices.check_something_to_export(0, dt.date(2026, 11, 1))
     assert refused.value.rule == "F4" and "issued in November 2026" in refused.value.message
     invoices.check_something_to_export(1, None)
+
+
+def test_f3_a_staff_rows_login_is_found_by_username_or_email_in_any_case():
+    from finance.domain import staff_imports
+
+    def row(login="", user_id=""):
+        return staff_imports.StaffRow(2, "Priya Shah", {"employer_kind": "host", "employer": "", "line_manager": "",
+                                                        "login": login, "user_id": user_id}, {})
+
+    logins = {"priya.shah": "u-1", "priya@example.org": "u-1"}
+    for login in ("Priya.Shah", "PRIYA@example.org"):
+        found = row(login)
+        assert staff_imports.resolve_login(found, logins) == [] and found.user_id == "u-1"
+    [problem] = staff_imports.resolve_login(row("nobody"), logins)
+    assert problem.column == "login" and "nobody" in problem.message
+    [problem] = staff_imports.resolve_login(row("priya.shah", "u-2"), logins)
+    assert problem.column == "user_id"
+    old = row(user_id="u-9")
+    assert staff_imports.resolve_login(old, {}) == [] and old.user_id == "u-9"

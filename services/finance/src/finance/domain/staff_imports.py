@@ -1,9 +1,12 @@
 """Bringing staff who log time for the hub, and their full-cost rates (F3), in from a file (issue 12, item 6).
 
 One row is one rate of one person: their name, employer (the consortium, the host or a member, named as finance
-knows it), line manager (named: someone in the file or already in finance), and a rate from a day, worked out from
-salary, on-costs (a percentage or an amount), overheads and productive hours, as a rate set by hand is. A person
-with several rows has a rate history; the rows must agree about the person. Plain rules, no Flask or SQLAlchemy.
+knows it), line manager (named: someone in the file or already in finance), their hub login (optional: its username
+or email, as the people who import know it; resolved to the login's id through the logins the gateway sends with
+the file, as the add-a-person page offers the consortium's logins), and a rate from a day, worked out from salary,
+on-costs (a percentage or an amount), overheads and productive hours, as a rate set by hand is. A person with
+several rows has a rate history; the rows must agree about the person. Scripts may still give the login's id in a
+`user_id` column instead. Plain rules, no Flask or SQLAlchemy.
 """
 from __future__ import annotations
 
@@ -12,10 +15,11 @@ from typing import Iterable
 
 from hubkit.tables import Problem, heading_problems, parse_day, parse_pence
 
-COLUMNS = ("name", "employer_kind", "employer", "line_manager", "user_id", "effective_from", "salary",
+COLUMNS = ("name", "employer_kind", "employer", "line_manager", "login", "effective_from", "salary",
            "on_costs_percent", "on_costs", "overhead_percent", "productive_hours")
 REQUIRED = ("name", "employer_kind", "effective_from", "salary", "overhead_percent", "productive_hours")
-PERSON = ("employer_kind", "employer", "line_manager", "user_id")  # what a person's rows must agree on
+ALSO_ACCEPTED = ("user_id",)  # the login's internal id, as files made by scripts before `login` gave it
+PERSON = ("employer_kind", "employer", "line_manager", "login", "user_id")  # what a person's rows must agree on
 RATE_FIELDS = {"salary_pence": "salary", "on_costs_pence": "on_costs"}  # the rate schema's names -> columns
 
 
@@ -23,12 +27,36 @@ RATE_FIELDS = {"salary_pence": "salary", "on_costs_pence": "on_costs"}  # the ra
 class StaffRow:
     row: int
     name: str
-    person: dict  # employer_kind, employer, line_manager, user_id: as written
+    person: dict  # employer_kind, employer, line_manager, login, user_id: as written
     rate: dict  # as the rate schema takes it
+    user_id: str | None = None  # the login's id, once `resolve_login` has found it
 
 
 def columns_problems(headings: Iterable[str]) -> list[Problem]:
-    return heading_problems(headings, COLUMNS, REQUIRED)
+    return heading_problems(headings, COLUMNS + ALSO_ACCEPTED, REQUIRED)
+
+
+def login_key(text: str) -> str:
+    """How a username or email is looked up: as typed, but for spaces around it and letter case."""
+    return text.strip().casefold()
+
+
+def resolve_login(staff: StaffRow, logins: dict) -> list[Problem]:
+    """The row's login (username or email, any case) as the id of one of the consortium's logins (`logins`: by
+    `login_key`), set on `staff.user_id`; or the `user_id` column's id as written. A clear problem when the login
+    matches nobody, or when both columns are given and name different logins."""
+    login, written = staff.person["login"], staff.person["user_id"]
+    if not login:
+        staff.user_id = written or None
+        return []
+    found = logins.get(login_key(login))
+    if found is None:
+        return [Problem(staff.row, "login", f"No hub login has the username or email {login}: check it on the "
+                                            "people page, or leave login empty and link their login later.")]
+    if written and written != found:
+        return [Problem(staff.row, "user_id", f"user_id and login ({login}) name different logins: give one.")]
+    staff.user_id = found
+    return []
 
 
 def _percent(text: str) -> str:
@@ -86,9 +114,10 @@ def people_problems(rows: list[StaffRow], existing_names: Iterable[str], existin
                                                                  f"(row {days[(key, day)]})."))
         elif day:
             days[(key, day)] = staff.row
-        user = staff.person["user_id"]
+        user = staff.user_id
         if user and (user in taken_users or users.setdefault(user, key) != key):
-            problems.append(Problem(staff.row, "user_id", "That login is already linked to someone else."))
+            problems.append(Problem(staff.row, "login" if staff.person["login"] else "user_id",
+                                    "That login is already linked to someone else."))
     in_file = set(first)
     for staff in first.values():
         manager = staff.person["line_manager"]

@@ -32,9 +32,12 @@ class StaffFile:
     problems: list[Problem]
 
 
-def check_staff(session, filename: str, sha256: str, rows: list[dict], check_person: Check, check_rate: Check
-                ) -> StaffFile:
-    """Read and check every row of a staff file against finance's staff and its copy of the member organisations."""
+def check_staff(session, filename: str, sha256: str, rows: list[dict], check_person: Check, check_rate: Check,
+                logins: dict | None = None) -> StaffFile:
+    """Read and check every row of a staff file against finance's staff and its copy of the member organisations;
+    a row's login (username or email) is found among `logins` (the consortium's, sent by the gateway with the file:
+    id by username and by email, as `rules.login_key` writes them)."""
+    logins = {rules.login_key(key): str(value) for key, value in (logins or {}).items()}
     headings = {name for values in rows for name in values if name != ROW}
     problems = rules.columns_problems(headings) if rows else [
         Problem(1, "file", "The file has no rows under its headings.")]
@@ -43,6 +46,7 @@ def check_staff(session, filename: str, sha256: str, rows: list[dict], check_per
     read, people, rates = [], {}, []
     for values in rows:
         staff, found = rules.read_row(values)
+        found += rules.resolve_login(staff, logins)
         read.append(staff)
         person = staff.person
         organisation_id = None
@@ -59,7 +63,7 @@ def check_staff(session, filename: str, sha256: str, rows: list[dict], check_per
                                                         "organisation."))
         loaded, errors = check_person({"name": staff.name, "employer_kind": person["employer_kind"],
                                        "organisation_id": str(organisation_id) if organisation_id else None,
-                                       "user_id": person["user_id"] or None})
+                                       "user_id": staff.user_id})
         found += [Problem(staff.row, field, " ".join(messages_of(m))) for field, m in errors.items()
                   if field != "organisation_id" or not any(p.column == "employer" for p in found)]
         rate, errors = check_rate(staff.rate)
