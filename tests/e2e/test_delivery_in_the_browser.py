@@ -84,6 +84,11 @@ def test_p1_contract_subcontract_returns_dashboard_and_report_in_the_browser(hub
         member.get_by_label("O1: People helped (people)").fill(people)
         member.get_by_label("W1: Days waited for a first appointment (days)").fill(days)
         member.get_by_label("What happened in the period").fill(narrative)
+        member.get_by_role("button", name="Continue").click()  # check your answers (issue 14 item 7)
+        expect(member.get_by_role("heading", name=f"Check your return for Q{quarter}")).to_be_visible()
+        expect(member.locator("#return-answers")).to_contain_text(narrative)
+        if quarter == 1:
+            no_violations(member)
         member.get_by_label("Evidence (optional").set_input_files(
             files=[{"name": "register.pdf", "mimeType": "application/pdf", "buffer": PDF}])
         member.get_by_role("button", name="Submit the return").click()

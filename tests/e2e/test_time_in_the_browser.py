@@ -104,6 +104,8 @@ def test_h4_f3_f4_a_month_of_shared_staff_time_is_recharged_and_the_subsidy_fall
             expect(manager.get_by_text("Last week's codes and hours copied")).to_be_visible()
             expect(manager.locator("[data-week-total]")).to_have_text("37.5")  # worked out on the server
         manager.get_by_role("button", name="Save and submit for approval").click()
+        expect(manager.get_by_role("heading", name="Check your week before you submit it")).to_be_visible()
+        manager.get_by_role("button", name="Submit for approval").click()  # checked (issue 14 item 7)
         expect(manager.get_by_text("Week submitted for approval.")).to_be_visible()
         expect(manager.get_by_text("Submitted", exact=True)).to_be_visible()
     assert axe_violations(manager) == []
