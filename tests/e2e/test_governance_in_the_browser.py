@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from hubkit import clock
@@ -16,7 +17,8 @@ from hubkit.testing import wait_for
 
 from governance import client as governance_client
 
-from .journeys import Api, active_member, governance_send, no_violations, partners, sign_in
+from .journeys import (Api, active_member, at_each_width, at_width, governance_send, no_violations, page_is_usable,
+                       partners, sign_in, DESKTOP, PHONE)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -51,6 +53,10 @@ def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, 
         expect(page.get_by_text("Seat added.")).to_be_visible()
     expect(page.get_by_role("cell", name="Carys Lloyd")).to_be_visible()
     expect(page.get_by_role("cell", name=organisations[2]["name"])).to_be_visible()  # the seat names its member
+    # the manager's login is also the sub-group's secretary: records the show of hands and written answers for others
+    Api(hub, "manager")("POST", f"/governance/bodies/{body_id}/seats", {
+        "role": "secretary", "person_name": "Sam Secretary", "account": "manager",
+        "starts_on": (today - dt.timedelta(days=30)).isoformat()})
 
     page.locator("#title").fill("Commissioning sub-group, spring meeting")
     page.locator("#date").fill(meeting_day.isoformat())
@@ -94,7 +100,8 @@ def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, 
     page.locator("#paper-file").set_input_files(str(paper))
     page.get_by_role("button", name="Attach paper").click()
     expect(page.get_by_text("Communications plan.pdf is attached.")).to_be_visible()
-    expect(page.get_by_role("link", name="Communications plan.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="Communications plan.pdf", exact=True)).to_be_visible()  # papers table
+    expect(page.get_by_role("link", name="Communications plan 2027 (Communications plan.pdf)")).to_be_visible()  # item
 
     page.locator("#motion-item").select_option(label="Approve the communications plan")
     page.locator("#motion-text").fill("Approve the communications plan for 2027")
@@ -173,3 +180,77 @@ def test_g5_an_expulsion_membership_asks_for_is_voted_at_the_partners_group_meet
     assert by_hand["type"].endswith(":G5")
     assert board("GET", f"/governance/decision-requests/{request['id']}")["status"] == "pending"
     assert manager("GET", f"/membership/organisations/{org['id']}")["status"] == "active"
+
+
+def test_g12_a_board_member_declares_their_own_interest_and_casts_their_own_vote_at_1280_and_375(hub, browser,
+                                                                                                 browser_context_args):
+    """Issue 14 item 2: the demo board member (Bo Board), seated on a sub-group under their account, opens the
+    meeting under way: each item links to its papers; they declare their own interest in one item (no one to pick
+    from a list) and then get no vote on it (G12), and cast their own vote on the other, once; the secretary takes
+    the vote with the show of hands for the others, counting Bo Board's vote as cast. Every page state at 1280 and
+    375 px: zero axe violations, no horizontal overflow."""
+    manager = Api(hub, "manager")
+    today = clock.today()
+    seated_from = (today - dt.timedelta(days=30)).isoformat()
+    body = manager("POST", "/governance/bodies", {"kind": "sub_group", "rules": {},
+                                                  "name": f"Volunteering sub-group {uuid.uuid4().hex[:6]}"})
+    people = [("Bo Board", "board"), ("Ben Ode", None), ("Carys Lloyd", None)]
+    seats = [manager("POST", f"/governance/bodies/{body['id']}/seats", {
+        "role": "member", "person_name": person, "organisation_id": organisation, "account": account,
+        "starts_on": seated_from}) for (person, account), (_, organisation) in zip(people, partners(manager, 3))]
+    manager("POST", f"/governance/bodies/{body['id']}/seats", {
+        "role": "secretary", "person_name": "Morgan Manager", "account": "manager", "starts_on": seated_from})
+    meeting = governance_client.hold_meeting(governance_send(manager), manager("GET", f"/governance/bodies/{body['id']}"),
+                                             "Volunteering sub-group, December")
+    path = f"/governance/meetings/{meeting['id']}"
+    motions = {}
+    for title, paper in (("Grant to Northfield Advice Centre", "Northfield grant.pdf"),
+                         ("Adopt the volunteering policy", "Volunteering policy.pdf")):
+        item = manager("POST", f"{path}/agenda-items", {"title": title, "kind": "business",
+                                                        "notified_on": today.isoformat()})["agenda"][-1]
+        uploaded = requests.post(f"{manager.base}{path}/papers", headers=manager.headers, timeout=15,
+                                 data={"title": paper.removesuffix(".pdf"), "agenda_item_id": item["id"]},
+                                 files={"file": (paper, PDF, "application/pdf")})
+        assert uploaded.status_code == 201, uploaded.text
+        motions[title] = manager("POST", f"{path}/motions", {"agenda_item_id": item["id"], "text": title})
+
+    page = browser.new_context(**browser_context_args).new_page()
+    sign_in(page, hub, "board")
+    page.goto(hub.url("gateway") + path)  # the meeting's page has the API path's shape
+    expect(page.get_by_role("heading", name="Volunteering sub-group, December")).to_be_visible()
+    grant = page.locator("li", has=page.get_by_role("heading", name="Grant to Northfield Advice Centre"))
+    policy = page.locator("li", has=page.get_by_role("heading", name="Adopt the volunteering policy"))
+    expect(grant.get_by_role("link", name=re.compile("Northfield grant.pdf"))).to_be_visible()  # the item's paper
+    expect(policy.get_by_role("link", name=re.compile("Volunteering policy.pdf"))).to_be_visible()
+    for _ in at_each_width(page):
+        page_is_usable(page)
+
+    at_width(page, DESKTOP)
+    grant.get_by_text("Declare my interest in this item").click()
+    grant.get_by_label("Your interest").fill("Trustee of Northfield Advice Centre")
+    grant.get_by_role("button", name=re.compile("Declare my interest")).click()
+    expect(page.get_by_text("Your interest is declared.")).to_be_visible()
+    expect(grant.get_by_text("You declared an interest: Trustee of Northfield Advice Centre")).to_be_visible()
+    expect(grant.get_by_role("button", name=re.compile("Cast my vote"))).to_have_count(0)  # G12: no vote on it
+    page_is_usable(page)
+
+    at_width(page, PHONE)
+    policy.get_by_label("For", exact=True).check()
+    policy.get_by_role("button", name=re.compile("Cast my vote")).click()
+    expect(page.get_by_text("Your vote is cast: For.")).to_be_visible()
+    expect(policy.get_by_text("You voted for this motion.")).to_be_visible()
+    expect(policy.get_by_role("button", name=re.compile("Cast my vote"))).to_have_count(0)  # one vote per seat
+    page_is_usable(page)
+    at_width(page, DESKTOP)
+    page_is_usable(page)
+
+    board = Api(hub, "board")
+    motion = motions["Adopt the volunteering policy"]
+    refused = board("POST", f"{path}/motions/{motion['id']}/my-vote", {"vote": "against"}, ok=(409,))
+    assert "votes once" in refused["detail"]
+    g12 = board("POST", f"{path}/motions/{motions['Grant to Northfield Advice Centre']['id']}/my-vote",
+                {"vote": "for"}, ok=(409,))
+    assert g12["type"].endswith(":G12")
+    decision = manager("POST", f"{path}/motions/{motion['id']}/votes", {"votes": [
+        {"seat_id": seats[1]["id"], "vote": "for"}, {"seat_id": seats[2]["id"], "vote": "against"}]})
+    assert (decision["votes"]["for"], decision["votes"]["against"], decision["outcome"]) == (2, 1, "approved")
