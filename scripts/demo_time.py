@@ -41,7 +41,8 @@ def _outsource_hub(call, host_id: str) -> None:
         "title": "Outsource the hub to our host CVS", "kind": "business", "notified_on": None})["agenda"][-1]
     motion = call("manager", "POST", f"/governance/meetings/{meeting['id']}/motions", {  # H1: a hub-model decision
         "agenda_item_id": item["id"], "text": "Outsource the hub to our host CVS", "kind": "hub_model"})
-    decision = call("manager", "POST", f"/governance/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
+    # the show of hands is recorded by the body's chair or secretary: the demo's board member
+    decision = call("board", "POST", f"/governance/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
         "votes": [{"seat_id": seat_id, "vote": "for"} for seat_id in present]})
     call("manager", "POST", "/governance/hub/model", {
         "model": "outsourced_to_member", "effective_from": f"{dt.date.today().year - 1}-04-01",

@@ -20,19 +20,21 @@ from .journeys import Api, governance_send, partners, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
-def outsource_the_hub_to(manager: Api, host_id: str) -> None:
+def outsource_the_hub_to(manager: Api, officer: Api, host_id: str) -> None:
     """H1: the Management Board decides, by a hub-model motion at a quorate meeting it has held, to outsource the
-    hub to the host; the change cites that decision."""
+    hub to the host; its chair or secretary (the demo board member) records the show of hands; the change cites
+    that decision."""
     send = governance_send(manager)
-    board = governance_client.seat_members(send, governance_client.deciding_body(send, "budget_variation"),
-                                           partners(manager))
+    board = governance_client.seat_officer(send, governance_client.deciding_body(send, "budget_variation"), "board",
+                                           "Bo Board")
+    board = governance_client.seat_members(send, board, partners(manager))
     meeting = governance_client.hold_meeting(send, board, "Management Board: the hub model")
     present = [a["seat_id"] for a in manager("GET", f"/governance/meetings/{meeting['id']}")["attendance"]]
     item = manager("POST", f"/governance/meetings/{meeting['id']}/agenda-items", {
         "title": "Outsource the hub to the CVS", "kind": "business", "notified_on": None})["agenda"][-1]
     motion = manager("POST", f"/governance/meetings/{meeting['id']}/motions", {
         "agenda_item_id": item["id"], "text": "Outsource the hub to the CVS", "kind": "hub_model"})
-    decision = manager("POST", f"/governance/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
+    decision = officer("POST", f"/governance/meetings/{meeting['id']}/motions/{motion['id']}/votes", {
         "votes": [{"seat_id": seat_id, "vote": "for"} for seat_id in present]})
     governance_client.retrying(lambda: manager("POST", "/governance/hub/model", {  # once governance knows the host
         "model": "outsourced_to_member", "effective_from": "2026-01-01", "decision_id": decision["id"],
@@ -58,7 +60,7 @@ def test_h4_f3_f4_a_month_of_shared_staff_time_is_recharged_and_the_subsidy_fall
     finance_api = Api(hub, "finance")
     wait_for(lambda: any(o["id"] == host["id"] for o in finance_api("GET", "/finance/organisations")), timeout=20,
              what="finance learning of the host")
-    outsource_the_hub_to(manager_api, host["id"])
+    outsource_the_hub_to(manager_api, Api(hub, "board"), host["id"])
     wait_for(lambda: finance_api("GET", "/finance/invoices/hub-model")["model"] == "outsourced_to_member",
              timeout=20, what="finance learning the hub model")
     month, mondays = working_weeks(clock.today())
