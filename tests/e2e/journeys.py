@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import requests
-from browser_checks import axe_violations
+from browser_checks import axe_violations, horizontal_overflow
 from playwright.sync_api import expect
 
 from gateway.demo import DEMO_PASSWORD
@@ -34,24 +34,12 @@ def no_violations(page) -> None:
 DESKTOP, PHONE = 1280, 375
 WIDTHS = (DESKTOP, PHONE)
 
-_OVERFLOW = """() => {
-    const width = window.innerWidth, sticksOut = e => e.getBoundingClientRect().right > width + 1;
-    const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-        + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().replace(/ +/g, '.') : '');
-    const outermost = [...document.querySelectorAll('body *')]
-        .filter(e => sticksOut(e) && !(e.parentElement && sticksOut(e.parentElement)));
-    return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width,
-            sticksOut: outermost.slice(0, 5).map(e => `${name(e)} to ${Math.round(e.getBoundingClientRect().right)}`)};
-}"""
-
 
 def no_horizontal_overflow(page) -> None:
     """WCAG 1.4.10 reflow: the document is no wider than the viewport (document.documentElement.scrollWidth <=
     window.innerWidth), so nobody scrolls the whole page sideways; a wide table scrolls inside its own container."""
-    measured = page.evaluate(_OVERFLOW)
-    assert measured["scrollWidth"] <= measured["innerWidth"], (
-        f"{page.url} is {measured['scrollWidth']} px wide in a {measured['innerWidth']} px viewport; "
-        f"what sticks out: {measured['sticksOut']}")
+    overflow = horizontal_overflow(page)
+    assert overflow is None, overflow
 
 
 def page_is_usable(page) -> None:

@@ -547,6 +547,7 @@ class FakeServices:
         @app.route("/finance/timesheets/<path:rest>", methods=["GET", "POST", "PUT"])
         @app.route("/finance/staff")
         @app.route("/finance/organisations")
+        @app.route("/finance/payments/<path:rest>")
         def finance_pages(rest=None):
             status, body, *headers = fake.finance_answers.get(
                 (request.method, request.path.removeprefix("/finance")), (404, {"title": "Not Found"}))

@@ -44,7 +44,8 @@ def test_p1_the_dashboard_shows_one_page_of_subcontracts_with_its_filter_and_lin
     assert "Wharfedale Carers: O1" in html and "Wharfedale Carers: overall" in html and "Q1 Amber" in html
     assert "48 of 50 (96.0%)" in html and "7 of 10 (70.0%)" in html
     assert "Accepted (late)" in html and "Overdue: not received" in html
-    assert "Wharfedale Carers: overall Red; O1 not enough data, W1 worsening" in html
+    assert "Wharfedale Carers: overall Red; O1 People helped not enough data, W1 Sessions run worsening" in html
+    assert "O1 People helped: actual of target, RAG" in html  # issue 14 item 8: each indicator named in full
 
 
 def test_the_dashboards_first_page_asks_for_every_rag_and_says_when_a_filter_matches_nothing(logged_in,

@@ -51,10 +51,14 @@ def test_m1_manager_walks_directory_organisation_and_due_diligence(page, live_ga
 
     expect(page.get_by_role("heading", name="Member organisations", exact=True)).to_be_visible()
     no_violations(page)
+    page.get_by_role("button", name="Register an organisation").click()  # a link styled as a button
+    expect(page.get_by_role("heading", name="Register an organisation")).to_be_visible()
     # the end-to-end journey (tests/e2e) finds the register form's fields by these words: each must be unique
     for label in ("Name", "Postcode", "Charitable incorporated organisation"):
         expect(page.get_by_label(label)).to_have_count(1)
     expect(page.get_by_role("button", name=re.compile("Register"))).to_have_count(1)
+    no_violations(page)
+    page.get_by_role("link", name="Back to member organisations").click()
     page.get_by_label("Status").select_option("in_due_diligence")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("row").filter(has_text="Able Advice Leeds")).to_contain_text("In due diligence")
@@ -64,6 +68,8 @@ def test_m1_manager_walks_directory_organisation_and_due_diligence(page, live_ga
     page.get_by_role("link", name="Able Advice Leeds").click()
     expect(page.get_by_role("heading", name="Able Advice Leeds")).to_be_visible()
     expect(page.get_by_text("Not eligible for new work")).to_be_visible()
+    no_violations(page)
+    page.get_by_role("navigation", name="The organisation's pages").get_by_role("link", name="History").click()
     expect(page.get_by_text("Application submitted")).to_be_visible()
     no_violations(page)
 
@@ -105,7 +111,7 @@ def test_m1_manager_walks_directory_organisation_and_due_diligence(page, live_ga
     upload.get_by_label("Use it as the evidence for its checklist item").uncheck()  # kept only, for now
     upload.get_by_role("button", name="Upload the document").click()
     expect(page.get_by_text("insurance.pdf is uploaded")).to_be_visible()
-    expect(page.get_by_role("link", name="insurance.pdf")).to_be_visible()  # on the organisation's page
+    expect(page.get_by_role("link", name="insurance.pdf")).to_be_visible()  # on the organisation's documents
     no_violations(page)
     page.goto(f"{live_gateway}/members/{organisation['id']}/due-diligence")  # offered to its checklist item
     expect(page.locator("#item-public_liability-offer")).to_contain_text("Filled in from insurance.pdf")
@@ -158,7 +164,7 @@ def test_reports_and_capability_pages_have_no_accessibility_violations(page, liv
     page.get_by_role("button", name=re.compile(r"Make optional\W+Governing document")).click()
     expect(page.get_by_text("Governing document is now optional")).to_be_visible()
     no_violations(page)
-    page.goto(f"{live_gateway}/members/{active['id']}")
+    page.goto(f"{live_gateway}/members/{active['id']}/membership")
     page.get_by_label("Suspend").check()
     page.get_by_role("button", name="Record the change").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date it takes effect")

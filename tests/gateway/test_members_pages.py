@@ -231,15 +231,23 @@ def test_organisation_page_shows_profile_with_catalogue_labels_contacts_marks_an
         "from_status": "awaiting_decision", "to_status": "active", "reason": "Approved by the board",
         "effective_on": "2026-02-01", "actor": "manager", "decision_id": "d5d0c1a0-0000-4000-8000-000000000001",
         "recorded_at": "2026-02-01T10:00:00+00:00"}]
-    html = logged_in("manager").get(f"/members/{organisation['id']}").get_data(as_text=True)
-    for text in ("Charitable incorporated organisation", "Advice and advocacy, Mental health", "Carers", "BME-led",
+    manager = logged_in("manager")
+    # issue 14 item 8: the profile, capability, documents and history each a page of their own
+    pages = {section: manager.get(f"/members/{organisation['id']}{section}").get_data(as_text=True)
+             for section in ("", "/capability", "/documents", "/history")}
+    for section, texts in {
+            "": ("Charitable incorporated organisation", "Advice and advocacy, Mental health", "Carers", "BME-led",
                  "£10,000 to £100,000", "Safeguarding lead", "Sam Safe", "sam@able.org",
-                 "Advice Quality Standard, expires 31 March 2027", "Eligible for new work", "Approved by the board",
-                 "1 February 2026", "d5d0c1a0-0000-4000-8000-000000000001", "Known to contracts", "Known to finance",
-                 "Room for 200 more clients a year", "Leeds City Council", "£125,000.50", "insurance.pdf",
-                 f"/api/membership/organisations/{organisation['id']}/documents/9e0b1c2d-0000-4000-8000-000000000009"
-                 "/content", "31 January 2027"):
-        assert text in html, text
+                 "Advice Quality Standard, expires 31 March 2027", "Eligible for new work", "Known to contracts",
+                 "Known to finance"),
+            "/capability": ("Room for 200 more clients a year", "Leeds City Council", "£125,000.50"),
+            "/documents": ("insurance.pdf", "31 January 2027",
+                           f"/api/membership/organisations/{organisation['id']}/documents/"
+                           "9e0b1c2d-0000-4000-8000-000000000009/content"),
+            "/history": ("Approved by the board", "1 February 2026", "d5d0c1a0-0000-4000-8000-000000000001")}.items():
+        for text in texts:
+            assert text in pages[section], (section, text)
+        assert "Eligible for new work" in pages[section]  # the organisation's name and status on each
 
 
 @pytest.mark.parametrize("user", ["finance", "board"])
@@ -251,7 +259,7 @@ def test_the_finance_officer_and_board_see_a_member_but_not_its_documents(logged
         "id": "9e0b1c2d-0000-4000-8000-000000000009", "kind": "public_liability", "filename": "insurance.pdf",
         "content_type": "application/pdf", "size_bytes": 2048, "sha256": "ab", "expires_on": "2027-01-31",
         "uploaded_by": "manager", "uploaded_at": "2026-01-05T10:00:00+00:00"}]
-    html = logged_in(user).get(f"/members/{organisation['id']}").get_data(as_text=True)
+    html = logged_in(user).get(f"/members/{organisation['id']}/documents").get_data(as_text=True)
     assert "Able Advice" in html and "insurance.pdf" not in html
     assert "Only the consortium manager and the organisation&#39;s own staff see its documents." in html
 
@@ -469,7 +477,7 @@ def test_checklist_is_read_only_for_other_staff(logged_in):
 
 
 def test_catalogue_lists_are_shown_in_an_order_people_expect(logged_in):
-    html = logged_in("manager").get("/members").get_data(as_text=True)
+    html = logged_in("manager").get("/members/new").get_data(as_text=True)
     legal = re.findall(r'name="legal_form" type="radio" value="([a-z_]+)"', html)
     assert legal == ["charity", "cio", "charitable_company", "cic", "community_benefit_society",
                      "unincorporated_association", "other"]
@@ -541,7 +549,7 @@ def test_uploads_need_the_form_s_csrf_token(logged_in, fake_services, member_org
 def test_manager_suspends_a_member_with_reason_and_date(logged_in, fake_services):
     organisation = org(fake_services, "Able Advice")
     client = logged_in("manager")
-    page = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    page = client.get(f"/members/{organisation['id']}/membership").get_data(as_text=True)
     assert "Change the membership" in page
     response = client.post(f"/members/{organisation['id']}/membership-changes", data={
         "csrf_token": csrf_token_from(page), "to_status": "suspended", "reason": "Safeguarding concern under review",
@@ -732,7 +740,7 @@ def test_m2_past_contracts_are_added_and_removed_on_the_organisation_page(logged
     organisation = org(fake_services, "Canal Arts", past_contracts=[
         {"title": "Youth outreach", "commissioner": "Leeds City Council", "value_pence": 1_200_000, "year": 2023}])
     client = logged_in("manager")
-    page = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    page = client.get(f"/members/{organisation['id']}/capability").get_data(as_text=True)
     assert "Add a past contract" in page and "Youth outreach" in page
     response = client.post(f"/members/{organisation['id']}/past-contracts", data={
         "csrf_token": csrf_token_from(page), "title": "Carers' hub", "commissioner": "NHS West Yorkshire",
@@ -742,14 +750,14 @@ def test_m2_past_contracts_are_added_and_removed_on_the_organisation_page(logged
     assert sent["json"] == {"past_contracts": [
         {"title": "Youth outreach", "commissioner": "Leeds City Council", "value_pence": 1_200_000, "year": 2023},
         {"title": "Carers' hub", "commissioner": "NHS West Yorkshire", "value_pence": 4_500_050, "year": 2024}]}
-    html = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    html = client.get(f"/members/{organisation['id']}/capability").get_data(as_text=True)
     assert "£45,000.50" in html and "is added to the past contracts" in html
     client.post(f"/members/{organisation['id']}/past-contracts/0/removal", data={"csrf_token": csrf_token_from(html)})
     assert [c["title"] for c in fake_services.organisations[organisation["id"]]["past_contracts"]] == ["Carers' hub"]
     refused = client.post(f"/members/{organisation['id']}/past-contracts", data={
         "csrf_token": csrf_token_from(html), "title": "", "commissioner": "X", "value": "lots", "year": "soon"})
     assert refused.status_code == 302
-    shown = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    shown = client.get(f"/members/{organisation['id']}/capability").get_data(as_text=True)
     assert "Enter the contract" in shown and "Enter the value in pounds" in shown
     assert len(fake_services.organisations[organisation["id"]]["past_contracts"]) == 1
     assert client.post(f"/members/{organisation['id']}/past-contracts/7/removal",
@@ -761,7 +769,7 @@ def test_m2_past_contracts_of_another_organisation_cannot_be_edited_by_member_st
     own(fake_services, member_organisation_id)
     theirs = org(fake_services, "Canal Arts")
     client = logged_in("member")
-    page = client.get(f"/members/{member_organisation_id}").get_data(as_text=True)
+    page = client.get(f"/members/{member_organisation_id}/capability").get_data(as_text=True)
     assert "Add a past contract" in page
     refused = client.post(f"/members/{theirs['id']}/past-contracts", data={
         "csrf_token": csrf_token_from(page), "title": "A", "commissioner": "B", "value": "1", "year": "2024"})
@@ -771,7 +779,7 @@ def test_m2_past_contracts_of_another_organisation_cannot_be_edited_by_member_st
 def test_g5_a_manager_asks_the_partners_group_to_decide_on_expelling_a_member(logged_in, fake_services):
     organisation = org(fake_services, "Canal Arts")
     client = logged_in("manager")
-    page = client.get(f"/members/{organisation['id']}").get_data(as_text=True)
+    page = client.get(f"/members/{organisation['id']}/membership").get_data(as_text=True)
     assert "Ask the Partners Group to decide" in page
     short = client.post(f"/members/{organisation['id']}/expulsion-request",
                         data={"csrf_token": csrf_token_from(page), "reason": "x"})

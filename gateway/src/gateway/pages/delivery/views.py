@@ -24,6 +24,7 @@ from ...auth.csrf import CSRFError, csrf, validate_csrf
 from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ...proxy.client import ServiceDown, upload_to_service
+from ..common.charts import actual_and_target_chart
 from ..common.forms import pounds_to_pence
 from ..common.lists import list_page
 from ..common.service_pages import fetch, fetch_page, pdf_response, posted, refusal, send, stored_file_from, xlsx_response
@@ -232,7 +233,7 @@ def dashboard(contract_id):
                                        {"limit": DASHBOARD_PAGE, "overall": overall})
     chart = lines = None
     if found:
-        periods, codes = found["periods"], [i["code"] for i in found["indicators"]]
+        periods, codes = found["periods"], [f"{i['code']} {i['name']}" for i in found["indicators"]]
         quarterly = found["contract"]["reporting_frequency"] == "quarterly"
         columns = [f"Q{p['number']}" if quarterly else f"P{p['number']}" for p in periods]
         rows = []
@@ -261,6 +262,28 @@ def _report_rows(report: dict) -> list[list]:
             for line in report["lines"]]
 
 
+def _report_charts(report: dict) -> list[Markup]:
+    """P1: a chart an indicator of its actual against its target, period by period, RAG in words (the report's
+    table beside it has the same figures)."""
+    by_indicator: dict[str, tuple[dict, list]] = {}
+    for line in report["lines"]:
+        by_indicator.setdefault(line["indicator"]["code"], (line["indicator"], []))[1].append(line)
+    return [actual_and_target_chart(
+        f"{indicator['code']} {indicator['name']}: actual against target by period",
+        [(line["period"]["label"], line["target"], line["actual"], _report_words(line)) for line in lines],
+        chart_id=f"report-chart-{number}")
+        for number, (indicator, lines) in enumerate(by_indicator.values(), start=1)]
+
+
+def _report_words(line: dict) -> str:
+    if line["target"] is None:
+        return "no target set"
+    if line["actual"] is None:
+        return f"no accepted return against {figure(line['target'])}"
+    percent = "" if line["percent"] is None else f" ({line['percent']}%)"
+    return f"{figure(line['actual'])} of {figure(line['target'])}{percent}, {rag_text(line['rag'])}"
+
+
 REPORT_HEADER = ["Indicator", "Name", "Period", "Target", "Actual", "% of profile", "RAG",
                  "Worst subcontractor RAG", "Worst subcontractors"]
 
@@ -272,7 +295,7 @@ def report(contract_id):
     if problem and problem != "Not found.":
         found, problem = None, problem + " Check the range of periods."
     return _render("report.html", report=found, problem=problem, contract_id=contract_id,
-                   query={k: request.args.get(k, "") for k in ("from_period", "to_period")})
+                   charts=_report_charts(found) if found else [], query={k: request.args.get(k, "") for k in ("from_period", "to_period")})
 
 
 @bp.route("/<uuid:contract_id>/report.xlsx")

@@ -244,9 +244,8 @@ def _query_string(query: dict) -> str:
 @bp.route("/members", methods=["GET", "POST"])
 @roles_required(SEES_MEMBERS)
 def members():
+    """The directory (GET) and registering an organisation (POST, from the registration page, /members/new)."""
     can_register = _manages()
-    values: dict = {"service_categories": [], "areas_served": ""}
-    field_errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
         if not can_register:
@@ -261,22 +260,37 @@ def members():
         if answer is not None and answer.ok:
             flash(f"{answer.body.get('name', 'The organisation')} is registered as an applicant.", "success")
             return redirect(url_for("ui.member", organisation_id=answer.body["id"]))
-        if answer is not None:
-            field_errors = profile_error_keys(_errors_of(answer), payload, values)
-        status = 503 if answer is None else (answer.status if answer.status in (409, 422) else 502)
+        field_errors = profile_error_keys(_errors_of(answer), payload, values) if answer is not None else {}
+        return _registration_page(values, field_errors,
+                                  503 if answer is None else (answer.status if answer.status in (409, 422) else 502))
     filters = _directory_filters()
     organisations, problem, filter_errors, pages = [], None, {}, {}
     try:
         organisations, problem, filter_errors, pages = _directory(filters, one_page=True)
     except ServiceDown as exc:
-        problem, status = exc.message, (status if status != 200 else 503)
+        problem, status = exc.message, 503
     if filter_errors and status == 200:
         status = 422
     export_query = _query_string({k: v for k, v in filters.items() if v}) if any(filters.values()) else ""
-    return render_template("membership/members.html", organisations=organisations, problem=problem, values=values,
-                           can_register=can_register, field_errors=field_errors, filter_errors=filter_errors,
+    return render_template("membership/members.html", organisations=organisations, problem=problem,
+                           can_register=can_register, filter_errors=filter_errors,
                            filters=filters, catalogue=catalogue(), statuses=STATUSES,
                            export_query=export_query, pages=pages), status
+
+
+@bp.route("/members/new")
+@roles_required(SEES_MEMBERS)
+def register_member():
+    """The registration form, a page of its own (issue 14 item 8): it posts to the directory, POST /members."""
+    if not _manages():
+        return render_template("errors/error.html", title="You cannot register organisations",
+                               detail="Only consortium managers register organisations.", status=403), 403
+    return _registration_page({"service_categories": [], "areas_served": ""}, {}, 200)
+
+
+def _registration_page(values: dict, field_errors: dict, status: int):
+    return render_template("membership/members_new.html", values=values, field_errors=field_errors,
+                           catalogue=catalogue()), status
 
 
 def _export_rows() -> tuple[list[str], list[list]]:
@@ -323,50 +337,103 @@ def my_organisation():
     return redirect(url_for("ui.member", organisation_id=organisation_id))
 
 
+# An organisation's pages (issue 14 item 8): the one long page split by task, each with the organisation's name,
+# status and next application step above a sub-navigation. (endpoint, label, for managers only)
+MEMBER_SECTIONS = [("ui.member", "Profile", False), ("ui.member_capability", "Capability", False),
+                   ("ui.member_documents", "Documents", False), ("ui.due_diligence", "Due diligence", False),
+                   ("ui.member_history", "History", False), ("ui.member_membership", "Membership", True)]
+
+
 @bp.route("/members/<uuid:organisation_id>")
 @roles_required(SEES_MEMBERS_OR_OWN)
 def member(organisation_id: uuid.UUID):
+    """The profile: who the organisation is, its people and quality marks."""
     _may_see(organisation_id)
-    return _member_page(organisation_id)
-
-
-def _member_page(organisation_id: uuid.UUID, *, change_values: dict | None = None,
-                 change_errors: dict[str, list[str]] | None = None, status: int = 200):
-    organisation, failed = _fetch_organisation(organisation_id)
+    context, failed = _member_context(organisation_id, "Profile")
     if failed:
         return failed
-    history, history_problem = [], None
-    try:
-        answer = call_service("membership", "GET", f"/organisations/{organisation_id}/history")
-        history = answer.body if answer.ok and isinstance(answer.body, list) else []
-        history_problem = None if answer.ok else "The history cannot be shown just now."
-    except ServiceDown as exc:
-        history_problem = exc.message
-    documents, documents_problem = [], None
+    panels = {service: _known_to(service, path.format(id=organisation_id))
+              for service, path in (("contracts", "/members/{id}"), ("finance", "/organisations/{id}"))} \
+        if context["staff"] else {}
+    return render_template("membership/member.html", panels=panels, **context)
+
+
+@bp.route("/members/<uuid:organisation_id>/capability")
+@roles_required(SEES_MEMBERS_OR_OWN)
+def member_capability(organisation_id: uuid.UUID):
+    """M2: its capacity and the contracts it has delivered, added and removed here."""
+    _may_see(organisation_id)
+    context, failed = _member_context(organisation_id, "Capability")
+    return failed or render_template("membership/member_capability.html", **context)
+
+
+@bp.route("/members/<uuid:organisation_id>/documents")
+@roles_required(SEES_MEMBERS_OR_OWN)
+def member_documents(organisation_id: uuid.UUID):
+    _may_see(organisation_id)
+    context, failed = _member_context(organisation_id, "Documents")
+    if failed:
+        return failed
+    documents, problem = [], None
     try:
         answer = call_service("membership", "GET", f"/organisations/{organisation_id}/documents")
         documents = answer.body if answer.ok and isinstance(answer.body, list) else []
-        documents_problem = (None if answer.ok else
-                             "Only the consortium manager and the organisation's own staff see its documents."
-                             if answer.status == 403 else "The documents cannot be listed just now.")
+        problem = (None if answer.ok else
+                   "Only the consortium manager and the organisation's own staff see its documents."
+                   if answer.status == 403 else "The documents cannot be listed just now.")
     except ServiceDown as exc:
-        documents_problem = exc.message
-    staff = _is_staff()
-    panels = {service: _known_to(service, path.format(id=organisation_id))
-              for service, path in (("contracts", "/members/{id}"), ("finance", "/organisations/{id}"))} \
-        if staff else {}
-    manages = _manages()
-    current = organisation.get("status")
+        problem = exc.message
+    return render_template("membership/member_documents.html", documents=documents, documents_problem=problem,
+                           **context)
+
+
+@bp.route("/members/<uuid:organisation_id>/history")
+@roles_required(SEES_MEMBERS_OR_OWN)
+def member_history(organisation_id: uuid.UUID):
+    """Its changes of membership status, each with its reason and decision."""
+    _may_see(organisation_id)
+    context, failed = _member_context(organisation_id, "History")
+    if failed:
+        return failed
+    history, problem = [], None
+    try:
+        answer = call_service("membership", "GET", f"/organisations/{organisation_id}/history")
+        history = answer.body if answer.ok and isinstance(answer.body, list) else []
+        problem = None if answer.ok else "The history cannot be shown just now."
+    except ServiceDown as exc:
+        problem = exc.message
+    return render_template("membership/member_history.html", history=history, history_problem=problem, **context)
+
+
+@bp.route("/members/<uuid:organisation_id>/membership")
+@roles_required(MANAGES_MEMBERSHIP)
+def member_membership(organisation_id: uuid.UUID):
+    """The consortium manager's membership actions: record a change, ask the Partners Group to expel (G5)."""
+    return _membership_page(organisation_id)
+
+
+def _membership_page(organisation_id: uuid.UUID, *, change_values: dict | None = None,
+                     change_errors: dict[str, list[str]] | None = None, status: int = 200):
+    context, failed = _member_context(organisation_id, "Membership", error=bool(change_errors))
+    if failed:
+        return failed
     return render_template(
-        "membership/member.html", organisation=organisation, panels=panels, problem=None, catalogue=catalogue(),
-        history=history, history_problem=history_problem, staff=staff, documents=documents,
-        documents_problem=documents_problem,
-        can_edit=_may_edit(organisation_id),
-        can_submit=(manages or _own(organisation_id)) and current == "applicant",
-        can_put_to_board=manages and current == "in_due_diligence",
-        can_change=manages and current not in APPLICATION_STAGES,
-        changes=CHANGES, change_values=change_values or {"effective_on": {"day": "", "month": "", "year": ""}},
-        change_errors=change_errors or {}), status
+        "membership/member_membership.html", changes=CHANGES, change_errors=change_errors or {},
+        change_values=change_values or {"effective_on": {"day": "", "month": "", "year": ""}}, **context), status
+
+
+def _member_context(organisation_id: uuid.UUID, section: str, *, error: bool = False) -> tuple[dict, tuple | None]:
+    """What each of an organisation's pages shows above its own part, or a ready (page, status) instead."""
+    organisation, failed = _fetch_organisation(organisation_id)
+    if failed:
+        return {}, failed
+    manages, current = _manages(), organisation.get("status")
+    return {"organisation": organisation, "section": section, "title_error": error, "problem": None,
+            "sections": [(endpoint, label) for endpoint, label, managers in MEMBER_SECTIONS if manages or not managers],
+            "catalogue": catalogue(), "staff": _is_staff(), "can_edit": _may_edit(organisation_id),
+            "can_submit": (manages or _own(organisation_id)) and current == "applicant",
+            "can_put_to_board": manages and current == "in_due_diligence",
+            "can_change": manages and current not in APPLICATION_STAGES}, None
 
 
 def _known_to(service: str, path: str) -> dict:
@@ -427,7 +494,7 @@ def _save_past_contracts(organisation_id: uuid.UUID, contracts: list[dict], done
         else:
             flash("The past contracts were not saved: " + " ".join(
                 " ".join(m) for m in _errors_of(answer).values()), "error")
-    return redirect(url_for("ui.member", organisation_id=organisation_id) + "#past-contracts")
+    return redirect(url_for("ui.member_capability", organisation_id=organisation_id) + "#past-contracts")
 
 
 def _past_contracts(organisation_id: uuid.UUID) -> list[dict]:
@@ -462,7 +529,7 @@ def add_past_contract(organisation_id: uuid.UUID):
         problems.append("Enter the year as four digits, like 2024.")
     if problems:
         flash("The contract was not added: " + " ".join(problems), "error")
-        return redirect(url_for("ui.member", organisation_id=organisation_id) + "#add-past-contract")
+        return redirect(url_for("ui.member_capability", organisation_id=organisation_id) + "#add-past-contract")
     contracts = _past_contracts(organisation_id) + [{"title": title, "commissioner": commissioner,
                                                       "value_pence": value_pence, "year": year}]
     return _save_past_contracts(organisation_id, contracts, f"{title} is added to the past contracts.")
@@ -761,7 +828,7 @@ def upload_document(organisation_id: uuid.UUID):
                 return redirect(url_for("ui.due_diligence", organisation_id=organisation_id)
                                 + f"#item-{values['kind']}")
             flash(f"{filename} is uploaded.", "success")
-            return redirect(url_for("ui.member", organisation_id=organisation_id) + "#documents-heading")
+            return redirect(url_for("ui.member_documents", organisation_id=organisation_id) + "#documents-heading")
         if answer is not None and answer.status in (413, 415):
             errors = {"file": [_problem_detail(answer, "That file cannot be accepted.")]}
         elif answer is not None:
@@ -805,13 +872,13 @@ def change_membership(organisation_id: uuid.UUID):
             answer, errors = None, {"_form": [exc.message]}
         if answer is not None and answer.ok:
             flash(f"Membership changed: {status_label(answer.body.get('status'))}.", "success")
-            return redirect(url_for("ui.member", organisation_id=organisation_id))
+            return redirect(url_for("ui.member_history", organisation_id=organisation_id))
         if answer is not None:
             if answer.status == 404:
                 abort(404)
             errors = _errors_of(answer)
     status = 422 if any(key != "_form" for key in errors) else 409
-    return _member_page(organisation_id, change_values=values, change_errors=errors, status=status)
+    return _membership_page(organisation_id, change_values=values, change_errors=errors, status=status)
 
 
 @bp.route("/members/<uuid:organisation_id>/expulsion-request", methods=["POST"])
@@ -831,7 +898,7 @@ def request_expulsion(organisation_id: uuid.UUID):
             abort(404)
         else:
             flash(" ".join(" ".join(m) for m in _errors_of(answer).values()), "error")
-    return redirect(url_for("ui.member", organisation_id=organisation_id) + "#expulsion")
+    return redirect(url_for("ui.member_membership", organisation_id=organisation_id) + "#expulsion")
 
 
 # ---------------------------------------------------------------- expiring evidence, capability, reports

@@ -17,7 +17,8 @@ from ...domain.roles import KEEPS_THE_MONEY, MEMBER_USER, SEES_MONEY
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import bar_chart
 from ..common.forms import pounds_to_pence
-from ..common.service_pages import csv_response, fetch, is_uuid, posted, refusal, send, stored_file_from, xlsx_response
+from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, posted, refusal, send, stored_file_from,
+                                   xlsx_response)
 from hubkit import clock
 
 bp = Blueprint("money_ui", __name__, url_prefix="/money", template_folder="templates", static_folder="static",
@@ -124,18 +125,23 @@ def income_received(instalment_id):
 
 # --- payments ----------------------------------------------------------------------------------------
 
+SCHEDULES_PAGE = 10  # subcontracts' payment schedules a page
+
+
 @bp.route("/payments")
 @roles_required(SEES_OWN)
 def payments():
-    subcontracts, problem = _get("/payments/subcontracts")
+    """Payment schedules a page of subcontracts at a time (issue 14 item 8; finance's limit and cursor), and for the
+    finance officer every released payment and approved claim, whichever page they are on, to make a run of."""
+    subcontracts, problem, pages = fetch_page("finance", "/payments/subcontracts", {"limit": SCHEDULES_PAGE})
     payees, _ = _get("/payments/payees")
-    approved_claims = []
+    released, approved_claims = [], []
     if _roles() & KEEPS_THE_MONEY:
+        released, _ = _get("/payments/instalments", {"status": "released"})
         approved_claims, _ = _get("/claims", {"status": "approved"})
-    released = [i for s in subcontracts or [] for i in s["instalments"] if i["status"] == "released"]
     return _render("payments.html", title="Payments to subcontractors", subcontracts=subcontracts or [],
-                   payees=payees or [], released=released, approved_claims=approved_claims or [], problem=problem,
-                   today=clock.today().isoformat())
+                   pages=pages, payees=payees or [], released=released or [], approved_claims=approved_claims or [],
+                   problem=problem, today=clock.today().isoformat())
 
 
 @bp.route("/payments/release-due", methods=["POST"])
