@@ -12,7 +12,7 @@ SECTIONS = ("", "/capability", "/documents", "/history")
 
 
 def _subnav(html: str) -> list[str]:
-    nav = html[html.index('aria-label="The organisation\'s pages"'):]
+    nav = html[html.index('aria-label="The organisation&#39;s pages"'):]
     nav = nav[:nav.index("</nav>")]
     return re.findall(r">([A-Z][a-z ]+)</a>", nav)
 
