@@ -22,7 +22,7 @@ def test_m1_manager_registers_and_board_approves_a_member_in_the_browser(hub, br
     name = f"Browser Journey Trust {uuid.uuid4().hex[:6]}"
     manager = browser.new_context(**browser_context_args).new_page()
     sign_in(manager, hub, "manager")
-    manager.goto(hub.url("gateway") + "/members")
+    manager.goto(hub.url("gateway") + "/members/new")  # the registration form, a page of its own
     manager.get_by_label("Name").fill(name)
     manager.get_by_label("Charitable incorporated organisation").check()
     manager.get_by_label("Postcode").fill("ls6 2qa")
