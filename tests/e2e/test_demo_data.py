@@ -101,6 +101,23 @@ def test_the_demo_loads_every_area_once_and_every_page_it_links_works(fresh_hub)
     load_demo(fresh_hub.env)  # a second start adds nothing
     assert _counts(call) == counts
 
+    # Governance (issue 14 item 2): the demo board member holds a voting seat at a meeting under way, whose items
+    # have papers and open motions nobody has voted on; they declare an interest in one and vote on the other.
+    bodies = [call("board", "GET", f"/governance/bodies/{b['id']}") for b in call("board", "GET", "/governance/bodies")]
+    seated = [b for b in bodies if any(s.get("account") == "board" and s["role"] in ("chair", "member")
+                                       for s in b["seats"])]
+    meetings = [call("board", "GET", f"/governance/meetings/{m['id']}")
+                for b in seated for m in call("board", "GET", f"/governance/bodies/{b['id']}/meetings")]
+    to_vote = [(m["id"], item, motion) for m in meetings if m["you"] and m["you"]["votes"] for item in m["agenda"]
+               if item["papers"] for motion in item["motions"] if motion["status"] == "open"]
+    assert len(to_vote) >= 2 and not any(motion["ballots"] for _, _, motion in to_vote)
+    (first_meeting, declared_on, _), (second_meeting, _, voted_on) = to_vote[:2]
+    call("board", "POST", f"/governance/meetings/{first_meeting}/my-declarations",
+         {"agenda_item_id": declared_on["id"], "interest": "Trustee of a partner"})
+    cast = call("board", "POST", f"/governance/meetings/{second_meeting}/motions/{voted_on['id']}/my-vote",
+                {"vote": "for"})
+    assert cast["vote"] == "for"
+
     # Every page each demo user is shown a link to answers: nothing broken, nothing shown that they may not open.
     for username in ("manager", "finance", "board", "member", "admin"):
         statuses = pages_shown_to(fresh_hub, username)
