@@ -28,17 +28,23 @@ from .invoices import employers_to_recharge, organisation_names
 from .timesheets import _queue_filter
 
 FINANCE, MANAGER = "finance_officer", "consortium_manager"
+# How many rows the query finds in all, beside the first few it returns: one statement a section, not two
+# (the window counts before LIMIT).
+IN_ALL = func.count().over().label("in_all")
+
+
+def _in_all(rows) -> int:
+    return rows[0].in_all if rows else 0
 
 
 def timesheets_to_approve(session, principal) -> dict:
     """Submitted weeks the caller may decide, the earliest week first; never the caller's own."""
     waiting = and_(_queue_filter(principal, time_rules.SUBMITTED),
                    or_(StaffMember.user_id.is_(None), StaffMember.user_id != principal.user_id))
-    query = select().select_from(Timesheet).join(StaffMember, StaffMember.id == Timesheet.staff_id).where(waiting)
-    count = session.execute(query.add_columns(func.count(Timesheet.id))).scalar_one()
-    rows = session.execute(query.add_columns(Timesheet.id, Timesheet.week_starting, StaffMember.name)
+    rows = session.execute(select(Timesheet.id, Timesheet.week_starting, StaffMember.name, IN_ALL)
+                           .join(StaffMember, StaffMember.id == Timesheet.staff_id).where(waiting)
                            .order_by(Timesheet.week_starting, StaffMember.name, Timesheet.id).limit(TOP)).all()
-    return section(count, [item(r.id, r.name, r.week_starting) for r in rows])
+    return section(_in_all(rows), [item(r.id, r.name, r.week_starting) for r in rows])
 
 
 def invoices_to_raise(session, today: dt.date) -> dict:
@@ -58,12 +64,11 @@ def variations_waiting(session) -> dict:
     """Variations and virements waiting for the finance officer: approval at or under the threshold, or
     ratification once the board agreed (F1); the oldest request first."""
     waiting = BudgetVariation.status.in_(tuple(rules.VARIATIONS_WAITING))
-    count = session.execute(select(func.count(BudgetVariation.id)).where(waiting)).scalar_one()
     rows = session.execute(select(BudgetVariation.id, BudgetVariation.status, BudgetVariation.change_pence,
-                                  BudgetVariation.requested_at, BudgetLine.title)
+                                  BudgetVariation.requested_at, BudgetLine.title, IN_ALL)
                            .join(BudgetLine, BudgetLine.id == BudgetVariation.line_id).where(waiting)
                            .order_by(BudgetVariation.requested_at, BudgetVariation.id).limit(TOP)).all()
-    return section(count, [item(r.id, r.title, None, about=rules.VARIATIONS_WAITING[r.status],
+    return section(_in_all(rows), [item(r.id, r.title, None, about=rules.VARIATIONS_WAITING[r.status],
                                 amount_pence=r.change_pence) for r in rows])
 
 
@@ -73,17 +78,16 @@ def payments_due(session, today: dt.date) -> dict:
     due = or_(PaymentInstalment.status == money.RELEASED,
               and_(PaymentInstalment.status == money.SCHEDULED, PaymentInstalment.release == money.ON_DATE,
                    PaymentInstalment.due_on <= rules.payments_horizon(today)))
-    count, total = session.execute(select(func.count(PaymentInstalment.id),
-                                          func.coalesce(func.sum(PaymentInstalment.amount_pence), 0))
-                                   .where(due)).one()
     rows = session.execute(select(PaymentInstalment.id, PaymentInstalment.due_on, PaymentInstalment.amount_pence,
-                                  PaymentInstalment.status, SubcontractCopy.organisation_name)
+                                  PaymentInstalment.status, SubcontractCopy.organisation_name, IN_ALL,
+                                  func.sum(PaymentInstalment.amount_pence).over().label("total"))
                            .outerjoin(SubcontractCopy,
                                       SubcontractCopy.subcontract_id == PaymentInstalment.subcontract_id)
                            .where(due).order_by(PaymentInstalment.due_on, PaymentInstalment.id).limit(TOP)).all()
-    return section(count, [item(r.id, r.organisation_name or "A subcontractor", r.due_on,
-                                about="Released" if r.status == money.RELEASED else "Due",
-                                amount_pence=r.amount_pence) for r in rows]) | {"amount_pence": int(total)}
+    return section(_in_all(rows), [item(r.id, r.organisation_name or "A subcontractor", r.due_on,
+                                        about="Released" if r.status == money.RELEASED else "Due",
+                                        amount_pence=r.amount_pence) for r in rows]) | {
+        "amount_pence": int(rows[0].total) if rows else 0}
 
 
 def my_weeks(session, principal, today: dt.date) -> dict | None:
