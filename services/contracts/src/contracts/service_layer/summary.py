@@ -33,21 +33,26 @@ from .returns_due import due_between
 MANAGER = "consortium_manager"
 MEMBER = "member_user"
 OLDEST = dt.date(1900, 1, 1)  # overdue returns are counted however old
+# How many rows the query finds in all, beside the first few it returns (the window counts before LIMIT).
+IN_ALL = func.count().over().label("in_all")
+
+
+def _in_all(rows) -> int:
+    return rows[0].in_all if rows else 0
 
 
 def returns_to_review(session) -> dict:
     """Submitted returns, oldest submission first (the review queue's index: consortium, status, submitted)."""
     waiting = PerformanceReturn.status == p.SUBMITTED
-    count = session.execute(select(func.count(PerformanceReturn.id)).where(waiting)).scalar_one()
     rows = session.execute(
         select(PerformanceReturn.id, ReportingPeriod.label, ReportingPeriod.return_due_on,
-               Subcontract.organisation_name, Contract.title)
+               Subcontract.organisation_name, Contract.title, IN_ALL)
         .join(ReportingPeriod, ReportingPeriod.id == PerformanceReturn.period_id)
         .join(Subcontract, Subcontract.id == PerformanceReturn.subcontract_id)
         .join(Contract, Contract.id == PerformanceReturn.contract_id)
         .where(waiting).order_by(PerformanceReturn.submitted_at, PerformanceReturn.id).limit(TOP)).all()
-    return section(count, [item(r.id, f"{r.organisation_name}: {r.label}", r.return_due_on, about=r.title)
-                           for r in rows])
+    return section(_in_all(rows), [item(r.id, f"{r.organisation_name}: {r.label}", r.return_due_on, about=r.title)
+                                   for r in rows])
 
 
 def returns_due(session, today: dt.date) -> dict:
@@ -104,7 +109,6 @@ def rounds_waiting(session) -> dict:
     """Undecided allocation rounds, each with the step it waits on and that step's date, the earliest first (a
     round without a date last)."""
     undecided = AllocationRound.status.in_(tuple(rules.ROUND_STEPS))
-    count = session.execute(select(func.count(AllocationRound.id)).where(undecided)).scalar_one()
     rows = session.execute(select(AllocationRound.id, AllocationRound.title, AllocationRound.status,
                                   AllocationRound.declarations_close_on, AllocationRound.eois_close_on,
                                   AllocationRound.decision_by).where(undecided)).all()
@@ -114,7 +118,7 @@ def rounds_waiting(session) -> dict:
                                                  "eois_close_on": row.eois_close_on, "decision_by": row.decision_by})
         items.append(item(row.id, row.title, on, about=step))
     items.sort(key=lambda found: (found["due_on"] is None, found["due_on"] or dt.date.min, found["title"]))
-    return section(count, items)
+    return section(len(items), items)
 
 
 def invitations(session, today: dt.date) -> dict:

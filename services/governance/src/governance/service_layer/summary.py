@@ -28,11 +28,12 @@ DECIDERS = ("consortium_manager", "board_member")
 
 def decisions_awaiting(session) -> dict:
     pending = DecisionRequest.status == decision_rules.PENDING
-    count = session.execute(select(func.count(DecisionRequest.id)).where(pending)).scalar_one()
-    rows = session.execute(select(DecisionRequest.id, DecisionRequest.title, DecisionRequest.requested_at)
+    rows = session.execute(select(DecisionRequest.id, DecisionRequest.title, DecisionRequest.requested_at,
+                                  func.count().over().label("in_all"))  # the count beside the first five
                            .where(pending).order_by(DecisionRequest.requested_at, DecisionRequest.id)
                            .limit(TOP)).all()
-    return section(count, [item(r.id, r.title, clock.local_date(r.requested_at)) for r in rows])
+    return section(rows[0].in_all if rows else 0,
+                   [item(r.id, r.title, clock.local_date(r.requested_at)) for r in rows])
 
 
 def my_seats(session, username: str, today: dt.date) -> list:
