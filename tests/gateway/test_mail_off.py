@@ -107,3 +107,15 @@ def test_with_mail_off_system_health_warns(mail_off_app, app):
     health = signed_in(mail_off_app, "admin").get("/admin/health").get_data(as_text=True)
     assert "No email is sent" in health and "GATEWAY_SMTP_HOST" in health
     assert "No email is sent" not in signed_in(app, "admin").get("/admin/health").get_data(as_text=True)
+
+
+def test_the_gateway_says_at_start_that_mail_is_off_and_says_nothing_when_it_is_not(settings, caplog):
+    with caplog.at_level(logging.WARNING, logger="gateway.mail"):
+        create_app(dataclasses.replace(settings, mail=dataclasses.replace(settings.mail, outbox=False)))
+    assert mail.OFF_WARNING in [record.getMessage() for record in caplog.records]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="gateway.mail"):
+        create_app(settings)  # the development outbox: mail is kept, not off
+        create_app(dataclasses.replace(settings, mail=dataclasses.replace(settings.mail, outbox=False,
+                                                                          smtp_host="smtp.example.org")))
+    assert mail.OFF_WARNING not in [record.getMessage() for record in caplog.records]
