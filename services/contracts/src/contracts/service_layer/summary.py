@@ -19,7 +19,7 @@ import datetime as dt
 from sqlalchemy import and_, exists, func, or_, select
 
 from hubkit.auth import current_principal
-from hubkit.summaries import TOP, item, section
+from hubkit.summaries import TOP, counted, in_all, item, section
 
 from ..adapters.allocation_tables import AllocationRound, ExpressionOfInterest, Invitation
 from ..adapters.contract_tables import Contract, PerformanceReturn, ReportingPeriod, Subcontract
@@ -33,12 +33,6 @@ from .returns_due import due_between
 MANAGER = "consortium_manager"
 MEMBER = "member_user"
 OLDEST = dt.date(1900, 1, 1)  # overdue returns are counted however old
-# How many rows the query finds in all, beside the first few it returns (the window counts before LIMIT).
-IN_ALL = func.count().over().label("in_all")
-
-
-def _in_all(rows) -> int:
-    return rows[0].in_all if rows else 0
 
 
 def returns_to_review(session) -> dict:
@@ -46,12 +40,12 @@ def returns_to_review(session) -> dict:
     waiting = PerformanceReturn.status == p.SUBMITTED
     rows = session.execute(
         select(PerformanceReturn.id, ReportingPeriod.label, ReportingPeriod.return_due_on,
-               Subcontract.organisation_name, Contract.title, IN_ALL)
+               Subcontract.organisation_name, Contract.title, in_all())
         .join(ReportingPeriod, ReportingPeriod.id == PerformanceReturn.period_id)
         .join(Subcontract, Subcontract.id == PerformanceReturn.subcontract_id)
         .join(Contract, Contract.id == PerformanceReturn.contract_id)
         .where(waiting).order_by(PerformanceReturn.submitted_at, PerformanceReturn.id).limit(TOP)).all()
-    return section(_in_all(rows), [item(r.id, f"{r.organisation_name}: {r.label}", r.return_due_on, about=r.title)
+    return section(counted(rows), [item(r.id, f"{r.organisation_name}: {r.label}", r.return_due_on, about=r.title)
                                    for r in rows])
 
 

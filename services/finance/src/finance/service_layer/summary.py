@@ -17,7 +17,7 @@ import datetime as dt
 from sqlalchemy import and_, func, or_, select
 
 from hubkit.auth import current_principal
-from hubkit.summaries import TOP, item, section
+from hubkit.summaries import TOP, counted, in_all, item, section
 
 from ..adapters.money_tables import BudgetLine, BudgetVariation, PaymentInstalment, SubcontractCopy
 from ..adapters.time_tables import RechargeInvoice, StaffMember, Timesheet
@@ -28,23 +28,16 @@ from .invoices import employers_to_recharge, organisation_names
 from .timesheets import _queue_filter
 
 FINANCE, MANAGER = "finance_officer", "consortium_manager"
-# How many rows the query finds in all, beside the first few it returns: one statement a section, not two
-# (the window counts before LIMIT).
-IN_ALL = func.count().over().label("in_all")
-
-
-def _in_all(rows) -> int:
-    return rows[0].in_all if rows else 0
 
 
 def timesheets_to_approve(session, principal) -> dict:
     """Submitted weeks the caller may decide, the earliest week first; never the caller's own."""
     waiting = and_(_queue_filter(principal, time_rules.SUBMITTED),
                    or_(StaffMember.user_id.is_(None), StaffMember.user_id != principal.user_id))
-    rows = session.execute(select(Timesheet.id, Timesheet.week_starting, StaffMember.name, IN_ALL)
+    rows = session.execute(select(Timesheet.id, Timesheet.week_starting, StaffMember.name, in_all())
                            .join(StaffMember, StaffMember.id == Timesheet.staff_id).where(waiting)
                            .order_by(Timesheet.week_starting, StaffMember.name, Timesheet.id).limit(TOP)).all()
-    return section(_in_all(rows), [item(r.id, r.name, r.week_starting) for r in rows])
+    return section(counted(rows), [item(r.id, r.name, r.week_starting) for r in rows])
 
 
 def invoices_to_raise(session, today: dt.date) -> dict:
@@ -65,10 +58,10 @@ def variations_waiting(session) -> dict:
     ratification once the board agreed (F1); the oldest request first."""
     waiting = BudgetVariation.status.in_(tuple(rules.VARIATIONS_WAITING))
     rows = session.execute(select(BudgetVariation.id, BudgetVariation.status, BudgetVariation.change_pence,
-                                  BudgetVariation.requested_at, BudgetLine.title, IN_ALL)
+                                  BudgetVariation.requested_at, BudgetLine.title, in_all())
                            .join(BudgetLine, BudgetLine.id == BudgetVariation.line_id).where(waiting)
                            .order_by(BudgetVariation.requested_at, BudgetVariation.id).limit(TOP)).all()
-    return section(_in_all(rows), [item(r.id, r.title, None, about=rules.VARIATIONS_WAITING[r.status],
+    return section(counted(rows), [item(r.id, r.title, None, about=rules.VARIATIONS_WAITING[r.status],
                                 amount_pence=r.change_pence) for r in rows])
 
 
@@ -79,12 +72,12 @@ def payments_due(session, today: dt.date) -> dict:
               and_(PaymentInstalment.status == money.SCHEDULED, PaymentInstalment.release == money.ON_DATE,
                    PaymentInstalment.due_on <= rules.payments_horizon(today)))
     rows = session.execute(select(PaymentInstalment.id, PaymentInstalment.due_on, PaymentInstalment.amount_pence,
-                                  PaymentInstalment.status, SubcontractCopy.organisation_name, IN_ALL,
+                                  PaymentInstalment.status, SubcontractCopy.organisation_name, in_all(),
                                   func.sum(PaymentInstalment.amount_pence).over().label("total"))
                            .outerjoin(SubcontractCopy,
                                       SubcontractCopy.subcontract_id == PaymentInstalment.subcontract_id)
                            .where(due).order_by(PaymentInstalment.due_on, PaymentInstalment.id).limit(TOP)).all()
-    return section(_in_all(rows), [item(r.id, r.organisation_name or "A subcontractor", r.due_on,
+    return section(counted(rows), [item(r.id, r.organisation_name or "A subcontractor", r.due_on,
                                         about="Released" if r.status == money.RELEASED else "Due",
                                         amount_pence=r.amount_pence) for r in rows]) | {
         "amount_pence": int(rows[0].total) if rows else 0}

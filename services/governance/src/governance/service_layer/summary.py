@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, select
 
 from hubkit import clock
 from hubkit.auth import current_principal
-from hubkit.summaries import TOP, item, section
+from hubkit.summaries import TOP, counted, in_all, item, section
 
 from ..adapters.orm import (AgendaItem, Body, Declaration, DecisionRequest, Meeting, MeetingPaper, Motion, Seat, Vote,
                             WrittenAnswer, WrittenResolution)
@@ -29,11 +29,10 @@ DECIDERS = ("consortium_manager", "board_member")
 def decisions_awaiting(session) -> dict:
     pending = DecisionRequest.status == decision_rules.PENDING
     rows = session.execute(select(DecisionRequest.id, DecisionRequest.title, DecisionRequest.requested_at,
-                                  func.count().over().label("in_all"))  # the count beside the first five
+                                  in_all())
                            .where(pending).order_by(DecisionRequest.requested_at, DecisionRequest.id)
                            .limit(TOP)).all()
-    return section(rows[0].in_all if rows else 0,
-                   [item(r.id, r.title, clock.local_date(r.requested_at)) for r in rows])
+    return section(counted(rows), [item(r.id, r.title, clock.local_date(r.requested_at)) for r in rows])
 
 
 def my_seats(session, username: str, today: dt.date) -> list:
