@@ -1,5 +1,6 @@
 """The governance pages over a fake governance: bodies and seats, the live meeting page (attendance, quorum,
 declarations, votes), the decisions log and the hub model; governance's refusals are shown as they come."""
+import datetime as dt
 import io
 import uuid
 
@@ -15,7 +16,8 @@ BODY = {"id": BODY_ID, "kind": "partners_group", "name": "Partners Group", "seat
         "warnings": ["1 members: below the minimum of 6 (G1)."],
         "rules": {"min_members": 6, "max_members": 12, "max_co_opted": 3, "quorum": 1}}
 MEETING = {"id": MEETING_ID, "body_id": BODY_ID, "body_name": "Partners Group", "title": "Partners Group meeting",
-           "starts_at": "2026-12-10T18:00:00+00:00", "notice_given_on": "2026-11-20", "location": None,
+           "starts_at": (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat(),  # under way
+           "notice_given_on": "2026-11-20", "location": None,
            "minutes": None, "quorum": {"required": 1, "present": 1, "quorate": True},
            "attendance": [{"seat_id": SEAT_ID, "person_name": "Asha Patel", "role": "member", "status": "present",
                            "deputy_name": None}],
@@ -120,11 +122,15 @@ def test_g5_the_meeting_page_says_what_waits_until_the_meeting_starts(logged_in,
     client = logged_in("manager")
     governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (
         200, MEETING | {"starts_at": "2999-06-01T18:00:00+00:00"})
-    assert "This meeting has not started yet" in client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True)
+    early = client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True)
+    assert "This meeting has not started yet" in early
+    # issue 12 item 2: what cannot be recorded yet is not offered (attendance, who chaired, the vote, minutes)
+    assert "Save<span" not in early and "Record who chaired" not in early and "Save minutes" not in early
     governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (
         200, MEETING | {"starts_at": "2020-06-01T18:00:00+00:00"})
-    assert "This meeting has not started yet" not in client.get(f"/governance/meetings/{MEETING_ID}").get_data(
-        as_text=True)
+    started = client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True)
+    assert "This meeting has not started yet" not in started
+    assert "Save<span" in started and "Record who chaired" in started and "Save minutes" in started
 
 
 def test_the_decisions_log_searches(logged_in, governance):
