@@ -24,6 +24,16 @@ def sign_in(page, hub, username: str) -> None:
     expect(page.get_by_text("Signed in as")).to_be_visible()
 
 
+def fill_date(where, name: str, day, *, month_only: bool = False) -> None:
+    """Type a date (a datetime.date or 'YYYY-MM-DD'; 'YYYY-MM' for a month picker) into the GOV.UK date input whose
+    boxes are named "<name>-day", "<name>-month", "<name>-year" (common/_date_input.html), within `where`."""
+    parts = str(day).split("-")
+    boxes = (("month", parts[1]), ("year", parts[0])) if month_only else \
+        (("day", parts[2]), ("month", parts[1]), ("year", parts[0]))
+    for box, value in boxes:
+        where.locator(f'input[name="{name}-{box}"]').fill(str(int(value)) if box != "year" else value)
+
+
 def no_violations(page) -> None:
     """Zero axe-core violations on the page as it stands."""
     violations = axe_violations(page)

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from .journeys import Api, active_member, no_violations, sign_in
+from .journeys import Api, active_member, fill_date, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PDF = b"%PDF-1.7\n% attendance register\n" + b"0" * 500
@@ -37,8 +37,8 @@ def test_p1_contract_subcontract_returns_dashboard_and_report_in_the_browser(hub
     manager.get_by_label("Commissioner").fill("Leeds City Council")
     manager.get_by_label("Value in pounds").fill("450,000")
     manager.get_by_label("Hub's management fee, per cent").fill("8")
-    manager.get_by_label("Starts on (YYYY-MM-DD)").fill("2025-04-01")
-    manager.get_by_label("Ends on (YYYY-MM-DD)").fill("2026-03-31")
+    fill_date(manager, "starts_on", "2025-04-01")  # GOV.UK's date input (issue 14 item 4)
+    fill_date(manager, "ends_on", "2026-03-31")
     manager.get_by_label("Income schedule").fill("2025-07-30, 112500\n2025-10-30, 112500")
     manager.locator("#code-0").fill("O1")
     manager.locator("#name-0").fill("People helped")

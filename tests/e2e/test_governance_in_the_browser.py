@@ -17,8 +17,8 @@ from hubkit.testing import wait_for
 
 from governance import client as governance_client
 
-from .journeys import (Api, active_member, at_each_width, at_width, governance_send, no_violations, page_is_usable,
-                       partners, sign_in, DESKTOP, PHONE)
+from .journeys import (Api, active_member, at_each_width, at_width, fill_date, governance_send, no_violations,
+                       page_is_usable, partners, sign_in, DESKTOP, PHONE)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -48,7 +48,7 @@ def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, 
         page.locator("#role").select_option("member")
         page.locator("#person_name").fill(person)
         page.locator("#organisation_id").select_option(organisation["id"])  # from the register of members
-        page.locator("#starts_on").fill((today - dt.timedelta(days=30)).isoformat())
+        fill_date(page, "starts_on", today - dt.timedelta(days=30))  # GOV.UK's date input (issue 14 item 4)
         page.get_by_role("button", name="Add seat").click()
         expect(page.get_by_text("Seat added.")).to_be_visible()
     expect(page.get_by_role("cell", name="Carys Lloyd")).to_be_visible()
@@ -59,9 +59,9 @@ def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, 
         "starts_on": (today - dt.timedelta(days=30)).isoformat()})
 
     page.locator("#title").fill("Commissioning sub-group, spring meeting")
-    page.locator("#date").fill(meeting_day.isoformat())
+    fill_date(page, "date", meeting_day)
     page.locator("#time").fill("18:30")
-    page.locator("#notice_given_on").fill((meeting_day - dt.timedelta(days=14)).isoformat())
+    fill_date(page, "notice_given_on", meeting_day - dt.timedelta(days=14))
     page.locator("#location").fill("Room 2, Civic Hall; Leeds")
     page.get_by_role("button", name="Schedule meeting").click()
     expect(page.get_by_text("Meeting scheduled.")).to_be_visible()
@@ -88,7 +88,7 @@ def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, 
     expect(page.locator("#chaired-by")).to_contain_text("Chaired by Ben Ode, standing in for the chair (G8)")
 
     page.locator("#item-title").fill("Approve the communications plan")
-    page.locator("#notified_on").fill(today.isoformat())
+    fill_date(page, "notified_on", today)
     page.get_by_role("button", name="Add item").click()
     expect(page.get_by_text("Item added.")).to_be_visible()
 
@@ -129,7 +129,7 @@ def test_a_manager_runs_a_meeting_from_setting_up_the_body_to_the_decision(hub, 
     page.goto(hub.url("gateway") + "/governance")
     page.get_by_role("link", name=body_name).click()
     page.locator("#resolution-text").fill("Adopt the revised terms of reference")
-    page.locator("#deadline_date").fill((today + dt.timedelta(days=7)).isoformat())
+    fill_date(page, "deadline_date", today + dt.timedelta(days=7))
     page.get_by_role("button", name="Circulate resolution").click()
     expect(page.get_by_text("Written resolution circulated.")).to_be_visible()
     expect(page.get_by_role("heading", name="Adopt the revised terms of reference")).to_be_visible()

@@ -15,7 +15,7 @@ from hubkit.testing import wait_for
 
 from governance import client as governance_client
 
-from .journeys import Api, governance_send, partners, sign_in
+from .journeys import Api, fill_date, governance_send, partners, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -79,7 +79,7 @@ def test_h4_f3_f4_a_month_of_shared_staff_time_is_recharged_and_the_subsidy_fall
     finance.get_by_label("Their login").select_option(login)
     finance.get_by_role("button", name="Add staff member").click()
     expect(finance.get_by_text("Staff member added.")).to_be_visible()
-    finance.get_by_label("From (date)").fill("2026-01-01")
+    fill_date(finance, "effective_from", "2026-01-01")  # GOV.UK's date input (issue 14 item 4)
     finance.get_by_label("Salary a year, in pounds").fill("30000")
     finance.get_by_label("Employer on-costs (National").fill("20")
     finance.get_by_label("Overheads, as a percentage").fill("25")
@@ -135,7 +135,7 @@ def test_h4_f3_f4_a_month_of_shared_staff_time_is_recharged_and_the_subsidy_fall
     finance.goto(gateway + "/time/invoices")
     assert axe_violations(finance) == []
     finance.get_by_label("Employer").select_option(label=host_name)
-    finance.get_by_label("Month").fill(month)
+    fill_date(finance, "month", month, month_only=True)  # a month picker
     finance.get_by_role("button", name="Draft invoice").click()
     expect(finance.get_by_text("Draft invoice made.")).to_be_visible()
     net = f"£{expected_pence // 100:,}.00"

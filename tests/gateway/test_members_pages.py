@@ -238,16 +238,18 @@ def test_organisation_page_shows_profile_with_catalogue_labels_contacts_marks_an
     for section, texts in {
             "": ("Charitable incorporated organisation", "Advice and advocacy, Mental health", "Carers", "BME-led",
                  "£10,000 to £100,000", "Safeguarding lead", "Sam Safe", "sam@able.org",
-                 "Advice Quality Standard, expires 31 March 2027", "Eligible for new work", "Known to contracts",
-                 "Known to finance"),
+                 "Advice Quality Standard, expires 31 March 2027", "Eligible for new work"),
             "/capability": ("Room for 200 more clients a year", "Leeds City Council", "£125,000.50"),
             "/documents": ("insurance.pdf", "31 January 2027",
                            f"/api/membership/organisations/{organisation['id']}/documents/"
                            "9e0b1c2d-0000-4000-8000-000000000009/content"),
-            "/history": ("Approved by the board", "1 February 2026", "d5d0c1a0-0000-4000-8000-000000000001")}.items():
+            "/history": ("Approved by the board", "1 February 2026", "Decided by the board")}.items():
         for text in texts:
             assert text in pages[section], (section, text)
         assert "Eligible for new work" in pages[section]  # the organisation's name and status on each
+    # issue 14 item 5: names and plain words, not a decision's id nor what other services know of the member
+    assert "d5d0c1a0-0000-4000-8000-000000000001" not in pages["/history"]
+    assert "Known to contracts" not in pages[""] and "Known to finance" not in pages[""]
 
 
 @pytest.mark.parametrize("user", ["finance", "board"])
@@ -315,7 +317,9 @@ def test_profile_errors_are_shown_by_field_keeping_what_was_typed(logged_in, fak
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'href="#postcode"' in html and "Enter a real UK postcode" in html
-    assert 'href="#contacts-finance-email"' in html and "Not a valid email address." in html
+    assert 'href="#contacts-finance-email"' in html  # in plain words (issue 14 item 3), not marshmallow's
+    assert "Enter the email address in the correct format, like name@example.com" in html
+    assert "Not a valid email address" not in html
     assert 'value="NOT A POSTCODE"' in html and 'value="not-an-email"' in html and 'value="Fay Finance"' in html
     assert fake_services.organisations[organisation["id"]]["postcode"] is None
 
@@ -583,7 +587,8 @@ def test_membership_change_errors_are_shown_by_field(logged_in, fake_services):
         "csrf_token": token, "to_status": "lapsed", "reason": "x", **date_fields("effective_on", TODAY),
         "decision_id": ""})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'href="#reason"' in html and "Length must be between 3 and 2000." in html
+    assert response.status_code == 422 and 'href="#reason"' in html and "The reason must be between 3 and 2000 characters" in html
+    assert "Length must be between" not in html  # plain words (issue 14 item 3)
     response = client.post(f"/members/{organisation['id']}/membership-changes", data={
         "csrf_token": token, "reason": "Fine reason", "effective_on-day": "40", "effective_on-month": "1",
         "effective_on-year": "2026", "decision_id": "not-a-uuid"})
@@ -663,7 +668,7 @@ def test_bar_chart_escapes_labels_and_marks_gaps():
 
 
 def test_money_is_read_in_pounds_and_sent_in_pence():
-    from gateway.pages.common.forms import pence_to_pounds, pounds_to_pence
+    from gateway.pages.common.money import pounds as pence_to_pounds, pounds_to_pence
 
     assert pounds_to_pence("£5,000,000") == 500_000_000 and pounds_to_pence("10.5") == 1050
     for bad in ("", "abc", "-1", "0", "1.234", "nan", "inf"):
@@ -783,7 +788,8 @@ def test_g5_a_manager_asks_the_partners_group_to_decide_on_expelling_a_member(lo
     assert "Ask the Partners Group to decide" in page
     short = client.post(f"/members/{organisation['id']}/expulsion-request",
                         data={"csrf_token": csrf_token_from(page), "reason": "x"})
-    assert "Length must be between 3 and 250" in client.get(short.location.split("#")[0]).get_data(as_text=True)
+    refused = client.get(short.location.split("#")[0]).get_data(as_text=True)
+    assert "The reason must be between 3 and 250 characters" in refused and "Length must be" not in refused
     response = client.post(f"/members/{organisation['id']}/expulsion-request",
                            data={"csrf_token": csrf_token_from(page), "reason": "Persistent breach"})
     assert response.status_code == 302

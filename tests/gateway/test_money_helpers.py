@@ -3,8 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.pages.money.views import pounds_cell
-from gateway.pages.common.forms import pounds_to_pence
+from gateway.pages.common.money import pounds_cell, pounds_to_pence
 
 
 @pytest.mark.parametrize("typed, pence", [("7,500", 750_000), ("£7500.00", 750_000), ("0.01", 1), ("12.3", 1_230),

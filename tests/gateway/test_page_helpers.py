@@ -51,11 +51,11 @@ def test_no_message_lists_an_enum_or_says_a_validators_words():
 
 
 def test_a_services_own_sentence_is_kept_without_ids_and_with_dates_in_words():
-    assert errors.tidy("No such payment: 5b0d7a8e-59c5-4b8e-a3b1-1d2f3e4a5b6c.") == "No such payment"
+    assert errors.tidy("No such payment: 5b0d7a8e-59c5-4b8e-a3b1-1d2f3e4a5b6c.") == "No such payment."
     assert errors.tidy("2026-11-30 is in a closed month (November 2026).") == \
-        "30 November 2026 is in a closed month (November 2026)"
+        "30 November 2026 is in a closed month (November 2026)."
     assert errors.tidy("C3: the panel is confirmed; its membership can no longer change.") == \
-        "The panel is confirmed; its membership can no longer change"
+        "The panel is confirmed; its membership can no longer change."
 
 
 def test_nested_list_errors_land_on_each_rows_own_field_in_plain_words():
@@ -90,9 +90,9 @@ def test_a_rule_refusal_is_its_sentence_with_the_rule_id_only_as_a_hint():
     problem = {"status": 409, "title": "Conflict", "type": "urn:consortium-hub:rule:F2",
                "detail": "The variation changes nothing."}
     found = form_errors(problem)
-    assert found == {"_form": ["The variation changes nothing"]} and found.rules == {"_form": "F2"}
+    assert found == {"_form": ["The variation changes nothing."]} and found.rules == {"_form": "F2"}
     [item] = errors.error_list(found)
-    assert str(item["html"]).startswith("The variation changes nothing <span") and "(rule F2)" in str(item["html"])
+    assert str(item["html"]).startswith("The variation changes nothing. <span") and "(rule F2)" in str(item["html"])
     assert errors.refusal_text(problem) == "The variation changes nothing. (rule F2)"
     not_an_id = {"status": 409, "type": "urn:consortium-hub:rule:allocation_round", "detail": "The round is decided."}
     assert form_errors(not_an_id).rules == {}
@@ -167,8 +167,15 @@ def test_the_date_filters_and_the_joining_are_installed_on_the_app():
         seen.update(request.form)
         return "ok"
 
+    @app.get("/g")
+    def filtered():
+        seen.update(request.args)
+        return "ok"
+
     app.test_client().post("/f", data={"due-day": "9", "due-month": "3", "due-year": "2027"})
     assert seen["due"] == "2027-03-09"
+    app.test_client().get("/g?month-month=10&month-year=2026")
+    assert seen["month"] == "2026-10"  # a filter form's month picker
     with app.app_context():
         assert app.jinja_env.from_string("{{ '2026-12-04T12:00:00Z'|when }}").render() == \
             "5 December 2026 at 1:00am"  # the app's own display zone

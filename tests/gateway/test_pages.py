@@ -67,13 +67,14 @@ def test_registration_errors_from_membership_are_shown_by_field_keeping_what_was
     assert 'value="Typed Name"' in html and 'value="NOT A POSTCODE"' in html
 
 
-def test_member_page_shows_what_contracts_and_finance_know(logged_in, fake_services):
+def test_issue_14_item_5_the_member_page_is_the_organisation_not_what_other_services_know(logged_in, fake_services):
     organisation = fake_services.add_organisation("Brook Street Advice")
     fake_services.contracts_members[organisation["id"]] = {
         "id": organisation["id"], "name": "Brook Street Advice", "status": "applicant", "updated_at": "2026-01-05"}
     html = logged_in("board").get(f"/members/{organisation['id']}").get_data(as_text=True)
-    assert "Known to contracts" in html and "Yes: Brook Street Advice" in html
-    assert "Known to finance" in html and "Not yet" in html
+    assert "Brook Street Advice" in html
+    assert "Known to contracts" not in html and "Known to finance" not in html
+    assert not [c for c in fake_services.calls if c["service"] in ("contracts", "finance")]  # nor asks them
     assert "Put the application to the board" not in html
 
 
@@ -153,7 +154,7 @@ def test_pages_say_clearly_when_a_service_is_down(client_with_services_down):
 
 
 def test_times_from_services_are_shown_in_the_hubs_time_zone(app):
-    from gateway.pages.home.views import when
+    from gateway.pages.common.dates import when
 
     with app.app_context():
         assert when("2026-07-01T14:05:00+00:00") == "1 July 2026 at 3:05pm"  # British Summer Time

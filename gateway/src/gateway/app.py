@@ -16,10 +16,11 @@ from .config import GatewaySettings, load_settings
 from .notifications import views as notifications
 from .pages.allocation import views as allocation_pages
 from .pages.audit import views as audit_pages
-from .pages.common import navigation
+from .pages.common import dates, errors, money, navigation
 from .pages.delivery import views as delivery_pages
 from .pages.governance import views as governance_pages
 from .pages.home import views as home_pages
+from .pages.membership import views as membership_pages  # noqa: F401  (its routes are on home's "ui" blueprint)
 from .pages.money import views as money_pages
 from .pages.people import views as people_pages
 from .pages.pipeline import views as pipeline_pages
@@ -67,4 +68,6 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
                       allocation_pages.bp, delivery_pages.bp, time_pages.bp, money_pages.bp, health.bp, admin_audit.bp,
                       audit_pages.bp, people_pages.bp, calendar_feed.bp, health.probes):
         app.register_blueprint(blueprint)
+    for helpers in (errors, dates, money):  # one error pattern, one date and one money format (issue 14)
+        helpers.install(app)
     return app

@@ -20,7 +20,7 @@ from ...domain.audit import CONSORTIUM, USER
 from ...domain.roles import CONSORTIUM_MANAGER, HOST_ADMIN
 from ...proxy.client import ServiceDown, call_service
 from ..common.service_pages import csv_response, refusal, xlsx_response
-from ..home.views import when
+from ..common.dates import when
 from .merge import SOURCES, BadPosition, MergedPage, Position, merge
 from .forms import PARTS, filter_query, read_filters
 

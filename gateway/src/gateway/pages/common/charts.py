@@ -6,6 +6,8 @@ beside it, so the chart is never the only way to the figures. Colours come from 
 """
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from markupsafe import Markup, escape
 
 BAR = "#1d70b8"          # govuk-frontend blue
@@ -20,8 +22,10 @@ PAIR_HEIGHT = 56         # a label line above a target bar and an actual bar
 
 
 def bar_chart(title: str, rows: list[tuple[str, int | float]], *, highlight_below: int | None = None,
-              chart_id: str = "chart") -> Markup:
-    """A horizontal bar chart of (label, value) rows, as inline SVG markup: each label above its bar."""
+              chart_id: str = "chart", value_text: Callable[[Any], str] | None = None) -> Markup:
+    """A horizontal bar chart of (label, value) rows, as inline SVG markup: each label above its bar, its value after
+    it as `value_text` writes it (money.pounds for pence: "£300,000", as every page shows money)."""
+    _number = value_text or _plain_number
     rows = [(str(label or ""), value or 0) for label, value in rows]
     largest = max([value for _, value in rows] + [1])
     height = max(len(rows), 1) * ROW_HEIGHT + 4
@@ -79,7 +83,7 @@ def actual_and_target_chart(title: str, rows: list[tuple[str, float | None, floa
     return Markup("".join(parts))
 
 
-def _number(value) -> str:
+def _plain_number(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

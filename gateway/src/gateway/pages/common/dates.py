@@ -205,19 +205,25 @@ def joined(form: Mapping) -> dict[str, str]:
 
 
 def join_posted_dates() -> None:
-    """before_request: a posted form's date inputs also as their one field (see `joined`)."""
+    """before_request: a form's date inputs also as their one field (see `joined`): a posted form's, or a filter
+    form's in the query string."""
     from flask import request
     from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
-    if request.method != "POST" or request.mimetype not in ("application/x-www-form-urlencoded",
-                                                            "multipart/form-data"):
-        return
-    extra = joined(request.form)
-    if extra:
-        merged = MultiDict(request.form)
+    def with_dates(values):
+        extra = joined(values)
+        if not extra:
+            return None
+        merged = MultiDict(values)
         for name, value in extra.items():
             merged[name] = value
-        request.form = ImmutableMultiDict(merged)  # werkzeug's cached property takes the joined form
+        return ImmutableMultiDict(merged)
+
+    if any(key.endswith("-year") for key in request.args.keys()):
+        request.args = with_dates(request.args) or request.args  # werkzeug's cached property takes the joined one
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        # (an upload's form is left to its view: some stream the file on, unread)
+        request.form = with_dates(request.form) or request.form
 
 
 def install(app) -> None:

@@ -145,7 +145,7 @@ def tidy(text: str) -> str:
     leading = re.match(r"([A-Z]{1,3}\d{1,2}):\s*", text)
     if leading:
         text = _sentence(text[leading.end():])
-    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+    return text
 
 
 def rule_id(body: Mapping | None) -> str | None:
@@ -273,10 +273,50 @@ def refusal_text(problem: Any, fields: Mapping[str, Field | str] | None = None, 
     return f"{text} (rule {rule})" if rule else text
 
 
+FLASHED = "form-errors"  # the flash category of a refusal's FormErrors, shown after the redirect
+
+
+def flash_errors(errors: FormErrors) -> None:
+    """Keep a refusal's errors for the page the form redirects to (its error summary and fields show them)."""
+    from flask import flash
+
+    flash({"errors": dict(errors), "anchors": errors.anchors, "rules": errors.rules}, FLASHED)
+
+
+def flashed_errors() -> FormErrors:
+    """This page's flashed refusals as one FormErrors: those `flash_errors` kept, and any sentence flashed as an
+    "error" (for the whole form)."""
+    from flask import get_flashed_messages
+
+    found = FormErrors()
+    for category, message in get_flashed_messages(with_categories=True, category_filter=[FLASHED, "error"]):
+        if isinstance(message, Mapping):
+            for key, messages in (message.get("errors") or {}).items():
+                for text in messages:
+                    found.add(key, text, (message.get("anchors") or {}).get(key))
+            found.rules.update(message.get("rules") or {})
+        else:
+            found.add(FORM, str(message))
+    return found
+
+
 def error_for(errors: Mapping | None, key: str) -> dict | None:
-    """The errorMessage a GOV.UK macro wants for one field, or None."""
+    """The errorMessage a GOV.UK macro wants for one field, or None; without `errors` (or none this time), those
+    flashed by the refused change that led to this page."""
+    if not errors:
+        from flask import has_request_context
+        errors = flashed_errors() if has_request_context() else {}
     messages = (errors or {}).get(key)
-    return {"text": ". ".join(message.rstrip(".") for message in messages)} if messages else None
+    return {"text": _joined(messages)} if messages else None
+
+
+def _joined(messages: list[str] | str) -> str:
+    """One field's messages as one text: a single one as it is, several as sentences."""
+    if isinstance(messages, str):
+        return messages
+    if len(messages) == 1:
+        return messages[0]
+    return " ".join(message if message.endswith((".", "?", "!")) else message + "." for message in messages)
 
 
 def error_list(errors: Mapping | None, date_keys: tuple = (), prefix: str = "") -> list[dict]:
@@ -286,7 +326,7 @@ def error_list(errors: Mapping | None, date_keys: tuple = (), prefix: str = "") 
     rules = getattr(errors, "rules", {})
     found = []
     for key, messages in (errors or {}).items():
-        text = ". ".join(message.rstrip(".") for message in messages)
+        text = _joined(messages)
         item: dict = {"text": text}
         if key == FORM:
             if rules.get(key):
@@ -303,3 +343,4 @@ def install(app) -> None:
     """error_for and error_list for every template."""
     app.add_template_global(error_for, "error_for")
     app.add_template_global(error_list, "error_list")
+    app.add_template_global(flashed_errors, "flashed_errors")

@@ -10,7 +10,7 @@ import csv
 import io
 import re
 import uuid
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from flask import Response, abort, current_app, flash, g, render_template, request
 from hubkit.uploads import content_disposition
@@ -18,6 +18,7 @@ from hubkit.uploads import content_disposition
 from ...auth.session import current_user
 from ...proxy.client import Answer, ServiceDown, call_service
 from ...proxy.upstream import Trace, UpstreamError
+from .errors import Field, flash_errors, form_errors, refusal_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,25 +63,16 @@ def page_links(answer: Answer) -> dict:
             for rel, cursor in (("previous", answer.prev_cursor), ("next", answer.next_cursor)) if cursor}
 
 
-def refusal(answer: Answer) -> str:
-    """One sentence saying why the service refused a change: the fields that were wrong, or the rule's detail."""
-    body = answer.body if isinstance(answer.body, dict) else {}
-    errors = body.get("errors")
-    if isinstance(errors, dict) and errors:
-        return "Check " + "; ".join(f"{key.replace('_', ' ')}: {_message(value)}" for key, value in errors.items())
-    return body.get("detail") or body.get("title") or "That could not be saved."
+def refusal(answer: Answer, fields: Mapping[str, Field | str] | None = None) -> str:
+    """Why the service refused a change, in plain words (common/errors.py): each field's sentence, or the rule's."""
+    return refusal_text(answer, fields)
 
 
-def _message(value) -> str:
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_message(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return " ".join(_message(v) for v in value)
-    return str(value)
-
-
-def send(service: str, method: str, path: str, payload: Any, done: str | None) -> Answer | None:
-    """Send a change; flash `done` when it is made, or the refusal. Returns the answer (None if unreachable)."""
+def send(service: str, method: str, path: str, payload: Any, done: str | None,
+         fields: Mapping[str, Field | str] | None = None) -> Answer | None:
+    """Send a change; flash `done` when it is made, or the refusal in plain words for the page the form goes back
+    to: its error summary, and each field `fields` names (service path -> the form's Field) its own message.
+    Returns the answer (None if unreachable)."""
     try:
         answer = call_service(service, method, path, payload)
     except ServiceDown as exc:
@@ -90,7 +82,7 @@ def send(service: str, method: str, path: str, payload: Any, done: str | None) -
         if done:
             flash(done, "success")
     else:
-        flash(refusal(answer), "error")
+        flash_errors(form_errors(answer, fields or {}))
     return answer
 
 

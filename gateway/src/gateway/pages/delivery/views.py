@@ -43,7 +43,7 @@ FREQUENCIES = {"quarterly": "Quarterly", "monthly": "Monthly", "half_yearly": "E
 
 @bp.app_template_filter("rag_text")
 def rag_text(rag) -> str:
-    return WORD.get(rag, "None") if rag else "Not rated"
+    return WORD.get(rag, "Not rated") if rag else "Not rated"
 
 
 @bp.app_template_filter("highlights_html")
@@ -80,7 +80,7 @@ def rag_tag(rag) -> Markup:
 @bp.app_template_filter("figure")
 def figure(value) -> str:
     if value is None:
-        return "None"
+        return "Not given"  # never "None" (issue 14 item 5)
     number = Decimal(str(value))
     return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
 

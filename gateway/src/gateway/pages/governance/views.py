@@ -15,6 +15,7 @@ from ...auth.csrf import CSRFError, csrf, validate_csrf
 from ...auth.session import current_user, roles_required
 from ...domain.roles import DECIDES, SEES_DECISIONS
 from ...proxy.client import ServiceDown, upload_to_service
+from ..common.dates import utc_moment
 from ..common.service_pages import fetch, fetch_page, posted, refusal, send
 
 bp = Blueprint("governance_ui", __name__, url_prefix="/governance", template_folder="templates")
@@ -91,13 +92,20 @@ def body(body_id):
                    members=[o for o in organisations if o.get("status") in ("active", "suspended")])
 
 
+def _moment(day: str | None, time: str) -> str | None:
+    """A day and a time typed in the hub's display time zone (as every page shows times) as the moment governance
+    stores; one that is not real is passed on as typed, for governance to refuse by field."""
+    if not day:
+        return None
+    return utc_moment(day, time) or f"{day}T{time}"
+
+
 @bp.route("/bodies/<uuid:body_id>/written-resolutions", methods=["POST"])
 @roles_required(DECIDES)
 def circulate_resolution(body_id):
     """Circulate a motion to be decided in writing by a deadline (the body's rules must allow it)."""
     fields = _form("text", "deadline_date", "deadline_time")
-    deadline = (f"{fields['deadline_date']}T{fields['deadline_time'] or '17:00'}:00+00:00"
-                if fields["deadline_date"] else None)
+    deadline = _moment(fields["deadline_date"], fields["deadline_time"] or "17:00")
     answer = send("governance", "POST", f"/bodies/{body_id}/written-resolutions",
                   {"text": fields["text"], "deadline": deadline}, "Written resolution circulated.")
     if answer is not None and answer.ok:
@@ -151,7 +159,7 @@ def add_seat(body_id):
 @roles_required(DECIDES)
 def schedule_meeting(body_id):
     fields = _form("title", "date", "time", "notice_given_on", "location")
-    starts_at = f"{fields.pop('date')}T{fields.pop('time') or '18:00'}:00+00:00" if fields.get("date") else None
+    starts_at = _moment(fields.pop("date"), fields.pop("time") or "18:00")
     _send("POST", f"/bodies/{body_id}/meetings", fields | {"starts_at": starts_at}, "Meeting scheduled.")
     return redirect(url_for("governance_ui.body", body_id=body_id))
 

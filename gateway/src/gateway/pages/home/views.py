@@ -4,14 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ...auth.session import current_user, login_required, roles_required
 from ...domain.roles import DECIDES, MEMBER_USER, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service
 from ..membership.forms import LEGAL_FORMS, DecisionForm
 from . import summaries
-from ..common.forms import pence_to_pounds
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
@@ -26,27 +25,6 @@ def legal_form_name(value: str | None) -> str:
 @bp.app_template_filter("humanise")
 def humanise(value: str | None) -> str:
     return (value or "").replace("_", " ").capitalize()
-
-
-@bp.app_template_filter("money")
-def money(pence: int | None) -> str:
-    """Integer pence as pounds and pence, e.g. 123456 -> '£1,234.56', -150 -> '-£1.50' (F4: never a float)."""
-    return pence_to_pounds(pence, always_pennies=True)
-
-
-@bp.app_template_filter("when")
-def when(value: str | dt.datetime | None) -> str:
-    """A UTC time from a service, shown in the hub's time zone, e.g. '23 November 2026 at 3:35pm'."""
-    if not value:
-        return ""
-    try:
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    local = moment.astimezone(current_app.extensions["gateway.settings"].display_time_zone)
-    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 @bp.route("/")
@@ -131,6 +109,3 @@ def decide(request_id: uuid.UUID):
 def _problem_text(answer, fallback: str) -> str:
     body = answer.body if isinstance(answer.body, dict) else {}
     return body.get("detail") or body.get("title") or fallback
-
-
-from ..membership import views as _membership  # noqa: E402,F401  (the membership pages add their routes to this blueprint)

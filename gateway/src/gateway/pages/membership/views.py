@@ -21,8 +21,10 @@ from ...domain.roles import EDITS_OWN_ORGANISATION, MANAGES_MEMBERSHIP, MEMBER_U
 from ...proxy.client import ServiceDown, call_service, upload_to_service
 from ..common import charts
 from .forms import LEGAL_FORMS, CONTACT_ROLES, profile_error_keys, profile_from_form, values_from_organisation
-from ..common.forms import date_parts, flatten_errors, pence_to_pounds, pounds_to_pence, read_date
+from ..common.forms import date_parts, flatten_errors, pounds_to_pence, read_date
 from ..common.file_imports import check_and_import, columns_of
+from ..common.errors import CHOICE, DATE, EMAIL, FILE, WHOLE, Field, default_kind, default_label, plain, tidy
+from ..common.money import pounds
 from ..common.service_pages import csv_response, page_links, xlsx_response
 from ..home.views import bp  # the membership pages are the "ui" blueprint's, with home's
 from hubkit import clock
@@ -84,42 +86,6 @@ def status_tag(status: str | None, element_id: str | None = None) -> Markup:
     return Markup('<strong class="govuk-tag govuk-tag--{}"{}>{}</strong>').format(colour, id_attr, label)
 
 
-@bp.app_template_global("error_for")
-def error_for(errors: dict | None, key: str) -> dict | None:
-    """The errorMessage a govuk macro wants for one field, or None."""
-    messages = (errors or {}).get(key)
-    return {"text": " ".join(messages)} if messages else None
-
-
-@bp.app_template_global("error_list")
-def error_list(errors: dict | None, date_keys: tuple = (), prefix: str = "") -> list[dict]:
-    """The error summary's list: each message linked to its field (a date to its day box)."""
-    found = []
-    for key, messages in (errors or {}).items():
-        item = {"text": " ".join(messages)}
-        if key != "_form":
-            item["href"] = f"#{prefix}{key}" + ("-day" if key in date_keys or key.endswith("expires_on") else "")
-        found.append(item)
-    return found
-
-
-@bp.app_template_filter("pounds")
-def pounds(pence: int | None) -> str:
-    return pence_to_pounds(pence)
-
-
-@bp.app_template_filter("day")
-def day(value: str | None) -> str:
-    """'2026-07-01' -> '1 July 2026'."""
-    if not value:
-        return ""
-    try:
-        date = dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{date.day} {date:%B %Y}"
-
-
 CATALOGUE_TTL_S = 300.0  # membership's lists are its code's: they change when membership is released
 
 
@@ -163,14 +129,32 @@ def _contact(organisation: dict, role: str) -> str:
 
 def _problem_detail(answer, fallback: str) -> str:
     body = answer.body if isinstance(answer.body, dict) else {}
-    return body.get("detail") or body.get("title") or fallback
+    return tidy(body.get("detail") or body.get("title") or fallback)
+
+
+FIELD_WORDS = {  # membership's fields as its forms name them, for plain messages (common/errors.py)
+    "name": Field("the name"), "legal_form": Field("the legal form", CHOICE), "email": Field("the email address", EMAIL),
+    "phone": Field("the phone number"), "postcode": Field("the postcode"), "town": Field("the town or city"),
+    "address_line_1": Field("the first line of the address"), "charity_number": Field("the charity number"),
+    "company_number": Field("the company number"), "staff_count": Field("the number of paid staff", WHOLE),
+    "volunteer_count": Field("the number of volunteers", WHOLE), "income_band": Field("the income band", CHOICE),
+    "to_status": Field("the new status", CHOICE), "reason": Field("the reason"),
+    "effective_on": Field("the date it takes effect", DATE), "expires_on": Field("the expiry date", DATE),
+    "kind": Field("the kind of document", CHOICE), "file": Field("a file", FILE), "status": Field("the status", CHOICE),
+}
 
 
 def _errors_of(answer) -> dict[str, list[str]]:
-    """A refusal as field errors: 422's `errors` by field, otherwise the problem's detail for the whole form."""
+    """A refusal as field errors in plain words: 422's `errors` by field, otherwise the problem's detail for the
+    whole form."""
     body = answer.body if isinstance(answer.body, dict) else {}
     if answer.status == 422 and body.get("errors"):
-        return flatten_errors(body["errors"])
+        found = {}
+        for key, messages in flatten_errors(body["errors"]).items():
+            path = tuple(key.split("."))
+            field = FIELD_WORDS.get(path[-1]) or Field(default_label(path), default_kind(path))
+            found[key] = [plain(message, field.label, field.kind) for message in messages]
+        return found
     return {"_form": [_problem_detail(answer, "Membership refused the change.")]}
 
 
@@ -352,10 +336,7 @@ def member(organisation_id: uuid.UUID):
     context, failed = _member_context(organisation_id, "Profile")
     if failed:
         return failed
-    panels = {service: _known_to(service, path.format(id=organisation_id))
-              for service, path in (("contracts", "/members/{id}"), ("finance", "/organisations/{id}"))} \
-        if context["staff"] else {}
-    return render_template("membership/member.html", panels=panels, **context)
+    return render_template("membership/member.html", **context)
 
 
 @bp.route("/members/<uuid:organisation_id>/capability")
@@ -434,19 +415,6 @@ def _member_context(organisation_id: uuid.UUID, section: str, *, error: bool = F
             "can_submit": (manages or _own(organisation_id)) and current == "applicant",
             "can_put_to_board": manages and current == "in_due_diligence",
             "can_change": manages and current not in APPLICATION_STAGES}, None
-
-
-def _known_to(service: str, path: str) -> dict:
-    """What another service knows of an organisation: its record, 'not yet', or why it cannot say."""
-    try:
-        answer = call_service(service, "GET", path)
-    except ServiceDown as exc:
-        return {"state": "down", "message": exc.message}
-    if answer.status == 404:
-        return {"state": "unknown"}
-    if not answer.ok:
-        return {"state": "down", "message": f"The {service} service refused the request ({answer.status})."}
-    return {"state": "known", "record": answer.body}
 
 
 @bp.route("/members/<uuid:organisation_id>/edit", methods=["GET", "POST"])
@@ -629,12 +597,12 @@ def _due_diligence_page(organisation_id: uuid.UUID, *, refusal: str | None = Non
         elif newer:  # an uploaded certificate the evidence does not name yet: offered, its expiry filled in
             values = {"provided_on": date_parts(today.isoformat()),
                       "expires_on": date_parts(newer.get("expires_on") or item.get("expires_on")),
-                      "cover": pence_to_pounds(item.get("cover_pence")).lstrip("£"),
+                      "cover": pounds(item.get("cover_pence")).lstrip("£"),
                       "note": item.get("note") or "", "document_id": newer.get("id") or ""}
         else:
             values = {"provided_on": _parts_or_today(item.get("provided_on"), today),
                       "expires_on": date_parts(item.get("expires_on")),
-                      "cover": pence_to_pounds(item.get("cover_pence")).lstrip("£"),
+                      "cover": pounds(item.get("cover_pence")).lstrip("£"),
                       "note": item.get("note") or "", "document_id": item.get("document_id") or ""}
         items.append(item | {"state": evidence_state(item, today), "values": values,
                              "errors": (item_errors or {}) if kind == item_kind else {}})

@@ -6,7 +6,6 @@ them see (their own organisation's payments and claims).
 """
 from __future__ import annotations
 
-from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from wtforms import ValidationError
@@ -16,7 +15,7 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import KEEPS_THE_MONEY, MEMBER_USER, SEES_MONEY
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import bar_chart
-from ..common.forms import pounds_to_pence
+from ..common.money import pounds, pounds_cell, pounds_to_pence
 from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, posted, refusal, send, stored_file_from,
                                    xlsx_response)
 from hubkit import clock
@@ -48,10 +47,6 @@ LINE_CATEGORIES = {"": "None (no actuals)", "income": "Contract income", "manage
 
 
 # --- small pure helpers (tested directly) -------------------------------------------------------------
-
-def pounds_cell(pence: int | None) -> Decimal | None:
-    """Pence as an exact Decimal of pounds for a spreadsheet cell."""
-    return None if pence is None else Decimal(int(pence)) / 100
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -273,9 +268,10 @@ def create_budget():
 def _budget_chart(budget: dict):
     rows = []
     for line in budget["lines"]:
-        rows.append((f"{line['code']} {line['title']}: budget", pounds_cell(line["amount_pence"])))
-        rows.append((f"{line['code']} {line['title']}: actual", pounds_cell(line["actual_pence"])))
-    return bar_chart(f"Budget and actual by line, {budget['label']}, in pounds", rows, chart_id="budget-chart")
+        rows.append((f"{line['code']} {line['title']}: budget", line["amount_pence"]))
+        rows.append((f"{line['code']} {line['title']}: actual", line["actual_pence"]))
+    return bar_chart(f"Budget and actual by line, {budget['label']}", rows, chart_id="budget-chart",
+                     value_text=pounds)
 
 
 @bp.route("/budgets/<uuid:budget_id>")

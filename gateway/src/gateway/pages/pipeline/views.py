@@ -18,7 +18,9 @@ from ...auth.csrf import CSRFError, csrf, validate_csrf
 from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service, upload_to_service
-from ..common.forms import lines, pence_to_pounds, pounds_to_pence
+from ..common.forms import lines, pounds_to_pence
+from ..common.errors import CHOICE, DATE, MONEY, WHOLE, Field, form_errors
+from ..common.money import pounds
 from ..common.service_pages import fetch, posted, refusal, send
 from .forms import DATE_FIELDS, OPPORTUNITY_TEXT, opportunity_form
 from hubkit import clock
@@ -93,16 +95,31 @@ def index():
 
 def _values_of(opportunity: dict) -> dict:
     values = {name: opportunity.get(name) or "" for name in OPPORTUNITY_TEXT}
-    values["estimated_value"] = pence_to_pounds(opportunity.get("estimated_value_pence")).lstrip("£")
+    values["estimated_value"] = pounds(opportunity.get("estimated_value_pence")).lstrip("£")
     values["contract_length_months"] = str(opportunity.get("contract_length_months") or "")
     values["service_categories"] = ", ".join(opportunity.get("service_categories") or [])
     values["areas"] = "\n".join(opportunity.get("areas") or [])
     return values
 
 
+OPPORTUNITY_FIELDS = {  # contracts' fields as the opportunity form names them (common/errors.py)
+    "title": Field("the opportunity's title"), "commissioner_name": Field("the commissioner's name"),
+    "commissioner_type": Field("the type of commissioner", CHOICE), "description": Field("the description"),
+    "estimated_value_pence": Field("the estimated value", MONEY, "estimated_value"),
+    "contract_length_months": Field("the contract length in months", WHOLE),
+    "service_categories": Field("the service categories"), "areas": Field("the areas"),
+    "notice_reference": Field("the public notice reference"),
+    **{name: Field(f"the {label.lower()}", DATE) for name, label in DATE_FIELDS.items()},
+}
+LOT_FIELDS = {"title": Field("the lot's title", id="lot-title"), "number": Field("the lot number", WHOLE, "lot-number"),
+              "estimated_value_pence": Field("the lot's estimated value", MONEY, "lot-value")}
+TASK_FIELDS = {"title": Field("the task", id="task-title"), "owner": Field("who owns the task", id="task-owner"),
+               "due_on": Field("the date the task is due", DATE, "task-due")}
+
+
 def _save_form(method: str, path: str, payload: dict, done: str):
-    """Send the opportunity form: (answer, errors by form field). Field errors are shown beside the fields, so
-    only a refusal that names no field (a rule's 409) is flashed."""
+    """Send the opportunity form: (answer, errors by form field, in plain words). Field errors are shown beside
+    the fields and in the page's summary; a refusal that names no field (a rule's 409) is the summary's alone."""
     try:
         answer = call_service("contracts", method, path, payload)
     except ServiceDown as exc:
@@ -111,13 +128,7 @@ def _save_form(method: str, path: str, payload: dict, done: str):
     if answer.ok:
         flash(done, "success")
         return answer, {}
-    body = answer.body if isinstance(answer.body, dict) else {}
-    renamed = {"estimated_value_pence": "estimated_value"}
-    errors = {renamed.get(k, k): (" ".join(map(str, v)) if isinstance(v, list) else str(v))
-              for k, v in (body.get("errors") or {}).items()}
-    if not errors:
-        flash(refusal(answer), "error")
-    return answer, errors
+    return answer, form_errors(answer, OPPORTUNITY_FIELDS)
 
 
 @bp.route("/opportunities/new", methods=["GET", "POST"])
@@ -187,7 +198,7 @@ def opportunity_action(opportunity_id, action):
         except ValueError:
             flash("Check the lot: give its number as a whole number and its value in pounds.", "error")
             return redirect(here + "#lots")
-        send("contracts", "POST", f"{path}/lots", fields, f"Lot {fields['number']} added.")
+        send("contracts", "POST", f"{path}/lots", fields, f"Lot {fields['number']} added.", LOT_FIELDS)
         return redirect(here + "#lots")
     elif action == "bids":
         fields = posted("lead_name", "lot_id", "lead_organisation_id")
@@ -235,7 +246,7 @@ def bid_action(bid_id, action):
     if action == "lead":
         send("contracts", "PATCH", path, posted("lead_name", "lead_organisation_id"), "Bid lead saved.")
     elif action == "tasks":
-        send("contracts", "POST", f"{path}/tasks", posted("title", "owner", "due_on"), "Task added.")
+        send("contracts", "POST", f"{path}/tasks", posted("title", "owner", "due_on"), "Task added.", TASK_FIELDS)
         anchor = "#tasks"
     elif action == "task-done":
         task_id, done = request.form.get("task_id", ""), request.form.get("done") == "true"

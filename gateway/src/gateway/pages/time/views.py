@@ -19,7 +19,9 @@ from ...domain.roles import APPROVES_TIME, KEEPS_THE_MONEY, LOGS_TIME, MEMBER_US
 from ...auth.csrf import csrf
 from ..common.charts import bar_chart
 from ..common.file_imports import check_and_import, columns_of
-from ..common.forms import pence_to_pounds, pounds_to_pence
+from ..common.dates import month as month_name
+from ..common.forms import pounds_to_pence
+from ..common.money import pounds
 from ...proxy.client import ServiceDown, call_service
 from ..common.lists import Filter, list_page
 from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, refusal, send,
@@ -576,12 +578,12 @@ def subsidy():
     query = {"month": month} if re.fullmatch(r"\d{4}-\d{2}", month) else None
     rows, problem = _get("/subsidy", query)
     rows = rows or []
-    chart = bar_chart("Subsidy by employer and month, in pounds",
-                      [(f"{r['organisation_name']}, {dt.date.fromisoformat(r['month']):%B %Y}",
-                        Decimal(max(r["subsidy_pence"], 0)) / 100) for r in rows], chart_id="subsidy-chart")
+    chart = bar_chart("Subsidy by employer and month",
+                      [(f"{r['organisation_name']}, {month_name(r['month'])}", max(r["subsidy_pence"], 0))
+                       for r in rows], chart_id="subsidy-chart", value_text=pounds)
     write_offs, _ = _get("/subsidy/write-offs")
     return _render("subsidy.html", title="Subsidy report", rows=rows, problem=problem, chart=chart, month=month,
-                   write_offs=write_offs or [], pounds=pence_to_pounds)
+                   write_offs=write_offs or [])
 
 
 @bp.route("/subsidy/write-offs", methods=["POST"])
