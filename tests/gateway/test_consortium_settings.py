@@ -144,6 +144,8 @@ def test_the_settings_page_saves_the_header_and_f1_owner_and_the_consortiums_peo
         saved.headers["Location"]).get_data(as_text=True)
     [row] = audit_rows(gateway_db, consortium.id)
     assert row.after["variation_threshold_owner"] == "host_admin" and row.after["logo_text"] == "HVA Hub"
+    trail = admin.get("/admin/audit", query_string={"action": "consortium.settings_changed"}).get_data(as_text=True)
+    assert "Finance officer → Host administrator" in trail and "£5,000.00 → £2,500.00" in trail  # in words
     home = signed_in(app, consortium.slug, THROWAWAY_PASSWORD).get("/").get_data(as_text=True)
     assert '<span class="hub-logo">HVA Hub</span>' in home and "Hillside Together" in home
     assert '<span class="hub-logo">Consortium Hub</span>' in admin.get("/").get_data(as_text=True)  # not theirs

@@ -18,7 +18,7 @@ PER_PAGE = 50
 FIELD_NAMES = {"display_name": "Display name", "organisation_id": "Organisation", "consortium_id": "Consortium",
                "browser_sessions_ended": "Browser sessions ended", "last_login_at": "Signed in at",
                "logo_text": "Logo text", "variation_threshold_owner": "Who sets the variation threshold (F1)",
-               "variation_threshold_pence": "Variation threshold, in pence (F1)"}
+               "variation_threshold_pence": "Variation threshold (F1)"}
 
 
 @bp.route("/audit")
