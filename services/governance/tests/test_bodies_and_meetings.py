@@ -202,6 +202,16 @@ def test_minutes_actions_and_the_decisions_log(hub):
     assert shown["minutes"] == "Met; agreed the plan." and shown["actions"][0]["done_on"] == "2027-01-10"
     assert [d["title"] for d in hub.call("GET", "/decisions?q=business plan")] == ["Approve the business plan 2027"]
     assert hub.call("GET", "/decisions?q=nothing-like-it") == []
+    second = hub.item(meeting["id"], "Reserves policy")
+    motion = hub.call("POST", f"/meetings/{meeting['id']}/motions",
+                      {"agenda_item_id": second["id"], "text": "Adopt the reserves policy"}, 201)
+    hub.call("POST", f"/meetings/{meeting['id']}/motions/{motion['id']}/votes",
+             {"votes": [{"seat_id": s["id"], "vote": "for"} for s in body["member_seats"][:4]]}, 201)
+    newest = [d["id"] for page in follow_pages(hub.client, "/decisions", headers=hub.headers, limit=1)
+              for d in page]
+    oldest = [d["id"] for page in follow_pages(hub.client, "/decisions", headers=hub.headers, limit=1, sort="oldest")
+              for d in page]
+    assert len(newest) == 2 and oldest == list(reversed(newest))  # issue 14 item 7: the log in either order
 
 
 def test_the_standing_register_of_interests(hub):

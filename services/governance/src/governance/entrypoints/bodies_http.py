@@ -292,13 +292,19 @@ class ActionDone(MethodView):
             return meeting_cases.complete_action(uow, action, done["done_on"])
 
 
+# the log's orders (hubkit.paging `sort`, issue 14 item 7): newest (the default) or oldest first, on ix_decision_log
+# (consortium, decided_at, id) read either way
+DECISION_ORDERS = {"newest": Order(desc(Decision.decided_at), desc(Decision.id)),
+                   "oldest": Order(asc(Decision.decided_at), asc(Decision.id))}
+
+
 @decisions_blp.route("")
 class Decisions(MethodView):
     @allow(*STAFF)
     @decisions_blp.arguments(s.DecisionQuery, location="query")
-    @paged(decisions_blp, s.DecisionOut)
+    @paged(decisions_blp, s.DecisionOut, sorts=DECISION_ORDERS)
     def get(self, query, page):
-        """The decisions log, newest first; `q` searches titles, subjects and notes."""
+        """The decisions log, newest first (`sort=oldest`: oldest first); `q` searches titles, subjects and notes."""
         with request_uow() as uow:
             stmt = select(Decision)
             if query["q"]:
@@ -309,7 +315,7 @@ class Decisions(MethodView):
                 stmt = stmt.where(Decision.body_id == query["body_id"])
             if query["kind"]:
                 stmt = stmt.where(Decision.kind == query["kind"])
-            return page.select(uow.session, stmt, Order(desc(Decision.decided_at), desc(Decision.id)))
+            return page.select(uow.session, stmt, page.order(DECISION_ORDERS))
 
 
 @interests_blp.route("")
