@@ -64,6 +64,8 @@ def test_f4_an_export_of_up_to_500_lines_downloads_as_one_xero_csv(logged_in, fi
     page = finance.get("/time/invoices/xero").get_data(as_text=True)
     assert 'id="issued_in"' in page and "No export yet." in page
     assert 'href="/time/invoices/xero"' in finance.get("/time/invoices").get_data(as_text=True)  # the area's menu
+    every = finance.get("/time/invoices/xero.csv")  # every invoice in one unbounded file is no more: the export page
+    assert every.status_code == 302 and every.headers["Location"].endswith("/time/invoices/xero")
     month = f"{dt.date.today():%Y-%m}"  # the page offers the months up to the clock's; any month is finance's to check
     answer = finance.post("/time/invoices/xero", data={"csrf_token": csrf_token_from(page), "issued_in": month})
     assert answer.status_code == 200 and answer.mimetype == "text/csv"

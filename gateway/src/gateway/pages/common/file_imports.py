@@ -21,9 +21,9 @@ def columns_of(service: str, path: str) -> tuple[list[str], list[str], str | Non
     return answer.body.get("columns") or [], answer.body.get("required") or [], None
 
 
-def check_and_import(service: str, path: str) -> tuple[dict | None, dict, bool, int]:
+def check_and_import(service: str, path: str, fields: dict | None = None) -> tuple[dict | None, dict, bool, int]:
     """The posted file checked (and imported, if asked and clean): (the service's answer, errors by field,
-    whether it was imported, the status for the page)."""
+    whether it was imported, the status for the page). `fields`: more form fields the service's import takes."""
     request.max_content_length = current_app.extensions["gateway.settings"].max_upload_bytes  # before the form
     try:
         validate_csrf(request.form.get("csrf_token"))
@@ -36,9 +36,9 @@ def check_and_import(service: str, path: str) -> tuple[dict | None, dict, bool, 
                                else "The file is empty"]}, False, 422
     file = (upload.filename, content, upload.mimetype or "application/octet-stream")
     try:
-        answer = upload_to_service(service, path, {"dry_run": "true"}, file)
+        answer = upload_to_service(service, path, (fields or {}) | {"dry_run": "true"}, file)
         if answer.ok and request.form.get("action") == "import" and not answer.body.get("problems"):
-            answer = upload_to_service(service, path, {"dry_run": "false"}, file)
+            answer = upload_to_service(service, path, (fields or {}) | {"dry_run": "false"}, file)
     except ServiceDown as exc:
         return None, {"file": [exc.message]}, False, 503
     if answer.ok:

@@ -7,6 +7,7 @@ sent as integer pence (F4).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from decimal import Decimal
@@ -544,10 +545,13 @@ def _issued_invoices(invoice_id=None) -> list[dict]:
 @bp.route("/invoices/xero.csv")
 @roles_required(SEES_INVOICES)
 def invoices_xero():
-    """Issued invoices and credit notes in Xero's sales invoice import format (the issuer imports them)."""
+    """One issued invoice or credit note in Xero's sales invoice import format (the issuer imports it). Every
+    invoice at once is an export (xero.py): bounded to what was not exported yet, in files Xero takes."""
     one = request.args.get("invoice")
+    if not (one and is_uuid(one)):
+        return redirect(url_for("time_ui.xero_exports"))
     rows = []
-    for found in _issued_invoices(one if one and is_uuid(one) else None):
+    for found in _issued_invoices(one):
         rows.extend(xero_rows(found, found["bill_to_name"]))
     return csv_response("recharge-invoices-xero.csv", XERO_HEADER, rows, bom=False)
 
@@ -598,7 +602,22 @@ def write_off():
 
 STAFF_COLUMNS_HELP = ("One rate a row: a person's several rows are their rate history. employer_kind is consortium, "
                       "host or member; employer is the organisation's name as finance knows it; line_manager is the "
-                      "name of someone in the file or already in finance. On-costs as on_costs_percent or on_costs.")
+                      "name of someone in the file or already in finance; login (optional) is the person's hub "
+                      "username or email, so they find their own timesheet. On-costs as on_costs_percent or "
+                      "on_costs; salary and on_costs in pounds.")
+
+
+def consortium_logins() -> dict[str, str]:
+    """The consortium's logins by username and by email (lower case) -> login id, as the add-a-person page offers
+    them: what a staff file's login column is looked up in (finance has no copy of the gateway's accounts). An
+    email two logins share is left out, so it matches nobody rather than the wrong person."""
+    found: dict[str, str] = {}
+    shared: set[str] = set()
+    for user in _consortium_users():
+        for key in {user.username.strip().casefold(), (user.email or "").strip().casefold()} - {""}:
+            if found.setdefault(key, str(user.id)) != str(user.id):
+                shared.add(key)
+    return {key: user_id for key, user_id in found.items() if key not in shared}
 
 
 def _staff_import_page(result=None, errors=None, status=200):
@@ -635,7 +654,8 @@ def staff_import_template():
 @roles_required(KEEPS_THE_MONEY)
 def staff_import_file():
     """Check the file (finance's dry run); to import, the same check first and the import only when it is clean."""
-    result, errors, imported, status = check_and_import("finance", "/imports/staff")
+    result, errors, imported, status = check_and_import("finance", "/imports/staff",
+                                                        {"logins": json.dumps(consortium_logins())})
     if imported:
         people = len({r["name"].casefold() for r in result["staff"]})
         flash(f"{people} {'person' if people == 1 else 'people'} and {result['rows']} "
