@@ -174,3 +174,9 @@ def test_p1_the_reports_highlights_are_shown_escaped_each_with_its_period_and_su
     fake_services.contracts_answers[("GET", f"/contracts/{contract_id}/report")] = (200, report | {"highlights": []})
     assert "No accepted returns with a narrative in these periods." in manager.get(
         f"/contracts/{contract_id}/report").get_data(as_text=True)
+
+
+def test_the_decisions_log_is_shown_in_the_order_chosen_with_its_search_kept(logged_in, fake_services):
+    page = logged_in("board").get("/governance/decisions-log?q=reserves&sort=oldest").get_data(as_text=True)
+    assert fake_services.last_call("governance", "GET", "/decisions")["query"] == {"q": "reserves", "sort": "oldest"}
+    assert '<option value="oldest" selected>Oldest first</option>' in page and 'value="reserves"' in page

@@ -16,7 +16,8 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import DECIDES, SEES_DECISIONS
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.dates import utc_moment
-from ..common.service_pages import fetch, fetch_page, posted, refusal, send
+from ..common.lists import list_page
+from ..common.service_pages import fetch, posted, refusal, send
 
 bp = Blueprint("governance_ui", __name__, url_prefix="/governance", template_folder="templates")
 
@@ -268,8 +269,12 @@ csrf.exempt(attach_paper)  # checked in the view, once the larger upload limit i
 @roles_required(SEES_DECISIONS)
 def decisions_log():
     q = (request.args.get("q") or "").strip()
-    decisions, problem, pages = fetch_page("governance", "/decisions", query={"q": q})  # a page at a time
-    return _render("decisions_log.html", decisions=decisions or [], q=q, problem=problem, pages=pages)
+    listing = list_page("governance", "/decisions", sorts=DECISION_SORTS, query={"q": q})  # a page at a time
+    return _render("decisions_log.html", decisions=listing.rows, q=q, problem=listing.problem, pages=listing.pages,
+                   listing=listing)
+
+
+DECISION_SORTS = {"newest": "Newest first", "oldest": "Oldest first"}
 
 
 @bp.route("/policies")
