@@ -553,6 +553,24 @@ class FakeServices:
                 (request.method, request.path.removeprefix("/finance")), (404, {"title": "Not Found"}))
             return jsonify(body), status, (headers[0] if headers else {})
 
+        @app.route("/finance/money/settings/variation-threshold", methods=["GET", "PUT"])
+        def variation_threshold():
+            kept = fake.variation_thresholds.setdefault(str(g.principal.consortium_id), {
+                "variation_threshold_owner": "finance_officer", "variation_threshold_pence": 500_000,
+                "updated_by": None, "updated_at": None})
+            if request.method == "PUT":
+                body = request.get_json()
+                owner = body.get("variation_threshold_owner", kept["variation_threshold_owner"])
+                if "host_admin" not in g.principal.roles or fake.refuse_variation_threshold or (
+                        "variation_threshold_pence" in body and owner != "host_admin"):
+                    return jsonify(title="Forbidden", status=403, detail=fake.refuse_variation_threshold or
+                                   "The variation threshold (F1) is set by the finance officer of this consortium."), \
+                        403, {"Content-Type": "application/problem+json"}
+                kept.update(variation_threshold_owner=owner, updated_by=f"user:{g.principal.user_id}",
+                            variation_threshold_pence=body.get("variation_threshold_pence",
+                                                               kept["variation_threshold_pence"]))
+            return jsonify(kept)
+
         @app.route("/<service>/summary")
         def summary(service):
             status, body = fake.summaries.get(service, (200, {"today": clock.today().isoformat()}))
