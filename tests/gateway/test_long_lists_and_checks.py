@@ -180,3 +180,13 @@ def test_the_decisions_log_is_shown_in_the_order_chosen_with_its_search_kept(log
     page = logged_in("board").get("/governance/decisions-log?q=reserves&sort=oldest").get_data(as_text=True)
     assert fake_services.last_call("governance", "GET", "/decisions")["query"] == {"q": "reserves", "sort": "oldest"}
     assert '<option value="oldest" selected>Oldest first</option>' in page and 'value="reserves"' in page
+
+
+def test_the_members_directory_is_shown_in_the_order_chosen_with_its_filters(logged_in, fake_services):
+    manager = logged_in("manager")
+    page = manager.get("/members?status=active&sort=name_desc").get_data(as_text=True)
+    assert fake_services.last_call("membership", "GET", "/organisations")["query"] == {"status": "active",
+                                                                                       "sort": "name_desc"}
+    assert '<option value="name_desc" selected>Name, Z to A</option>' in page
+    manager.get("/members?sort=size")  # not an order the directory offers: A to Z, its default, not the word sent
+    assert fake_services.last_call("membership", "GET", "/organisations")["query"] == {}

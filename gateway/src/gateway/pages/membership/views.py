@@ -47,7 +47,8 @@ CHANGES = {  # membership changes a manager may record, with the words the form 
 APPLICATION_STAGES = ("applicant", "in_due_diligence", "awaiting_decision", "rejected")
 EVIDENCE_STATES = {"missing": ("Missing", "red"), "expired": ("Expired", "red"),
                    "provided": ("Provided, not verified", "yellow"), "verified": ("Verified", "green")}
-DIRECTORY_FILTERS = ("q", "status", "service_category", "area", "diversity", "eligible")
+DIRECTORY_FILTERS = ("q", "status", "service_category", "area", "diversity", "eligible", "sort")
+DIRECTORY_SORTS = ("", "name_desc")  # membership's orders: A to Z (its default, not named) or Z to A
 EXPORT_COLUMNS = (
     ("Name", lambda o, c: o.get("name")),
     ("Status", lambda o, c: status_label(o.get("status"))),
@@ -203,6 +204,8 @@ def _directory_filters() -> dict[str, str]:
     filters = {key: (request.args.get(key) or "").strip() for key in DIRECTORY_FILTERS}
     if filters["eligible"] not in ("", "true", "false"):
         filters["eligible"] = ""
+    if filters["sort"] not in DIRECTORY_SORTS:
+        filters["sort"] = ""
     return filters
 
 
