@@ -129,7 +129,8 @@ def _evidence_expiring(summary: dict, own: bool) -> Line:
              else plural(section["count"], "piece of members' evidence expiring or expired",
                          "pieces of members' evidence expiring or expired"))
     first = section["items"][0]["parent_id"] if own and section["items"] else None
-    href = url_for("ui.due_diligence", organisation_id=first) if first else url_for("ui.members_expiring")
+    href = url_for("ui.due_diligence", organisation_id=first) if first else \
+        url_for("ui.my_organisation") if own else url_for("ui.members_expiring")  # the list is the staff's
     return Line(section["count"], label, href,
                 [Entry(f"{i['title']}" + ("" if own else f", {i.get('about')}"),
                        url_for("ui.due_diligence", organisation_id=i["parent_id"]),
