@@ -807,3 +807,17 @@ def test_g5_only_managers_ask_for_an_expulsion(logged_in, fake_services):
     assert "Ask the Partners Group to decide" not in page
     assert client.post(f"/members/{organisation['id']}/expulsion-request",
                        data={"csrf_token": csrf_token_from(page), "reason": "Breach"}).status_code == 403
+
+
+def test_issue_14_item_5_the_history_names_who_made_each_change_in_words_never_an_id(logged_in, fake_services):
+    organisation = org(fake_services, "Able Advice")
+    stranger = "user:5b0d7a8e-59c5-4b8e-a3b1-1d2f3e4a5b6c"
+    fake_services.history[organisation["id"]] = [
+        {"from_status": "active", "to_status": "suspended", "reason": "Insurance lapsed", "effective_on": "2026-03-01",
+         "actor": "system:expiry-review", "decision_id": None, "recorded_at": "2026-03-01T02:00:00+00:00"},
+        {"from_status": "awaiting_decision", "to_status": "active", "reason": "Approved by the board",
+         "effective_on": "2026-02-01", "actor": stranger, "decision_id": None,
+         "recorded_at": "2026-02-01T10:00:00+00:00"}]
+    html = logged_in("manager").get(f"/members/{organisation['id']}/history").get_data(as_text=True)
+    assert "The hub&#39;s expiry review (automatic)" in html and "Someone without a login here" in html
+    assert stranger not in html and "system:" not in html and "Not needed" in html

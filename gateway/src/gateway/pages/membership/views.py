@@ -23,11 +23,13 @@ from ..common import charts
 from .forms import LEGAL_FORMS, CONTACT_ROLES, profile_error_keys, profile_from_form, values_from_organisation
 from ..common.forms import date_parts, flatten_errors, pounds_to_pence, read_date
 from ..common.file_imports import check_and_import, columns_of
+from ...adapters.audit_reads import people_named
 from ..common.errors import CHOICE, DATE, EMAIL, FILE, WHOLE, Field, default_kind, default_label, plain, tidy
 from ..common.money import pounds
 from ..common.service_pages import csv_response, page_links, xlsx_response
 from ..home.views import bp  # the membership pages are the "ui" blueprint's, with home's
 from hubkit import clock
+from hubkit.audit_trail import USER_ACTOR, actor_label
 
 STATUSES = {
     "applicant": ("Applicant (draft)", "grey"),
@@ -386,7 +388,20 @@ def member_history(organisation_id: uuid.UUID):
         problem = None if answer.ok else "The history cannot be shown just now."
     except ServiceDown as exc:
         problem = exc.message
-    return render_template("membership/member_history.html", history=history, history_problem=problem, **context)
+    return render_template("membership/member_history.html", history=_who_did_each(history),
+                           history_problem=problem, **context)
+
+
+def _who_did_each(history: list[dict]) -> list[dict]:
+    """Each change with `who` in words: a person by name, the hub's own work in plain words, never `user:<id>`."""
+    ids = {str(h.get("actor"))[len(USER_ACTOR):] for h in history if str(h.get("actor")).startswith(USER_ACTOR)}
+    people = {}
+    if ids:
+        with current_app.extensions["gateway.db"].session() as session:
+            people = people_named(session, current_user().consortium_id, ids)
+    return [h | {"who": people.get(str(h.get("actor"))[len(USER_ACTOR):], "Someone without a login here")
+                 if str(h.get("actor")).startswith(USER_ACTOR) else actor_label(str(h.get("actor") or "system"))}
+            for h in history]
 
 
 @bp.route("/members/<uuid:organisation_id>/membership")
