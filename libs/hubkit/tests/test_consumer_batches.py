@@ -77,7 +77,8 @@ class Consuming:
             notes = sorted(session.execute(select(Note.text).execution_options(hubkit_all_tenants=True)).scalars())
             inbox = set(session.execute(select(kit.inbox.c.event_id)).scalars())
             audit = collections.Counter(session.execute(select(
-                kit.audit_entry.c.entity, kit.audit_entry.c.action, kit.audit_entry.c.correlation_id)).all())
+                kit.audit_entry.c.entity, kit.audit_entry.c.action, kit.audit_entry.c.correlation_id,
+                kit.audit_entry.c.actor)).all())
         return {"copies": copies, "notes": notes, "inbox": inbox, "audit": audit}
 
 
@@ -133,12 +134,18 @@ def test_a_mixed_run_ends_as_one_by_one_application_would_each_event_audited_as_
     for what in ("copies", "notes", "inbox"):
         assert state[what] == expected[what], what
     assert len(state["notes"]) == 13 and all(c[2] == "active" for c in state["copies"])
-    # the rule applied one event at a time is audited as its own event (a set-wise call as its first event)
-    assert {(entity, action, correlation_id) for (entity, action, correlation_id) in state["audit"]
+    # the rule applied one event at a time is audited as its own event
+    assert {(entity, action, correlation_id) for (entity, action, correlation_id, _) in state["audit"]
             if entity == "Note"} == {("Note", "create", e.correlation_id) for e in run
                                      if e.type == "membership.capability.updated"}
-    assert sum(n for (entity, action, _), n in state["audit"].items()
+    assert sum(n for (entity, action, _, _), n in state["audit"].items()
                if (entity, action) == ("OrganisationCopy", "create")) == 13
+    # and so is each event of a set-wise call: its own row, actor and correlation id, as one by one (it was one row
+    # per copy, by the batch's first event)
+    assert state["audit"] == expected["audit"]
+    assert {(correlation_id, actor) for (entity, action, correlation_id, actor) in state["audit"]
+            if entity == "OrganisationCopy"} == {(e.correlation_id, f"event:{e.type}") for e in run
+                                                 if e.type != "membership.capability.updated"}
     # applying the run again changes nothing: every event is in the inbox
     assert batched.applier.apply_run(run, (TOPIC, 0, len(run))) == 0
     assert batched.state() == state

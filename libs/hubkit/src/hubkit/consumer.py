@@ -64,6 +64,11 @@ class Subscription:
     many: ManyHandler | None = None
 
 
+def handler_actor(event: Envelope) -> str:
+    """Who the audit trail says made a change an event's handler made."""
+    return f"event:{event.type}"
+
+
 class EventHandlers:
     """The event types a service consumes; `@handlers.on("x.y.z")` registers one."""
 
@@ -138,7 +143,7 @@ class EventApplier:
 
     def _unit_of_work(self, event: Envelope, connection=None) -> UnitOfWork:
         correlation_id_var.set(event.correlation_id)
-        return UnitOfWork(self.db, Tenant(event.consortium_id), actor=f"event:{event.type}",
+        return UnitOfWork(self.db, Tenant(event.consortium_id), actor=handler_actor(event),
                           service=self.settings.service, correlation_id=event.correlation_id,
                           causation_id=str(event.id), connection=connection)
 

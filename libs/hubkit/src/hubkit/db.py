@@ -367,11 +367,15 @@ def _write_audit_trail(session: Session, _ctx) -> None:
     if kit is None:
         return
     rows = []
+    by_event = session.info.pop(AUDIT_BY_EVENT, None) or {}
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
             if not isinstance(obj, ConsortiumScoped):
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            if action != "delete" and id(obj) in by_event:
+                rows += _rows_by_event(obj, action, by_event[id(obj)][1])
                 continue
             rows.append({
                 "consortium_id": obj.consortium_id, "actor": session.info.get("actor") or "system",
@@ -388,6 +392,37 @@ def _write_audit_trail(session: Session, _ctx) -> None:
             deferred.extend(rows)
         else:
             connection.execute(insert(kit.audit_entry), rows)
+
+
+AUDIT_BY_EVENT = "hubkit.audit_by_event"
+
+
+def audit_as_event(session: Session, obj: Any, event: Any) -> None:
+    """In a set-wise event handler (hubkit.consumer), after applying `event` to `obj`: its audit rows are then one
+    per event that changed it, each by that event's actor with its correlation id, as applying the events one by
+    one writes them (not one row per object, by the batch's first event). Cheap: a copy of its columns."""
+    notes = session.info.setdefault(AUDIT_BY_EVENT, {})
+    notes.setdefault(id(obj), (obj, []))[1].append((event, _columns(obj)))  # the object kept alive till the flush
+
+
+def _rows_by_event(obj: Any, action: str, notes: list) -> list[dict]:
+    """The audit rows of an object a set-wise handler changed, one per event that changed it (see
+    `audit_as_event`): the first a create (or an update from the stored row), each next an update from the last."""
+    from .consumer import handler_actor  # here: the consumer imports this module
+
+    rows, before = [], None if action == "create" else _before(obj)
+    for n, (event, after) in enumerate(notes):
+        if n == len(notes) - 1:
+            after = _columns(obj)  # with what the flush itself filled in (defaults)
+        if rows and after == before:
+            continue  # this event changed nothing (an older one, say): no row, as one by one
+        rows.append({"consortium_id": obj.consortium_id, "actor": handler_actor(event),
+                     "action": "create" if not rows and action == "create" else "update",
+                     "entity": type(obj).__name__, "entity_id": _entity_id(obj),
+                     "before": None if not rows and action == "create" else before, "after": after,
+                     "at": utcnow(), "request_id": None, "correlation_id": event.correlation_id})
+        before = after
+    return rows
 
 
 def audit_event(session: Session, consortium_id: uuid.UUID, action: str, entity: str, entity_id: str,

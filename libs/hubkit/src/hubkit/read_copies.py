@@ -12,7 +12,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import Boolean, String, Uuid, select, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import ConsortiumScoped, UtcDateTime
+from .db import ConsortiumScoped, UtcDateTime, audit_as_event
 from .events import Envelope
 
 ORGANISATION_EVENTS = (
@@ -59,6 +59,8 @@ def apply_organisation_events(session, model: type[MemberOrganisationCopy], even
         elif copy.eligible_for_new_work is None:
             copy.eligible_for_new_work = True
         copy.updated_at = event.occurred_at
+        if len(events) > 1:
+            audit_as_event(session, copy, event)  # audited as its own event, as one by one
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
