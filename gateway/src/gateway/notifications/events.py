@@ -10,18 +10,15 @@ from hubkit.consumer import EventHandlers
 from hubkit.events import Envelope
 from hubkit.unit_of_work import UnitOfWork
 
+from ..pages.common.dates import day
+from ..pages.common.money import money
 from . import domain, store
 
 handlers = EventHandlers()
 
 
-def _day(value) -> str:
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return f"{day.day} {day:%B %Y}"
-
-
-def _pounds(pence: int) -> str:
-    return f"{'-' if pence < 0 else ''}£{abs(pence) / 100:,.2f}"
+_day = day  # "4 December 2026", as every page says a date (pages/common/dates.py)
+_pounds = money  # "£180,000.00", as every page says money, never through a float (F4)
 
 
 def _tell(uow: UnitOfWork, event: Envelope, notice: domain.Notice, choose) -> None:
