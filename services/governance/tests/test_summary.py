@@ -89,3 +89,34 @@ def test_g12_a_seat_holders_meetings_papers_declarations_owed_and_votes_open_and
     assert set(summary(hub, ("finance_officer",), username="fo")) == {"today"}
     elsewhere = summary(make_hub(), ("board_member",))
     assert set(elsewhere) == {"today", "decisions_awaiting"} and elsewhere["decisions_awaiting"]["count"] == 0
+
+
+def test_g12_no_vote_open_to_a_seat_on_what_it_declared_an_interest_in(hub):
+    """A motion on an item the seat declared an interest in, and a written resolution it declared an interest in,
+    are not votes open to it (G12 refuses such a vote); the motion on the next item still is."""
+    pg = hub.body("partners_group", members=3)
+    asha = uuid.UUID(hub.seat(pg["id"], "member", "Asha Patel", account=ASHA)["id"])
+    held = uuid.UUID(hub.held_meeting(pg["id"])["id"])
+    declared_on, free = (AgendaItem(id=uuid.uuid4(), consortium_id=hub.consortium, meeting_id=held, position=90 + n,
+                                    title=title, kind="business") for n, title in enumerate(("Lease", "Budget")))
+    conflicted, open_to_her = (Motion(id=uuid.uuid4(), consortium_id=hub.consortium, agenda_item_id=i.id, text=text,
+                                      kind="ordinary", status="open")
+                               for i, text in ((declared_on, "Renew the lease"), (free, "Adopt the budget")))
+    resolution = WrittenResolution(
+        id=uuid.uuid4(), consortium_id=hub.consortium, body_id=uuid.UUID(pg["id"]), text="Buy the building",
+        kind="ordinary", circulated_on=clock.today(), deadline=clock.utcnow() + dt.timedelta(days=7), status="open",
+        declarations=[], circulated_by="user:test")
+    write(hub, declared_on, free)
+    write(hub, conflicted, open_to_her, resolution)
+    assert {v["id"] for v in summary(hub)["votes_open"]["items"]} == {
+        str(conflicted.id), str(open_to_her.id), str(resolution.id)}
+
+    write(hub, Declaration(id=uuid.uuid4(), consortium_id=hub.consortium, agenda_item_id=declared_on.id,
+                           seat_id=asha, interest="My firm is the landlord", excluded_from_discussion=False,
+                           declared_at=clock.utcnow()))
+    declare = hub.client.post(f"/written-resolutions/{resolution.id}/my-declarations",
+                              json={"interest": "My firm sells the building"}, headers=hub.as_(("board_member",),
+                                                                                                username=ASHA))
+    assert declare.status_code == 201, declare.get_json()
+    votes = summary(hub)["votes_open"]
+    assert (votes["count"], [v["id"] for v in votes["items"]]) == (1, [str(open_to_her.id)])

@@ -21,7 +21,7 @@ VOTES = (FOR, AGAINST, ABSTAIN)
 ORDINARY, EXPULSION, GOVERNANCE_REVIEW, HUB_MODEL = "ordinary", "expulsion", "governance_review", "hub_model"
 MOTION_KINDS = (ORDINARY, EXPULSION, GOVERNANCE_REVIEW, HUB_MODEL)
 ITEM_KINDS = ("standing", "request", "business", "chosen_provider", "about_chair")
-APPROVED, REJECTED = "approved", "rejected"
+OPEN, APPROVED, REJECTED = "open", "approved", "rejected"  # a motion's status: open until the vote is taken
 
 
 def attended(status: str | None) -> bool:
@@ -67,6 +67,12 @@ def excluded_from_discussion(item_kind: str, seat_role: str, declared: bool) -> 
     return item_kind == "about_chair" and seat_role == CHAIR
 
 
+def has_declared_interest(seat_id: object, declared: Iterable) -> bool:
+    """G12: a member with a declared interest in an item (their seat among its declarers) takes no part in the
+    vote on it."""
+    return seat_id in declared
+
+
 @dataclasses.dataclass(frozen=True)
 class Ballot:
     seat_id: str
@@ -84,7 +90,7 @@ def check_vote(seat_id: str, role: str | None, attendance: Mapping[str, str], de
         raise RuleViolation("A deputy votes as the seat they represent.")
     if not attended(attendance.get(seat_id)):
         raise RuleViolation("Only members present, in person or by deputy, vote.")
-    if seat_id in declared:
+    if has_declared_interest(seat_id, declared):
         raise RuleViolation("A member with a declared interest in an item takes no part in the vote on it (G12).",
                             rule="G12")
     if seat_id in excluded:

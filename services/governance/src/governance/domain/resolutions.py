@@ -13,7 +13,7 @@ from hubkit.domain import RuleViolation
 from hubkit import clock
 
 from .bodies import CO_OPTED, VOTING_ROLES, BodyRules
-from .meetings import AGAINST, APPROVED, FOR, REJECTED, VOTES
+from .meetings import AGAINST, APPROVED, FOR, REJECTED, VOTES, has_declared_interest
 
 OPEN = "open"
 NO_WRITTEN_KINDS = ("expulsion", "membership_expulsion")  # G5: an expulsion is voted at a Partners Group meeting
@@ -44,7 +44,7 @@ def check_written_vote(status: str, role: str | None, seat_id: object, declared:
         raise RuleViolation("Co-opted members have no vote (G2).", rule="G2")
     if role not in VOTING_ROLES:
         raise RuleViolation("A deputy does not answer written resolutions for the seat they represent.")
-    if seat_id in declared:
+    if has_declared_interest(seat_id, declared):
         raise RuleViolation("A member with a declared interest takes no part in the decision (G12).", rule="G12")
 
 

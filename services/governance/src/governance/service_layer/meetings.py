@@ -151,7 +151,7 @@ def _declare(uow: UnitOfWork, item: AgendaItem, seat: Seat, interest: str) -> De
                               declared_at=utcnow())
     uow.session.add(declaration)
     for ballot in uow.session.execute(select(Vote).join(Motion, Vote.motion_id == Motion.id).where(
-            Motion.agenda_item_id == item.id, Motion.status == "open", Vote.seat_id == seat.id)).scalars():
+            Motion.agenda_item_id == item.id, Motion.status == rules.OPEN, Vote.seat_id == seat.id)).scalars():
         uow.session.delete(ballot)
     uow.commit()
     return declaration
@@ -189,9 +189,9 @@ def propose_motion(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, text: 
         if item.decision_request_id is None:  # named by hand, not by membership's own request
             references.organisation_in_subject(uow.session, subject)
     if uow.session.execute(select(Motion.id).where(Motion.agenda_item_id == item.id,
-                                                   Motion.status == "open")).first():
+                                                   Motion.status == rules.OPEN)).first():
         raise RuleViolation("This item already has an open motion.")
-    motion = Motion(id=uuid.uuid4(), agenda_item_id=item.id, text=text, kind=kind, subject=subject, status="open")
+    motion = Motion(id=uuid.uuid4(), agenda_item_id=item.id, text=text, kind=kind, subject=subject, status=rules.OPEN)
     uow.session.add(motion)
     uow.commit()
     return motion
@@ -217,7 +217,7 @@ def cast_my_vote(uow: UnitOfWork, motion: Motion, account: str, vote: str) -> tu
     holding a deputy's seat, for the seat they represent that day), not co-opted (G2), without a declared interest
     in the item (G12) nor excluded from its discussion (C5, G7). One vote per seat: the same vote again is a replay
     (False), another is refused. The motion is decided when the chair or secretary takes the vote."""
-    if motion.status != "open":
+    if motion.status != rules.OPEN:
         raise RuleViolation("This motion has already been voted on.")
     session = uow.session
     item = session.get(AgendaItem, motion.agenda_item_id)
@@ -243,7 +243,7 @@ def cast_my_vote(uow: UnitOfWork, motion: Motion, account: str, vote: str) -> tu
 def vote(uow: UnitOfWork, motion: Motion, ballots: list[rules.Ballot], note: str, account: str) -> Decision:
     """Take the vote: the chair or secretary records the show of hands beside the votes members cast themselves;
     quorum first, then each voter checked (G2, G12, C5/G7), counted by the body's majority."""
-    if motion.status != "open":
+    if motion.status != rules.OPEN:
         raise RuleViolation("This motion has already been voted on.")
     session = uow.session
     item = session.get(AgendaItem, motion.agenda_item_id)

@@ -25,13 +25,14 @@ def _seats_on(session, resolution: WrittenResolution) -> dict[uuid.UUID, Seat]:
             if body_cases.term(s).active_on(resolution.circulated_on)}
 
 
-def _declared(resolution: WrittenResolution) -> set[uuid.UUID]:
+def declarers(resolution: WrittenResolution) -> set[uuid.UUID]:
+    """The seats that declared an interest in the resolution (G12)."""
     return {uuid.UUID(d["seat_id"]) for d in resolution.declarations}
 
 
 def entitled_seats(session, resolution: WrittenResolution) -> list[Seat]:
     """Voting members on the body when it was circulated, without a declared interest (G2, G12)."""
-    declared = _declared(resolution)
+    declared = declarers(resolution)
     return [s for s in _seats_on(session, resolution).values() if s.role in VOTING_ROLES and s.id not in declared]
 
 
@@ -88,7 +89,7 @@ def _declare(uow: UnitOfWork, resolution: WrittenResolution, seat: Seat, interes
     if resolution.status != rules.OPEN:
         raise RuleViolation("This written resolution is closed.")
     seat_id = seat.id
-    if seat_id in _declared(resolution):
+    if seat_id in declarers(resolution):
         raise RuleViolation(f"{seat.person_name} has already declared an interest in this resolution.")
     resolution.declarations = resolution.declarations + [{
         "seat_id": str(seat.id), "person_name": seat.person_name,
@@ -106,7 +107,7 @@ def answer(uow: UnitOfWork, resolution: WrittenResolution, seat_id: uuid.UUID, v
     """The chair or secretary records a member's answer given in writing outside the hub (a second answer from the
     same seat replaces the first)."""
     seat = _seats_on(uow.session, resolution).get(seat_id)
-    rules.check_written_vote(resolution.status, seat.role if seat else None, seat_id, _declared(resolution),
+    rules.check_written_vote(resolution.status, seat.role if seat else None, seat_id, declarers(resolution),
                              resolution.deadline, utcnow())
     _check_records_for_others(uow.session, resolution, account, "answers")
     row = uow.session.get(WrittenAnswer, (resolution.id, seat_id))
@@ -122,7 +123,7 @@ def answer_mine(uow: UnitOfWork, resolution: WrittenResolution, account: str, vo
     """The signed-in seat holder answers in writing: a voting member without a declared interest (G2, G12), before
     the deadline; once (the same answer again is a replay, False; another is refused)."""
     seat = own_seat(uow.session, resolution, account)
-    rules.check_written_vote(resolution.status, seat.role, seat.id, _declared(resolution), resolution.deadline,
+    rules.check_written_vote(resolution.status, seat.role, seat.id, declarers(resolution), resolution.deadline,
                              utcnow())
     row = uow.session.get(WrittenAnswer, (resolution.id, seat.id))
     if not meeting_rules.check_own_ballot(row.vote if row else None, vote):

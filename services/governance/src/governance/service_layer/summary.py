@@ -20,8 +20,10 @@ from hubkit.summaries import TOP, counted, in_all, item, section
 from ..adapters.orm import (AgendaItem, Body, Declaration, DecisionRequest, Meeting, MeetingPaper, Motion, Seat, Vote,
                             WrittenAnswer, WrittenResolution)
 from ..domain import decisions as decision_rules
+from ..domain import meetings as meeting_rules
 from ..domain import resolutions as resolution_rules
 from ..domain import summary as rules
+from . import resolutions as resolution_cases
 
 DECIDERS = ("consortium_manager", "board_member")
 
@@ -84,29 +86,44 @@ def declarations_owed(session, seats, now: dt.datetime) -> dict:
     return section(len(owed), owed)
 
 
+def _declarers(session, item_ids: set) -> dict:
+    """The seats that declared an interest in each of these agenda items."""
+    found: dict = {}
+    if item_ids:
+        for item_id, seat_id in session.execute(select(Declaration.agenda_item_id, Declaration.seat_id)
+                                                .where(Declaration.agenda_item_id.in_(item_ids))):
+            found.setdefault(item_id, set()).add(seat_id)
+    return found
+
+
 def votes_open(session, seats, now: dt.datetime) -> dict:
     """Motions still open at meetings of the caller's bodies that have started, and written resolutions still open
-    before their deadline, that the caller's seat on that body has not answered; the earliest first."""
+    before their deadline, that the caller's seat on that body has not answered; the earliest first. A motion on an
+    item the seat declared an interest in is not theirs to vote on (G12, the rule that refuses such a vote)."""
     found = []
     for seat in seats:
         voted = exists().where(Vote.motion_id == Motion.id, Vote.seat_id == seat.id)
-        for r in session.execute(
-                select(Motion.id, Motion.text, Meeting.id.label("meeting_id"), Meeting.starts_at,
-                       Meeting.title.label("meeting_title"))
-                .join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
-                .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-                .where(Meeting.body_id == seat.body_id, Meeting.starts_at <= now, Motion.status == "open",
-                       ~voted).limit(TOP * 4)):
-            found.append(item(r.id, r.text, clock.local_date(r.starts_at), about=r.meeting_title,
-                              parent_id=r.meeting_id))
+        motions = session.execute(
+            select(Motion.id, Motion.text, Motion.agenda_item_id, Meeting.id.label("meeting_id"), Meeting.starts_at,
+                   Meeting.title.label("meeting_title"))
+            .join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(Meeting.body_id == seat.body_id, Meeting.starts_at <= now, Motion.status == meeting_rules.OPEN,
+                   ~voted).limit(TOP * 4)).all()
+        declarers = _declarers(session, {r.agenda_item_id for r in motions})
+        found += [item(r.id, r.text, clock.local_date(r.starts_at), about=r.meeting_title, parent_id=r.meeting_id)
+                  for r in motions
+                  if not meeting_rules.has_declared_interest(seat.id, declarers.get(r.agenda_item_id, ()))]
         answered = exists().where(WrittenAnswer.resolution_id == WrittenResolution.id,
                                   WrittenAnswer.seat_id == seat.id)
-        for r in session.execute(
-                select(WrittenResolution.id, WrittenResolution.text, WrittenResolution.deadline, Body.name)
+        for resolution, body_name in session.execute(
+                select(WrittenResolution, Body.name)
                 .join(Body, Body.id == WrittenResolution.body_id)
                 .where(WrittenResolution.body_id == seat.body_id, WrittenResolution.status == resolution_rules.OPEN,
                        WrittenResolution.deadline > now, ~answered).limit(TOP * 4)):
-            found.append(item(r.id, r.text, clock.local_date(r.deadline), about=r.name))
+            if not meeting_rules.has_declared_interest(seat.id, resolution_cases.declarers(resolution)):
+                found.append(item(resolution.id, resolution.text, clock.local_date(resolution.deadline),
+                                  about=body_name))
     found.sort(key=lambda entry: (entry["due_on"], entry["title"]))
     return section(len(found), found)
 
