@@ -273,6 +273,15 @@ def reads(manifest: dict) -> list[dict]:
                      WHERE t.consortium_id = %(cid)s AND t.contract_id = %(contract)s
                      GROUP BY t.indicator_id, t.period_id, t.target""",
              sql_params={"cid": cid, "contract": contract}),
+        # the review queue (issue 16 item 3): a page of returns waiting, in SQL on ix_performance_return_review,
+        # each viewed with its lines (it read and viewed all 12,000 returns before)
+        dict(name="returns waiting for review", service="contracts", path="/returns", params={"status": "submitted"},
+             who=manager, page="/contracts/returns",
+             sql="""SELECT r.*, s.organisation_name, p.label FROM performance_return r
+                      JOIN subcontract s ON s.id = r.subcontract_id JOIN reporting_period p ON p.id = r.period_id
+                     WHERE r.consortium_id = %(cid)s AND r.status = 'submitted'
+                     ORDER BY r.submitted_at, r.id LIMIT 51""",
+             sql_params={"cid": cid}),
         dict(name="decisions log", service="governance", path="/decisions", params=None, who=manager,
              page="/governance/decisions-log",
              sql="SELECT * FROM decision WHERE consortium_id = %(cid)s ORDER BY decided_at DESC LIMIT 500",
