@@ -25,14 +25,14 @@ from ..domain import money
 from ..domain import summary as rules
 from ..domain import time as time_rules
 from .invoices import employers_to_recharge, organisation_names
-from .timesheets import _queue_filter
+from .timesheets import awaiting_decision_by
 
 FINANCE, MANAGER = "finance_officer", "consortium_manager"
 
 
 def timesheets_to_approve(session, principal) -> dict:
     """Submitted weeks the caller may decide, the earliest week first; never the caller's own."""
-    waiting = and_(_queue_filter(principal, time_rules.SUBMITTED),
+    waiting = and_(awaiting_decision_by(principal, time_rules.SUBMITTED),
                    or_(StaffMember.user_id.is_(None), StaffMember.user_id != principal.user_id))
     rows = session.execute(select(Timesheet.id, Timesheet.week_starting, StaffMember.name, in_all())
                            .join(StaffMember, StaffMember.id == Timesheet.staff_id).where(waiting)

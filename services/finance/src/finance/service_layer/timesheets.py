@@ -241,9 +241,10 @@ def close_month(uow: UnitOfWork, month: dt.date, closed_by: str) -> ClosedPeriod
     return period
 
 
-def _queue_filter(principal: Principal, status: str):
+def awaiting_decision_by(principal: Principal, status: str):
     """The weeks this approver may decide: all for the finance officer, their reports' for a manager (in SQL, so
-    the answer costs what it holds, not every week ever submitted)."""
+    the answer costs what it holds, not every week ever submitted). The approval queue's filter, and the home
+    summary's."""
     if "finance_officer" in principal.roles:
         return Timesheet.status == status
     mine = select(StaffMember.id).where(StaffMember.user_id == principal.user_id).scalar_subquery()
@@ -269,7 +270,7 @@ def queue_page(session, principal: Principal, status: str, page: Page) -> list[d
         Timesheet.id, Timesheet.staff_id, StaffMember.name.label("staff_name"), Timesheet.week_starting,
         Timesheet.status, Timesheet.submitted_at, _QUEUED_AT.label("queued_at"))
         .select_from(Timesheet).outerjoin(StaffMember, StaffMember.id == Timesheet.staff_id)
-        .where(_queue_filter(principal, status)), page.order(QUEUE_ORDERS))
+        .where(awaiting_decision_by(principal, status)), page.order(QUEUE_ORDERS))
     totals = {}
     if sheets:
         totals = {row.timesheet_id: (row.total, row.chargeable) for row in session.execute(
