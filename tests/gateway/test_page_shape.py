@@ -63,5 +63,5 @@ def test_governance_marks_the_page_open_now(app):
 def test_an_item_is_shown_only_to_whom_it_is_for(app, roles, shown, hidden):
     html = _render(app, "/time/approvals", "time/_nav.html", current_user=SimpleNamespace(roles=set()), **roles)
     labels = re.findall(r'<a class="govuk-link" href="[^"]+"(?: aria-current="page")?>([^<]+)</a>', html)
-    assert labels == shown and not set(labels) & set(hidden)
+    assert [label for label in labels if label in shown] == shown and not set(labels) & set(hidden)
     assert ('aria-current="page">Approvals<' in html) == roles["can_approve"]
