@@ -48,3 +48,18 @@ def test_p1_the_commissioners_report_shows_the_worst_subcontractor_beside_an_amb
     monkeypatch.setattr("weasyprint.HTML", FakeHTML)
     assert manager.get(f"/contracts/{CONTRACT_ID}/report.pdf").status_code == 200
     assert "Red: Wharfedale Carers (76.0% of its share)" in made_from[0]
+
+
+def test_p1_a_lower_is_better_total_says_what_it_was_rated_against(logged_in, fake_services):
+    """Days waited, lower is better: the total is rated against the reporting subcontractors' summed shares (contracts'
+    rated_against), not the commissioner's target shown beside it: the page says so."""
+    waited = INDICATOR | {"id": str(uuid.uuid4()), "code": "W1", "name": "Days waited", "higher_is_better": False}
+    line = {"indicator": waited, "period": PERIOD, "target": 10.0, "subcontracted": 20.0, "actual": 19.0,
+            "returns_accepted": 2, "rated_against": 20.0, "percent": 105.3, "rag": "green", "worst_rag": "green",
+            "worst": []}
+    higher = REPORT["lines"][0] | {"rated_against": 100.0}
+    fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}/report")] = (200, REPORT | {
+        "indicators": [INDICATOR, waited], "lines": [higher, line]})
+    page = logged_in("manager").get(f"/contracts/{CONTRACT_ID}/report").get_data(as_text=True)
+    assert "105.3% of 20, the reporting subcontractors' shares (lower is better)" in page
+    assert page.count("the reporting subcontractors") == 1  # higher is better: against the target, as shown
