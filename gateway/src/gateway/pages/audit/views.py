@@ -19,7 +19,7 @@ from ...auth.session import current_user, roles_required
 from ...domain.audit import CONSORTIUM, USER
 from ...domain.roles import CONSORTIUM_MANAGER, HOST_ADMIN
 from ...proxy.client import ServiceDown, call_service
-from ..common.service_pages import csv_response, refusal, xlsx_response
+from ..common.service_pages import csv_response, is_uuid, refusal, xlsx_response
 from ..common.dates import when
 from .merge import SOURCES, BadPosition, MergedPage, Position, merge
 from .forms import PARTS, filter_query, read_filters
@@ -126,6 +126,8 @@ def _shown(value, people: dict[str, str]) -> str:
         return "yes" if value else "no"
     if isinstance(value, str) and value in people:
         return people[value]
+    if isinstance(value, str) and len(value) == 36 and is_uuid(value):
+        return "a record not named here"  # never a bare id (issue 14 item 5)
     if isinstance(value, (list, dict)):
         value = ", ".join(map(str, value)) if isinstance(value, list) else json.dumps(value, ensure_ascii=False)
     text = str(value)
