@@ -290,6 +290,11 @@ def finance(app, world):
     world.owned.add(invoice_line)
     world.fresh["GET /invoices/{invoice_id}/lines/{line_id}/entries"] = lambda: {"line_id": invoice_line}
     world.fresh["DELETE /invoices/{invoice_id}"] = lambda: {"invoice_id": draft_invoice()["id"]}
+    # a Xero export (F4) of another employer's issued invoice, by the finance officer: every issuer's (no
+    # organisation), so member staff do not see it; exporting again later finds nothing new (409: the door is open)
+    call("POST", f"/invoices/{draft_invoice()['id']}/issue", None, 200, **fo)
+    world.keep("export_id", call("POST", "/invoices/xero-exports", {}, 201, **fo)["id"])
+    world.bodies["POST /invoices/xero-exports"] = {"json": {}}
 
     # money: a contract's income, the own organisation's subcontract, payee and a payment run
     contract_id = uuid.uuid4()
