@@ -2,7 +2,8 @@
 the answer of the report's rules applied straightforwardly to every entry, week, rate, invoice and write-off. Checked
 after each kind of change that moves time (saving a week, approval, correction, a reversal netting to nothing, draft,
 discard, issue, payment, credit note, a draft again, write-off, rejection and approval after an edit, a rate set
-after the time was logged), for the whole report and each month; and the tally itself equals the entries counted
+after the time was logged), for the whole report and each month; the employers to recharge for each month (the
+month-end run's and the finance summary's, from the tally) are those the entries name; and the tally itself equals the entries counted
 afresh (adapters.tally.rebuild_statement, which migration 0011 and the bench's loader use). On SQLite and PostgreSQL
 (`--db`)."""
 from __future__ import annotations
@@ -21,6 +22,7 @@ from finance.adapters.time_tables import (ChargeableTimeTally, InvoiceLine, Rech
                                           SubsidyWriteOff, Timesheet, TimeEntry)
 from finance.domain.rates import to_pence
 from finance.service_layer import subsidy
+from finance.service_layer.invoices import employers_to_recharge
 
 from time_fixtures import th  # noqa: F401
 
@@ -91,6 +93,20 @@ def _straightforward(session) -> dict:
     return answer
 
 
+def _to_recharge_from_entries(session) -> dict:
+    """H4: per month, the employers with approved chargeable time on no invoice line and not written off, entry by
+    entry (the employer the entry names, still the person's)."""
+    staff = {s.id: s for s in session.execute(select(StaffMember)).scalars()}
+    sheets = {s.id: s for s in session.execute(select(Timesheet)).scalars()}
+    found: dict = defaultdict(set)
+    for entry in session.execute(select(TimeEntry)).scalars():
+        if (entry.chargeable and sheets[entry.timesheet_id].status == "approved" and entry.invoice_line_id is None
+                and entry.written_off_id is None and entry.organisation_id is not None
+                and staff[entry.staff_id].organisation_id == entry.organisation_id):
+            found[entry.day.replace(day=1)].add(entry.organisation_id)
+    return found
+
+
 def _tally(session) -> dict:
     found: dict = defaultdict(lambda: [0, 0, 0])
     for row in session.execute(select(ChargeableTimeTally)).scalars():
@@ -112,6 +128,9 @@ def _check(th) -> dict:
         assert got == expected
         for month in {month for _org, month in expected}:
             assert subsidy.report(session, [month]) == [row for row in whole if row["month"] == month]
+        to_recharge = _to_recharge_from_entries(session)
+        for month in {month for _org, month in expected} | set(to_recharge):  # the month-end run's and the summary's
+            assert set(session.execute(employers_to_recharge(month)).scalars()) == to_recharge[month], month
         kept = _tally(session)
         session.rollback()
     with db.engine.begin() as conn:  # counted afresh inside a transaction that is rolled back

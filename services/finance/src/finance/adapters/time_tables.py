@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint, Uuid)
+                        UniqueConstraint, Uuid, text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubkit.db import ConsortiumScoped, OrganisationScoped, UtcDateTime
@@ -131,6 +131,9 @@ class TimeEntry(OrganisationScoped, Base):
                       Index("ix_time_entry_consortium_day", "consortium_id", "day"))
 
 
+OPEN_TALLY = "approved AND invoice_id IS NULL AND written_off_id IS NULL"  # approved time on no invoice, not written off
+
+
 class ChargeableTimeTally(OrganisationScoped, Base):
     """The subsidy report's chargeable time, summed (issue 16; domain/subsidy.py): per person, employer copied onto
     their entries, month and place (not yet approved, per day; approved and open, on an invoice or written off):
@@ -139,7 +142,10 @@ class ChargeableTimeTally(OrganisationScoped, Base):
     the bench's loader). Several rows of one key add up."""
 
     __tablename__ = "chargeable_time_tally"
-    __table_args__ = (Index("ix_chargeable_time_tally_month", "consortium_id", "month", "staff_id"),)
+    # the open approved time of a month, read alone (index-only) for the employers to recharge (H4)
+    __table_args__ = (Index("ix_chargeable_time_tally_month", "consortium_id", "month", "staff_id"),
+                      Index("ix_chargeable_time_tally_open", "consortium_id", "month", "organisation_id", "staff_id",
+                            postgresql_where=text(OPEN_TALLY)))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     staff_id: Mapped[uuid.UUID] = mapped_column(Uuid)

@@ -148,10 +148,11 @@ def create_draft(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date) ->
 def employers_to_recharge(month: dt.date):
     """The employers with approved chargeable time of the month not yet invoiced nor written off (H4), from the
     subsidy's tally by the employer copied onto the entries: a select of their ids (the month-end run drafts for
-    them; the finance officer's summary counts them)."""
+    them; the finance officer's summary counts them). On the tally's partial index of open approved time
+    (ix_chargeable_time_tally_open, read index-only): `approved` is tested bare, as the index's predicate is."""
     return (select(ChargeableTimeTally.organisation_id).distinct()
             .join(StaffMember, StaffMember.id == ChargeableTimeTally.staff_id)
-            .where(ChargeableTimeTally.month == month, ChargeableTimeTally.approved.is_(True),
+            .where(ChargeableTimeTally.month == month, ChargeableTimeTally.approved,
                    ChargeableTimeTally.invoice_id.is_(None), ChargeableTimeTally.written_off_id.is_(None),
                    ChargeableTimeTally.organisation_id.is_not(None),
                    StaffMember.organisation_id == ChargeableTimeTally.organisation_id))
