@@ -389,8 +389,9 @@ class Loader:
             INSERT INTO recharge_invoice_line_entry (line_id, entry_id, organisation_id, consortium_id)
             SELECT invoice_line_id, id, organisation_id, consortium_id FROM time_entry
              WHERE invoice_line_id IS NOT NULL""", "recharge_invoice_line_entry")
-        # the subsidy report's tally of approved time, as migration 0009 counts it for a database holding time
-        self._sql("finance", rebuild_statement("postgresql"), "approved_time_tally")
+        # the chargeable time tally (subsidy report, month-end, home summary), as migration 0011 counts it for a
+        # database holding time
+        self._sql("finance", rebuild_statement("postgresql"), "chargeable_time_tally")
 
     def _sql(self, service: str, statement: str, table: str) -> None:
         with self.connect(service) as conn:
