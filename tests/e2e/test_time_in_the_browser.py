@@ -162,7 +162,7 @@ def test_h4_f3_f4_a_month_of_shared_staff_time_is_recharged_and_the_subsidy_fall
     # The subsidy falls to zero for the month.
     finance.goto(f"{gateway}/time/subsidy?month={month}")
     expect(finance.locator("[data-subsidy]")).to_have_attribute("data-subsidy", "0")
-    expect(finance.get_by_text("None: fully recharged")).to_be_visible()
+    expect(finance.get_by_text("Fully recharged: no subsidy")).to_be_visible()
     assert axe_violations(finance) == []
     report = finance_api("GET", f"/finance/subsidy?month={month}")
     assert report[0]["recharged_pence"] == report[0]["logged_pence"] == expected_pence

@@ -80,6 +80,7 @@ def in_words(rows: list[dict]) -> list[dict]:
         for copy in (row.get("before"), row.get("after")):
             if isinstance(copy, dict):
                 user_ids |= {v for v in copy.values() if isinstance(v, str) and len(v) == 36}
+                user_ids |= {v[len("user:"):] for v in copy.values() if isinstance(v, str) and v.startswith("user:")}
     consortia = {row["entity_id"] for row in rows if row["source"] == "gateway" and row["entity"] == CONSORTIUM}
     with current_app.extensions["gateway.db"].session() as session:
         people = people_named(session, current_user().consortium_id, user_ids)
@@ -126,6 +127,8 @@ def _shown(value, people: dict[str, str]) -> str:
         return "yes" if value else "no"
     if isinstance(value, str) and value in people:
         return people[value]
+    if isinstance(value, str) and value.startswith("user:"):  # a service's actor: the person, by name
+        return people.get(value[len("user:"):], "someone without a login here")
     if isinstance(value, str) and len(value) == 36 and is_uuid(value):
         return "a record not named here"  # never a bare id (issue 14 item 5)
     if isinstance(value, (list, dict)):
