@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from hubkit import clock
 from hubkit.testing import wait_for
 
-from .journeys import Api, active_member, meeting_held_by, no_violations, sign_in
+from .journeys import Api, active_member, fill_date, meeting_held_by, no_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -37,12 +37,12 @@ def test_manager_takes_an_opportunity_from_identified_to_won_in_the_browser(hub,
     manager.get_by_label("Estimated value, in pounds").fill("450,000")
     manager.get_by_label("Contract length, in months").fill("36")
     manager.get_by_label("Areas").fill("Leeds\nBradford")
-    manager.get_by_label("Clarification deadline").fill((today + dt.timedelta(days=30)).isoformat())
-    manager.get_by_label("Submission deadline").fill((today + dt.timedelta(days=5)).isoformat())
+    fill_date(manager, "clarification_deadline", today + dt.timedelta(days=30))
+    fill_date(manager, "submission_deadline", today + dt.timedelta(days=5))
     manager.get_by_role("button", name="Add the opportunity").click()
     # The clarification deadline after the submission deadline is refused, naming the field.
     expect(manager.get_by_role("link", name=re.compile("clarification deadline cannot be after"))).to_be_visible()
-    manager.get_by_label("Clarification deadline").fill((today + dt.timedelta(days=2)).isoformat())
+    fill_date(manager, "clarification_deadline", today + dt.timedelta(days=2))
     manager.get_by_role("button", name="Add the opportunity").click()
     expect(manager.get_by_text(f"{title} is in the pipeline")).to_be_visible()
     expect(manager.get_by_role("heading", name=title)).to_be_visible()
@@ -90,7 +90,7 @@ def test_manager_takes_an_opportunity_from_identified_to_won_in_the_browser(hub,
     manager.get_by_text("Add a task").click()
     manager.get_by_label("Task", exact=True).fill("Method statement")
     manager.get_by_label("Owner").fill("Priya Shah")
-    manager.get_by_label("Deadline").fill((today + dt.timedelta(days=3)).isoformat())
+    fill_date(manager, "due_on", today + dt.timedelta(days=3))
     manager.get_by_role("button", name="Add the task").click()
     expect(manager.get_by_text("Task added")).to_be_visible()
     manager.get_by_role("button", name=re.compile("^Mark done")).click()

@@ -78,7 +78,8 @@ def rag_tag(rag) -> Markup:
 
 
 @bp.app_template_filter("figure")
-def figure(value) -> str:
+def figure_text(value) -> str:
+    """A figure as the pages show it (forms.figure reads one typed in)."""
     if value is None:
         return "Not given"  # never "None" (issue 14 item 5)
     number = Decimal(str(value))
@@ -279,9 +280,9 @@ def _report_words(line: dict) -> str:
     if line["target"] is None:
         return "no target set"
     if line["actual"] is None:
-        return f"no accepted return against {figure(line['target'])}"
+        return f"no accepted return against {figure_text(line['target'])}"
     percent = "" if line["percent"] is None else f" ({line['percent']}%)"
-    return f"{figure(line['actual'])} of {figure(line['target'])}{percent}, {rag_text(line['rag'])}"
+    return f"{figure_text(line['actual'])} of {figure_text(line['target'])}{percent}, {rag_text(line['rag'])}"
 
 
 REPORT_HEADER = ["Indicator", "Name", "Period", "Target", "Actual", "% of profile", "RAG",

@@ -25,6 +25,7 @@ from ..common.forms import date_parts, flatten_errors, pounds_to_pence, read_dat
 from ..common.file_imports import check_and_import, columns_of
 from ...adapters.audit_reads import people_named
 from ..common.errors import CHOICE, DATE, EMAIL, FILE, WHOLE, Field, default_kind, default_label, plain, tidy
+from ..common.dates import day
 from ..common.money import pounds
 from ..common.service_pages import csv_response, page_links, xlsx_response
 from ..home.views import bp  # the membership pages are the "ui" blueprint's, with home's
