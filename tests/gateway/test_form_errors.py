@@ -98,3 +98,35 @@ def test_issue_14_item_3_a_rules_refusal_is_its_sentence_with_the_rule_id_as_a_h
     summary = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S).group(0)
     assert "The board is asked for a go/no-go once an opportunity is qualifying" in summary
     assert "(rule G3)" in summary and "G3:" not in summary
+
+
+def test_issue_14_item_3_a_refused_form_that_redirects_keeps_what_was_typed_and_says_it_beside_each_field(
+        logged_in, fake_services):
+    """Scheduling a meeting posts and goes back to the body's page: after a refusal the page shows the message on
+    the field it is about and puts back what was typed (the title, the date's boxes, the time, the place), once."""
+    body_id = str(uuid.uuid4())
+    fake_services.governance_answers[("GET", f"/bodies/{body_id}")] = (200, {
+        "id": body_id, "kind": "partners_group", "name": "Partners Group", "seats": [], "warnings": [],
+        "rules": {"min_members": 6, "max_members": 12, "max_co_opted": 3, "quorum": 1}})
+    fake_services.governance_answers[("GET", f"/bodies/{body_id}/meetings")] = (200, [])
+    fake_services.governance_answers[("POST", f"/bodies/{body_id}/meetings")] = (422, {
+        "status": 422, "title": "Unprocessable Entity",
+        "errors": {"location": ["Longer than maximum length 300."], "notice_given_on": ["Not a valid date."]}})
+    manager = logged_in("manager")
+    html = manager.get(f"/governance/bodies/{body_id}").get_data(as_text=True)
+    answer = manager.post(f"/governance/bodies/{body_id}/meetings", data={
+        "csrf_token": csrf_token_from(html), "title": "Spring partners' meeting", "date-day": "14",
+        "date-month": "4", "date-year": "2031", "time": "18:30", "notice_given_on-day": "31",
+        "notice_given_on-month": "2", "notice_given_on-year": "2031", "location": "Town hall " * 40})
+    assert answer.status_code == 302
+    page = manager.get(answer.headers["Location"]).get_data(as_text=True)
+    assert ("#location", "Where it meets must be 300 characters or fewer") in _summary(page)
+    assert _field_message(page, "location") == "Where it meets must be 300 characters or fewer"
+    assert _field_message(page, "notice_given_on") == "The day notice was given must be a real date"
+    assert 'value="Spring partners&#39; meeting"' in page or 'value="Spring partners\' meeting"' in page
+    assert 'value="18:30"' in page
+    assert re.search(r'name="date-day"[^>]*value="14"', page) and re.search(r'name="date-year"[^>]*value="2031"', page)
+    assert re.search(r'name="notice_given_on-day"[^>]*value="31"', page)
+    assert "csrf_token" not in re.sub(r'<input type="hidden" name="csrf_token"[^>]*>', "", page)
+    again = manager.get(f"/governance/bodies/{body_id}").get_data(as_text=True)
+    assert "Spring partners" not in again and 'value="18:30"' not in again  # put back once, not for ever

@@ -103,6 +103,25 @@ def test_a_refusal_without_words_says_it_was_not_saved():
     assert form_errors(None, refused="The return was not sent.") == {"_form": ["The return was not sent."]}
 
 
+def test_what_was_typed_is_kept_for_the_next_page_without_secrets_and_only_while_it_fits_the_cookie():
+    from flask import Flask, get_flashed_messages
+
+    app = Flask(__name__)
+    app.secret_key = "test"
+    form = MultiDict([("csrf_token", "abc"), ("password", "hunter2"), ("recovery_code", "1234-5678"),
+                      ("title", "Spring meeting"), ("organisation_ids", "a"), ("organisation_ids", "b")])
+    with app.test_request_context("/", method="POST", data=form):
+        errors.keep_typed()
+        kept = get_flashed_messages(category_filter=[errors.TYPED])
+        assert kept == [{"title": "Spring meeting", "organisation_ids": ["a", "b"]}]
+        assert errors.typed("title") == "Spring meeting" and errors.typed("location", "as stored") == "as stored"
+        assert errors.typed_choices("organisation_ids") == ["a", "b"] and errors.typed_choices("none", ["x"]) == ["x"]
+    with app.test_request_context("/", method="POST", data={"description": "x" * (errors.TYPED_LIMIT + 1)}):
+        errors.keep_typed()
+        assert get_flashed_messages(category_filter=[errors.TYPED]) == []  # too long for the session cookie
+        assert errors.typed("description") is None
+
+
 # --------------------------------------------------------------------------------------------- dates
 
 def test_dates_are_shown_as_words_in_the_display_time_zone():

@@ -283,6 +283,50 @@ def flash_errors(errors: FormErrors) -> None:
     flash({"errors": dict(errors), "anchors": errors.anchors, "rules": errors.rules}, FLASHED)
 
 
+TYPED = "form-typed"  # the flash category of what was typed into a refused form, put back after the redirect
+NOT_KEPT = re.compile(r"csrf_token|.*password.*|.*secret.*|code|recovery_code|token")  # never into the cookie
+TYPED_LIMIT = 1500  # characters: the session is a cookie (about 4 KB), shared with the refusal's own messages
+
+
+def keep_typed(form: Mapping | None = None) -> None:
+    """Keep what was typed into a refused form (not passwords, codes or the CSRF token) for the page the form
+    redirects to, so a person corrects one field instead of typing the form again; a form too long for the
+    session cookie is not kept (its fields come back empty, as before)."""
+    from flask import flash, request
+
+    form = request.form if form is None else form
+    getlist = getattr(form, "getlist", lambda key: [form[key]])
+    typed = {}
+    for key in form:
+        if NOT_KEPT.fullmatch(key):
+            continue
+        values = [str(value) for value in getlist(key)]
+        typed[key] = values if len(values) > 1 else values[0]
+    if typed and sum(len(key) + len(str(value)) for key, value in typed.items()) <= TYPED_LIMIT:
+        flash(typed, TYPED)
+
+
+def typed(name: str, default: Any = None) -> Any:
+    """What was typed into field `name` of the form refused just before this page, else `default` (the value
+    the page would show anyway): a template's `value: typed("title", opportunity.title)`."""
+    from flask import get_flashed_messages, has_request_context
+
+    if not has_request_context():
+        return default
+    for message in get_flashed_messages(category_filter=[TYPED]):
+        if isinstance(message, Mapping) and name in message:
+            return message[name]
+    return default
+
+
+def typed_choices(name: str, default: Any = ()) -> list:
+    """`typed` for checkboxes and multiple selects: always a list."""
+    found = typed(name, None)
+    if found is None:
+        return list(default or ())
+    return list(found) if isinstance(found, (list, tuple)) else [found]
+
+
 def flashed_errors() -> FormErrors:
     """This page's flashed refusals as one FormErrors: those `flash_errors` kept, and any sentence flashed as an
     "error" (for the whole form)."""
@@ -344,3 +388,5 @@ def install(app) -> None:
     app.add_template_global(error_for, "error_for")
     app.add_template_global(error_list, "error_list")
     app.add_template_global(flashed_errors, "flashed_errors")
+    app.add_template_global(typed, "typed")
+    app.add_template_global(typed_choices, "typed_choices")

@@ -18,7 +18,7 @@ from hubkit.uploads import content_disposition
 from ...auth.session import current_user
 from ...proxy.client import Answer, ServiceDown, call_service
 from ...proxy.upstream import Trace, UpstreamError
-from .errors import Field, flash_errors, form_errors, refusal_text
+from .errors import Field, flash_errors, form_errors, keep_typed, refusal_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,12 +77,14 @@ def send(service: str, method: str, path: str, payload: Any, done: str | None,
         answer = call_service(service, method, path, payload)
     except ServiceDown as exc:
         flash(exc.message, "error")
+        keep_typed()
         return None
     if answer.ok:
         if done:
             flash(done, "success")
     else:
         flash_errors(form_errors(answer, fields or {}))
+        keep_typed()
     return answer
 
 

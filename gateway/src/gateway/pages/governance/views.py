@@ -16,6 +16,7 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import DECIDES, SEES_DECISIONS
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.dates import utc_moment
+from ..common.errors import DATE, Field
 from ..common.lists import list_page
 from ..common.service_pages import fetch, posted, refusal, send
 
@@ -36,9 +37,13 @@ def _get(path: str, query=None):
     return fetch("governance", path, query)
 
 
-def _send(method: str, path: str, payload: dict, done: str) -> None:
+def _send(method: str, path: str, payload: dict, done: str, fields: dict | None = None) -> None:
     """Send a change to governance and flash what happened, naming the rule or the fields when refused."""
-    send("governance", method, path, payload, done)
+    send("governance", method, path, payload, done, fields)
+
+
+MEETING_FIELDS = {"title": Field("the meeting's title"), "starts_at": Field("the meeting's date", DATE, "date"),
+                  "notice_given_on": Field("the day notice was given", DATE), "location": Field("where it meets")}
 
 
 _form = posted
@@ -161,7 +166,8 @@ def add_seat(body_id):
 def schedule_meeting(body_id):
     fields = _form("title", "date", "time", "notice_given_on", "location")
     starts_at = _moment(fields.pop("date"), fields.pop("time") or "18:00")
-    _send("POST", f"/bodies/{body_id}/meetings", fields | {"starts_at": starts_at}, "Meeting scheduled.")
+    _send("POST", f"/bodies/{body_id}/meetings", fields | {"starts_at": starts_at}, "Meeting scheduled.",
+          MEETING_FIELDS)
     return redirect(url_for("governance_ui.body", body_id=body_id))
 
 
