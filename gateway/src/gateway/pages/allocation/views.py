@@ -8,13 +8,13 @@ of interest. Contracts applies the rules; its 409 `detail` (naming the rule) or 
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 
 from ...adapters.repository import UserRepository
 from ...auth.session import current_user, roles_required
 from ...domain.roles import BOARD_MEMBER, CONSORTIUM_MANAGER, MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ..common.forms import lines, pounds_to_pence
-from ..common.service_pages import fetch, is_uuid, pdf_response, posted, send
+from ..common.service_pages import fetch, is_uuid, pdf_response, posted, render_page, send
 from .forms import CRITERIA_ROWS, criteria_payload
 
 bp = Blueprint("allocation_ui", __name__, url_prefix="/allocation", template_folder="templates")
@@ -36,11 +36,10 @@ def _can_manage() -> bool:
 
 
 def _render(template: str, **context):
-    status = context.pop("status", None) or (404 if context.get("problem") == "Not found." else 200)
-    return render_template(f"allocation/{template}", can_manage=_can_manage(),
-                           can_score=bool(current_user().roles & SCORES), me=str(current_user().id),
-                           statuses=STATUSES, routes=ROUTES,
-                           panel_roles=PANEL_ROLES, servicing=SERVICING, tie_breaks=TIE_BREAKS, **context), status
+    return render_page(f"allocation/{template}", can_manage=_can_manage(),
+                       can_score=bool(current_user().roles & SCORES), me=str(current_user().id),
+                       statuses=STATUSES, routes=ROUTES,
+                       panel_roles=PANEL_ROLES, servicing=SERVICING, tie_breaks=TIE_BREAKS, **context)
 
 
 def _consortium_users() -> list:

@@ -23,6 +23,13 @@ from .errors import Field, flash_errors, form_errors, keep_typed, refusal_text
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def render_page(template: str, **context) -> tuple[str, int]:
+    """A page and its status: 404 when what it shows was not found (its `problem` is "Not found."), unless the
+    context gives a `status` of its own (a refused form shown again is 422)."""
+    status = context.pop("status", None) or (404 if context.get("problem") == "Not found." else 200)
+    return render_template(template, **context), status
+
+
 def fetch(service: str, path: str, query=None) -> tuple[Any, str | None]:
     """(body, problem): the service's answer, or why it cannot be shown ("Not found." for a 404)."""
     try:

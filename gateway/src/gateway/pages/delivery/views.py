@@ -13,7 +13,7 @@ import json
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from markupsafe import Markup, escape
 from wtforms import ValidationError
 
@@ -27,7 +27,8 @@ from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import actual_and_target_chart
 from ..common.forms import pounds_to_pence
 from ..common.lists import list_page
-from ..common.service_pages import fetch, fetch_page, pdf_response, posted, refusal, send, stored_file_from, xlsx_response
+from ..common.service_pages import (fetch, fetch_page, pdf_response, posted, refusal, render_page, send,
+                                    stored_file_from, xlsx_response)
 from .heatmap import WORD, heat_map
 from .forms import INDICATOR_ROWS, contract_form, figure
 
@@ -91,9 +92,8 @@ def _can_manage() -> bool:
 
 
 def _render(template: str, **context):
-    status = context.pop("status", None) or (404 if context.get("problem") == "Not found." else 200)
-    return render_template(f"delivery/{template}", can_manage=_can_manage(), rag_tags=RAG_TAGS,
-                           status_text=STATUS_TEXT, frequencies=FREQUENCIES, **context), status
+    return render_page(f"delivery/{template}", can_manage=_can_manage(), rag_tags=RAG_TAGS,
+                       status_text=STATUS_TEXT, frequencies=FREQUENCIES, **context)
 
 
 def _uuid_or_404(value: str) -> str:

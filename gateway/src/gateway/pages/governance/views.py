@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from wtforms import ValidationError
 
 from ...auth.csrf import CSRFError, csrf, validate_csrf
@@ -18,7 +18,7 @@ from ...proxy.client import ServiceDown, upload_to_service
 from ..common.dates import utc_moment
 from ..common.errors import DATE, Field
 from ..common.lists import list_page
-from ..common.service_pages import fetch, posted, refusal, send
+from ..common.service_pages import fetch, posted, refusal, render_page, send
 
 bp = Blueprint("governance_ui", __name__, url_prefix="/governance", template_folder="templates")
 
@@ -54,10 +54,9 @@ def _can_run() -> bool:
 
 
 def _render(template: str, **context):
-    status = 404 if context.get("problem") == "Not found." else 200
-    return render_template(f"governance/{template}", can_run=_can_run(), body_kinds=BODY_KINDS,
-                           seat_roles=SEAT_ROLES, attendance=ATTENDANCE, item_kinds=ITEM_KINDS, votes=VOTES,
-                           **context), status
+    return render_page(f"governance/{template}", can_run=_can_run(), body_kinds=BODY_KINDS,
+                       seat_roles=SEAT_ROLES, attendance=ATTENDANCE, item_kinds=ITEM_KINDS, votes=VOTES,
+                       **context)
 
 
 @bp.route("")

@@ -7,7 +7,7 @@ them see (their own organisation's payments and claims).
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from wtforms import ValidationError
 
 from ...auth.csrf import CSRFError, csrf, validate_csrf
@@ -16,8 +16,8 @@ from ...domain.roles import KEEPS_THE_MONEY, MEMBER_USER, SEES_MONEY
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import bar_chart
 from ..common.money import pounds, pounds_cell, pounds_to_pence
-from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, posted, refusal, send, stored_file_from,
-                                   xlsx_response)
+from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, posted, refusal, render_page, send,
+                                   stored_file_from, xlsx_response)
 from hubkit import clock
 
 bp = Blueprint("money_ui", __name__, url_prefix="/money", template_folder="templates", static_folder="static",
@@ -60,13 +60,12 @@ def _roles():
 
 
 def _render(template: str, **context):
-    status = 404 if context.get("problem") == "Not found." else 200
     roles = _roles()
-    return render_template(f"money/{template}", can_keep=bool(roles & KEEPS_THE_MONEY),
-                           sees_money=bool(roles & SEES_MONEY), is_member=not roles & SEES_MONEY,
-                           variation_status=VARIATION_STATUS, instalment_status=INSTALMENT_STATUS,
-                           claim_status=CLAIM_STATUS, expense_kinds=EXPENSE_KINDS, line_categories=LINE_CATEGORIES,
-                           **context), status
+    return render_page(f"money/{template}", can_keep=bool(roles & KEEPS_THE_MONEY),
+                       sees_money=bool(roles & SEES_MONEY), is_member=not roles & SEES_MONEY,
+                       variation_status=VARIATION_STATUS, instalment_status=INSTALMENT_STATUS,
+                       claim_status=CLAIM_STATUS, expense_kinds=EXPENSE_KINDS, line_categories=LINE_CATEGORIES,
+                       **context)
 
 
 def _back(endpoint: str, **values):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from wtforms import ValidationError
 
 from ...auth.csrf import CSRFError, csrf, validate_csrf
@@ -21,7 +21,7 @@ from ...proxy.client import ServiceDown, call_service, upload_to_service
 from ..common.forms import lines, pounds_to_pence
 from ..common.errors import CHOICE, DATE, MONEY, WHOLE, Field, form_errors
 from ..common.money import pounds
-from ..common.service_pages import fetch, posted, refusal, send
+from ..common.service_pages import fetch, posted, refusal, render_page, send
 from .forms import DATE_FIELDS, OPPORTUNITY_TEXT, opportunity_form
 from hubkit import clock
 
@@ -64,11 +64,10 @@ def _can_manage() -> bool:
 
 
 def _render(template: str, **context):
-    status = context.pop("status", None) or (404 if context.get("problem") == "Not found." else 200)
-    return render_template(f"pipeline/{template}", can_manage=_can_manage(),
-                           sees_decisions=bool(current_user().roles & SEES_DECISIONS), stages=STAGES,
-                           stage_tags=STAGE_TAGS, move_labels=MOVE_LABELS, commissioner_types=COMMISSIONER_TYPES,
-                           document_kinds=DOCUMENT_KINDS, date_fields=DATE_FIELDS, **context), status
+    return render_page(f"pipeline/{template}", can_manage=_can_manage(),
+                       sees_decisions=bool(current_user().roles & SEES_DECISIONS), stages=STAGES,
+                       stage_tags=STAGE_TAGS, move_labels=MOVE_LABELS, commissioner_types=COMMISSIONER_TYPES,
+                       document_kinds=DOCUMENT_KINDS, date_fields=DATE_FIELDS, **context)
 
 
 def _members() -> list[dict]:

@@ -12,7 +12,7 @@ import re
 import uuid
 from decimal import Decimal
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from ...adapters.repository import UserRepository
 from ...auth.session import current_user, roles_required
@@ -25,8 +25,8 @@ from ..common.forms import pounds_to_pence
 from ..common.money import pounds
 from ...proxy.client import ServiceDown, call_service
 from ..common.lists import Filter, list_page
-from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, refusal, send,
-                                    xlsx_response)
+from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, refusal,
+                                    render_page, send, xlsx_response)
 from .forms import DAY_NAMES, decimal_text, grid_errors, parse_hours, read_grid
 from hubkit import clock
 
@@ -91,12 +91,11 @@ def _roles():
 
 
 def _render(template: str, **context):
-    status = 404 if context.get("problem") == "Not found." else 200
     roles = _roles()
-    return render_template(f"time/{template}", can_keep=bool(roles & KEEPS_THE_MONEY),
-                           can_approve=bool(roles & APPROVES_TIME), sees_money=bool(roles & SEES_MONEY),
-                           hours=hours, cell=cell, day_names=DAY_NAMES, vat=VAT, employers=EMPLOYERS,
-                           **context), status
+    return render_page(f"time/{template}", can_keep=bool(roles & KEEPS_THE_MONEY),
+                       can_approve=bool(roles & APPROVES_TIME), sees_money=bool(roles & SEES_MONEY),
+                       hours=hours, cell=cell, day_names=DAY_NAMES, vat=VAT, employers=EMPLOYERS,
+                       **context)
 
 
 def _pounds_to_pence(text: str | None, field: str, errors: dict) -> int | None:
