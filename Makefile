@@ -29,9 +29,10 @@ PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## make test: install what is missing, make sure PostgreSQL and Chromium are there, run every suite on PostgreSQL
 ## today, then the in-process suites again on SQLite with the clock moved to the day's date from the sweep, then
-## the demo crawl on SQLite (as make run). Every pass runs; the command fails if any did.
+## the demo crawl on SQLite (as make run). Every pass runs; the command fails if any did. The first pass lists its
+## twenty slowest tests (where make test's time goes).
 test: install browser pg pdf kafka
-	@$(PYTEST); first=$$?; \
+	@$(PYTEST) --durations=20; first=$$?; \
 	$(PYTEST) --db=sqlite --clock=of-the-day $(IN_PROCESS); second=$$?; \
 	$(PYTEST) --db=sqlite tests/e2e/test_demo_data.py; third=$$?; \
 	[[ $$first -eq 0 && $$second -eq 0 && $$third -eq 0 ]]
