@@ -530,7 +530,11 @@ class FakeServices:
             return jsonify(body), status
 
         @app.route("/contracts/allocation/invitations")
-        @app.route("/contracts/contracts/<path:rest>")
+        @app.route("/contracts/allocation-rounds", methods=["GET", "POST"])
+        @app.route("/contracts/contracts", methods=["GET", "POST"])
+        @app.route("/contracts/contracts/<path:rest>", methods=["GET", "POST", "PUT"])
+        @app.route("/contracts/members")
+        @app.route("/contracts/opportunities")
         @app.route("/contracts/bids/<path:rest>")
         @app.route("/contracts/returns/<path:rest>")
         @app.route("/contracts/returns")

@@ -50,3 +50,23 @@ def test_the_decisions_page_has_an_anchor_for_each_request(logged_in, fake_servi
     item = fake_services.add_decision_request("Go/no-go: Community wellbeing hubs", f"opportunity/{OPPORTUNITY_ID}")
     html = logged_in("manager").get("/decisions").get_data(as_text=True)
     assert f'id="request-{item["id"]}"' in html
+
+
+def test_issue_14_item_7_the_pipeline_is_shown_in_the_order_and_stage_chosen_a_page_at_a_time(
+        logged_in, fake_services):
+    """The pipeline page asks contracts for the page, order and stage chosen, shows each opportunity's stage, and
+    keeps the order and stage on its pagination links; an order or stage it does not offer is not sent."""
+    listed = _waiting()["opportunity"] | {"stage": "bidding", "submission_deadline": None}
+    fake_services.contracts_answers[("GET", "/opportunities")] = (200, [{"opportunity": listed, "next_deadline": None}],
+                                                                  {"X-Next-Cursor": "N", "X-Prev-Cursor": "P"})
+    manager = logged_in("manager")
+    page = manager.get("/pipeline?sort=value&stage=bidding&cursor=HERE").get_data(as_text=True)
+    assert fake_services.last_call("contracts", "GET", "/opportunities")["query"] == {
+        "stage": "bidding", "sort": "value", "cursor": "HERE"}
+    assert 'id="list-sort"' in page and '<option value="value" selected>' in page
+    assert 'id="list-stage"' in page and '<option value="bidding" selected>' in page
+    assert 'href="/pipeline?sort=value&amp;stage=bidding&amp;cursor=N"' in page
+    assert 'href="/pipeline?sort=value&amp;stage=bidding&amp;cursor=P"' in page
+    assert "Community wellbeing hubs" in page and ">Bidding</strong>" in page and "£450,000" in page
+    manager.get("/pipeline?sort=sideways&stage=nowhere")  # neither is the list's: its default order, every stage
+    assert fake_services.last_call("contracts", "GET", "/opportunities")["query"] == {}

@@ -38,6 +38,48 @@ def test_the_pipeline_is_listed_by_stage_with_each_next_deadline(pipeline):
     assert late["opportunity"]["stage"] == "identified"
 
 
+def test_issue_14_item_7_the_pipeline_is_sorted_filtered_and_paged_in_sql(pipeline):
+    """`GET /opportunities` takes `sort`: deadline (the default: soonest submission deadline first, none last, then
+    the oldest added), title, or value (highest estimated value first, none last); `stage` filters in every order;
+    each order pages with its own cursor (X-Next-Cursor), refused in another order; an unknown sort is a 422 naming
+    `sort`; the OpenAPI document names the orders."""
+    def titles(**query):
+        return [row["opportunity"]["title"] for page in follow_pages(
+            pipeline.client, "/opportunities", headers=pipeline.headers, limit=2, **query) for row in page]
+
+    pipeline.opportunity(title="Carers", clarification_deadline=None, submission_deadline=days(30),
+                         estimated_value_pence=None)
+    pipeline.opportunity(title="Advice", clarification_deadline=None, submission_deadline=None,
+                         estimated_value_pence=5_000_000)
+    pipeline.opportunity(title="Employment", clarification_deadline=None, submission_deadline=days(5),
+                         estimated_value_pence=90_000_000)
+    bidding = pipeline.opportunity(title="Debt", clarification_deadline=None, submission_deadline=None,
+                                   estimated_value_pence=0)
+    pipeline.opportunity(title="Befriending", clarification_deadline=None, submission_deadline=days(30),
+                         estimated_value_pence=5_000_000)
+    pipeline.call("POST", f"/opportunities/{bidding['opportunity']['id']}/stage", {"stage": "qualifying"})
+
+    assert titles() == titles(sort="deadline") == ["Employment", "Carers", "Befriending", "Advice", "Debt"]
+    assert titles(sort="title") == ["Advice", "Befriending", "Carers", "Debt", "Employment"]
+    assert titles(sort="value") == ["Employment", "Befriending", "Advice", "Debt", "Carers"]
+    assert titles(sort="title", stage="identified") == ["Advice", "Befriending", "Carers", "Employment"]
+    assert titles(sort="value", stage="qualifying") == ["Debt"]
+
+    first = pipeline.raw("GET", "/opportunities?sort=title&limit=2")
+    assert [row["opportunity"]["title"] for row in first.get_json()] == ["Advice", "Befriending"]
+    cursor = first.headers["X-Next-Cursor"]
+    assert 'rel="next"' in first.headers["Link"] and "sort=title" in first.headers["Link"]
+    second = pipeline.call("GET", f"/opportunities?sort=title&limit=2&cursor={cursor}")
+    assert [row["opportunity"]["title"] for row in second] == ["Carers", "Debt"]
+    assert pipeline.raw("GET", f"/opportunities?sort=value&cursor={cursor}").status_code == 422
+    refused = pipeline.call("GET", "/opportunities?sort=nonsense", status=422)
+    assert list(refused["errors"]) == ["sort"]
+
+    document = pipeline.client.get("/openapi.json").get_json()
+    [sort] = [p for p in document["paths"]["/opportunities"]["get"]["parameters"] if p["name"] == "sort"]
+    assert sort["schema"]["enum"] == ["deadline", "title", "value"] and sort["schema"]["default"] == "deadline"
+
+
 def test_key_dates_out_of_order_are_refused_naming_the_field(pipeline):
     refused = pipeline.call("POST", "/opportunities", opportunity_details(clarification_deadline=days(30),
                                                                           submission_deadline=days(20)), status=422)

@@ -20,6 +20,7 @@ from ...domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service, upload_to_service
 from ..common.forms import lines, pounds_to_pence
 from ..common.errors import CHOICE, DATE, MONEY, WHOLE, Field, form_errors
+from ..common.lists import Filter, list_page
 from ..common.money import pounds
 from ..common.service_pages import fetch, posted, refusal, render_page, send
 from .forms import DATE_FIELDS, OPPORTUNITY_TEXT, opportunity_form
@@ -29,7 +30,6 @@ bp = Blueprint("pipeline_ui", __name__, url_prefix="/pipeline", template_folder=
 
 STAGES = {"identified": "Identified", "qualifying": "Qualifying", "go_no_go_requested": "Go/no-go requested",
           "bidding": "Bidding", "submitted": "Submitted", "won": "Won", "lost": "Lost", "withdrawn": "Withdrawn"}
-OPEN_STAGES = ("identified", "qualifying", "go_no_go_requested", "bidding", "submitted")
 STAGE_TAGS = {"won": "green", "lost": "red", "withdrawn": "grey", "go_no_go_requested": "yellow",
               "bidding": "blue", "submitted": "purple"}
 MOVE_LABELS = {"qualifying": "Move to qualifying", "identified": "Move back to identified",
@@ -81,12 +81,14 @@ def _members() -> list[dict]:
 @bp.route("")
 @roles_required(SEES_CONTRACTS)
 def index():
-    found, problem = fetch("contracts", "/opportunities")
-    by_stage = {stage: [] for stage in STAGES}
-    for row in found or []:
-        by_stage.setdefault(row["opportunity"]["stage"], []).append(row)
-    return _render("index.html", title="Pipeline and bids", by_stage=by_stage, open_stages=OPEN_STAGES,
-                   problem=problem, total=len(found or []))
+    # the pipeline a page at a time, in the order chosen and of the stage chosen (issue 14 item 7)
+    listing = list_page("contracts", "/opportunities", sorts=OPPORTUNITY_SORTS, filters=OPPORTUNITY_FILTERS)
+    return _render("index.html", title="Pipeline and bids", listing=listing, problem=listing.problem)
+
+
+OPPORTUNITY_SORTS = {"deadline": "Submission deadline, soonest first", "title": "Title, A to Z",
+                     "value": "Estimated value, highest first"}
+OPPORTUNITY_FILTERS = (Filter("stage", "Stage", (("", "All stages"), *STAGES.items())),)
 
 
 # --- opportunities ---------------------------------------------------------------------------------

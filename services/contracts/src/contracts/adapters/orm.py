@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, Uuid, func, literal_column, \
+    type_coerce
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from hubkit.db import ConsortiumScoped, UtcDateTime, declarative_base_for
 from hubkit.read_copies import MemberOrganisationCopy
@@ -54,6 +55,21 @@ class Opportunity(ConsortiumScoped, Base):
     go_no_go_note: Mapped[str | None] = mapped_column(Text)
     go_no_go_decided_by: Mapped[str | None] = mapped_column(String(20))  # governance, or the manager standing in
     go_no_go_decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # The pipeline list's sort keys (issue 14 item 7), never NULL: hubkit.paging compares a page's keys in SQL,
+    # and NULLs sort differently per database. No submission deadline sorts after every date; no estimated
+    # value below every value. Each has its index below (the same expression, so the databases use it).
+    deadline_key: Mapped[dt.date] = column_property(type_coerce(
+        func.coalesce(submission_deadline, literal_column("'9999-12-31'")), Date))
+    value_key: Mapped[int] = column_property(type_coerce(
+        func.coalesce(estimated_value_pence, literal_column("-1")), BigInteger))
+
+
+# The pipeline list's orders (service_layer/pipeline.py OPPORTUNITY_ORDERS), one index each (migration 0011).
+Index("ix_opportunity_by_deadline", Opportunity.consortium_id, Opportunity.deadline_key.expression,
+      Opportunity.created_at, Opportunity.id)
+Index("ix_opportunity_by_title", Opportunity.consortium_id, Opportunity.title, Opportunity.id)
+Index("ix_opportunity_by_value", Opportunity.consortium_id, Opportunity.value_key.expression, Opportunity.created_at,
+      Opportunity.id)
 
 
 class Lot(ConsortiumScoped, Base):

@@ -40,14 +40,13 @@ def _detail(uow, opportunity):
 class Opportunities(MethodView):
     @allow(*READS)
     @blp.arguments(s.OpportunityQuery, location="query")
-    @paged(blp, s.OpportunityListedOut)
+    @paged(blp, s.OpportunityListedOut, sorts=use_cases.OPPORTUNITY_ORDERS)
     def get(self, query, page):
-        """The pipeline, soonest submission deadline first (none last), each with its next deadline; `stage`
-        filters."""
+        """The pipeline, each opportunity with its next deadline, paged in SQL: `sort=deadline` (the default)
+        soonest submission deadline first, none last; `sort=title` by title; `sort=value` highest estimated value
+        first (of equal value, the latest added first), none last. `stage` filters."""
         with request_uow() as uow:
-            return page.rows(use_cases.list_opportunities(uow.session, query["stage"], clock.today()),
-                             Order(asc("opportunity.submission_deadline"), asc("opportunity.created_at"),
-                                   asc("opportunity.id")))
+            return use_cases.list_opportunities(uow.session, query["stage"], clock.today(), page)
 
     @allow(*MANAGES)
     @blp.arguments(s.OpportunityIn)

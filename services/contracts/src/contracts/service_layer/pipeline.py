@@ -10,6 +10,7 @@ from sqlalchemy import select
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
 from hubkit.events import Envelope
+from hubkit.paging import Order, Page, asc, desc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.bid_tables import Bid, StageChange
@@ -159,12 +160,23 @@ def on_go_no_go_decided(uow: UnitOfWork, event: Envelope) -> None:
 
 # --- reading ---------------------------------------------------------------------------------------
 
-def list_opportunities(session, stage: str | None, today: dt.date) -> list[dict]:
-    query = select(Opportunity).order_by(Opportunity.submission_deadline.is_(None), Opportunity.submission_deadline,
-                                         Opportunity.created_at)
+# The pipeline list's orders (hubkit.paging `sort`, issue 14 item 7), each on its own index (adapters/orm.py):
+# soonest submission deadline first, none last (the default); by title; highest estimated value first, none last
+# (of equal value, the latest added first).
+OPPORTUNITY_ORDERS = {
+    "deadline": Order(asc(Opportunity.deadline_key), asc(Opportunity.created_at), asc(Opportunity.id)),
+    "title": Order(asc(Opportunity.title), asc(Opportunity.id)),
+    "value": Order(desc(Opportunity.value_key), desc(Opportunity.created_at), desc(Opportunity.id)),
+}
+
+
+def list_opportunities(session, stage: str | None, today: dt.date, page: Page) -> list[dict]:
+    """A page of the pipeline in the page's order (OPPORTUNITY_ORDERS), of one stage if given, paged in SQL, each
+    opportunity with its next deadline."""
+    query = select(Opportunity)
     if stage:
         query = query.where(Opportunity.stage == stage)
-    return [_with_deadline(o, today) for o in session.execute(query).scalars()]
+    return [_with_deadline(o, today) for o in page.select(session, query, page.order(OPPORTUNITY_ORDERS))]
 
 
 def _with_deadline(opportunity: Opportunity, today: dt.date) -> dict:
