@@ -327,6 +327,17 @@ def typed_choices(name: str, default: Any = ()) -> list:
     return list(found) if isinstance(found, (list, tuple)) else [found]
 
 
+def refuse(messages: Mapping[str, str], anchors: Mapping[str, str] | None = None) -> None:
+    """A form the gateway refuses before sending it (an amount not in pounds, a date not real): each field's own
+    message ({form field id: sentence}) and what was typed, for the page the form redirects to, as `send` does
+    for a service's refusal. `anchors` says where a field's summary link goes (a date's day box)."""
+    found = FormErrors()
+    for key, message in messages.items():
+        found.add(key, message, (anchors or {}).get(key))
+    flash_errors(found)
+    keep_typed()
+
+
 def flashed_errors() -> FormErrors:
     """This page's flashed refusals as one FormErrors: those `flash_errors` kept, and any sentence flashed as an
     "error" (for the whole form)."""

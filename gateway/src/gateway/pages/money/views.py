@@ -15,8 +15,9 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import KEEPS_THE_MONEY, MEMBER_USER, SEES_MONEY
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import bar_chart
+from ..common.errors import CHOICE, CHOICES, DATE, FILE, MONEY, WHOLE, Field, flash_errors, form_errors, keep_typed, refuse
 from ..common.money import pounds, pounds_cell, pounds_to_pence
-from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, posted, refusal, render_page, send,
+from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, posted, render_page, send,
                                    stored_file_from, xlsx_response)
 from hubkit import clock
 
@@ -46,7 +47,39 @@ LINE_CATEGORIES = {"": "None (no actuals)", "income": "Contract income", "manage
                    "staff_recharges": "Staff recharges"}
 
 
-# --- small pure helpers (tested directly) -------------------------------------------------------------
+# How each form names finance's fields (issue 14 item 3): the service's path -> the words and the form's box.
+SETTINGS_FIELDS = {"variation_threshold_pence": Field("the variation threshold", MONEY, "variation_threshold"),
+                   "claim_daily_rate_pence": Field("the daily rate for attending meetings", MONEY, "claim_daily_rate"),
+                   "deputy_may_claim": Field("whether a deputy's attendance may be claimed", CHOICE)}
+BUDGET_FIELDS = {"year": Field("the year the financial year starts", WHOLE), "title": Field("the budget's title")}
+LINE_FIELDS = {"code": Field("the line's code"), "title": Field("the line's name", id="line-title"),
+               "kind": Field("the kind of line", CHOICE), "category": Field("where its actuals come from", CHOICE),
+               "amount_pence": Field("the amount", MONEY, "amount")}
+VARIATION_FIELDS = {"kind": Field("what kind of change it is", CHOICE, "kind-virement"),
+                    "from_line_id": Field("the line the money comes from", CHOICE),
+                    "line_id": Field("the line it goes to, or the line varied", CHOICE),
+                    "direction": Field("increase or decrease", CHOICE),
+                    "amount_pence": Field("the amount", MONEY, "variation-amount"),
+                    "reason": Field("the reason for the change")}
+REASON_FIELDS = {"reason": Field("the reason for rejecting it", id="reject-reason")}
+EXPENSE_FIELDS = {"kind": Field("the kind of travel", CHOICE), "description": Field("a description of the journey"),
+                  "amount_pence": Field("the amount", MONEY, "amount"), "file": Field("the receipt", FILE, "receipt")}
+RUN_FIELDS = {"instalment_ids": Field("the payments to pay", CHOICES, "new-run-items"),
+              "claim_ids": Field("the claims to pay", CHOICES, "new-run-items"),
+              "pay_on": Field("the day to pay", DATE)}
+PAID_FIELDS = {"paid_on": Field("the day the bank paid", DATE)}
+
+
+def payee_fields(organisation_id) -> dict:
+    """A payee's form (one a row of the payees' table, so its boxes' ids name the organisation)."""
+    return {"name": Field("the account name", id=f"name-{organisation_id}"),
+            "sort_code": Field("the sort code", id=f"sort-{organisation_id}"),
+            "account_number": Field("the account number", id=f"account-{organisation_id}")}
+
+
+def received_fields(instalment_id) -> dict:
+    return {"received_on": Field("the day it was received", DATE, f"received-{instalment_id}")}
+
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -85,17 +118,19 @@ def index():
 @bp.route("/settings", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def change_settings():
-    body = {}
-    try:
-        if request.form.get("variation_threshold"):
-            body["variation_threshold_pence"] = pounds_to_pence(request.form["variation_threshold"], allow_zero=True)
-        if request.form.get("claim_daily_rate"):
-            body["claim_daily_rate_pence"] = pounds_to_pence(request.form["claim_daily_rate"], allow_zero=True)
-    except ValueError:
-        flash("Check the amounts: give them in pounds and pence, like 5000 or 400.00.", "error")
+    body, wrong = {}, {}
+    for box, key, label in (("variation_threshold", "variation_threshold_pence", "The variation threshold"),
+                            ("claim_daily_rate", "claim_daily_rate_pence", "The daily rate for attending meetings")):
+        if request.form.get(box):
+            try:
+                body[key] = pounds_to_pence(request.form[box], allow_zero=True)
+            except ValueError:
+                wrong[box] = f"{label} must be in pounds and pence, like 5000 or 400.00"
+    if wrong:
+        refuse(wrong)
         return _back("index")
     body["deputy_may_claim"] = request.form.get("deputy_may_claim") == "yes"
-    send("finance", "PUT", "/money/settings", body, "Settings saved.")
+    send("finance", "PUT", "/money/settings", body, "Settings saved.", SETTINGS_FIELDS)
     return _back("index")
 
 
@@ -113,7 +148,7 @@ def income():
 @roles_required(KEEPS_THE_MONEY)
 def income_received(instalment_id):
     send("finance", "POST", f"/income/instalments/{instalment_id}/received", posted("received_on"),
-         "Income recorded as received, with the management fee.")
+         "Income recorded as received, with the management fee.", received_fields(instalment_id))
     return _back("income")
 
 
@@ -151,7 +186,7 @@ def release_due():
 @roles_required(KEEPS_THE_MONEY)
 def set_payee(organisation_id):
     send("finance", "PUT", f"/payments/payees/{organisation_id}", posted("name", "sort_code", "account_number"),
-         "Bank details saved.")
+         "Bank details saved.", payee_fields(organisation_id))
     return _back("payments")
 
 
@@ -169,7 +204,7 @@ def runs():
 def create_run():
     body = {"instalment_ids": request.form.getlist("instalment_ids"), "claim_ids": request.form.getlist("claim_ids"),
             "pay_on": (request.form.get("pay_on") or "").strip() or None}
-    answer = send("finance", "POST", "/payment-runs", body, "Draft payment run made.")
+    answer = send("finance", "POST", "/payment-runs", body, "Draft payment run made.", RUN_FIELDS)
     if answer is not None and answer.ok:
         return _back("run", run_id=answer.body["id"])
     return _back("payments")
@@ -189,7 +224,8 @@ def run_action(run_id, action):
     if action == "approve":
         send("finance", "POST", f"/payment-runs/{run_id}/approve", None, "Payment run approved: download the bank file.")
     elif action == "paid":
-        send("finance", "POST", f"/payment-runs/{run_id}/paid", posted("paid_on"), "Payment run marked as paid.")
+        send("finance", "POST", f"/payment-runs/{run_id}/paid", posted("paid_on"), "Payment run marked as paid.",
+             PAID_FIELDS)
     elif action == "discard":
         answer = send("finance", "DELETE", f"/payment-runs/{run_id}", None, "Draft payment run discarded.")
         if answer is not None and answer.ok:
@@ -255,10 +291,10 @@ def budgets():
 def create_budget():
     year = (request.form.get("year") or "").strip()
     if not year.isdigit() or len(year) != 4:
-        flash("Check year: give the year the financial year starts, like 2026.", "error")
+        refuse({"year": "Enter the year the financial year starts as 4 digits, like 2026"})
         return _back("budgets")
     answer = send("finance", "POST", "/budgets", {"year": int(year), "title": posted("title")["title"]},
-                  "Draft budget made: add its lines, then adopt it.")
+                  "Draft budget made: add its lines, then adopt it.", BUDGET_FIELDS)
     if answer is not None and answer.ok:
         return _back("budget", budget_id=answer.body["id"])
     return _back("budgets")
@@ -289,13 +325,13 @@ def budget(budget_id):
 @bp.route("/budgets/<uuid:budget_id>/lines", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def add_line(budget_id):
-    form = posted("code", "title", "kind", "category")
+    form = posted("title", "kind", "category") | {"code": posted("line_code")["line_code"]}
     try:
         form["amount_pence"] = pounds_to_pence(request.form.get("amount") or "0", allow_zero=True)
     except ValueError:
-        flash("Check amount: give it in pounds and pence, like 20000 or 20000.00.", "error")
+        refuse({"amount": "Enter the amount in pounds, like 20000 or 20000.00"})
         return _back("budget", budget_id=budget_id)
-    send("finance", "POST", f"/budgets/{budget_id}/lines", form, "Line added.")
+    send("finance", "POST", f"/budgets/{budget_id}/lines", form, "Line added.", LINE_FIELDS)
     return _back("budget", budget_id=budget_id)
 
 
@@ -325,7 +361,7 @@ def request_variation():
     try:
         amount = pounds_to_pence(request.form.get("amount"))
     except ValueError:
-        flash("Check amount: give it in pounds and pence, more than nothing, like 7500 or 7500.00.", "error")
+        refuse({"variation-amount": "Enter the amount in pounds, more than nothing, like 7500 or 7500.00"})
         return back
     body = {"kind": kind, "line_id": request.form.get("line_id") or None, "amount_pence": amount,
             "reason": (request.form.get("reason") or "").strip()}
@@ -333,7 +369,7 @@ def request_variation():
         body["from_line_id"] = request.form.get("from_line_id") or None
     else:
         body["direction"] = "decrease" if request.form.get("direction") == "decrease" else "increase"
-    answer = send("finance", "POST", "/variations", body, None)
+    answer = send("finance", "POST", "/variations", body, None, VARIATION_FIELDS)
     if answer is not None and answer.ok:
         waiting = VARIATION_STATUS.get(answer.body["status"], answer.body["status"])
         flash(f"Variation requested. {waiting}.", "success")
@@ -358,7 +394,8 @@ def variation_action(variation_id, action):
         send("finance", "POST", f"/variations/{variation_id}/ratify", None,
              "Ratified on behalf of the accountable body: the budget changes now.")
     elif action == "reject":
-        send("finance", "POST", f"/variations/{variation_id}/reject", posted("reason"), "Variation rejected.")
+        send("finance", "POST", f"/variations/{variation_id}/reject", posted("reason"), "Variation rejected.",
+             REASON_FIELDS)
     else:
         flash("Unknown action.", "error")
     return _back("variation", variation_id=variation_id)
@@ -395,12 +432,12 @@ def add_expense(claim_id):
     try:
         amount = pounds_to_pence(request.form.get("amount"))
     except ValueError:
-        flash("Check amount: give it in pounds and pence, like 12.50.", "error")
+        refuse({"amount": "Enter the amount in pounds and pence, like 12.50"})
         return back
     upload = request.files.get("receipt")
     content = upload.read() if upload and upload.filename else b""
     if not content:
-        flash("Check receipt: attach the receipt as a PDF, PNG or JPEG.", "error")
+        refuse({"receipt": "Choose the receipt: a PDF, PNG or JPEG"})
         return back
     fields = {"kind": request.form.get("kind") or "", "description": (request.form.get("description") or "").strip(),
               "amount_pence": str(amount)}
@@ -409,11 +446,13 @@ def add_expense(claim_id):
                                    (upload.filename, content, upload.mimetype or "application/octet-stream"))
     except ServiceDown as exc:
         flash(exc.message, "error")
+        keep_typed()
         return back
     if answer.ok:
         flash("Travel cost added with its receipt.", "success")
     else:
-        flash(refusal(answer), "error")
+        flash_errors(form_errors(answer, EXPENSE_FIELDS))
+        keep_typed()
     return back
 
 
@@ -432,7 +471,7 @@ def claim_action(claim_id, action):
     if action == "approve":
         send("finance", "POST", f"/claims/{claim_id}/approve", None, "Claim approved: it can go into a payment run.")
     elif action == "reject":
-        send("finance", "POST", f"/claims/{claim_id}/reject", posted("reason"), "Claim rejected.")
+        send("finance", "POST", f"/claims/{claim_id}/reject", posted("reason"), "Claim rejected.", REASON_FIELDS)
     else:
         flash("Unknown action.", "error")
     return _back("claim", claim_id=claim_id)

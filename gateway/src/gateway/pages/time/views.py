@@ -21,13 +21,14 @@ from ...auth.csrf import csrf
 from ..common.charts import bar_chart
 from ..common.file_imports import check_and_import, columns_of
 from ..common.dates import month as month_name
-from ..common.forms import pounds_to_pence
 from ..common.money import pounds
 from ...proxy.client import ServiceDown, call_service
 from ..common.lists import Filter, list_page
 from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, refusal,
                                     render_page, send, xlsx_response)
-from .forms import DAY_NAMES, decimal_text, grid_errors, parse_hours, read_grid
+from ..common.errors import refuse, typed
+from .forms import (CODE_FIELDS, CORRECTION_FIELDS, CREDIT_FIELDS, DAY_NAMES, DRAFT_FIELDS, PAID_FIELDS, RATE_FIELDS,
+                    SEND_BACK_FIELDS, STAFF_FIELDS, WRITE_OFF_FIELDS, grid_fields, parse_hours, read_grid, read_rate)
 from hubkit import clock
 
 bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
@@ -98,18 +99,6 @@ def _render(template: str, **context):
                        **context)
 
 
-def _pounds_to_pence(text: str | None, field: str, errors: dict) -> int | None:
-    cleaned = (text or "").replace(",", "").replace("£", "").strip()
-    if not cleaned:
-        errors[field] = "Enter an amount in pounds, like 31500 or 31500.00"
-        return None
-    try:
-        return pounds_to_pence(cleaned, allow_zero=True)
-    except ValueError:
-        errors[field] = "Enter an amount in pounds and pence, like 31500.00"
-        return None
-
-
 # --- my timesheet ------------------------------------------------------------------------------------
 
 def _codes():
@@ -131,11 +120,20 @@ def _grid_context(sheet: dict, typed: dict | None = None):
     return rows
 
 
-def _show_week(sheet: dict, *, errors=None, typed=None, for_staff=None):
+def _typed_week(sheet: dict) -> dict | None:
+    """What was typed into this week's grid when it was refused just before (common/errors.py's `typed`), or None."""
+    if typed("week") != sheet["week_starting"] or typed("staff_id") != str(sheet["staff_id"]):
+        return None
+    rows = len(sheet["rows"]) + BLANK_ROWS
+    return {key: typed(key, "") for index in range(rows)
+            for key in (f"code-{index}", *(f"h-{index}-{d}" for d in range(7)))}
+
+
+def _show_week(sheet: dict, *, for_staff=None):
     active, _ = _codes()
     monday = dt.date.fromisoformat(sheet["week_starting"])
     return _render("timesheet.html", title="My timesheet" if for_staff is None else f"Timesheet: {sheet['staff_name']}",
-                   sheet=sheet, rows=_grid_context(sheet, typed), codes=active, errors=errors or {},
+                   sheet=sheet, rows=_grid_context(sheet, _typed_week(sheet)), codes=active,
                    days=[dt.date.fromisoformat(d) for d in sheet["days"]],
                    previous=(monday - dt.timedelta(days=7)).isoformat(), next=(monday + dt.timedelta(days=7)).isoformat(),
                    editable=sheet["status"] in ("draft", "rejected"), for_staff=for_staff)
@@ -165,25 +163,19 @@ def save_week():
     rows_count = min(int(request.form.get("rows", "0") or 0), 200) if (request.form.get("rows") or "").isdigit() else 0
     entries, errors = read_grid(rows_count, monday)
     back = url_for("time_ui.index", week=monday.isoformat())
-    try:
-        uuid.UUID(staff_id)
-    except ValueError:
+    if not is_uuid(staff_id):
         flash("That timesheet could not be found.", "error")
         return redirect(back)
-    if not errors:
-        answer = send("finance", "PUT", f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}",
-                      {"entries": entries}, None if request.form.get("action") == "submit" else "Week saved.")
-        if answer is not None and answer.ok:
-            if request.form.get("action") == "submit":  # saved; checked by the person before it is submitted
-                return redirect(url_for("time_ui.check_week", staff_id=staff_id, week=monday.isoformat()))
-            return redirect(back)
-        errors = grid_errors(answer, rows_count, entries)
-        if not errors:
-            return redirect(back)
-    sheet, problem = _get(f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}")
-    if sheet is None:
-        return _render("not_set_up.html", title="My timesheet", problem=problem)
-    return _show_week(sheet, errors=errors, typed=request.form)
+    if errors:  # hours not written as hours: said beside each cell, and the grid as typed on the week's page
+        refuse(errors)
+        return redirect(back)
+    answer = send("finance", "PUT", f"/timesheets/staff/{staff_id}/weeks/{monday.isoformat()}",
+                  {"entries": entries}, None if request.form.get("action") == "submit" else "Week saved.",
+                  grid_fields(entries, rows_count))
+    if answer is not None and answer.ok and request.form.get("action") == "submit":
+        # saved; checked by the person before it is submitted
+        return redirect(url_for("time_ui.check_week", staff_id=staff_id, week=monday.isoformat()))
+    return redirect(back)
 
 
 @bp.route("/week/check")
@@ -300,7 +292,8 @@ def decide(sheet_id, action):
         send("finance", "POST", f"/timesheets/{sheet_id}/approve", None, "Timesheet approved.")
         return redirect(url_for("time_ui.approvals"))
     if action == "reject":
-        answer = send("finance", "POST", f"/timesheets/{sheet_id}/reject", posted("reason"), "Timesheet sent back.")
+        answer = send("finance", "POST", f"/timesheets/{sheet_id}/reject", posted("reason"), "Timesheet sent back.",
+                      SEND_BACK_FIELDS)
         if answer is not None and answer.ok:
             return redirect(url_for("time_ui.approvals"))
     elif action == "correct":
@@ -308,10 +301,10 @@ def decide(sheet_id, action):
         try:
             minutes = parse_hours(form.pop("hours"))
         except ValueError as exc:
-            flash(f"Check hours: {exc}", "error")
+            refuse({"hours": f"The right hours: {str(exc)[:1].lower()}{str(exc)[1:]}"})
         else:
             send("finance", "POST", f"/timesheets/{sheet_id}/corrections", form | {"minutes": minutes},
-                 "Entry reversed and corrected.")
+                 "Entry reversed and corrected.", CORRECTION_FIELDS)
     else:
         flash("Unknown action.", "error")
     return redirect(url_for("time_ui.sheet", sheet_id=sheet_id))
@@ -369,39 +362,33 @@ def add_staff():
     form = posted("name", "employer_kind", "organisation_id", "line_manager_id", "user_id")
     if form["employer_kind"] == "consortium":
         form["organisation_id"] = None
-    answer = send("finance", "POST", "/staff", form, "Staff member added.")
+    answer = send("finance", "POST", "/staff", form, "Staff member added.", STAFF_FIELDS)
     if answer is not None and answer.ok:
         return redirect(url_for("time_ui.person", staff_id=answer.body["id"]))
-    return redirect(url_for("time_ui.new_staff"))
+    manager_name = (request.form.get("manager_name") or "").strip()[:200]  # the line managers found, found again
+    return redirect(url_for("time_ui.new_staff", **({"manager_name": manager_name} if manager_name else {})))
 
 
 @bp.route("/staff/<uuid:staff_id>")
 @roles_required(SEES_MONEY)
-def person(staff_id, errors=None, typed=None):
+def person(staff_id):
     found, problem = _get(f"/staff/{staff_id}")
     history, _ = _get(f"/staff/{staff_id}/rates") if found and _roles() & KEEPS_THE_MONEY else ([], None)
     return _render("person.html", title=found["name"] if found else "Staff member", person=found,
-                   history=history or [], problem=problem, errors=errors or {}, typed=typed or {})
+                   history=history or [], problem=problem)
 
 
 @bp.route("/staff/<uuid:staff_id>/rates", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def set_rate(staff_id):
-    errors: dict = {}
-    form = request.form
-    body = {"effective_from": (form.get("effective_from") or "").strip() or None,
-            "salary_pence": _pounds_to_pence(form.get("salary"), "salary", errors),
-            "overhead_percent": decimal_text(form.get("overhead_percent"), "overhead_percent", errors),
-            "productive_hours": decimal_text(form.get("productive_hours"), "productive_hours", errors)}
-    if form.get("on_costs_kind") == "pounds":
-        body["on_costs_pence"] = _pounds_to_pence(form.get("on_costs"), "on_costs", errors)
+    """A new full-cost rate (F3): amounts not written as pounds or numbers are said beside their boxes before
+    finance sees them; finance's own refusal likewise. Either way the form comes back as typed."""
+    body, errors = read_rate(request.form)
+    if errors:
+        refuse(errors)
     else:
-        body["on_costs_percent"] = decimal_text(form.get("on_costs"), "on_costs", errors)
-    if not errors:
-        answer = send("finance", "POST", f"/staff/{staff_id}/rates", body, "Rate set.")
-        if answer is not None and answer.ok:
-            return redirect(url_for("time_ui.person", staff_id=staff_id))
-    return person(staff_id, errors=errors, typed=form)
+        send("finance", "POST", f"/staff/{staff_id}/rates", body, "Rate set.", RATE_FIELDS)
+    return redirect(url_for("time_ui.person", staff_id=staff_id))
 
 
 # --- cost codes --------------------------------------------------------------------------------------
@@ -416,9 +403,10 @@ def cost_codes():
 @bp.route("/cost-codes", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def add_cost_code():
-    form = posted("code", "title")
+    # the box is "cost_code", not "code": a form's "code" is never kept for the next page (common/errors.py)
+    form = posted("title") | {"code": posted("cost_code")["cost_code"]}
     send("finance", "POST", "/cost-codes", form | {"chargeable": request.form.get("chargeable") == "yes"},
-         "Cost code added.")
+         "Cost code added.", CODE_FIELDS)
     return redirect(url_for("time_ui.cost_codes"))
 
 
@@ -445,7 +433,8 @@ def periods():
 def close_period():
     month = (request.form.get("month") or "").strip()
     if not re.fullmatch(r"\d{4}-\d{2}", month):
-        flash("Check month: give it as YYYY-MM, like 2026-10.", "error")
+        refuse({"month": "Enter the month to close, like 10 2026" if not month else
+                "The month to close must be a real month"}, {"month": "month-month"})
     else:
         send("finance", "POST", f"/periods/{month}/close", None, f"{month} closed.")
     return redirect(url_for("time_ui.periods"))
@@ -480,7 +469,8 @@ INVOICE_FILTERS = (Filter("status", "Status", (("", "All"), ("draft", "Draft"), 
 @bp.route("/invoices", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def draft_invoice():
-    answer = send("finance", "POST", "/invoices", posted("organisation_id", "month"), "Draft invoice made.")
+    answer = send("finance", "POST", "/invoices", posted("organisation_id", "month"), "Draft invoice made.",
+                  DRAFT_FIELDS)
     if answer is not None and answer.ok:
         return redirect(url_for("time_ui.invoice", invoice_id=answer.body["id"]))
     return redirect(url_for("time_ui.invoices"))
@@ -501,9 +491,10 @@ def invoice_action(invoice_id, action):
     if action == "issue":
         send("finance", "POST", f"{path}/issue", None, "Invoice issued.")
     elif action == "paid":
-        send("finance", "POST", f"{path}/paid", posted("paid_on"), "Invoice marked as paid.")
+        send("finance", "POST", f"{path}/paid", posted("paid_on"), "Invoice marked as paid.", PAID_FIELDS)
     elif action == "credit":
-        answer = send("finance", "POST", f"{path}/credit-note", posted("reason"), "Credit note issued.")
+        answer = send("finance", "POST", f"{path}/credit-note", posted("reason"), "Credit note issued.",
+                      CREDIT_FIELDS)
         if answer is not None and answer.ok:
             return redirect(url_for("time_ui.invoice", invoice_id=answer.body["id"]))
     elif action == "discard":
@@ -593,7 +584,7 @@ def subsidy():
 @roles_required(APPROVES_TIME)
 def write_off():
     send("finance", "POST", "/subsidy/write-offs", posted("organisation_id", "month", "reason"),
-         "Written off: the subsidy shows it with your reason.")
+         "Written off: the subsidy shows it with your reason.", WRITE_OFF_FIELDS)
     return redirect(url_for("time_ui.subsidy"))
 
 
