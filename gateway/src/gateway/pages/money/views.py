@@ -1,8 +1,9 @@
 """Income, management fee, payments (F2), budgets and variations (F1), attendance claims (G11), exports.
 
-Server-rendered forms over finance's API; finance applies the rules and its 409 `detail` or 422 `errors` are
-shown as they come. Pounds typed in forms are sent as integer pence (F4); member staff see what finance lets
-them see (their own organisation's payments and claims).
+Server-rendered forms over finance's API: these views route and call finance; what a form sends is read in
+forms.py (pounds typed sent as integer pence, F4), and a refusal, finance's or the form's own, is said beside the
+box it is about (common/errors.py). Member staff see what finance lets them see (their own organisation's
+payments and claims).
 """
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import KEEPS_THE_MONEY, MEMBER_USER, SEES_MONEY
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import bar_chart
-from ..common.errors import CHOICE, CHOICES, DATE, FILE, MONEY, WHOLE, Field, flash_errors, form_errors, keep_typed, refuse
-from ..common.money import pounds, pounds_cell, pounds_to_pence
+from ..common.errors import flash_errors, form_errors, keep_typed, refuse
+from ..common.money import pounds, pounds_cell
 from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, posted, render_page, send,
                                    stored_file_from, xlsx_response)
 from hubkit import clock
+from .forms import (BUDGET_FIELDS, EXPENSE_FIELDS, LINE_FIELDS, PAID_FIELDS, REASON_FIELDS, RUN_FIELDS,
+                    SETTINGS_FIELDS, VARIATION_FIELDS, payee_fields, read_budget, read_expense, read_line, read_run,
+                    read_settings, read_variation, received_fields)
 
 bp = Blueprint("money_ui", __name__, url_prefix="/money", template_folder="templates", static_folder="static",
                static_url_path="/static/money")
@@ -45,41 +49,6 @@ EXPENSE_KINDS = {"rail": "Rail or bus fare", "mileage": "Mileage", "taxi": "Taxi
 LINE_CATEGORIES = {"": "None (no actuals)", "income": "Contract income", "management_fee": "Management fee",
                    "subcontractor_payments": "Subcontractor payments", "attendance_claims": "Attendance claims",
                    "staff_recharges": "Staff recharges"}
-
-
-# How each form names finance's fields (issue 14 item 3): the service's path -> the words and the form's box.
-SETTINGS_FIELDS = {"variation_threshold_pence": Field("the variation threshold", MONEY, "variation_threshold"),
-                   "claim_daily_rate_pence": Field("the daily rate for attending meetings", MONEY, "claim_daily_rate"),
-                   "deputy_may_claim": Field("whether a deputy's attendance may be claimed", CHOICE)}
-BUDGET_FIELDS = {"year": Field("the year the financial year starts", WHOLE), "title": Field("the budget's title")}
-LINE_FIELDS = {"code": Field("the line's code"), "title": Field("the line's name", id="line-title"),
-               "kind": Field("the kind of line", CHOICE), "category": Field("where its actuals come from", CHOICE),
-               "amount_pence": Field("the amount", MONEY, "amount")}
-VARIATION_FIELDS = {"kind": Field("what kind of change it is", CHOICE, "kind-virement"),
-                    "from_line_id": Field("the line the money comes from", CHOICE),
-                    "line_id": Field("the line it goes to, or the line varied", CHOICE),
-                    "direction": Field("increase or decrease", CHOICE),
-                    "amount_pence": Field("the amount", MONEY, "variation-amount"),
-                    "reason": Field("the reason for the change")}
-REASON_FIELDS = {"reason": Field("the reason for rejecting it", id="reject-reason")}
-EXPENSE_FIELDS = {"kind": Field("the kind of travel", CHOICE), "description": Field("a description of the journey"),
-                  "amount_pence": Field("the amount", MONEY, "amount"), "file": Field("the receipt", FILE, "receipt")}
-RUN_FIELDS = {"instalment_ids": Field("the payments to pay", CHOICES, "new-run-items"),
-              "claim_ids": Field("the claims to pay", CHOICES, "new-run-items"),
-              "pay_on": Field("the day to pay", DATE)}
-PAID_FIELDS = {"paid_on": Field("the day the bank paid", DATE)}
-
-
-def payee_fields(organisation_id) -> dict:
-    """A payee's form (one a row of the payees' table, so its boxes' ids name the organisation)."""
-    return {"name": Field("the account name", id=f"name-{organisation_id}"),
-            "sort_code": Field("the sort code", id=f"sort-{organisation_id}"),
-            "account_number": Field("the account number", id=f"account-{organisation_id}")}
-
-
-def received_fields(instalment_id) -> dict:
-    return {"received_on": Field("the day it was received", DATE, f"received-{instalment_id}")}
-
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -118,19 +87,11 @@ def index():
 @bp.route("/settings", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def change_settings():
-    body, wrong = {}, {}
-    for box, key, label in (("variation_threshold", "variation_threshold_pence", "The variation threshold"),
-                            ("claim_daily_rate", "claim_daily_rate_pence", "The daily rate for attending meetings")):
-        if request.form.get(box):
-            try:
-                body[key] = pounds_to_pence(request.form[box], allow_zero=True)
-            except ValueError:
-                wrong[box] = f"{label} must be in pounds and pence, like 5000 or 400.00"
-    if wrong:
-        refuse(wrong)
-        return _back("index")
-    body["deputy_may_claim"] = request.form.get("deputy_may_claim") == "yes"
-    send("finance", "PUT", "/money/settings", body, "Settings saved.", SETTINGS_FIELDS)
+    body, errors = read_settings(request.form)
+    if errors:
+        refuse(errors)
+    else:
+        send("finance", "PUT", "/money/settings", body, "Settings saved.", SETTINGS_FIELDS)
     return _back("index")
 
 
@@ -202,9 +163,7 @@ def runs():
 @bp.route("/payment-runs", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def create_run():
-    body = {"instalment_ids": request.form.getlist("instalment_ids"), "claim_ids": request.form.getlist("claim_ids"),
-            "pay_on": (request.form.get("pay_on") or "").strip() or None}
-    answer = send("finance", "POST", "/payment-runs", body, "Draft payment run made.", RUN_FIELDS)
+    answer = send("finance", "POST", "/payment-runs", read_run(request.form), "Draft payment run made.", RUN_FIELDS)
     if answer is not None and answer.ok:
         return _back("run", run_id=answer.body["id"])
     return _back("payments")
@@ -289,12 +248,12 @@ def budgets():
 @bp.route("/budgets", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def create_budget():
-    year = (request.form.get("year") or "").strip()
-    if not year.isdigit() or len(year) != 4:
-        refuse({"year": "Enter the year the financial year starts as 4 digits, like 2026"})
+    body, errors = read_budget(request.form)
+    if errors:
+        refuse(errors)
         return _back("budgets")
-    answer = send("finance", "POST", "/budgets", {"year": int(year), "title": posted("title")["title"]},
-                  "Draft budget made: add its lines, then adopt it.", BUDGET_FIELDS)
+    answer = send("finance", "POST", "/budgets", body, "Draft budget made: add its lines, then adopt it.",
+                  BUDGET_FIELDS)
     if answer is not None and answer.ok:
         return _back("budget", budget_id=answer.body["id"])
     return _back("budgets")
@@ -325,13 +284,11 @@ def budget(budget_id):
 @bp.route("/budgets/<uuid:budget_id>/lines", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def add_line(budget_id):
-    form = posted("title", "kind", "category") | {"code": posted("line_code")["line_code"]}
-    try:
-        form["amount_pence"] = pounds_to_pence(request.form.get("amount") or "0", allow_zero=True)
-    except ValueError:
-        refuse({"amount": "Enter the amount in pounds, like 20000 or 20000.00"})
-        return _back("budget", budget_id=budget_id)
-    send("finance", "POST", f"/budgets/{budget_id}/lines", form, "Line added.", LINE_FIELDS)
+    body, errors = read_line(request.form)
+    if errors:
+        refuse(errors)
+    else:
+        send("finance", "POST", f"/budgets/{budget_id}/lines", body, "Line added.", LINE_FIELDS)
     return _back("budget", budget_id=budget_id)
 
 
@@ -355,20 +312,12 @@ def variations():
 @bp.route("/variations", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def request_variation():
-    kind = request.form.get("kind") or "variation"
     budget_id = request.form.get("budget_id") or ""
     back = _back("budget", budget_id=budget_id) if is_uuid(budget_id) else _back("variations")
-    try:
-        amount = pounds_to_pence(request.form.get("amount"))
-    except ValueError:
-        refuse({"variation-amount": "Enter the amount in pounds, more than nothing, like 7500 or 7500.00"})
+    body, errors = read_variation(request.form)
+    if errors:
+        refuse(errors)
         return back
-    body = {"kind": kind, "line_id": request.form.get("line_id") or None, "amount_pence": amount,
-            "reason": (request.form.get("reason") or "").strip()}
-    if kind == "virement":
-        body["from_line_id"] = request.form.get("from_line_id") or None
-    else:
-        body["direction"] = "decrease" if request.form.get("direction") == "decrease" else "increase"
     answer = send("finance", "POST", "/variations", body, None, VARIATION_FIELDS)
     if answer is not None and answer.ok:
         waiting = VARIATION_STATUS.get(answer.body["status"], answer.body["status"])
@@ -429,18 +378,12 @@ def add_expense(claim_id):
     except ValidationError as exc:
         raise CSRFError(exc.args[0]) from exc
     back = _back("claim", claim_id=claim_id)
-    try:
-        amount = pounds_to_pence(request.form.get("amount"))
-    except ValueError:
-        refuse({"amount": "Enter the amount in pounds and pence, like 12.50"})
-        return back
     upload = request.files.get("receipt")
     content = upload.read() if upload and upload.filename else b""
-    if not content:
-        refuse({"receipt": "Choose the receipt: a PDF, PNG or JPEG"})
+    fields, errors = read_expense(request.form, content)
+    if errors:
+        refuse(errors)
         return back
-    fields = {"kind": request.form.get("kind") or "", "description": (request.form.get("description") or "").strip(),
-              "amount_pence": str(amount)}
     try:
         answer = upload_to_service("finance", f"/claims/{claim_id}/expenses", fields,
                                    (upload.filename, content, upload.mimetype or "application/octet-stream"))
