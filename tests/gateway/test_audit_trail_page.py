@@ -325,3 +325,96 @@ def test_people_of_another_consortium_are_never_named(audit_app, services, gatew
     text = signed_in(audit_app, manager).get("/audit", query_string={"subject": subject}).get_data(as_text=True)
     [row] = table_rows(text)
     assert "Someone without a login here" in row and f"Sam Stranger {tag}" not in text
+
+
+def test_issue_14_item_7_oldest_first_and_by_kind_of_record_a_page_at_a_time_both_ways_keeping_every_filter(
+        audit_app, services, gateway_db, person, monkeypatch):
+    """The manager reads one kind of record's history oldest first: only that kind, from the part of the hub that
+    keeps it, three a page, the pages after and before keeping the person, the kind and the order; the export
+    follows the same order."""
+    monkeypatch.setattr("gateway.pages.audit.views.PER_PAGE", 3)
+    manager, worker = person(), person("board_member")
+    base = utcnow().replace(microsecond=0) - dt.timedelta(minutes=10)
+    for k in range(7):  # row-0 the oldest; two at each instant
+        add_service_rows(services, "governance", [
+            {"actor": f"user:{worker.id}", "entity": "Meeting", "at": base + dt.timedelta(seconds=k // 2),
+             "before": {"title": "Draft"}, "after": {"title": f"row-{k}"}},
+            {"actor": f"user:{worker.id}", "entity": "Motion", "at": base + dt.timedelta(seconds=k // 2),
+             "after": {"title": f"other-{k}"}}])
+    add_service_rows(services, "membership", [{"actor": f"user:{worker.id}", "entity": "Meeting",
+                                               "after": {"name": "other-elsewhere"}}])
+    add_gateway_rows(gateway_db, [{"actor": str(worker.id), "after": {"roles": ["other-gateway"]}}])
+
+    client = signed_in(audit_app, manager)
+    filters = {"person": str(worker.id), "kind": "governance.Meeting", "order": "oldest"}
+    pages, url = [], "/audit?" + "&".join(f"{key}={value}" for key, value in filters.items())
+    while url:
+        answer = client.get(url)
+        assert answer.status_code == 200
+        text = answer.get_data(as_text=True)
+        assert "Entries, oldest first" in text and "other-" not in text.split('id="audit-entries"', 1)[1]
+        pages.append([MARKER.search(row).group(0) for row in table_rows(text)])
+        url = link(text, "next")
+        if url:
+            assert all(f"{key}={value}" in url for key, value in filters.items()), url
+    assert pages == [["row-0", "row-1", "row-2"], ["row-3", "row-4", "row-5"], ["row-6"]]
+    assert link(client.get("/audit", query_string=filters).get_data(as_text=True), "prev") is None
+
+    back, url = [], link(text, "prev")
+    while url:
+        assert all(f"{key}={value}" in url for key, value in filters.items()), url
+        text = client.get(url).get_data(as_text=True)
+        back.insert(0, [MARKER.search(row).group(0) for row in table_rows(text)])
+        url = link(text, "prev")
+    assert back == pages[:-1]
+
+    newest = client.get("/audit", query_string=filters | {"order": "newest"}).get_data(as_text=True)
+    assert [MARKER.search(row).group(0) for row in table_rows(newest)] == ["row-6", "row-5", "row-4"]
+    assert "Entries, newest first" in newest
+
+    exported = client.get("/audit/export.csv", query_string=filters).get_data(as_text=True)
+    table = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    assert [row[4] for row in table[1:]] == [f"Meeting: row-{k}" for k in range(7)]
+
+
+def test_issue_14_item_7_a_kind_of_record_not_kept_in_the_part_chosen_is_explained(audit_app, services, person):
+    client = signed_in(audit_app, person())
+    mismatch = client.get("/audit", query_string={"kind": "governance.Meeting", "part": "membership"})
+    assert mismatch.status_code == 400
+    assert "Meeting records are kept in governance, not members" in mismatch.get_data(as_text=True)
+    unknown = client.get("/audit", query_string={"kind": "governance.Nothing", "order": "sideways"})
+    assert unknown.status_code == 400
+    text = unknown.get_data(as_text=True)
+    assert "Choose a kind of record from the list" in text and "Choose newest or oldest first" in text
+
+
+def test_issue_14_item_7_every_kind_of_record_offered_is_one_its_part_of_the_hub_keeps(services):
+    """The kinds the filter offers are record names each service's trail gives (its mapped classes)."""
+    from gateway.adapters.audit_reads import ENTITY_LABELS
+    from gateway.pages.audit.forms import KINDS, KINDS_KEPT
+
+    for part, entities in KINDS_KEPT.items():
+        if part == "gateway":
+            assert set(entities) == set(ENTITY_LABELS)
+            continue
+        base = import_module(f"{part}.adapters.orm").Base
+        mapped = {mapper.class_.__name__ for mapper in base.registry.mappers}
+        assert set(entities) <= mapped, set(entities) - mapped
+    assert len(KINDS) == sum(len(entities) for entities in KINDS_KEPT.values())
+    assert KINDS["governance.AgendaItem"] == "Agenda item (Governance)"
+
+
+def test_issue_14_item_4_a_changes_dates_times_and_money_are_shown_as_every_page_shows_them():
+    from gateway.pages.audit.views import _changes, _shown
+
+    assert _shown("2026-07-01T14:05:00+00:00", {}, "starts_at") == "1 July 2026 at 3:05pm"  # the display zone
+    assert _shown("2026-12-04T09:30:00", {}, "approved_at") == "4 December 2026 at 9:30am"  # no offset: UTC
+    assert _shown("2026-12-04 09:30:00.123456+00:00", {}, "at") == "4 December 2026 at 9:30am"
+    assert _shown("2026-12-04", {}, "starts_on") == "4 December 2026"
+    assert _shown("2026-12", {}, "invoice_month") == "December 2026"
+    assert _shown(18_000_000, {}, "value_pence") == "£180,000.00" and _shown(-150, {}, "amount_pence") == "-£1.50"
+    assert _shown(18_000_000, {}, "minutes") == "18000000"  # not money unless its field says pence
+    assert _shown("2026-12", {}, "reference") == "2026-12" and _shown("Board 2026-12-04", {}) == "Board 2026-12-04"
+    assert _shown(None, {}, "ends_on") == "none" and _shown(False, {}) == "no"
+    row = {"before": {"value_pence": 100, "ends_on": "2026-03-31"}, "after": {"value_pence": 250, "ends_on": None}}
+    assert _changes(row, {}) == [("Value", "£1.00", "£2.50"), ("Ends on", "31 March 2026", "none")]

@@ -33,6 +33,8 @@ def gateway_trail(session: Session, consortium_id: uuid.UUID, filters: dict, lim
     if filters.get("subject"):
         query = query.where(AuditEntryRow.entity.in_((USER, CONSORTIUM)),
                             AuditEntryRow.entity_id == filters["subject"])
+    if filters.get("entity"):
+        query = query.where(AuditEntryRow.entity == filters["entity"])
     if filters.get("actor"):
         query = query.where(AuditEntryRow.actor.in_(actors_matching(filters["actor"])))
     if filters.get("from"):

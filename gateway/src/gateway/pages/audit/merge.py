@@ -7,6 +7,10 @@ from that one key every trail's own hubkit.paging cursor follows: a trail ranked
 the same instant (up to the largest id), one ranked above only its earlier ones, and the row's own trail goes on
 after the row's id. So each page asks every trail for one page (`limit` rows) after that point, and takes the
 newest `limit` of them; nothing is skipped or shown twice, however the trails interleave.
+
+Oldest first is the same order read from its end: its first page is the page before `Position.beyond_the_oldest()`
+(a key older than every row), shown the other way up, and its pages after and before are the merged order's pages
+before and after.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import datetime as dt
 import json
 from typing import Iterable
 
-from hubkit.audit_trail import audit_order
+from hubkit.audit_trail import FIRST_DAY, audit_order
 from hubkit.paging import Cursor
 
 # The trails, in rank order (a tie on the instant shows the higher rank first).
@@ -37,6 +41,15 @@ class Position:
     rank: int
     id: int
     backwards: bool = False
+
+    @classmethod
+    def beyond_the_oldest(cls) -> "Position":
+        """After the oldest row of every trail, going back: the page before it is the oldest page."""
+        return cls(dt.datetime.combine(FIRST_DAY, dt.time(), dt.timezone.utc), 0, -1, backwards=True)
+
+    @property
+    def is_beyond_the_oldest(self) -> bool:
+        return self.id < 0  # no row's id (the page never gives this position out: `decode` refuses it)
 
     def encode(self) -> str:
         body = {"t": self.at.isoformat(), "s": self.rank, "i": self.id, "d": "prev" if self.backwards else "next"}
@@ -87,7 +100,7 @@ def merge(found: Iterable[tuple[list[dict], bool]], limit: int, position: Positi
     more = more or len(rows) > limit
     rows = rows[-limit:] if backwards else rows[:limit]
     if backwards:
-        has_previous, has_next = more, True
+        has_previous, has_next = more, not position.is_beyond_the_oldest
     else:
         has_previous, has_next = position is not None, more
     first, last = (rows[0], rows[-1]) if rows else (None, None)

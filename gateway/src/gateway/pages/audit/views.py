@@ -1,6 +1,7 @@
 """/audit: the consortium's audit trail, read by people: every service's trail and the gateway's own, merged newest
-first a page at a time, in words (people by name, records by their name or title, events and tasks in plain words),
-filtered by person, part of the hub, record and days, and exported as CSV or XLSX.
+first (or oldest first) a page at a time, in words (people by name, records by their name or title, events and tasks
+in plain words, dates and times in the display time zone, money in pounds), filtered by person, part of the hub, kind
+of record, record and days, and exported as CSV or XLSX.
 
 Who may read it: the consortium manager and the host administrator (each their own consortium's, as the services
 answer `GET /audit`, hubkit.audit_trail); other roles get 403. Refused access to another consortium's or
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from hubkit import clock
@@ -20,9 +22,10 @@ from ...domain.audit import CONSORTIUM, USER
 from ...domain.roles import CONSORTIUM_MANAGER, HOST_ADMIN
 from ...proxy.client import ServiceDown, call_service
 from ..common.service_pages import csv_response, is_uuid, refusal, xlsx_response
-from ..common.dates import when
+from ..common.dates import day, month, when
+from ..common.money import money
+from .forms import KINDS, ORDERS, PARTS, filter_query, read_filters
 from .merge import SOURCES, BadPosition, MergedPage, Position, merge
-from .forms import PARTS, filter_query, read_filters
 
 bp = Blueprint("audit_ui", __name__, url_prefix="/audit", template_folder="templates")
 
@@ -55,6 +58,18 @@ def merged_page(filters: dict, part: str, limit: int, position: Position | None)
             row["rank"], row["source"] = rank, source
         found.append((rows, more))
     return merge(found, limit, position), problems
+
+
+def in_order(page: MergedPage, order: str) -> tuple[list[dict], Position | None, Position | None]:
+    """(the page's rows, the position of the page after, of the page before) in the order asked: oldest first is
+    the merged order read the other way (merge.py)."""
+    if order == "oldest":
+        return page.rows[::-1], page.previous, page.next
+    return page.rows, page.next, page.previous
+
+
+def first_position(order: str) -> Position | None:
+    return Position.beyond_the_oldest() if order == "oldest" else None
 
 
 def _service_trail(service: str, filters: dict, limit: int, cursor: str | None,
@@ -116,15 +131,34 @@ def _changes(row: dict, people: dict[str, str]) -> list[tuple[str, str, str]]:
     if not isinstance(before, dict) or not isinstance(after, dict):
         return []
     keys = list(before) + [key for key in after if key not in before]
-    return [(key.replace("_", " ").capitalize(), _shown(before.get(key), people), _shown(after.get(key), people))
+    return [(_field_name(key), _shown(before.get(key), people, key), _shown(after.get(key), people, key))
             for key in keys if key not in HIDDEN_FIELDS and before.get(key) != after.get(key)]
 
 
-def _shown(value, people: dict[str, str]) -> str:
+def _field_name(key: str) -> str:
+    return key.removesuffix("_pence").replace("_", " ").capitalize()
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MONTH = re.compile(r"\d{4}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
+def _shown(value, people: dict[str, str], field: str = "") -> str:
+    """A value of a record's copy in words: people by name, never a bare id, days and moments as every page shows
+    them (in the display time zone), money in pounds (a `..._pence` field, F4)."""
     if value is None:
         return "none"
     if value is True or value is False:
         return "yes" if value else "no"
+    if field.endswith("_pence") and isinstance(value, int):
+        return money(value)
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        return when(value)
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return day(value)
+    if isinstance(value, str) and field.endswith("month") and ISO_MONTH.fullmatch(value):
+        return month(value)
     if isinstance(value, str) and value in people:
         return people[value]
     if isinstance(value, str) and value.startswith("user:"):  # a service's actor: the person, by name
@@ -152,51 +186,53 @@ def trail():
     with current_app.extensions["gateway.db"].session() as session:
         people = people_of(session, user.consortium_id)
     filters, form, errors = read_filters(people)
-    position, rows, problems, pages = None, [], [], {}
+    position, rows, problems, pages = first_position(form["order"]), [], [], {}
     if request.args.get("cursor"):
         try:
             position = Position.decode(request.args["cursor"])
         except BadPosition:
             errors["_form"] = ["That link to a page of the trail is not one this page gave out; start again."]
     if not errors:
-        page, problems = merged_page(filters, form["part"], PER_PAGE, position)
-        rows = in_words(page.rows)
-        pages = {"previous": _page_href(form, page.previous), "next": _page_href(form, page.next)}
+        page, problems = merged_page(filters, form["reads"], PER_PAGE, position)
+        shown, after, before = in_order(page, form["order"])
+        rows = in_words(shown)
+        pages = {"previous": _page_href(form, before), "next": _page_href(form, after)}
     subject_name = next((row["about"] for row in rows if row["entity_id"] == form["subject"]), None)
     return render_template(
         "audit/trail.html", rows=rows, form=form, errors=errors, problems=problems, people=people, parts=PARTS,
+        kinds=KINDS, orders=ORDERS,
         pages={key: value for key, value in pages.items() if value} | {"landmarkLabel": "Pages of the audit trail"}
         if any(pages.values()) else {}, subject_name=subject_name, export_query=filter_query(form),
         every_record_query={k: v for k, v in filter_query(form).items() if k != "subject"},
-        first_page=position is None), 400 if errors else 200
+        first_page=not request.args.get("cursor")), 400 if errors else 200
 
 
-@bp.route("/export.<any(csv, xlsx):kind>")
+@bp.route("/export.<any(csv, xlsx):file_type>")
 @roles_required(READS_THE_TRAIL)
-def export(kind: str):
-    """Every row matching the filters (up to EXPORT_MAX_ROWS), newest first, in words."""
+def export(file_type: str):
+    """Every row matching the filters (up to EXPORT_MAX_ROWS), in the order asked, in words."""
     user = current_user()
     with current_app.extensions["gateway.db"].session() as session:
         people = people_of(session, user.consortium_id)
     filters, form, errors = read_filters(people)
     if errors:
         return trail()
-    rows, position = [], None
+    rows, position = [], first_position(form["order"])
     while len(rows) < EXPORT_MAX_ROWS:
-        page, problems = merged_page(filters, form["part"], EXPORT_PAGE, position)
+        page, problems = merged_page(filters, form["reads"], EXPORT_PAGE, position)
         if problems:
             return render_template("audit/export_failed.html", problems=problems), 502
-        rows.extend(in_words(page.rows))
-        if page.next is None:
+        shown, position, _ = in_order(page, form["order"])
+        rows.extend(in_words(shown))
+        if position is None:
             break
-        position = page.next
     header = ("When", "Who", "What", "Part of the hub", "Record", "Record id", "Times", "Changes")
     table = [(when(row["at"]), row["who"], row["what"], row["part"], row["about"], row["entity_id"],
               row.get("occurrences") or 1, "; ".join(f"{field}: {before} → {after}"
                                                      for field, before, after in row["changes"]))
              for row in rows[:EXPORT_MAX_ROWS]]
     name = f"audit-trail-{clock.today().isoformat()}"
-    if kind == "csv":
+    if file_type == "csv":
         return csv_response(f"{name}.csv", header, table)
     return xlsx_response(f"{name}.xlsx", [("Audit trail", header, table)])
 
