@@ -10,6 +10,7 @@ import re
 import uuid
 
 from gateway_helpers import csrf_token_from
+from hubkit import clock
 from test_form_errors import _field_message, _summary
 
 BUDGET_ID, LINE_ID, OTHER_LINE_ID = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
@@ -301,3 +302,48 @@ def test_issue_14_item_3_a_refused_week_says_so_beside_the_cell_and_shows_the_gr
     assert _value(page, "h-0-1") == "8" and _value(page, "h-0-2") == "6:45"
     again = manager.get(f"/time?week={WEEK}").get_data(as_text=True)
     assert _value(again, "h-0-2") == "" and _value(again, "h-0-0") == "7.5"  # the saved week, once it is shown
+
+
+# --------------------------------------------------------------------------------- income received (item 4)
+
+def _income(due: list[tuple[str, str]]) -> list[dict]:
+    return [{"id": str(uuid.uuid4()), "contract_id": str(uuid.uuid4()), "title": "Wellbeing hubs",
+             "commissioner_name": "Leeds City Council", "fee_basis_points": 750, "fee_pence": 150_000,
+             "value_pence": 2_000_000, "starts_on": "2030-04-01", "ends_on": "2031-03-31",
+             "payment_terms": "Quarterly", "received_pence": 0, "scheduled_pence": 2_000_000,
+             "instalments": [{"id": instalment_id, "position": n, "due_on": due_on, "amount_pence": 1_000_000,
+                              "fee_pence": 75_000, "received_on": None, "received_by": None}
+                             for n, (instalment_id, due_on) in enumerate(due)]}]
+
+
+def test_issue_14_item_4_income_received_is_typed_in_the_gov_uk_date_input(logged_in, fake_services):
+    """F4: the day income came in is typed as day, month and year (today's to start with), sent to finance as one
+    date; finance's refusal is said beside that instalment's boxes, which alone get back what was typed."""
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    fake_services.finance_answers[("GET", "/income/contracts")] = (200, _income([(first, "2030-07-01"),
+                                                                                (second, "2030-10-01")]))
+    finance = logged_in("finance")
+    page = finance.get("/money/income").get_data(as_text=True)
+    today = clock.today()  # the boxes start at today's date
+    for box, value in (("day", today.day), ("month", today.month), ("year", today.year)):
+        assert re.search(rf'name="received-{first}-{box}"[^>]*value="{value}"', page)
+    assert 'name="received_on"' not in page  # no longer one text box
+    assert "Received on, for the income due 1 July 2030" in page
+
+    fake_services.finance_answers[("POST", f"/income/instalments/{first}/received")] = (200, {})
+    answer = finance.post(f"/money/income/instalments/{first}/received", data={
+        "csrf_token": csrf_token_from(page), f"received-{first}-day": "3", f"received-{first}-month": "7",
+        f"received-{first}-year": "2030"})
+    assert answer.status_code == 302
+    assert _sent(fake_services, "POST", f"/income/instalments/{first}/received")[-1]["json"] == {
+        "received_on": "2030-07-03"}
+
+    fake_services.finance_answers[("POST", f"/income/instalments/{first}/received")] = (422, {
+        "status": 422, "errors": {"received_on": ["Not a valid date."]}})
+    page = _after(finance, finance.post(f"/money/income/instalments/{first}/received", data={
+        "csrf_token": csrf_token_from(page), f"received-{first}-day": "31", f"received-{first}-month": "6",
+        f"received-{first}-year": "2030"}))
+    assert (f"#received-{first}-day", "The day it was received must be a real date") in _summary(page)
+    assert _field_message(page, f"received-{first}") == "The day it was received must be a real date"
+    assert re.search(rf'name="received-{first}-day"[^>]*value="31"', page)
+    assert not re.search(rf'name="received-{second}-day"[^>]*value="31"', page)  # the other row as it was

@@ -110,6 +110,12 @@ def read_expense(form: Mapping, receipt: bytes) -> tuple[dict, dict]:
             "amount_pence": str(amount)}, {}
 
 
+def read_received(form: Mapping, instalment_id) -> dict:
+    """The day income came in: the GOV.UK date input named for its instalment ("received-<id>"), joined into one
+    field by common/dates.py (nothing typed is sent as nothing, for finance to ask for)."""
+    return {"received_on": _text(form, f"received-{instalment_id}") or None}
+
+
 def read_run(form) -> dict:
     """A draft payment run: the released payments and approved claims ticked, and the day to pay."""
     return {"instalment_ids": form.getlist("instalment_ids"), "claim_ids": form.getlist("claim_ids"),

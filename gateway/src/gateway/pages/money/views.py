@@ -23,7 +23,7 @@ from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, po
 from hubkit import clock
 from .forms import (BUDGET_FIELDS, EXPENSE_FIELDS, LINE_FIELDS, PAID_FIELDS, REASON_FIELDS, RUN_FIELDS,
                     SETTINGS_FIELDS, VARIATION_FIELDS, payee_fields, read_budget, read_expense, read_line, read_run,
-                    read_settings, read_variation, received_fields)
+                    read_received, read_settings, read_variation, received_fields)
 
 bp = Blueprint("money_ui", __name__, url_prefix="/money", template_folder="templates", static_folder="static",
                static_url_path="/static/money")
@@ -108,7 +108,8 @@ def income():
 @bp.route("/income/instalments/<uuid:instalment_id>/received", methods=["POST"])
 @roles_required(KEEPS_THE_MONEY)
 def income_received(instalment_id):
-    send("finance", "POST", f"/income/instalments/{instalment_id}/received", posted("received_on"),
+    send("finance", "POST", f"/income/instalments/{instalment_id}/received",
+         read_received(request.form, instalment_id),
          "Income recorded as received, with the management fee.", received_fields(instalment_id))
     return _back("income")
 
