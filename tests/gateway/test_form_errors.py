@@ -1,10 +1,12 @@
 """One error pattern on every form (issue 14 item 3): a service's refusal is shown as GOV.UK's error summary, and on
 the field's own message, in plain words; never a raw validator string, an enum's list or a rule's id alone."""
+import datetime as dt
 import html as html_text
 import re
 import uuid
 
 from gateway_helpers import csrf_token_from
+from hubkit import clock
 
 OPPORTUNITY_ID = str(uuid.uuid4())
 
@@ -130,3 +132,158 @@ def test_issue_14_item_3_a_refused_form_that_redirects_keeps_what_was_typed_and_
     assert "csrf_token" not in re.sub(r'<input type="hidden" name="csrf_token"[^>]*>', "", page)
     again = manager.get(f"/governance/bodies/{body_id}").get_data(as_text=True)
     assert "Spring partners" not in again and 'value="18:30"' not in again  # put back once, not for ever
+
+
+# --- the contracts, subcontract, return and allocation forms (issue 14 item 3) -------------------------------------
+
+CONTRACT_ID = str(uuid.uuid4())
+INDICATOR = {"id": str(uuid.uuid4()), "code": "O1", "name": "People helped", "kind": "output", "unit": "people",
+             "higher_is_better": True}
+PERIODS = [{"period": {"id": str(uuid.uuid4()), "number": n, "label": f"Q{n} 2030-31", "starts_on": "2030-04-01",
+                       "ends_on": "2030-06-30", "return_due_on": "2030-07-14"}} for n in (1, 2)]
+MEMBER = {"id": str(uuid.uuid4()), "name": "Northfield Advice", "status": "active"}
+
+
+def _contract() -> dict:
+    return {"contract": {"id": CONTRACT_ID, "title": "Community wellbeing hubs", "commissioner_name": "Leeds CC",
+                         "status": "draft", "value_pence": 45_000_000, "management_fee_basis_points": 800,
+                         "starts_on": "2030-04-01", "ends_on": "2033-03-31", "payment_terms": "", "income_schedule": [],
+                         "rag_green_percent": 95, "rag_amber_percent": 80},
+            "management_fee_pence": 3_600_000, "available_for_subcontracts_pence": 41_400_000,
+            "subcontracted_pence": 0, "unallocated_pence": 41_400_000, "hub_model": None,
+            "management_subcontract_missing": False, "indicators": [INDICATOR], "periods": PERIODS, "targets": [],
+            "subcontracts": []}
+
+
+def test_issue_14_item_3_a_new_contract_refused_says_each_field_in_plain_words_and_keeps_what_was_typed(
+        logged_in, fake_services):
+    """The contract form is shown again, as typed: the gateway's own refusal (an amount not in pounds) and
+    contracts' (a date that is not real, a missing title, an indicator's code, named by the form's own row even
+    when a row above it was left empty) each beside its field."""
+    manager = logged_in("manager")
+    form = manager.get("/contracts/new").get_data(as_text=True)
+    typed = {"csrf_token": csrf_token_from(form), "title": "", "commissioner_name": "Leeds City Council",
+             "value": "lots", "fee_percent": "8", "starts_on-day": "1", "starts_on-month": "4",
+             "starts_on-year": "2030", "ends_on-day": "31", "ends_on-month": "2", "ends_on-year": "2033",
+             "reporting_frequency": "quarterly", "return_due_days": "20", "income": "",
+             "code-1": "people helped!", "name-1": "People helped"}
+    refused = manager.post("/contracts/new", data=typed)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert _field_message(page, "value") == "Enter the contract's value in pounds, like 450,000 or 450,000.00"
+    assert 'value="Leeds City Council"' in page and 'value="lots"' in page
+    assert not [c for c in fake_services.calls if c["method"] == "POST"]  # nothing sent with a bad amount
+
+    fake_services.contracts_answers[("POST", "/contracts")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {
+            "title": ["Missing data for required field."], "ends_on": ["Not a valid date."],
+            "indicators": {"0": {"code": ["String does not match expected pattern."]}}}})
+    page = manager.post("/contracts/new", data=typed | {"value": "450,000"}).get_data(as_text=True)
+    sent = fake_services.last_call("contracts", "POST", "/contracts")["json"]
+    assert [i["code"] for i in sent["indicators"]] == ["people helped!"]  # the form's second row, sent first
+    assert ("#title", "Enter the contract's title") in _summary(page)
+    assert ("#ends_on-day", "The end date must be a real date") in _summary(page)
+    assert ("#code-1", "Enter the code of indicator 2 in the correct format") in _summary(page)
+    assert _field_message(page, "code-1") == "Enter the code of indicator 2 in the correct format"
+    assert _field_message(page, "ends_on") == "The end date must be a real date"
+    for raw in ("Missing data for required field", "Not a valid date", "does not match expected pattern"):
+        assert raw not in page
+    assert 'value="people helped!"' in page and re.search(r'name="ends_on-day"[^>]*value="31"', page)
+
+
+def test_issue_14_item_3_a_subcontracts_targets_refused_are_said_beside_each_share_and_kept(
+        logged_in, fake_services):
+    """Issuing a subcontract posts and goes back to the contract's page: a share that is not a number is refused
+    by the gateway beside its field, contracts' refusal of a target is said on the share it came from (its
+    targets are one per period), and what was typed is back in the form, once."""
+    fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}")] = (200, _contract())
+    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    manager = logged_in("manager")
+    here = f"/contracts/{CONTRACT_ID}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    share = f"share-{INDICATOR['id']}"
+    answer = manager.post(f"{here}/subcontracts", data={
+        "csrf_token": token, "organisation_id": MEMBER["id"], "purpose": "delivery", "value": "120,000",
+        share: "about forty", "per_period": "5,000"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("#issue")
+    page = manager.get(answer.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert _field_message(page, share) == "Enter the share of O1 each period as a number of 0 or more, like 40 or 12.5"
+    assert (f"#{share}", "Enter the share of O1 each period as a number of 0 or more, like 40 or 12.5") in _summary(page)
+    assert re.search(rf'id="{share}" name="{share}" type="text" value="about forty"', page)
+    assert re.search(r'id="sub-value" name="value" type="text" value="120,000"', page)
+    assert re.search(rf'<option value="{MEMBER["id"]}" selected>', page)
+    assert not [c for c in fake_services.calls if c["method"] == "POST"]
+
+    fake_services.contracts_answers[("POST", f"/contracts/{CONTRACT_ID}/subcontracts")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {
+            "targets": {"1": {"target": ["Not a valid number."]}}, "value_pence": ["Missing data for required field."]}})
+    answer = manager.post(f"{here}/subcontracts", data={
+        "csrf_token": token, "organisation_id": MEMBER["id"], "purpose": "delivery", "value": "120,000", share: "40"})
+    targets = fake_services.last_call("contracts", "POST", f"/contracts/{CONTRACT_ID}/subcontracts")["json"]["targets"]
+    assert [t["period"] for t in targets] == [p["period"]["id"] for p in PERIODS]  # one a period
+    page = manager.get(answer.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert _field_message(page, share) == "Enter the share of O1 each period as a number, like 12 or 7.5"
+    assert _field_message(page, "sub-value") == "Enter the subcontract's value"
+    assert re.search(rf'id="{share}" name="{share}" type="text" value="40"', page)
+    again = manager.get(here).get_data(as_text=True)
+    assert 'value="120,000"' not in again and "govuk-error-message" not in again  # once, not for ever
+
+
+def test_issue_14_item_3_a_refused_return_says_which_figure_beside_it_and_keeps_the_figures(logged_in, fake_services):
+    """A member's return refused by contracts (an actual over its bound) is shown again as typed, the message on
+    that indicator's own box in plain words; a figure that is not a number is the gateway's own refusal there."""
+    ended = clock.today() - dt.timedelta(days=10)  # a period that has ended: no figures-so-far to confirm
+    subcontract_id = str(uuid.uuid4())
+    period = PERIODS[0]["period"] | {"starts_on": (ended - dt.timedelta(days=90)).isoformat(),
+                                     "ends_on": ended.isoformat(), "return_due_on": ended.isoformat()}
+    detail = {"subcontract": {"id": subcontract_id}, "contract_title": "Community wellbeing hubs",
+              "indicators": [INDICATOR], "periods": [period],
+              "scorecard": {"periods": [{"period": period, "return_id": None}], "trends": []}}
+    fake_services.contracts_answers[("GET", f"/subcontracts/{subcontract_id}")] = (200, detail)
+    fake_services.contracts_answers[("POST", f"/subcontracts/{subcontract_id}/returns")] = (422, {
+        "status": 422, "title": "Unprocessable Entity",
+        "errors": {"actuals": {"O1": ["Must be less than or equal to 1000000000."]}}})
+    member = logged_in("member")
+    url = f"/contracts/mine/{subcontract_id}/returns/{period['id']}"
+    token = csrf_token_from(member.get(url).get_data(as_text=True))
+    box = f"actual-{INDICATOR['id']}"
+    refused = member.post(url, data={"csrf_token": token, box: "2000000000", "narrative": "A busy quarter.",
+                                     "step": "submit"})
+    page = refused.get_data(as_text=True)
+    assert _field_message(page, box) == "People helped must be 1000000000 or less"
+    assert (f"#{box}", "People helped must be 1000000000 or less") in _summary(page)
+    assert 'value="2000000000"' in page and "A busy quarter." in page and "Must be less than" not in page
+    page = member.post(url, data={"csrf_token": token, box: "forty", "step": "check"}).get_data(as_text=True)
+    assert _field_message(page, box) == "Enter People helped as a number, like 12 or 7.5"
+    assert 'value="forty"' in page
+
+
+def test_issue_14_item_3_a_new_allocation_round_refused_keeps_what_was_typed_beside_each_field(
+        logged_in, fake_services):
+    """Opening a round posts and goes back to the allocation page: contracts' refusal (a date that is not real,
+    a title too long) is said beside each field, the gateway's own (a value not in pounds) too, and the title,
+    specification and date boxes come back as typed."""
+    fake_services.contracts_answers[("GET", "/allocation-rounds")] = (200, [])
+    fake_services.contracts_answers[("GET", "/contracts")] = (200, [{"id": CONTRACT_ID, "title": "Community wellbeing "
+                                                                     "hubs", "commissioner_name": "Leeds CC"}])
+    fake_services.contracts_answers[("POST", "/allocation-rounds")] = (422, {
+        "status": 422, "title": "Unprocessable Entity",
+        "errors": {"title": ["Longer than maximum length 300."], "decision_by": ["Not a valid date."]}})
+    manager = logged_in("manager")
+    token = csrf_token_from(manager.get("/allocation").get_data(as_text=True))
+    typed = {"csrf_token": token, "contract_id": CONTRACT_ID, "title": "Youth work " * 40,
+             "specification": "Detached youth work in Harehills.", "value": "", "service_categories": "Youth work",
+             "areas": "Leeds", "decision_by-day": "30", "decision_by-month": "2", "decision_by-year": "2031"}
+    answer = manager.post("/allocation/rounds", data=typed)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("#new-round")
+    page = manager.get(answer.headers["Location"]).get_data(as_text=True)
+    assert _field_message(page, "round-title") == "The round's title must be 300 characters or fewer"
+    assert _field_message(page, "decision_by") == "The day of the decision must be a real date"
+    assert ("#decision_by-day", "The day of the decision must be a real date") in _summary(page)
+    assert "Detached youth work in Harehills." in page and 'value="Youth work"' in page
+    assert re.search(r'name="decision_by-day"[^>]*value="30"', page)
+    assert re.search(rf'<option value="{CONTRACT_ID}" selected>', page)
+    answer = manager.post("/allocation/rounds", data=typed | {"title": "Youth work", "value": "lots"})
+    page = manager.get(answer.headers["Location"]).get_data(as_text=True)
+    assert _field_message(page, "round-value") == "Enter the round's value in pounds, like 150,000 or 150,000.00"
+    assert 'value="lots"' in page and 'value="Youth work"' in page

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from ...adapters.repository import UserRepository
 from ...auth.session import current_user, roles_required
 from ...domain.roles import BOARD_MEMBER, CONSORTIUM_MANAGER, MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
+from ..common.errors import CHOICE, DATE, MONEY, Field, refuse
 from ..common.forms import lines, pounds_to_pence
 from ..common.service_pages import fetch, is_uuid, pdf_response, posted, render_page, send
 from .forms import CRITERIA_ROWS, criteria_payload
@@ -73,16 +74,31 @@ def new_round():
     payload["service_categories"] = [c.lower().replace(" ", "_") for c in lines(request.form.get("service_categories"))]
     payload["areas"] = lines(request.form.get("areas", ""))
     value = (request.form.get("value") or "").strip()
+    again = url_for("allocation_ui.index", **{k: request.form[k] for k in ("lot_id", "contract_id")
+                                              if request.form.get(k)}) + "#new-round"
     if value:
         try:
             payload["value_pence"] = pounds_to_pence(value)
         except ValueError:
-            flash("Enter the value in pounds, like 150000 or 150,000.00.", "error")
-            return redirect(url_for("allocation_ui.index"))
-    answer = send("contracts", "POST", "/allocation-rounds", payload, "The round is open; capable members are invited.")
+            refuse({"round-value": "Enter the round's value in pounds, like 150,000 or 150,000.00"})
+            return redirect(again)
+    answer = send("contracts", "POST", "/allocation-rounds", payload, "The round is open; capable members are invited.",
+                  ROUND_FIELDS)
     if answer is not None and answer.ok:
         return redirect(url_for("allocation_ui.round_page", round_id=answer.body["round"]["id"]))
-    return redirect(url_for("allocation_ui.index"))
+    return redirect(again)
+
+
+ROUND_FIELDS = {  # contracts' fields as the new round form names them (common/errors.py)
+    "contract_id": Field("the head contract", CHOICE), "lot_id": Field("the lot", CHOICE, "new-round"),
+    "title": Field("the round's title", id="round-title"), "specification": Field("the specification"),
+    "value_pence": Field("the round's value", MONEY, "round-value"),
+    "service_categories": Field("the service categories", id="round-categories"),
+    "areas": Field("the areas", id="round-areas"),
+    "declarations_close_on": Field("the day declarations close", DATE),
+    "eois_close_on": Field("the day expressions of interest close", DATE),
+    "decision_by": Field("the day of the decision", DATE),
+}
 
 
 @bp.route("/rounds/<uuid:round_id>")

@@ -25,6 +25,7 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import actual_and_target_chart
+from ..common.errors import CHOICE, DATE, MONEY, NUMBER, WHOLE, Field, refuse
 from ..common.forms import pounds_to_pence
 from ..common.lists import list_page
 from ..common.service_pages import (fetch, fetch_page, pdf_response, posted, refusal, render_page, send,
@@ -117,17 +118,44 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(MANAGES_CONTRACTS)
 def new_contract():
-    values, errors = {}, []
+    values = {}
     if request.method == "POST":
-        values, payload, errors = contract_form()
-        if not errors:
-            answer = send("contracts", "POST", "/contracts", payload, "Contract recorded.")
+        values, payload, errors, rows = contract_form()
+        if errors:
+            refuse(errors, {name: f"{name}-day" for name in ("starts_on", "ends_on") if name in errors})
+        else:
+            answer = send("contracts", "POST", "/contracts", payload, "Contract recorded.", contract_fields(rows))
             if answer is not None and answer.ok:
                 return redirect(url_for("delivery_ui.contract", contract_id=answer.body["contract"]["id"]))
-        for message in errors:
-            flash(message, "error")
         values = values | {k: v for k, v in request.form.items()}
-    return _render("contract_form.html", title="Record a contract", values=values, rows=range(INDICATOR_ROWS))
+    return _render("contract_form.html", title="Record a contract", values=values, rows=range(INDICATOR_ROWS),
+                   status=422 if request.method == "POST" else None)
+
+
+CONTRACT_FIELDS = {  # contracts' fields as the contract form names them (common/errors.py)
+    "title": Field("the contract's title"), "commissioner_name": Field("the commissioner's name"),
+    "value_pence": Field("the contract's value", MONEY, "value"),
+    "management_fee_basis_points": Field("the management fee", NUMBER, "fee_percent"),
+    "starts_on": Field("the start date", DATE), "ends_on": Field("the end date", DATE),
+    "payment_terms": Field("the payment terms"), "income_schedule": Field("the income schedule", id="income"),
+    "income_schedule.*.due_on": Field("the date of income instalment {n0}", id="income"),
+    "income_schedule.*.amount_pence": Field("the amount of income instalment {n0}", MONEY, "income"),
+    "reporting_frequency": Field("the reporting periods", CHOICE),
+    "return_due_days": Field("the days after a period that returns are due", WHOLE),
+    "indicators": Field("the indicators", id="code-0"),
+}
+
+
+def contract_fields(rows: list[int]) -> dict:
+    """CONTRACT_FIELDS with each indicator the payload sends named by its row on the form (empty rows are not
+    sent, so the service's indicators.1 may be the form's third row)."""
+    fields = dict(CONTRACT_FIELDS)
+    for sent, row in enumerate(rows):
+        fields |= {f"indicators.{sent}.code": Field(f"the code of indicator {row + 1}", id=f"code-{row}"),
+                   f"indicators.{sent}.name": Field(f"the name of indicator {row + 1}", id=f"name-{row}"),
+                   f"indicators.{sent}.kind": Field(f"the kind of indicator {row + 1}", CHOICE, f"kind-{row}"),
+                   f"indicators.{sent}.unit": Field(f"the unit of indicator {row + 1}", id=f"unit-{row}")}
+    return fields
 
 
 def _members() -> list[dict]:
@@ -152,47 +180,64 @@ def contract_action(contract_id, action):
     path = f"/contracts/{contract_id}"
     here = url_for("delivery_ui.contract", contract_id=contract_id)
     if action == "targets":
-        rows, bad = [], []
-        for key, text in request.form.items():
-            if not key.startswith("target-") or not text.strip():
-                continue
-            _, indicator, period = key.split("-", 2)
-            try:
-                rows.append({"indicator": indicator, "period": period, "target": figure(text)})
-            except (ValueError, InvalidOperation):
-                bad.append(text)
+        found, _ = fetch("contracts", path)
+        rows, bad, fields = [], {}, {}
+        for indicator in (found or {}).get("indicators", []):
+            for row in (found or {}).get("periods", []):
+                period = row["period"]
+                key = f"target-{indicator['code']}-{period['number']}"
+                text = (request.form.get(key) or "").strip()
+                if not text:
+                    continue
+                label = f"the target for {indicator['code']} in {period['label']}"
+                try:
+                    rows.append({"indicator": indicator["code"], "period": str(period["number"]),
+                                 "target": figure(text)})
+                    fields[f"targets.{len(rows) - 1}.target"] = Field(label, NUMBER, key)
+                except (ValueError, InvalidOperation):
+                    bad[key] = f"Enter {label} as a number of 0 or more, like 120 or 7.5"
         if bad:
-            flash("Enter each target as a number of zero or more.", "error")
+            refuse(bad)
         elif rows:
-            send("contracts", "PUT", f"{path}/targets", {"targets": rows}, "Targets saved.")
+            send("contracts", "PUT", f"{path}/targets", {"targets": rows}, "Targets saved.", fields)
         return redirect(here + "#targets")
     if action == "subcontracts":
         found, _ = fetch("contracts", path)
         payload = posted("organisation_id")
         payload["purpose"] = request.form.get("purpose") or "delivery"
+        bad, fields = {}, dict(SUBCONTRACT_FIELDS)
         try:
             payload["value_pence"] = pounds_to_pence(request.form.get("value") or "")
         except ValueError:
-            flash("Enter the subcontract's value in pounds, like 120000.", "error")
-            return redirect(here + "#issue")
+            bad["sub-value"] = "Enter the subcontract's value in pounds, like 120,000 or 120,000.00"
         targets, schedule = [], []
-        try:
-            for indicator in (found or {}).get("indicators", []):
-                text = (request.form.get(f"share-{indicator['id']}") or "").strip()
-                if text:
-                    share = figure(text)
-                    targets += [{"indicator": indicator["id"], "period": p["period"]["id"], "target": share}
-                                for p in found["periods"]]
-            per_period = (request.form.get("per_period") or "").strip()
-            if per_period:
+        for indicator in (found or {}).get("indicators", []):
+            key = f"share-{indicator['id']}"
+            text = (request.form.get(key) or "").strip()
+            if not text:
+                continue
+            label = f"the share of {indicator['code']} each period"
+            try:
+                share = figure(text)
+            except (ValueError, InvalidOperation):
+                bad[key] = f"Enter {label} as a number of 0 or more, like 40 or 12.5"
+                continue
+            for p in found["periods"]:
+                fields[f"targets.{len(targets)}.target"] = Field(label, NUMBER, key)
+                targets.append({"indicator": indicator["id"], "period": p["period"]["id"], "target": share})
+        per_period = (request.form.get("per_period") or "").strip()
+        if per_period:
+            try:
                 amount = pounds_to_pence(per_period)
                 schedule = [{"amount_pence": amount, "release": "on_accepted_return", "period_id": p["period"]["id"]}
-                            for p in found["periods"]]
-        except (ValueError, InvalidOperation):
-            flash("Enter shares of the targets as numbers and the payment per period in pounds.", "error")
+                            for p in (found or {}).get("periods", [])]
+            except ValueError:
+                bad["per_period"] = "Enter the payment for each period's accepted return in pounds, like 5,000"
+        if bad:
+            refuse(bad)
             return redirect(here + "#issue")
         payload["targets"], payload["payment_schedule"] = targets, schedule
-        answer = send("contracts", "POST", f"{path}/subcontracts", payload, "Subcontract issued.")
+        answer = send("contracts", "POST", f"{path}/subcontracts", payload, "Subcontract issued.", fields)
         return redirect(here + ("#subcontracts" if answer is not None and answer.ok else "#issue"))
     if action == "go-live":
         send("contracts", "POST", f"{path}/go-live", None, "The contract is live.")
@@ -202,11 +247,23 @@ def contract_action(contract_id, action):
             payload = {"green_percent": int(request.form.get("green_percent") or ""),
                        "amber_percent": int(request.form.get("amber_percent") or "")}
         except ValueError:
-            flash("Enter the thresholds as whole percentages.", "error")
+            refuse({name: f"Enter {THRESHOLD_FIELDS[name].label} as a whole number, like 95"
+                    for name in ("green_percent", "amber_percent")
+                    if not (request.form.get(name) or "").strip().isdigit()})
             return redirect(here + "#rag")
-        send("contracts", "PUT", f"{path}/rag-thresholds", payload, "RAG thresholds saved.")
+        send("contracts", "PUT", f"{path}/rag-thresholds", payload, "RAG thresholds saved.", THRESHOLD_FIELDS)
         return redirect(here + "#rag")
     abort(404)
+
+
+SUBCONTRACT_FIELDS = {  # contracts' fields as the issue-a-subcontract form names them; its targets are added
+    "organisation_id": Field("the member organisation", CHOICE), "purpose": Field("the purpose", CHOICE),
+    "value_pence": Field("the subcontract's value", MONEY, "sub-value"),
+    "payment_schedule": Field("the payment for each period", MONEY, "per_period"),
+    "payment_schedule.*.amount_pence": Field("the payment for each period", MONEY, "per_period"),
+}
+THRESHOLD_FIELDS = {"green_percent": Field("the per cent of profile that is green", WHOLE),
+                    "amber_percent": Field("the per cent of profile that is amber", WHOLE)}
 
 
 @bp.route("/<uuid:contract_id>/ocds.json")
@@ -348,11 +405,12 @@ def subcontract_action(subcontract_id, action):
             if value:
                 payload["value_pence"] = pounds_to_pence(value)
         except ValueError:
-            flash("Enter the new value in pounds.", "error")
+            refuse({"var-value": "Enter the new value in pounds, like 120,000 or 120,000.00"})
             return redirect(here + "#variations")
         if request.form.get("ends_on"):
             payload["ends_on"] = request.form["ends_on"]
-        send("contracts", "POST", f"/subcontracts/{subcontract_id}/variations", payload, "Variation recorded.")
+        send("contracts", "POST", f"/subcontracts/{subcontract_id}/variations", payload, "Variation recorded.",
+             VARIATION_FIELDS)
         return redirect(here + "#variations")
     if action == "improvement-plans":
         payload = posted("reason", "review_on")
@@ -364,6 +422,11 @@ def subcontract_action(subcontract_id, action):
              "Improvement plan opened.")
         return redirect(here + "#plans")
     abort(404)
+
+
+VARIATION_FIELDS = {"reason": Field("the reason for the variation"),
+                    "value_pence": Field("the new value", MONEY, "var-value"),
+                    "ends_on": Field("the new end date", DATE, "var-ends")}
 
 
 @bp.route("/improvement-plans/<uuid:plan_id>/<action>", methods=["POST"])
@@ -436,15 +499,24 @@ def mine():
     return _render("mine.html", title="My subcontracts and returns", subcontracts=details, problem=problem)
 
 
-def _actuals(detail: dict) -> tuple[dict, list[str]]:
-    actuals, errors = {}, []
+def _actuals(detail: dict) -> tuple[dict, dict[str, str]]:
+    """The actuals typed, by indicator code, and what is wrong with any, by the form's field id."""
+    actuals, errors = {}, {}
     for indicator in detail["indicators"]:
         text = (request.form.get(f"actual-{indicator['id']}") or "").strip()
         try:
             actuals[indicator["code"]] = float(Decimal(text.replace(",", "")))
         except (InvalidOperation, ValueError):
-            errors.append(f"Enter the actual for {indicator['name']} as a number.")
+            errors[f"actual-{indicator['id']}"] = (f"Enter {indicator['name']} as a number, like 12 or 7.5" if text
+                                                   else f"Enter {indicator['name']}")
     return actuals, errors
+
+
+def _return_fields(detail: dict) -> dict:
+    """contracts' fields as the return form names them (common/errors.py): each actual by its indicator's code."""
+    return {"narrative": Field("the narrative"), "confirm_early": Field("whether these are the figures so far",
+                                                                        CHOICE),
+            **{f"actuals.{i['code']}": Field(i["name"], NUMBER, f"actual-{i['id']}") for i in detail["indicators"]}}
 
 
 @bp.route("/mine/<uuid:subcontract_id>/returns/<uuid:period_id>", methods=["GET", "POST"])
@@ -471,22 +543,23 @@ def return_form(subcontract_id, period_id):
         step = request.form.get("step", "check")
         actuals, errors = _actuals(detail)
         if running and request.form.get("confirm_early") != "yes":  # P1: the figures so far, only if confirmed
-            errors.append(f"{period['label']} has not ended: confirm these are the figures so far, or submit the "
-                          "return after it ends.")
-        for message in errors if step != "change" else ():
-            flash(message, "error")
+            errors["confirm_early"] = (f"{period['label']} has not ended: confirm these are the figures so far, or "
+                                       "submit the return after it ends")
+        if errors and step != "change":
+            refuse(errors)
         if not errors and step == "check":  # check your answers before they are sent (issue 14 item 7)
             return _render("return_check.html", title="Check your return", detail=detail, period=period,
                            values=values, running=running)
         if not errors and step == "submit":
             body = {"actuals": actuals, "narrative": request.form.get("narrative", "")}
             if existing:
-                answer = send("contracts", "POST", f"/returns/{existing}/resubmission", body, "Return submitted again.")
+                answer = send("contracts", "POST", f"/returns/{existing}/resubmission", body, "Return submitted again.",
+                              _return_fields(detail))
             else:  # P1: a period still running is reported only when its figures so far are confirmed
                 answer = send("contracts", "POST", f"/subcontracts/{subcontract_id}/returns",
                               body | {"period_id": str(period_id),
                                       "confirm_early": request.form.get("confirm_early") == "yes"},
-                              "Return submitted.")
+                              "Return submitted.", _return_fields(detail))
             if answer is not None and answer.ok:
                 return_id = answer.body["performance_return"]["id"]
                 upload = request.files.get("evidence")

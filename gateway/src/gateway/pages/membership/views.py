@@ -24,7 +24,8 @@ from .forms import LEGAL_FORMS, CONTACT_ROLES, profile_error_keys, profile_from_
 from ..common.forms import date_parts, flatten_errors, pounds_to_pence, read_date
 from ..common.file_imports import check_and_import, columns_of
 from ...adapters.audit_reads import people_named
-from ..common.errors import CHOICE, DATE, EMAIL, FILE, WHOLE, Field, default_kind, default_label, plain, tidy
+from ..common.errors import (CHOICE, DATE, EMAIL, FILE, WHOLE, Field, default_kind, default_label, plain, refuse,
+                             tidy)
 from ..common.dates import day
 from ..common.money import pounds
 from ..common.service_pages import csv_response, page_links, xlsx_response
@@ -500,22 +501,22 @@ def add_past_contract(organisation_id: uuid.UUID):
         abort(404 if not _is_staff() else 403)
     form = request.form
     title, commissioner = (form.get("title") or "").strip(), (form.get("commissioner") or "").strip()
-    problems = []
+    problems = {}  # by the form's field ids, each said beside its field; what was typed is put back (refuse)
     if not title:
-        problems.append("Enter the contract's name.")
+        problems["contract-title"] = "Enter the contract's name"
     if not commissioner:
-        problems.append("Enter who commissioned it.")
+        problems["contract-commissioner"] = "Enter who commissioned it"
     value_pence = year = None
     try:
         value_pence = pounds_to_pence((form.get("value") or "").strip())
     except ValueError:
-        problems.append("Enter the value in pounds, like 120000 or £120,000.")
+        problems["contract-value"] = "Enter the value in pounds, like 120000 or £120,000"
     try:
         year = int((form.get("year") or "").strip())
     except ValueError:
-        problems.append("Enter the year as four digits, like 2024.")
+        problems["contract-year"] = "Enter the year as four digits, like 2024"
     if problems:
-        flash("The contract was not added: " + " ".join(problems), "error")
+        refuse(problems)
         return redirect(url_for("ui.member_capability", organisation_id=organisation_id) + "#add-past-contract")
     contracts = _past_contracts(organisation_id) + [{"title": title, "commissioner": commissioner,
                                                       "value_pence": value_pence, "year": year}]
@@ -883,8 +884,9 @@ def request_expulsion(organisation_id: uuid.UUID):
             flash("The Partners Group is asked to decide on the expulsion.", "success")
         elif answer.status == 404:
             abort(404)
-        else:
-            flash(" ".join(" ".join(m) for m in _errors_of(answer).values()), "error")
+        else:  # the reason's own message beside it, and what was typed put back
+            refuse({"expulsion-reason" if key == "reason" else key: " ".join(messages)
+                    for key, messages in _errors_of(answer).items()})
     return redirect(url_for("ui.member_membership", organisation_id=organisation_id) + "#expulsion")
 
 

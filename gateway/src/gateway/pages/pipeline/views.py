@@ -19,7 +19,7 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service, upload_to_service
 from ..common.forms import lines, pounds_to_pence
-from ..common.errors import CHOICE, DATE, MONEY, WHOLE, Field, form_errors
+from ..common.errors import CHOICE, DATE, MONEY, NUMBER, WHOLE, Field, form_errors, refuse
 from ..common.lists import Filter, list_page
 from ..common.money import pounds
 from ..common.service_pages import fetch, posted, refusal, render_page, send
@@ -191,13 +191,18 @@ def opportunity_action(opportunity_id, action):
         send("contracts", "POST", f"{path}/go-no-go", {"detail": request.form.get("detail", "")},
              "The board has been asked for its go/no-go decision.")
     elif action == "lots":
-        fields = posted("number", "title")
+        fields, bad = posted("number", "title"), {}
         try:
             fields["number"] = int(fields["number"] or "")
-            value = (request.form.get("estimated_value") or "").strip()
+        except ValueError:
+            bad["lot-number"] = "Enter the lot number as a whole number, like 2"
+        value = (request.form.get("estimated_value") or "").strip()
+        try:
             fields["estimated_value_pence"] = pounds_to_pence(value) if value else None
         except ValueError:
-            flash("Check the lot: give its number as a whole number and its value in pounds.", "error")
+            bad["lot-value"] = "Enter the lot's estimated value in pounds, like 150,000 or 150,000.00"
+        if bad:
+            refuse(bad)
             return redirect(here + "#lots")
         send("contracts", "POST", f"{path}/lots", fields, f"Lot {fields['number']} added.", LOT_FIELDS)
         return redirect(here + "#lots")
@@ -245,7 +250,8 @@ def bid_action(bid_id, action):
     here = url_for("pipeline_ui.bid", bid_id=bid_id)
     anchor = ""
     if action == "lead":
-        send("contracts", "PATCH", path, posted("lead_name", "lead_organisation_id"), "Bid lead saved.")
+        send("contracts", "PATCH", path, posted("lead_name", "lead_organisation_id"), "Bid lead saved.", LEAD_FIELDS)
+        anchor = "#lead"
     elif action == "tasks":
         send("contracts", "POST", f"{path}/tasks", posted("title", "owner", "due_on"), "Task added.", TASK_FIELDS)
         anchor = "#tasks"
@@ -260,10 +266,10 @@ def bid_action(bid_id, action):
         try:
             fields["share_pence"] = _pence_or_zero(request.form.get("share") or "")
         except ValueError:
-            flash("Enter the partner's share in pounds, like 120000 or 120,000.00.", "error")
+            refuse({"partner-share": "Enter the partner's proposed share in pounds, like 120,000 or 120,000.00"})
             return redirect(here + "#partners")
         fields["outputs"] = [line for line in (request.form.get("outputs") or "").splitlines() if line.strip()]
-        send("contracts", "POST", f"{path}/partners", fields, "Partner added.")
+        send("contracts", "POST", f"{path}/partners", fields, "Partner added.", PARTNER_FIELDS)
         anchor = "#partners"
     elif action == "remove-partner":
         partner_id = request.form.get("partner_id", "")
@@ -271,13 +277,19 @@ def bid_action(bid_id, action):
             send("contracts", "DELETE", f"{path}/partners/{partner_id}", None, "Partner removed.")
         anchor = "#partners"
     elif action == "pricing":
+        payload, bad = {}, {}
         try:
-            payload = {"price_pence": pounds_to_pence(request.form.get("price") or ""),
-                       "management_fee_basis_points": _basis_points(request.form.get("fee_percent") or "")}
+            payload["price_pence"] = pounds_to_pence(request.form.get("price") or "")
         except ValueError:
-            flash("Enter the total price in pounds and the management fee as a percentage, like 8 or 7.5.", "error")
+            bad["price"] = "Enter the total price in pounds, like 450,000 or 450,000.00"
+        try:
+            payload["management_fee_basis_points"] = _basis_points(request.form.get("fee_percent") or "")
+        except ValueError:
+            bad["fee_percent"] = "Enter the management fee as a percentage from 0 to 100, like 8 or 7.5"
+        if bad:
+            refuse(bad)
             return redirect(here + "#pricing")
-        send("contracts", "PUT", f"{path}/pricing", payload, "Pricing saved.")
+        send("contracts", "PUT", f"{path}/pricing", payload, "Pricing saved.", PRICING_FIELDS)
         anchor = "#pricing"
     elif action == "submission":
         send("contracts", "POST", f"{path}/submission", None, "The bid is submitted.")
@@ -295,9 +307,9 @@ def bid_action(bid_id, action):
             except ValueError:
                 bad = True
         if outcome not in ("won", "lost"):
-            flash("Choose whether the bid was won or lost.", "error")
+            refuse({"outcome-won": "Select whether the bid was won or lost"})
         elif bad:
-            flash("Give each score and its maximum as whole numbers.", "error")
+            refuse({"_form": "Give each score and its maximum as whole numbers, like 8 out of 10"})
         else:
             send("contracts", "POST", f"{path}/outcome",
                  {"outcome": outcome, "scores": scores, "feedback": request.form.get("feedback", "")},
@@ -306,6 +318,15 @@ def bid_action(bid_id, action):
     else:
         flash("Unknown action.", "error")
     return redirect(here + anchor)
+
+
+LEAD_FIELDS = {"lead_name": Field("the bid lead's name"),
+               "lead_organisation_id": Field("the bid lead's organisation", CHOICE)}
+PARTNER_FIELDS = {"organisation_id": Field("the member organisation", CHOICE, "partner-organisation"),
+                  "share_pence": Field("the partner's proposed share", MONEY, "partner-share"),
+                  "outputs": Field("the outputs they will deliver", id="partner-outputs")}
+PRICING_FIELDS = {"price_pence": Field("the total price", MONEY, "price"),
+                  "management_fee_basis_points": Field("the management fee", NUMBER, "fee_percent")}
 
 
 def _pence_or_zero(text: str) -> int:
