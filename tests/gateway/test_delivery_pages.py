@@ -63,3 +63,21 @@ def test_p1_a_lower_is_better_total_says_what_it_was_rated_against(logged_in, fa
     page = logged_in("manager").get(f"/contracts/{CONTRACT_ID}/report").get_data(as_text=True)
     assert "105.3% of 20, the reporting subcontractors' shares (lower is better)" in page
     assert page.count("the reporting subcontractors") == 1  # higher is better: against the target, as shown
+
+
+def test_issue_14_item_8_the_commissioner_report_pdf_has_the_actual_against_target_chart(logged_in, fake_services):
+    """P1: the report's PDF carries the same actual-against-target chart as its page (inline SVG, which WeasyPrint
+    draws): the chart's legend and its words for the period are text in the PDF, not only in the table."""
+    import pypdf
+
+    fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}/report")] = (200, REPORT)
+    manager = logged_in("manager")
+    page = manager.get(f"/contracts/{CONTRACT_ID}/report").get_data(as_text=True)
+    assert 'id="report-chart-1"' in page
+    answer = manager.get(f"/contracts/{CONTRACT_ID}/report.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    text = " ".join(sheet.extract_text() for sheet in pypdf.PdfReader(io.BytesIO(answer.data)).pages)
+    text = " ".join(text.split())
+    assert "Actual against target" in text
+    assert "Target Actual" in text  # the chart's legend
+    assert "Q1 2026: 90 of 100 (90.0%), Amber" in text  # the chart's words for its one pair of bars

@@ -378,7 +378,7 @@ def report_pdf(contract_id):
         abort(404)
     return pdf_response(f"commissioner-report-{contract_id}.pdf", "delivery/report_pdf.html", report=found,
                         title=f"Performance report: {found['contract']['title']}",
-                        footer=found["contract"]["title"])
+                        footer=found["contract"]["title"], charts=_report_charts(found))
 
 
 # --- subcontracts and returns ----------------------------------------------------------------------
