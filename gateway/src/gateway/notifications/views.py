@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 
 from ..auth.session import current_user, login_required
 from . import domain, store
@@ -56,8 +56,8 @@ def choices():
     errors = {}
     if request.method == "POST":
         wanted = {kind: request.form.get(kind, "")[:20] for kind in domain.KINDS}
-        errors = {kind: "Choose how you are emailed about this." for kind, choice in wanted.items()
-                  if choice not in domain.CHOICES}
+        errors = {kind: [f"Choose whether you are emailed when {_lower_first(domain.KINDS[kind].label)}"]
+                  for kind, choice in wanted.items() if choice not in domain.CHOICES}
         if not errors:
             with _db().session() as session:
                 store.choose(session, user.id, wanted)
@@ -69,6 +69,10 @@ def choices():
         chosen |= {k: v for k, v in request.form.items() if k in domain.KINDS}
     return render_template("notifications/choices.html", kinds=domain.KINDS, options=domain.CHOICES, chosen=chosen,
                            errors=errors), 400 if errors else 200
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def init_app(app: Flask) -> None:

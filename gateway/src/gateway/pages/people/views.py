@@ -2,8 +2,9 @@
 admin and its consortium manager (invite by email, roles, organisation, deactivate, reactivate, force a password
 reset); and the pages anyone reaches from an emailed link (set your password, forgot your password).
 
-Every rule is in domain/administration.py and every change in administration.py (audited there); these views read
-forms, send the mail the use cases return once their transaction has committed, and show what happened."""
+Every rule is in domain/administration.py and every change in administration.py (audited there); forms are read
+in forms.py; these views send the mail the use cases return once their transaction has committed, and show what
+happened (a refused form is shown again with what was typed, passwords aside, and each field's own message)."""
 from __future__ import annotations
 
 import dataclasses
@@ -17,13 +18,14 @@ from ... import administration, mail
 from ...auth.session import current_user, end_session, roles_required
 from ...auth.signing_in import client_address
 from ...domain.administration import (ADMINISTERS_PEOPLE, THRESHOLD_OWNERS, Administrator, NotAllowed,
-                                      VariationThreshold, check_consortium, grantable_roles, settings_problems)
+                                      VariationThreshold, check_consortium, grantable_roles)
 from ...domain.one_time_links import INVITATION, PASSWORD_RESET, LinkRefused, lifetime_in_words
 from ...domain.passwords import MAX_LENGTH, MIN_LENGTH, WeakPassword
 from ...domain.roles import HOST_ADMIN, MEMBER_USER, ROLE_NAMES, RUNS_THE_HOST
 from ...domain.users import UserRuleBroken
 from ...proxy.upstream import Trace, UpstreamError
-from ..common.money import pounds_to_pence, pounds_typed
+from ..common.money import pounds_typed
+from . import forms
 
 bp = Blueprint("people_ui", __name__, template_folder="templates")
 
@@ -93,7 +95,7 @@ def consortia():
 @bp.route("/admin/consortia/new", methods=["GET", "POST"])
 @roles_required(RUNS_THE_HOST)
 def new_consortium():
-    form = {"name": request.form.get("name", "")[:500], "slug": request.form.get("slug", "")[:100]}
+    form = forms.consortium_form(request.form)
     if request.method == "POST":
         try:
             with _db().session() as session:
@@ -147,7 +149,7 @@ def consortium(consortium_id: uuid.UUID):
 def rename_consortium(consortium_id: uuid.UUID):
     if not _admin().runs_the_host:
         abort(403)
-    name = request.form.get("name", "")[:500]
+    name = forms.consortium_name(request.form)
     try:
         with _db().session() as session:
             renamed = administration.rename_consortium(session, consortium_id, name, actor=_actor())
@@ -227,27 +229,18 @@ def consortium_settings(consortium_id: uuid.UUID):
                 "threshold_owner": before.owner if before else "",
                 "threshold": pounds_typed(before.pence) if before else ""}
         return _settings_page(consortium_id, form, before, {})
-    form = {key: request.form.get(key, "")[:200] for key in ("display_name", "logo_text", "threshold_owner",
-                                                             "threshold")}
+    form = forms.settings_form(request.form)
     if before is None:
         return _settings_page(consortium_id, form, None, {"threshold_owner": [
             "The finance service cannot be reached just now, so nothing is saved. Try again in a few minutes."]}, 503)
-    pence, errors = before.pence, {}
-    if form["threshold_owner"] == HOST_ADMIN and form["threshold"].strip():
-        try:
-            pence = pounds_to_pence(form["threshold"], allow_zero=True)
-        except ValueError:
-            errors["threshold"] = ["Enter the threshold in pounds, like 5000 or 5,000.00"]
+    threshold, errors = forms.settings_threshold(form, before.pence)
     if errors:  # every problem of the form at once
-        errors = settings_problems(form["display_name"], form["logo_text"],
-                                   VariationThreshold(form["threshold_owner"], pence)) | errors
         return _settings_page(consortium_id, form, before, errors, 400)
     try:
         with _db().session() as session:
             administration.change_settings(
                 session, _admin(), consortium_id, display_name=form["display_name"], logo_text=form["logo_text"],
-                threshold=VariationThreshold(form["threshold_owner"], pence), threshold_before=before,
-                set_threshold=_set_threshold(consortium_id))
+                threshold=threshold, threshold_before=before, set_threshold=_set_threshold(consortium_id))
     except NotAllowed:
         abort(403)
     except administration.FormProblems as problems:
@@ -290,30 +283,17 @@ def _invite_page(consortium_id: uuid.UUID, form: dict, errors: dict, status: int
                            organisations=organisations_of(consortium_id), member_user=MEMBER_USER), status
 
 
-def _organisation_choice(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None
-
-
 @bp.route("/consortia/<uuid:consortium_id>/invite", methods=["GET", "POST"])
 @administers_consortium
 def invite(consortium_id: uuid.UUID):
-    form = {key: request.form.get(key, "")[:400] for key in ("display_name", "email", "username", "organisation_id")}
-    form["roles"] = request.form.getlist("roles")
+    form = forms.invite_form(request.form)
     if request.method == "GET":
         return _invite_page(consortium_id, form, {})
-    errors: dict[str, list[str]] = {}
-    if not form["roles"]:
-        errors["roles"] = ["Choose at least one role"]
-    organisation_id = _organisation_choice(form["organisation_id"])
+    _, errors = forms.roles_chosen(request.form)
+    organisation_id = forms.organisation_choice(form["organisation_id"])
     if organisation_id is not None:
         offered = {row["id"] for row in organisations_of(consortium_id) or []}
-        if str(organisation_id) not in offered:
-            errors["organisation_id"] = ["Choose one of the consortium's organisations"]
-        elif MEMBER_USER not in form["roles"]:
-            errors["organisation_id"] = ["Only member organisation staff belong to an organisation: leave it blank"]
+        errors |= forms.invited_organisation_problems(organisation_id, form["roles"], offered, MEMBER_USER)
     if errors:
         return _invite_page(consortium_id, form, errors, 400)
     try:
@@ -327,7 +307,7 @@ def invite(consortium_id: uuid.UUID):
     except administration.FormProblems as problems:
         return _invite_page(consortium_id, form, problems.problems, 400)
     except UserRuleBroken as broken:
-        return _invite_page(consortium_id, form, _user_rule_errors(broken), 400)
+        return _invite_page(consortium_id, form, forms.user_rule_errors(broken), 400)
     failed = _send_all([invited.message])
     if failed:
         flash(f"{invited.account.display_name}'s account is made, but {failed[0].lower()}{failed[1:]} "
@@ -336,14 +316,6 @@ def invite(consortium_id: uuid.UUID):
         flash(f"{invited.account.display_name} is invited. {_sent_words(invited.message)} The link works once, for "
               f"{lifetime_in_words(INVITATION)}.", "success")
     return redirect(url_for("people_ui.consortium", consortium_id=consortium_id))
-
-
-def _user_rule_errors(broken: UserRuleBroken) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for problem in broken.problems:
-        key = "username" if problem.startswith("Username") else "roles" if "role" in problem.lower() else "_form"
-        errors.setdefault(key, []).append(problem)
-    return errors
 
 
 # ------------------------------------------------------------------ one person
@@ -355,7 +327,10 @@ def _person_or_404(session, consortium_id: uuid.UUID, user_id: uuid.UUID):
     return found
 
 
-def _person_page(consortium_id: uuid.UUID, user_id: uuid.UUID, status: int = 200, errors: dict | None = None):
+def _person_page(consortium_id: uuid.UUID, user_id: uuid.UUID, status: int = 200, errors: dict | None = None,
+                 typed: dict | None = None):
+    """A person's page; after a refused change, with the form's own messages and what was typed in it (`typed`:
+    the roles ticked, the organisation chosen)."""
     with _db().session() as session:
         found = _person_or_404(session, consortium_id, user_id)
     admin = _admin()
@@ -366,7 +341,7 @@ def _person_page(consortium_id: uuid.UUID, user_id: uuid.UUID, status: int = 200
         roles=[(role, ROLE_NAMES[role]) for role in grantable_roles(admin)], organisations=organisations,
         organisation_name=names.get(str(found.account.organisation_id)) if found.account.organisation_id else None,
         own_account=found.account.id == admin.user_id, member_user=MEMBER_USER,
-        may_act=_may_act(admin, found.account)), status
+        may_act=_may_act(admin, found.account), typed=typed or {}), status
 
 
 def _may_act(admin: Administrator, account) -> bool:
@@ -385,19 +360,20 @@ def person(consortium_id: uuid.UUID, user_id: uuid.UUID):
     return _person_page(consortium_id, user_id)
 
 
-def _act(consortium_id: uuid.UUID, user_id: uuid.UUID, change, done: str, field: str = "_form"):
-    """Run one change on a person in its own transaction: 403 when not allowed, the page with the problem when a
-    rule is broken, else back to their page with `done` (formatted with the account and the message sent)."""
+def _act(consortium_id: uuid.UUID, user_id: uuid.UUID, change, done: str, field: str = "_form",
+         typed: dict | None = None):
+    """Run one change on a person in its own transaction: 403 when not allowed, the page with the problem (and
+    what was `typed`) when a rule is broken, else back to their page with `done` (and the message sent)."""
     try:
         with _db().session() as session:
             _person_or_404(session, consortium_id, user_id)
             result = change(session)
     except NotAllowed as refused:
-        return _person_page(consortium_id, user_id, 403, {field: [str(refused)]})
+        return _person_page(consortium_id, user_id, 403, {field: [str(refused)]}, typed)
     except administration.FormProblems as problems:
-        return _person_page(consortium_id, user_id, 400, problems.problems)
+        return _person_page(consortium_id, user_id, 400, problems.problems, typed)
     except UserRuleBroken as broken:
-        return _person_page(consortium_id, user_id, 400, {field: broken.problems})
+        return _person_page(consortium_id, user_id, 400, forms.user_rule_errors(broken, field), typed)
     if isinstance(result, mail.Message):
         failed = _send_all([result])
         if failed:
@@ -411,27 +387,29 @@ def _act(consortium_id: uuid.UUID, user_id: uuid.UUID, change, done: str, field:
 @bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/roles", methods=["POST"])
 @administers_consortium
 def change_roles(consortium_id: uuid.UUID, user_id: uuid.UUID):
-    roles = frozenset(request.form.getlist("roles"))
-    if not roles:
-        return _person_page(consortium_id, user_id, 400, {"roles": ["Choose at least one role"]})
+    roles, errors = forms.roles_chosen(request.form)
+    typed = {"roles": sorted(roles)}
+    if errors:
+        return _person_page(consortium_id, user_id, 400, errors, typed)
     return _act(consortium_id, user_id, lambda s: administration.change_roles(s, _admin(), user_id, roles),
-                "Their roles are changed; API tokens made before no longer work.", "roles")
+                "Their roles are changed; API tokens made before no longer work.", "roles", typed)
 
 
 @bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/organisation", methods=["POST"])
 @administers_consortium
 def link_organisation(consortium_id: uuid.UUID, user_id: uuid.UUID):
-    chosen = _organisation_choice(request.form.get("organisation_id", ""))
+    chosen = forms.organisation_choice(request.form.get("organisation_id", ""))
+    typed = {"organisation_id": str(chosen) if chosen else ""}
     if chosen is None:
         return _person_page(consortium_id, user_id, 400, {"organisation_id": ["Choose their organisation"]})
     offered = organisations_of(consortium_id)
     if offered is None:
         return _person_page(consortium_id, user_id, 503, {"organisation_id": [
-            "The consortium's organisations cannot be listed just now. Try again in a few minutes."]})
+            "The consortium's organisations cannot be listed just now. Try again in a few minutes."]}, typed)
     ids = {uuid.UUID(row["id"]) for row in offered}
     return _act(consortium_id, user_id,
                 lambda s: administration.link_organisation(s, _admin(), user_id, chosen, ids),
-                "Their organisation is linked.", "organisation_id")
+                "Their organisation is linked.", "organisation_id", typed)
 
 
 @bp.route("/consortia/<uuid:consortium_id>/people/<uuid:user_id>/deactivate", methods=["POST"])
@@ -480,12 +458,8 @@ def _set_password_page(secret: str, purpose: str):
     except LinkRefused as refused:
         return render_template("people/link_refused.html", reason=str(refused), purpose=purpose), 404
     if request.method == "POST":
-        password, again = request.form.get("password", ""), request.form.get("password_again", "")
-        if not password:
-            errors["password"] = ["Enter a password"]
-        elif password != again:
-            errors["password_again"] = ["The passwords do not match"]
-        else:
+        password, errors = forms.new_password(request.form)
+        if not errors:
             try:
                 with _db().session() as session:
                     administration.use_link(session, secret, purpose, password)
@@ -514,12 +488,11 @@ def reset_password(secret: str):
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
-    email = request.form.get("email", "")[:320]
     if request.method == "GET":
         return render_template("people/forgot_password.html", email="", errors={})
-    if not administration.EMAIL_PATTERN.match(email.strip()):
-        return render_template("people/forgot_password.html", email=email, errors={
-            "email": ["Enter an email address in the correct format, like name@example.org"]}), 400
+    email, errors = forms.email_for_reset(request.form)
+    if errors:
+        return render_template("people/forgot_password.html", email=email, errors=errors), 400
     try:
         with _db().session() as session:
             messages = administration.request_password_reset(session, _mail(), email, client_address())
