@@ -8,6 +8,10 @@ The demo's board member (`board`, Bo Board) chairs the Partners Group, whose mee
 applications. Two more items are on that meeting's agenda, each with a paper and an open motion: Bo Board can
 declare an interest in one (G12: then takes no part in its vote) and cast a vote on the other, on the meeting's
 page, and as its chair take the vote with the show of hands for the others.
+
+Members sit on the Partners Group for their organisations: the demo's member organisation staff (`member`, Mel Member)
+holds its organisation's seat there from today, named by her hub username, so she opens its meeting and declares
+her own interests and casts her own vote there as any seat holder does, whatever her role.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import datetime as dt
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 BOARD = "board"
+MEMBER, MEMBER_NAME = "member", "Mel Member"
 ITEMS = (
     ("Community outreach plan 2027", "Adopt the community outreach plan for 2027", "Community outreach plan 2027.pdf"),
     ("Grant to Eastgate Youth Project for the summer scheme", "Award a grant of £4,000 to Eastgate Youth Project "
@@ -37,7 +42,24 @@ def _the_boards_meeting(call) -> dict | None:
     return max(started, key=lambda m: m["starts_at"]) if started else None
 
 
+def _seat_the_member(call) -> None:
+    """The demo member's organisation's seat on the Partners Group, held by her hub username from today, when the
+    Partners Group seats members (once: not again if a seat names her already)."""
+    for summary in call("manager", "GET", "/governance/bodies"):
+        body = call("manager", "GET", f"/governance/bodies/{summary['id']}")
+        if body.get("kind") != "partners_group" or any(s.get("account") == MEMBER for s in body["seats"]):
+            continue
+        if not any(s["role"] == "member" and s.get("organisation_id") for s in body["seats"]):
+            continue
+        own = call(MEMBER, "GET", "/membership/organisations")
+        if own:
+            call("manager", "POST", f"/governance/bodies/{body['id']}/seats", {
+                "role": "member", "person_name": MEMBER_NAME, "organisation_id": own[0]["id"],
+                "starts_on": dt.date.today().isoformat(), "account": MEMBER})
+
+
 def load(call) -> None:
+    _seat_the_member(call)
     meeting = _the_boards_meeting(call)
     if meeting is None:
         return

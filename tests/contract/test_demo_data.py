@@ -83,3 +83,37 @@ def test_issue_14_item_2_the_demo_leaves_the_board_member_business_to_declare_on
     calls.clear()
     demo_governance.load(call)
     assert not [c for c in calls if c[1] == "POST"]
+
+
+def test_issue_14_item_2_the_demo_member_holds_her_organisations_seat_on_the_partners_group(monkeypatch):
+    """Members sit on the Partners Group for their organisations: demo_governance seats the demo member
+    organisation's staff (`member`) there for her own organisation, named by her hub username, so she declares and
+    votes herself as any seat holder does; once, and only where the Partners Group seats members."""
+    monkeypatch.syspath_prepend(str(DEMO.parent))
+    import demo_governance
+
+    seats = [{"account": "board", "role": "chair", "organisation_id": None},
+             {"account": None, "role": "member", "organisation_id": "partner-org"}]
+    posted = []
+
+    def call(username, method, path, json=None, files=None, data=None):
+        if path == "/governance/bodies":
+            return [{"id": "pg"}]
+        if path == "/governance/bodies/pg":
+            return {"id": "pg", "kind": "partners_group", "seats": list(seats)}
+        if path == "/governance/bodies/pg/meetings":
+            return []
+        if path == "/membership/organisations" and username == "member":
+            return [{"id": "mels-org"}]
+        if path == "/governance/bodies/pg/seats" and method == "POST":
+            posted.append((username, json))
+            seats.append(json)
+            return json
+        raise AssertionError(f"unexpected {username} {method} {path}")
+
+    demo_governance.load(call)
+    [(who, seat)] = posted
+    assert who == "manager" and seat["account"] == "member" and seat["organisation_id"] == "mels-org"
+    assert seat["role"] == "member" and seat["person_name"] == "Mel Member"
+    demo_governance.load(call)
+    assert len(posted) == 1

@@ -33,8 +33,11 @@ class Hub:
         """Signed on each call, so a test that moves the clock to a meeting keeps a live token."""
         return self.as_(self.roles)
 
-    def as_(self, roles, username: str = "tester") -> dict:
+    def as_(self, roles, username: str = "tester", organisation_id=None) -> dict:
+        """A caller of this consortium; member staff (`member_user`) are linked to `organisation_id`."""
         return {"Authorization": self.sign(make_principal(tuple(roles), consortium_id=self.consortium,
+                                                          organisation_id=organisation_id and uuid.UUID(
+                                                              str(organisation_id)),
                                                           username=username), "governance")}
 
     def organisation(self) -> str:

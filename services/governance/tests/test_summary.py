@@ -54,6 +54,7 @@ def test_g12_a_seat_holders_meetings_papers_declarations_owed_and_votes_open_and
         declarations=[], circulated_by="user:test")
     write(hub, item)
     write(hub, motion, resolution)
+    hub.attend(held["id"], asha["id"])  # a vote is open to a member present (my-vote's own rule)
 
     found = summary(hub)
     assert found["decisions_awaiting"]["count"] == 1 and found["decisions_awaiting"]["items"][0]["id"] == request_id
@@ -108,6 +109,7 @@ def test_g12_no_vote_open_to_a_seat_on_what_it_declared_an_interest_in(hub):
         declarations=[], circulated_by="user:test")
     write(hub, declared_on, free)
     write(hub, conflicted, open_to_her, resolution)
+    hub.attend(str(held), str(asha))
     assert {v["id"] for v in summary(hub)["votes_open"]["items"]} == {
         str(conflicted.id), str(open_to_her.id), str(resolution.id)}
 
@@ -120,3 +122,76 @@ def test_g12_no_vote_open_to_a_seat_on_what_it_declared_an_interest_in(hub):
     assert declare.status_code == 201, declare.get_json()
     votes = summary(hub)["votes_open"]
     assert (votes["count"], [v["id"] for v in votes["items"]]) == (1, [str(open_to_her.id)])
+
+
+def motion_at(hub, meeting_id, title, kind="business") -> Motion:
+    item = AgendaItem(id=uuid.uuid4(), consortium_id=hub.consortium, meeting_id=uuid.UUID(meeting_id),
+                      position=100 + len(title), title=title, kind=kind)
+    motion = Motion(id=uuid.uuid4(), consortium_id=hub.consortium, agenda_item_id=item.id, text=title,
+                    kind="ordinary", status="open")
+    write(hub, item)
+    write(hub, motion)
+    return motion
+
+
+def open_to(hub, account) -> set[str]:
+    return {v["id"] for v in summary(hub, username=account)["votes_open"]["items"]}
+
+
+def test_g2_g7_votes_open_follow_my_votes_rule_attendance_deputies_co_opted_and_the_chair(hub):
+    """"Votes open to you" is what my-vote would accept (domain meetings.vote_open_to): a member present in person;
+    not one absent, sending apologies or represented by a deputy, whose deputy has the vote instead; never a
+    co-opted member (G2), nor the chair on an item about the chair (G7). Each seat holder's summary is checked
+    against my-vote's own answer."""
+    pg = hub.body("partners_group", members=3, rules={"max_co_opted": 1})
+    seat = {account: hub.seat(pg["id"], role, name, account=account, **extra)["id"] for account, role, name, extra in (
+        ("present", "member", "Pat Present", {}), ("away", "member", "Al Away", {}),
+        ("sent", "member", "Sue Sent", {}), ("funder", "co_opted", "Fay Funder", {}),
+        ("ruth", "chair", "Ruth Chair", {"starts_on": clock.today().isoformat()}))}
+    seat["dee"] = hub.seat(pg["id"], "deputy", "Dee Deputy", account="dee", deputy_for=seat["sent"])["id"]
+    meeting = hub.held_meeting(pg["id"])
+    for account, status in (("present", "present"), ("away", "apologies"), ("sent", "deputy"),
+                            ("funder", "present"), ("ruth", "present")):
+        hub.attend(meeting["id"], seat[account], status=status)
+    ordinary = motion_at(hub, meeting["id"], "Adopt the budget")
+    about_chair = motion_at(hub, meeting["id"], "Concerns about the chair", kind="about_chair")
+    expected = {"present": {ordinary.id, about_chair.id}, "away": set(), "sent": set(), "funder": set(),
+                "ruth": {ordinary.id}, "dee": {ordinary.id, about_chair.id}}
+    for account, motions in expected.items():
+        assert open_to(hub, account) == {str(m) for m in motions}, account
+        for motion in (ordinary, about_chair):
+            answer = hub.client.post(f"/meetings/{meeting['id']}/motions/{motion.id}/my-vote", json={"vote": "for"},
+                                     headers=hub.as_(("board_member",), username=account))
+            assert answer.status_code == (201 if motion.id in motions else 409), (account, motion.text)
+    assert open_to(hub, "present") == open_to(hub, "dee") == set()  # voted: open no more (the deputy's seat too)
+
+
+def test_g12_c5_votes_open_are_judged_before_they_are_counted(hub):
+    """Every open motion is judged before the section counts it: past twenty motions the seat declared an
+    interest in (G12; on a chosen-provider item C5 excludes it too), the one left open to it is still found and
+    counted once."""
+    pg = hub.body("partners_group", members=3)
+    asha = hub.seat(pg["id"], "member", "Asha Patel", account=ASHA)["id"]
+    meeting = hub.held_meeting(pg["id"])
+    hub.attend(meeting["id"], asha)
+    for n in range(21):
+        motion = motion_at(hub, meeting["id"], f"Chosen provider {n:02d}", kind="chosen_provider")
+        hub.call("POST", f"/meetings/{meeting['id']}/my-declarations", {
+            "agenda_item_id": str(motion.agenda_item_id), "interest": "We are the provider"}, 201,
+            headers=hub.as_(("board_member",), username=ASHA))
+    free = motion_at(hub, meeting["id"], "Zebra crossing petition")
+    votes = summary(hub)["votes_open"]
+    assert (votes["count"], [v["id"] for v in votes["items"]]) == (1, [str(free.id)])
+
+
+def test_a_written_resolution_is_open_to_a_seat_holder_as_my_answer_accepts_it(hub):
+    """Not to a co-opted member (G2), nor once answered; to a member who has not answered."""
+    pg = hub.body("management_board", members=2, rules={"max_co_opted": 1})
+    hub.seat(pg["id"], "member", "Asha Patel", account=ASHA)
+    hub.seat(pg["id"], "co_opted", "Fay Funder", account="funder")
+    resolution = hub.call("POST", f"/bodies/{pg['id']}/written-resolutions", {
+        "text": "Renew the lease", "deadline": (clock.utcnow() + dt.timedelta(days=3)).isoformat()}, 201)
+    assert open_to(hub, ASHA) == {resolution["id"]} and open_to(hub, "funder") == set()
+    hub.call("POST", f"/written-resolutions/{resolution['id']}/my-answer", {"vote": "for"}, 201,
+             headers=hub.as_(("board_member",), username=ASHA))
+    assert open_to(hub, ASHA) == set()

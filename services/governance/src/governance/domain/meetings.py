@@ -99,6 +99,40 @@ def check_vote(seat_id: str, role: str | None, attendance: Mapping[str, str], de
 
 
 @dataclasses.dataclass(frozen=True)
+class VotingSeat:
+    """A seat as the vote rules need it: its role and, for a deputy, the seat they stand in for."""
+
+    seat_id: object
+    role: str | None
+    deputy_for: object | None = None
+
+
+def own_vote_seat(seat: VotingSeat, seats: Mapping[object, VotingSeat], attendance: Mapping[object, str],
+                  declared: Iterable, excluded: Iterable) -> object:
+    """The seat whose vote the holder of `seat` casts on an item (`my-vote`), or refused: a deputy votes for the
+    seat they represent at the meeting (recorded 'deputy'); a member votes for their own seat when present in
+    person; never co-opted (G2), with a declared interest in the item (G12) or excluded from its discussion
+    (C5, G7)."""
+    voter = seat
+    if seat.role == DEPUTY and attendance.get(seat.deputy_for) == BY_DEPUTY:
+        voter = seats.get(seat.deputy_for, seat)
+    check_vote(voter.seat_id, voter.role, attendance, set(declared), set(excluded))
+    if voter.seat_id == seat.seat_id and attendance.get(seat.seat_id) != PRESENT:
+        raise RuleViolation("Your seat was represented by a deputy at this meeting: the deputy votes for it.")
+    return voter.seat_id
+
+
+def vote_open_to(seat: VotingSeat, seats: Mapping[object, VotingSeat], attendance: Mapping[object, str],
+                 declared: Iterable, excluded: Iterable) -> object | None:
+    """A vote open to the holder of `seat` (the home page's "votes open to you"): the seat `own_vote_seat` would
+    vote for, or None where `my-vote` would refuse them."""
+    try:
+        return own_vote_seat(seat, seats, attendance, declared, excluded)
+    except RuleViolation:
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
 class Holding:
     """A seat as the rules need it to find the signed-in person's own: whose account, what role, what term."""
 
@@ -107,10 +141,23 @@ class Holding:
     term: SeatTerm
 
 
+def held_by(holdings: Iterable[Holding], account: str | None, day: dt.date) -> list[Holding]:
+    """The seats naming the account (a hub username) whose term covers the day."""
+    return [h for h in holdings if account and h.account == account and h.term.active_on(day)]
+
+
+def sees_business(staff: bool, holdings: Iterable[Holding], account: str | None, day: dt.date) -> bool:
+    """Who sees a meeting, its papers or a written resolution: the consortium's staff roles see every body's
+    business; anyone else (a member organisation's staff) only that of a body they sit on, a seat naming their
+    hub username on the meeting's day (or the day a resolution was circulated): the seat they declare, vote and
+    answer for, whatever their role."""
+    return staff or bool(held_by(holdings, account, day))
+
+
 def seat_held_by(holdings: Iterable[Holding], account: str, day: dt.date, body_name: str) -> Holding:
     """The seat the account holds on the body on that day: a voting seat before any other (a chair or member who
     is also its secretary votes as chair or member); refused when the account holds none."""
-    mine = [h for h in holdings if account and h.account == account and h.term.active_on(day)]
+    mine = held_by(holdings, account, day)
     if not mine:
         raise RuleViolation(f"You do not hold a seat on {body_name} for {day:%d %B %Y}: only its members declare "
                             f"their interests and vote on its business.")

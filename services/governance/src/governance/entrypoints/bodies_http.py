@@ -30,6 +30,9 @@ from ..service_layer import resolutions as resolution_cases
 from . import schemas as s
 
 RUNNERS = ("board_member", "consortium_manager")  # the chair, governance lead and board run meetings
+# Anyone whose hub username a seat names declares, votes and answers for that seat, whatever their role, and sees
+# the meetings and written resolutions of the bodies they sit on; staff roles see every body's (404 otherwise).
+SEAT_HOLDERS = (*STAFF, "member_user")
 
 blp = Blueprint("bodies", __name__, url_prefix="/bodies", description="Bodies, their rules, seats and meetings")
 meetings_blp = Blueprint("meetings", __name__, url_prefix="/meetings",
@@ -132,12 +135,21 @@ class AttendanceReview(MethodView):
 
 
 def _meeting(uow, meeting_id) -> Meeting:
-    return get_or_404(uow.session, Meeting, meeting_id, "meeting")
+    """The meeting, if the caller sees it (a member organisation's staff: only their own bodies'), else 404."""
+    meeting = get_or_404(uow.session, Meeting, meeting_id, "meeting")
+    if not meeting_cases.seen_by(uow.session, meeting, _account(), _staff()):
+        abort(404, message="No such meeting.")
+    return meeting
 
 
 def _account() -> str:
     """The signed-in person's hub username: the account a seat names."""
     return current_principal().username
+
+
+def _staff() -> bool:
+    """The caller holds a staff role, which sees every body's business."""
+    return current_principal().has_any(STAFF)
 
 
 def _motion_of(uow, meeting: Meeting, motion_id) -> Motion:
@@ -149,10 +161,11 @@ def _motion_of(uow, meeting: Meeting, motion_id) -> Motion:
 
 @meetings_blp.route("/<meeting_id>")
 class MeetingById(MethodView):
-    @allow(*STAFF)
+    @allow(*SEAT_HOLDERS)
     @meetings_blp.response(200, s.MeetingOut)
     def get(self, meeting_id):
-        """The meeting: agenda with declarations and motions, attendance, quorum, minutes and actions."""
+        """The meeting: agenda with declarations and motions, attendance, quorum, minutes and actions (a member
+        organisation's staff see the meetings of bodies where a seat names them on the day; 404 for others)."""
         with request_uow() as uow:
             return meeting_cases.meeting_view(uow.session, _meeting(uow, meeting_id), _account())
 
@@ -198,12 +211,13 @@ class Declarations(MethodView):
 
 @meetings_blp.route("/<meeting_id>/my-declarations")
 class MyDeclarations(MethodView):
-    @allow(*RUNNERS)
+    @allow(*SEAT_HOLDERS)
     @meetings_blp.arguments(s.MyDeclarationIn)
     @meetings_blp.response(201, s.DeclarationOut)
     def post(self, declaration, meeting_id):
-        """Declare my interest in an item, for the seat I hold on the meeting's body on its day (409 if none, or
-        declared already); I take no part in the vote on it (G12), nor its discussion on a chosen-provider item
+        """Declare my interest in an item, for the seat my hub username holds on the meeting's body on its day,
+        whatever my role (409 if none, or declared already; a member organisation's staff without one get 404 as
+        for any meeting not theirs to see); I take no part in the vote on it (G12), nor its discussion on a chosen-provider item
         (C5), and a vote I cast on it already is void."""
         with request_uow() as uow:
             return meeting_cases.declare_my_interest(uow, _meeting(uow, meeting_id), declaration["agenda_item_id"],
@@ -239,13 +253,13 @@ class Votes(MethodView):
 
 @meetings_blp.route("/<meeting_id>/motions/<motion_id>/my-vote")
 class MyVote(MethodView):
-    @allow(*RUNNERS)
+    @allow(*SEAT_HOLDERS)
     @meetings_blp.arguments(s.MyVoteIn)
     @meetings_blp.response(201, s.MyVoteOut)
     @meetings_blp.alt_response(200, schema=s.MyVoteOut, description="The same vote sent again: nothing new")
     def post(self, ballot, meeting_id, motion_id):
-        """Cast my vote on an open motion, for the seat I hold, once the meeting has started and I am recorded
-        present: not co-opted (G2), without a declared interest in the item (G12) nor excluded from its discussion
+        """Cast my vote on an open motion, for the seat my hub username holds (whatever my role), once the meeting
+        has started and I am recorded present: not co-opted (G2), without a declared interest in the item (G12) nor excluded from its discussion
         (C5, G7). One vote per seat: the same vote again answers 200, another 409. The chair or secretary then
         takes the vote."""
         with request_uow() as uow:
@@ -364,37 +378,45 @@ class BodyCalendar(MethodView):
             return _calendar_response(calendars.body_calendar(uow.session, body), "meetings.ics")
 
 
+def _own_only() -> str | None:
+    """For a caller without a staff role, their own account: only seats naming it count as a person's."""
+    return None if _staff() else _account()
+
+
 @meetings_blp.route("")
 class PersonMeetings(MethodView):
-    @allow(*STAFF)
+    @allow(*SEAT_HOLDERS)
     @meetings_blp.arguments(s.PersonMeetingsQuery, location="query")
     @paged(meetings_blp, s.PersonMeetingOut)
     def get(self, query, page):
-        """A person's meetings: those of every body they sit on, from today (or all of the last year)."""
+        """A person's meetings: those of every body they sit on, from today (or all of the last year); for member
+        organisation staff, only the seats naming their own hub username count."""
         since = utcnow() - dt.timedelta(days=0 if query["upcoming"] else 366)
         with request_uow() as uow:
             return page.rows([{"id": m.id, "body_id": b.id, "body_name": b.name, "title": m.title,
                                "starts_at": m.starts_at, "notice_given_on": m.notice_given_on, "location": m.location}
-                              for m, b in calendars.meetings_for_person(uow.session, query["person_name"], since)],
+                              for m, b in calendars.meetings_for_person(uow.session, query["person_name"], since,
+                                                                         _own_only())],
                              Order(asc("starts_at"), asc("id")))
 
 
 @meetings_blp.route("/calendar.ics")
 class PersonCalendar(MethodView):
-    @allow(*STAFF)
+    @allow(*SEAT_HOLDERS)
     @meetings_blp.arguments(s.PersonCalendarQuery, location="query")
     @meetings_blp.response(200, description="An iCalendar (RFC 5545) feed of one person's meetings",
                            content_type="text/calendar")
     def get(self, query):
-        """The meetings of every body a person sits on, as an iCalendar feed."""
+        """The meetings of every body a person sits on, as an iCalendar feed (member organisation staff: their own
+        seats only)."""
         with request_uow() as uow:
-            return _calendar_response(calendars.person_calendar(uow.session, query["person_name"]),
+            return _calendar_response(calendars.person_calendar(uow.session, query["person_name"], _own_only()),
                                       "my-meetings.ics")
 
 
 @meetings_blp.route("/<meeting_id>/papers")
 class Papers(MethodView):
-    @allow(*STAFF)
+    @allow(*SEAT_HOLDERS)
     @paged(meetings_blp, s.PaperOut)
     def get(self, meeting_id, page):
         """The meeting's papers, in the order they were added (without their content)."""
@@ -424,7 +446,7 @@ class Papers(MethodView):
 
 @meetings_blp.route("/<meeting_id>/papers/<paper_id>/content")
 class PaperContent(MethodView):
-    @allow(*STAFF)
+    @allow(*SEAT_HOLDERS)
     @meetings_blp.response(200, description="The paper, as uploaded")
     def get(self, meeting_id, paper_id):
         """Download a paper."""
@@ -473,12 +495,16 @@ class BodyResolutions(MethodView):
 
 
 def _resolution(uow, resolution_id) -> WrittenResolution:
-    return get_or_404(uow.session, WrittenResolution, resolution_id, "written resolution")
+    """The resolution, if the caller sees it (a member organisation's staff: only their own bodies'), else 404."""
+    resolution = get_or_404(uow.session, WrittenResolution, resolution_id, "written resolution")
+    if not resolution_cases.seen_by(uow.session, resolution, _account(), _staff()):
+        abort(404, message="No such written resolution.")
+    return resolution
 
 
 @resolutions_blp.route("/<resolution_id>")
 class ResolutionById(MethodView):
-    @allow(*STAFF)
+    @allow(*SEAT_HOLDERS)
     @resolutions_blp.response(200, s.WrittenResolutionOut)
     def get(self, resolution_id):
         """A written resolution: who may answer, the answers so far, who is awaited."""
@@ -502,11 +528,11 @@ class ResolutionDeclarations(MethodView):
 
 @resolutions_blp.route("/<resolution_id>/my-declarations")
 class MyResolutionDeclarations(MethodView):
-    @allow(*RUNNERS)
+    @allow(*SEAT_HOLDERS)
     @resolutions_blp.arguments(s.MyWrittenDeclarationIn)
     @resolutions_blp.response(201, s.WrittenResolutionOut)
     def post(self, declaration, resolution_id):
-        """Declare my interest, for the seat I held when it was circulated: I take no part in the decision (G12),
+        """Declare my interest, for the seat my hub username held when it was circulated (whatever my role): I take no part in the decision (G12),
         and an answer I gave is void."""
         with request_uow() as uow:
             resolution = resolution_cases.declare_mine(uow, _resolution(uow, resolution_id), _account(),
@@ -529,12 +555,13 @@ class ResolutionAnswers(MethodView):
 
 @resolutions_blp.route("/<resolution_id>/my-answer")
 class MyResolutionAnswer(MethodView):
-    @allow(*RUNNERS)
+    @allow(*SEAT_HOLDERS)
     @resolutions_blp.arguments(s.MyVoteIn)
     @resolutions_blp.response(201, s.WrittenResolutionOut)
     @resolutions_blp.alt_response(200, schema=s.WrittenResolutionOut, description="The same answer sent again")
     def post(self, written, resolution_id):
-        """Answer in writing for the seat I held when it was circulated, before the deadline: a voting member
+        """Answer in writing for the seat my hub username held when it was circulated (whatever my role), before the
+        deadline: a voting member
         without a declared interest (G2, G12). Once: the same answer again answers 200, another 409."""
         with request_uow() as uow:
             resolution = _resolution(uow, resolution_id)

@@ -14,6 +14,7 @@ from hubkit.unit_of_work import UnitOfWork
 from ..adapters.orm import Body, Meeting, Seat
 from ..domain import bodies as rules
 from ..domain.bodies import SeatTerm
+from ..domain.meetings import Holding
 from . import references
 
 
@@ -47,6 +48,11 @@ def officer_role(session, body_id: uuid.UUID, account: str, day: dt.date) -> str
 
 def term(seat: Seat) -> SeatTerm:
     return SeatTerm(seat.role, seat.person_name, seat.starts_on, seat.ends_on)
+
+
+def holdings(seats) -> list:
+    """Seats as the rules need them to find the signed-in person's own (domain.meetings.Holding)."""
+    return [Holding(s.id, s.account, term(s)) for s in seats]
 
 
 def add_seat(uow: UnitOfWork, body: Body, role: str, person_name: str, organisation_id: uuid.UUID | None,

@@ -35,9 +35,12 @@ def body_calendar(session, body: Body) -> str:
     return ical.calendar(f"{body.name} meetings", [_event(m, body.name) for m in meetings], utcnow())
 
 
-def meetings_for_person(session, person_name: str, since: dt.datetime) -> list[tuple[Meeting, Body]]:
-    """The meetings (from `since`) of every body the person sits on (by name, any role) during their term."""
-    seats = list(session.execute(select(Seat).where(func.lower(Seat.person_name) == person_name.casefold()))
+def meetings_for_person(session, person_name: str, since: dt.datetime,
+                        account: str | None = None) -> list[tuple[Meeting, Body]]:
+    """The meetings (from `since`) of every body the person sits on (by name, any role) during their term; with
+    `account`, only the seats naming that hub username count (a member organisation's staff see their own)."""
+    mine = (Seat.account == account,) if account is not None else ()
+    seats = list(session.execute(select(Seat).where(func.lower(Seat.person_name) == person_name.casefold(), *mine))
                  .scalars())
     bodies = {b.id: b for b in session.execute(select(Body).where(Body.id.in_({s.body_id for s in seats})))
               .scalars()}
@@ -48,8 +51,9 @@ def meetings_for_person(session, person_name: str, since: dt.datetime) -> list[t
                    and (s.ends_on is None or clock.local_date(m.starts_at) <= s.ends_on) for s in seats)]
 
 
-def person_calendar(session, person_name: str) -> str:
-    """The meetings of every body the person sits on, as a calendar."""
+def person_calendar(session, person_name: str, account: str | None = None) -> str:
+    """The meetings of every body the person sits on, as a calendar (with `account`: its seats only)."""
     return ical.calendar(f"Meetings for {person_name}",
-                         [_event(m, body.name) for m, body in meetings_for_person(session, person_name, _since())],
+                         [_event(m, body.name) for m, body in meetings_for_person(session, person_name, _since(),
+                                                                                  account)],
                          utcnow())

@@ -112,9 +112,15 @@ def own_seat(session, meeting: Meeting, account: str) -> Seat:
     """The seat the signed-in person holds on the meeting's body on its day (a voting seat first)."""
     body = session.get(Body, meeting.body_id)
     seats = {s.id: s for s in body_cases.seats_of(session, body.id)}
-    held = rules.seat_held_by([rules.Holding(s.id, s.account, body_cases.term(s)) for s in seats.values()],
-                              account, _meeting_on(meeting), body.name)
+    held = rules.seat_held_by(body_cases.holdings(seats.values()), account, _meeting_on(meeting), body.name)
     return seats[held.seat_id]
+
+
+def seen_by(session, meeting: Meeting, account: str | None, staff: bool) -> bool:
+    """Whether the caller sees the meeting (and may declare and vote at it for their own seat): staff see every
+    meeting; anyone else only one of a body where a seat names their account on the meeting's day."""
+    return staff or rules.sees_business(staff, body_cases.holdings(body_cases.seats_of(session, meeting.body_id)),
+                                        account, _meeting_on(meeting))
 
 
 def check_records_for_others(session, meeting: Meeting, account: str, what: str) -> None:
@@ -208,6 +214,28 @@ def _voters(session, meeting: Meeting, item: AgendaItem) -> tuple[dict, dict, se
     return seats, attendance, declared, excluded_seats(session, meeting, item)
 
 
+def _voting_seat(seat: Seat) -> rules.VotingSeat:
+    return rules.VotingSeat(seat.id, seat.role, seat.deputy_for)
+
+
+def _own_vote_facts(session, meeting: Meeting, item: AgendaItem, seat: Seat) -> tuple:
+    """What domain.meetings.own_vote_seat judges the holder of `seat` by on an item: the seats on the meeting's
+    day, attendance, declarers and those excluded from its discussion."""
+    seats, attendance, declared, excluded = _voters(session, meeting, item)
+    return (_voting_seat(seat), {k: _voting_seat(s) for k, s in seats.items()}, attendance, declared, excluded)
+
+
+def vote_open_to(session, meeting: Meeting, item: AgendaItem, account: str) -> uuid.UUID | None:
+    """The seat whose vote the signed-in person would cast on the item's open motion (`my-vote`'s own rule,
+    domain.meetings.vote_open_to), or None: no seat on the meeting's day, not present, co-opted, declared or
+    excluded. The meeting has started and the motion is open: the caller checks those."""
+    try:
+        seat = own_seat(session, meeting, account)
+    except RuleViolation:
+        return None
+    return rules.vote_open_to(*_own_vote_facts(session, meeting, item, seat))
+
+
 def ballots_cast(session, motion_id: uuid.UUID) -> dict[uuid.UUID, str]:
     return {v.seat_id: v.vote for v in session.execute(select(Vote).where(Vote.motion_id == motion_id)).scalars()}
 
@@ -223,18 +251,11 @@ def cast_my_vote(uow: UnitOfWork, motion: Motion, account: str, vote: str) -> tu
     item = session.get(AgendaItem, motion.agenda_item_id)
     meeting = session.get(Meeting, item.meeting_id)
     rules.check_has_started(meeting.starts_at, utcnow(), "a vote")
-    seat = own_seat(session, meeting, account)
-    seats, attendance, declared, excluded = _voters(session, meeting, item)
-    voter = seat
-    if seat.role == rules.DEPUTY and attendance.get(seat.deputy_for) == rules.BY_DEPUTY:
-        voter = seats.get(seat.deputy_for, seat)
-    rules.check_vote(voter.id, voter.role, attendance, declared, excluded)
-    if voter.id == seat.id and attendance.get(seat.id) != rules.PRESENT:
-        raise RuleViolation("Your seat was represented by a deputy at this meeting: the deputy votes for it.")
-    previous = session.get(Vote, (motion.id, voter.id))
+    voter_id = rules.own_vote_seat(*_own_vote_facts(session, meeting, item, own_seat(session, meeting, account)))
+    previous = session.get(Vote, (motion.id, voter_id))
     if not rules.check_own_ballot(previous.vote if previous else None, vote):
         return previous, False
-    ballot = Vote(motion_id=motion.id, seat_id=voter.id, vote=vote)
+    ballot = Vote(motion_id=motion.id, seat_id=voter_id, vote=vote)
     session.add(ballot)
     uow.commit()
     return ballot, True

@@ -58,9 +58,17 @@ def own_seat(session, resolution: WrittenResolution, account: str) -> Seat:
     """The seat the signed-in person held on the body when the resolution was circulated (a voting seat first)."""
     seats = _seats_on(session, resolution)
     body = session.get(Body, resolution.body_id)
-    held = meeting_rules.seat_held_by([meeting_rules.Holding(s.id, s.account, body_cases.term(s))
-                                       for s in seats.values()], account, resolution.circulated_on, body.name)
+    held = meeting_rules.seat_held_by(body_cases.holdings(seats.values()), account, resolution.circulated_on,
+                                      body.name)
     return seats[held.seat_id]
+
+
+def seen_by(session, resolution: WrittenResolution, account: str | None, staff: bool) -> bool:
+    """Whether the caller sees the resolution (and may answer it for their own seat): staff see every one; anyone
+    else only one circulated to a body where a seat named their account that day."""
+    return staff or meeting_rules.sees_business(
+        staff, body_cases.holdings(body_cases.seats_of(session, resolution.body_id)), account,
+        resolution.circulated_on)
 
 
 def _check_records_for_others(session, resolution: WrittenResolution, account: str, what: str) -> None:
@@ -131,6 +139,19 @@ def answer_mine(uow: UnitOfWork, resolution: WrittenResolution, account: str, vo
     uow.session.add(WrittenAnswer(resolution_id=resolution.id, seat_id=seat.id, vote=vote, answered_at=utcnow()))
     uow.commit()
     return True
+
+
+def answer_open_to(session, resolution: WrittenResolution, account: str, now) -> uuid.UUID | None:
+    """The seat the signed-in person would answer for (`my-answer`'s own rule, domain.resolutions
+    .check_written_vote), or None: no seat when it was circulated, co-opted, a deputy, declared, closed or past
+    its deadline. Whether that seat has answered already is the caller's to check."""
+    try:
+        seat = own_seat(session, resolution, account)
+        rules.check_written_vote(resolution.status, seat.role, seat.id, declarers(resolution), resolution.deadline,
+                                 now)
+    except RuleViolation:
+        return None
+    return seat.id
 
 
 def close(uow: UnitOfWork, resolution: WrittenResolution) -> Decision:

@@ -3,8 +3,9 @@
 - decisions awaiting a body (the consortium manager and board members): requests still pending, oldest first;
 - for whoever holds a seat (their hub username on a current seat): their bodies' meetings to come, the next one's
   papers, declarations they owe (G12: items on meetings to come about their own organisation they have not
-  declared on), and votes open to them (motions of meetings that have started, written resolutions before their
-  deadline, neither answered by their seat).
+  declared on), and votes open to them by the very rules `my-vote` and `my-answer` accept (domain
+  meetings.vote_open_to, resolutions.check_written_vote: attendance, deputies, G2, G12, C5/G7), each judged before
+  it is counted.
 
 hubkit scopes a query by the entities its columns name, so every count names the entity it counts."""
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..domain import decisions as decision_rules
 from ..domain import meetings as meeting_rules
 from ..domain import resolutions as resolution_rules
 from ..domain import summary as rules
+from . import meetings as meeting_cases
 from . import resolutions as resolution_cases
 
 DECIDERS = ("consortium_manager", "board_member")
@@ -86,44 +88,32 @@ def declarations_owed(session, seats, now: dt.datetime) -> dict:
     return section(len(owed), owed)
 
 
-def _declarers(session, item_ids: set) -> dict:
-    """The seats that declared an interest in each of these agenda items."""
-    found: dict = {}
-    if item_ids:
-        for item_id, seat_id in session.execute(select(Declaration.agenda_item_id, Declaration.seat_id)
-                                                .where(Declaration.agenda_item_id.in_(item_ids))):
-            found.setdefault(item_id, set()).add(seat_id)
-    return found
-
-
-def votes_open(session, seats, now: dt.datetime) -> dict:
-    """Motions still open at meetings of the caller's bodies that have started, and written resolutions still open
-    before their deadline, that the caller's seat on that body has not answered; the earliest first. A motion on an
-    item the seat declared an interest in is not theirs to vote on (G12, the rule that refuses such a vote)."""
+def votes_open(session, account: str, now: dt.datetime) -> dict:
+    """What the caller may vote on now, by the rules `my-vote` and `my-answer` apply (meetings.vote_open_to,
+    resolutions.answer_open_to): open motions of started meetings of the bodies where a seat names them, for the
+    seat they would vote for (present in person or, as a deputy, for the seat they represent; not co-opted (G2),
+    declared (G12) or excluded (C5, G7)) that has not voted yet; and written resolutions still open before their
+    deadline that their seat has not answered. Every one is judged before counting; the earliest first."""
+    bodies = select(Seat.body_id).where(Seat.account == account)
     found = []
-    for seat in seats:
-        voted = exists().where(Vote.motion_id == Motion.id, Vote.seat_id == seat.id)
-        motions = session.execute(
-            select(Motion.id, Motion.text, Motion.agenda_item_id, Meeting.id.label("meeting_id"), Meeting.starts_at,
-                   Meeting.title.label("meeting_title"))
+    for motion, agenda_item, meeting in session.execute(
+            select(Motion, AgendaItem, Meeting)
             .join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(Meeting.body_id == seat.body_id, Meeting.starts_at <= now, Motion.status == meeting_rules.OPEN,
-                   ~voted).limit(TOP * 4)).all()
-        declarers = _declarers(session, {r.agenda_item_id for r in motions})
-        found += [item(r.id, r.text, clock.local_date(r.starts_at), about=r.meeting_title, parent_id=r.meeting_id)
-                  for r in motions
-                  if not meeting_rules.has_declared_interest(seat.id, declarers.get(r.agenda_item_id, ()))]
-        answered = exists().where(WrittenAnswer.resolution_id == WrittenResolution.id,
-                                  WrittenAnswer.seat_id == seat.id)
-        for resolution, body_name in session.execute(
-                select(WrittenResolution, Body.name)
-                .join(Body, Body.id == WrittenResolution.body_id)
-                .where(WrittenResolution.body_id == seat.body_id, WrittenResolution.status == resolution_rules.OPEN,
-                       WrittenResolution.deadline > now, ~answered).limit(TOP * 4)):
-            if not meeting_rules.has_declared_interest(seat.id, resolution_cases.declarers(resolution)):
-                found.append(item(resolution.id, resolution.text, clock.local_date(resolution.deadline),
-                                  about=body_name))
+            .where(Meeting.body_id.in_(bodies), Meeting.starts_at <= now, Motion.status == meeting_rules.OPEN)
+            .order_by(Meeting.starts_at, Motion.id)):
+        voter = meeting_cases.vote_open_to(session, meeting, agenda_item, account)
+        if voter is not None and session.get(Vote, (motion.id, voter)) is None:
+            found.append(item(motion.id, motion.text, clock.local_date(meeting.starts_at), about=meeting.title,
+                                 parent_id=meeting.id))
+    for resolution, body_name in session.execute(
+            select(WrittenResolution, Body.name).join(Body, Body.id == WrittenResolution.body_id)
+            .where(WrittenResolution.body_id.in_(bodies), WrittenResolution.status == resolution_rules.OPEN,
+                   WrittenResolution.deadline > now)):
+        seat = resolution_cases.answer_open_to(session, resolution, account, now)
+        if seat is not None and session.get(WrittenAnswer, (resolution.id, seat)) is None:
+            found.append(item(resolution.id, resolution.text, clock.local_date(resolution.deadline),
+                                 about=body_name))
     found.sort(key=lambda entry: (entry["due_on"], entry["title"]))
     return section(len(found), found)
 
@@ -138,5 +128,5 @@ def summary(session, today: dt.date) -> dict:
         now = clock.utcnow()
         found["meetings"], found["next_meeting_papers"] = meetings_to_come(session, seats, now)
         found["declarations_owed"] = declarations_owed(session, seats, now)
-        found["votes_open"] = votes_open(session, seats, now)
+        found["votes_open"] = votes_open(session, principal.username, now)
     return found
