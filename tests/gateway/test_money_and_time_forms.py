@@ -347,3 +347,36 @@ def test_issue_14_item_4_income_received_is_typed_in_the_gov_uk_date_input(logge
     assert _field_message(page, f"received-{first}") == "The day it was received must be a real date"
     assert re.search(rf'name="received-{first}-day"[^>]*value="31"', page)
     assert not re.search(rf'name="received-{second}-day"[^>]*value="31"', page)  # the other row as it was
+
+
+# ------------------------------------------------------------------------------ payments sorted (item 7)
+
+def _schedule(name: str) -> dict:
+    return {"id": str(uuid.uuid4()), "subcontract_id": str(uuid.uuid4()), "contract_id": str(uuid.uuid4()),
+            "organisation_id": str(uuid.uuid4()), "organisation_name": name, "purpose": "delivery",
+            "value_pence": 1_200_000, "starts_on": "2030-04-01", "ends_on": "2031-03-31", "last_variation_id": None,
+            "scheduled_pence": 1_200_000, "paid_pence": 0, "held_pence": 0, "instalments": []}
+
+
+def test_issue_14_item_7_the_payment_schedules_are_sorted_as_asked_and_paged_in_that_order(logged_in, fake_services):
+    fake_services.finance_answers[("GET", "/payments/subcontracts")] = (
+        200, [_schedule("Wharfedale Carers")], {"X-Next-Cursor": "NEXT", "X-Prev-Cursor": "PREV"})
+    fake_services.finance_answers[("GET", "/payments/payees")] = (200, [])
+    member = logged_in("member")
+    page = member.get("/money/payments?sort=value&cursor=HERE").get_data(as_text=True)
+    assert _sent(fake_services, "GET", "/payments/subcontracts")[-1]["query"] == {
+        "limit": "10", "sort": "value", "cursor": "HERE"}
+    assert re.search(r'<option value="value" selected>Largest value first</option>', page)
+    assert 'href="/money/payments?sort=value&amp;cursor=NEXT"' in page  # the next page keeps the order
+    assert 'href="/money/payments?sort=value&amp;cursor=PREV"' in page
+    assert "Payment schedule: Wharfedale Carers" in page
+
+    page = member.get("/money/payments?sort=due_on").get_data(as_text=True)  # not an order offered: the default
+    assert _sent(fake_services, "GET", "/payments/subcontracts")[-1]["query"] == {"limit": "10"}
+    assert re.search(r'<option value="payee" selected>Payee, A to Z</option>', page)
+
+    fake_services.finance_answers[("GET", "/payments/subcontracts")] = (422, {
+        "status": 422, "errors": {"cursor": ["This cursor belongs to another list; start again without one."]}})
+    answer = member.get("/money/payments?sort=newest&cursor=FROM-ANOTHER-ORDER")
+    assert answer.status_code == 200 and "Payment schedule:" not in answer.get_data(as_text=True)
+    assert "This cursor belongs to another list; start again without one." in answer.get_data(as_text=True)

@@ -18,7 +18,8 @@ from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import bar_chart
 from ..common.errors import flash_errors, form_errors, keep_typed, refuse
 from ..common.money import pounds, pounds_cell
-from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, posted, render_page, send,
+from ..common.lists import list_page
+from ..common.service_pages import (csv_response, fetch, is_uuid, posted, render_page, send,
                                    stored_file_from, xlsx_response)
 from hubkit import clock
 from .forms import (BUDGET_FIELDS, EXPENSE_FIELDS, LINE_FIELDS, PAID_FIELDS, REASON_FIELDS, RUN_FIELDS,
@@ -117,22 +118,26 @@ def income_received(instalment_id):
 # --- payments ----------------------------------------------------------------------------------------
 
 SCHEDULES_PAGE = 10  # subcontracts' payment schedules a page
+# The schedules' orders (issue 14 item 7): finance's `sort` values (services/finance payments.SCHEDULE_ORDERS),
+# the first its default.
+SCHEDULE_SORTS = {"payee": "Payee, A to Z", "newest": "Newest subcontract first", "value": "Largest value first"}
 
 
 @bp.route("/payments")
 @roles_required(SEES_OWN)
 def payments():
-    """Payment schedules a page of subcontracts at a time (issue 14 item 8; finance's limit and cursor), and for the
-    finance officer every released payment and approved claim, whichever page they are on, to make a run of."""
-    subcontracts, problem, pages = fetch_page("finance", "/payments/subcontracts", {"limit": SCHEDULES_PAGE})
+    """Payment schedules a page of subcontracts at a time (issue 14 item 8; finance's limit and cursor), in the order
+    chosen (item 7), and for the finance officer every released payment and approved claim, whichever page they
+    are on, to make a run of."""
+    listing = list_page("finance", "/payments/subcontracts", sorts=SCHEDULE_SORTS, query={"limit": SCHEDULES_PAGE})
     payees, _ = _get("/payments/payees")
     released, approved_claims = [], []
     if _roles() & KEEPS_THE_MONEY:
         released, _ = _get("/payments/instalments", {"status": "released"})
         approved_claims, _ = _get("/claims", {"status": "approved"})
-    return _render("payments.html", title="Payments to subcontractors", subcontracts=subcontracts or [],
-                   pages=pages, payees=payees or [], released=released or [], approved_claims=approved_claims or [],
-                   problem=problem, today=clock.today().isoformat())
+    return _render("payments.html", title="Payments to subcontractors", subcontracts=listing.rows, listing=listing,
+                   payees=payees or [], released=released or [], approved_claims=approved_claims or [],
+                   problem=listing.problem, today=clock.today().isoformat())
 
 
 @bp.route("/payments/release-due", methods=["POST"])

@@ -108,7 +108,10 @@ class SubcontractCopy(OrganisationScoped, Base):
 
     __table_args__ = (UniqueConstraint("consortium_id", "subcontract_id"),
                       Index("ix_subcontract_copy_by_organisation", "consortium_id", "organisation_name", "starts_on",
-                            "id"))
+                            "id"),
+                      # the payments page's other orders (payments.SCHEDULE_ORDERS), read either way
+                      Index("ix_subcontract_copy_by_start", "consortium_id", "starts_on", "id"),
+                      Index("ix_subcontract_copy_by_value", "consortium_id", "value_pence", "id"))
 
 
 class PaymentInstalment(OrganisationScoped, Base):

@@ -195,12 +195,14 @@ class Received(MethodView):
 @payments_blp.route("/subcontracts")
 class Subcontracts(MethodView):
     @allow(*OWN_ORGANISATION)
-    @paged(payments_blp, s.SubcontractOut)
+    @paged(payments_blp, s.SubcontractOut, sorts=payments.SCHEDULE_ORDERS)
     def get(self, page):
-        """Payment schedules per subcontractor, each instalment with its state and why (member staff: their own)."""
+        """Payment schedules per subcontractor, each instalment with its state and why (member staff: their own):
+        by payee A to Z (`sort=payee`, the default), newest start first (`sort=newest`) or largest value first
+        (`sort=value`), paged in SQL."""
         with request_uow() as uow:
-            return [payments.subcontract_view(uow.session, r) for r in page.rows(
-                payments.subcontracts(uow.session), Order(asc("organisation_name"), asc("starts_on"), asc("id")))]
+            return [payments.subcontract_view(uow.session, r) for r in page.select(
+                uow.session, payments.subcontracts_query(), page.order(payments.SCHEDULE_ORDERS))]
 
 
 @payments_blp.route("/subcontracts/<subcontract_id>")

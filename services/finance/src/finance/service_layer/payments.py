@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
-from hubkit.unit_of_work import UnitOfWork
+from hubkit.paging import Order, asc, desc
+from hubkit.unit_of_work import UnitOfWork, in_every_consortium
 from hubkit import clock
 
 from ..adapters.money_tables import (AttendanceClaim, Payee, PaymentInstalment, PaymentRun, PaymentRunItem,
@@ -201,6 +202,22 @@ def subcontracts(session) -> list[SubcontractCopy]:
                                                                  SubcontractCopy.starts_on)).scalars())
 
 
+# The payment schedules' orders (hubkit.paging `sort`, the first the default), each on an index of its own:
+# by payee A to Z (ix_subcontract_copy_by_organisation), newest start first (ix_subcontract_copy_by_start),
+# largest value first (ix_subcontract_copy_by_value).
+SCHEDULE_ORDERS = {
+    "payee": Order(asc(SubcontractCopy.organisation_name), asc(SubcontractCopy.starts_on), asc(SubcontractCopy.id)),
+    "newest": Order(desc(SubcontractCopy.starts_on), desc(SubcontractCopy.id)),
+    "value": Order(desc(SubcontractCopy.value_pence), desc(SubcontractCopy.id)),
+}
+
+
+def subcontracts_query():
+    """The payment schedules' subcontracts (the tenant's, member staff their own organisation's), paged in SQL in
+    one of SCHEDULE_ORDERS by the caller."""
+    return select(SubcontractCopy)
+
+
 def instalment_view(session, instalment: PaymentInstalment, names: dict | None = None) -> dict:
     item = session.execute(select(PaymentRunItem).where(
         PaymentRunItem.payment_instalment_id == instalment.id)).scalar_one_or_none()
@@ -390,12 +407,9 @@ def export(session, run: PaymentRun, kind: str) -> dict:
 
 def release_due_everywhere(db, _settings) -> int:
     """The worker's periodic task: release date-based instalments that have fallen due, consortium by consortium."""
-    from hubkit.db import Tenant, consortia_holding
+    def release_and_commit(uow: UnitOfWork) -> int:
+        released = release_due(uow)
+        uow.commit()
+        return released
 
-    released = 0
-    for consortium_id in consortia_holding(db, PaymentInstalment):
-        uow = UnitOfWork(db, Tenant(consortium_id), actor="system", service="finance")
-        with uow:
-            released += release_due(uow)
-            uow.commit()
-    return released
+    return in_every_consortium(db, PaymentInstalment, release_and_commit, actor="system", service="finance")
