@@ -76,8 +76,46 @@ def test_the_managers_home_counts_what_needs_them_each_linking_to_its_page(logge
         assert f'href="{href}"' in page, href
     no_internal_values(page)
     # the gateway asked each summary once and counted no list itself
-    assert sorted(summary_calls(fake_services)) == [("contracts", "/summary"), ("governance", "/summary"),
-                                                   ("membership", "/summary")]
+    assert sorted(summary_calls(fake_services)) == [("contracts", "/summary"), ("finance", "/summary"),
+                                                   ("governance", "/summary"), ("membership", "/summary")]
+    assert 'id="panel-manager-time"' not in page  # no reports' weeks waiting: no panel for them
+
+
+def test_issue_14_item_1_a_manager_who_line_manages_sees_the_timesheets_awaiting_their_approval(
+        logged_in, fake_services):
+    """Finance's summary gives a consortium manager their reports' submitted weeks (the approval queue's own
+    filter); the home shows them as the finance officer's home does, linking to the queue and to each week."""
+    sheet = entry("Ann Lee", day(-7))
+    fake_services.summaries |= {"finance": (200, {"today": TODAY.isoformat(),
+                                                  "timesheets_to_approve": section(sheet, count=2)})}
+    client = logged_in("manager")
+    fake_services.calls.clear()
+    page = client.get("/").get_data(as_text=True)
+    panel = page.split('id="panel-manager-time"', 1)[1].split('id="panel-', 1)[0]
+    text = visible_text(panel)
+    assert "Your team's time" in visible_text(page) and "2 timesheets awaiting your approval" in text
+    assert f"Ann Lee, week starting {dates.day(day(-7))}" in text
+    assert 'href="/time/approvals"' in panel and f'href="/time/sheets/{sheet["id"]}"' in panel
+    assert summary_calls(fake_services).count(("finance", "/summary")) == 1  # one summary; no list counted here
+    no_internal_values(page)
+
+    fake_services.summaries["finance"] = (503, {"title": "Service Unavailable"})
+    down = client.get("/").get_data(as_text=True)
+    assert "The finance service had a problem" in visible_text(
+        down.split('id="panel-manager-time"', 1)[1].split('id="panel-', 1)[0])
+
+
+def test_issue_14_item_1_a_manager_who_is_also_the_finance_officer_sees_the_weeks_to_approve_once(app):
+    from gateway.pages.home import summaries
+
+    finance = {"finance": {"today": TODAY.isoformat(), "timesheets_to_approve": section(entry("Ann Lee", day(-7)))}}
+    with app.test_request_context("/"):
+        keys = [panel.key for panel in summaries.panels_for("consortium_manager", finance, {"consortium_manager"})]
+        assert "manager-time" in keys
+        both = {"consortium_manager", "finance_officer"}
+        assert "manager-time" not in [panel.key for panel in summaries.panels_for("consortium_manager", finance, both)]
+        [panel] = summaries.panels_for("finance_officer", finance, both)
+        assert panel.lines[0].label == "timesheet awaiting your approval" and panel.lines[0].count == 1
 
 
 def test_a_service_that_is_down_leaves_its_panel_saying_so_and_the_rest_of_the_home_shows(logged_in, fake_services):

@@ -14,7 +14,7 @@ from ..common.money import money
 
 SERVICES = ("membership", "contracts", "finance", "governance")
 NEEDED = {  # the services each role's panels are built from
-    "consortium_manager": ("contracts", "governance", "membership"),
+    "consortium_manager": ("contracts", "finance", "governance", "membership"),  # finance: their reports' weeks
     "member_user": ("contracts", "finance", "membership"),
     "finance_officer": ("finance",),
     "board_member": ("governance",),
@@ -179,15 +179,21 @@ def _my_week(summary: dict) -> Line | None:
 
 # --- the finance officer --------------------------------------------------------------------------------------
 
+def _timesheets_to_approve(summary: dict) -> Line:
+    """Submitted weeks the person may approve: everyone's for the finance officer, their reports' for a line
+    manager (finance's summary says which, by the caller's roles and staff records)."""
+    sheets = _section(summary, "timesheets_to_approve")
+    return Line(sheets["count"], plural(sheets["count"], "timesheet awaiting your approval",
+                                        "timesheets awaiting your approval"),
+                url_for("time_ui.approvals"),
+                [Entry(f"{i['title']}, week starting {_day(i['due_on'])}", url_for("time_ui.sheet", sheet_id=i["id"]))
+                 for i in sheets["items"]])
+
+
 def _finance_lines(summary: dict) -> list[Line | None]:
-    sheets, invoices = _section(summary, "timesheets_to_approve"), summary.get("invoices_to_raise")
+    invoices = summary.get("invoices_to_raise")
     variations, payments = _section(summary, "variations_waiting"), summary.get("payments_due")
-    lines: list[Line | None] = [
-        Line(sheets["count"], plural(sheets["count"], "timesheet awaiting your approval",
-                                     "timesheets awaiting your approval"),
-             url_for("time_ui.approvals"),
-             [Entry(f"{i['title']}, week starting {_day(i['due_on'])}", url_for("time_ui.sheet", sheet_id=i["id"]))
-              for i in sheets["items"]])]
+    lines: list[Line | None] = [_timesheets_to_approve(summary)]
     if invoices is not None:
         lines.append(Line(invoices["count"], plural(invoices["count"], "recharge invoice to raise for ",
                                                     "recharge invoices to raise for ") + dates.month(invoices["month"]),
@@ -244,11 +250,22 @@ def _meeting_lines(summary: dict) -> list[Line | None]:
     return lines
 
 
-def panels_for(role: str, summaries: dict) -> list[Panel]:
-    """The panels of one role's part of the home page, each from one service's summary."""
+def _team_time(summaries: dict) -> list[Panel]:
+    """A line manager's reports' weeks waiting for their approval: shown while there are some (a consortium
+    manager who line-manages nobody has none), or finance's reason when it cannot say."""
+    summary = summaries.get("finance")
+    if isinstance(summary, dict) and not _section(summary, "timesheets_to_approve")["count"]:
+        return []
+    return [_panel("manager-time", "Your team's time", "finance", summaries, lambda s: [_timesheets_to_approve(s)])]
+
+
+def panels_for(role: str, summaries: dict, roles=frozenset()) -> list[Panel]:
+    """The panels of one role's part of the home page, each from one service's summary (`roles`: all the
+    person's, so what two of their roles share is shown once)."""
     if role == "consortium_manager":
         return [_panel("manager-contracts", "Contracts, bids and allocation", "contracts", summaries,
                        lambda s: [_returns_to_review(s), _pipeline_deadlines(s), _rounds_waiting(s)]),
+                *([] if "finance_officer" in roles else _team_time(summaries)),  # theirs: on the finance panel
                 _panel("manager-decisions", "Decisions", "governance", summaries,
                        lambda s: [_decisions_awaiting(s)]),
                 _panel("manager-members", "Members' evidence", "membership", summaries,

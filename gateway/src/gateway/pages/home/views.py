@@ -1,4 +1,5 @@
-"""Home and decisions: pages over the services' APIs (the membership pages, in ../membership/views.py, are this blueprint's too)."""
+"""Home and decisions: pages over the services' APIs (the membership pages, in ../membership/views.py, are this
+blueprint's too); the decision form is read in forms.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from ...auth.session import current_user, login_required, roles_required
 from ...domain.roles import DECIDES, MEMBER_USER, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service
-from ..membership.forms import LEGAL_FORMS, DecisionForm
-from . import summaries
+from ..common.service_pages import send
+from ..membership.forms import LEGAL_FORMS
+from . import forms, summaries
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
@@ -38,7 +40,7 @@ def home():
     found = summaries.gather(service for role in sorted(user.roles) for service in summaries.NEEDED.get(role, ()))
     return render_template("home/index.html", own_organisation=own_organisation,
                            own_organisation_problem=own_organisation_problem,
-                           panels={role: summaries.panels_for(role, found) for role in user.roles})
+                           panels={role: summaries.panels_for(role, found, user.roles) for role in user.roles})
 
 
 def _own_organisation(organisation_id: uuid.UUID | None) -> tuple[dict | None, str | None]:
@@ -66,7 +68,7 @@ def decisions():
     requests_ = answer.body if answer.ok and isinstance(answer.body, list) else []
     problem = None if answer.ok else "Decision requests cannot be shown just now."
     return render_template("home/decisions.html", requests=requests_, problem=problem, can_decide=can_decide,
-                           meetings=held, decision_form=DecisionForm())
+                           meetings=held)
 
 
 def _meetings_held() -> list[dict]:
@@ -85,27 +87,10 @@ def _meetings_held() -> list[dict]:
 @roles_required(DECIDES)
 def decide(request_id: uuid.UUID):
     """Record the decision a body took at a meeting (its chair or secretary does, naming the meeting)."""
-    outcome = request.form.get("outcome")
-    if outcome not in ("approved", "rejected"):
-        flash("Choose Approve or Reject.", "error")
-        return redirect(url_for("ui.decisions"))
-    try:
-        meeting_id = str(uuid.UUID(request.form.get("meeting_id", "")))
-    except ValueError:
-        flash("Choose the meeting that took the decision.", "error")
-        return redirect(url_for("ui.decisions"))
-    try:
-        answer = call_service("governance", "POST", f"/decision-requests/{request_id}/decision",
-                              {"outcome": outcome, "note": request.form.get("note", ""), "meeting_id": meeting_id})
-        if answer.ok:
-            flash(f"Decision recorded: {outcome}.", "success")
-        else:
-            flash(_problem_text(answer, "The decision could not be recorded."), "error")
-    except ServiceDown as exc:
-        flash(exc.message, "error")
+    payload, problem = forms.read_decision(request.form)
+    if problem:
+        flash(problem, "error")
+    else:  # governance's refusal in plain words (common/errors.py), as every form's
+        send("governance", "POST", f"/decision-requests/{request_id}/decision", payload,
+             f"Decision recorded: {forms.OUTCOMES[payload['outcome']]}.")
     return redirect(url_for("ui.decisions"))
-
-
-def _problem_text(answer, fallback: str) -> str:
-    body = answer.body if isinstance(answer.body, dict) else {}
-    return body.get("detail") or body.get("title") or fallback
