@@ -185,3 +185,63 @@ def test_a_seat_holder_answers_a_written_resolution_and_declares_for_themselves(
         {"seat_id": MY_SEAT, "person_name": "Bo Board", "vote": "against"}]))
     shown = client.get(f"/governance/written-resolutions/{RESOLUTION_ID}").get_data(as_text=True)
     assert "You answered: Against." in shown and "Your answer to:" not in shown
+
+
+MEL = {"seat_id": OTHER_SEAT, "person_name": "Mel Member", "role": "member", "votes": True,
+       "records_for_others": False}
+
+
+def test_g12_member_staff_holding_a_seat_declare_and_vote_on_their_meetings_page(logged_in, governance):
+    """A member organisation's staff who sit on a body for their organisation (their hub username on the seat) open
+    its meeting's page, declare their own interest and cast their own vote; the body's seats are not theirs to
+    read, so the page names the people its attendance names; the clerk's forms stay the chair's or secretary's."""
+    governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (200, meeting(you=MEL))
+    governance.governance_answers.pop(("GET", f"/bodies/{BODY_ID}"))
+    client = logged_in("member")
+    page = client.get(f"/governance/meetings/{MEETING_ID}").get_data(as_text=True)
+    assert "Declare my interest" in page and "Cast my vote" in page and "Asha Patel" in page
+    assert "Record the vote" not in page and "Add an item" not in page and "Move a motion" not in page
+    assert not [c for c in governance.calls if c["service"] == "governance" and c["path"].startswith("/bodies")]
+    assert ">Bodies<" not in page and "Decisions log" not in page  # their sub-navigation: My meetings only
+    token = csrf_token_from(page)
+    declared = client.post(f"/governance/meetings/{MEETING_ID}/my-declarations", data={
+        "csrf_token": token, "agenda_item_id": ITEM_ID, "interest": "My employer"})
+    assert declared.status_code == 302
+    assert governance.last_call("governance", "POST", f"/meetings/{MEETING_ID}/my-declarations")["json"] == {
+        "agenda_item_id": ITEM_ID, "interest": "My employer"}
+    voted = client.post(f"/governance/meetings/{MEETING_ID}/my-vote", data={
+        "csrf_token": token, "agenda_item_id": OTHER_ITEM, "motion_id": MOTION_ID, "vote": "against"})
+    assert voted.status_code == 302
+    assert governance.last_call("governance", "POST", f"/meetings/{MEETING_ID}/motions/{MOTION_ID}/my-vote")[
+        "json"] == {"vote": "against"}
+    for action in ("votes", "declarations", "attendance", "minutes"):  # recording for others: not theirs
+        before = len(governance.calls)
+        assert client.post(f"/governance/meetings/{MEETING_ID}/{action}", data={
+            "csrf_token": token, "seat_id": MY_SEAT, "motion_id": MOTION_ID, "vote-" + MY_SEAT: "for"}
+        ).status_code == 403
+        assert len(governance.calls) == before
+    answers = governance.governance_answers
+    answers[("GET", f"/written-resolutions/{RESOLUTION_ID}")] = (200, resolution(you=MEL))
+    page = client.get(f"/governance/written-resolutions/{RESOLUTION_ID}").get_data(as_text=True)
+    assert "Your answer to: Adopt the communications plan" in page and "Record an answer" not in page
+    client.post(f"/governance/written-resolutions/{RESOLUTION_ID}/my-answer", data={
+        "csrf_token": csrf_token_from(page), "vote": "for"})
+    assert governance.last_call("governance", "POST", f"/written-resolutions/{RESOLUTION_ID}/my-answer")[
+        "json"] == {"vote": "for"}
+    assert client.post(f"/governance/written-resolutions/{RESOLUTION_ID}/close", data={
+        "csrf_token": csrf_token_from(page)}).status_code == 403
+
+
+def test_member_staff_without_a_seat_get_404_for_a_meeting_and_403_for_the_rest_of_governance(logged_in,
+                                                                                            governance):
+    client = logged_in("member")
+    governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (404, {"title": "Not Found"})
+    assert client.get(f"/governance/meetings/{MEETING_ID}").status_code == 404
+    governance.governance_answers[("GET", f"/meetings/{MEETING_ID}")] = (200, meeting(you=None))
+    assert client.get(f"/governance/meetings/{MEETING_ID}").status_code == 404  # not theirs, even if shown
+    governance.governance_answers[("GET", f"/written-resolutions/{RESOLUTION_ID}")] = (200, {
+        "id": RESOLUTION_ID, "body_id": BODY_ID, "you": None})
+    assert client.get(f"/governance/written-resolutions/{RESOLUTION_ID}").status_code == 404
+    for path in ("/governance", f"/governance/bodies/{BODY_ID}", "/governance/decisions-log", "/governance/hub",
+                 "/governance/policies"):
+        assert client.get(path).status_code == 403, path

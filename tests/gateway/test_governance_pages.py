@@ -42,11 +42,20 @@ def governance(fake_services):
     return fake_services
 
 
-@pytest.mark.parametrize("path", ["/governance", "/governance/my-meetings", f"/governance/bodies/{BODY_ID}",
-                                  f"/governance/meetings/{MEETING_ID}",
+@pytest.mark.parametrize("path", ["/governance", f"/governance/bodies/{BODY_ID}",
                                   "/governance/decisions-log", "/governance/hub", "/governance/policies"])
 def test_governance_pages_are_for_the_board_and_managers_only(logged_in, governance, path):
     assert logged_in("finance").get(path).status_code == 403
+
+
+def test_without_a_seat_a_finance_officer_sees_no_meeting_page_and_no_meetings_of_their_own(logged_in, governance):
+    """A seat holder acts for their seat whatever their role; a finance officer holding none sees no meeting page
+    (governance shows staff any meeting; the page is for its seat holders and those who run the bodies)."""
+    governance.governance_answers[("GET", "/meetings")] = (200, [])
+    client = logged_in("finance")
+    assert client.get(f"/governance/meetings/{MEETING_ID}").status_code == 404
+    mine = client.get("/governance/my-meetings")
+    assert mine.status_code == 200 and 'id="no-meetings"' in mine.get_data(as_text=True)
 
 
 def test_the_governance_place_is_in_the_board_members_navigation(logged_in, governance):
@@ -282,7 +291,10 @@ def test_the_body_page_links_its_calendar_and_circulates_written_resolutions(log
 def test_papers_and_written_resolutions_are_refused_to_finance(logged_in, governance):
     client = logged_in("finance")
     assert client.post(f"/governance/meetings/{MEETING_ID}/papers").status_code == 403
-    assert client.get(f"/governance/written-resolutions/{uuid.uuid4()}").status_code == 403
+    resolution_id = str(uuid.uuid4())
+    governance.governance_answers[("GET", f"/written-resolutions/{resolution_id}")] = (200, {
+        "id": resolution_id, "body_id": BODY_ID, "you": None})
+    assert client.get(f"/governance/written-resolutions/{resolution_id}").status_code == 404  # holds no seat
 
 
 def test_the_governance_page_links_my_meetings_calendar(logged_in, governance):

@@ -1,24 +1,24 @@
 """Governance pages: bodies and seats, the meeting page the secretary uses live, the decisions log, the hub.
 
-Each page is a server-rendered form over governance's API; governance applies the rules (G1-G12, H1-H3) and
-its 409 `detail` or 422 `errors` are shown to the user as they come.
+Each page is a server-rendered form over governance's API; governance applies the rules (G1-G12, H1-H3) and its
+refusals are said in plain words beside the fields they are about (issue 14 item 3); forms.py reads what each form
+sends and names governance's fields on it.
 """
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from wtforms import ValidationError
 
 from ...auth.csrf import CSRFError, csrf, validate_csrf
 from ...auth.session import current_user, roles_required
-from ...domain.roles import DECIDES, SEES_DECISIONS
+from ...domain.roles import DECIDES, ROLE_NAMES, SEES_DECISIONS
 from ...proxy.client import ServiceDown, upload_to_service
-from ..common.dates import utc_moment
-from ..common.errors import DATE, Field
+from ..common.errors import FORM, FormErrors, flash_errors, form_errors, keep_typed
 from ..common.lists import list_page
-from ..common.service_pages import fetch, posted, refusal, render_page, send
+from ..common.service_pages import fetch, posted, render_page, send
+from . import forms
 
 bp = Blueprint("governance_ui", __name__, url_prefix="/governance", template_folder="templates")
 
@@ -29,7 +29,15 @@ ATTENDANCE = {"present": "Present", "deputy": "Represented by a deputy", "apolog
               "absent": "Absent"}
 ITEM_KINDS = {"business": "Business", "chosen_provider": "Chosen provider (C5)", "about_chair": "About the chair (G7)"}
 VOTES = {"for": "For", "against": "Against", "abstain": "Abstain"}
+MOTION_KINDS = {"ordinary": "Ordinary", "expulsion": "Expulsion (needs 14 days' notice, G5)",
+                "hub_model": "The hub model (H1: a change of model cites it)"}
 RESOLUTION_STATUSES = {"open": "Open for answers", "approved": "Passed", "rejected": "Not passed"}
+MEETING_FIELDS = forms.MEETING_FIELDS  # the pattern's first form (commit ef08aad), named where it began
+
+# Anyone whose hub username a seat names, whatever their role, sees the meetings and written resolutions of the
+# bodies they sit on and declares, votes and answers for that seat; governance decides (404 for what is not theirs).
+SITS_ON_A_BODY = frozenset(ROLE_NAMES)
+OWN_ACTIONS = ("my-declarations", "my-vote", "my-answer")  # what a seat holder does for their own seat
 
 
 def _get(path: str, query=None):
@@ -37,26 +45,31 @@ def _get(path: str, query=None):
     return fetch("governance", path, query)
 
 
-def _send(method: str, path: str, payload: dict, done: str, fields: dict | None = None) -> None:
-    """Send a change to governance and flash what happened, naming the rule or the fields when refused."""
-    send("governance", method, path, payload, done, fields)
+def _send(method: str, path: str, payload: dict, done: str, fields: dict | None = None):
+    """Send a change to governance and flash what happened: when refused, each field's message beside it and what
+    was typed kept for the page the form goes back to."""
+    return send("governance", method, path, payload, done, fields)
 
 
-MEETING_FIELDS = {"title": Field("the meeting's title"), "starts_at": Field("the meeting's date", DATE, "date"),
-                  "notice_given_on": Field("the day notice was given", DATE), "location": Field("where it meets")}
-
-
-_form = posted
+def _refuse(box: str, message: str) -> None:
+    """A form the gateway refuses before sending it: the message beside its box, what was typed kept."""
+    flash_errors(FormErrors({box: [message]}))
+    keep_typed()
 
 
 def _can_run() -> bool:
     return bool(current_user().roles & DECIDES)
 
 
+def _sees_governance() -> bool:
+    """The roles that see every body's business (the rest: only the bodies they sit on)."""
+    return bool(current_user().roles & SEES_DECISIONS)
+
+
 def _render(template: str, **context):
-    return render_page(f"governance/{template}", can_run=_can_run(), body_kinds=BODY_KINDS,
-                       seat_roles=SEAT_ROLES, attendance=ATTENDANCE, item_kinds=ITEM_KINDS, votes=VOTES,
-                       **context)
+    return render_page(f"governance/{template}", can_run=_can_run(), sees_governance=_sees_governance(),
+                       body_kinds=BODY_KINDS, seat_roles=SEAT_ROLES, attendance=ATTENDANCE, item_kinds=ITEM_KINDS,
+                       votes=VOTES, motion_kinds=MOTION_KINDS, **context)
 
 
 @bp.route("")
@@ -67,9 +80,10 @@ def index():
 
 
 @bp.route("/my-meetings")
-@roles_required(SEES_DECISIONS)
+@roles_required(SITS_ON_A_BODY)
 def my_meetings():
-    """The meetings of the bodies the signed-in person sits on (matched by their name), with the calendar link."""
+    """The meetings of the bodies the signed-in person sits on (matched by their name; for member staff, governance
+    counts only the seats naming their hub username), with the calendar link."""
     person_name = current_user().display_name
     meetings, problem = _get("/meetings", query={"person_name": person_name})
     return _render("my_meetings.html", meetings=meetings or [], person_name=person_name, problem=problem)
@@ -78,7 +92,7 @@ def my_meetings():
 @bp.route("/bodies", methods=["POST"])
 @roles_required(DECIDES)
 def create_body():
-    _send("POST", "/bodies", _form("kind", "name"), "Body set up.")
+    _send("POST", "/bodies", forms.body(), "Body set up.", forms.BODY_FIELDS)
     return redirect(url_for("governance_ui.index"))
 
 
@@ -97,87 +111,95 @@ def body(body_id):
                    members=[o for o in organisations if o.get("status") in ("active", "suspended")])
 
 
-def _moment(day: str | None, time: str) -> str | None:
-    """A day and a time typed in the hub's display time zone (as every page shows times) as the moment governance
-    stores; one that is not real is passed on as typed, for governance to refuse by field."""
-    if not day:
-        return None
-    return utc_moment(day, time) or f"{day}T{time}"
-
-
 @bp.route("/bodies/<uuid:body_id>/written-resolutions", methods=["POST"])
 @roles_required(DECIDES)
 def circulate_resolution(body_id):
     """Circulate a motion to be decided in writing by a deadline (the body's rules must allow it)."""
-    fields = _form("text", "deadline_date", "deadline_time")
-    deadline = _moment(fields["deadline_date"], fields["deadline_time"] or "17:00")
-    answer = send("governance", "POST", f"/bodies/{body_id}/written-resolutions",
-                  {"text": fields["text"], "deadline": deadline}, "Written resolution circulated.")
+    answer = _send("POST", f"/bodies/{body_id}/written-resolutions", forms.resolution(),
+                   "Written resolution circulated.", forms.RESOLUTION_FIELDS)
     if answer is not None and answer.ok:
         return redirect(url_for("governance_ui.resolution", resolution_id=answer.body["id"]))
     return redirect(url_for("governance_ui.body", body_id=body_id) + "#written-resolutions")
 
 
+def _not_theirs(found) -> bool:
+    """A meeting or resolution shown to someone who sees only their own bodies' business, without a seat there."""
+    return bool(found) and not _sees_governance() and not found.get("you")
+
+
 @bp.route("/written-resolutions/<uuid:resolution_id>")
-@roles_required(SEES_DECISIONS)
+@roles_required(SITS_ON_A_BODY)
 def resolution(resolution_id):
     found, problem = _get(f"/written-resolutions/{resolution_id}")
-    body_, _ = _get(f"/bodies/{found['body_id']}") if found else (None, None)
+    if _not_theirs(found):
+        found, problem = None, "Not found."
+    body_, _ = _get(f"/bodies/{found['body_id']}") if found and _sees_governance() else (None, None)
     seats = [s for s in (body_ or {}).get("seats", []) if s["role"] in ("chair", "member")]
     return _render("resolution.html", resolution=found, body=body_, seats=seats,
                    resolution_statuses=RESOLUTION_STATUSES, problem=problem, you=(found or {}).get("you"))
 
 
 @bp.route("/written-resolutions/<uuid:resolution_id>/<action>", methods=["POST"])
-@roles_required(DECIDES)
+@roles_required(SITS_ON_A_BODY)
 def resolution_action(resolution_id, action):
     path = f"/written-resolutions/{resolution_id}"
+    if action not in OWN_ACTIONS and not _can_run():
+        abort(403)
     if action == "my-answer":  # the signed-in seat holder's own answer
         vote = request.form.get("vote", "")
         if vote not in VOTES:
-            flash("Choose for, against or abstain, then send your answer.", "error")
+            _refuse(forms.MY_ANSWER, "Choose for, against or abstain, then send your answer")
         else:
             _send("POST", f"{path}/my-answer", {"vote": vote}, f"Your answer is recorded: {VOTES[vote]}.")
     elif action == "my-declarations":
-        _send("POST", f"{path}/my-declarations", _form("interest"), "Your interest is declared.")
+        _send("POST", f"{path}/my-declarations", posted("interest"), "Your interest is declared.",
+              forms.my_interest_fields("my-interest"))
     elif action == "answers":
-        _send("POST", f"{path}/answers", _form("seat_id", "vote"), "Answer recorded.")
+        _send("POST", f"{path}/answers", posted("seat_id", "vote"), "Answer recorded.", forms.ANSWER_FIELDS)
     elif action == "declarations":
-        _send("POST", f"{path}/declarations", _form("seat_id", "interest"), "Interest declared.")
+        _send("POST", f"{path}/declarations", posted("seat_id", "interest"), "Interest declared.",
+              forms.WRITTEN_DECLARATION_FIELDS)
     elif action == "close":
         _send("POST", f"{path}/close", {}, "Closed and the decision recorded.")
     else:
-        flash("Unknown action.", "error")
+        _refuse(FORM, "Unknown action.")
     return redirect(url_for("governance_ui.resolution", resolution_id=resolution_id))
 
 
 @bp.route("/bodies/<uuid:body_id>/seats", methods=["POST"])
 @roles_required(DECIDES)
 def add_seat(body_id):
-    _send("POST", f"/bodies/{body_id}/seats",
-          _form("role", "person_name", "organisation_id", "starts_on", "ends_on", "deputy_for", "account"),
-          "Seat added.")
-    return redirect(url_for("governance_ui.body", body_id=body_id))
+    back = redirect(url_for("governance_ui.body", body_id=body_id) + "#add-seat")
+    fields = forms.seat()
+    if fields["account"]:
+        fields["account"], refused = forms.hub_user(fields["account"])
+        if refused:
+            _refuse("account", refused)
+            return back
+    _send("POST", f"/bodies/{body_id}/seats", fields, "Seat added.", forms.SEAT_FIELDS)
+    return back
 
 
 @bp.route("/bodies/<uuid:body_id>/meetings", methods=["POST"])
 @roles_required(DECIDES)
 def schedule_meeting(body_id):
-    fields = _form("title", "date", "time", "notice_given_on", "location")
-    starts_at = _moment(fields.pop("date"), fields.pop("time") or "18:00")
-    _send("POST", f"/bodies/{body_id}/meetings", fields | {"starts_at": starts_at}, "Meeting scheduled.",
-          MEETING_FIELDS)
+    _send("POST", f"/bodies/{body_id}/meetings", forms.meeting(), "Meeting scheduled.", forms.MEETING_FIELDS)
     return redirect(url_for("governance_ui.body", body_id=body_id))
 
 
 @bp.route("/meetings/<uuid:meeting_id>")
-@roles_required(SEES_DECISIONS)
+@roles_required(SITS_ON_A_BODY)
 def meeting(meeting_id):
     found, problem = _get(f"/meetings/{meeting_id}")
+    if _not_theirs(found):
+        found, problem = None, "Not found."
     seats = []
-    if found:
+    if found and _sees_governance():
         body_, _ = _get(f"/bodies/{found['body_id']}")
         seats = [s for s in (body_ or {}).get("seats", []) if s["role"] != "deputy"]
+    elif found:  # a seat holder who sees only the meeting: its people as its attendance names them
+        seats = [{"id": a["seat_id"], "person_name": a["person_name"], "role": a["role"]}
+                 for a in found.get("attendance", []) if a["role"] != "deputy"]
     recorded = {a["seat_id"]: a for a in (found or {}).get("attendance", [])}
     started = bool(found) and dt.datetime.fromisoformat(found["starts_at"]) <= dt.datetime.now(dt.timezone.utc)
     seat_names = {s["id"]: s["person_name"] for s in seats}
@@ -185,56 +207,55 @@ def meeting(meeting_id):
                    seat_names=seat_names, you=(found or {}).get("you"))
 
 
-def _uuid_posted(name: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.form.get(name, ""))
-    except ValueError:
-        return None
-
-
 @bp.route("/meetings/<uuid:meeting_id>/<action>", methods=["POST"])
-@roles_required(DECIDES)
+@roles_required(SITS_ON_A_BODY)
 def meeting_action(meeting_id, action):
     path = f"/meetings/{meeting_id}"
-    item_id = _uuid_posted("agenda_item_id")
+    if action not in OWN_ACTIONS and not _can_run():
+        abort(403)
+    item_id = forms.uuid_posted("agenda_item_id")
     anchor = f"#item-{item_id}" if item_id and action in ("my-declarations", "my-vote") else ""
     if action == "my-declarations":  # the signed-in seat holder's own interest: governance finds their seat
-        _send("POST", f"{path}/my-declarations", _form("agenda_item_id", "interest"), "Your interest is declared.")
+        _send("POST", f"{path}/my-declarations", posted("agenda_item_id", "interest"), "Your interest is declared.",
+              forms.my_interest_fields(f"my-interest-{item_id}"))
     elif action == "my-vote":
-        vote, motion_id = request.form.get("vote", ""), _uuid_posted("motion_id")
-        if vote not in VOTES or motion_id is None:
-            flash("Choose for, against or abstain, then cast your vote.", "error")
+        vote, motion_id = request.form.get("vote", ""), forms.uuid_posted("motion_id")
+        if motion_id is None:
+            _refuse(FORM, "Choose for, against or abstain, then cast your vote.")
+        elif vote not in VOTES:
+            _refuse(forms.my_vote_box(motion_id), "Choose for, against or abstain, then cast your vote")
         else:
             _send("POST", f"{path}/motions/{motion_id}/my-vote", {"vote": vote}, f"Your vote is cast: {VOTES[vote]}.")
     elif action == "attendance":
-        _send("POST", f"{path}/attendance", _form("seat_id", "status", "deputy_name"), "Attendance recorded.")
+        seat_id = request.form.get("seat_id", "")
+        _send("POST", f"{path}/attendance", posted("seat_id", "status", "deputy_name"), "Attendance recorded.",
+              forms.attendance_fields(seat_id))
     elif action == "declarations":
-        _send("POST", f"{path}/declarations", _form("agenda_item_id", "seat_id", "interest"), "Interest declared.")
+        _send("POST", f"{path}/declarations", posted("agenda_item_id", "seat_id", "interest"), "Interest declared.",
+              forms.DECLARATION_FIELDS)
     elif action == "agenda-items":
-        _send("POST", f"{path}/agenda-items", _form("title", "kind", "notified_on"), "Item added.")
+        _send("POST", f"{path}/agenda-items", posted("title", "kind", "notified_on"), "Item added.",
+              forms.ITEM_FIELDS)
     elif action == "motions":
-        _send("POST", f"{path}/motions", _form("agenda_item_id", "text", "kind", "subject"), "Motion moved.")
+        _send("POST", f"{path}/motions", posted("agenda_item_id", "text", "kind", "subject"), "Motion moved.",
+              forms.MOTION_FIELDS)
     elif action == "votes":
-        votes = [{"seat_id": key.removeprefix("vote-"), "vote": value} for key, value in request.form.items()
-                 if key.startswith("vote-") and value in VOTES]
-        try:
-            motion_id = uuid.UUID(request.form.get("motion_id", ""))
-        except ValueError:
-            motion_id = None
-        cast = request.form.get("cast", "0")
-        if motion_id is None or (not votes and not (cast.isdigit() and int(cast) > 0)):
-            flash("Record at least one vote.", "error")
+        motion_id, votes, any_vote = forms.show_of_hands()
+        if motion_id is None or not any_vote:
+            _refuse(FORM, "Record at least one vote.")
         else:
-            _send("POST", f"{path}/motions/{motion_id}/votes",
-                  {"votes": votes, "note": request.form.get("note", "")}, "Votes recorded and the decision made.")
+            _send("POST", f"{path}/motions/{motion_id}/votes", {"votes": votes, "note": request.form.get("note", "")},
+                  "Votes recorded and the decision made.")
     elif action == "minutes":
-        _send("PUT", f"{path}/minutes", {"minutes": request.form.get("minutes", "")}, "Minutes saved.")
+        _send("PUT", f"{path}/minutes", {"minutes": request.form.get("minutes", "")}, "Minutes saved.",
+              forms.MINUTES_FIELDS)
     elif action == "actions":
-        _send("POST", f"{path}/actions", _form("description", "owner", "due_on"), "Action added.")
+        _send("POST", f"{path}/actions", posted("description", "owner", "due_on"), "Action added.",
+              forms.ACTION_FIELDS)
     elif action == "chair":
-        _send("PUT", f"{path}/chair", _form("seat_id"), "Who chaired is recorded.")
+        _send("PUT", f"{path}/chair", posted("seat_id"), "Who chaired is recorded.", forms.CHAIR_FIELDS)
     else:
-        flash("Unknown action.", "error")
+        _refuse(FORM, "Unknown action.")
     return redirect(url_for("governance_ui.meeting", meeting_id=meeting_id) + anchor)
 
 
@@ -251,19 +272,24 @@ def attach_paper(meeting_id):
     content = upload.read() if upload and upload.filename else b""
     back = redirect(url_for("governance_ui.meeting", meeting_id=meeting_id) + "#papers")
     if not content:
-        flash("Choose a file to attach." if not (upload and upload.filename) else "The file is empty.", "error")
+        _refuse("paper-file", "Choose a file to attach" if not (upload and upload.filename) else
+                "The file you chose is empty: choose the paper's file")
         return back
     fields = {k: v for k, v in posted("title", "agenda_item_id").items() if v}
     try:
         answer = upload_to_service("governance", f"/meetings/{meeting_id}/papers", fields,
                                    (upload.filename, content, upload.mimetype or "application/octet-stream"))
     except ServiceDown as exc:
-        flash(exc.message, "error")
+        _refuse(FORM, exc.message)
         return back
     if answer.ok:
         flash(f"{answer.body.get('filename', upload.filename)} is attached.", "success")
+    elif answer.status in (413, 415):  # too large, or not a kind of file governance keeps: about the file
+        flash_errors(FormErrors({"paper-file": [form_errors(answer)[FORM][0]]}))
+        keep_typed()
     else:
-        flash(refusal(answer), "error")
+        flash_errors(form_errors(answer, forms.PAPER_FIELDS))
+        keep_typed()
     return back
 
 
