@@ -6,30 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 from flask import request
+
+from hubkit.hours import parse_hours  # hours as typed ('7.5', '7:30'): one reading, finance's too
 
 from ..common.errors import CHOICE, DATE, MONEY, MONTH, NUMBER, Field
 from ..common.forms import pounds_to_pence
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def parse_hours(text: str | None) -> int:
-    """'7.5', '7:30', '7,25' or '' -> minutes; ValueError if it is not written as hours."""
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return 0
-    clock = re.fullmatch(r"(\d{0,2}):(\d{1,2})", text)
-    if clock:
-        return int(clock[1] or 0) * 60 + int(clock[2])
-    if not re.fullmatch(r"\d{0,3}(\.\d{1,4})?", text) or text == ".":
-        raise ValueError("Write hours as 7.5 or 7:30.")
-    exact = Decimal(text) * 60
-    if exact != exact.to_integral_value():
-        raise ValueError("Log time in quarter hours (15 minutes).")
-    return int(exact)
 
 
 def decimal_text(text: str | None, field: str, errors: dict, required=True, label: str = "a number") -> str | None:

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 from hubkit.domain import InvalidField, NotAllowed, RuleViolation
+from hubkit.hours import parse_hours  # noqa: F401 - hours as typed ('7.5', '7:30'): one reading, the gateway's too
 
 QUARTER = 15
 DAY_MINUTES = 24 * 60
@@ -78,25 +79,6 @@ def minutes_problem(minutes: int) -> str | None:
     if minutes > DAY_MINUTES:
         return "No more than 24 hours in a day."
     return None
-
-
-def parse_hours(text: str) -> int:
-    """Hours as typed in the grid ('7.5', '7:30', '7,25', '') -> minutes; ValueError if not written as hours.
-
-    Whether the minutes are quarter hours, and at most 24 hours a day, is checked with the rest of the week.
-    """
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return 0
-    clock = re.fullmatch(r"(\d{0,2}):(\d{1,2})", text)
-    if clock:
-        return int(clock[1] or 0) * 60 + int(clock[2])
-    if not re.fullmatch(r"\d{0,3}(\.\d{1,4})?", text) or text == ".":
-        raise ValueError("Write hours as 7.5 or 7:30.")
-    exact = Decimal(text) * 60
-    if exact != exact.to_integral_value():
-        raise ValueError("Log time in quarter hours (15 minutes).")
-    return int(exact)
 
 
 def hours_text(minutes: int) -> str:
