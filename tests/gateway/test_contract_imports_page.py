@@ -92,3 +92,15 @@ def test_p1_an_imported_return_says_it_is_history_on_its_page(logged_in, fake_se
         fake_services.contracts_answers[("GET", f"/returns/{return_id}")] = (200, detail | {"imported": imported})
         page = manager.get(f"/contracts/returns/{return_id}").get_data(as_text=True)
         assert ("Imported history" in page) is imported and "Northfield Advice Centre" in page
+
+
+def test_the_import_help_says_amounts_are_in_pounds_only_for_a_file_with_amounts(logged_in, fake_services):
+    """Targets and past returns have figures, not money: their help does not speak of pounds; the members file's
+    insurance cover is money, and its help says so."""
+    fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}")] = (200, CONTRACT)
+    manager = logged_in("manager")
+    for kind in ("targets", "returns"):
+        page = manager.get(f"/contracts/{CONTRACT_ID}/import/{kind}", follow_redirects=True).get_data(as_text=True)
+        assert "Dates as 31/03/2026 or 2026-03-31." in page and "pounds" not in page
+    members = manager.get("/members/import").get_data(as_text=True)
+    assert "Dates as 31/03/2026 or 2026-03-31; each item&#39;s cover in pounds." in members

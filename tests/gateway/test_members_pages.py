@@ -658,6 +658,28 @@ def test_m2_m3_reports_draw_accessible_svg_charts_with_data_tables(logged_in, fa
     assert fake_services.last_call("membership", "GET", "/reports/gaps")["query"] == {"threshold": "2"}
 
 
+def test_m3_the_diversity_tables_by_area_and_over_time_count_each_characteristic_in_its_column(logged_in,
+                                                                                             fake_services):
+    """The two tables of members by declared characteristic (one macro, a row for each area or year) put each
+    count under its own characteristic's heading, 0 where none is declared."""
+    fake_services.diversity = {
+        "active_members": 8,
+        "characteristics": [{"key": "bme_led", "label": "BME-led", "count": 2, "share_percent": 25.0},
+                            {"key": "rural", "label": "Rural", "count": 1, "share_percent": 12.5}],
+        "by_area": [{"area": "Leeds", "total": 7, "characteristics": {"bme_led": 2}}],
+        "over_time": [{"year": 2025, "active_members": 6, "characteristics": {"rural": 1}}]}
+    html = logged_in("board").get("/members/reports").get_data(as_text=True)
+
+    def row(table_id: str) -> list[str]:
+        table = re.search(rf'<table class="govuk-table" id="{table_id}">.*?</table>', html, re.S).group(0)
+        heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)
+        body = re.search(r"<tbody.*?</tbody>", table, re.S).group(0)
+        return heads + re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", body)
+
+    assert row("diversity-by-area") == ["Area", "All", "BME-led", "Rural", "Leeds", "7", "2", "0"]
+    assert row("diversity-over-time") == ["Year", "Active members", "BME-led", "Rural", "2025", "6", "0", "1"]
+
+
 def test_bar_chart_escapes_labels_and_marks_gaps():
     from gateway.pages.common.charts import bar_chart
 

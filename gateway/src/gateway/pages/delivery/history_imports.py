@@ -4,14 +4,14 @@ first and every row's problems listed; it is imported only when the check finds 
 While a long file posts the page says so (static/app.mjs), and the check answers with the file's row count."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 
 from ...auth.csrf import csrf
 from ...auth.session import roles_required
 from ...domain.roles import MANAGES_CONTRACTS
 from ..common.file_imports import check_and_import, columns_of
 from ..common.service_pages import csv_response, fetch
-from .views import _render, bp
+from .views import _render
 
 KINDS = {
     "targets": {
@@ -70,15 +70,12 @@ def _page(contract_id, kind: str, result=None, errors=None, status=200):
     return page, 503 if (problem or columns_problem) and status == 200 else status
 
 
-@bp.route("/<uuid:contract_id>/import", defaults={"kind": "targets"})
-@bp.route("/<uuid:contract_id>/import/<kind>")
 @roles_required(MANAGES_CONTRACTS)
 def import_history(contract_id, kind):
     """Bring the contract's history in from a CSV or XLSX file: its subcontracts' targets, or past returns."""
     return _page(contract_id, kind)
 
 
-@bp.route("/import/<kind>/template.csv")
 @roles_required(MANAGES_CONTRACTS)
 def import_template(kind):
     _kind_or_404(kind)
@@ -88,7 +85,6 @@ def import_template(kind):
     return csv_response(f"{kind}-template.csv", columns, [])
 
 
-@bp.route("/<uuid:contract_id>/import/<kind>", methods=["POST"])
 @roles_required(MANAGES_CONTRACTS)
 def import_file(contract_id, kind):
     """Check the file (contracts' dry run: every row's problems, nothing written); to import, the same check first,
@@ -103,3 +99,12 @@ def import_file(contract_id, kind):
 
 
 csrf.exempt(import_file)  # checked in the view, once the larger upload limit is set
+
+
+def register(bp: Blueprint) -> None:
+    """Add these pages to the contracts pages' blueprint (delivery/__init__.py calls this once, so views.py, which
+    these pages use, need not import them back)."""
+    bp.add_url_rule("/<uuid:contract_id>/import/<kind>", view_func=import_history)
+    bp.add_url_rule("/<uuid:contract_id>/import", view_func=import_history, defaults={"kind": "targets"})
+    bp.add_url_rule("/import/<kind>/template.csv", view_func=import_template)
+    bp.add_url_rule("/<uuid:contract_id>/import/<kind>", view_func=import_file, methods=["POST"])

@@ -608,5 +608,3 @@ def upload_evidence(return_id):
 
 csrf.exempt(upload_evidence)
 
-
-from . import history_imports  # noqa: E402,F401  (its pages are this blueprint's: a contract's history from a file)

@@ -1000,7 +1000,8 @@ def _members_import_page(result=None, errors=None, status=200):
                 ", ".join(e["kind"].replace("_", " ") for e in m.get("evidence") or []) or "None"]
                for m in (result or {}).get("members", [])]
     return render_template("membership/members_import.html", columns=columns, required=required, problem=problem,
-                           columns_help=MEMBERS_COLUMNS_HELP, template_url=url_for("ui.members_import_template"),
+                           columns_help=MEMBERS_COLUMNS_HELP, amounts="each item's cover",
+                           template_url=url_for("ui.members_import_template"),
                            form_action=url_for("ui.members_import_file"), result=result, errors=errors or {},
                            preview_header=["Organisation", "Membership", "Evidence held"],
                            preview_rows=preview), 503 if problem and status == 200 else status

@@ -18,7 +18,7 @@ from ...auth.csrf import CSRFError, csrf, validate_csrf
 from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service, upload_to_service
-from ..common.forms import lines, pounds_to_pence
+from ..common.forms import pounds_to_pence
 from ..common.errors import CHOICE, DATE, MONEY, NUMBER, WHOLE, Field, form_errors, refuse
 from ..common.lists import Filter, list_page
 from ..common.money import pounds
