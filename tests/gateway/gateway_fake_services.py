@@ -562,6 +562,8 @@ class FakeServices:
         @app.route("/finance/claims", methods=["GET", "POST"])
         @app.route("/finance/claims/<path:rest>", methods=["GET", "POST"])
         @app.route("/finance/cost-codes", methods=["GET", "POST"])
+        @app.route("/finance/subsidy")
+        @app.route("/finance/subsidy/<path:rest>", methods=["GET", "POST"])
         def finance_pages(rest=None):  # the money and time pages: canned answers (404 for any not given)
             status, body, *headers = fake.finance_answers.get(
                 (request.method, request.path.removeprefix("/finance")), (404, {"title": "Not Found"}))

@@ -380,3 +380,42 @@ def test_issue_14_item_7_the_payment_schedules_are_sorted_as_asked_and_paged_in_
     answer = member.get("/money/payments?sort=newest&cursor=FROM-ANOTHER-ORDER")
     assert answer.status_code == 200 and "Payment schedule:" not in answer.get_data(as_text=True)
     assert "This cursor belongs to another list; start again without one." in answer.get_data(as_text=True)
+
+
+def test_issue_14_item_3_a_refused_cost_code_and_write_off_say_why_beside_their_boxes(logged_in, fake_services):
+    """The cost code's box keeps what was typed (it is not named "code", which is never kept); a write-off's month
+    picker has a name of its own, so the subsidy filter's month above it is not filled with what was typed."""
+    fake_services.finance_answers[("GET", "/cost-codes")] = (200, [])
+    fake_services.finance_answers[("POST", "/cost-codes")] = (422, {"status": 422, "errors": {
+        "code": ["Lower-case letters, digits and dashes."], "title": ["Field may not be null."]}})
+    finance = logged_in("finance")
+    token = csrf_token_from(finance.get("/time/cost-codes").get_data(as_text=True))
+    page = _after(finance, finance.post("/time/cost-codes", data={
+        "csrf_token": token, "cost_code": "Lottery Bid", "title": "", "chargeable": "no"}))
+    assert _field_message(page, "title") == "Enter what the code is for"
+    assert ("#code", "Lower-case letters, digits and dashes.") in _summary(page)
+    assert _value(page, "cost_code") == "Lottery Bid"
+    assert re.search(r'id="chargeable-2"[^>]*value="no" checked', page)
+    assert _sent(fake_services, "POST", "/cost-codes")[-1]["json"] == {"code": "Lottery Bid", "title": None,
+                                                                        "chargeable": False}
+
+    employer = str(uuid.uuid4())
+    fake_services.finance_answers[("GET", "/subsidy")] = (200, [{
+        "organisation_id": employer, "organisation_name": "Leeds CVS", "month": "2030-01-01",
+        "logged_minutes": 450, "logged_pence": 10_000, "approved_minutes": 450, "approved_pence": 10_000,
+        "recharged_minutes": 0, "recharged_pence": 0, "subsidy_minutes": 450, "subsidy_pence": 10_000,
+        "unrated_minutes": 0, "reasons": {"unapproved": {"minutes": 0, "pence": 0},
+                                          "not_yet_invoiced": {"minutes": 450, "pence": 10_000},
+                                          "written_off": {"minutes": 0, "pence": 0}, "rounding": {"pence": 0}}}])
+    fake_services.finance_answers[("GET", "/subsidy/write-offs")] = (200, [])
+    fake_services.finance_answers[("POST", "/subsidy/write-offs")] = (422, {"status": 422, "errors": {
+        "reason": ["Field may not be null."], "month": ["Give the month as YYYY-MM."]}})
+    page = _after(finance, finance.post("/time/subsidy/write-offs", data={
+        "csrf_token": token, "organisation_id": employer, "write_off_month-month": "13",
+        "write_off_month-year": "2030", "reason": ""}))
+    assert _sent(fake_services, "POST", "/subsidy/write-offs")[-1]["json"] == {
+        "organisation_id": employer, "month": "2030-13", "reason": None}
+    assert _field_message(page, "wo-reason") == "Enter why the time is written off"
+    assert ("#write_off_month-month", "The month must be a real month") in _summary(page)
+    assert re.search(r'name="write_off_month-month"[^>]*value="13"', page)
+    assert not re.search(r'name="month-month"[^>]*value="13"', page)  # the filter's month as it was

@@ -61,6 +61,14 @@ def read_rate(form) -> tuple[dict, dict]:
     return body, errors
 
 
+def read_write_off(form) -> dict:
+    """Approved time written off (H4): the employer, the month (a month picker named write_off_month, joined into
+    one field by common/dates.py) and why."""
+    return {"organisation_id": (form.get("organisation_id") or "").strip() or None,
+            "month": (form.get("write_off_month") or "").strip() or None,
+            "reason": (form.get("reason") or "").strip() or None}
+
+
 # How each form names finance's fields (issue 14 item 3): the service's path -> the words and the form's box.
 RATE_FIELDS = {"effective_from": Field("the date the rate starts", DATE),
                "salary_pence": Field("the salary", MONEY, "salary"),
@@ -81,7 +89,7 @@ DRAFT_FIELDS = {"organisation_id": Field("the employer who invoices", CHOICE), "
 PAID_FIELDS = {"paid_on": Field("the day it was paid", DATE)}
 CREDIT_FIELDS = {"reason": Field("why the invoice is credited", id="credit-reason")}
 WRITE_OFF_FIELDS = {"organisation_id": Field("the employer", CHOICE, "wo-organisation"),
-                    "month": Field("the month", MONTH, "wo-month"),
+                    "month": Field("the month", MONTH, "write_off_month"),
                     "reason": Field("why the time is written off", id="wo-reason")}
 
 

@@ -28,7 +28,8 @@ from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, pd
                                     render_page, send, xlsx_response)
 from ..common.errors import refuse, typed
 from .forms import (CODE_FIELDS, CORRECTION_FIELDS, CREDIT_FIELDS, DAY_NAMES, DRAFT_FIELDS, PAID_FIELDS, RATE_FIELDS,
-                    SEND_BACK_FIELDS, STAFF_FIELDS, WRITE_OFF_FIELDS, grid_fields, parse_hours, read_grid, read_rate)
+                    SEND_BACK_FIELDS, STAFF_FIELDS, WRITE_OFF_FIELDS, grid_fields, parse_hours, read_grid, read_rate,
+                    read_write_off)
 from hubkit import clock
 
 bp = Blueprint("time_ui", __name__, url_prefix="/time", template_folder="templates", static_folder="static",
@@ -583,7 +584,7 @@ def subsidy():
 @bp.route("/subsidy/write-offs", methods=["POST"])
 @roles_required(APPROVES_TIME)
 def write_off():
-    send("finance", "POST", "/subsidy/write-offs", posted("organisation_id", "month", "reason"),
+    send("finance", "POST", "/subsidy/write-offs", read_write_off(request.form),
          "Written off: the subsidy shows it with your reason.", WRITE_OFF_FIELDS)
     return redirect(url_for("time_ui.subsidy"))
 
