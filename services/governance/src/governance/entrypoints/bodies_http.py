@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from typing import Callable
+
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
@@ -69,8 +71,7 @@ class BodyById(MethodView):
     @blp.response(200, s.BodyOut)
     def get(self, body_id):
         """A body with its rules, seats and terms, and warnings on its size (G1) and meetings (G3)."""
-        with request_uow() as uow:
-            return use_cases.body_view(uow.session, get_or_404(uow.session, Body, body_id, "body"), clock.today())
+        return _on_body(body_id, lambda uow, body: use_cases.body_view(uow.session, body, clock.today()))
 
 
 @blp.route("/<body_id>/seats")
@@ -80,9 +81,7 @@ class Seats(MethodView):
     @blp.response(201, s.SeatOut)
     def post(self, seat, body_id):
         """Seat a chair, member, co-opted member or deputy; refused past G1/G2 limits or a third chair term (G6)."""
-        with request_uow() as uow:
-            body = get_or_404(uow.session, Body, body_id, "body")
-            return use_cases.add_seat(uow, body, **seat)
+        return _on_body(body_id, lambda uow, body: use_cases.add_seat(uow, body, **seat))
 
 
 @blp.route("/<body_id>/seats/<seat_id>/end")
@@ -92,12 +91,8 @@ class SeatEnd(MethodView):
     @blp.response(200, s.SeatOut)
     def post(self, end, body_id, seat_id):
         """End a term."""
-        with request_uow() as uow:
-            body = get_or_404(uow.session, Body, body_id, "body")
-            seat = get_or_404(uow.session, Seat, seat_id, "seat")
-            if seat.body_id != body.id:
-                abort(404, message="No such seat.")
-            return use_cases.end_seat(uow, seat, end["ends_on"])
+        return _on_body(body_id, lambda uow, body: use_cases.end_seat(
+            uow, _one_of(uow, Seat, seat_id, "seat", "body_id", body.id), end["ends_on"]))
 
 
 @blp.route("/<body_id>/meetings")
@@ -106,20 +101,17 @@ class BodyMeetings(MethodView):
     @paged(blp, s.MeetingSummaryOut)
     def get(self, body_id, page):
         """The body's meetings, soonest first."""
-        with request_uow() as uow:
-            body = get_or_404(uow.session, Body, body_id, "body")
-            return page.select(uow.session, select(Meeting).where(Meeting.body_id == body.id),
-                               Order(asc(Meeting.starts_at), asc(Meeting.id)))
+        return _on_body(body_id, lambda uow, body: page.select(
+            uow.session, select(Meeting).where(Meeting.body_id == body.id),
+            Order(asc(Meeting.starts_at), asc(Meeting.id))))
 
     @allow(*RUNNERS)
     @blp.arguments(s.MeetingIn)
     @blp.response(201, s.MeetingOut)
     def post(self, meeting, body_id):
         """Schedule a meeting; its agenda starts with the standing items (G9) and waiting requests."""
-        with request_uow() as uow:
-            body = get_or_404(uow.session, Body, body_id, "body")
-            created = meeting_cases.schedule_meeting(uow, body, **meeting)
-            return meeting_cases.meeting_view(uow.session, created, _account())
+        return _on_body(body_id, lambda uow, body: meeting_cases.meeting_view(
+            uow.session, meeting_cases.schedule_meeting(uow, body, **meeting), _account()))
 
 
 @blp.route("/<body_id>/attendance-review")
@@ -129,9 +121,8 @@ class AttendanceReview(MethodView):
     @blp.response(200, s.SeatOut(many=True))
     def post(self, review, body_id):
         """G4: after a year ends, lapse members who attended fewer than the required meetings; returns them."""
-        with request_uow() as uow:
-            body = get_or_404(uow.session, Body, body_id, "body")
-            return attendance_cases.review_year(uow, body, review["year"], clock.today())
+        return _on_body(body_id, lambda uow, body: attendance_cases.review_year(uow, body, review["year"],
+                                                                                 clock.today()))
 
 
 def _meeting(uow, meeting_id) -> Meeting:
@@ -152,6 +143,44 @@ def _staff() -> bool:
     return current_principal().has_any(STAFF)
 
 
+# Every endpoint below has one shape: load what the path names (404 if it is not the caller's to see), call the
+# service layer, and answer what it returns; the service layer's refusals are answered by hubkit's handlers
+# (RuleViolation 409 naming the rule, NotAllowed 403, InvalidField 422). These run that shape once.
+
+def _on_body(body_id, act: Callable):
+    """act(uow, body) on the body the path names, in one unit of work; its answer."""
+    with request_uow() as uow:
+        return act(uow, get_or_404(uow.session, Body, body_id, "body"))
+
+
+def _on_meeting(meeting_id, act: Callable, *, then_view: bool = False):
+    """act(uow, meeting) on the meeting the path names; its answer, or (then_view) the meeting as it is after."""
+    with request_uow() as uow:
+        meeting = _meeting(uow, meeting_id)
+        done = act(uow, meeting)
+        return meeting_cases.meeting_view(uow.session, meeting, _account()) if then_view else done
+
+
+def _on_resolution(resolution_id, act: Callable, *, then_view: bool = True):
+    """act(uow, resolution) on the written resolution the path names; the resolution as it is after (then_view),
+    with act's answer's status when act answers one (a replay's 200), or act's answer itself."""
+    with request_uow() as uow:
+        resolution = _resolution(uow, resolution_id)
+        done = act(uow, resolution)
+        if not then_view:
+            return done
+        view = resolution_cases.resolution_view(uow.session, resolution, _account())
+        return (view, done) if type(done) is int else view  # a status (201, or 200 for a replay)
+
+
+def _one_of(uow, model, ident, what: str, owner, owner_id):
+    """A row the path names that must belong to the body or meeting before it in the path (404 otherwise)."""
+    row = get_or_404(uow.session, model, ident, what)
+    if getattr(row, owner) != owner_id:
+        abort(404, message=f"No such {what}.")
+    return row
+
+
 def _motion_of(uow, meeting: Meeting, motion_id) -> Motion:
     motion = get_or_404(uow.session, Motion, motion_id, "motion")
     if uow.session.get(AgendaItem, motion.agenda_item_id).meeting_id != meeting.id:
@@ -166,8 +195,7 @@ class MeetingById(MethodView):
     def get(self, meeting_id):
         """The meeting: agenda with declarations and motions, attendance, quorum, minutes and actions (a member
         organisation's staff see the meetings of bodies where a seat names them on the day; 404 for others)."""
-        with request_uow() as uow:
-            return meeting_cases.meeting_view(uow.session, _meeting(uow, meeting_id), _account())
+        return _on_meeting(meeting_id, lambda uow, meeting: None, then_view=True)
 
 
 @meetings_blp.route("/<meeting_id>/agenda-items")
@@ -177,10 +205,8 @@ class AgendaItems(MethodView):
     @meetings_blp.response(201, s.MeetingOut)
     def post(self, item, meeting_id):
         """Add an item; `notified_on` is the date the chair gave notice of it (G5)."""
-        with request_uow() as uow:
-            meeting = _meeting(uow, meeting_id)
-            meeting_cases.add_agenda_item(uow, meeting, **item)
-            return meeting_cases.meeting_view(uow.session, meeting, _account())
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.add_agenda_item(uow, meeting, **item),
+                           then_view=True)
 
 
 @meetings_blp.route("/<meeting_id>/attendance")
@@ -190,10 +216,9 @@ class AttendanceResource(MethodView):
     @meetings_blp.response(200, s.MeetingOut)
     def post(self, attendance, meeting_id):
         """Record a seat's attendance: present, deputy, apologies or absent (G4, G11)."""
-        with request_uow() as uow:
-            meeting = _meeting(uow, meeting_id)
-            meeting_cases.record_attendance(uow, meeting, **attendance)
-            return meeting_cases.meeting_view(uow.session, meeting, _account())
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.record_attendance(uow, meeting,
+                                                                                             **attendance),
+                           then_view=True)
 
 
 @meetings_blp.route("/<meeting_id>/declarations")
@@ -204,9 +229,8 @@ class Declarations(MethodView):
     def post(self, declaration, meeting_id):
         """The body's chair or secretary records an interest a member declared aloud in an item (G12; C5 excludes
         declarers from chosen-provider discussions); anyone else is refused (403): members declare their own."""
-        with request_uow() as uow:
-            return meeting_cases.declare_interest(uow, _meeting(uow, meeting_id), declaration["agenda_item_id"],
-                                                  declaration["seat_id"], declaration["interest"], _account())
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.declare_interest(
+            uow, meeting, declaration["agenda_item_id"], declaration["seat_id"], declaration["interest"], _account()))
 
 
 @meetings_blp.route("/<meeting_id>/my-declarations")
@@ -219,9 +243,8 @@ class MyDeclarations(MethodView):
         whatever my role (409 if none, or declared already; a member organisation's staff without one get 404 as
         for any meeting not theirs to see); I take no part in the vote on it (G12), nor its discussion on a chosen-provider item
         (C5), and a vote I cast on it already is void."""
-        with request_uow() as uow:
-            return meeting_cases.declare_my_interest(uow, _meeting(uow, meeting_id), declaration["agenda_item_id"],
-                                                     _account(), declaration["interest"])
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.declare_my_interest(
+            uow, meeting, declaration["agenda_item_id"], _account(), declaration["interest"]))
 
 
 @meetings_blp.route("/<meeting_id>/motions")
@@ -231,9 +254,8 @@ class Motions(MethodView):
     @meetings_blp.response(201, s.MotionOut)
     def post(self, motion, meeting_id):
         """Move a motion on an item; an expulsion needs 14 days' notice (G5)."""
-        with request_uow() as uow:
-            return meeting_cases.propose_motion(uow, _meeting(uow, meeting_id), motion["agenda_item_id"],
-                                                motion["text"], motion["kind"], motion["subject"])
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.propose_motion(
+            uow, meeting, motion["agenda_item_id"], motion["text"], motion["kind"], motion["subject"]))
 
 
 @meetings_blp.route("/<meeting_id>/motions/<motion_id>/votes")
@@ -245,10 +267,9 @@ class Votes(MethodView):
         """Take the vote: the body's chair or secretary records the show of hands for the members who did not cast
         their own vote, and the decision (403 for anyone else); refused before the meeting starts, without quorum,
         for co-opted (G2) or conflicted (G12) voters, or a hand shown otherwise than a seat's own vote."""
-        with request_uow() as uow:
-            motion = _motion_of(uow, _meeting(uow, meeting_id), motion_id)
-            ballots = [Ballot(b["seat_id"], b["vote"]) for b in votes["votes"]]
-            return meeting_cases.vote(uow, motion, ballots, votes["note"], _account())
+        ballots = [Ballot(b["seat_id"], b["vote"]) for b in votes["votes"]]
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.vote(
+            uow, _motion_of(uow, meeting, motion_id), ballots, votes["note"], _account()))
 
 
 @meetings_blp.route("/<meeting_id>/motions/<motion_id>/my-vote")
@@ -262,10 +283,9 @@ class MyVote(MethodView):
         has started and I am recorded present: not co-opted (G2), without a declared interest in the item (G12) nor excluded from its discussion
         (C5, G7). One vote per seat: the same vote again answers 200, another 409. The chair or secretary then
         takes the vote."""
-        with request_uow() as uow:
-            motion = _motion_of(uow, _meeting(uow, meeting_id), motion_id)
-            row, new = meeting_cases.cast_my_vote(uow, motion, _account(), ballot["vote"])
-            return {"motion_id": row.motion_id, "seat_id": row.seat_id, "vote": row.vote}, (201 if new else 200)
+        row, new = _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.cast_my_vote(
+            uow, _motion_of(uow, meeting, motion_id), _account(), ballot["vote"]))
+        return {"motion_id": row.motion_id, "seat_id": row.seat_id, "vote": row.vote}, (201 if new else 200)
 
 
 @meetings_blp.route("/<meeting_id>/minutes")
@@ -275,9 +295,9 @@ class Minutes(MethodView):
     @meetings_blp.response(200, s.MeetingOut)
     def put(self, minutes, meeting_id):
         """Write the minutes."""
-        with request_uow() as uow:
-            meeting = meeting_cases.set_minutes(uow, _meeting(uow, meeting_id), minutes["minutes"])
-            return meeting_cases.meeting_view(uow.session, meeting, _account())
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.set_minutes(uow, meeting,
+                                                                                       minutes["minutes"]),
+                           then_view=True)
 
 
 @meetings_blp.route("/<meeting_id>/actions")
@@ -287,8 +307,7 @@ class Actions(MethodView):
     @meetings_blp.response(201, s.ActionOut)
     def post(self, action, meeting_id):
         """Add an action with its owner and due date."""
-        with request_uow() as uow:
-            return meeting_cases.add_action(uow, _meeting(uow, meeting_id), **action)
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.add_action(uow, meeting, **action))
 
 
 @meetings_blp.route("/<meeting_id>/actions/<action_id>/done")
@@ -298,12 +317,8 @@ class ActionDone(MethodView):
     @meetings_blp.response(200, s.ActionOut)
     def post(self, done, meeting_id, action_id):
         """Mark an action done."""
-        with request_uow() as uow:
-            meeting = _meeting(uow, meeting_id)
-            action = get_or_404(uow.session, ActionItem, action_id, "action")
-            if action.meeting_id != meeting.id:
-                abort(404, message="No such action.")
-            return meeting_cases.complete_action(uow, action, done["done_on"])
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.complete_action(
+            uow, _one_of(uow, ActionItem, action_id, "action", "meeting_id", meeting.id), done["done_on"]))
 
 
 # the log's orders (hubkit.paging `sort`, issue 14 item 7): newest (the default) or oldest first, on ix_decision_log
@@ -373,9 +388,8 @@ class BodyCalendar(MethodView):
     @blp.response(200, description="An iCalendar (RFC 5545) feed of the body's meetings", content_type="text/calendar")
     def get(self, body_id):
         """The body's meetings as an iCalendar feed to subscribe to (from a year ago on)."""
-        with request_uow() as uow:
-            body = get_or_404(uow.session, Body, body_id, "body")
-            return _calendar_response(calendars.body_calendar(uow.session, body), "meetings.ics")
+        return _on_body(body_id, lambda uow, body: _calendar_response(calendars.body_calendar(uow.session, body),
+                                                                      "meetings.ics"))
 
 
 def _own_only() -> str | None:
@@ -420,9 +434,8 @@ class Papers(MethodView):
     @paged(meetings_blp, s.PaperOut)
     def get(self, meeting_id, page):
         """The meeting's papers, in the order they were added (without their content)."""
-        with request_uow() as uow:
-            return page.rows(paper_cases.papers_of(uow.session, _meeting(uow, meeting_id)),
-                             Order(asc("uploaded_at"), asc("id")))
+        return _on_meeting(meeting_id, lambda uow, meeting: page.rows(paper_cases.papers_of(uow.session, meeting),
+                                                                      Order(asc("uploaded_at"), asc("id"))))
 
     @allow(*RUNNERS)
     @accepts_upload
@@ -435,13 +448,21 @@ class Papers(MethodView):
         """Attach a paper (multipart/form-data: file, title, agenda_item_id); nothing is kept if it is refused."""
         upload = files["file"]
         content = upload.read()
-        with request_uow() as uow:
-            meeting = _meeting(uow, meeting_id)
-            try:
-                return paper_cases.attach(uow, meeting, form["title"], form["agenda_item_id"],
-                                          upload.filename or "paper", content)
-            except UnacceptableFile as exc:
-                abort(415, message=str(exc))
+        try:
+            return _on_meeting(meeting_id, lambda uow, meeting: paper_cases.attach(
+                uow, meeting, form["title"], form["agenda_item_id"], upload.filename or "paper", content))
+        except UnacceptableFile as exc:
+            abort(415, message=str(exc))
+
+
+def _paper_file(uow, meeting: Meeting, paper_id) -> Response:
+    try:
+        paper = paper_cases.with_content(uow.session, meeting, uuid.UUID(paper_id))
+    except ValueError:
+        paper = None
+    if paper is None:
+        abort(404, message="No such paper.")
+    return stored_file(paper.content, paper.content_type, paper.filename, paper.sha256)
 
 
 @meetings_blp.route("/<meeting_id>/papers/<paper_id>/content")
@@ -450,15 +471,7 @@ class PaperContent(MethodView):
     @meetings_blp.response(200, description="The paper, as uploaded")
     def get(self, meeting_id, paper_id):
         """Download a paper."""
-        with request_uow() as uow:
-            meeting = _meeting(uow, meeting_id)
-            try:
-                paper = paper_cases.with_content(uow.session, meeting, uuid.UUID(paper_id))
-            except ValueError:
-                paper = None
-            if paper is None:
-                abort(404, message="No such paper.")
-            return stored_file(paper.content, paper.content_type, paper.filename, paper.sha256)
+        return _on_meeting(meeting_id, lambda uow, meeting: _paper_file(uow, meeting, paper_id))
 
 
 @meetings_blp.route("/<meeting_id>/chair")
@@ -468,9 +481,9 @@ class Chair(MethodView):
     @meetings_blp.response(200, s.MeetingOut)
     def put(self, chair, meeting_id):
         """Record who chaired: the chair if present; otherwise a member present in person, in turn (G8)."""
-        with request_uow() as uow:
-            meeting = meeting_cases.record_chair(uow, _meeting(uow, meeting_id), chair["seat_id"])
-            return meeting_cases.meeting_view(uow.session, meeting, _account())
+        return _on_meeting(meeting_id, lambda uow, meeting: meeting_cases.record_chair(uow, meeting,
+                                                                                        chair["seat_id"]),
+                           then_view=True)
 
 
 @blp.route("/<body_id>/written-resolutions")
@@ -479,19 +492,16 @@ class BodyResolutions(MethodView):
     @paged(blp, s.WrittenResolutionOut)
     def get(self, body_id, page):
         """The body's written resolutions, latest deadline first."""
-        with request_uow() as uow:
-            body = get_or_404(uow.session, Body, body_id, "body")
-            return page.rows(resolution_cases.resolutions_of(uow.session, body), Order(desc("deadline"), desc("id")))
+        return _on_body(body_id, lambda uow, body: page.rows(resolution_cases.resolutions_of(uow.session, body),
+                                                             Order(desc("deadline"), desc("id"))))
 
     @allow(*RUNNERS)
     @blp.arguments(s.WrittenResolutionIn)
     @blp.response(201, s.WrittenResolutionOut)
     def post(self, resolution, body_id):
         """Circulate a motion for decision in writing by a deadline, if the body's rules allow (never an expulsion)."""
-        with request_uow() as uow:
-            body = get_or_404(uow.session, Body, body_id, "body")
-            created = resolution_cases.circulate(uow, body, **resolution)
-            return resolution_cases.resolution_view(uow.session, created, _account())
+        return _on_body(body_id, lambda uow, body: resolution_cases.resolution_view(
+            uow.session, resolution_cases.circulate(uow, body, **resolution), _account()))
 
 
 def _resolution(uow, resolution_id) -> WrittenResolution:
@@ -508,8 +518,7 @@ class ResolutionById(MethodView):
     @resolutions_blp.response(200, s.WrittenResolutionOut)
     def get(self, resolution_id):
         """A written resolution: who may answer, the answers so far, who is awaited."""
-        with request_uow() as uow:
-            return resolution_cases.resolution_view(uow.session, _resolution(uow, resolution_id), _account())
+        return _on_resolution(resolution_id, lambda uow, resolution: None)
 
 
 @resolutions_blp.route("/<resolution_id>/declarations")
@@ -520,10 +529,8 @@ class ResolutionDeclarations(MethodView):
     def post(self, declaration, resolution_id):
         """The body's chair or secretary records a member's declared interest (403 for anyone else); the member
         takes no part in the decision (G12)."""
-        with request_uow() as uow:
-            resolution = resolution_cases.declare(uow, _resolution(uow, resolution_id), **declaration,
-                                                  account=_account())
-            return resolution_cases.resolution_view(uow.session, resolution, _account())
+        return _on_resolution(resolution_id, lambda uow, resolution: resolution_cases.declare(
+            uow, resolution, **declaration, account=_account()))
 
 
 @resolutions_blp.route("/<resolution_id>/my-declarations")
@@ -534,10 +541,8 @@ class MyResolutionDeclarations(MethodView):
     def post(self, declaration, resolution_id):
         """Declare my interest, for the seat my hub username held when it was circulated (whatever my role): I take no part in the decision (G12),
         and an answer I gave is void."""
-        with request_uow() as uow:
-            resolution = resolution_cases.declare_mine(uow, _resolution(uow, resolution_id), _account(),
-                                                       declaration["interest"])
-            return resolution_cases.resolution_view(uow.session, resolution, _account())
+        return _on_resolution(resolution_id, lambda uow, resolution: resolution_cases.declare_mine(
+            uow, resolution, _account(), declaration["interest"]))
 
 
 @resolutions_blp.route("/<resolution_id>/answers")
@@ -548,9 +553,8 @@ class ResolutionAnswers(MethodView):
     def post(self, written, resolution_id):
         """The body's chair or secretary records a member's answer given in writing outside the hub, before the
         deadline (not co-opted, G2; not conflicted, G12; 403 for anyone else)."""
-        with request_uow() as uow:
-            resolution = resolution_cases.answer(uow, _resolution(uow, resolution_id), **written, account=_account())
-            return resolution_cases.resolution_view(uow.session, resolution, _account())
+        return _on_resolution(resolution_id, lambda uow, resolution: resolution_cases.answer(
+            uow, resolution, **written, account=_account()))
 
 
 @resolutions_blp.route("/<resolution_id>/my-answer")
@@ -563,10 +567,8 @@ class MyResolutionAnswer(MethodView):
         """Answer in writing for the seat my hub username held when it was circulated (whatever my role), before the
         deadline: a voting member
         without a declared interest (G2, G12). Once: the same answer again answers 200, another 409."""
-        with request_uow() as uow:
-            resolution = _resolution(uow, resolution_id)
-            new = resolution_cases.answer_mine(uow, resolution, _account(), written["vote"])
-            return resolution_cases.resolution_view(uow.session, resolution, _account()), (201 if new else 200)
+        return _on_resolution(resolution_id, lambda uow, resolution: 201 if resolution_cases.answer_mine(
+            uow, resolution, _account(), written["vote"]) else 200)
 
 
 @resolutions_blp.route("/<resolution_id>/close")
@@ -576,5 +578,4 @@ class ResolutionClose(MethodView):
     @resolutions_blp.response(201, s.DecisionOut)
     def post(self, _body, resolution_id):
         """Close it after the deadline, once all have answered or the result is certain, and record the decision."""
-        with request_uow() as uow:
-            return resolution_cases.close(uow, _resolution(uow, resolution_id))
+        return _on_resolution(resolution_id, resolution_cases.close, then_view=False)
