@@ -1,6 +1,7 @@
 """The gateway's app factory."""
 from __future__ import annotations
 
+import importlib
 import logging
 
 from flask import Flask
@@ -20,13 +21,14 @@ from .pages.common import dates, errors, money, navigation
 from .pages.delivery import views as delivery_pages
 from .pages.governance import views as governance_pages
 from .pages.home import views as home_pages
-from .pages.membership import views as membership_pages  # noqa: F401  (its routes are on home's "ui" blueprint)
 from .pages.money import views as money_pages
 from .pages.people import views as people_pages
 from .pages.pipeline import views as pipeline_pages
 from .pages.time import views as time_pages
 from .proxy import routes as proxy_routes
 from .proxy.upstream import Upstreams
+
+importlib.import_module(".pages.membership.views", __package__)  # membership's pages: routes on home's "ui" blueprint
 
 
 def create_app(settings: GatewaySettings | None = None) -> Flask:

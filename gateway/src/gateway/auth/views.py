@@ -1,6 +1,7 @@
 """Browser login and logout."""
 from __future__ import annotations
 
+from importlib import import_module
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -68,5 +69,5 @@ def logout():
     return redirect(url_for("auth.login", logged_out=1))
 
 
-from . import keys  # noqa: E402,F401  the API key pages, on this blueprint
+import_module(".keys", __package__)  # the API key pages: routes on this blueprint
 from . import two_factor  # noqa: E402  the second step of signing in and the two-factor pages, on this blueprint

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, request
+from hubkit.idempotency import REPLAYED_HEADER
 from hubkit.problems import problem
 
 from ..auth.csrf import csrf
 from .callers import CsrfRefused, NotAuthenticated, api_caller
-from .upstream import IDEMPOTENCY_KEY, REPLAYED_HEADER, Trace, UpstreamError, Upstreams
+from .upstream import IDEMPOTENCY_KEY, Trace, UpstreamError, Upstreams
 
 bp = Blueprint("proxy", __name__)
 csrf.exempt(bp)  # bearer callers have no CSRF token; session callers are checked in api_caller

@@ -6,7 +6,7 @@ from typing import Mapping
 from urllib.parse import quote
 
 import requests
-from hubkit.idempotency import HEADER as IDEMPOTENCY_KEY, REPLAYED_HEADER
+from hubkit.idempotency import HEADER as IDEMPOTENCY_KEY
 from hubkit.tokens import SERVICE_TOKEN_TTL, Principal, mint
 from requests.adapters import HTTPAdapter
 

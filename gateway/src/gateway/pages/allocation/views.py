@@ -14,7 +14,8 @@ from ...adapters.repository import UserRepository
 from ...auth.session import current_user, roles_required
 from ...domain.roles import BOARD_MEMBER, CONSORTIUM_MANAGER, MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ..common.errors import CHOICE, DATE, MONEY, Field, refuse
-from ..common.forms import lines, pounds_to_pence
+from ..common.forms import lines
+from ..common.money import pounds_to_pence
 from ..common.service_pages import fetch, is_uuid, pdf_response, posted, render_page, send
 from .forms import CRITERIA_ROWS, criteria_payload
 

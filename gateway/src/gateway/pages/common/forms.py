@@ -1,12 +1,10 @@
-"""Reading what a browser sends, for every area's forms: GOV.UK date inputs, pounds typed, one item a line, and a
-service's nested 422 errors flattened to dotted keys. An area's own form reading is in its pages/<area>/forms.py.
+"""Reading what a browser sends, for every area's forms: one item a line, and a service's nested 422 errors
+flattened to dotted keys. GOV.UK date inputs are read by common/dates.py (`read_date`, `read_month`) and pounds typed
+by common/money.py (`pounds_to_pence`); an area's own form reading is in its pages/<area>/forms.py.
 """
 from __future__ import annotations
 
 import re
-
-from .dates import date_parts, read_date  # noqa: F401 - the one GOV.UK date input's reading (common/dates.py)
-from .money import pounds_to_pence  # noqa: F401 - the one reading of pounds typed (common/money.py)
 
 
 def lines(text: str) -> list[str]:

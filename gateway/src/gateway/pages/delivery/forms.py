@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import request
 
-from ..common.forms import pounds_to_pence
+from ..common.money import pounds_to_pence
 
 INDICATOR_ROWS = 4
 

@@ -26,7 +26,7 @@ from ...domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import actual_and_target_chart
 from ..common.errors import CHOICE, DATE, MONEY, NUMBER, WHOLE, Field, refuse
-from ..common.forms import pounds_to_pence
+from ..common.money import pounds_to_pence
 from ..common.lists import list_page
 from ..common.service_pages import (fetch, fetch_page, pdf_response, posted, refusal, render_page, send,
                                     stored_file_from, xlsx_response)

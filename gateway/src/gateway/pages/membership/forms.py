@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from ..common.forms import date_parts, lines, read_date
+from ..common.dates import date_parts, read_date
+from ..common.forms import lines
 
 LEGAL_FORMS = [
     ("charity", "Charity (unincorporated, registered)"),

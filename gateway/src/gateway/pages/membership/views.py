@@ -21,13 +21,13 @@ from ...domain.roles import EDITS_OWN_ORGANISATION, MANAGES_MEMBERSHIP, MEMBER_U
 from ...proxy.client import ServiceDown, call_service, upload_to_service
 from ..common import charts
 from .forms import LEGAL_FORMS, CONTACT_ROLES, profile_error_keys, profile_from_form, values_from_organisation
-from ..common.forms import date_parts, flatten_errors, pounds_to_pence, read_date
+from ..common.forms import flatten_errors
 from ..common.file_imports import check_and_import, columns_of
 from ...adapters.audit_reads import people_named
 from ..common.errors import (CHOICE, DATE, EMAIL, FILE, WHOLE, Field, default_kind, default_label, plain, refuse,
                              tidy)
-from ..common.dates import day
-from ..common.money import pounds
+from ..common.dates import date_parts, day, read_date
+from ..common.money import pounds, pounds_to_pence
 from ..common.service_pages import csv_response, page_links, xlsx_response
 from ..home.views import bp  # the membership pages are the "ui" blueprint's, with home's
 from hubkit import clock

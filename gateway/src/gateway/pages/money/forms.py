@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..common.errors import CHOICE, CHOICES, DATE, FILE, MONEY, WHOLE, Field
-from ..common.forms import pounds_to_pence
+from ..common.money import pounds_to_pence
 
 # How each form names finance's fields: the service's path -> the words and the form's box.
 SETTINGS_FIELDS = {"variation_threshold_pence": Field("the variation threshold", MONEY, "variation_threshold"),

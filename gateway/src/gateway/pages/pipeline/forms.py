@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import request
 
-from ..common.forms import lines, pounds_to_pence
+from ..common.forms import lines
+from ..common.money import pounds_to_pence
 from ..common.service_pages import posted
 
 DATE_FIELDS = {"clarification_deadline": "Clarification deadline", "submission_deadline": "Submission deadline",

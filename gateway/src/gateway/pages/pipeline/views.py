@@ -18,10 +18,9 @@ from ...auth.csrf import CSRFError, csrf, validate_csrf
 from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, SEES_CONTRACTS, SEES_DECISIONS
 from ...proxy.client import ServiceDown, call_service, upload_to_service
-from ..common.forms import pounds_to_pence
 from ..common.errors import CHOICE, DATE, MONEY, NUMBER, WHOLE, Field, form_errors, refuse
 from ..common.lists import Filter, list_page
-from ..common.money import pounds
+from ..common.money import pounds, pounds_to_pence
 from ..common.service_pages import fetch, posted, refusal, render_page, send
 from .forms import DATE_FIELDS, OPPORTUNITY_TEXT, opportunity_form
 from hubkit import clock

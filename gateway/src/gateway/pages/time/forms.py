@@ -12,7 +12,7 @@ from flask import request
 from hubkit.hours import parse_hours  # hours as typed ('7.5', '7:30'): one reading, finance's too
 
 from ..common.errors import CHOICE, DATE, MONEY, MONTH, NUMBER, Field
-from ..common.forms import pounds_to_pence
+from ..common.money import pounds_to_pence
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
