@@ -9,8 +9,8 @@ import pytest
 from hubkit.domain import NotAllowed, RuleViolation
 
 from governance.domain.bodies import SeatTerm
-from governance.domain.meetings import (Ballot, Holding, check_own_ballot, check_records_for_others, seat_held_by,
-                                        with_hands_shown)
+from governance.domain.meetings import (Ballot, Holding, VotingSeat, check_own_ballot, check_records_for_others,
+                                        own_vote_seat, sees_business, seat_held_by, vote_open_to, with_hands_shown)
 
 DAY = dt.date(2026, 3, 10)
 
@@ -52,3 +52,31 @@ def test_only_the_chair_or_secretary_records_for_the_others():
     for role in (None, "member"):
         with pytest.raises(NotAllowed, match="Board's chair or secretary"):
             check_records_for_others(role, "Board", "a show of hands")
+
+
+def test_g2_g7_g12_the_vote_open_to_a_seat_holder_is_the_one_my_vote_casts():
+    """domain.meetings.vote_open_to is own_vote_seat without the refusal: the summary's "votes open to you" and
+    my-vote are one rule. A member present votes for their seat; a deputy for the seat they represent that day; a
+    member represented by a deputy, absent, co-opted (G2), declared (G12) or excluded (C5, G7) has no vote open."""
+    seats = {s.seat_id: s for s in (VotingSeat("m", "member"), VotingSeat("r", "member"), VotingSeat("c", "co_opted"),
+                                    VotingSeat("d", "deputy", "r"), VotingSeat("ch", "chair"))}
+    attendance = {"m": "present", "r": "deputy", "c": "present", "ch": "present"}
+    cases = {("m", (), ()): "m", ("d", (), ()): "r", ("r", (), ()): None, ("c", (), ()): None,
+             ("m", ("m",), ()): None, ("ch", (), ("ch",)): None, ("d", ("r",), ()): None}
+    for (seat, declared, excluded), expected in cases.items():
+        assert vote_open_to(seats[seat], seats, attendance, declared, excluded) == expected, seat
+        if expected is None:
+            with pytest.raises(RuleViolation):
+                own_vote_seat(seats[seat], seats, attendance, declared, excluded)
+        else:
+            assert own_vote_seat(seats[seat], seats, attendance, declared, excluded) == expected
+    assert vote_open_to(seats["m"], seats, {}, (), ()) is None  # not recorded present: no vote yet
+
+
+def test_staff_see_every_bodys_business_others_only_a_body_where_a_seat_names_them_that_day():
+    seats = [holding("m", "member", "mel", ends=dt.date(2026, 3, 31))]
+    assert sees_business(True, [], "anyone", DAY)
+    assert sees_business(False, seats, "mel", DAY)
+    assert not sees_business(False, seats, "mel", dt.date(2026, 4, 1))  # after her term
+    assert not sees_business(False, seats, "someone-else", DAY)
+    assert not sees_business(False, [holding("x", "member", None)], None, DAY)
