@@ -109,3 +109,16 @@ def test_every_change_is_in_the_audit_trail_with_before_and_after(db):
     assert rows[1].before["name"] == "audited" and rows[1].after["name"] == "audited again"
     assert {r.actor for r in rows} == {"user:alice"} and rows[0].request_id == "req-1"
     assert rows[0].consortium_id == A
+
+
+def test_a_count_that_names_its_table_only_in_from_is_scoped_too(db):
+    """`select(func.count()).select_from(Budget)` names no entity in its columns: it is still one consortium's."""
+    from sqlalchemy import func
+
+    with db.session(Tenant(A)) as session:
+        assert session.execute(select(func.count()).select_from(Budget)).scalar_one() == 1
+        assert session.execute(select(func.count(Budget.id))).scalar_one() == 1
+    with db.session(Tenant(A, ORG_1)) as session:
+        assert session.execute(select(func.count()).select_from(StaffMember)).scalar_one() == 1
+    with db.session(None) as session, pytest.raises(TenancyError):
+        session.execute(select(func.count()).select_from(Budget))

@@ -67,6 +67,14 @@ class ConsortiumScoped:
 
     consortium_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True, nullable=False)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _SCOPED_CLASSES.append(cls)  # its table is known once declarative has mapped it (`_scoped_classes`)
+
+
+_SCOPED_CLASSES: list[type] = []
+_SCOPED_BY_TABLE: dict = {"count": -1, "by_table": {}}
+
 
 class OrganisationScoped(ConsortiumScoped):
     """Mixin for rows that a member organisation's staff may see only for their own organisation."""
@@ -279,13 +287,38 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 # --- tenancy ---------------------------------------------------------------------------------------
 
+def _scoped_in_from(statement) -> set[type]:
+    """The consortium-scoped classes whose tables a select reads from, found by walking its FROM clauses."""
+    from sqlalchemy.sql.util import find_tables
+
+    tables = {table for table in find_tables(statement, include_aliases=True, include_joins=True)
+              if hasattr(table, "name")}
+    found = set()
+    for table in tables:
+        cls = _scoped_classes().get(getattr(table, "element", table))
+        if cls is not None:
+            found.add(cls)
+    return found
+
+
+def _scoped_classes() -> dict:
+    """Each consortium-scoped mapped class by its table, rebuilt only when a class was defined since."""
+    if _SCOPED_BY_TABLE["count"] != len(_SCOPED_CLASSES):
+        _SCOPED_BY_TABLE["by_table"] = {cls.__table__: cls for cls in _SCOPED_CLASSES
+                                        if getattr(cls, "__table__", None) is not None}
+        _SCOPED_BY_TABLE["count"] = len(_SCOPED_CLASSES)
+    return _SCOPED_BY_TABLE["by_table"]
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.execution_options.get("hubkit_all_tenants"):
         return
-    scoped = [m.class_ for m in state.all_mappers if issubclass(m.class_, ConsortiumScoped)]
+    scoped = {m.class_ for m in state.all_mappers if issubclass(m.class_, ConsortiumScoped)}
+    if state.is_select:  # an entity named only in FROM (`select(func.count()).select_from(Model)`) is not a mapper
+        scoped |= _scoped_in_from(state.statement)
     if not scoped:
         return
     tenant: Tenant | None = state.session.info.get("tenant")
