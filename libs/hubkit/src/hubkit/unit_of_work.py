@@ -52,6 +52,27 @@ class UnitOfWork:
         return event
 
 
+def in_every_consortium(db: Database, holding: type, task, *, actor: str, service: str) -> int:
+    """A system task (a worker's periodic review) run for each consortium with rows of `holding`, each in its own
+    unit of work as `actor`; `task(uow)` returns how many things it did, and the total is returned. A consortium
+    whose run another worker committed first (a unique row's IntegrityError) is passed over: nothing is lost, and
+    nothing is done twice."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from .db import consortia_holding
+
+    done = 0
+    for consortium_id in consortia_holding(db, holding):
+        try:
+            with UnitOfWork(db, Tenant(consortium_id), actor=actor, service=service) as uow:
+                done += task(uow)
+        except IntegrityError:
+            logging.getLogger(__name__).info("%s for %s: another worker was first", actor, consortium_id)
+    return done
+
+
 def record_in_outbox(session: Session, db: Database, event: Envelope, topic: str | None = None) -> None:
     session.execute(insert(db.kit.outbox).values(
         event_id=event.id, topic=topic or topic_for(event.producer), key=event.subject, event_type=event.type,

@@ -5,20 +5,15 @@ consortium managers)."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from sqlalchemy import and_, select
-from sqlalchemy.exc import IntegrityError
 
 from hubkit import clock
-from hubkit.db import Tenant, consortia_holding
 from hubkit.paging import Order, asc
-from hubkit.unit_of_work import UnitOfWork
+from hubkit.unit_of_work import UnitOfWork, in_every_consortium
 
 from ..adapters.contract_tables import Contract, PerformanceReturn, ReportingPeriod, ReturnReminder, Subcontract
 from ..domain import returns_due as rules
-
-log = logging.getLogger(__name__)
 
 EVENT_OF = {rules.DUE_SOON: "contracts.return.due", rules.OVERDUE: "contracts.return.overdue"}
 
@@ -83,12 +78,5 @@ def review_returns(uow: UnitOfWork, today: dt.date) -> int:
 
 def review_returns_everywhere(db, settings) -> int:
     """The worker's periodic task: the review for each consortium with subcontracts, on the hub's today."""
-    count = 0
-    for consortium_id in consortia_holding(db, Subcontract):
-        try:
-            with UnitOfWork(db, Tenant(consortium_id), actor="system:returns-review",
-                            service=settings.service) as uow:
-                count += review_returns(uow, clock.today())
-        except IntegrityError:  # another worker announced them first: nothing is lost, nothing twice
-            log.info("returns review for %s: another worker was first", consortium_id)
-    return count
+    return in_every_consortium(db, Subcontract, lambda uow: review_returns(uow, clock.today()),
+                               actor="system:returns-review", service=settings.service)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.paging import Order, asc, desc
-from hubkit.unit_of_work import UnitOfWork
+from hubkit.unit_of_work import UnitOfWork, in_every_consortium
 from hubkit import clock
 
 from ..adapters.money_tables import (AttendanceClaim, Payee, PaymentInstalment, PaymentRun, PaymentRunItem,
@@ -407,12 +407,9 @@ def export(session, run: PaymentRun, kind: str) -> dict:
 
 def release_due_everywhere(db, _settings) -> int:
     """The worker's periodic task: release date-based instalments that have fallen due, consortium by consortium."""
-    from hubkit.db import Tenant, consortia_holding
+    def release_and_commit(uow: UnitOfWork) -> int:
+        released = release_due(uow)
+        uow.commit()
+        return released
 
-    released = 0
-    for consortium_id in consortia_holding(db, PaymentInstalment):
-        uow = UnitOfWork(db, Tenant(consortium_id), actor="system", service="finance")
-        with uow:
-            released += release_due(uow)
-            uow.commit()
-    return released
+    return in_every_consortium(db, PaymentInstalment, release_and_commit, actor="system", service="finance")

@@ -3,19 +3,15 @@ after (finance.timesheet.not_submitted; the gateway's notifications tell that pe
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from hubkit import clock
-from hubkit.db import Tenant, consortia_holding, utcnow
-from hubkit.unit_of_work import UnitOfWork
+from hubkit.db import utcnow
+from hubkit.unit_of_work import UnitOfWork, in_every_consortium
 
 from ..adapters.time_tables import StaffMember, Timesheet, WeekReminder
 from ..domain import week_reminders as rules
-
-log = logging.getLogger(__name__)
 
 
 def not_submitted(week: dt.date):
@@ -48,12 +44,5 @@ def review_weeks(uow: UnitOfWork, today: dt.date) -> int:
 
 def review_weeks_everywhere(db, settings) -> int:
     """The worker's periodic task: the review for each consortium with staff, on the hub's today."""
-    count = 0
-    for consortium_id in consortia_holding(db, StaffMember):
-        try:
-            with UnitOfWork(db, Tenant(consortium_id), actor="system:timesheet-review",
-                            service=settings.service) as uow:
-                count += review_weeks(uow, clock.today())
-        except IntegrityError:  # another worker reminded them first: nothing twice
-            log.info("timesheet review for %s: another worker was first", consortium_id)
-    return count
+    return in_every_consortium(db, StaffMember, lambda uow: review_weeks(uow, clock.today()),
+                               actor="system:timesheet-review", service=settings.service)

@@ -5,8 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from hubkit.db import Tenant, consortia_holding
-from hubkit.unit_of_work import UnitOfWork
+from hubkit.unit_of_work import UnitOfWork, in_every_consortium
 from hubkit import clock
 
 from ..adapters.orm import DueDiligenceEvidence, Organisation
@@ -71,8 +70,5 @@ def review_all(uow: UnitOfWork, today: dt.date) -> int:
 
 def review_every_consortium(db, settings) -> int:
     """The worker's periodic task: run the expiry review for each consortium this service holds."""
-    changed = 0
-    for consortium_id in consortia_holding(db, Organisation):
-        with UnitOfWork(db, Tenant(consortium_id), actor="system:expiry-review", service=settings.service) as uow:
-            changed += review_all(uow, clock.today())
-    return changed
+    return in_every_consortium(db, Organisation, lambda uow: review_all(uow, clock.today()),
+                               actor="system:expiry-review", service=settings.service)
