@@ -419,3 +419,13 @@ def test_issue_14_item_3_a_refused_cost_code_and_write_off_say_why_beside_their_
     assert ("#write_off_month-month", "The month must be a real month") in _summary(page)
     assert re.search(r'name="write_off_month-month"[^>]*value="13"', page)
     assert not re.search(r'name="month-month"[^>]*value="13"', page)  # the filter's month as it was
+
+
+def test_the_pending_variations_page_answers_200(logged_in, fake_services):
+    """The filter's value is not the page's HTTP status (render_page reads a context's `status` as that): gunicorn
+    refused the answer "0 pending" as a server error."""
+    fake_services.finance_answers[("GET", "/variations")] = (200, [])
+    answer = logged_in("finance").get("/money/variations?status=pending")
+    assert answer.status_code == 200 and answer.status == "200 OK"
+    assert "Pending variations and virements" in answer.get_data(as_text=True)
+    assert _sent(fake_services, "GET", "/variations")[-1]["query"] == {"status": "pending"}

@@ -311,8 +311,9 @@ def adopt(budget_id):
 def variations():
     status = request.args.get("status") if request.args.get("status") in ("pending",) else None
     found, problem = _get("/variations", {"status": status})
+    # `shown`, not `status`: a page's context `status` is its HTTP status (common/service_pages.render_page)
     return _render("variations.html", title="Variations and virements", variations=found or [], problem=problem,
-                   status=status)
+                   shown=status)
 
 
 @bp.route("/variations", methods=["POST"])
