@@ -119,6 +119,7 @@ def test_issue_14_item_3_circulating_a_written_resolution_keeps_what_was_typed_a
         "errors": {"text": ["Longer than maximum length 5000."], "deadline": ["Not a valid datetime."]}})
     manager = logged_in("manager")
     page = manager.get(f"/governance/bodies/{BODY_ID}").get_data(as_text=True)
+    assert _value(page, "resolution-text") == "" and "None" not in page  # an empty box says nothing (item 5)
     answer = manager.post(f"/governance/bodies/{BODY_ID}/written-resolutions", data={
         "csrf_token": csrf_token_from(page), "form_name": "circulate", "text": "Adopt the revised terms of reference",
         "deadline_date-day": "31", "deadline_date-month": "2", "deadline_date-year": "2031", "deadline_time": "16:00"})
