@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from typing import Callable, Iterator
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
-from sqlalchemy import String, create_engine, text
+from sqlalchemy import String, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -351,6 +352,22 @@ def follow_pages(client, url: str, *, headers=None, between=None, **query) -> li
         assert f"cursor={cursor}" in answer.headers["Link"]
         if between:
             between(len(pages))
+
+
+def follow_pages_in_sql(app, client, url: str, table: str, *, headers=None, **query) -> list[list[dict]]:
+    """follow_pages, checking the list is paged in SQL: its table is read once a page, each time with a LIMIT
+    (a page of rows), never whole to be paged in memory."""
+    seen: list[str] = []
+    engine = app.extensions["hubkit.db"].engine
+    record = lambda _conn, _cursor, statement, *_: seen.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        pages = follow_pages(client, url, headers=headers, **query)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    reads = [statement for statement in seen if re.search(rf"\bFROM {table}\b", statement)]
+    assert len(reads) == len(pages) and all("LIMIT" in statement.upper() for statement in reads), reads
+    return pages
 
 
 # --- a producing and a consuming service's tables, for the event suites and the event benchmarks ------------------

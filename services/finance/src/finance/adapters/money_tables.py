@@ -136,7 +136,9 @@ class PaymentInstalment(OrganisationScoped, Base):
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
 
     __table_args__ = (UniqueConstraint("consortium_id", "instalment_id"),
-                      Index("ix_payment_instalment_due", "consortium_id", "status", "due_on", "id"))
+                      Index("ix_payment_instalment_due", "consortium_id", "status", "due_on", "id"),
+                      # GET /payments/instalments of every state (payments.INSTALMENT_ORDER)
+                      Index("ix_payment_instalment_by_due", "consortium_id", "due_on", "id"))
 
 
 class PeriodReturn(OrganisationScoped, Base):
@@ -255,7 +257,9 @@ class BudgetVariation(ConsortiumScoped, Base):
     """F1: a variation to a line or a virement between lines (or years), and its journey to taking effect."""
 
     __tablename__ = "budget_variation"
-    __table_args__ = (Index("ix_budget_variation_newest", "consortium_id", "status", "requested_at", "id"),)
+    __table_args__ = (Index("ix_budget_variation_newest", "consortium_id", "status", "requested_at", "id"),
+                      # GET /variations of every state (budgets.VARIATION_ORDER)
+                      Index("ix_budget_variation_by_request", "consortium_id", "requested_at", "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(20))
@@ -306,7 +310,9 @@ class AttendanceClaim(OrganisationScoped, Base):
 
     __table_args__ = (UniqueConstraint("consortium_id", "meeting_id", "seat_id"),
                       Index("ix_attendance_claim_newest", "consortium_id", "status", "meeting_on", "person_name",
-                            "id"))
+                            "id"),
+                      # GET /claims of every state (claims.CLAIM_ORDER)
+                      Index("ix_attendance_claim_by_meeting", "consortium_id", "meeting_on", "person_name", "id"))
 
 
 class ClaimExpense(OrganisationScoped, Base):

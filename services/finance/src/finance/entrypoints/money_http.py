@@ -139,8 +139,7 @@ class Ledger(MethodView):
         """The ledger's postings (of a financial year, if given): where budget actuals come from."""
         with request_uow() as uow:
             bounds = budget_rules.year_bounds(args["year"]) if args.get("year") else (None, None)
-            return page.rows(money_settings.postings(uow.session, *bounds),
-                             Order(asc("posted_on"), asc("category"), asc("id")))
+            return page.select(uow.session, money_settings.postings_query(*bounds), money_settings.POSTING_ORDER)
 
 
 # --- income and the management fee ---------------------------------------------------------------------
@@ -230,7 +229,8 @@ class Instalments(MethodView):
     def get(self, args, page):
         """Instalments by state (released: ready for a payment run)."""
         with request_uow() as uow:
-            return page.rows(payments.instalments(uow.session, args["status"]), Order(asc("due_on"), asc("id")))
+            return payments.instalment_views(uow.session, page.select(
+                uow.session, payments.instalments_query(args["status"]), payments.INSTALMENT_ORDER))
 
 
 @payments_blp.route("/release-due")
@@ -433,9 +433,8 @@ class Variations(MethodView):
     def get(self, args, page):
         """Variations and virements, newest first (status=pending: those not yet in effect)."""
         with request_uow() as uow:
-            return [budgets.variation_view(uow.session, v) for v in page.rows(
-                budgets.variations(uow.session, args["status"], args["budget_id"]),
-                Order(desc("requested_at"), desc("id")))]
+            return [budgets.variation_view(uow.session, v) for v in page.select(
+                uow.session, budgets.variations_query(args["status"], args["budget_id"]), budgets.VARIATION_ORDER)]
 
     @allow(*FINANCE)
     @variations_blp.arguments(s.VariationIn)
@@ -507,8 +506,8 @@ class Claims(MethodView):
     def get(self, args, page):
         """Claims for meetings attended (member staff: their own organisation's)."""
         with request_uow() as uow:
-            return [claims.view(uow.session, c) for c in page.rows(
-                claims.claims(uow.session, args["status"]), Order(desc("meeting_on"), asc("person_name"), asc("id")))]
+            return [claims.view(uow.session, c) for c in page.select(
+                uow.session, claims.claims_query(args["status"]), claims.CLAIM_ORDER)]
 
 
 @claims_blp.route("/<claim_id>")

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
+from hubkit.paging import Order, desc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.money_tables import Budget, BudgetLine, BudgetVariation, LedgerPosting
@@ -271,17 +272,28 @@ def board_decided(uow: UnitOfWork, data: dict) -> bool:
     return True
 
 
-def variations(session, status: str | None = None, budget_id=None) -> list[BudgetVariation]:
-    query = select(BudgetVariation).order_by(BudgetVariation.requested_at.desc())
+# GET /variations: newest first (ix_budget_variation_newest for a state, ix_budget_variation_by_request for all of
+# them), paged in SQL.
+VARIATION_ORDER = Order(desc(BudgetVariation.requested_at), desc(BudgetVariation.id))
+
+
+def variations_query(status: str | None = None, budget_id=None):
+    """The variations (of a state, 'pending' those not yet in effect; touching a budget's lines, to or from) to
+    page in VARIATION_ORDER."""
+    query = select(BudgetVariation)
     if status == "pending":
         query = query.where(BudgetVariation.status.in_(rules.PENDING))
     elif status:
         query = query.where(BudgetVariation.status == status)
-    rows = list(session.execute(query).scalars())
     if budget_id is not None:
-        ids = {line.id for line in lines_of(session, budget_id)}
-        rows = [v for v in rows if v.line_id in ids or v.from_line_id in ids]
-    return rows
+        lines = select(BudgetLine.id).where(BudgetLine.budget_id == budget_id)
+        query = query.where(or_(BudgetVariation.line_id.in_(lines), BudgetVariation.from_line_id.in_(lines)))
+    return query
+
+
+def variations(session, status: str | None = None, budget_id=None) -> list[BudgetVariation]:
+    return list(session.execute(variations_query(status, budget_id).order_by(
+        BudgetVariation.requested_at.desc())).scalars())
 
 
 def variation_view(session, variation: BudgetVariation) -> dict:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hubkit import uploads
 from hubkit.db import utcnow
+from hubkit.paging import Order, asc, desc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.money_tables import AttendanceClaim, ClaimExpense, PaymentRun, PaymentRunItem
@@ -51,6 +52,17 @@ def learn_attendance(uow: UnitOfWork, data: dict) -> AttendanceClaim | None:
             claim.approved_by = claim.approved_at = None
     uow.session.flush()
     return claim
+
+
+# GET /claims: newest meeting first, then by name (ix_attendance_claim_newest for a state,
+# ix_attendance_claim_by_meeting for all of them), paged in SQL.
+CLAIM_ORDER = Order(desc(AttendanceClaim.meeting_on), asc(AttendanceClaim.person_name), asc(AttendanceClaim.id))
+
+
+def claims_query(status: str | None = None):
+    """The claims (of a state, if given; member staff their own organisation's) to page in CLAIM_ORDER."""
+    query = select(AttendanceClaim)
+    return query.where(AttendanceClaim.status == status) if status else query
 
 
 def claims(session, status: str | None = None) -> list[AttendanceClaim]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hubkit.db import utcnow
+from hubkit.paging import Order, asc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.money_tables import LedgerPosting, MoneySettings
@@ -87,6 +88,20 @@ def post(session, *, on: dt.date, category: str, amount_pence: int, source_kind:
     session.add(row)
     session.flush()
     return row
+
+
+# GET /money/ledger: by day, then category (ix_ledger_posting_by_day), paged in SQL.
+POSTING_ORDER = Order(asc(LedgerPosting.posted_on), asc(LedgerPosting.category), asc(LedgerPosting.id))
+
+
+def postings_query(start: dt.date | None = None, end: dt.date | None = None):
+    """The ledger's postings (between these days, if given) for the caller to page in POSTING_ORDER."""
+    query = select(LedgerPosting)
+    if start:
+        query = query.where(LedgerPosting.posted_on >= start)
+    if end:
+        query = query.where(LedgerPosting.posted_on <= end)
+    return query
 
 
 def postings(session, start: dt.date | None = None, end: dt.date | None = None) -> list[LedgerPosting]:

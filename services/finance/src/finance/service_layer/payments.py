@@ -249,6 +249,25 @@ def subcontract_view(session, row: SubcontractCopy) -> dict:
         "instalments": schedule}
 
 
+# GET /payments/instalments: by due date, earliest first (ix_payment_instalment_due for a state,
+# ix_payment_instalment_by_due for all of them), paged in SQL.
+INSTALMENT_ORDER = Order(asc(PaymentInstalment.due_on), asc(PaymentInstalment.id))
+
+
+def instalments_query(status: str | None = None):
+    """The instalments (of a state, if given) for the caller to page in INSTALMENT_ORDER."""
+    query = select(PaymentInstalment)
+    return query.where(PaymentInstalment.status == status) if status else query
+
+
+def instalment_views(session, rows: list[PaymentInstalment]) -> list[dict]:
+    """A page of instalments as shown, their payees' names read for that page's subcontracts only."""
+    ids = {row.subcontract_id for row in rows}
+    names = dict(session.execute(select(SubcontractCopy.subcontract_id, SubcontractCopy.organisation_name).where(
+        SubcontractCopy.subcontract_id.in_(ids))).all()) if ids else {}
+    return [instalment_view(session, row, names) for row in rows]
+
+
 def instalments(session, status: str | None = None) -> list[dict]:
     names = {s.subcontract_id: s.organisation_name for s in subcontracts(session)}
     query = select(PaymentInstalment).order_by(PaymentInstalment.due_on)

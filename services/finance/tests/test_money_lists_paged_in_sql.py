@@ -1,0 +1,94 @@
+"""Finance's money lists are paged in SQL (issue 16): payment instalments, the ledger's postings, claims and
+variations. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
+and with the filters the list always had, and each row as it was shown when the whole list was read at once."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from hubkit.testing import follow_pages_in_sql
+
+from money_fixtures import FUTURE, mh  # noqa: F401
+
+
+def _two_at_a_time(mh, path: str, table: str, headers=None, **query) -> list[list[dict]]:
+    """The list's pages, two rows a page: each page's rows follow the last page's, none twice, none left out
+    (the whole list, read as one page, is the pages one after another), and the list's table is only ever read
+    a page at a time (LIMIT in SQL), never whole."""
+    pages = follow_pages_in_sql(mh.app, mh.client, path, table, headers=headers or mh.finance, limit=2, **query)
+    rows = [row for page in pages for row in page]
+    whole = mh.client.get(path, headers=headers or mh.finance, query_string=query).get_json()
+    assert rows == whole
+    assert len({row["id"] for row in rows}) == len(rows)
+    return pages
+
+
+def _paged_rows(mh, path: str, table: str, headers=None, **query) -> list[dict]:
+    return [row for page in _two_at_a_time(mh, path, table, headers, **query) for row in page]
+
+
+def test_payment_instalments_page_by_due_date_with_their_payees_names(mh):
+    due = [FUTURE + dt.timedelta(days=days) for days in (90, 0, 30, 30, 60)]
+    data = mh.issue(mh.subcontract_data(name="Calder Food Bank", schedule=[mh.by_date(1_000 * (i + 1), day)
+                                                                           for i, day in enumerate(due)]))
+    other = mh.issue(mh.subcontract_data(organisation_id=mh.org_b, name="Airedale Advice",
+                                         schedule=[mh.by_date(7_000, FUTURE + dt.timedelta(days=45))]))
+    pages = _two_at_a_time(mh, "/payments/instalments", "payment_instalment")
+    assert [len(page) for page in pages] == [2, 2, 2]
+    rows = [row for page in pages for row in page]
+    assert [(r["due_on"], r["id"]) for r in rows] == sorted((r["due_on"], r["id"]) for r in rows)
+    assert [r["organisation_name"] for r in rows if r["subcontract_id"] == other["subcontract_id"]] == [
+        "Airedale Advice"]
+    assert {r["organisation_name"] for r in rows if r["subcontract_id"] == data["subcontract_id"]} == {
+        "Calder Food Bank"}
+    assert _paged_rows(mh, "/payments/instalments", "payment_instalment", status="scheduled") == rows
+    assert mh.call("GET", "/payments/instalments?status=paid") == []
+    theirs = _paged_rows(mh, "/payments/instalments", "payment_instalment", mh.member_a)
+    assert theirs == [r for r in rows if r["subcontract_id"] == data["subcontract_id"]]
+
+
+def test_the_ledgers_postings_page_by_day_then_category(mh):
+    for issued_on, total in (("2026-11-03", 648_000), ("2026-05-01", 12_000), ("2026-11-03", 24_000),
+                             ("2027-01-10", 36_000), ("2027-04-01", 48_000)):
+        invoice = {"invoice_id": str(uuid.uuid4()), "kind": "invoice", "number": f"INV-{total}",
+                   "organisation_id": str(mh.org_a), "month": "2026-10-01", "issued_on": issued_on,
+                   "due_on": "2027-06-01", "net_pence": total * 5 // 6, "vat_pence": total // 6,
+                   "total_pence": total, "credits_invoice_id": None}
+        mh.apply("finance.invoice.issued", invoice, f"invoice/{invoice['invoice_id']}")
+    rows = _paged_rows(mh, "/money/ledger", "ledger_posting")
+    assert [r["posted_on"] for r in rows] == ["2026-05-01", "2026-11-03", "2026-11-03", "2027-01-10", "2027-04-01"]
+    assert rows == sorted(rows, key=lambda r: (r["posted_on"], r["category"], r["id"]))
+    this_year = _paged_rows(mh, "/money/ledger", "ledger_posting", mh.board, year=2026)
+    assert this_year == rows[:4]
+
+
+def test_claims_page_newest_meeting_first_then_by_name(mh):
+    for person in ("Cat Dee", "Asha Patel", "Ben Ode", "Asha Patel", "Dev Rao"):
+        mh.attendance("present", person=person)
+    mh.attendance("present", person="Eve Other", organisation_id=mh.org_b)
+    rows = _paged_rows(mh, "/claims", "attendance_claim")
+    assert [r["person_name"] for r in rows] == ["Asha Patel", "Asha Patel", "Ben Ode", "Cat Dee", "Dev Rao",
+                                                "Eve Other"]
+    assert rows[0]["id"] < rows[1]["id"]  # the same meeting day and name: by id
+    assert _paged_rows(mh, "/claims", "attendance_claim", status="open") == rows
+    theirs = _paged_rows(mh, "/claims", "attendance_claim", mh.member_a)
+    assert theirs == [r for r in rows if r["person_name"] != "Eve Other"]
+
+
+def test_variations_page_newest_first_of_a_budget_and_state(mh):
+    this_year, next_year = mh.adopted_budget(2026), mh.adopted_budget(2027)
+    made = []
+    for budget, source, to, amount in ((this_year, "E2", "E1", 1_000), (next_year, "E2", "E1", 2_000),
+                                       (this_year, "E1", "E2", 3_000), (this_year, "E4", "E3", 4_000),
+                                       (this_year, "E3", "E1", 5_000)):
+        made.append(mh.call("POST", "/variations", {
+            "kind": "virement", "from_line_id": mh.line(budget, source)["id"],
+            "line_id": mh.line(budget, to)["id"], "amount_pence": amount, "reason": "Move it"}, 201))
+    mh.call("POST", f"/variations/{made[2]['id']}/approve")
+    rows = _paged_rows(mh, "/variations", "budget_variation")
+    assert {r["id"] for r in rows} == {v["id"] for v in made}
+    assert rows == sorted(rows, key=lambda r: (r["requested_at"], r["id"]), reverse=True)
+    of_this_year = _paged_rows(mh, "/variations", "budget_variation", budget_id=this_year["id"])
+    assert of_this_year == [r for r in rows if r["id"] != made[1]["id"]]
+    pending = _paged_rows(mh, "/variations", "budget_variation", mh.board, status="pending")
+    assert pending == [r for r in rows if r["id"] != made[2]["id"]] and len(pending) == 4
