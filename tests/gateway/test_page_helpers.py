@@ -224,3 +224,15 @@ def test_f4_anything_else_typed_is_refused(typed):
 
 def test_spreadsheet_cells_are_exact_decimals_of_pounds():
     assert money.pounds_cell(123_457) == Decimal("1234.57") and money.pounds_cell(None) is None
+
+
+def test_issue_14_item_5_a_value_a_page_has_not_got_is_shown_as_nothing_never_none(app):
+    """Every template and GOV.UK macro: a None (an empty typed box, an optional field) renders as nothing."""
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        page = render_template_string(
+            '{% from "govuk_frontend_jinja/components/textarea/macro.html" import govukTextarea %}'
+            '<p>{{ missing }}</p>{{ govukTextarea({"id": "reason", "name": "reason", "label": {"text": "Reason"},'
+            ' "value": typed("reason")}) }}', missing=None)
+    assert "None" not in page and "<p></p>" in page

@@ -61,6 +61,9 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # Nothing to show is shown as nothing, never "None" (issue 14 item 5): a value a page has not got (a form box
+    # with no typed value, an optional field) is left empty by every template and GOV.UK macro alike.
+    app.jinja_env.finalize = lambda value: "" if value is None else value
     csrf.init_app(app)
     web.init_app(app)
     navigation.init_app(app)
