@@ -262,6 +262,23 @@ def test_audit_page_lists_changes_newest_first_filtered_by_user_and_action(logge
     assert "The audit trail" not in only and "the audit trail" in client.get("/admin/health").get_data(as_text=True)
 
 
+def test_issue_14_item_4_the_audit_page_shows_a_changes_moments_days_and_money_in_words(
+        logged_in, gateway_db, throwaway_user):
+    from hubkit.clock import utcnow
+
+    username = throwaway_user()
+    with gateway_db.session() as session:
+        session.add(AuditEntryRow(
+            consortium_id=DEMO_CONSORTIUM_ID, action=audit.INVITED, entity=audit.USER,
+            entity_id=str(user_id_of(gateway_db, username)), before=None, at=utcnow(), actor="cli:alex",
+            after={"expires_at": "2026-07-01T14:05:00+00:00", "starts_on": "2026-12-04", "fee_pence": 1_800_000}))
+        session.commit()
+    table = entries_table(logged_in("admin").get(f"/admin/audit?user={username}&action={audit.INVITED}")
+                          .get_data(as_text=True))
+    assert "1 July 2026 at 3:05pm" in table and "4 December 2026" in table and "£18,000.00" in table
+    assert "2026-07-01T14:05" not in table and "2026-12-04" not in table and "1800000" not in table
+
+
 def test_audit_page_pages_through_many_entries(logged_in, gateway_db, throwaway_user, monkeypatch):
     monkeypatch.setattr("gateway.admin.audit.PER_PAGE", 2)
     username = throwaway_user()
