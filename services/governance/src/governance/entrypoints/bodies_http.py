@@ -407,11 +407,8 @@ class PersonMeetings(MethodView):
         organisation staff, only the seats naming their own hub username count."""
         since = utcnow() - dt.timedelta(days=0 if query["upcoming"] else 366)
         with request_uow() as uow:
-            return page.rows([{"id": m.id, "body_id": b.id, "body_name": b.name, "title": m.title,
-                               "starts_at": m.starts_at, "notice_given_on": m.notice_given_on, "location": m.location}
-                              for m, b in calendars.meetings_for_person(uow.session, query["person_name"], since,
-                                                                         _own_only())],
-                             Order(asc("starts_at"), asc("id")))
+            return [row._asdict() for row in page.select(uow.session, calendars.meetings_for_person_query(
+                uow.session, query["person_name"], since, _own_only()), calendars.PERSON_MEETING_ORDER)]
 
 
 @meetings_blp.route("/calendar.ics")
@@ -434,8 +431,8 @@ class Papers(MethodView):
     @paged(meetings_blp, s.PaperOut)
     def get(self, meeting_id, page):
         """The meeting's papers, in the order they were added (without their content)."""
-        return _on_meeting(meeting_id, lambda uow, meeting: page.rows(paper_cases.papers_of(uow.session, meeting),
-                                                                      Order(asc("uploaded_at"), asc("id"))))
+        return _on_meeting(meeting_id, lambda uow, meeting: page.select(
+            uow.session, paper_cases.papers_query(meeting), paper_cases.PAPER_ORDER))
 
     @allow(*RUNNERS)
     @accepts_upload

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, or_, select
 
 from hubkit.db import utcnow
+from hubkit.paging import Order, asc
 from hubkit import clock
 
 from ..adapters.orm import Body, Meeting, Seat
@@ -35,25 +36,42 @@ def body_calendar(session, body: Body) -> str:
     return ical.calendar(f"{body.name} meetings", [_event(m, body.name) for m in meetings], utcnow())
 
 
-def meetings_for_person(session, person_name: str, since: dt.datetime,
-                        account: str | None = None) -> list[tuple[Meeting, Body]]:
-    """The meetings (from `since`) of every body the person sits on (by name, any role) during their term; with
-    `account`, only the seats naming that hub username count (a member organisation's staff see their own)."""
+def _seated(session, person_name: str, account: str | None):
+    """SQL for 'a meeting of a body the person sits on (by name, any role) during their term', a seat's term read
+    as the instants its first day begins and the day after its last begins in the hub's time zone; with `account`,
+    only the seats naming that hub username count."""
     mine = (Seat.account == account,) if account is not None else ()
-    seats = list(session.execute(select(Seat).where(func.lower(Seat.person_name) == person_name.casefold(), *mine))
-                 .scalars())
-    bodies = {b.id: b for b in session.execute(select(Body).where(Body.id.in_({s.body_id for s in seats})))
-              .scalars()}
-    meetings = session.execute(select(Meeting).where(Meeting.body_id.in_(bodies), Meeting.starts_at >= since)
-                               .order_by(Meeting.starts_at)).scalars()
-    return [(m, bodies[m.body_id]) for m in meetings
-            if any(s.body_id == m.body_id and s.starts_on <= clock.local_date(m.starts_at)
-                   and (s.ends_on is None or clock.local_date(m.starts_at) <= s.ends_on) for s in seats)]
+    seats = session.execute(select(Seat).where(func.lower(Seat.person_name) == person_name.casefold(), *mine)).scalars()
+    return or_(false(), *[and_(Meeting.body_id == seat.body_id, Meeting.starts_at >= clock.start_of_day(seat.starts_on),
+                               *([Meeting.starts_at < clock.start_of_day(seat.ends_on + dt.timedelta(days=1))]
+                                 if seat.ends_on is not None else []))
+                          for seat in seats])
+
+
+# GET /meetings: soonest first (each body's ix_meeting_by_start), paged in SQL.
+PERSON_MEETING_ORDER = Order(asc(Meeting.starts_at), asc(Meeting.id))
+
+
+def meetings_for_person_query(session, person_name: str, since: dt.datetime, account: str | None = None):
+    """The meetings (from `since`) of every body the person sits on during their term, each with its body's name,
+    for the caller to page in PERSON_MEETING_ORDER; with `account`, only the seats naming that hub username."""
+    return select(Meeting.id, Meeting.body_id, Body.name.label("body_name"), Meeting.title, Meeting.starts_at,
+                  Meeting.notice_given_on, Meeting.location).join(Body, Body.id == Meeting.body_id).where(
+        Meeting.starts_at >= since, _seated(session, person_name, account))
+
+
+def meetings_for_person(session, person_name: str, since: dt.datetime,
+                        account: str | None = None) -> list[tuple[Meeting, str]]:
+    """The meetings (from `since`) of every body the person sits on (by name, any role) during their term, with
+    their body's name; with `account`, only the seats naming that hub username count (a member organisation's
+    staff see their own)."""
+    return list(session.execute(select(Meeting, Body.name).join(Body, Body.id == Meeting.body_id).where(
+        Meeting.starts_at >= since, _seated(session, person_name, account)).order_by(Meeting.starts_at)).all())
 
 
 def person_calendar(session, person_name: str, account: str | None = None) -> str:
     """The meetings of every body the person sits on, as a calendar (with `account`: its seats only)."""
     return ical.calendar(f"Meetings for {person_name}",
-                         [_event(m, body.name) for m, body in meetings_for_person(session, person_name, _since(),
+                         [_event(m, body_name) for m, body_name in meetings_for_person(session, person_name, _since(),
                                                                                   account)],
                          utcnow())

@@ -9,6 +9,7 @@ from sqlalchemy.orm import undefer
 from hubkit import clock
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
+from hubkit.paging import Order, asc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import AgendaItem, Meeting, MeetingPaper, Seat
@@ -44,9 +45,17 @@ def attach(uow: UnitOfWork, meeting: Meeting, title: str | None, agenda_item_id:
     return paper
 
 
+# GET /meetings/<id>/papers: in the order they were added (ix_meeting_paper_in_order), paged in SQL.
+PAPER_ORDER = Order(asc(MeetingPaper.uploaded_at), asc(MeetingPaper.id))
+
+
+def papers_query(meeting: Meeting):
+    """The meeting's papers (without their content, which is deferred) for the caller to page in PAPER_ORDER."""
+    return select(MeetingPaper).where(MeetingPaper.meeting_id == meeting.id)
+
+
 def papers_of(session, meeting: Meeting) -> list[MeetingPaper]:
-    return list(session.execute(select(MeetingPaper).where(MeetingPaper.meeting_id == meeting.id)
-                                .order_by(MeetingPaper.uploaded_at)).scalars())
+    return list(session.execute(papers_query(meeting).order_by(MeetingPaper.uploaded_at, MeetingPaper.id)).scalars())
 
 
 def with_content(session, meeting: Meeting, paper_id: uuid.UUID) -> MeetingPaper | None:
