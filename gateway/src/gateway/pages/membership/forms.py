@@ -1,11 +1,9 @@
 """The membership pages' forms: an organisation's profile posted as membership's JSON (and membership's answers
-back as form values, its 422 errors back on the fields), the legal forms' names, and the decision form.
+back as form values, its 422 errors back on the fields) and the legal forms' names (the decision form is home's:
+pages/home/forms.py).
 Membership validates the content; this reads what a browser can send and says so, by field, when it cannot.
 """
 from __future__ import annotations
-
-from flask_wtf import FlaskForm
-from wtforms import HiddenField
 
 from ..common.dates import date_parts, read_date
 from ..common.forms import lines
@@ -19,10 +17,6 @@ LEGAL_FORMS = [
     ("unincorporated_association", "Unincorporated association"),
     ("other", "Other"),
 ]
-
-
-class DecisionForm(FlaskForm):
-    outcome = HiddenField()
 
 
 TEXT_FIELDS = ("name", "legal_form", "charity_number", "company_number", "address_line_1", "address_line_2",
