@@ -118,6 +118,21 @@ def test_g4_member_lapses_after_missing_meetings(hub):
     assert refused["type"].endswith("G4")
 
 
+def test_g4_a_lapsed_member_no_longer_sits_at_later_meetings(hub):
+    """Once lapsed, the seat is not recorded at a meeting after it, nor counted in its roster (quorum), as a seat
+    whose term has ended is not; a member still seated is."""
+    pg, seats, year = last_year_with_one_member_short(hub)
+    hub.call("POST", f"/bodies/{pg['id']}/attendance-review", {"year": year})
+    meeting = hub.held_meeting(pg["id"])
+    refused = hub.call("POST", f"/meetings/{meeting['id']}/attendance",
+                       {"seat_id": seats[1]["id"], "status": "present"}, 409)
+    assert "term does not cover" in refused["detail"]
+    hub.attend(meeting["id"], seats[0]["id"])
+    shown = hub.call("GET", f"/meetings/{meeting['id']}")
+    roster = {a["seat_id"] for a in shown["attendance"]}
+    assert seats[0]["id"] in roster and seats[1]["id"] not in roster
+
+
 def test_g4_the_workers_daily_review_lapses_members_without_anyone_asking(hub):
     from governance.service_layer.attendance import review_last_year_everywhere
 

@@ -80,3 +80,15 @@ def test_staff_see_every_bodys_business_others_only_a_body_where_a_seat_names_th
     assert not sees_business(False, seats, "mel", dt.date(2026, 4, 1))  # after her term
     assert not sees_business(False, seats, "someone-else", DAY)
     assert not sees_business(False, [holding("x", "member", None)], None, DAY)
+
+
+def test_g4_a_lapsed_seat_holds_until_the_day_before_it_lapsed():
+    import datetime as dt
+
+    from governance.domain.bodies import lapsed_term_end
+
+    day = dt.date(2031, 1, 15)
+    assert lapsed_term_end(None, None) is None
+    assert lapsed_term_end(day, None) == day
+    assert lapsed_term_end(None, day) == day - dt.timedelta(days=1)
+    assert lapsed_term_end(day - dt.timedelta(days=10), day) == day - dt.timedelta(days=10)  # ended sooner

@@ -84,6 +84,14 @@ class SeatTerm:
         return (ends_on is None or self.starts_on <= ends_on) and (self.ends_on is None or starts_on <= self.ends_on)
 
 
+def lapsed_term_end(ends_on: dt.date | None, lapsed_on: dt.date | None) -> dt.date | None:
+    """G4: the last day a seat holds, once it has lapsed: the day before it lapsed, unless its term ended sooner."""
+    if lapsed_on is None:
+        return ends_on
+    last_day = lapsed_on - dt.timedelta(days=1)
+    return last_day if ends_on is None else min(ends_on, last_day)
+
+
 def check_new_seat(rules: BodyRules, body_name: str, seats: Iterable[SeatTerm], role: str, person_name: str,
                    starts_on: dt.date, ends_on: dt.date | None) -> dt.date | None:
     """Refuse a seat past the size limits (G1, G2) or a third chair term (G6); returns the term's end."""

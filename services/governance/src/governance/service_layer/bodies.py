@@ -47,7 +47,8 @@ def officer_role(session, body_id: uuid.UUID, account: str, day: dt.date) -> str
 
 
 def term(seat: Seat) -> SeatTerm:
-    return SeatTerm(seat.role, seat.person_name, seat.starts_on, seat.ends_on)
+    """A seat's term as the rules see it: a member lapsed under G4 sits no more from the day the seat lapsed."""
+    return SeatTerm(seat.role, seat.person_name, seat.starts_on, rules.lapsed_term_end(seat.ends_on, seat.lapsed_on))
 
 
 def holdings(seats) -> list:
