@@ -84,8 +84,10 @@ class Harness:
             return session.execute(select(func.count()).select_from(self.db.kit.outbox)
                                    .where(self.db.kit.outbox.c.sent_at.is_(None))).scalar_one()
 
-    def consume_until(self, condition, what):
-        wait_for(lambda: (self.consumer.run_once(timeout_ms=200), condition())[1], what=what)
+    def consume_until(self, condition, what, timeout: float = 60.0):
+        # a generous limit (met at once on a quiet machine): a ten-megabyte message on a machine at load 15 took
+        # longer than wait_for's 15 s to fetch and dead-letter, and failed a date sweep for no fault of the code
+        wait_for(lambda: (self.consumer.run_once(timeout_ms=200), condition())[1], timeout=timeout, what=what)
 
     def close(self):
         self.relay.close()
