@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from hubkit import clock
 from hubkit.auth import allow, current_principal
-from hubkit.paging import PAGE_HEADERS_DOC, Order, Page, asc, desc, paged
+from hubkit.paging import PAGE_HEADERS_DOC, Page, paged
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 
 from ..adapters.contract_tables import Contract, ImprovementPlan, PerformanceReturn, ReturnEvidence, Subcontract
@@ -56,7 +56,7 @@ class Contracts(MethodView):
     def get(self, page):
         """Every head contract, latest start first."""
         with request_uow() as uow:
-            return page.rows(cases.list_contracts(uow.session), Order(desc("starts_on"), asc("title"), asc("id")))
+            return page.select(uow.session, cases.contracts_query(), cases.CONTRACT_ORDER)
 
     @allow(*MANAGES)
     @contracts_blp.arguments(s.ContractIn)

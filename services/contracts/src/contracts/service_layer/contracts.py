@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
-from hubkit.paging import Order, desc
+from hubkit.paging import Order, asc, desc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
@@ -200,8 +200,13 @@ def contract_view(session, contract: Contract) -> dict:
     }
 
 
-def list_contracts(session) -> list[Contract]:
-    return list(session.execute(select(Contract).order_by(Contract.starts_on.desc(), Contract.title)).scalars())
+# GET /contracts: latest start first, then by title (ix_contract_latest_start), paged in SQL.
+CONTRACT_ORDER = Order(desc(Contract.starts_on), asc(Contract.title), asc(Contract.id))
+
+
+def contracts_query():
+    """Every head contract, for the caller to page in CONTRACT_ORDER."""
+    return select(Contract)
 
 
 # --- subcontracts --------------------------------------------------------------------------------------
