@@ -81,3 +81,13 @@ def test_issue_14_item_8_the_commissioner_report_pdf_has_the_actual_against_targ
     assert "Actual against target" in text
     assert "Target Actual" in text  # the chart's legend
     assert "Q1 2026: 90 of 100 (90.0%), Amber" in text  # the chart's words for its one pair of bars
+
+
+def test_issue_16_the_contracts_page_counts_returns_to_review_from_the_summary_not_by_reading_them(
+        logged_in, fake_services):
+    fake_services.contracts_answers[("GET", "/contracts")] = (200, [])
+    fake_services.summaries["contracts"] = (200, {"today": "2031-01-15",
+                                                  "returns_to_review": {"count": 1234, "items": []}})
+    page = logged_in("manager").get("/contracts").get_data(as_text=True)
+    assert "Returns to review (1234)" in page
+    assert not [c for c in fake_services.calls if c["service"] == "contracts" and c["path"].startswith("/returns")]
