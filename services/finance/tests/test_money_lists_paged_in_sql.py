@@ -1,5 +1,5 @@
-"""Finance's money lists are paged in SQL (issue 16): payment instalments, the ledger's postings, claims and
-variations. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
+"""Finance's money lists are paged in SQL (issue 16): payment instalments, the ledger's postings, claims,
+variations and payees. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
 and with the filters the list always had, and each row as it was shown when the whole list was read at once."""
 from __future__ import annotations
 
@@ -92,3 +92,22 @@ def test_variations_page_newest_first_of_a_budget_and_state(mh):
     assert of_this_year == [r for r in rows if r["id"] != made[1]["id"]]
     pending = _paged_rows(mh, "/variations", "budget_variation", mh.board, status="pending")
     assert pending == [r for r in rows if r["id"] != made[2]["id"]] and len(pending) == 4
+
+
+def test_payees_page_by_name_member_staff_their_own(mh):
+    names = {}
+    for name in ("Calder Food Bank", "Airedale Advice", "Calder Food Bank", "Bramley Care", "Dales Trust"):
+        organisation_id = uuid.uuid4()
+        mh.issue(mh.subcontract_data(organisation_id=organisation_id, name=name,
+                                     schedule=[mh.by_date(1_000, FUTURE)]))
+        names[organisation_id] = name
+        mh.call("PUT", f"/payments/payees/{organisation_id}",
+                {"name": name, "sort_code": "20-00-00", "account_number": "55779911"})
+    mh.issue(mh.subcontract_data(name="Own Advice", schedule=[mh.by_date(1_000, FUTURE)]))
+    mh.call("PUT", f"/payments/payees/{mh.org_a}",
+            {"name": "Own Advice", "sort_code": "12-34-56", "account_number": "12345678"})
+    rows = _paged_rows(mh, "/payments/payees", "payee")
+    assert [r["name"] for r in rows] == ["Airedale Advice", "Bramley Care", "Calder Food Bank", "Calder Food Bank",
+                                         "Dales Trust", "Own Advice"]
+    assert rows[2]["id"] < rows[3]["id"]  # the same name: by id
+    assert _paged_rows(mh, "/payments/payees", "payee", mh.member_a) == [rows[-1]]

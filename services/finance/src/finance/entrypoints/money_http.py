@@ -252,7 +252,7 @@ class Payees(MethodView):
     def get(self, page):
         """Who each organisation is paid as (member staff: their own)."""
         with request_uow() as uow:
-            return page.rows(payments.payees(uow.session), Order(asc("name"), asc("id")))
+            return page.select(uow.session, payments.payees_query(), payments.PAYEE_ORDER)
 
 
 @payments_blp.route("/payees/<uuid:organisation_id>")

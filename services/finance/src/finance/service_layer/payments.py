@@ -54,8 +54,13 @@ def set_payee(uow: UnitOfWork, organisation_id: uuid.UUID, name: str, sort_code:
     return row
 
 
-def payees(session) -> list[Payee]:
-    return list(session.execute(select(Payee).order_by(Payee.name)).scalars())
+# GET /payments/payees: by name (ix_payee_by_name), paged in SQL.
+PAYEE_ORDER = Order(asc(Payee.name), asc(Payee.id))
+
+
+def payees_query():
+    """The payees (member staff: their own organisation's) for the caller to page in PAYEE_ORDER."""
+    return select(Payee)
 
 
 # --- schedules from contracts' events ----------------------------------------------------------------
