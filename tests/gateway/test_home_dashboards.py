@@ -216,3 +216,25 @@ def test_the_board_members_home_shows_my_next_meeting_with_papers_declarations_o
                  f"/governance/written-resolutions/{resolution['id']}", "/governance/my-meetings"):
         assert f'href="{href}"' in page, href
     no_internal_values(page)
+
+
+def test_issue_14_item_2_member_staff_who_hold_a_seat_see_their_meetings_and_votes_on_their_home(
+        logged_in, fake_services):
+    """Member staff sit on the Partners Group for their organisation: their home shows that seat's next meeting,
+    papers, declarations owed and votes open (governance's summary for their username), linking to the pages
+    where they act; member staff without a seat get no such panel."""
+    meeting = entry("Partners Group", day(9), "Partners Group")
+    motion = entry("Admit Riverside Food Bank", day(0), parent_id=meeting["id"])
+    fake_services.summaries |= {"governance": (200, {
+        "today": TODAY.isoformat(), "meetings": section(meeting), "next_meeting_papers": section(),
+        "declarations_owed": section(), "votes_open": section(motion)})}
+    member = logged_in("member")
+    page = member.get("/").get_data(as_text=True)
+    text = visible_text(page)
+    assert "Your meetings and votes" in text and "1 meeting to come" in text and "1 vote open to you" in text
+    assert f'href="/governance/meetings/{meeting["id"]}"' in page and 'href="/governance/my-meetings"' in page
+    no_internal_values(page)
+
+    fake_services.summaries["governance"] = (200, {"today": TODAY.isoformat()})  # no seat: nothing to show
+    page = member.get("/").get_data(as_text=True)
+    assert "Your meetings and votes" not in page and "You hold no seat" not in page

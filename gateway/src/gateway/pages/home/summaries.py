@@ -15,7 +15,7 @@ from ..common.money import money
 SERVICES = ("membership", "contracts", "finance", "governance")
 NEEDED = {  # the services each role's panels are built from
     "consortium_manager": ("contracts", "finance", "governance", "membership"),  # finance: their reports' weeks
-    "member_user": ("contracts", "finance", "membership"),
+    "member_user": ("contracts", "finance", "membership", "governance"),  # governance: a seat they may hold
     "finance_officer": ("finance",),
     "board_member": ("governance",),
 }
@@ -259,6 +259,15 @@ def _team_time(summaries: dict) -> list[Panel]:
     return [_panel("manager-time", "Your team's time", "finance", summaries, lambda s: [_timesheets_to_approve(s)])]
 
 
+def _seat_holders_meetings(summaries: dict) -> list[Panel]:
+    """Member staff who sit on a body for their organisation (the Partners Group): their meetings, papers,
+    declarations owed and votes open, as a board member's; nothing for the many who hold no seat."""
+    summary = summaries.get("governance")
+    if not isinstance(summary, dict) or "meetings" not in summary:
+        return []
+    return [_panel("member-meetings", "Your meetings and votes", "governance", summaries, _meeting_lines)]
+
+
 def panels_for(role: str, summaries: dict, roles=frozenset()) -> list[Panel]:
     """The panels of one role's part of the home page, each from one service's summary (`roles`: all the
     person's, so what two of their roles share is shown once)."""
@@ -277,7 +286,8 @@ def panels_for(role: str, summaries: dict, roles=frozenset()) -> list[Panel]:
                        lambda s: [_my_week(s) or Line(None, "You are not set up to log time.",
                                                       url_for("time_ui.index"))]),
                 _panel("member-documents", "Your organisation's documents", "membership", summaries,
-                       lambda s: [_evidence_expiring(s, own=True)])]
+                       lambda s: [_evidence_expiring(s, own=True)]),
+                *_seat_holders_meetings(summaries)]
     if role == "finance_officer":
         return [_panel("finance-money", "Time and money", "finance", summaries,
                        lambda s: [*_finance_lines(s), _my_week(s)])]
