@@ -1,5 +1,5 @@
 """Finance's money lists are paged in SQL (issue 16): payment instalments, the ledger's postings, claims,
-variations and payees. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
+variations, payees and payment runs. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
 and with the filters the list always had, and each row as it was shown when the whole list was read at once."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 
 from hubkit.testing import follow_pages_in_sql
 
-from money_fixtures import FUTURE, mh  # noqa: F401
+from money_fixtures import FUTURE, PAST, mh  # noqa: F401
 
 
 def _two_at_a_time(mh, path: str, table: str, headers=None, **query) -> list[list[dict]]:
@@ -111,3 +111,16 @@ def test_payees_page_by_name_member_staff_their_own(mh):
                                          "Dales Trust", "Own Advice"]
     assert rows[2]["id"] < rows[3]["id"]  # the same name: by id
     assert _paged_rows(mh, "/payments/payees", "payee", mh.member_a) == [rows[-1]]
+
+
+def test_payment_runs_page_the_latest_first_with_their_items(mh):
+    data = mh.issue(mh.subcontract_data(schedule=[mh.by_date(1_000 * (i + 1), PAST) for i in range(5)]))
+    ids = [i["id"] for i in mh.schedule(data)["instalments"]]
+    made = [mh.call("POST", "/payment-runs", {"instalment_ids": [i], "pay_on": PAST.isoformat()}, 201) for i in ids]
+    mh.call("POST", f"/payment-runs/{made[1]['id']}/approve")
+    rows = _paged_rows(mh, "/payment-runs", "payment_run")
+    assert [r["number"] for r in rows] == sorted((r["number"] for r in made), reverse=True)
+    assert [r["id"] for r in rows] == [r["id"] for r in reversed(made)]
+    assert [item["payment_instalment_id"] for r in rows for item in r["items"]] == list(reversed(ids))
+    assert {r["status"] for r in rows} == {"draft", "approved"}
+    assert _paged_rows(mh, "/payment-runs", "payment_run", mh.board) == rows

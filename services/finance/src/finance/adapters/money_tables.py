@@ -176,7 +176,9 @@ class PaymentRun(ConsortiumScoped, Base):
     paid_by: Mapped[str | None] = mapped_column(String(200))
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    __table_args__ = (UniqueConstraint("consortium_id", "number"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "number"),
+                      # GET /payment-runs (payments.RUN_ORDER)
+                      Index("ix_payment_run_newest", "consortium_id", "number", "id"))
 
 
 class PaymentRunItem(OrganisationScoped, Base):

@@ -283,8 +283,8 @@ class Runs(MethodView):
     @paged(runs_blp, s.RunOut)
     def get(self, page):
         with request_uow() as uow:
-            return [payments.run_view(uow.session, r) for r in page.rows(payments.runs(uow.session),
-                                                                         Order(desc("number"), desc("id")))]
+            return [payments.run_view(uow.session, r) for r in page.select(
+                uow.session, payments.runs_query(), payments.RUN_ORDER)]
 
     @allow(*FINANCE)
     @runs_blp.arguments(s.RunIn)

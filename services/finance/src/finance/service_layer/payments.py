@@ -405,8 +405,13 @@ def mark_paid(uow: UnitOfWork, run: PaymentRun, paid_on: dt.date, by: str) -> Pa
     return run
 
 
-def runs(session) -> list[PaymentRun]:
-    return list(session.execute(select(PaymentRun).order_by(PaymentRun.number.desc())).scalars())
+# GET /payment-runs: the latest (highest number) first (ix_payment_run_newest), paged in SQL.
+RUN_ORDER = Order(desc(PaymentRun.number), desc(PaymentRun.id))
+
+
+def runs_query():
+    """The payment runs for the caller to page in RUN_ORDER."""
+    return select(PaymentRun)
 
 
 def run_view(session, run: PaymentRun) -> dict:
