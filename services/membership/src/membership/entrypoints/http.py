@@ -14,9 +14,8 @@ from hubkit import clock
 from ..adapters.orm import Organisation
 from ..domain import due_diligence as checklist_rules
 from ..domain.documents import UnacceptableFile
-from ..service_layer import documents, due_diligence, organisations as use_cases
+from ..service_layer import documents, due_diligence, eligibility, organisations as use_cases
 from ..service_layer.directory import search_directory
-from ..service_layer.eligibility import expiring
 from .schemas import (ChecklistSettingIn, ChecklistSettingOut, DirectoryQuery, DocumentFile, DocumentOut,
                       DocumentUploadForm, DueDiligenceOut, EmptyIn, EvidenceIn, ExpulsionRequestIn,
                       ExpiringOut, ExpiringQuery,
@@ -89,7 +88,7 @@ class History(MethodView):
         """Every change of membership status, oldest first."""
         with request_uow() as uow:
             org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
-            return page.rows(use_cases.history(uow.session, org), Order(asc("recorded_at"), asc("id")))
+            return page.select(uow.session, use_cases.history_query(org), use_cases.HISTORY_ORDER)
 
 
 @blp.route("/<organisation_id>/application/submission")
@@ -230,10 +229,9 @@ class Expiring(MethodView):
     def get(self, query, page):
         """Evidence (insurance, registrations) expiring within the next days (30 unless asked), soonest first."""
         with request_uow() as uow:
-            return page.rows([{"organisation_id": org.id, "organisation_name": org.name, "kind": item.kind,
-                               "label": checklist_rules.KINDS[item.kind].label, "expires_on": item.expires_on}
-                              for org, item in expiring(uow.session, clock.today(), query["within_days"])],
-                             Order(asc("expires_on"), asc("organisation_name"), asc("organisation_id"), asc("kind")))
+            return [row._asdict() | {"label": checklist_rules.KINDS[row.kind].label}
+                    for row in page.select(uow.session, eligibility.expiring_query(clock.today(), query["within_days"]),
+                                           eligibility.EXPIRING_ORDER)]
 
 
 @blp.route("/<organisation_id>/documents")
@@ -244,7 +242,7 @@ class Documents(MethodView):
         """The organisation's compliance documents, newest first (without their content)."""
         with request_uow() as uow:
             org = get_or_404(uow.session, Organisation, organisation_id, "organisation")
-            return page.rows(documents.documents_of(uow.session, org), Order(desc("uploaded_at"), desc("id")))
+            return page.select(uow.session, documents.documents_query(org), documents.DOCUMENT_ORDER)
 
     @allow("consortium_manager", "member_user")
     @accepts_upload

@@ -9,6 +9,7 @@ from sqlalchemy.orm import undefer
 
 from hubkit import clock
 from hubkit.domain import InvalidField
+from hubkit.paging import Order, desc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.orm import ComplianceDocument, Organisation
@@ -48,9 +49,14 @@ def upload(uow: UnitOfWork, org: Organisation, kind: str, filename: str, content
     return document
 
 
-def documents_of(session, org: Organisation) -> list[ComplianceDocument]:
-    return list(session.execute(select(ComplianceDocument).where(ComplianceDocument.organisation_id == org.id)
-                                .order_by(ComplianceDocument.uploaded_at.desc())).scalars())
+# GET /organisations/<id>/documents: newest first (ix_compliance_document_newest), paged in SQL.
+DOCUMENT_ORDER = Order(desc(ComplianceDocument.uploaded_at), desc(ComplianceDocument.id))
+
+
+def documents_query(org: Organisation):
+    """The organisation's documents (without their content, which is deferred), for the caller to page in
+    DOCUMENT_ORDER."""
+    return select(ComplianceDocument).where(ComplianceDocument.organisation_id == org.id)
 
 
 def with_content(session, org: Organisation, document_id: uuid.UUID) -> ComplianceDocument | None:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from hubkit.paging import Order, asc
 from hubkit.unit_of_work import UnitOfWork, in_every_consortium
 from hubkit import clock
 
@@ -36,6 +37,24 @@ def expiring(session, today: dt.date, within_days: int = EXPIRY_WARNING_DAYS) ->
         .where(DueDiligenceEvidence.expires_on.is_not(None), DueDiligenceEvidence.expires_on >= today,
                DueDiligenceEvidence.expires_on <= until).order_by(DueDiligenceEvidence.expires_on))
     return [(org, evidence) for org, evidence in rows.all()]
+
+
+# GET /due-diligence/expiring: soonest first, then by organisation and kind (ix_due_diligence_evidence_expiring),
+# paged in SQL; expires_on is never NULL among the rows the filter keeps.
+EXPIRING_ORDER = Order(asc(DueDiligenceEvidence.expires_on), asc(Organisation.name, "organisation_name"),
+                       asc(Organisation.id, "organisation_id"), asc(DueDiligenceEvidence.kind))
+
+
+def expiring_query(today: dt.date, within_days: int = EXPIRY_WARNING_DAYS):
+    """Evidence with an expiry date in the next `within_days` days, with its organisation's id and name, for the
+    caller to page in EXPIRING_ORDER."""
+    until = today + dt.timedelta(days=within_days)
+    return (select(Organisation.id.label("organisation_id"), Organisation.name.label("organisation_name"),
+                   DueDiligenceEvidence.kind, DueDiligenceEvidence.expires_on)
+            .select_from(DueDiligenceEvidence)
+            .join(Organisation, Organisation.id == DueDiligenceEvidence.organisation_id)
+            .where(DueDiligenceEvidence.expires_on.is_not(None), DueDiligenceEvidence.expires_on >= today,
+                   DueDiligenceEvidence.expires_on <= until))
 
 
 def review_all(uow: UnitOfWork, today: dt.date) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hubkit.domain import RuleViolation
 from hubkit.events import Envelope
+from hubkit.paging import Order, asc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
@@ -242,6 +243,10 @@ def apply_seat_lapse(uow: UnitOfWork, event: Envelope) -> None:
     _change(uow, org, rules.LAPSED, reason, dt.date.fromisoformat(str(data["lapsed_on"])[:10]), None)
 
 
-def history(session, org: Organisation) -> list[MembershipChange]:
-    return list(session.execute(select(MembershipChange).where(MembershipChange.organisation_id == org.id)
-                                .order_by(MembershipChange.recorded_at)).scalars())
+# GET /organisations/<id>/history: oldest first (ix_membership_change_history), paged in SQL.
+HISTORY_ORDER = Order(asc(MembershipChange.recorded_at), asc(MembershipChange.id))
+
+
+def history_query(org: Organisation):
+    """The organisation's changes of membership status, for the caller to page in HISTORY_ORDER."""
+    return select(MembershipChange).where(MembershipChange.organisation_id == org.id)
