@@ -531,6 +531,9 @@ class FakeServices:
 
         @app.route("/contracts/allocation/invitations")
         @app.route("/contracts/allocation-rounds", methods=["GET", "POST"])
+        @app.route("/contracts/allocation-rounds/<path:rest>", methods=["GET", "POST", "PUT", "DELETE"])
+        @app.route("/contracts/allocation/<path:rest>")
+        @app.route("/contracts/improvement-plans/<path:rest>", methods=["POST"])
         @app.route("/contracts/contracts", methods=["GET", "POST"])
         @app.route("/contracts/contracts/<path:rest>", methods=["GET", "POST", "PUT"])
         @app.route("/contracts/members")

@@ -287,3 +287,82 @@ def test_issue_14_item_3_a_new_allocation_round_refused_keeps_what_was_typed_bes
     page = manager.get(answer.headers["Location"]).get_data(as_text=True)
     assert _field_message(page, "round-value") == "Enter the round's value in pounds, like 150,000 or 150,000.00"
     assert 'value="lots"' in page and 'value="Youth work"' in page
+
+
+# --- the improvement plans and their reviews (issue 14 item 3) ------------------------------------------------------
+
+SUBCONTRACT_ID = str(uuid.uuid4())
+PLAN_ID = str(uuid.uuid4())
+
+
+def _red_subcontract(plans: list) -> dict:
+    return {"subcontract": {"id": SUBCONTRACT_ID, "contract_id": CONTRACT_ID, "organisation_name": "Northfield Advice",
+                            "purpose": "delivery", "value_pence": 12_000_000, "starts_on": "2030-04-01",
+                            "ends_on": "2033-03-31", "overall_rag": "red"},
+            "contract_title": "Community wellbeing hubs", "indicators": [INDICATOR], "periods": [],
+            "targets": [], "scorecard": {"periods": [], "trends": []}, "payment_schedule": [], "variations": [],
+            "improvement_plans": plans}
+
+
+def test_issue_14_item_3_an_improvement_plan_refused_says_each_action_beside_its_row_and_keeps_what_was_typed(
+        logged_in, fake_services):
+    """Opening an improvement plan posts and goes back to the subcontract's page: a plan without an action is the
+    gateway's own refusal, contracts' (an owner left empty, a due date that is not real) is said beside the row the
+    action was typed on (even with a row above it left empty), and the reason, actions and dates come back as typed."""
+    fake_services.contracts_answers[("GET", f"/subcontracts/{SUBCONTRACT_ID}")] = (200, _red_subcontract([]))
+    manager = logged_in("manager")
+    here = f"/contracts/subcontracts/{SUBCONTRACT_ID}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    typed = {"csrf_token": token, "form": "plan", "reason": "Two quarters under profile",
+             "review_on-day": "15", "review_on-month": "1", "review_on-year": "2031"}
+    answer = manager.post(f"{here}/improvement-plans", data=typed)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("#plans")
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "action-0") == "Enter at least one action, with its owner and the day it is due"
+    assert re.search(r'id="plan-reason" name="reason" type="text" value="Two quarters under profile"', page)
+    assert not [c for c in fake_services.calls if c["method"] == "POST"]
+
+    fake_services.contracts_answers[("POST", f"/subcontracts/{SUBCONTRACT_ID}/improvement-plans")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {
+            "actions": {"0": {"owner": ["Field may not be null."], "due_on": ["Not a valid date."]}},
+            "review_on": ["Not a valid date."]}})
+    answer = manager.post(f"{here}/improvement-plans", data=typed | {
+        "action-1": "Weekly outreach sessions", "due-1-day": "31", "due-1-month": "2", "due-1-year": "2031"})
+    sent = fake_services.last_call("contracts", "POST", f"/subcontracts/{SUBCONTRACT_ID}/improvement-plans")["json"]
+    assert sent["actions"] == [{"action": "Weekly outreach sessions", "owner": None, "due_on": "2031-02-31"}]
+    page = manager.get(answer.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert _field_message(page, "owner-1") == "Enter the owner of action 2"
+    assert _field_message(page, "due-1") == "The day action 2 is due must be a real date"
+    assert _field_message(page, "plan-review") == "The day of the first review must be a real date"
+    assert ("#due-1-day", "The day action 2 is due must be a real date") in _summary(page)
+    assert ("#owner-1", "Enter the owner of action 2") in _summary(page)
+    assert "may not be null" not in page and "Not a valid date" not in page
+    assert re.search(r'id="action-1" name="action-1" type="text" value="Weekly outreach sessions"', page)
+    assert re.search(r'name="due-1-day"[^>]*value="31"', page) and re.search(r'name="review_on-day"[^>]*value="15"',
+                                                                            page)
+    again = manager.get(here).get_data(as_text=True)
+    assert "Weekly outreach sessions" not in again and "govuk-error-message" not in again  # once, not for ever
+
+
+def test_issue_14_item_3_an_improvement_plans_review_refused_says_so_beside_its_fields_and_keeps_the_note(
+        logged_in, fake_services):
+    plan = {"id": PLAN_ID, "subcontract_id": SUBCONTRACT_ID, "reason": "Two quarters under profile", "actions": [],
+            "reviews": [], "review_on": "2031-01-15", "status": "open", "opened_at": "2030-12-01T09:00:00Z",
+            "closed_at": None, "closing_note": None}
+    fake_services.contracts_answers[("GET", f"/subcontracts/{SUBCONTRACT_ID}")] = (200, _red_subcontract([plan]))
+    fake_services.contracts_answers[("POST", f"/improvement-plans/{PLAN_ID}/reviews")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {
+            "note": ["Length must be between 1 and 5000."], "next_review_on": ["Not a valid date."]}})
+    manager = logged_in("manager")
+    here = f"/contracts/subcontracts/{SUBCONTRACT_ID}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    answer = manager.post(f"/contracts/improvement-plans/{PLAN_ID}/reviews", data={
+        "csrf_token": token, "subcontract_id": SUBCONTRACT_ID, "form": f"review-{PLAN_ID}",
+        "note": "Outreach " * 3, "next_review_on-day": "30", "next_review_on-month": "2", "next_review_on-year": "2031"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("#plans")
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, f"note-{PLAN_ID}") == "The review note must be between 1 and 5000 characters"
+    assert _field_message(page, f"next-{PLAN_ID}") == "The day of the next review must be a real date"
+    assert (f"#next-{PLAN_ID}-day", "The day of the next review must be a real date") in _summary(page)
+    assert re.search(rf'id="note-{PLAN_ID}" name="note" type="text" value="Outreach Outreach Outreach ', page)
+    assert re.search(r'name="next_review_on-day"[^>]*value="30"', page)

@@ -416,15 +416,30 @@ def subcontract_action(subcontract_id, action):
              VARIATION_FIELDS)
         return redirect(here + "#variations")
     if action == "improvement-plans":
-        payload = posted("reason", "review_on")
-        payload["actions"] = [{"action": (request.form.get(f"action-{n}") or "").strip(),
-                               "owner": (request.form.get(f"owner-{n}") or "").strip(),
-                               "due_on": request.form.get(f"due-{n}") or None}
-                              for n in range(3) if (request.form.get(f"action-{n}") or "").strip()]
+        payload, fields = posted("reason", "review_on"), dict(PLAN_FIELDS)
+        rows = [n for n in range(PLAN_ACTION_ROWS) if (request.form.get(f"action-{n}") or "").strip()]
+        if not rows:
+            refuse({"action-0": "Enter at least one action, with its owner and the day it is due"})
+            return redirect(here + "#plans")
+        payload["actions"] = [{"action": request.form[f"action-{n}"].strip(),  # an owner left empty is "Enter..."
+                               "owner": (request.form.get(f"owner-{n}") or "").strip() or None,
+                               "due_on": request.form.get(f"due-{n}") or None} for n in rows]
+        for sent, n in enumerate(rows):  # each action the payload sends, named by its row on the form
+            fields |= {f"actions.{sent}.action": Field(f"action {n + 1}", id=f"action-{n}"),
+                       f"actions.{sent}.owner": Field(f"the owner of action {n + 1}", id=f"owner-{n}"),
+                       f"actions.{sent}.due_on": Field(f"the day action {n + 1} is due", DATE, f"due-{n}")}
         send("contracts", "POST", f"/subcontracts/{subcontract_id}/improvement-plans", payload,
-             "Improvement plan opened.")
+             "Improvement plan opened.", fields)
         return redirect(here + "#plans")
     abort(404)
+
+
+PLAN_ACTION_ROWS = 3  # the improvement plan form's action rows (delivery/subcontract.html)
+PLAN_FIELDS = {  # contracts' fields as the improvement plan form names them; its actions are added by row
+    "reason": Field("the reason a plan is needed", id="plan-reason"),
+    "review_on": Field("the day of the first review", DATE, "plan-review"),
+    "actions": Field("at least one action", id="action-0"),
+}
 
 
 VARIATION_FIELDS = {"reason": Field("the reason for the variation"),
@@ -438,10 +453,12 @@ def plan_action(plan_id, action):
     back = request.form.get("subcontract_id") or ""
     if action == "reviews":
         send("contracts", "POST", f"/improvement-plans/{plan_id}/reviews",
-             posted("note", "next_review_on"), "Review recorded.")
+             posted("note", "next_review_on"), "Review recorded.",
+             {"note": Field("the review note", id=f"note-{plan_id}"),
+              "next_review_on": Field("the day of the next review", DATE, f"next-{plan_id}")})
     elif action == "close":
         send("contracts", "POST", f"/improvement-plans/{plan_id}/close", {"note": request.form.get("note", "")},
-             "Improvement plan closed.")
+             "Improvement plan closed.", {"note": Field("the closing note")})
     else:
         abort(404)
     return redirect(url_for("delivery_ui.subcontract", subcontract_id=_uuid_or_404(back)) + "#plans")
