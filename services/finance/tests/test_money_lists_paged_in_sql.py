@@ -1,5 +1,5 @@
 """Finance's money lists are paged in SQL (issue 16): payment instalments, the ledger's postings, claims,
-variations, payees and payment runs. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
+variations, payees, payment runs and budgets. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
 and with the filters the list always had, and each row as it was shown when the whole list was read at once."""
 from __future__ import annotations
 
@@ -124,3 +124,17 @@ def test_payment_runs_page_the_latest_first_with_their_items(mh):
     assert [item["payment_instalment_id"] for r in rows for item in r["items"]] == list(reversed(ids))
     assert {r["status"] for r in rows} == {"draft", "approved"}
     assert _paged_rows(mh, "/payment-runs", "payment_run", mh.board) == rows
+
+
+def test_budgets_page_by_financial_year_with_their_lines_and_pending_variations(mh):
+    made = {year: mh.adopted_budget(year) for year in (2027, 2025, 2026, 2028)}
+    made[2024] = mh.call("POST", "/budgets", {"year": 2024, "title": "A draft"}, 201)
+    variation = mh.call("POST", "/variations", {
+        "kind": "virement", "from_line_id": mh.line(made[2026], "E2")["id"],
+        "line_id": mh.line(made[2026], "E1")["id"], "amount_pence": 1_000, "reason": "Move it"}, 201)
+    rows = _paged_rows(mh, "/budgets", "budget")
+    assert [r["year"] for r in rows] == [2024, 2025, 2026, 2027, 2028]
+    assert [r["id"] for r in rows] == [made[year]["id"] for year in (2024, 2025, 2026, 2027, 2028)]
+    assert [[v["id"] for v in r["pending"]] for r in rows] == [[], [], [variation["id"]], [], []]
+    assert rows[2]["lines"] == mh.call("GET", f"/budgets/{made[2026]['id']}")["lines"]
+    assert _paged_rows(mh, "/budgets", "budget", mh.board) == rows

@@ -234,7 +234,9 @@ class Budget(ConsortiumScoped, Base):
     adopted_by: Mapped[str | None] = mapped_column(String(200))
     adopted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
-    __table_args__ = (UniqueConstraint("consortium_id", "year"),)
+    __table_args__ = (UniqueConstraint("consortium_id", "year"),
+                      # GET /budgets (budgets.BUDGET_ORDER)
+                      Index("ix_budget_by_year", "consortium_id", "year", "id"))
 
 
 class BudgetLine(ConsortiumScoped, Base):

@@ -358,8 +358,8 @@ class Budgets(MethodView):
     def get(self, page):
         """Every financial year's budget with budget vs actual per line and the variations pending."""
         with request_uow() as uow:
-            return [budgets.budget_view(uow.session, b) for b in page.rows(budgets.budgets(uow.session),
-                                                                           Order(asc("year"), asc("id")))]
+            return [budgets.budget_view(uow.session, b) for b in page.select(
+                uow.session, budgets.budgets_query(), budgets.BUDGET_ORDER)]
 
     @allow(*FINANCE)
     @budgets_blp.arguments(s.BudgetIn)

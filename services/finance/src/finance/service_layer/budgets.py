@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
-from hubkit.paging import Order, desc
+from hubkit.paging import Order, asc, desc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.money_tables import Budget, BudgetLine, BudgetVariation, LedgerPosting
@@ -26,8 +26,13 @@ def create_budget(uow: UnitOfWork, year: int, title: str | None) -> Budget:
     return row
 
 
-def budgets(session) -> list[Budget]:
-    return list(session.execute(select(Budget).order_by(Budget.year)).scalars())
+# GET /budgets: by financial year, earliest first (ix_budget_by_year), paged in SQL.
+BUDGET_ORDER = Order(asc(Budget.year), asc(Budget.id))
+
+
+def budgets_query():
+    """The budgets for the caller to page in BUDGET_ORDER."""
+    return select(Budget)
 
 
 def lines_of(session, budget_id) -> list[BudgetLine]:

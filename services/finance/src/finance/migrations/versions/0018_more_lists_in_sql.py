@@ -18,6 +18,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 INDEXES = (
     ("ix_payment_run_newest", "payment_run", ["consortium_id", "number", "id"]),
+    ("ix_budget_by_year", "budget", ["consortium_id", "year", "id"]),
 )
 
 
