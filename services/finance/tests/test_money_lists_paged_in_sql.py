@@ -1,5 +1,6 @@
 """Finance's money lists are paged in SQL (issue 16): payment instalments, the ledger's postings, claims,
-variations, payees, payment runs and budgets. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
+variations, payees, payment runs, budgets and
+income contracts. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
 and with the filters the list always had, and each row as it was shown when the whole list was read at once."""
 from __future__ import annotations
 
@@ -138,3 +139,21 @@ def test_budgets_page_by_financial_year_with_their_lines_and_pending_variations(
     assert [[v["id"] for v in r["pending"]] for r in rows] == [[], [], [variation["id"]], [], []]
     assert rows[2]["lines"] == mh.call("GET", f"/budgets/{made[2026]['id']}")["lines"]
     assert _paged_rows(mh, "/budgets", "budget", mh.board) == rows
+
+
+def test_income_contracts_page_by_start_then_title_with_their_schedules(mh):
+    for title in ("Wellbeing hubs", "Advice lines", "Wellbeing hubs", "Youth work"):
+        mh.award(title=title)
+    earlier = uuid.uuid4()
+    mh.apply("contracts.contract.awarded", {
+        "contract_id": str(earlier), "opportunity_id": None, "title": "Zebra crossings",
+        "commissioner_name": "Leeds City Council", "value_pence": 1_000_000, "management_fee_basis_points": 500,
+        "starts_on": "2026-04-01", "ends_on": "2027-03-31", "payment_terms": "Quarterly in arrears",
+        "income_schedule": [{"due_on": "2026-07-30", "amount_pence": 250_000}]}, f"contract/{earlier}")
+    rows = _paged_rows(mh, "/income/contracts", "contract_income")
+    assert [r["title"] for r in rows] == ["Zebra crossings", "Advice lines", "Wellbeing hubs", "Wellbeing hubs",
+                                          "Youth work"]
+    assert rows[2]["id"] < rows[3]["id"]  # the same start and title: by id
+    assert rows[0]["contract_id"] == str(earlier) and rows[0]["scheduled_pence"] == 250_000
+    assert [len(r["instalments"]) for r in rows] == [1, 2, 2, 2, 2]
+    assert _paged_rows(mh, "/income/contracts", "contract_income", mh.board) == rows

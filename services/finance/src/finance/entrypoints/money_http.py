@@ -13,7 +13,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from hubkit.auth import STAFF, allow, current_principal
-from hubkit.paging import Order, asc, desc, paged
+from hubkit.paging import paged
 from hubkit.uploads import UnacceptableFile
 from hubkit.web import accepts_upload, get_or_404, request_uow, settings, stored_file
 
@@ -151,8 +151,8 @@ class Contracts(MethodView):
     def get(self, page):
         """Each awarded contract's income schedule and management fee top-slice."""
         with request_uow() as uow:
-            return [income.view(uow.session, c) for c in page.rows(income.contracts(uow.session),
-                                                                   Order(asc("starts_on"), asc("title"), asc("id")))]
+            return [income.view(uow.session, c) for c in page.select(
+                uow.session, income.contracts_query(), income.CONTRACT_ORDER)]
 
 
 @income_blp.route("/contracts/<contract_id>")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
+from hubkit.paging import Order, asc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.money_tables import ContractIncome, IncomeInstalment
@@ -69,6 +70,15 @@ def instalments(session, contract_income_id) -> list[IncomeInstalment]:
     return list(session.execute(select(IncomeInstalment).where(
         IncomeInstalment.contract_income_id == contract_income_id).order_by(
         IncomeInstalment.due_on, IncomeInstalment.id)).scalars())
+
+
+# GET /income/contracts: by start, then title (ix_contract_income_by_start), paged in SQL.
+CONTRACT_ORDER = Order(asc(ContractIncome.starts_on), asc(ContractIncome.title), asc(ContractIncome.id))
+
+
+def contracts_query():
+    """The contracts' income for the caller to page in CONTRACT_ORDER."""
+    return select(ContractIncome)
 
 
 def contracts(session) -> list[ContractIncome]:
