@@ -55,3 +55,16 @@ def test_a_meetings_papers_page_in_the_order_they_were_added(hub):
     assert [(row["uploaded_at"], row["id"]) for row in rows] == sorted((p["uploaded_at"], p["id"]) for p in added)
     assert [row["id"] for row in hub.call("GET", f"/meetings/{meeting['id']}")["papers"]] == [
         row["id"] for row in rows]
+
+
+def test_a_bodys_written_resolutions_page_latest_deadline_first(hub):
+    board = hub.body("management_board", members=3)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    circulated = [hub.call("POST", f"/bodies/{board['id']}/written-resolutions", {
+        "text": text, "deadline": (now + dt.timedelta(days=days)).isoformat()}, 201)
+        for text, days in (("Renew the insurance", 7), ("Adopt the plan", 21), ("Agree the virement", 7),
+                           ("Appoint the auditor", 14), ("Close the old account", 3))]
+    rows = _two_at_a_time(hub, f"/bodies/{board['id']}/written-resolutions", "written_resolution")
+    assert [(row["deadline"], row["id"]) for row in rows] == sorted(
+        ((r["deadline"], r["id"]) for r in circulated), reverse=True)
+    assert {row["entitled"] for row in rows} == {3} and all(len(row["awaiting"]) == 3 for row in rows)

@@ -489,8 +489,10 @@ class BodyResolutions(MethodView):
     @paged(blp, s.WrittenResolutionOut)
     def get(self, body_id, page):
         """The body's written resolutions, latest deadline first."""
-        return _on_body(body_id, lambda uow, body: page.rows(resolution_cases.resolutions_of(uow.session, body),
-                                                             Order(desc("deadline"), desc("id"))))
+        return _on_body(body_id, lambda uow, body: [resolution_cases.resolution_view(uow.session, resolution)
+                                                    for resolution in page.select(
+                                                        uow.session, resolution_cases.resolutions_query(body),
+                                                        resolution_cases.RESOLUTION_ORDER)])
 
     @allow(*RUNNERS)
     @blp.arguments(s.WrittenResolutionIn)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
+from hubkit.paging import Order, desc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
@@ -205,7 +206,10 @@ def resolution_view(session, resolution: WrittenResolution, account: str | None 
             "you": your_part(session, resolution, account)}
 
 
-def resolutions_of(session, body: Body) -> list[dict]:
-    rows = session.execute(select(WrittenResolution).where(WrittenResolution.body_id == body.id)
-                           .order_by(WrittenResolution.deadline.desc())).scalars()
-    return [resolution_view(session, r) for r in rows]
+# GET /bodies/<id>/written-resolutions: latest deadline first (ix_written_resolution_by_deadline), paged in SQL.
+RESOLUTION_ORDER = Order(desc(WrittenResolution.deadline), desc(WrittenResolution.id))
+
+
+def resolutions_query(body: Body):
+    """The body's written resolutions, for the caller to page in RESOLUTION_ORDER (and show with resolution_view)."""
+    return select(WrittenResolution).where(WrittenResolution.body_id == body.id)
