@@ -126,8 +126,7 @@ class StaffRates(MethodView):
         """F3: the person's full-cost rates, oldest first."""
         with request_uow() as uow:
             row = get_or_404(uow.session, StaffMember, staff_id, "staff member")
-            return page.rows(staff_cases.rate_history(uow.session, row.id),
-                             Order(asc("effective_from"), asc("created_at"), asc("id")))
+            return page.select(uow.session, staff_cases.rates_query(row.id), staff_cases.RATE_ORDER)
 
     @allow(*FINANCE)
     @staff_blp.arguments(s.RateIn)

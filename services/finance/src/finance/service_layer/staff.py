@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
+from hubkit.paging import Order, asc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.time_tables import StaffMember, StaffRate
@@ -79,6 +80,15 @@ def listing_query(name: str | None = None):
 
 def staff_for_user(session, user_id: str) -> StaffMember | None:
     return session.execute(select(StaffMember).where(StaffMember.user_id == user_id)).scalar_one_or_none()
+
+
+# GET /staff/{id}/rates: oldest first (ix_staff_rate_history), paged in SQL.
+RATE_ORDER = Order(asc(StaffRate.effective_from), asc(StaffRate.created_at), asc(StaffRate.id))
+
+
+def rates_query(staff_id):
+    """The person's rates for the caller to page in RATE_ORDER."""
+    return select(StaffRate).where(StaffRate.staff_id == staff_id)
 
 
 def rate_history(session, staff_id) -> list[StaffRate]:
