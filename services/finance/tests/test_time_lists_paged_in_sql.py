@@ -1,9 +1,13 @@
-"""Finance's time lists are paged in SQL (issue 16): a person's rates. A page followed by its
+"""Finance's time lists are paged in SQL (issue 16): a person's rates and the cost codes. A page followed by its
 cursor goes on where the first stopped (no row twice, none missed), in the order and with the filters the list
 always had, and each row as it was shown when the whole list was read at once."""
 from __future__ import annotations
 
-from hubkit.testing import follow_pages_in_sql
+import re
+
+from sqlalchemy import event
+
+from hubkit.testing import follow_pages, follow_pages_in_sql
 from time_fixtures import th  # noqa: F401
 
 
@@ -32,3 +36,28 @@ def test_f3_a_persons_rates_page_oldest_first_of_that_person_only(th):
     assert [r["salary_pence"] for r in rows] == [2_800_000, 2_900_000, 3_000_000, 3_200_000, 3_400_000]
     assert [r["salary_pence"] for r in _paged_rows(th, f"/staff/{other['id']}/rates", "staff_rate")] == [9_000_000]
 
+
+def test_cost_codes_page_by_kind_then_code_read_a_page_at_a_time(th):
+    for code in ("zz-late", "aa-early", "mm-middle"):
+        th.call("POST", "/cost-codes", {"code": code, "title": code.title(), "chargeable": True}, 201)
+    seen: list[str] = []
+    engine = th.app.extensions["hubkit.db"].engine
+    record = lambda _conn, _cursor, statement, *_: seen.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        pages = follow_pages(th.client, "/cost-codes", headers=th.finance, limit=2)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    rows = _whole_and_paged(th, "/cost-codes", pages)
+    assert len(rows) == 14 and [len(page) for page in pages] == [2] * 7
+    assert rows == sorted(rows, key=lambda r: (r["kind"], r["code"], r["id"]))
+    assert [r["code"] for r in rows if r["kind"] == "hub_function"] == sorted(
+        r["code"] for r in rows if r["code"].startswith("hub-"))
+    reads = [statement for statement in seen if re.search(r"\bFROM cost_code\b", statement)]
+    listed = [statement for statement in reads if "ORDER BY" in statement]
+    assert len(listed) == len(pages) and all("LIMIT" in statement for statement in listed), reads
+    # the rest: whether the seeded codes are there yet (on first use), one read of those eleven codes a request
+    assert len(reads) == 2 * len(pages), reads
+    for headers in (th.manager, th.as_(("member_user",), organisation_id=th.member_org)):
+        assert _whole_and_paged(th, "/cost-codes", follow_pages(th.client, "/cost-codes", headers=headers, limit=5),
+                                headers) == rows

@@ -148,7 +148,7 @@ class CostCodes(MethodView):
         """The consortium's cost codes (the ten hub functions are set up on first use)."""
         with request_uow() as uow:
             cost_codes.ensure_seeded(uow)
-            return page.rows(cost_codes.all_codes(uow.session), Order(asc("kind"), asc("code"), asc("id")))
+            return page.select(uow.session, cost_codes.codes_query(), cost_codes.CODE_ORDER)
 
     @allow(*FINANCE)
     @codes_blp.arguments(s.CostCodeIn)

@@ -6,6 +6,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from hubkit.paging import Order, asc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit.domain import InvalidField
 
@@ -13,6 +14,15 @@ from ..adapters.time_tables import CostCode
 from ..domain.time import HUB_FUNCTIONS
 
 EMPLOYER_OWN = "employer-own-work"
+
+
+# GET /cost-codes: by kind, then code (ix_cost_code_by_kind), paged in SQL.
+CODE_ORDER = Order(asc(CostCode.kind), asc(CostCode.code), asc(CostCode.id))
+
+
+def codes_query():
+    """The consortium's cost codes for the caller to page in CODE_ORDER."""
+    return select(CostCode)
 
 
 def all_codes(session, active_only: bool = False) -> list[CostCode]:
@@ -29,11 +39,13 @@ def _by_code(session, code: str) -> CostCode | None:
 def seed_codes(session) -> int:
     """The ten hub functions (chargeable) and the employer's own work (not chargeable), once per consortium."""
     added = 0
+    seeded = [f"hub-{key}" for key in HUB_FUNCTIONS] + [EMPLOYER_OWN]
+    there = set(session.execute(select(CostCode.code).where(CostCode.code.in_(seeded))).scalars())  # one read
     for key, title in HUB_FUNCTIONS.items():
-        if _by_code(session, f"hub-{key}") is None:
+        if f"hub-{key}" not in there:
             session.add(CostCode(code=f"hub-{key}", title=title, kind="hub_function", chargeable=True, active=True))
             added += 1
-    if _by_code(session, EMPLOYER_OWN) is None:
+    if EMPLOYER_OWN not in there:
         session.add(CostCode(code=EMPLOYER_OWN, title="The employer's own work (not the consortium's)",
                              kind="employer_own", chargeable=False, active=True))
         added += 1
