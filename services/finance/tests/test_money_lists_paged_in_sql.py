@@ -1,7 +1,7 @@
 """Finance's money lists are paged in SQL (issue 16): payment instalments, the ledger's postings, claims,
-variations, payees, payment runs, budgets and
-income contracts. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
-and with the filters the list always had, and each row as it was shown when the whole list was read at once."""
+variations, payees, payment runs, budgets and income contracts. A page followed by its cursor goes on where the
+first stopped (no row twice, none missed), in the order and with the filters the list always had, and each row as it
+was shown when the whole list was read at once."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,14 +1,15 @@
-"""Finance's time lists are paged in SQL (issue 16): a person's rates and the cost codes. A page followed by its
-cursor goes on where the first stopped (no row twice, none missed), in the order and with the filters the list
-always had, and each row as it was shown when the whole list was read at once."""
+"""Finance's time lists are paged in SQL (issue 16): a person's rates, the cost codes and an invoice line's
+entries. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
+and with the filters the list always had, and each row as it was shown when the whole list was read at once."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from sqlalchemy import event
 
 from hubkit.testing import follow_pages, follow_pages_in_sql
-from time_fixtures import th  # noqa: F401
+from time_fixtures import MONDAY, th  # noqa: F401
 
 
 def _whole_and_paged(th, path: str, pages: list[list[dict]], headers=None, **query) -> list[dict]:
@@ -61,3 +62,23 @@ def test_cost_codes_page_by_kind_then_code_read_a_page_at_a_time(th):
     for headers in (th.manager, th.as_(("member_user",), organisation_id=th.member_org)):
         assert _whole_and_paged(th, "/cost-codes", follow_pages(th.client, "/cost-codes", headers=headers, limit=5),
                                 headers) == rows
+
+
+def test_f4_an_invoice_lines_entries_page_by_day(th):
+    th.hub_model("outsourced_to_member")
+    staff = th.staff()
+    th.rate(staff["id"])
+    for week in (1, 0, 2):  # saved out of order: listed by day all the same
+        th.approved_week(staff, MONDAY + dt.timedelta(days=7 * week), {
+            (d, code): 30 * (d + 1) for d in range(5) for code in ("hub-bidding", "hub-finance")})
+    invoice = th.call("POST", "/invoices", {"organisation_id": str(th.host), "month": "2026-10"}, 201)
+    assert len(invoice["lines"]) == 2
+    for line in invoice["lines"]:
+        path = f"/invoices/{invoice['id']}/lines/{line['id']}/entries"
+        rows = _paged_rows(th, path, "time_entry")
+        assert sorted(r["id"] for r in rows) == sorted(line["entry_ids"]) and len(rows) == 15
+        assert [r["day"] for r in rows] == sorted(r["day"] for r in rows)
+        assert {r["cost_code_id"] for r in rows} == {th.codes[line["cost_code"]]}
+        assert sum(r["minutes"] for r in rows) == line["minutes"]
+        host_staff = th.as_(("member_user",), organisation_id=th.host)
+        assert _paged_rows(th, path, "time_entry", host_staff) == rows

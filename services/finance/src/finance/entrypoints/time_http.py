@@ -536,7 +536,7 @@ class LineEntries(MethodView):
             if line is None:
                 abort(404, message="No such line.")
             # the line's UUID: SQLite cannot compare a string
-            return page.rows(invoices.line_entries(uow.session, line.id), Order(asc("day"), asc("id")))
+            return page.select(uow.session, invoices.line_entries_query(line.id), invoices.LINE_ENTRY_ORDER)
 
 
 @invoices_blp.route("/<invoice_id>/issue")

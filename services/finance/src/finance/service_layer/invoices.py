@@ -441,6 +441,12 @@ def summary(invoice: RechargeInvoice, names: dict) -> dict:
         "created_at")} | {"issuer_name": names.get(invoice.organisation_id, str(invoice.organisation_id))}
 
 
-def line_entries(session, line_id) -> list[TimeEntry]:
-    return list(session.execute(select(TimeEntry).join(InvoiceLineEntry, InvoiceLineEntry.entry_id == TimeEntry.id)
-                                .where(InvoiceLineEntry.line_id == line_id).order_by(TimeEntry.day)).scalars())
+# GET /invoices/{id}/lines/{line_id}/entries: by day (the line's entries found by the line's key of
+# recharge_invoice_line_entry, sorted in SQL: a line is one person's code in one employer's month), paged in SQL.
+LINE_ENTRY_ORDER = Order(asc(TimeEntry.day), asc(TimeEntry.id))
+
+
+def line_entries_query(line_id):
+    """The approved entries behind a line (F4; kept after a credit note) for the caller to page in LINE_ENTRY_ORDER."""
+    return select(TimeEntry).join(InvoiceLineEntry, InvoiceLineEntry.entry_id == TimeEntry.id).where(
+        InvoiceLineEntry.line_id == line_id)
