@@ -366,3 +366,181 @@ def test_issue_14_item_3_an_improvement_plans_review_refused_says_so_beside_its_
     assert (f"#next-{PLAN_ID}-day", "The day of the next review must be a real date") in _summary(page)
     assert re.search(rf'id="note-{PLAN_ID}" name="note" type="text" value="Outreach Outreach Outreach ', page)
     assert re.search(r'name="next_review_on-day"[^>]*value="30"', page)
+
+
+# --- a round's panel, criteria and moderation forms (issue 14 item 3) ----------------------------------------------
+
+ROUND_ID = str(uuid.uuid4())
+CRITERION = {"id": str(uuid.uuid4()), "position": 1, "name": "Local reach", "description": "", "weight": 100}
+EOI = {"id": str(uuid.uuid4()), "round_id": ROUND_ID, "organisation_id": MEMBER["id"],
+       "organisation_name": "Northfield Advice", "statement": "We run three hubs.", "proposed_value_pence": None,
+       "shortlisted": True, "shortlist_note": "", "submitted_by": "member"}
+
+
+def _round(status: str, **view) -> dict:
+    return {"round": {"id": ROUND_ID, "title": "Youth work in Harehills", "specification": "Detached youth work",
+                      "contract_id": None, "opportunity_id": None, "lot_id": None, "value_pence": 15_000_000,
+                      "service_categories": ["Youth work"], "areas": ["Leeds"], "status": status,
+                      "declarations_close_on": None, "eois_close_on": None, "decision_by": None, "route": "open",
+                      "chosen_provider_name": None, "chosen_provider_reason": None,
+                      "chosen_provider_request_id": None, "chosen_provider_outcome": None,
+                      "chosen_provider_note": None, "specification_met": None, "specification_note": None,
+                      "servicing_name": None, "servicing_organisation_id": None, "servicing_capacity": None,
+                      "servicing_note": "", "scale_max": 10, "tie_break": "heaviest_criterion",
+                      "panel_confirmed_at": None, "eois_opened_at": None, "awarded_organisation_name": None,
+                      "awarded_score": None, "decision_explanation": None},
+            "invitations": [], "declarations": [], "panel": [], "panel_feedback": [], "criteria": [],
+            "criteria_locked": False, "eois": [], "moderated": [], "standings": [], "steps": [],
+            "chosen_provider_pending": False, "chosen_provider_candidates": []} | view
+
+
+def test_issue_14_item_3_a_rounds_panel_and_criteria_refused_say_each_field_beside_it_and_keep_what_was_typed(
+        logged_in, fake_services):
+    """Proposing a panel member and setting the criteria post and go back to the round's page: contracts' refusal
+    (a name too long, a role not chosen; a criterion's weight out of range, named by the row it was typed on) and
+    the gateway's own (a weight that is not a whole number) are said beside each box, in plain words, and the forms
+    come back open, as typed, each with its own values only."""
+    path = f"/allocation-rounds/{ROUND_ID}"
+    fake_services.contracts_answers[("GET", path)] = (200, _round("declarations"))
+    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    fake_services.contracts_answers[("POST", f"{path}/panel")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {
+            "name": ["Longer than maximum length 200."],
+            "role": ["Must be one of: lead_member, member, hub_staff, outside_expert."]}})
+    manager = logged_in("manager")
+    here = f"/allocation/rounds/{ROUND_ID}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    answer = manager.post(f"{here}/panel", data={"csrf_token": token, "form": "panel", "name": "Asha Patel", "role": "",
+                                                 "organisation_id": MEMBER["id"], "expertise": "Youth justice"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("#panel")
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "panel-name") == "The person's name must be 200 characters or fewer"
+    assert _field_message(page, "panel-role") == "Select their role on the panel"
+    assert ("#panel-role", "Select their role on the panel") in _summary(page)
+    assert "Must be one of" not in page and "maximum length" not in page
+    assert re.search(r'id="panel-expertise" name="expertise" type="text" value="Youth justice"', page)
+    assert re.search(r'id="panel-name" name="name" type="text" value="Asha Patel"', page)
+    assert re.search(rf'<option value="{MEMBER["id"]}" selected>', page)
+    assert "Asha Patel" not in page.split('id="servicing-name"')[1][:80]  # back in its own form only
+
+    fake_services.contracts_answers[("PUT", f"{path}/criteria")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {
+            "criteria": {"0": {"weight": ["Must be greater than or equal to 1 and less than or equal to 100."]}}}})
+    criteria = {"csrf_token": token, "form": "criteria", "criterion-1": "Local reach", "weight-1": "140",
+                "description-1": "Sessions in the area", "scale_max": "10", "tie_break": "earliest_submission"}
+    answer = manager.post(f"{here}/criteria", data=criteria)
+    sent = fake_services.last_call("contracts", "PUT", f"{path}/criteria")["json"]
+    assert sent["criteria"] == [{"name": "Local reach", "weight": 140, "description": "Sessions in the area"}]
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "weight-1") == "The weight of criterion 2 must be between 1 and 100"
+    assert ("#weight-1", "The weight of criterion 2 must be between 1 and 100") in _summary(page)
+    assert re.search(r'id="criterion-1" name="criterion-1" type="text" value="Local reach"', page)
+    assert re.search(r'<option value="earliest_submission" selected>', page)
+    calls = len(fake_services.calls)
+    manager.post(f"{here}/criteria", data=criteria | {"weight-1": "forty"})
+    assert not [c for c in fake_services.calls[calls:] if c["method"] == "PUT"]  # the gateway's own refusal
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "weight-1") == "Enter the weight of criterion 2 as a whole number of percent, like 40"
+    assert re.search(r'id="weight-1" name="weight-1" type="text" value="forty"', page)
+
+
+def test_issue_14_item_3_a_moderated_score_refused_is_said_beside_its_boxes_and_kept(logged_in, fake_services):
+    path = f"/allocation-rounds/{ROUND_ID}"
+    fake_services.contracts_answers[("GET", path)] = (200, _round("scoring", criteria=[CRITERION], eois=[EOI]))
+    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    fake_services.contracts_answers[("PUT", f"{path}/moderation")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {"reason": ["Field may not be null."]}})
+    manager = logged_in("manager")
+    here = f"/allocation/rounds/{ROUND_ID}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    typed = {"csrf_token": token, "form": "moderation", "eoi_id": EOI["id"], "criterion_id": CRITERION["id"],
+             "score": "seven", "reason": ""}
+    answer = manager.post(f"{here}/moderation", data=typed)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("#moderation")
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "mod-score") == "Enter the agreed score as a whole number, like 7"
+    assert re.search(r'id="mod-score" name="score" type="text" value="seven"', page)
+    assert not [c for c in fake_services.calls if c["method"] == "PUT"]
+    manager.post(f"{here}/moderation", data=typed | {"score": "7"})
+    assert fake_services.last_call("contracts", "PUT", f"{path}/moderation")["json"]["reason"] is None
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "mod-reason") == "Enter the reason for the moderated score"
+    assert re.search(r'id="mod-score" name="score" type="text" value="7"', page)
+    assert re.search(r'<details class="govuk-details" open>\s*<summary[^>]*><span[^>]*>Record a moderated score', page)
+
+
+def test_issue_14_item_3_a_scoring_sheet_refused_says_which_score_beside_its_box_and_keeps_the_scores(
+        logged_in, fake_services):
+    """A panel member's sheet posts and comes back to itself: a score that is not a whole number is the gateway's
+    own refusal on its box; contracts' (a score outside the round's scale, named by its place in the list sent)
+    is said on the box it was typed in, and every score and comment typed is back."""
+    panel_member = str(uuid.uuid4())
+    second = CRITERION | {"id": str(uuid.uuid4()), "position": 2, "name": "Value for money", "weight": 40}
+    path = f"/allocation-rounds/{ROUND_ID}/panel/{panel_member}/scores"
+    fake_services.contracts_answers[("GET", path)] = (200, {
+        "round": {"id": ROUND_ID, "title": "Youth work in Harehills"}, "panel_member": {"name": "Asha Patel"},
+        "scale_max": 10, "editable": True, "criteria": [CRITERION | {"weight": 60}, second],
+        "eois": [{"eoi": EOI, "scores": []}]})
+    fake_services.contracts_answers[("PUT", path)] = (422, {
+        "status": 422, "title": "Unprocessable Entity",
+        "errors": {"scores.0.score": ["A score must be from 0 to 10; 12 is outside the scale."]}})
+    manager = logged_in("manager")
+    here = f"/allocation/rounds/{ROUND_ID}/sheets/{panel_member}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    first_box, second_box = f"score-{EOI['id']}-{CRITERION['id']}", f"score-{EOI['id']}-{second['id']}"
+    answer = manager.post(here, data={"csrf_token": token, first_box: "", second_box: "lots",
+                                      f"comment-{EOI['id']}-{second['id']}": "Costed carefully"})
+    assert answer.status_code == 302
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, second_box) == \
+        "Enter the score for Northfield Advice on Value for money as a whole number, like 7"
+    assert (f"#{second_box}", "Enter the score for Northfield Advice on Value for money as a whole number, like 7") \
+        in _summary(page)
+    assert re.search(rf'id="{second_box}" name="{second_box}" type="text" value="lots"', page)
+    assert "Costed carefully" in page
+    assert not [c for c in fake_services.calls if c["method"] == "PUT"]
+
+    manager.post(here, data={"csrf_token": token, first_box: "", second_box: "12"})
+    assert fake_services.last_call("contracts", "PUT", path)["json"]["scores"][0]["criterion_id"] == second["id"]
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, second_box) == "A score must be from 0 to 10; 12 is outside the scale."
+    assert re.search(rf'id="{second_box}" name="{second_box}" type="text" value="12"', page)
+    assert f'id="{first_box}-error"' not in page  # not on the first box, left empty and not sent
+
+
+def test_issue_14_item_3_an_expression_of_interest_refused_says_so_beside_its_boxes_and_keeps_the_statement(
+        logged_in, fake_services):
+    """A member's expression of interest posts and goes back to their invitations: a value not in pounds is the
+    gateway's own refusal beside the value; contracts' (a statement left empty, a value over the limit) is said
+    beside each box of that round's form in plain words; the statement and value come back as typed."""
+    invitation = {"invitation": {"id": str(uuid.uuid4()), "round_id": ROUND_ID, "organisation_id": MEMBER["id"],
+                                 "organisation_name": "Northfield Advice", "invited_at": "2026-11-02T10:00:00+00:00"},
+                  "round": {"id": ROUND_ID, "title": "Youth work in Harehills", "status": "eois_open",
+                            "value_pence": 15_000_000, "specification": "Detached youth work",
+                            "declarations_close_on": None, "eois_close_on": None},
+                  "criteria": [CRITERION], "declaration": None, "eoi": None, "may_declare": False,
+                  "may_express_interest": True, "why_no_eoi": None}
+    fake_services.contracts_answers[("GET", "/allocation/invitations")] = (200, [invitation])
+    fake_services.contracts_answers[("POST", f"/allocation-rounds/{ROUND_ID}/eois")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {
+            "statement": ["Field may not be null."],
+            "proposed_value_pence": ["Must be greater than or equal to 0 and less than or equal to 100000000000."]}})
+    member = logged_in("member")
+    token = csrf_token_from(member.get("/allocation/mine").get_data(as_text=True))
+    typed = {"csrf_token": token, "form": f"eoi-{ROUND_ID}", "statement": "Three hubs, five days a week.",
+             "proposed_value": "about 140k"}
+    answer = member.post(f"/allocation/mine/{ROUND_ID}/eoi", data=typed)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"#round-{ROUND_ID}")
+    page = member.get("/allocation/mine").get_data(as_text=True)
+    assert _field_message(page, f"value-{ROUND_ID}") == "Enter the proposed value in pounds, like 140,000 or 140,000.00"
+    assert "Three hubs, five days a week." in page and 'value="about 140k"' in page
+    assert not [c for c in fake_services.calls if c["method"] == "POST"]
+
+    member.post(f"/allocation/mine/{ROUND_ID}/eoi", data=typed | {"statement": "", "proposed_value": "2,000,000,000"})
+    assert fake_services.last_call("contracts", "POST", f"/allocation-rounds/{ROUND_ID}/eois")["json"] == {
+        "statement": None, "proposed_value_pence": 200_000_000_000}
+    page = member.get("/allocation/mine").get_data(as_text=True)
+    assert _field_message(page, f"statement-{ROUND_ID}") == "Enter your expression of interest"
+    assert _field_message(page, f"value-{ROUND_ID}") == "The proposed value must be between £0.00 and £1,000,000,000.00"
+    assert (f"#statement-{ROUND_ID}", "Enter your expression of interest") in _summary(page)
+    assert "may not be null" not in page and 'value="2,000,000,000"' in page

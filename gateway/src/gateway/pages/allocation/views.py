@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from ...adapters.repository import UserRepository
 from ...auth.session import current_user, roles_required
 from ...domain.roles import BOARD_MEMBER, CONSORTIUM_MANAGER, MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
-from ..common.errors import CHOICE, DATE, MONEY, Field, refuse
+from ..common.errors import CHOICE, DATE, FORM, MONEY, WHOLE, Field, refuse
 from ..common.forms import lines
 from ..common.money import pounds_to_pence
 from ..common.service_pages import fetch, is_uuid, pdf_response, posted, render_page, send
@@ -125,7 +125,8 @@ def round_action(round_id, action):
     elif action == "panel":
         person = posted("name", "role", "organisation_id", "user_id")
         person["expertise"] = request.form.get("expertise", "")
-        send("contracts", "POST", f"{path}/panel", person, f"{person['name'] or 'The person'} proposed for the panel.")
+        send("contracts", "POST", f"{path}/panel", person, f"{person['name'] or 'The person'} proposed for the panel.",
+             PANEL_FIELDS)
         anchor = "#panel"
     elif action == "remove-panel-member":
         member_id = request.form.get("member_id", "")
@@ -134,17 +135,17 @@ def round_action(round_id, action):
         anchor = "#panel"
     elif action == "servicing":
         send("contracts", "PUT", f"{path}/servicing", posted("name", "capacity", "organisation_id") | {
-            "note": request.form.get("note", "")}, "Servicing member recorded (C7).")
+            "note": request.form.get("note", "")}, "Servicing member recorded (C7).", SERVICING_FIELDS)
         anchor = "#panel"
     elif action == "confirm-panel":
         send("contracts", "POST", f"{path}/panel/confirmation", None, "The panel is confirmed; declarations closed.")
         anchor = "#panel"
     elif action == "criteria":
-        payload, problem = criteria_payload()
-        if problem:
-            flash(problem, "error")
+        payload, refused, fields = criteria_payload()
+        if refused:
+            refuse(refused)
         else:
-            send("contracts", "PUT", f"{path}/criteria", payload, "Criteria and weights saved.")
+            send("contracts", "PUT", f"{path}/criteria", payload, "Criteria and weights saved.", fields)
         anchor = "#criteria"
     elif action == "chosen-provider":
         send("contracts", "POST", f"{path}/chosen-provider", posted("organisation_id") | {
@@ -170,11 +171,10 @@ def round_action(round_id, action):
         try:
             score = int(request.form.get("score") or "")
         except ValueError:
-            flash("Give the moderated score as a whole number.", "error")
+            refuse({"mod-score": "Enter the agreed score as a whole number, like 7"})
             return redirect(here + "#moderation")
-        send("contracts", "PUT", f"{path}/moderation", fields | {"score": score,
-                                                                 "reason": request.form.get("reason", "")},
-             "Moderated score recorded.")
+        send("contracts", "PUT", f"{path}/moderation", fields | {"score": score} | posted("reason"),
+             "Moderated score recorded.", MODERATION_FIELDS)
         anchor = "#moderation"
     elif action == "shortlist":
         on = request.form.get("shortlisted") == "yes"
@@ -193,6 +193,22 @@ def round_action(round_id, action):
     return redirect(here + anchor)
 
 
+PANEL_FIELDS = {  # contracts' fields as the round page's forms name them (common/errors.py)
+    "name": Field("the person's name", id="panel-name"), "role": Field("their role on the panel", CHOICE, "panel-role"),
+    "organisation_id": Field("their organisation", CHOICE, "panel-org"),
+    "user_id": Field("their login", CHOICE, "panel-user"), "expertise": Field("their expertise", id="panel-expertise")}
+SERVICING_FIELDS = {
+    "name": Field("the name of who services the process", id="servicing-name"),
+    "capacity": Field("what they service it as", CHOICE, "servicing-capacity"),
+    "organisation_id": Field("their organisation", CHOICE, "servicing-org"),
+    "note": Field("the note", id="servicing-note")}
+MODERATION_FIELDS = {
+    "eoi_id": Field("the expression of interest", CHOICE, "mod-eoi"),
+    "criterion_id": Field("the criterion", CHOICE, "mod-criterion"),
+    "score": Field("the agreed score", WHOLE, "mod-score"),
+    "reason": Field("the reason for the moderated score", id="mod-reason")}
+
+
 
 # --- scoring sheets ----------------------------------------------------------------------------------
 
@@ -204,26 +220,34 @@ def sheet(round_id, member_id):
         found, _ = fetch("contracts", path)
         if found is None:
             abort(404)
-        scores, bad = [], []
+        scores, bad, fields = [], {}, {}
         for row in found["eois"]:
             for criterion in found["criteria"]:
-                key = f"score-{row['eoi']['id']}-{criterion['id']}"
-                text = (request.form.get(key) or "").strip()
+                key = f"{row['eoi']['id']}-{criterion['id']}"
+                text = (request.form.get(f"score-{key}") or "").strip()
                 if not text:
                     continue
+                on = f"{row['eoi']['organisation_name']} on {criterion['name']}"
                 try:
                     score = int(text)
                 except ValueError:
-                    bad.append(f"{row['eoi']['organisation_name']}, {criterion['name']}")
+                    bad[f"score-{key}"] = f"Enter the score for {on} as a whole number, like 7"
                     continue
+                sent = len(scores)  # contracts names a score by its place in the list sent: said on its own box
+                fields |= {f"scores.{sent}.score": Field(f"the score for {on}", WHOLE, f"score-{key}"),
+                           f"scores.{sent}.eoi_id": Field(f"the score for {on}", CHOICE, f"score-{key}"),
+                           f"scores.{sent}.criterion_id": Field(f"the score for {on}", CHOICE, f"score-{key}"),
+                           f"scores.{sent}.comment": Field(f"the comment on {on}", id=f"comment-{key}")}
                 scores.append({"eoi_id": row["eoi"]["id"], "criterion_id": criterion["id"], "score": score,
-                               "comment": request.form.get(f"comment-{row['eoi']['id']}-{criterion['id']}", "")})
+                               "comment": request.form.get(f"comment-{key}", "")})
         if bad:
-            flash("Give each score as a whole number: " + "; ".join(bad) + ".", "error")
+            refuse(bad)
         elif not scores:
-            flash("Enter at least one score.", "error")
+            first = (f"score-{found['eois'][0]['eoi']['id']}-{found['criteria'][0]['id']}"
+                     if found["eois"] and found["criteria"] else FORM)
+            refuse({first: "Enter at least one score"})
         else:
-            send("contracts", "PUT", path, {"scores": scores}, "Scores saved.")
+            send("contracts", "PUT", path, {"scores": scores}, "Scores saved.", fields)
         return redirect(url_for("allocation_ui.sheet", round_id=round_id, member_id=member_id))
     found, problem = fetch("contracts", path)
     return _render("sheet.html", sheet=found, problem=problem, round_id=round_id,
@@ -273,17 +297,20 @@ def my_action(round_id, action):
     path = f"/allocation-rounds/{round_id}"
     if action == "declaration":
         send("contracts", "POST", f"{path}/declarations", {"detail": request.form.get("detail", "")},
-             "Your interest is declared. Your organisation's people are kept off the panel (C2).")
+             "Your interest is declared. Your organisation's people are kept off the panel (C2).",
+             {"detail": Field("the detail of your interest", id=f"detail-{round_id}")})
     elif action == "eoi":
-        payload = {"statement": request.form.get("statement", "")}
+        payload = posted("statement")  # an empty statement is "Enter your expression of interest"
         value = (request.form.get("proposed_value") or "").strip()
         if value:
             try:
                 payload["proposed_value_pence"] = pounds_to_pence(value)
             except ValueError:
-                flash("Enter the proposed value in pounds, like 140000 or 140,000.00.", "error")
+                refuse({f"value-{round_id}": "Enter the proposed value in pounds, like 140,000 or 140,000.00"})
                 return redirect(url_for("allocation_ui.my_invitations") + f"#round-{round_id}")
-        send("contracts", "POST", f"{path}/eois", payload, "Your expression of interest is in.")
+        send("contracts", "POST", f"{path}/eois", payload, "Your expression of interest is in.",
+             {"statement": Field("your expression of interest", id=f"statement-{round_id}"),
+              "proposed_value_pence": Field("the proposed value", MONEY, f"value-{round_id}")})
     else:
         flash("Unknown action.", "error")
     return redirect(url_for("allocation_ui.my_invitations") + f"#round-{round_id}")
