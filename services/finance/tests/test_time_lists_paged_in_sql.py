@@ -1,5 +1,5 @@
-"""Finance's time lists are paged in SQL (issue 16): a person's rates, the cost codes and an invoice line's
-entries. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
+"""Finance's time lists are paged in SQL (issue 16): a person's rates, the cost codes, an invoice line's
+entries and the write-offs. A page followed by its cursor goes on where the first stopped (no row twice, none missed), in the order
 and with the filters the list always had, and each row as it was shown when the whole list was read at once."""
 from __future__ import annotations
 
@@ -82,3 +82,24 @@ def test_f4_an_invoice_lines_entries_page_by_day(th):
         assert sum(r["minutes"] for r in rows) == line["minutes"]
         host_staff = th.as_(("member_user",), organisation_id=th.host)
         assert _paged_rows(th, path, "time_entry", host_staff) == rows
+
+
+def test_h4_write_offs_page_newest_first(th):
+    th.hub_model("outsourced_to_member")
+    host_staff, member_staff = th.staff(), th.staff("Sam Lee", kind="member")
+    made = []
+    for staff, organisation_id in ((host_staff, th.host), (member_staff, th.member_org)):
+        th.rate(staff["id"])
+        for weeks in (0, 5, 10):  # October, November and December
+            monday = MONDAY + dt.timedelta(days=7 * weeks)
+            th.approved_week(staff, monday)
+            made.append(th.call("POST", "/subsidy/write-offs", {
+                "organisation_id": str(organisation_id), "month": monday.strftime("%Y-%m"),
+                "reason": f"Given in kind {len(made)}"}, 201, th.manager))
+    rows = _paged_rows(th, "/subsidy/write-offs", "subsidy_write_off")
+    assert {r["id"] for r in rows} == {w["id"] for w in made} and len(rows) == 6
+    assert [(r["written_off_at"], r["id"]) for r in rows] == sorted(
+        ((r["written_off_at"], r["id"]) for r in rows), reverse=True)
+    assert [r["reason"] for r in rows] == [w["reason"] for w in sorted(
+        made, key=lambda w: (w["written_off_at"], w["id"]), reverse=True)]
+    assert _paged_rows(th, "/subsidy/write-offs", "subsidy_write_off", th.manager) == rows

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from hubkit.auth import ALL_ROLES, current_principal, allow
 from hubkit.domain import InvalidField
-from hubkit.paging import Order, asc, desc, paged
+from hubkit.paging import Order, asc, paged
 from hubkit.web import get_or_404, request_uow
 from hubkit import clock
 
@@ -593,7 +593,7 @@ class WriteOffs(MethodView):
     @paged(subsidy_blp, s.WriteOffOut)
     def get(self, page):
         with request_uow() as uow:
-            return page.rows(subsidy.write_offs(uow.session), Order(desc("written_off_at"), desc("id")))
+            return page.select(uow.session, subsidy.write_offs_query(), subsidy.WRITE_OFF_ORDER)
 
     @allow(*APPROVERS)
     @subsidy_blp.arguments(s.WriteOffIn)

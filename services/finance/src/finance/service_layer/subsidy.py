@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select, true
 
 from hubkit.db import utcnow
 from hubkit.domain import InvalidField, RuleViolation
+from hubkit.paging import Order, desc
 from hubkit.unit_of_work import UnitOfWork
 
 from ..adapters.time_tables import (ChargeableTimeTally, InvoiceLine, RechargeInvoice, StaffMember, StaffRate,
@@ -203,5 +204,10 @@ def write_off(uow: UnitOfWork, organisation_id: uuid.UUID, month: dt.date, reaso
     return row
 
 
-def write_offs(session) -> list[SubsidyWriteOff]:
-    return list(session.execute(select(SubsidyWriteOff).order_by(SubsidyWriteOff.written_off_at.desc())).scalars())
+# GET /subsidy/write-offs: newest first (ix_subsidy_write_off_newest), paged in SQL.
+WRITE_OFF_ORDER = Order(desc(SubsidyWriteOff.written_off_at), desc(SubsidyWriteOff.id))
+
+
+def write_offs_query():
+    """The write-offs (member staff: their own organisation's) for the caller to page in WRITE_OFF_ORDER."""
+    return select(SubsidyWriteOff)
