@@ -128,7 +128,9 @@ def test_c1_c2_c3_c4_c7_a_conflict_free_round_from_invitation_to_award_in_the_br
     manager.get_by_label("Name", exact=True).nth(1).fill("Reach into communities")
     manager.get_by_label("Weight (%)").nth(1).fill("30")
     manager.get_by_role("button", name="Save the criteria").click()
-    expect(manager.get_by_text(re.compile("weights must add up to 100; they add up to 90"))).to_be_visible()
+    for where in (".govuk-error-summary", ".govuk-error-message"):  # in the summary and beside the criteria
+        expect(manager.locator(where, has_text=re.compile("weights must add up to 100; they add up to 90"))
+               ).to_be_visible()
     manager.get_by_label("Name", exact=True).nth(0).fill("Quality of the service")
     manager.get_by_label("Weight (%)").nth(0).fill("60")
     manager.get_by_label("Name", exact=True).nth(1).fill("Reach into communities")
@@ -166,7 +168,9 @@ def test_c1_c2_c3_c4_c7_a_conflict_free_round_from_invitation_to_award_in_the_br
     board.get_by_label(f"Score for {bidder} on Quality of the service").fill("11")
     board.get_by_label(f"Score for {bidder} on Reach into communities").fill("7")
     board.get_by_role("button", name="Save my scores").click()
-    expect(board.get_by_text(re.compile("11 is outside the scale"))).to_be_visible()
+    for where in (".govuk-error-summary", ".govuk-error-message"):  # in the summary and beside the score's box
+        expect(board.locator(where, has_text=re.compile("11 is outside the scale"))).to_be_visible()
+    expect(board.get_by_label(f"Score for {bidder} on Quality of the service")).to_have_value("11")  # as typed
     board.get_by_label(f"Score for {bidder} on Quality of the service").fill("8")
     board.get_by_label(f"Score for {bidder} on Reach into communities").fill("7")
     board.get_by_role("button", name="Save my scores").click()
