@@ -31,7 +31,8 @@ class AllocationRound(ConsortiumScoped, Base):
     """Sharing out a contract, or a lot, among members: route, timetable, panel, criteria and the decision."""
 
     __tablename__ = "allocation_round"
-    __table_args__ = (Index("ix_allocation_round_newest", "consortium_id", "status", "created_at", "id"),)
+    __table_args__ = (Index("ix_allocation_round_newest", "consortium_id", "status", "created_at", "id"),
+                      Index("ix_allocation_round_newest_of_all", "consortium_id", "created_at", "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     title: Mapped[str] = mapped_column(String(300))

@@ -14,7 +14,7 @@ from flask_smorest import Blueprint, abort
 
 from hubkit.auth import STAFF, allow, current_principal
 from hubkit.unit_of_work import UnitOfWork
-from hubkit.paging import Order, desc, paged
+from hubkit.paging import paged
 from hubkit.web import get_or_404, request_uow
 
 from ..adapters.allocation_tables import AllocationRound
@@ -76,7 +76,7 @@ class Rounds(MethodView):
     def get(self, query, page):
         """Allocation rounds, newest first; `status` filters."""
         with request_uow() as uow:
-            return page.rows(cases.list_rounds(uow.session, query["status"]), Order(desc("created_at"), desc("id")))
+            return page.select(uow.session, cases.rounds_query(query["status"]), cases.ROUND_ORDER)
 
     @allow(*MANAGES)
     @blp.arguments(s.RoundIn)
@@ -358,8 +358,8 @@ class MyInvitations(MethodView):
     def get(self, page):
         """Member staff: the rounds their organisation is invited to, newest first, with its declaration and EOI."""
         with request_uow() as uow:
-            return page.rows(cases.my_invitations(uow.session),
-                             Order(desc("invitation.invited_at"), desc("invitation.id")))
+            return [cases.invitation_view(uow.session, invitation) for invitation in page.select(
+                uow.session, cases.invitations_query(), cases.INVITATION_ORDER)]
 
 
 @mine_blp.route("/invitations/<round_id>")
@@ -382,8 +382,8 @@ class MyPanels(MethodView):
     def get(self, page):
         """The rounds the caller sits on the panel of (their scoring sheets), newest first."""
         with _consortium_uow() as uow:
-            return page.rows(cases.sits_on_a_panel(uow.session, current_principal().user_id),
-                             Order(desc("round.created_at"), desc("panel_member.id")))
+            return [{"panel_member": member, "round": round_} for member, round_ in page.select(
+                uow.session, cases.panels_query(current_principal().user_id), cases.PANEL_ORDER)]
 
 
 @mine_blp.route("/capabilities")
@@ -394,7 +394,7 @@ class Capabilities(MethodView):
         """What each member can deliver and where, as contracts knows it from membership's register (M2), latest
         changed first."""
         with request_uow() as uow:
-            return page.rows(cases.list_capabilities(uow.session), Order(desc("updated_at"), desc("id")))
+            return page.select(uow.session, cases.capabilities_query(), cases.CAPABILITY_ORDER)
 
 
 # The blueprints this area adds to the service (see app.py).

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
 from hubkit.events import Envelope
+from hubkit.paging import Order, desc
 from hubkit.read_copies import apply_organisation_event
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
@@ -92,8 +93,13 @@ def apply_capability(uow: UnitOfWork, event: Envelope) -> None:
     copy.updated_at = event.occurred_at
 
 
-def list_capabilities(session) -> list[MemberCapability]:
-    return list(session.execute(select(MemberCapability).order_by(MemberCapability.updated_at.desc())).scalars())
+# GET /allocation/capabilities: latest changed first (ix_member_capability_latest), paged in SQL.
+CAPABILITY_ORDER = Order(desc(MemberCapability.updated_at), desc(MemberCapability.id))
+
+
+def capabilities_query():
+    """The consortium's copy of membership's capability register, for the caller to page in CAPABILITY_ORDER."""
+    return select(MemberCapability)
 
 
 def capable_members(session, categories: list[str], areas: list[str]) -> list[MemberOrganisation]:
@@ -390,10 +396,12 @@ def open_eois(uow: UnitOfWork, round_: AllocationRound) -> AllocationRound:
     return round_
 
 
-def _eoi_standing(session, round_: AllocationRound, organisation_id, org: MemberOrganisation | None) -> tuple:
-    """What `rules.eoi_refusal` judges, as the read copies know it now (whoever asks: the offer or the EOI)."""
-    invited = session.execute(select(Invitation.id).where(Invitation.round_id == round_.id,
-                                                          Invitation.organisation_id == organisation_id)).first()
+def _eoi_standing(session, round_: AllocationRound, organisation_id, org: MemberOrganisation | None,
+                  invitation: Invitation | None = None) -> tuple:
+    """What `rules.eoi_refusal` judges, as the read copies know it now (whoever asks: the offer or the EOI); given
+    the organisation's invitation to the round, it is not read again."""
+    invited = invitation or session.execute(select(Invitation.id).where(
+        Invitation.round_id == round_.id, Invitation.organisation_id == organisation_id)).first()
     declared = session.execute(select(Declaration.id).where(Declaration.round_id == round_.id,
                                                             Declaration.organisation_id == organisation_id)).first()
     return (org is not None, org.status if org else None, org.eligible_for_new_work if org else None,
@@ -569,11 +577,15 @@ def _decide(uow: UnitOfWork, round_: AllocationRound, organisation_id, organisat
 
 # --- reading -------------------------------------------------------------------------------------------
 
-def list_rounds(session, status: str | None = None) -> list[AllocationRound]:
-    query = select(AllocationRound).order_by(AllocationRound.created_at.desc())
-    if status:
-        query = query.where(AllocationRound.status == status)
-    return list(session.execute(query).scalars())
+# GET /allocation-rounds: newest first, paged in SQL (ix_allocation_round_newest for a status,
+# ix_allocation_round_newest_of_all for every round).
+ROUND_ORDER = Order(desc(AllocationRound.created_at), desc(AllocationRound.id))
+
+
+def rounds_query(status: str | None = None):
+    """The consortium's allocation rounds (of one status, if given), for the caller to page in ROUND_ORDER."""
+    query = select(AllocationRound)
+    return query.where(AllocationRound.status == status) if status else query
 
 
 def standings(session, round_: AllocationRound) -> list[dict]:
@@ -627,7 +639,8 @@ def chosen_provider_candidates(session) -> list[MemberOrganisation]:
             if rules.may_be_invited(org.status, org.eligible_for_new_work)]
 
 
-def member_round_view(session, round_: AllocationRound, organisation_id: uuid.UUID) -> dict:
+def member_round_view(session, round_: AllocationRound, organisation_id: uuid.UUID,
+                      invitation: Invitation | None = None) -> dict:
     """What an invited member's staff see: the round, its criteria, their own declaration and EOI, and what they
     may do now, judged by the same rules that accept it (with the reason when they may not)."""
     criteria = _rows(session, AllocationCriterion, round_.id, AllocationCriterion.position)
@@ -637,7 +650,7 @@ def member_round_view(session, round_: AllocationRound, organisation_id: uuid.UU
         ExpressionOfInterest.round_id == round_.id, ExpressionOfInterest.organisation_id == organisation_id)
     ).scalar_one_or_none()
     org = _organisation(session, organisation_id)
-    eoi_refusal = rules.eoi_refusal(*_eoi_standing(session, round_, organisation_id, org),
+    eoi_refusal = rules.eoi_refusal(*_eoi_standing(session, round_, organisation_id, org, invitation),
                                     already_sent=eoi is not None)
     declaration_refusal = rules.declaration_refusal(round_.panel_confirmed_at is not None, round_.status)
     return {"round": round_, "criteria": criteria, "declaration": declaration, "eoi": eoi,
@@ -646,15 +659,20 @@ def member_round_view(session, round_: AllocationRound, organisation_id: uuid.UU
             "why_no_eoi": None if eoi_refusal is None or eoi is not None else eoi_refusal.message}
 
 
-def my_invitations(session) -> list[dict]:
-    """Member staff: the rounds their organisation is invited to, with its declaration and EOI."""
-    invitations = list(session.execute(select(Invitation).order_by(Invitation.invited_at.desc())).scalars())
-    out = []
-    for invitation in invitations:
-        round_ = session.get(AllocationRound, invitation.round_id)
-        view = member_round_view(session, round_, invitation.organisation_id)
-        out.append({"invitation": invitation} | view)
-    return out
+# GET /allocation/invitations: newest first (ix_allocation_invitation_newest), paged in SQL.
+INVITATION_ORDER = Order(desc(Invitation.invited_at), desc(Invitation.id))
+
+
+def invitations_query():
+    """Member staff: the invitations of their organisation (the session's scoping), for the caller to page in
+    INVITATION_ORDER and show with invitation_view."""
+    return select(Invitation)
+
+
+def invitation_view(session, invitation: Invitation) -> dict:
+    """An invitation with its round, and the organisation's declaration and EOI (member_round_view)."""
+    round_ = session.get(AllocationRound, invitation.round_id)
+    return {"invitation": invitation} | member_round_view(session, round_, invitation.organisation_id, invitation)
 
 
 def report(session, round_: AllocationRound) -> dict:
@@ -707,10 +725,14 @@ def is_invited(session, round_: AllocationRound) -> bool:
     return session.execute(select(Invitation.id).where(Invitation.round_id == round_.id)).first() is not None
 
 
-def sits_on_a_panel(session, user_id: str) -> list[dict]:
-    """The rounds this user sits on the panel of, with their panel member id (for 'my scoring sheets')."""
-    rows = session.execute(select(PanelMember, AllocationRound).join(
+# GET /allocation/panels: the newest round first (a user's few seats, found by the user_id index), paged in SQL.
+PANEL_ORDER = Order(desc(AllocationRound.created_at, "AllocationRound.created_at"),
+                    desc(PanelMember.id, "PanelMember.id"))
+
+
+def panels_query(user_id: str):
+    """The rounds this user sits on the panel of, each row a PanelMember with its AllocationRound (for 'my scoring
+    sheets'), for the caller to page in PANEL_ORDER."""
+    return select(PanelMember, AllocationRound).join(
         AllocationRound, AllocationRound.id == PanelMember.round_id).where(PanelMember.user_id == user_id)
-        .order_by(AllocationRound.created_at.desc())).all()
-    return [{"panel_member": member, "round": round_} for member, round_ in rows]
 
