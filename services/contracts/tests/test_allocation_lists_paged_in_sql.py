@@ -66,3 +66,17 @@ def test_m2_the_capability_copy_pages_latest_changed_first(alloc):
     assert {row["id"] for row in rows} == set(orgs) and rows[0]["id"] == orgs[0]
     assert rows[0]["service_categories"] == ["housing"]
 
+
+def test_a_bids_partner_candidates_page_by_name_and_are_those_the_rule_accepts(alloc):
+    from contracts.domain.bids import partner_refusal
+
+    members = {name: (status, eligible, alloc.member(name, status=status, eligible=eligible))
+               for name, status, eligible in (
+                   ("Wharfedale Trust", "active", True), ("Aire Valley CIC", "active", True),
+                   ("Nidd Gorge Trust", "active", True), ("Applicant Trust", "applicant", True),
+                   ("Uninsured Trust", "active", False), ("Calder Carers", "active", True),
+                   ("Lapsed Group", "lapsed", True))}
+    rows = _two_at_a_time(alloc, "/bids/partner-candidates", "member_organisation")
+    assert [row["name"] for row in rows] == sorted(
+        name for name, (status, eligible, _) in members.items() if partner_refusal(status, eligible, name) is None)
+    assert [row["name"] for row in rows] == ["Aire Valley CIC", "Calder Carers", "Nidd Gorge Trust", "Wharfedale Trust"]

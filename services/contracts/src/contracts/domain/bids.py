@@ -34,13 +34,16 @@ def check_shares(price_pence: int | None, fee_basis_points: int | None, shares: 
             f"({_pounds(available)}).", rule=PRICING_RULE)
 
 
+PARTNER_STATUS = "active"  # the one membership status a partner or lead may have (partner_refusal)
+
+
 def partner_refusal(status: str | None, eligible_for_new_work: bool | None, name: str | None
                     ) -> RuleViolation | None:
     """Why an organisation cannot partner in (or lead) a bid, or None when it can: a delivery partner is an active
     member organisation that is eligible for new work. The one rule for the choices offered and the acceptance."""
     if status is None:
         return RuleViolation("That organisation is not a member organisation known to the hub.", rule=BID_RULE)
-    if status != "active":
+    if status != PARTNER_STATUS:
         return RuleViolation(f"{name} is not an active member ({status}): only active members can be partners.",
                              rule=BID_RULE)
     if eligible_for_new_work is False:

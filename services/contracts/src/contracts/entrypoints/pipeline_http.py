@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from hubkit.auth import allow
-from hubkit.paging import Order, asc, paged
+from hubkit.paging import paged
 from hubkit.read_copies import MemberOrganisationCopySchema
 from hubkit.web import accepts_upload, get_or_404, request_uow, stored_file
 from hubkit import clock
@@ -190,7 +190,7 @@ class PartnerCandidates(MethodView):
         """The member organisations a bid accepts as a partner or its lead now (active and eligible for new work),
         by name: what a form offers is judged by the rule that accepts it."""
         with request_uow() as uow:
-            return page.rows(bid_cases.partner_candidates(uow.session), Order(asc("name"), asc("id")))
+            return page.select(uow.session, bid_cases.partner_candidates_query(), bid_cases.PARTNER_CANDIDATE_ORDER)
 
 
 @bids_blp.route("/<bid_id>")

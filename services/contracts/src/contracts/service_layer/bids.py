@@ -9,6 +9,7 @@ from sqlalchemy.orm import undefer
 
 from hubkit.db import utcnow
 from hubkit.domain import RuleViolation
+from hubkit.paging import Order, asc
 from hubkit.unit_of_work import UnitOfWork
 from hubkit import clock
 
@@ -214,11 +215,16 @@ def record_outcome(uow: UnitOfWork, bid: Bid, outcome: str, scores: list[dict], 
     return bid
 
 
-def partner_candidates(session) -> list[MemberOrganisation]:
-    """The member organisations a bid would accept as a partner or lead now (rules.partner_refusal), by name."""
-    return [org for org in session.execute(select(MemberOrganisation).order_by(MemberOrganisation.name,
-                                                                               MemberOrganisation.id)).scalars()
-            if rules.partner_refusal(org.status, org.eligible_for_new_work, org.name) is None]
+# GET /bids/partner-candidates: by name (ix_member_organisation_by_name), paged in SQL.
+PARTNER_CANDIDATE_ORDER = Order(asc(MemberOrganisation.name), asc(MemberOrganisation.id))
+
+
+def partner_candidates_query():
+    """The member organisations a bid would accept as a partner or lead now, for the caller to page in
+    PARTNER_CANDIDATE_ORDER: rules.partner_refusal's test in SQL (its status, PARTNER_STATUS, and eligibility
+    for new work not withdrawn), so what a form offers is what the rule accepts."""
+    return select(MemberOrganisation).where(MemberOrganisation.status == rules.PARTNER_STATUS,
+                                            MemberOrganisation.eligible_for_new_work.is_not(False))
 
 
 def bid_view(session, bid: Bid) -> dict:
