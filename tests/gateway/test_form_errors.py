@@ -544,3 +544,45 @@ def test_issue_14_item_3_an_expression_of_interest_refused_says_so_beside_its_bo
     assert _field_message(page, f"value-{ROUND_ID}") == "The proposed value must be between £0.00 and £1,000,000,000.00"
     assert (f"#statement-{ROUND_ID}", "Enter your expression of interest") in _summary(page)
     assert "may not be null" not in page and 'value="2,000,000,000"' in page
+
+
+def test_issue_14_item_3_a_chosen_provider_request_a_declaration_and_an_assessment_refused_say_so_beside_each_box(
+        logged_in, fake_services):
+    """The round page's other forms: asking the Partners Group for a chosen provider (C1), recording a member's
+    declaration (C2) and assessing the chosen provider (C6) each say what to fix beside the box, and come back open
+    and as typed, in their own form only."""
+    path = f"/allocation-rounds/{ROUND_ID}"
+    fake_services.contracts_answers[("GET", path)] = (200, _round(
+        "declarations", chosen_provider_candidates=[{"id": MEMBER["id"], "name": MEMBER["name"]}]))
+    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    fake_services.contracts_answers[("POST", f"{path}/chosen-provider")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {"reason": ["Field may not be null."]}})
+    fake_services.contracts_answers[("POST", f"{path}/declarations")] = (422, {
+        "status": 422, "title": "Unprocessable Entity",
+        "errors": {"organisation_id": ["Name the organisation that declares."]}})
+    manager = logged_in("manager")
+    here = f"/allocation/rounds/{ROUND_ID}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager.post(f"{here}/chosen-provider", data={"csrf_token": token, "form": "chosen-provider",
+                                                  "organisation_id": MEMBER["id"], "reason": ""})
+    assert fake_services.last_call("contracts", "POST", f"{path}/chosen-provider")["json"]["reason"] is None
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "cp-reason") == "Enter why it is clearly the one credible provider"
+    assert re.search(r'<details class="govuk-details" open>\s*<summary[^>]*><span[^>]*>Ask the Partners Group', page)
+    assert re.search(rf'<option value="{MEMBER["id"]}" selected>', page.split('id="cp-org"')[1])
+
+    manager.post(f"{here}/declaration", data={"csrf_token": token, "form": "declaration", "organisation_id": "",
+                                              "detail": "Runs the youth club next door"})
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "decl-org") == "Name the organisation that declares."
+    assert re.search(r'id="decl-detail" name="detail" type="text" value="Runs the youth club next door"', page)
+
+    fake_services.contracts_answers[("GET", path)] = (200, _round(
+        "declarations", route="chosen_provider") | {"round": _round("declarations")["round"] | {
+            "route": "chosen_provider", "chosen_provider_name": "Northfield Advice"}})
+    manager.post(f"{here}/assessment", data={"csrf_token": token, "form": "assessment", "note": "Visited the hubs"})
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "meets") == "Select whether the chosen provider meets the specification"
+    assert ("#meets", "Select whether the chosen provider meets the specification") in _summary(page)
+    assert "Visited the hubs" in page
+    assert not [c for c in fake_services.calls if c["path"].endswith("/assessment")]

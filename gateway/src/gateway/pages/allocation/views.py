@@ -120,7 +120,7 @@ def round_action(round_id, action):
     anchor = ""
     if action == "declaration":
         send("contracts", "POST", f"{path}/declarations", posted("organisation_id") | {
-            "detail": request.form.get("detail", "")}, "Declaration recorded (C2).")
+            "detail": request.form.get("detail", "")}, "Declaration recorded (C2).", DECLARATION_FIELDS)
         anchor = "#declarations"
     elif action == "panel":
         person = posted("name", "role", "organisation_id", "user_id")
@@ -148,18 +148,20 @@ def round_action(round_id, action):
             send("contracts", "PUT", f"{path}/criteria", payload, "Criteria and weights saved.", fields)
         anchor = "#criteria"
     elif action == "chosen-provider":
-        send("contracts", "POST", f"{path}/chosen-provider", posted("organisation_id") | {
-            "reason": request.form.get("reason", "")}, "The Partners Group has been asked (C1).")
+        send("contracts", "POST", f"{path}/chosen-provider", posted("organisation_id", "reason"),
+             "The Partners Group has been asked (C1).", CHOSEN_PROVIDER_FIELDS)
         anchor = "#route"
     elif action == "assessment":
         meets = request.form.get("meets_specification")
         if meets not in ("yes", "no"):
-            flash("Say whether the chosen provider meets the specification.", "error")
+            refuse({"meets": "Select whether the chosen provider meets the specification"})
         else:
             send("contracts", "POST", f"{path}/chosen-provider/assessment", {
                 "meets_specification": meets == "yes", "note": request.form.get("note", "")},
                 "Work awarded to the chosen provider." if meets == "yes" else
-                "The round reverts to open competition (C6).")
+                "The round reverts to open competition (C6).",
+                {"meets_specification": Field("whether the chosen provider meets the specification", CHOICE, "meets"),
+                 "note": Field("the note", id="assessment-note")})
         anchor = "#route"
     elif action == "open-eois":
         send("contracts", "POST", f"{path}/eois/opening", None,
@@ -193,7 +195,11 @@ def round_action(round_id, action):
     return redirect(here + anchor)
 
 
-PANEL_FIELDS = {  # contracts' fields as the round page's forms name them (common/errors.py)
+DECLARATION_FIELDS = {  # contracts' fields as the round page's forms name them (common/errors.py)
+    "organisation_id": Field("the organisation", CHOICE, "decl-org"), "detail": Field("the detail", id="decl-detail")}
+CHOSEN_PROVIDER_FIELDS = {"organisation_id": Field("the member organisation", CHOICE, "cp-org"),
+                          "reason": Field("why it is clearly the one credible provider", id="cp-reason")}
+PANEL_FIELDS = {
     "name": Field("the person's name", id="panel-name"), "role": Field("their role on the panel", CHOICE, "panel-role"),
     "organisation_id": Field("their organisation", CHOICE, "panel-org"),
     "user_id": Field("their login", CHOICE, "panel-user"), "expertise": Field("their expertise", id="panel-expertise")}
