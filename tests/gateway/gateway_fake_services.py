@@ -539,7 +539,7 @@ class FakeServices:
         @app.route("/contracts/members")
         @app.route("/contracts/opportunities")
         @app.route("/contracts/bids/<path:rest>")
-        @app.route("/contracts/returns/<path:rest>")
+        @app.route("/contracts/returns/<path:rest>", methods=["GET", "POST"])
         @app.route("/contracts/returns")
         @app.route("/contracts/subcontracts")
         @app.route("/contracts/subcontracts/<path:rest>", methods=["GET", "POST"])

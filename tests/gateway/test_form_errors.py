@@ -586,3 +586,31 @@ def test_issue_14_item_3_a_chosen_provider_request_a_declaration_and_an_assessme
     assert ("#meets", "Select whether the chosen provider meets the specification") in _summary(page)
     assert "Visited the hubs" in page
     assert not [c for c in fake_services.calls if c["path"].endswith("/assessment")]
+
+
+def test_issue_14_item_3_a_returns_review_refused_says_so_beside_the_decision_and_keeps_the_comment(
+        logged_in, fake_services):
+    """Reviewing a return posts and goes back to the return's page: no decision is the gateway's own refusal
+    beside the radios; contracts' refusal of the comment is said beside it; the comment comes back as typed."""
+    return_id = str(uuid.uuid4())
+    detail = {"performance_return": {"id": return_id, "status": "submitted", "late": False,
+                                     "submitted_at": "2030-07-10T11:00:00+00:00", "review_comment": None},
+              "period": PERIODS[0]["period"], "subcontract_id": SUBCONTRACT_ID, "organisation_name": MEMBER["name"],
+              "contract_id": CONTRACT_ID, "contract_title": "Community wellbeing hubs", "lines": [], "overall": None,
+              "evidence": [], "history": [], "imported": False}
+    fake_services.contracts_answers[("GET", f"/returns/{return_id}")] = (200, detail)
+    fake_services.contracts_answers[("POST", f"/returns/{return_id}/review")] = (422, {
+        "status": 422, "title": "Unprocessable Entity", "errors": {"comment": ["Longer than maximum length 5000."]}})
+    manager = logged_in("manager")
+    here = f"/contracts/returns/{return_id}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager.post(f"{here}/review", data={"csrf_token": token, "comment": "Is the waiting time right?"})
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "decision") == "Select whether to accept or query the return"
+    assert ("#decision", "Select whether to accept or query the return") in _summary(page)
+    assert "Is the waiting time right?</textarea>" in page
+    assert not [c for c in fake_services.calls if c["method"] == "POST"]
+    manager.post(f"{here}/review", data={"csrf_token": token, "decision": "query", "comment": "Why?"})
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, "comment") == "The comment must be 5000 characters or fewer"
+    assert re.search(r'value="query" checked', page) and "Why?</textarea>" in page

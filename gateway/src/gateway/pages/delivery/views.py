@@ -491,11 +491,13 @@ def performance_return(return_id):
 def review(return_id):
     decision = request.form.get("decision")
     if decision not in ("accept", "query"):
-        flash("Choose whether to accept or query the return.", "error")
+        refuse({"decision": "Select whether to accept or query the return"})
     else:
         send("contracts", "POST", f"/returns/{return_id}/review",
              {"decision": decision, "comment": request.form.get("comment", "")},
-             "Return accepted." if decision == "accept" else "Return queried.")
+             "Return accepted." if decision == "accept" else "Return queried.",
+             {"decision": Field("whether to accept or query the return", CHOICE, "decision"),
+              "comment": Field("the comment", id="comment")})
     return redirect(url_for("delivery_ui.performance_return", return_id=return_id))
 
 
