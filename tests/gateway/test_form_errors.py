@@ -614,3 +614,26 @@ def test_issue_14_item_3_a_returns_review_refused_says_so_beside_the_decision_an
     page = manager.get(here).get_data(as_text=True)
     assert _field_message(page, "comment") == "The comment must be 5000 characters or fewer"
     assert re.search(r'value="query" checked', page) and "Why?</textarea>" in page
+
+
+def test_issue_14_item_3_leaving_an_eoi_off_the_shortlist_without_a_reason_says_so_beside_its_box(
+        logged_in, fake_services):
+    """C4: an expression of interest left off the shortlist needs the reason; contracts' refusal is said beside
+    that EOI's reason box, not on another's and not only for the whole page."""
+    path = f"/allocation-rounds/{ROUND_ID}"
+    other = EOI | {"id": str(uuid.uuid4()), "organisation_name": "Riverside Food Bank"}
+    fake_services.contracts_answers[("GET", path)] = (200, _round("scoring", criteria=[CRITERION], eois=[EOI, other]))
+    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    fake_services.contracts_answers[("PUT", f"{path}/eois/{EOI['id']}/shortlist")] = (422, {
+        "status": 422, "title": "Unprocessable Entity",
+        "errors": {"reason": ["Say why the expression of interest is not shortlisted."]}})
+    manager = logged_in("manager")
+    here = f"/allocation/rounds/{ROUND_ID}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    answer = manager.post(f"{here}/shortlist", data={"csrf_token": token, "eoi_id": EOI["id"], "shortlisted": "no",
+                                                     "reason": "  "})
+    assert answer.headers["Location"].endswith("#eois")
+    page = manager.get(here).get_data(as_text=True)
+    assert _field_message(page, f"reason-{EOI['id']}") == "Say why the expression of interest is not shortlisted."
+    assert (f"#reason-{EOI['id']}", "Say why the expression of interest is not shortlisted.") in _summary(page)
+    assert f'id="reason-{other["id"]}-error"' not in page

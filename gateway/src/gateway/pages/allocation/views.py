@@ -185,7 +185,8 @@ def round_action(round_id, action):
             return redirect(here + "#eois")
         send("contracts", "PUT", f"{path}/eois/{request.form.get('eoi_id', '')}/shortlist",
              {"shortlisted": on, "reason": request.form.get("reason", "")},
-             "Put back on the shortlist." if on else "Left off the shortlist (C4).")
+             "Put back on the shortlist." if on else "Left off the shortlist (C4).",
+             {"reason": Field("why it is not shortlisted", id=f"reason-{request.form['eoi_id']}")})
         anchor = "#eois"
     elif action == "award":
         send("contracts", "POST", f"{path}/award", None, "The work is awarded by weighted score.")
