@@ -637,3 +637,32 @@ def test_issue_14_item_3_leaving_an_eoi_off_the_shortlist_without_a_reason_says_
     assert _field_message(page, f"reason-{EOI['id']}") == "Say why the expression of interest is not shortlisted."
     assert (f"#reason-{EOI['id']}", "Say why the expression of interest is not shortlisted.") in _summary(page)
     assert f'id="reason-{other["id"]}-error"' not in page
+
+
+def test_issue_14_item_3_a_file_of_evidence_refused_is_said_beside_the_file_box(logged_in, fake_services):
+    """A return's evidence upload goes back to the return's page: no file chosen, an empty file (the gateway's own
+    refusals) and contracts' refusal of the file are each said beside the file box and in the error summary."""
+    import io
+    return_id = str(uuid.uuid4())
+    detail = {"performance_return": {"id": return_id, "status": "submitted", "late": False,
+                                     "submitted_at": "2030-07-10T11:00:00+00:00", "review_comment": None},
+              "period": PERIODS[0]["period"], "subcontract_id": SUBCONTRACT_ID, "organisation_name": MEMBER["name"],
+              "contract_id": CONTRACT_ID, "contract_title": "Community wellbeing hubs", "lines": [], "overall": None,
+              "evidence": [], "history": [], "imported": False}
+    fake_services.contracts_answers[("GET", f"/returns/{return_id}")] = (200, detail)
+    fake_services.contracts_answers[("POST", f"/returns/{return_id}/evidence")] = (422, {
+        "status": 422, "title": "Unprocessable Entity",
+        "errors": {"file": ["Evidence must be a PDF, an office document, a PNG or a JPEG."]}})
+    manager = logged_in("manager")
+    here = f"/contracts/returns/{return_id}"
+    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    for sent, said in (({}, "Select a file of evidence to upload"),
+                       ({"evidence": (io.BytesIO(b""), "empty.pdf")}, "The selected file is empty, so it was not sent"),
+                       ({"evidence": (io.BytesIO(b"MZ"), "tool.exe")},
+                        "Evidence must be a PDF, an office document, a PNG or a JPEG.")):
+        answer = manager.post(f"{here}/evidence", data={"csrf_token": token} | sent,
+                              content_type="multipart/form-data")
+        assert answer.headers["Location"].endswith("#evidence")
+        page = manager.get(here).get_data(as_text=True)
+        assert _field_message(page, "evidence-file") == said
+        assert ("#evidence-file", said) in _summary(page)

@@ -25,10 +25,10 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import actual_and_target_chart
-from ..common.errors import CHOICE, DATE, MONEY, NUMBER, WHOLE, Field, refuse
+from ..common.errors import CHOICE, DATE, FILE, MONEY, NUMBER, WHOLE, Field, flash_errors, form_errors, refuse
 from ..common.money import pounds_to_pence
 from ..common.lists import list_page
-from ..common.service_pages import (fetch, fetch_page, pdf_response, posted, refusal, render_page, send,
+from ..common.service_pages import (fetch, fetch_page, pdf_response, posted, render_page, send,
                                     stored_file_from, xlsx_response)
 from .heatmap import WORD, heat_map
 from .forms import INDICATOR_ROWS, contract_form, figure
@@ -595,10 +595,15 @@ def return_form(subcontract_id, period_id):
 csrf.exempt(return_form)  # checked in the view, once the larger upload limit is set
 
 
+EVIDENCE_FIELDS = {"file": Field("the file of evidence", FILE, "evidence-file")}  # the return page's box
+
+
 def _send_evidence(return_id: str, upload) -> None:
+    """Send a file of evidence; a refusal is said beside the return page's file box (where both forms that
+    upload go back to)."""
     content = upload.read()
     if not content:
-        flash("The evidence file is empty, so it was not sent.", "error")
+        refuse({"evidence-file": "The selected file is empty, so it was not sent"})
         return
     try:
         answer = upload_to_service("contracts", f"/returns/{return_id}/evidence", {},
@@ -609,7 +614,7 @@ def _send_evidence(return_id: str, upload) -> None:
     if answer.ok:
         flash(f"{answer.body.get('filename', upload.filename)} is uploaded.", "success")
     else:
-        flash("The evidence was not kept: " + refusal(answer), "error")
+        flash_errors(form_errors(answer, EVIDENCE_FIELDS, refused="The evidence was not kept."))
 
 
 @bp.route("/returns/<uuid:return_id>/evidence", methods=["POST"])
@@ -624,7 +629,7 @@ def upload_evidence(return_id):
     if upload and upload.filename:
         _send_evidence(str(return_id), upload)
     else:
-        flash("Choose a file to upload.", "error")
+        refuse({"evidence-file": "Select a file of evidence to upload"})
     return redirect(url_for("delivery_ui.performance_return", return_id=return_id) + "#evidence")
 
 
