@@ -1,6 +1,7 @@
 """Helpers the gateway's tests import by name (a module, not conftest: other test folders have a conftest too)."""
 from __future__ import annotations
 
+import html as html_text
 import re
 import socket
 
@@ -55,3 +56,18 @@ class Browser:
         return csrf_token_from(self.client.get(path).get_data(as_text=True))
 
 
+
+
+def error_summary(page: str) -> list[tuple[str, str]]:
+    """GOV.UK error summary's (link target, words) on a page (issue 14 item 3)."""
+    found = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
+    assert found, "no error summary"
+    return [(href, html_text.unescape(re.sub(r"<[^>]+>", "", words)).strip())
+            for href, words in re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', found.group(0), re.S)]
+
+
+def field_message(page: str, field_id: str) -> str:
+    """The words of a field's own GOV.UK error message (its "Error:" prefix dropped)."""
+    found = re.search(rf'<p id="{re.escape(field_id)}-error" class="govuk-error-message">(.*?)</p>', page, re.S)
+    assert found, f"no message on {field_id}"
+    return html_text.unescape(re.sub(r"<[^>]+>", "", found.group(1))).replace("Error:", "").strip()

@@ -5,7 +5,7 @@ import html as html_text
 import re
 import uuid
 
-from gateway_helpers import csrf_token_from
+from gateway_helpers import error_summary as _summary, field_message as _field_message, csrf_token_from
 from hubkit import clock
 
 OPPORTUNITY_ID = str(uuid.uuid4())
@@ -22,18 +22,6 @@ def _opportunity() -> dict:
         "next_deadline": None, "lots": [], "bids": [], "history": [], "moves_by_hand": ["qualifying", "withdrawn"]}
 
 
-def _summary(page: str) -> list[tuple[str, str]]:
-    """The error summary's (link target, words)."""
-    found = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
-    assert found, "no error summary"
-    return [(href, html_text.unescape(re.sub(r"<[^>]+>", "", words)).strip())
-            for href, words in re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', found.group(0), re.S)]
-
-
-def _field_message(page: str, field_id: str) -> str:
-    found = re.search(rf'<p id="{field_id}-error" class="govuk-error-message">(.*?)</p>', page, re.S)
-    assert found, f"no message on {field_id}"
-    return html_text.unescape(re.sub(r"<[^>]+>", "", found.group(1))).replace("Error:", "").strip()
 
 
 def test_issue_14_item_3_the_opportunity_form_says_what_to_fix_in_plain_words_beside_each_field(

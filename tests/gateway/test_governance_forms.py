@@ -12,7 +12,7 @@ import pytest
 
 from gateway import accounts
 from gateway.domain.audit import DEMO_ACTOR
-from gateway_helpers import csrf_token_from
+from gateway_helpers import error_summary as _summary, field_message as _field_message, csrf_token_from
 
 BODY_ID, MEETING_ID, ITEM_ID, RESOLUTION_ID, SEAT_ID = (str(uuid.UUID(int=n)) for n in range(401, 406))
 BODY = {"id": BODY_ID, "kind": "partners_group", "name": "Partners Group", "warnings": [],
@@ -22,17 +22,6 @@ BODY = {"id": BODY_ID, "kind": "partners_group", "name": "Partners Group", "warn
                    "lapsed_on": None, "account": None}]}
 
 
-def _summary(page: str) -> list[tuple[str, str]]:
-    found = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
-    assert found, "no error summary"
-    return [(href, html_text.unescape(re.sub(r"<[^>]+>", "", words)).strip())
-            for href, words in re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', found.group(0), re.S)]
-
-
-def _field_message(page: str, field_id: str) -> str:
-    found = re.search(rf'<p id="{re.escape(field_id)}-error" class="govuk-error-message">(.*?)</p>', page, re.S)
-    assert found, f"no message on {field_id}"
-    return html_text.unescape(re.sub(r"<[^>]+>", "", found.group(1))).replace("Error:", "").strip()
 
 
 def _value(page: str, field_id: str) -> str | None:

@@ -3,7 +3,6 @@ each field's own message in plain words (never a role's code such as 'member_use
 string), and the form shown again with what was typed, passwords and codes aside."""
 from __future__ import annotations
 
-import html as html_text
 import re
 import uuid
 
@@ -13,21 +12,9 @@ from gateway import accounts
 from gateway.demo import DEMO_CONSORTIUM_ID
 from gateway.domain.users import UserRuleBroken
 from gateway.pages.people.forms import user_rule_errors
-from gateway_helpers import THROWAWAY_PASSWORD, csrf_token_from
+from gateway_helpers import error_summary as _summary, field_message as _field_message, THROWAWAY_PASSWORD, csrf_token_from
 
 
-def _summary(page: str) -> list[tuple[str, str]]:
-    """The error summary's (link target, words)."""
-    found = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
-    assert found, "no error summary"
-    return [(href, html_text.unescape(re.sub(r"<[^>]+>", "", words)).strip())
-            for href, words in re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', found.group(0), re.S)]
-
-
-def _field_message(page: str, field_id: str) -> str:
-    found = re.search(rf'<p id="{field_id}-error" class="govuk-error-message">(.*?)</p>', page, re.S)
-    assert found, f"no message on {field_id}"
-    return html_text.unescape(re.sub(r"<[^>]+>", "", found.group(1))).replace("Error:", "").strip()
 
 
 def _post(client, form_page: str, path: str, data: dict):
