@@ -340,13 +340,15 @@ def test_issue_14_item_4_income_received_is_typed_in_the_gov_uk_date_input(logge
 
     fake_services.finance_answers[("POST", f"/income/instalments/{first}/received")] = (422, {
         "status": 422, "errors": {"received_on": ["Not a valid date."]}})
+    typed_day = "30" if today.day != 30 else "31"  # 30 or 31 February: never a real date, never today's day
     page = _after(finance, finance.post(f"/money/income/instalments/{first}/received", data={
-        "csrf_token": csrf_token_from(page), f"received-{first}-day": "31", f"received-{first}-month": "6",
+        "csrf_token": csrf_token_from(page), f"received-{first}-day": typed_day, f"received-{first}-month": "2",
         f"received-{first}-year": "2030"}))
     assert (f"#received-{first}-day", "The day it was received must be a real date") in _summary(page)
     assert _field_message(page, f"received-{first}") == "The day it was received must be a real date"
-    assert re.search(rf'name="received-{first}-day"[^>]*value="31"', page)
-    assert not re.search(rf'name="received-{second}-day"[^>]*value="31"', page)  # the other row as it was
+    assert re.search(rf'name="received-{first}-day"[^>]*value="{typed_day}"', page)
+    assert not re.search(rf'name="received-{second}-day"[^>]*value="{typed_day}"', page)  # the other row as it was
+    assert re.search(rf'name="received-{second}-day"[^>]*value="{today.day}"', page)
 
 
 # ------------------------------------------------------------------------------ payments sorted (item 7)
