@@ -53,8 +53,13 @@ BIG_TABLES = {"time_entry", "timesheet", "recharge_invoice_line_entry", "recharg
 
 # --- the processes -------------------------------------------------------------------------------------------------
 
+# as `make run`, the Procfile and the image start every web process
+GUNICORN_CONFIG = ("--config", "python:hubkit.gunicorn_config")
+
+
 class Hub:
-    """The four services and the gateway under gunicorn (one worker each) on the big databases."""
+    """The four services and the gateway under gunicorn (one worker each, with the hub's gunicorn config) on the
+    big databases."""
 
     def __init__(self, manifest: dict, log_dir: Path):
         self.manifest = manifest
@@ -80,9 +85,9 @@ class Hub:
 
     def start(self) -> "Hub":
         for name in SERVICES:
-            self._spawn(name, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports[name]}", "--workers", "1",
+            self._spawn(name, "-m", "gunicorn", *GUNICORN_CONFIG, "--bind", f"127.0.0.1:{self.ports[name]}", "--workers", "1",
                         "--timeout", "600", f"{name}.app:create_app()")
-        self._spawn("gateway", "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers", "1",
+        self._spawn("gateway", "-m", "gunicorn", *GUNICORN_CONFIG, "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers", "1",
                     "--timeout", "600", "gateway.app:create_app()")
         deadline = time.monotonic() + 90
         for name in (*SERVICES, "gateway"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import logging
 import os
 import signal
@@ -109,6 +110,7 @@ class ServiceDefinition:
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             signal.signal(signal.SIGINT, lambda *_: stop.set())
+            gc.freeze()  # what is loaded lives as long as the process: out of full collections (gunicorn_config)
             self.run_worker(settings, stop)
             return 0
         bind = f"{os.environ.get('HUB_BIND_HOST', '127.0.0.1')}:{settings.port}"
