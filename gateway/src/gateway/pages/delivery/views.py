@@ -161,6 +161,19 @@ def contract_fields(rows: list[int]) -> dict:
     return fields
 
 
+def _typed_figure(key: str, label: str, example: str, bad: dict[str, str]) -> float | None:
+    """The number of 0 or more typed in the form's box `key`, or None for a blank box or one that is not such a
+    number (its message, naming `label` and like `example`, is then put in `bad`)."""
+    text = (request.form.get(key) or "").strip()
+    if not text:
+        return None
+    try:
+        return figure(text)
+    except (ValueError, InvalidOperation):
+        bad[key] = f"Enter {label} as a number of 0 or more, like {example}"
+        return None
+
+
 def _members() -> list[dict]:
     found, _ = fetch("contracts", "/members")
     return [m for m in (found or []) if m.get("status") == "active"]
@@ -189,16 +202,12 @@ def contract_action(contract_id, action):
             for row in (found or {}).get("periods", []):
                 period = row["period"]
                 key = f"target-{indicator['code']}-{period['number']}"
-                text = (request.form.get(key) or "").strip()
-                if not text:
-                    continue
                 label = f"the target for {indicator['code']} in {period['label']}"
-                try:
-                    rows.append({"indicator": indicator["code"], "period": str(period["number"]),
-                                 "target": figure(text)})
-                    fields[f"targets.{len(rows) - 1}.target"] = Field(label, NUMBER, key)
-                except (ValueError, InvalidOperation):
-                    bad[key] = f"Enter {label} as a number of 0 or more, like 120 or 7.5"
+                target = _typed_figure(key, label, "120 or 7.5", bad)
+                if target is None:
+                    continue
+                rows.append({"indicator": indicator["code"], "period": str(period["number"]), "target": target})
+                fields[f"targets.{len(rows) - 1}.target"] = Field(label, NUMBER, key)
         if bad:
             refuse(bad)
         elif rows:
@@ -216,14 +225,9 @@ def contract_action(contract_id, action):
         targets, schedule = [], []
         for indicator in (found or {}).get("indicators", []):
             key = f"share-{indicator['id']}"
-            text = (request.form.get(key) or "").strip()
-            if not text:
-                continue
             label = f"the share of {indicator['code']} each period"
-            try:
-                share = figure(text)
-            except (ValueError, InvalidOperation):
-                bad[key] = f"Enter {label} as a number of 0 or more, like 40 or 12.5"
+            share = _typed_figure(key, label, "40 or 12.5", bad)
+            if share is None:
                 continue
             for p in found["periods"]:
                 fields[f"targets.{len(targets)}.target"] = Field(label, NUMBER, key)
