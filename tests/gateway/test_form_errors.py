@@ -22,6 +22,10 @@ def _opportunity() -> dict:
         "next_deadline": None, "lots": [], "bids": [], "history": [], "moves_by_hand": ["qualifying", "withdrawn"]}
 
 
+def _signed_in_manager(logged_in, here: str) -> tuple:
+    """The manager signed in, and the CSRF token of the form on their page at `here`."""
+    manager = logged_in("manager")
+    return manager, csrf_token_from(manager.get(here).get_data(as_text=True))
 
 
 def test_issue_14_item_3_the_opportunity_form_says_what_to_fix_in_plain_words_beside_each_field(
@@ -186,9 +190,8 @@ def test_issue_14_item_3_a_subcontracts_targets_refused_are_said_beside_each_sha
     targets are one per period), and what was typed is back in the form, once."""
     fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}")] = (200, _contract())
     fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
-    manager = logged_in("manager")
     here = f"/contracts/{CONTRACT_ID}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     share = f"share-{INDICATOR['id']}"
     answer = manager.post(f"{here}/subcontracts", data={
         "csrf_token": token, "organisation_id": MEMBER["id"], "purpose": "delivery", "value": "120,000",
@@ -298,9 +301,8 @@ def test_issue_14_item_3_an_improvement_plan_refused_says_each_action_beside_its
     gateway's own refusal, contracts' (an owner left empty, a due date that is not real) is said beside the row the
     action was typed on (even with a row above it left empty), and the reason, actions and dates come back as typed."""
     fake_services.contracts_answers[("GET", f"/subcontracts/{SUBCONTRACT_ID}")] = (200, _red_subcontract([]))
-    manager = logged_in("manager")
     here = f"/contracts/subcontracts/{SUBCONTRACT_ID}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     typed = {"csrf_token": token, "form": "plan", "reason": "Two quarters under profile",
              "review_on-day": "15", "review_on-month": "1", "review_on-year": "2031"}
     answer = manager.post(f"{here}/improvement-plans", data=typed)
@@ -341,9 +343,8 @@ def test_issue_14_item_3_an_improvement_plans_review_refused_says_so_beside_its_
     fake_services.contracts_answers[("POST", f"/improvement-plans/{PLAN_ID}/reviews")] = (422, {
         "status": 422, "title": "Unprocessable Entity", "errors": {
             "note": ["Length must be between 1 and 5000."], "next_review_on": ["Not a valid date."]}})
-    manager = logged_in("manager")
     here = f"/contracts/subcontracts/{SUBCONTRACT_ID}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     answer = manager.post(f"/contracts/improvement-plans/{PLAN_ID}/reviews", data={
         "csrf_token": token, "subcontract_id": SUBCONTRACT_ID, "form": f"review-{PLAN_ID}",
         "note": "Outreach " * 3, "next_review_on-day": "30", "next_review_on-month": "2", "next_review_on-year": "2031"})
@@ -382,22 +383,27 @@ def _round(status: str, **view) -> dict:
             "chosen_provider_pending": False, "chosen_provider_candidates": []} | view
 
 
+def _round_answered(fake_services, view: dict) -> str:
+    """The round's path at contracts, which answers it with `view` (a _round) and the members list."""
+    path = f"/allocation-rounds/{ROUND_ID}"
+    fake_services.contracts_answers[("GET", path)] = (200, view)
+    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    return path
+
+
 def test_issue_14_item_3_a_rounds_panel_and_criteria_refused_say_each_field_beside_it_and_keep_what_was_typed(
         logged_in, fake_services):
     """Proposing a panel member and setting the criteria post and go back to the round's page: contracts' refusal
     (a name too long, a role not chosen; a criterion's weight out of range, named by the row it was typed on) and
     the gateway's own (a weight that is not a whole number) are said beside each box, in plain words, and the forms
     come back open, as typed, each with its own values only."""
-    path = f"/allocation-rounds/{ROUND_ID}"
-    fake_services.contracts_answers[("GET", path)] = (200, _round("declarations"))
-    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    path = _round_answered(fake_services, _round("declarations"))
     fake_services.contracts_answers[("POST", f"{path}/panel")] = (422, {
         "status": 422, "title": "Unprocessable Entity", "errors": {
             "name": ["Longer than maximum length 200."],
             "role": ["Must be one of: lead_member, member, hub_staff, outside_expert."]}})
-    manager = logged_in("manager")
     here = f"/allocation/rounds/{ROUND_ID}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     answer = manager.post(f"{here}/panel", data={"csrf_token": token, "form": "panel", "name": "Asha Patel", "role": "",
                                                  "organisation_id": MEMBER["id"], "expertise": "Youth justice"})
     assert answer.status_code == 302 and answer.headers["Location"].endswith("#panel")
@@ -433,14 +439,11 @@ def test_issue_14_item_3_a_rounds_panel_and_criteria_refused_say_each_field_besi
 
 
 def test_issue_14_item_3_a_moderated_score_refused_is_said_beside_its_boxes_and_kept(logged_in, fake_services):
-    path = f"/allocation-rounds/{ROUND_ID}"
-    fake_services.contracts_answers[("GET", path)] = (200, _round("scoring", criteria=[CRITERION], eois=[EOI]))
-    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    path = _round_answered(fake_services, _round("scoring", criteria=[CRITERION], eois=[EOI]))
     fake_services.contracts_answers[("PUT", f"{path}/moderation")] = (422, {
         "status": 422, "title": "Unprocessable Entity", "errors": {"reason": ["Field may not be null."]}})
-    manager = logged_in("manager")
     here = f"/allocation/rounds/{ROUND_ID}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     typed = {"csrf_token": token, "form": "moderation", "eoi_id": EOI["id"], "criterion_id": CRITERION["id"],
              "score": "seven", "reason": ""}
     answer = manager.post(f"{here}/moderation", data=typed)
@@ -472,9 +475,8 @@ def test_issue_14_item_3_a_scoring_sheet_refused_says_which_score_beside_its_box
     fake_services.contracts_answers[("PUT", path)] = (422, {
         "status": 422, "title": "Unprocessable Entity",
         "errors": {"scores.0.score": ["A score must be from 0 to 10; 12 is outside the scale."]}})
-    manager = logged_in("manager")
     here = f"/allocation/rounds/{ROUND_ID}/sheets/{panel_member}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     first_box, second_box = f"score-{EOI['id']}-{CRITERION['id']}", f"score-{EOI['id']}-{second['id']}"
     answer = manager.post(here, data={"csrf_token": token, first_box: "", second_box: "lots",
                                       f"comment-{EOI['id']}-{second['id']}": "Costed carefully"})
@@ -539,18 +541,15 @@ def test_issue_14_item_3_a_chosen_provider_request_a_declaration_and_an_assessme
     """The round page's other forms: asking the Partners Group for a chosen provider (C1), recording a member's
     declaration (C2) and assessing the chosen provider (C6) each say what to fix beside the box, and come back open
     and as typed, in their own form only."""
-    path = f"/allocation-rounds/{ROUND_ID}"
-    fake_services.contracts_answers[("GET", path)] = (200, _round(
+    path = _round_answered(fake_services, _round(
         "declarations", chosen_provider_candidates=[{"id": MEMBER["id"], "name": MEMBER["name"]}]))
-    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
     fake_services.contracts_answers[("POST", f"{path}/chosen-provider")] = (422, {
         "status": 422, "title": "Unprocessable Entity", "errors": {"reason": ["Field may not be null."]}})
     fake_services.contracts_answers[("POST", f"{path}/declarations")] = (422, {
         "status": 422, "title": "Unprocessable Entity",
         "errors": {"organisation_id": ["Name the organisation that declares."]}})
-    manager = logged_in("manager")
     here = f"/allocation/rounds/{ROUND_ID}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     manager.post(f"{here}/chosen-provider", data={"csrf_token": token, "form": "chosen-provider",
                                                   "organisation_id": MEMBER["id"], "reason": ""})
     assert fake_services.last_call("contracts", "POST", f"{path}/chosen-provider")["json"]["reason"] is None
@@ -576,10 +575,8 @@ def test_issue_14_item_3_a_chosen_provider_request_a_declaration_and_an_assessme
     assert not [c for c in fake_services.calls if c["path"].endswith("/assessment")]
 
 
-def test_issue_14_item_3_a_returns_review_refused_says_so_beside_the_decision_and_keeps_the_comment(
-        logged_in, fake_services):
-    """Reviewing a return posts and goes back to the return's page: no decision is the gateway's own refusal
-    beside the radios; contracts' refusal of the comment is said beside it; the comment comes back as typed."""
+def _submitted_return(fake_services) -> str:
+    """A new submitted return's id, its page answered by contracts."""
     return_id = str(uuid.uuid4())
     detail = {"performance_return": {"id": return_id, "status": "submitted", "late": False,
                                      "submitted_at": "2030-07-10T11:00:00+00:00", "review_comment": None},
@@ -587,11 +584,18 @@ def test_issue_14_item_3_a_returns_review_refused_says_so_beside_the_decision_an
               "contract_id": CONTRACT_ID, "contract_title": "Community wellbeing hubs", "lines": [], "overall": None,
               "evidence": [], "history": [], "imported": False}
     fake_services.contracts_answers[("GET", f"/returns/{return_id}")] = (200, detail)
+    return return_id
+
+
+def test_issue_14_item_3_a_returns_review_refused_says_so_beside_the_decision_and_keeps_the_comment(
+        logged_in, fake_services):
+    """Reviewing a return posts and goes back to the return's page: no decision is the gateway's own refusal
+    beside the radios; contracts' refusal of the comment is said beside it; the comment comes back as typed."""
+    return_id = _submitted_return(fake_services)
     fake_services.contracts_answers[("POST", f"/returns/{return_id}/review")] = (422, {
         "status": 422, "title": "Unprocessable Entity", "errors": {"comment": ["Longer than maximum length 5000."]}})
-    manager = logged_in("manager")
     here = f"/contracts/returns/{return_id}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     manager.post(f"{here}/review", data={"csrf_token": token, "comment": "Is the waiting time right?"})
     page = manager.get(here).get_data(as_text=True)
     assert _field_message(page, "decision") == "Select whether to accept or query the return"
@@ -608,16 +612,13 @@ def test_issue_14_item_3_leaving_an_eoi_off_the_shortlist_without_a_reason_says_
         logged_in, fake_services):
     """C4: an expression of interest left off the shortlist needs the reason; contracts' refusal is said beside
     that EOI's reason box, not on another's and not only for the whole page."""
-    path = f"/allocation-rounds/{ROUND_ID}"
     other = EOI | {"id": str(uuid.uuid4()), "organisation_name": "Riverside Food Bank"}
-    fake_services.contracts_answers[("GET", path)] = (200, _round("scoring", criteria=[CRITERION], eois=[EOI, other]))
-    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    path = _round_answered(fake_services, _round("scoring", criteria=[CRITERION], eois=[EOI, other]))
     fake_services.contracts_answers[("PUT", f"{path}/eois/{EOI['id']}/shortlist")] = (422, {
         "status": 422, "title": "Unprocessable Entity",
         "errors": {"reason": ["Say why the expression of interest is not shortlisted."]}})
-    manager = logged_in("manager")
     here = f"/allocation/rounds/{ROUND_ID}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     answer = manager.post(f"{here}/shortlist", data={"csrf_token": token, "eoi_id": EOI["id"], "shortlisted": "no",
                                                      "reason": "  "})
     assert answer.headers["Location"].endswith("#eois")
@@ -631,19 +632,12 @@ def test_issue_14_item_3_a_file_of_evidence_refused_is_said_beside_the_file_box(
     """A return's evidence upload goes back to the return's page: no file chosen, an empty file (the gateway's own
     refusals) and contracts' refusal of the file are each said beside the file box and in the error summary."""
     import io
-    return_id = str(uuid.uuid4())
-    detail = {"performance_return": {"id": return_id, "status": "submitted", "late": False,
-                                     "submitted_at": "2030-07-10T11:00:00+00:00", "review_comment": None},
-              "period": PERIODS[0]["period"], "subcontract_id": SUBCONTRACT_ID, "organisation_name": MEMBER["name"],
-              "contract_id": CONTRACT_ID, "contract_title": "Community wellbeing hubs", "lines": [], "overall": None,
-              "evidence": [], "history": [], "imported": False}
-    fake_services.contracts_answers[("GET", f"/returns/{return_id}")] = (200, detail)
+    return_id = _submitted_return(fake_services)
     fake_services.contracts_answers[("POST", f"/returns/{return_id}/evidence")] = (422, {
         "status": 422, "title": "Unprocessable Entity",
         "errors": {"file": ["Evidence must be a PDF, an office document, a PNG or a JPEG."]}})
-    manager = logged_in("manager")
     here = f"/contracts/returns/{return_id}"
-    token = csrf_token_from(manager.get(here).get_data(as_text=True))
+    manager, token = _signed_in_manager(logged_in, here)
     for sent, said in (({}, "Select a file of evidence to upload"),
                        ({"evidence": (io.BytesIO(b""), "empty.pdf")}, "The selected file is empty, so it was not sent"),
                        ({"evidence": (io.BytesIO(b"MZ"), "tool.exe")},
