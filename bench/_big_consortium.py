@@ -654,6 +654,54 @@ def migrate_to_head(manifest: dict) -> None:
     migrate_gateway(sqlalchemy_url(manifest["databases"]["gateway"]))
 
 
+class InProcess:
+    """One service's app in this process (Flask's test client) on the big database, with bearer tokens for the
+    consortium and a record of the SQL statements each request makes: how the benchmarks count and EXPLAIN what
+    a read does."""
+
+    def __init__(self, manifest: dict, service: str):
+        import importlib
+
+        from hubkit.testing import service_settings
+
+        self.manifest = manifest
+        self.service = service
+        self.settings = service_settings(service, sqlalchemy_url(manifest["databases"][service]), "127.0.0.1:9",
+                                         STATE / "keys" / "token_public.pem")
+        self.app = importlib.import_module(f"{service}.app").SERVICE.create_app(self.settings)
+        self.client = self.app.test_client()
+
+    def token(self, user_id: str, roles, organisation_id: str | None = None) -> str:
+        from hubkit.tokens import Principal, mint
+
+        principal = Principal(user_id=user_id, username=user_id,
+                              consortium_id=uuid.UUID(self.manifest["consortium_id"]),
+                              organisation_id=organisation_id and uuid.UUID(organisation_id), roles=frozenset(roles))
+        return mint(principal, (STATE / "keys" / "token_private.pem").read_bytes(),
+                    issuer=self.settings.token_issuer, audience=self.service)
+
+    def get(self, path: str, params, token: str) -> tuple[object, list[tuple[str, object]]]:
+        """The answer to a GET and the statements (SQL, parameters) it made, in order."""
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        seen: list[tuple[str, object]] = []
+
+        def record(_conn, _cursor, statement, parameters, _context, executemany):
+            if not executemany:
+                seen.append((statement, parameters))
+
+        event.listen(Engine, "before_cursor_execute", record)
+        try:
+            answer = self.client.get(path, query_string=params, headers={"Authorization": f"Bearer {token}"})
+        finally:
+            event.remove(Engine, "before_cursor_execute", record)
+        return answer, seen
+
+    def close(self) -> None:
+        self.app.extensions["hubkit.db"].dispose()
+
+
 def print_counts(manifest: dict) -> None:
     for service, tables in manifest["counts"].items():
         print(f"  {service}: " + ", ".join(f"{table} {count:,}" for table, count in tables.items()))

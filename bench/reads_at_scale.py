@@ -35,8 +35,8 @@ import requests
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _big_consortium import STATE, ensure, libpq_url, print_counts, sqlalchemy_url  # noqa: E402
-from _harness import machine, percentile, print_header_once  # noqa: E402
+from _big_consortium import STATE, InProcess, ensure, libpq_url, print_counts, sqlalchemy_url  # noqa: E402
+from _harness import machine, percentile, print_header_once, print_markdown  # noqa: E402
 
 from hubkit.broker import free_port  # noqa: E402
 from hubkit.config import SERVICES  # noqa: E402
@@ -419,36 +419,14 @@ def subsidy_same_answer(rows: list[tuple], answer: list[dict]) -> None:
 
 def statements_of(manifest: dict, read: dict) -> list[tuple[str, object]]:
     """The SQL one request of this read makes, from the service's app in this process (Flask's test client)."""
-    import importlib
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    from hubkit.testing import service_settings
-
-    seen: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, executemany):
-        if not executemany:
-            seen.append((statement, parameters))
-
-    definition = importlib.import_module(f"{read['service']}.app").SERVICE
-    settings = service_settings(read["service"], sqlalchemy_url(manifest["databases"][read["service"]]),
-                                "127.0.0.1:9", STATE / "keys" / "token_public.pem")
-    app = definition.create_app(settings)
-    user_id, roles, _ = read["who"]
-    principal = Principal(user_id=user_id, username=user_id, consortium_id=uuid.UUID(manifest["consortium_id"]),
-                          organisation_id=None, roles=frozenset(roles))
-    token = mint(principal, (STATE / "keys" / "token_private.pem").read_bytes(), issuer=settings.token_issuer,
-                 audience=read["service"])
-    client = app.test_client()
-    client.get(read["path"], query_string=read["params"], headers={"Authorization": f"Bearer {token}"})
-    event.listen(Engine, "before_cursor_execute", record)
+    service = InProcess(manifest, read["service"])
     try:
-        answer = client.get(read["path"], query_string=read["params"], headers={"Authorization": f"Bearer {token}"})
+        user_id, roles, _ = read["who"]
+        token = service.token(user_id, roles)
+        service.get(read["path"], read["params"], token)  # warmed: what is read once per process is not counted
+        answer, seen = service.get(read["path"], read["params"], token)
     finally:
-        event.remove(Engine, "before_cursor_execute", record)
-        app.extensions["hubkit.db"].dispose()
+        service.close()
     if answer.status_code != 200:
         raise RuntimeError(f"{read['name']}: {answer.status_code}")
     return seen
@@ -676,18 +654,12 @@ def print_table(rows, n: int, run, manifest: dict) -> None:
         out.append((f"month-end run: {invoices} drafts, {entries:,} entries (s)", f"{took:.1f} s", "–", "–",
                     f"{raw:.1f} s", f"{took / raw / RUN_TARGET_RATIO:.2f}" + (" ✗" if took > RUN_TARGET_RATIO * raw
                                                                              else " ✓"), "–", "–", "–"))
-    widths = [max(len(r[i]) for r in out) for i in range(len(out[0]))]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
     counts = manifest["counts"]["finance"]
-    print(f"\nReads at scale: {counts['time_entry']:,} time entries, {counts['staff_member']:,} staff, "
-          f"scale {manifest['scale']:g}; targets: p95 <= {READ_TARGET_MS:.0f} ms, month-end <= "
-          f"{RUN_TARGET_RATIO} x raw SQL; one gunicorn worker per process; {machine()}; load average at the end "
-          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
-    print(line(out[0]))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in out[1:]:
-        print(line(row))
-    sys.stdout.flush()
+    print()
+    print_markdown(f"Reads at scale: {counts['time_entry']:,} time entries, {counts['staff_member']:,} staff, "
+                   f"scale {manifest['scale']:g}; targets: p95 <= {READ_TARGET_MS:.0f} ms, month-end <= "
+                   f"{RUN_TARGET_RATIO} x raw SQL; one gunicorn worker per process; {machine()}; load average at "
+                   f"the end {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)", out[0], out[1:])
 
 
 if __name__ == "__main__":
