@@ -149,6 +149,8 @@ def kit_tables(metadata: MetaData) -> KitTables:
             Column("status", String(20), nullable=False, default="dead"),
             Column("created_at", tz, nullable=False, default=utcnow),
             Column("retried_at", tz, nullable=True),
+            # GET /admin/dead-letters: newest first (hubkit.web), the page read off the index's end
+            Index("ix_dead_letter_newest", "created_at", "id"),
         ),
         relay_state=Table(
             "relay_state", metadata,
@@ -207,13 +209,16 @@ def kit_tables(metadata: MetaData) -> KitTables:
 
 
 def audit_read_indexes() -> tuple[Index, ...]:
-    """The audit trail's indexes for reading it (hubkit.audit_trail): a consortium's rows newest first (and by
-    day), an actor's, a record's (also how refused access finds whose a record is), and one refusal row per
+    """The audit trail's indexes for reading it (hubkit.audit_trail), each list's filter then its order (newest
+    first, read backwards): a consortium's rows (and by day), its rows of one kind of record, by one actor, and a
+    record's rows (its id leads: also how refused access finds whose a record is, in any consortium; a record's
+    id is one consortium's, so the consortium is only checked on its few rows); and one refusal row per
     consortium, actor, kind of record and hour."""
     refused = text("action = 'refused'")
     return (Index("ix_audit_entry_consortium_at", "consortium_id", "at", "id"),
-            Index("ix_audit_entry_actor_at", "actor", "at", "id"),
-            Index("ix_audit_entry_entity_id", "entity_id"),
+            Index("ix_audit_entry_consortium_entity_at", "consortium_id", "entity", "at", "id"),
+            Index("ix_audit_entry_consortium_actor_at", "consortium_id", "actor", "at", "id"),
+            Index("ix_audit_entry_subject_at", "entity_id", "at", "id"),
             Index("ux_audit_entry_refused_per_hour", "consortium_id", "actor", "entity", "at", unique=True,
                   postgresql_where=refused, sqlite_where=refused))
 

@@ -153,3 +153,27 @@ def downgrade_kit_v3() -> None:
     op.create_index('ix_audit_entry_consortium_id', 'audit_entry', ['consortium_id'], unique=False)
     with op.batch_alter_table('audit_entry') as batch:
         batch.drop_column('occurrences')
+
+
+def upgrade_kit_v4() -> None:
+    """Indexes for the kit's lists' filters and orders (issue 16 item 3): `GET /admin/dead-letters` newest first,
+    and `GET /audit` by kind of record (`entity`), by actor and by record (`subject`), each the filter's columns
+    then (at, id), the order the trail is read in: the actor's index gains the consortium (it was the actor's rows
+    of every consortium), the record's gains the order (it was a sort of the record's rows)."""
+    op.create_index('ix_dead_letter_newest', 'dead_letter', ['created_at', 'id'], unique=False)
+    op.create_index('ix_audit_entry_consortium_entity_at', 'audit_entry', ['consortium_id', 'entity', 'at', 'id'],
+                    unique=False)
+    op.create_index('ix_audit_entry_consortium_actor_at', 'audit_entry', ['consortium_id', 'actor', 'at', 'id'],
+                    unique=False)
+    op.drop_index('ix_audit_entry_actor_at', table_name='audit_entry')
+    op.create_index('ix_audit_entry_subject_at', 'audit_entry', ['entity_id', 'at', 'id'], unique=False)
+    op.drop_index('ix_audit_entry_entity_id', table_name='audit_entry')
+
+
+def downgrade_kit_v4() -> None:
+    op.create_index('ix_audit_entry_entity_id', 'audit_entry', ['entity_id'], unique=False)
+    op.drop_index('ix_audit_entry_subject_at', table_name='audit_entry')
+    op.create_index('ix_audit_entry_actor_at', 'audit_entry', ['actor', 'at', 'id'], unique=False)
+    op.drop_index('ix_audit_entry_consortium_actor_at', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_consortium_entity_at', table_name='audit_entry')
+    op.drop_index('ix_dead_letter_newest', table_name='dead_letter')
