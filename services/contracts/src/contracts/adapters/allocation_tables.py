@@ -128,6 +128,8 @@ class PanelMember(ConsortiumScoped, Base):
     """A person on the selection panel (C3); `user_id` links a login, so they can score their own sheet."""
 
     __tablename__ = "allocation_panel_member"
+    # GET /allocation/panels: the caller's own seats (service_layer/allocation.py panels_query)
+    __table_args__ = (Index("ix_allocation_panel_member_by_user", "consortium_id", "user_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("allocation_round.id"), index=True)

@@ -106,7 +106,10 @@ class Subcontract(OrganisationScoped, Base):
     """Work passed to a member organisation (F2), or in a virtual hub the contract's management (H5)."""
 
     __tablename__ = "subcontract"
-    __table_args__ = (Index("ix_subcontract_latest_issued", "consortium_id", "issued_at", "id"),)
+    __table_args__ = (Index("ix_subcontract_latest_issued", "consortium_id", "issued_at", "id"),
+                      # a contract's dashboard: its delivery subcontracts by name (service_layer/dashboard.py)
+                      Index("ix_subcontract_by_name", "consortium_id", "contract_id", "purpose", "organisation_name",
+                            "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contract.id"), index=True)
@@ -171,7 +174,8 @@ class PerformanceReturn(OrganisationScoped, Base):
 
     __tablename__ = "performance_return"
     __table_args__ = (UniqueConstraint("subcontract_id", "period_id", name="uq_performance_return_subcontract_id"),
-                      Index("ix_performance_return_review", "consortium_id", "status", "submitted_at", "id"))
+                      Index("ix_performance_return_review", "consortium_id", "status", "submitted_at", "id"),
+                      Index("ix_performance_return_submitted", "consortium_id", "submitted_at", "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     subcontract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subcontract.id"), index=True)

@@ -725,7 +725,8 @@ def is_invited(session, round_: AllocationRound) -> bool:
     return session.execute(select(Invitation.id).where(Invitation.round_id == round_.id)).first() is not None
 
 
-# GET /allocation/panels: the newest round first (a user's few seats, found by the user_id index), paged in SQL.
+# GET /allocation/panels: the newest round first (a user's few seats, found by ix_allocation_panel_member_by_user:
+# consortium, user), paged in SQL.
 PANEL_ORDER = Order(desc(AllocationRound.created_at, "AllocationRound.created_at"),
                     desc(PanelMember.id, "PanelMember.id"))
 

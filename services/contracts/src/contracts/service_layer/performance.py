@@ -334,7 +334,8 @@ def dashboard(session, contract: Contract, delivery: list[Subcontract] | None = 
 
 
 # The orders the returns list offers (hubkit.paging): by when submitted, oldest (the review queue's) or newest
-# first; both on ix_performance_return_review (consortium, status, submitted_at, id), read either way.
+# first, each read either way off an index: a status's returns off ix_performance_return_review (consortium, status,
+# submitted_at, id), every return off ix_performance_return_submitted (consortium, submitted_at, id).
 RETURN_ORDERS = {"oldest": Order(asc(PerformanceReturn.submitted_at), asc(PerformanceReturn.id)),
                  "newest": Order(desc(PerformanceReturn.submitted_at), desc(PerformanceReturn.id))}
 
