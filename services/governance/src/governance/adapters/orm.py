@@ -43,6 +43,7 @@ class Body(ConsortiumScoped, Base):
     """The Partners Group, the Management Board or a sub-group, with its rules (defaults + overrides)."""
 
     __tablename__ = "body"
+    __table_args__ = (Index("ix_body_by_creation", "consortium_id", "created_at", "id"),)  # GET /bodies' order
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(30))
