@@ -122,3 +122,31 @@ def test_a_count_that_names_its_table_only_in_from_is_scoped_too(db):
         assert session.execute(select(func.count()).select_from(StaffMember)).scalar_one() == 1
     with db.session(None) as session, pytest.raises(TenancyError):
         session.execute(select(func.count()).select_from(Budget))
+
+
+def _claims_twice_in_a(uow) -> int:
+    """A periodic task that, in consortium A, claims a row already claimed (a unique row's IntegrityError)."""
+    if uow.tenant.consortium_id == A:
+        taken = uow.session.execute(select(Budget)).scalars().first()
+        uow.session.add(Budget(id=taken.id, name="claimed again"))
+        uow.session.flush()
+    return 1
+
+
+def test_a_system_task_claiming_by_a_unique_row_passes_over_the_consortium_another_worker_did_first(db):
+    from hubkit.unit_of_work import in_every_consortium
+
+    done = in_every_consortium(db, Budget, _claims_twice_in_a, actor="system:test", service="tenancy",
+                               first_claim_wins=True)
+    assert done == 1  # B's run, A's passed over
+    assert names(db, Tenant(A), Budget) == [f"core {A}"]  # nothing of A's run was kept
+
+
+def test_any_other_system_tasks_integrity_error_is_raised_not_passed_over(db):
+    from sqlalchemy.exc import IntegrityError
+
+    from hubkit.unit_of_work import in_every_consortium
+
+    with pytest.raises(IntegrityError):
+        in_every_consortium(db, Budget, _claims_twice_in_a, actor="system:test", service="tenancy")
+    assert names(db, Tenant(A), Budget) == [f"core {A}"]

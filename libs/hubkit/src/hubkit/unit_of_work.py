@@ -52,11 +52,13 @@ class UnitOfWork:
         return event
 
 
-def in_every_consortium(db: Database, holding: type, task, *, actor: str, service: str) -> int:
+def in_every_consortium(db: Database, holding: type, task, *, actor: str, service: str,
+                        first_claim_wins: bool = False) -> int:
     """A system task (a worker's periodic review) run for each consortium with rows of `holding`, each in its own
-    unit of work as `actor`; `task(uow)` returns how many things it did, and the total is returned. A consortium
-    whose run another worker committed first (a unique row's IntegrityError) is passed over: nothing is lost, and
-    nothing is done twice."""
+    unit of work as `actor`; `task(uow)` returns how many things it did, and the total is returned. With
+    `first_claim_wins`, for a task that claims each thing it does by a unique row (a reminder sent once), a
+    consortium whose run another worker committed first (that row's IntegrityError) is passed over: nothing is lost,
+    and nothing is done twice. Any other task's IntegrityError is a fault, and is raised."""
     import logging
 
     from sqlalchemy.exc import IntegrityError
@@ -69,6 +71,8 @@ def in_every_consortium(db: Database, holding: type, task, *, actor: str, servic
             with UnitOfWork(db, Tenant(consortium_id), actor=actor, service=service) as uow:
                 done += task(uow)
         except IntegrityError:
+            if not first_claim_wins:
+                raise
             logging.getLogger(__name__).info("%s for %s: another worker was first", actor, consortium_id)
     return done
 

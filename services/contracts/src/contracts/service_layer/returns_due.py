@@ -79,4 +79,5 @@ def review_returns(uow: UnitOfWork, today: dt.date) -> int:
 def review_returns_everywhere(db, settings) -> int:
     """The worker's periodic task: the review for each consortium with subcontracts, on the hub's today."""
     return in_every_consortium(db, Subcontract, lambda uow: review_returns(uow, clock.today()),
-                               actor="system:returns-review", service=settings.service)
+                               actor="system:returns-review", service=settings.service,
+                               first_claim_wins=True)  # each reminder's unique row

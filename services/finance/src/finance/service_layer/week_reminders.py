@@ -45,4 +45,5 @@ def review_weeks(uow: UnitOfWork, today: dt.date) -> int:
 def review_weeks_everywhere(db, settings) -> int:
     """The worker's periodic task: the review for each consortium with staff, on the hub's today."""
     return in_every_consortium(db, StaffMember, lambda uow: review_weeks(uow, clock.today()),
-                               actor="system:timesheet-review", service=settings.service)
+                               actor="system:timesheet-review", service=settings.service,
+                               first_claim_wins=True)  # each reminder's unique row
