@@ -66,10 +66,8 @@ def claims_query(status: str | None = None):
 
 
 def claims(session, status: str | None = None) -> list[AttendanceClaim]:
-    query = select(AttendanceClaim).order_by(AttendanceClaim.meeting_on.desc(), AttendanceClaim.person_name)
-    if status:
-        query = query.where(AttendanceClaim.status == status)
-    return list(session.execute(query).scalars())
+    return list(session.execute(claims_query(status).order_by(
+        AttendanceClaim.meeting_on.desc(), AttendanceClaim.person_name)).scalars())
 
 
 def expenses_of(session, claim_id) -> list[ClaimExpense]:

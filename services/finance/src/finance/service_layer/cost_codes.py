@@ -26,7 +26,7 @@ def codes_query():
 
 
 def all_codes(session, active_only: bool = False) -> list[CostCode]:
-    query = select(CostCode).order_by(CostCode.kind, CostCode.code)
+    query = codes_query().order_by(CostCode.kind, CostCode.code)
     if active_only:
         query = query.where(CostCode.active.is_(True))
     return list(session.execute(query).scalars())

@@ -82,8 +82,7 @@ def contracts_query():
 
 
 def contracts(session) -> list[ContractIncome]:
-    return list(session.execute(select(ContractIncome).order_by(ContractIncome.starts_on, ContractIncome.title))
-                .scalars())
+    return list(session.execute(contracts_query().order_by(ContractIncome.starts_on, ContractIncome.title)).scalars())
 
 
 def view(session, contract: ContractIncome) -> dict:

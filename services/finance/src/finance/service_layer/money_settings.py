@@ -102,12 +102,3 @@ def postings_query(start: dt.date | None = None, end: dt.date | None = None):
     if end:
         query = query.where(LedgerPosting.posted_on <= end)
     return query
-
-
-def postings(session, start: dt.date | None = None, end: dt.date | None = None) -> list[LedgerPosting]:
-    query = select(LedgerPosting).order_by(LedgerPosting.posted_on, LedgerPosting.category)
-    if start:
-        query = query.where(LedgerPosting.posted_on >= start)
-    if end:
-        query = query.where(LedgerPosting.posted_on <= end)
-    return list(session.execute(query).scalars())

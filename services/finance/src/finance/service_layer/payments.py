@@ -275,9 +275,7 @@ def instalment_views(session, rows: list[PaymentInstalment]) -> list[dict]:
 
 def instalments(session, status: str | None = None) -> list[dict]:
     names = {s.subcontract_id: s.organisation_name for s in subcontracts(session)}
-    query = select(PaymentInstalment).order_by(PaymentInstalment.due_on)
-    if status:
-        query = query.where(PaymentInstalment.status == status)
+    query = instalments_query(status).order_by(PaymentInstalment.due_on)
     return [instalment_view(session, i, names) for i in session.execute(query).scalars()]
 
 

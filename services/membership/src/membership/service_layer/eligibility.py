@@ -30,12 +30,8 @@ def review_eligibility(uow: UnitOfWork, org: Organisation, today: dt.date) -> No
 
 def expiring(session, today: dt.date, within_days: int = EXPIRY_WARNING_DAYS) -> list[tuple[Organisation, DueDiligenceEvidence]]:
     """Evidence with an expiry date in the next `within_days` days, soonest first."""
-    until = today + dt.timedelta(days=within_days)
-    rows = session.execute(
-        select(Organisation, DueDiligenceEvidence).join(DueDiligenceEvidence,
-                                                        DueDiligenceEvidence.organisation_id == Organisation.id)
-        .where(DueDiligenceEvidence.expires_on.is_not(None), DueDiligenceEvidence.expires_on >= today,
-               DueDiligenceEvidence.expires_on <= until).order_by(DueDiligenceEvidence.expires_on))
+    rows = session.execute(expiring_query(today, within_days).with_only_columns(Organisation, DueDiligenceEvidence)
+                           .order_by(DueDiligenceEvidence.expires_on))
     return [(org, evidence) for org, evidence in rows.all()]
 
 
