@@ -1,8 +1,8 @@
 """Hours as a person types them (H4): "7.5", "7:30", "7,25" or nothing, read as whole minutes.
 
-One reading for the gateway's timesheet forms and finance's domain, so a week typed in the grid and one sent to
-the API are read alike. Whether the minutes are quarter hours of a day, and at most 24 hours a day, is the
-domain's rule about a week (finance's domain/time.py), not this reading's.
+The gateway's timesheet pages read what is typed with it (the week's grid and a correction's hours); finance's API
+takes whole minutes, so finance reads no typed hours. Whether the minutes are quarter hours of a day, and at most
+24 hours a day, is finance's rule about a week (its domain/time.py), not this reading's.
 """
 from __future__ import annotations
 

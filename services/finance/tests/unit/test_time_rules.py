@@ -121,11 +121,8 @@ def test_h4_time_is_logged_in_quarter_hours_up_to_24_hours_a_day():
     assert "minutes" in caught.value.errors["entries"]["1"]
 
 
-def test_h4_hours_typed_are_read_by_hubkit_s_one_reading_and_shown_back_as_hours():
-    """The reading itself is tested in libs/hubkit/tests/test_hours.py; the domain uses that one."""
-    from hubkit.hours import parse_hours
-
-    assert time.parse_hours is parse_hours and time.parse_hours("7:30") == 450
+def test_h4_minutes_are_shown_back_as_hours():
+    """Hours as typed are read by the gateway (hubkit.hours, tested in libs/hubkit/tests/test_hours.py)."""
     assert time.hours_text(450) == "7.5" and time.hours_text(480) == "8" and time.hours_text(0) == ""
 
 

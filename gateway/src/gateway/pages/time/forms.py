@@ -9,7 +9,7 @@ import re
 
 from flask import request
 
-from hubkit.hours import parse_hours  # hours as typed ('7.5', '7:30'): one reading, finance's too
+from hubkit.hours import parse_hours  # hours as typed ('7.5', '7:30'); finance's API takes whole minutes
 
 from ..common.errors import CHOICE, DATE, MONEY, MONTH, NUMBER, Field
 from ..common.money import pounds_to_pence

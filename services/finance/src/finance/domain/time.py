@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 
 from hubkit.domain import InvalidField, NotAllowed, RuleViolation
-from hubkit.hours import parse_hours  # noqa: F401 - hours as typed ('7.5', '7:30'): one reading, the gateway's too
 
 QUARTER = 15
 DAY_MINUTES = 24 * 60
