@@ -133,6 +133,27 @@ def test_g4_a_lapsed_member_no_longer_sits_at_later_meetings(hub):
     assert seats[0]["id"] in roster and seats[1]["id"] not in roster
 
 
+def test_g4_a_lapsed_members_meetings_and_calendar_end_the_day_before_the_lapse(hub):
+    """A person's meetings (GET /meetings, /meetings/calendar.ics) end with their term as the rules see it: a seat
+    that lapsed today (G4) lists no meeting of today, the day it sits no more (its meeting page would refuse it), as a
+    seat whose term has ended does not; a member still seated sees the same meeting."""
+    pg, seats, year = last_year_with_one_member_short(hub)
+    hub.call("POST", f"/bodies/{pg['id']}/attendance-review", {"year": year})
+    on_the_day = hub.held_meeting(pg["id"])  # today: the day the seat lapsed
+
+    def listed(person_name):
+        return {m["id"] for m in hub.call("GET", f"/meetings?person_name={person_name}&upcoming=false")}
+
+    def in_calendar(person_name):
+        feed = hub.client.get("/meetings/calendar.ics", query_string={"person_name": person_name},
+                              headers=hub.headers).get_data(as_text=True)
+        return f"meeting-{on_the_day['id']}@" in feed
+
+    assert on_the_day["id"] in listed(seats[0]["person_name"]) and in_calendar(seats[0]["person_name"])
+    assert on_the_day["id"] not in listed(seats[1]["person_name"])
+    assert not in_calendar(seats[1]["person_name"])
+
+
 def test_g4_the_workers_daily_review_lapses_members_without_anyone_asking(hub):
     from governance.service_layer.attendance import review_last_year_everywhere
 

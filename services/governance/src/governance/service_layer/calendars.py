@@ -11,6 +11,7 @@ from hubkit import clock
 
 from ..adapters.orm import Body, Meeting, Seat
 from ..domain import ical
+from . import bodies as body_cases
 
 MEETING_LENGTH = dt.timedelta(hours=2)  # meetings have a start only; calendars need an end
 # RFC 5545 3.8.4.7: a UID is globally unique and persistent. The meeting's id is unique; the part after @ is fixed
@@ -36,16 +37,22 @@ def body_calendar(session, body: Body) -> str:
     return ical.calendar(f"{body.name} meetings", [_event(m, body.name) for m in meetings], utcnow())
 
 
+def _during_term(seat: Seat):
+    """SQL for 'a meeting of the seat's body during its term as the rules see it' (bodies.term: a seat that lapsed
+    sits no more from the day it lapsed, G4), the term read as the instants its first day begins and the day after
+    its last begins in the hub's time zone."""
+    term = body_cases.term(seat)
+    return and_(Meeting.body_id == seat.body_id, Meeting.starts_at >= clock.start_of_day(term.starts_on),
+                *([Meeting.starts_at < clock.start_of_day(term.ends_on + dt.timedelta(days=1))]
+                  if term.ends_on is not None else []))
+
+
 def _seated(session, person_name: str, account: str | None):
-    """SQL for 'a meeting of a body the person sits on (by name, any role) during their term', a seat's term read
-    as the instants its first day begins and the day after its last begins in the hub's time zone; with `account`,
+    """SQL for 'a meeting of a body the person sits on (by name, any role) during their term'; with `account`,
     only the seats naming that hub username count."""
     mine = (Seat.account == account,) if account is not None else ()
     seats = session.execute(select(Seat).where(func.lower(Seat.person_name) == person_name.casefold(), *mine)).scalars()
-    return or_(false(), *[and_(Meeting.body_id == seat.body_id, Meeting.starts_at >= clock.start_of_day(seat.starts_on),
-                               *([Meeting.starts_at < clock.start_of_day(seat.ends_on + dt.timedelta(days=1))]
-                                 if seat.ends_on is not None else []))
-                          for seat in seats])
+    return or_(false(), *[_during_term(seat) for seat in seats])
 
 
 # GET /meetings: soonest first (each body's ix_meeting_by_start), paged in SQL.
