@@ -130,14 +130,14 @@ def _typed_week(sheet: dict) -> dict | None:
             for key in (f"code-{index}", *(f"h-{index}-{d}" for d in range(7)))}
 
 
-def _show_week(sheet: dict, *, for_staff=None):
+def _show_week(sheet: dict):
     active, _ = _codes()
     monday = dt.date.fromisoformat(sheet["week_starting"])
-    return _render("timesheet.html", title="My timesheet" if for_staff is None else f"Timesheet: {sheet['staff_name']}",
+    return _render("timesheet.html", title="My timesheet",
                    sheet=sheet, rows=_grid_context(sheet, _typed_week(sheet)), codes=active,
                    days=[dt.date.fromisoformat(d) for d in sheet["days"]],
                    previous=(monday - dt.timedelta(days=7)).isoformat(), next=(monday + dt.timedelta(days=7)).isoformat(),
-                   editable=sheet["status"] in ("draft", "rejected"), for_staff=for_staff)
+                   editable=sheet["status"] in ("draft", "rejected"))
 
 
 @bp.route("")
