@@ -98,6 +98,20 @@ def test_member_staff_without_a_seat_see_no_meeting_and_act_on_none(hub):
     assert hub.call("GET", f"/meetings/{meeting['id']}")["agenda"][-1]["declarations"] == []
 
 
+def test_member_staffs_meetings_are_their_accounts_seats_whatever_name_the_seat_was_typed_with(hub):
+    """A seat's holder is typed by hand ("Mel Member"); the hub's display name may differ ("Melanie Member"): for
+    member staff, GET /meetings and the calendar count the seats naming their account, as the home page does,
+    whatever name they are asked with."""
+    body, organisation, seats = partners_group(hub)
+    mel = hub.as_(("member_user",), username="mel", organisation_id=organisation)
+    meeting = hub.meeting(body["id"])
+    for person_name in ("Melanie Member", "Mel Member"):
+        listed = hub.client.get("/meetings", query_string={"person_name": person_name}, headers=mel).get_json()
+        assert [m["id"] for m in listed] == [meeting["id"]], person_name
+        calendar = hub.client.get("/meetings/calendar.ics", query_string={"person_name": person_name}, headers=mel)
+        assert f"meeting-{meeting['id']}@".encode() in calendar.data, person_name
+
+
 def test_g12_a_seat_holder_votes_for_their_own_seat_only_never_another(hub):
     body, organisation, seats = partners_group(hub)
     mel = hub.as_(("member_user",), username="mel", organisation_id=organisation)

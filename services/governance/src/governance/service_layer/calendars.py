@@ -49,10 +49,10 @@ def _during_term(seat: Seat):
 
 def _seated(session, person_name: str, account: str | None):
     """SQL for 'a meeting of a body the person sits on (by name, any role) during their term'; with `account`,
-    only the seats naming that hub username count."""
-    mine = (Seat.account == account,) if account is not None else ()
-    seats = session.execute(select(Seat).where(func.lower(Seat.person_name) == person_name.casefold(), *mine)).scalars()
-    return or_(false(), *[_during_term(seat) for seat in seats])
+    the seats naming that hub username, whatever name the seat was typed with (as the home page's summary.my_seats
+    finds them)."""
+    whose = Seat.account == account if account is not None else func.lower(Seat.person_name) == person_name.casefold()
+    return or_(false(), *[_during_term(seat) for seat in session.execute(select(Seat).where(whose)).scalars()])
 
 
 # GET /meetings: soonest first (each body's ix_meeting_by_start), paged in SQL.
