@@ -220,6 +220,29 @@ def test_issue_14_item_3_a_subcontracts_targets_refused_are_said_beside_each_sha
     assert 'value="120,000"' not in again and "govuk-error-message" not in again  # once, not for ever
 
 
+def test_a_contracts_targets_typed_when_the_contract_cannot_be_read_are_said_and_kept(logged_in, fake_services):
+    """Saving a contract's targets reads the contract first (its indicators and periods name the boxes): when that
+    read fails (contracts down, or the contract gone), the page says why and the targets typed are back in their
+    boxes, instead of nothing sent and nothing said."""
+    fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}")] = (200, _contract())
+    fake_services.contracts_answers[("GET", "/members")] = (200, [MEMBER])
+    here = f"/contracts/{CONTRACT_ID}"
+    manager, token = _signed_in_manager(logged_in, here)
+    box = f"target-{INDICATOR['code']}-2"
+    for failed, said in (((503, {"title": "Service Unavailable"}), "The contracts service had a problem (503)."),
+                         ((404, {"title": "Not Found"}), "That contract could not be found.")):
+        fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}")] = failed
+        answer = manager.post(f"{here}/targets", data={"csrf_token": token, box: "7.5"})
+        assert answer.status_code == 302 and answer.headers["Location"].endswith("#targets")
+        fake_services.contracts_answers[("GET", f"/contracts/{CONTRACT_ID}")] = (200, _contract())
+        page = manager.get(here).get_data(as_text=True)
+        assert said in html_text.unescape(page)
+        assert re.search(rf'id="{box}" name="{box}" type="text" inputmode="decimal" value="7.5"', page)
+        again = manager.get(here).get_data(as_text=True)
+        assert said not in html_text.unescape(again) and 'value="7.5"' not in again  # once, not for ever
+    assert not [c for c in fake_services.calls if c["method"] == "PUT"]
+
+
 def test_issue_14_item_3_a_refused_return_says_which_figure_beside_it_and_keeps_the_figures(logged_in, fake_services):
     """A member's return refused by contracts (an actual over its bound) is shown again as typed, the message on
     that indicator's own box in plain words; a figure that is not a number is the gateway's own refusal there."""

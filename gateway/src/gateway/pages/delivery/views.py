@@ -25,7 +25,8 @@ from ...auth.session import current_user, roles_required
 from ...domain.roles import MANAGES_CONTRACTS, MEMBER_USER, SEES_CONTRACTS
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.charts import actual_and_target_chart
-from ..common.errors import CHOICE, DATE, FILE, MONEY, NUMBER, WHOLE, Field, flash_errors, form_errors, refuse
+from ..common.errors import (CHOICE, DATE, FILE, MONEY, NUMBER, WHOLE, Field, flash_errors, form_errors, keep_typed,
+                             refuse)
 from ..common.money import pounds_to_pence
 from ..common.lists import list_page
 from ..common.service_pages import (fetch, fetch_page, pdf_response, posted, render_page, send,
@@ -196,10 +197,14 @@ def contract_action(contract_id, action):
     path = f"/contracts/{contract_id}"
     here = url_for("delivery_ui.contract", contract_id=contract_id)
     if action == "targets":
-        found, _ = fetch("contracts", path)
+        found, problem = fetch("contracts", path)
+        if found is None:  # no indicators and periods to read the boxes by: say why, and keep the targets typed
+            flash("That contract could not be found." if problem == "Not found." else problem, "error")
+            keep_typed()
+            return redirect(here + "#targets")
         rows, bad, fields = [], {}, {}
-        for indicator in (found or {}).get("indicators", []):
-            for row in (found or {}).get("periods", []):
+        for indicator in found.get("indicators", []):
+            for row in found.get("periods", []):
                 period = row["period"]
                 key = f"target-{indicator['code']}-{period['number']}"
                 label = f"the target for {indicator['code']} in {period['label']}"
