@@ -20,7 +20,8 @@ MEETING_LENGTH = dt.timedelta(hours=2)  # meetings have a start only; calendars 
 UID_DOMAIN = "consortium-hub"
 
 
-def _event(meeting: Meeting, body_name: str) -> ical.CalendarEvent:
+def _event(meeting, body_name: str) -> ical.CalendarEvent:
+    """A meeting (or a row of its columns) as a calendar event."""
     return ical.CalendarEvent(uid=f"meeting-{meeting.id}@{UID_DOMAIN}", starts_at=meeting.starts_at,
                               ends_at=meeting.starts_at + MEETING_LENGTH, summary=meeting.title,
                               location=meeting.location, description=f"{body_name}. Notice given "
@@ -67,18 +68,15 @@ def meetings_for_person_query(session, person_name: str, since: dt.datetime, acc
         Meeting.starts_at >= since, _seated(session, person_name, account))
 
 
-def meetings_for_person(session, person_name: str, since: dt.datetime,
-                        account: str | None = None) -> list[tuple[Meeting, str]]:
-    """The meetings (from `since`) of every body the person sits on (by name, any role) during their term, with
-    their body's name; with `account`, only the seats naming that hub username count (a member organisation's
-    staff see their own)."""
-    return list(session.execute(select(Meeting, Body.name).join(Body, Body.id == Meeting.body_id).where(
-        Meeting.starts_at >= since, _seated(session, person_name, account)).order_by(Meeting.starts_at)).all())
+def meetings_for_person(session, person_name: str, since: dt.datetime, account: str | None = None) -> list:
+    """meetings_for_person_query's meetings, soonest first, all of them (a calendar is not paged)."""
+    return list(session.execute(meetings_for_person_query(session, person_name, since, account)
+                                .order_by(Meeting.starts_at, Meeting.id)).all())
 
 
 def person_calendar(session, person_name: str, account: str | None = None) -> str:
     """The meetings of every body the person sits on, as a calendar (with `account`: its seats only)."""
     return ical.calendar(f"Meetings for {person_name}",
-                         [_event(m, body_name) for m, body_name in meetings_for_person(session, person_name, _since(),
-                                                                                  account)],
+                         [_event(row, row.body_name) for row in meetings_for_person(session, person_name, _since(),
+                                                                                     account)],
                          utcnow())
