@@ -117,10 +117,10 @@ def own_seat(session, meeting: Meeting, account: str) -> Seat:
 
 
 def seen_by(session, meeting: Meeting, account: str | None, staff: bool) -> bool:
-    """Whether the caller sees the meeting (and may declare and vote at it for their own seat): staff see every
-    meeting; anyone else only one of a body where a seat names their account on the meeting's day."""
-    return staff or rules.sees_business(staff, body_cases.holdings(body_cases.seats_of(session, meeting.body_id)),
-                                        account, _meeting_on(meeting))
+    """Whether the caller sees the meeting (and may declare and vote at it for their own seat), by
+    domain.meetings.sees_business on the meeting's day."""
+    return rules.sees_business(staff, body_cases.holdings(body_cases.seats_of(session, meeting.body_id)), account,
+                               _meeting_on(meeting))
 
 
 def check_records_for_others(session, meeting: Meeting, account: str, what: str) -> None:

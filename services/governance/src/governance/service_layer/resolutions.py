@@ -65,9 +65,9 @@ def own_seat(session, resolution: WrittenResolution, account: str) -> Seat:
 
 
 def seen_by(session, resolution: WrittenResolution, account: str | None, staff: bool) -> bool:
-    """Whether the caller sees the resolution (and may answer it for their own seat): staff see every one; anyone
-    else only one circulated to a body where a seat named their account that day."""
-    return staff or meeting_rules.sees_business(
+    """Whether the caller sees the resolution (and may answer it for their own seat), by
+    domain.meetings.sees_business on the day it was circulated."""
+    return meeting_rules.sees_business(
         staff, body_cases.holdings(body_cases.seats_of(session, resolution.body_id)), account,
         resolution.circulated_on)
 
