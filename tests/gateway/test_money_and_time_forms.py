@@ -168,7 +168,10 @@ def test_issue_14_item_3_bank_details_refused_are_said_on_that_payee_s_boxes_onl
     assert (f"#sort-{ours}", "Give the sort code as 12-34-56.") in _summary(page)
     assert _field_message(page, f"sort-{ours}") == "Give the sort code as 12-34-56."
     assert _field_message(page, f"account-{ours}") == "Give the account number as 8 digits."
-    assert re.search(rf'id="sort-{ours}"[^>]*value="123456"', page)
+    # bank details are not kept in the session cookie (errors.NOT_KEPT): their boxes show what finance holds
+    assert re.search(rf'id="sort-{ours}"', page) and re.search(rf'id="account-{ours}"', page)
+    assert not re.search(rf'id="sort-{ours}"[^>]*value="123456"', page)
+    assert not re.search(rf'id="account-{ours}"[^>]*value="1234"', page)
     assert re.search(rf'id="name-{ours}"[^>]*value="Wharfedale Carers CIO"', page)
     assert re.search(rf'id="name-{theirs}"[^>]*value="Dales Transport"', page)  # the other payee's form as it was
     assert not re.search(rf'id="sort-{theirs}"[^>]*value="123456"', page)

@@ -122,6 +122,22 @@ def test_what_was_typed_is_kept_for_the_next_page_without_secrets_and_only_while
         assert errors.typed("description") is None
 
 
+def test_bank_details_typed_into_a_refused_payee_form_are_not_kept_in_the_session_cookie():
+    """The session cookie is signed, not encrypted: a payee's sort code and account number typed into a refused
+    form would sit there readable in the browser, so they are not kept (the boxes show what finance holds)."""
+    from flask import Flask, get_flashed_messages
+
+    app = Flask(__name__)
+    app.secret_key = "test"
+    form = MultiDict([("csrf_token", "abc"), ("payee", "org-1"), ("name", "Wharfedale Carers CIO"),
+                      ("sort_code", "12-34-56"), ("account_number", "12345678")])
+    with app.test_request_context("/", method="POST", data=form):
+        errors.keep_typed()
+        assert get_flashed_messages(category_filter=[errors.TYPED]) == [
+            {"payee": "org-1", "name": "Wharfedale Carers CIO"}]
+        assert errors.typed("sort_code", "as held") == "as held" and errors.typed("account_number") is None
+
+
 # --------------------------------------------------------------------------------------------- dates
 
 def test_dates_are_shown_as_words_in_the_display_time_zone():

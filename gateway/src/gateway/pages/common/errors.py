@@ -284,14 +284,16 @@ def flash_errors(errors: FormErrors) -> None:
 
 
 TYPED = "form-typed"  # the flash category of what was typed into a refused form, put back after the redirect
-NOT_KEPT = re.compile(r"csrf_token|.*password.*|.*secret.*|code|recovery_code|token")  # never into the cookie
+# Never into the session cookie (signed, not encrypted: readable in the browser): the CSRF token, passwords and
+# secrets, sign-in and recovery codes, and bank details (a payee's sort code and account number, money pages).
+NOT_KEPT = re.compile(r"csrf_token|.*password.*|.*secret.*|code|recovery_code|token|.*sort_code.*|.*account_number.*")
 TYPED_LIMIT = 1500  # characters: the session is a cookie (about 4 KB), shared with the refusal's own messages
 
 
 def keep_typed(form: Mapping | None = None) -> None:
-    """Keep what was typed into a refused form (not passwords, codes or the CSRF token) for the page the form
-    redirects to, so a person corrects one field instead of typing the form again; a form too long for the
-    session cookie is not kept (its fields come back empty, as before)."""
+    """Keep what was typed into a refused form (not passwords, codes, bank details or the CSRF token: NOT_KEPT) for
+    the page the form redirects to, so a person corrects one field instead of typing the form again; a form too
+    long for the session cookie is not kept (its fields come back empty, as before)."""
     from flask import flash, request
 
     form = request.form if form is None else form
