@@ -15,7 +15,7 @@ from ...auth.csrf import CSRFError, csrf, validate_csrf
 from ...auth.session import current_user, roles_required
 from ...domain.roles import DECIDES, ROLE_NAMES, SEES_DECISIONS
 from ...proxy.client import ServiceDown, upload_to_service
-from ..common.errors import FORM, FormErrors, flash_errors, form_errors, keep_typed
+from ..common.errors import FORM, flash_errors, form_errors, keep_typed, refuse
 from ..common.lists import list_page
 from ..common.service_pages import fetch, posted, render_page, send
 from . import forms
@@ -32,7 +32,6 @@ VOTES = {"for": "For", "against": "Against", "abstain": "Abstain"}
 MOTION_KINDS = {"ordinary": "Ordinary", "expulsion": "Expulsion (needs 14 days' notice, G5)",
                 "hub_model": "The hub model (H1: a change of model cites it)"}
 RESOLUTION_STATUSES = {"open": "Open for answers", "approved": "Passed", "rejected": "Not passed"}
-MEETING_FIELDS = forms.MEETING_FIELDS  # the pattern's first form (commit ef08aad), named where it began
 
 # Anyone whose hub username a seat names, whatever their role, sees the meetings and written resolutions of the
 # bodies they sit on and declares, votes and answers for that seat; governance decides (404 for what is not theirs).
@@ -49,12 +48,6 @@ def _send(method: str, path: str, payload: dict, done: str, fields: dict | None 
     """Send a change to governance and flash what happened: when refused, each field's message beside it and what
     was typed kept for the page the form goes back to."""
     return send("governance", method, path, payload, done, fields)
-
-
-def _refuse(box: str, message: str) -> None:
-    """A form the gateway refuses before sending it: the message beside its box, what was typed kept."""
-    flash_errors(FormErrors({box: [message]}))
-    keep_typed()
 
 
 def _can_run() -> bool:
@@ -148,7 +141,7 @@ def resolution_action(resolution_id, action):
     if action == "my-answer":  # the signed-in seat holder's own answer
         vote = request.form.get("vote", "")
         if vote not in VOTES:
-            _refuse(forms.MY_ANSWER, "Choose for, against or abstain, then send your answer")
+            refuse({forms.MY_ANSWER: "Choose for, against or abstain, then send your answer"})
         else:
             _send("POST", f"{path}/my-answer", {"vote": vote}, f"Your answer is recorded: {VOTES[vote]}.")
     elif action == "my-declarations":
@@ -162,7 +155,7 @@ def resolution_action(resolution_id, action):
     elif action == "close":
         _send("POST", f"{path}/close", {}, "Closed and the decision recorded.")
     else:
-        _refuse(FORM, "Unknown action.")
+        refuse({FORM: "Unknown action."})
     return redirect(url_for("governance_ui.resolution", resolution_id=resolution_id))
 
 
@@ -174,7 +167,7 @@ def add_seat(body_id):
     if fields["account"]:
         fields["account"], refused = forms.hub_user(fields["account"])
         if refused:
-            _refuse("account", refused)
+            refuse({"account": refused})
             return back
     _send("POST", f"/bodies/{body_id}/seats", fields, "Seat added.", forms.SEAT_FIELDS)
     return back
@@ -221,9 +214,9 @@ def meeting_action(meeting_id, action):
     elif action == "my-vote":
         vote, motion_id = request.form.get("vote", ""), forms.uuid_posted("motion_id")
         if motion_id is None:
-            _refuse(FORM, "Choose for, against or abstain, then cast your vote.")
+            refuse({FORM: "Choose for, against or abstain, then cast your vote."})
         elif vote not in VOTES:
-            _refuse(forms.my_vote_box(motion_id), "Choose for, against or abstain, then cast your vote")
+            refuse({forms.my_vote_box(motion_id): "Choose for, against or abstain, then cast your vote"})
         else:
             _send("POST", f"{path}/motions/{motion_id}/my-vote", {"vote": vote}, f"Your vote is cast: {VOTES[vote]}.")
     elif action == "attendance":
@@ -242,7 +235,7 @@ def meeting_action(meeting_id, action):
     elif action == "votes":
         motion_id, votes, any_vote = forms.show_of_hands()
         if motion_id is None or not any_vote:
-            _refuse(FORM, "Record at least one vote.")
+            refuse({FORM: "Record at least one vote."})
         else:
             _send("POST", f"{path}/motions/{motion_id}/votes", {"votes": votes, "note": request.form.get("note", "")},
                   "Votes recorded and the decision made.")
@@ -255,7 +248,7 @@ def meeting_action(meeting_id, action):
     elif action == "chair":
         _send("PUT", f"{path}/chair", posted("seat_id"), "Who chaired is recorded.", forms.CHAIR_FIELDS)
     else:
-        _refuse(FORM, "Unknown action.")
+        refuse({FORM: "Unknown action."})
     return redirect(url_for("governance_ui.meeting", meeting_id=meeting_id) + anchor)
 
 
@@ -272,21 +265,20 @@ def attach_paper(meeting_id):
     content = upload.read() if upload and upload.filename else b""
     back = redirect(url_for("governance_ui.meeting", meeting_id=meeting_id) + "#papers")
     if not content:
-        _refuse("paper-file", "Choose a file to attach" if not (upload and upload.filename) else
-                "The file you chose is empty: choose the paper's file")
+        refuse({"paper-file": "Choose a file to attach" if not (upload and upload.filename) else
+                "The file you chose is empty: choose the paper's file"})
         return back
     fields = {k: v for k, v in posted("title", "agenda_item_id").items() if v}
     try:
         answer = upload_to_service("governance", f"/meetings/{meeting_id}/papers", fields,
                                    (upload.filename, content, upload.mimetype or "application/octet-stream"))
     except ServiceDown as exc:
-        _refuse(FORM, exc.message)
+        refuse({FORM: exc.message})
         return back
     if answer.ok:
         flash(f"{answer.body.get('filename', upload.filename)} is attached.", "success")
     elif answer.status in (413, 415):  # too large, or not a kind of file governance keeps: about the file
-        flash_errors(FormErrors({"paper-file": [form_errors(answer)[FORM][0]]}))
-        keep_typed()
+        refuse({"paper-file": form_errors(answer)[FORM][0]})
     else:
         flash_errors(form_errors(answer, forms.PAPER_FIELDS))
         keep_typed()
