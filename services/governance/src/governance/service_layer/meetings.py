@@ -108,12 +108,16 @@ def _item_of(session, meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
     return item
 
 
+def _held_seat(seats: list[Seat], account: str, day: dt.date, body_name: str) -> Seat:
+    """The seat of `seats` (a body's) the account holds on the day, a voting seat first; refused when none."""
+    held = rules.seat_held_by(body_cases.holdings(seats), account, day, body_name)
+    return next(s for s in seats if s.id == held.seat_id)
+
+
 def own_seat(session, meeting: Meeting, account: str) -> Seat:
     """The seat the signed-in person holds on the meeting's body on its day (a voting seat first)."""
     body = session.get(Body, meeting.body_id)
-    seats = {s.id: s for s in body_cases.seats_of(session, body.id)}
-    held = rules.seat_held_by(body_cases.holdings(seats.values()), account, _meeting_on(meeting), body.name)
-    return seats[held.seat_id]
+    return _held_seat(body_cases.seats_of(session, body.id), account, _meeting_on(meeting), body.name)
 
 
 def seen_by(session, meeting: Meeting, account: str | None, staff: bool) -> bool:
@@ -163,12 +167,15 @@ def _declare(uow: UnitOfWork, item: AgendaItem, seat: Seat, interest: str) -> De
     return declaration
 
 
-def excluded_seats(session, meeting: Meeting, item: AgendaItem) -> set[uuid.UUID]:
+def _excluded(item: AgendaItem, declarations: list[Declaration], seats: list[Seat]) -> set[uuid.UUID]:
     """Seats that leave the item's discussion: declarers where C5 applies, the chair on items about the chair (G7)."""
-    declared = {d.seat_id for d in declarations_on(session, item.id) if d.excluded_from_discussion}
-    chairs = {s.id for s in body_cases.seats_of(session, meeting.body_id)
-              if rules.excluded_from_discussion(item.kind, s.role, False)}
-    return declared | chairs
+    declared = {d.seat_id for d in declarations if d.excluded_from_discussion}
+    return declared | {s.id for s in seats if rules.excluded_from_discussion(item.kind, s.role, False)}
+
+
+def excluded_seats(session, meeting: Meeting, item: AgendaItem) -> set[uuid.UUID]:
+    """Seats that leave the item's discussion (C5, G7), read for one item."""
+    return _excluded(item, declarations_on(session, item.id), body_cases.seats_of(session, meeting.body_id))
 
 
 def declarations_on(session, item_id: uuid.UUID) -> list[Declaration]:
@@ -203,37 +210,54 @@ def propose_motion(uow: UnitOfWork, meeting: Meeting, item_id: uuid.UUID, text: 
     return motion
 
 
-def _voters(session, meeting: Meeting, item: AgendaItem) -> tuple[dict, dict, set, set]:
-    """What the rules need to judge a voter on an item: the seats on the meeting's day, attendance, declarers and
-    those excluded from the item's discussion."""
-    seats = {s.id: s for s in body_cases.seats_of(session, meeting.body_id)
-             if body_cases.term(s).active_on(_meeting_on(meeting))}
-    attendance = {a.seat_id: a.status for a in session.execute(
-        select(Attendance).where(Attendance.meeting_id == meeting.id)).scalars()}
-    declared = {d.seat_id for d in declarations_on(session, item.id)}
-    return seats, attendance, declared, excluded_seats(session, meeting, item)
+class Voters:
+    """What the vote rules need at a meeting, read once for any number of its items (three statements): the body's
+    seats, the meeting's attendance and the items' declarations."""
+
+    def __init__(self, session, meeting: Meeting, item_ids):
+        self.day = _meeting_on(meeting)
+        self.seats = body_cases.seats_of(session, meeting.body_id)
+        self.attendance = {a.seat_id: a.status for a in session.execute(
+            select(Attendance).where(Attendance.meeting_id == meeting.id)).scalars()}
+        self.declarations: dict[uuid.UUID, list[Declaration]] = {item_id: [] for item_id in item_ids}
+        if self.declarations:
+            for declaration in session.execute(select(Declaration).where(
+                    Declaration.agenda_item_id.in_(list(self.declarations))).order_by(Declaration.declared_at)
+                    ).scalars():
+                self.declarations[declaration.agenda_item_id].append(declaration)
+
+    def own_seat(self, account: str, body_name: str) -> Seat:
+        """The seat the account holds on the meeting's day (a voting seat first), refused when none."""
+        return _held_seat(self.seats, account, self.day, body_name)
+
+    def own_vote_facts(self, item: AgendaItem, seat: Seat) -> tuple:
+        """What domain.meetings.own_vote_seat judges the holder of `seat` by on an item: the seats on the
+        meeting's day, attendance, declarers and those excluded from its discussion."""
+        on_the_day = {s.id: _voting_seat(s) for s in self.seats if body_cases.term(s).active_on(self.day)}
+        declarations = self.declarations[item.id]
+        return (_voting_seat(seat), on_the_day, self.attendance, {d.seat_id for d in declarations},
+                _excluded(item, declarations, self.seats))
+
+    def vote_open_to(self, item: AgendaItem, account: str) -> uuid.UUID | None:
+        """The seat whose vote the account would cast on the item's open motion (domain.meetings.vote_open_to),
+        or None."""
+        try:
+            seat = self.own_seat(account, "")
+        except RuleViolation:
+            return None
+        return rules.vote_open_to(*self.own_vote_facts(item, seat))
 
 
 def _voting_seat(seat: Seat) -> rules.VotingSeat:
     return rules.VotingSeat(seat.id, seat.role, seat.deputy_for)
 
 
-def _own_vote_facts(session, meeting: Meeting, item: AgendaItem, seat: Seat) -> tuple:
-    """What domain.meetings.own_vote_seat judges the holder of `seat` by on an item: the seats on the meeting's
-    day, attendance, declarers and those excluded from its discussion."""
-    seats, attendance, declared, excluded = _voters(session, meeting, item)
-    return (_voting_seat(seat), {k: _voting_seat(s) for k, s in seats.items()}, attendance, declared, excluded)
-
-
 def vote_open_to(session, meeting: Meeting, item: AgendaItem, account: str) -> uuid.UUID | None:
     """The seat whose vote the signed-in person would cast on the item's open motion (`my-vote`'s own rule,
     domain.meetings.vote_open_to), or None: no seat on the meeting's day, not present, co-opted, declared or
-    excluded. The meeting has started and the motion is open: the caller checks those."""
-    try:
-        seat = own_seat(session, meeting, account)
-    except RuleViolation:
-        return None
-    return rules.vote_open_to(*_own_vote_facts(session, meeting, item, seat))
+    excluded. The meeting has started and the motion is open: the caller checks those. Several items of a meeting:
+    Voters, read once."""
+    return Voters(session, meeting, [item.id]).vote_open_to(item, account)
 
 
 def ballots_cast(session, motion_id: uuid.UUID) -> dict[uuid.UUID, str]:
@@ -251,7 +275,9 @@ def cast_my_vote(uow: UnitOfWork, motion: Motion, account: str, vote: str) -> tu
     item = session.get(AgendaItem, motion.agenda_item_id)
     meeting = session.get(Meeting, item.meeting_id)
     rules.check_has_started(meeting.starts_at, utcnow(), "a vote")
-    voter_id = rules.own_vote_seat(*_own_vote_facts(session, meeting, item, own_seat(session, meeting, account)))
+    voters = Voters(session, meeting, [item.id])
+    seat = voters.own_seat(account, session.get(Body, meeting.body_id).name)
+    voter_id = rules.own_vote_seat(*voters.own_vote_facts(item, seat))
     previous = session.get(Vote, (motion.id, voter_id))
     if not rules.check_own_ballot(previous.vote if previous else None, vote):
         return previous, False
