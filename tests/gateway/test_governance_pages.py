@@ -50,12 +50,23 @@ def test_governance_pages_are_for_the_board_and_managers_only(logged_in, governa
 
 def test_without_a_seat_a_finance_officer_sees_no_meeting_page_and_no_meetings_of_their_own(logged_in, governance):
     """A seat holder acts for their seat whatever their role; a finance officer holding none sees no meeting page
-    (governance shows staff any meeting; the page is for its seat holders and those who run the bodies)."""
+    (governance answers 404 and lists none of theirs: the page is for its seat holders and those who run the
+    bodies)."""
     governance.governance_answers[("GET", "/meetings")] = (200, [])
     client = logged_in("finance")
     assert client.get(f"/governance/meetings/{MEETING_ID}").status_code == 404
     mine = client.get("/governance/my-meetings")
     assert mine.status_code == 200 and 'id="no-meetings"' in mine.get_data(as_text=True)
+
+
+def test_the_pages_and_governance_agree_on_who_sees_every_bodys_business():
+    """One set, hubkit.auth.SEES_GOVERNANCE: the roles these pages treat as seeing every body (the rest: their own
+    seats' meetings) are those governance answers so; a finance officer or host admin is neither (governance listed
+    them every meeting of a name, then the page said "Not found")."""
+    from hubkit.auth import SEES_GOVERNANCE
+    from gateway.domain.roles import SEES_DECISIONS
+
+    assert SEES_DECISIONS == frozenset(SEES_GOVERNANCE) == {"consortium_manager", "board_member"}
 
 
 def test_the_governance_place_is_in_the_board_members_navigation(logged_in, governance):

@@ -112,6 +112,35 @@ def test_member_staffs_meetings_are_their_accounts_seats_whatever_name_the_seat_
         assert f"meeting-{meeting['id']}@".encode() in calendar.data, person_name
 
 
+def test_a_finance_officer_or_host_admin_sees_only_the_bodies_a_seat_names_them_on_as_the_gateway_shows(hub):
+    """Who sees every body's business is the manager and the board (hubkit.auth.SEES_GOVERNANCE, the set the
+    gateway's pages use): a finance officer or host admin sees a meeting, its papers and a written resolution only of
+    a body where a seat names their account, and GET /meetings lists only those seats' meetings, as for member
+    staff; before, governance listed every seat of the name they gave and the gateway then said "Not found"."""
+    body, organisation, seats = partners_group(hub)  # seats[1] names the account "other"
+    meeting, item, motion = held_with_motion(hub, body, seats)
+    resolution = circulate(hub, body)
+    for role in ("finance_officer", "host_admin"):
+        unseated, seated = hub.as_((role,), username="fin"), hub.as_((role,), username="other")
+        for path in (f"/meetings/{meeting['id']}", f"/meetings/{meeting['id']}/papers",
+                     f"/written-resolutions/{resolution['id']}"):
+            hub.call("GET", path, status=404, headers=unseated)
+            hub.call("GET", path, headers=seated)
+        for person_name in ("Mel Member", "Olu Other"):
+            listed = hub.client.get("/meetings", query_string={"person_name": person_name, "upcoming": "false"},
+                                    headers=unseated).get_json()
+            assert listed == [], (role, person_name)
+        listed = hub.client.get("/meetings", query_string={"person_name": "Olu Other", "upcoming": "false"},
+                                headers=seated).get_json()
+        assert [m["id"] for m in listed] == [meeting["id"]], role
+        assert hub.call("GET", f"/meetings/{meeting['id']}", headers=seated)["you"]["seat_id"] == seats[1]["id"]
+    board = hub.as_(("board_member",), username="bo")  # the board sees every body's business, seated or not
+    hub.call("GET", f"/meetings/{meeting['id']}", headers=board)
+    listed = hub.client.get("/meetings", query_string={"person_name": "Mel Member", "upcoming": "false"},
+                            headers=board).get_json()
+    assert [m["id"] for m in listed] == [meeting["id"]]
+
+
 def test_g12_a_seat_holder_votes_for_their_own_seat_only_never_another(hub):
     body, organisation, seats = partners_group(hub)
     mel = hub.as_(("member_user",), username="mel", organisation_id=organisation)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from hubkit.auth import SEES_GOVERNANCE
 from hubkit.tokens import ROLES
 
 HOST_ADMIN = "host_admin"
@@ -30,8 +31,9 @@ SEES_MEMBERS = frozenset({CONSORTIUM_MANAGER, FINANCE_OFFICER, BOARD_MEMBER, HOS
 SEES_MEMBERS_OR_OWN = SEES_MEMBERS | {MEMBER_USER}
 # Who may edit a profile, submit an application and provide due-diligence evidence (member staff: their own).
 EDITS_OWN_ORGANISATION = MANAGES_MEMBERSHIP | {MEMBER_USER}
-# Who may see decision requests.
-SEES_DECISIONS = frozenset({CONSORTIUM_MANAGER, BOARD_MEMBER})
+# Who may see decision requests and every body's governance business (the rest: the bodies a seat names them on),
+# the very set the governance service answers by (hubkit.auth.SEES_GOVERNANCE).
+SEES_DECISIONS = frozenset(SEES_GOVERNANCE)
 RUNS_THE_HOST = frozenset({HOST_ADMIN})
 # Who may run the pipeline, bids, allocation rounds, contracts and performance reviews.
 MANAGES_CONTRACTS = frozenset({CONSORTIUM_MANAGER})

@@ -16,6 +16,10 @@ from .tokens import ROLES, SERVICE_TOKEN_TTL, InvalidToken, Principal, verify
 
 ALL_ROLES = ROLES
 STAFF = ("consortium_manager", "finance_officer", "board_member", "host_admin")
+# Who sees every governance body's business (its meetings, papers and written resolutions) without a seat on it:
+# the consortium manager and the board (README's roles table). Anyone else, whatever their role, sees only the
+# bodies where a seat names their hub username. The governance service and the gateway's pages read this one set.
+SEES_GOVERNANCE = ("consortium_manager", "board_member")
 
 
 def allow(*roles: str) -> Callable:

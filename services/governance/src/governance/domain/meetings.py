@@ -147,8 +147,8 @@ def held_by(holdings: Iterable[Holding], account: str | None, day: dt.date) -> l
 
 
 def sees_business(staff: bool, holdings: Iterable[Holding], account: str | None, day: dt.date) -> bool:
-    """Who sees a meeting, its papers or a written resolution: the consortium's staff roles see every body's
-    business; anyone else (a member organisation's staff) only that of a body they sit on, a seat naming their
+    """Who sees a meeting, its papers or a written resolution: the manager and the board (`staff`, hubkit.auth
+    .SEES_GOVERNANCE) see every body's business; anyone else only that of a body they sit on, a seat naming their
     hub username on the meeting's day (or the day a resolution was circulated): the seat they declare, vote and
     answer for, whatever their role."""
     return staff or bool(held_by(holdings, account, day))

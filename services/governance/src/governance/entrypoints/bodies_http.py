@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import or_, select
 
-from hubkit.auth import STAFF, allow, current_principal
+from hubkit.auth import SEES_GOVERNANCE, STAFF, allow, current_principal
 from hubkit.db import utcnow
 from hubkit.paging import Order, asc, desc, paged
 from hubkit.uploads import content_disposition
@@ -33,7 +33,8 @@ from . import schemas as s
 
 RUNNERS = ("board_member", "consortium_manager")  # the chair, governance lead and board run meetings
 # Anyone whose hub username a seat names declares, votes and answers for that seat, whatever their role, and sees
-# the meetings and written resolutions of the bodies they sit on; staff roles see every body's (404 otherwise).
+# the meetings and written resolutions of the bodies they sit on; the manager and the board see every body's
+# (hubkit.auth.SEES_GOVERNANCE; 404 otherwise).
 SEAT_HOLDERS = (*STAFF, "member_user")
 
 blp = Blueprint("bodies", __name__, url_prefix="/bodies", description="Bodies, their rules, seats and meetings")
@@ -126,9 +127,9 @@ class AttendanceReview(MethodView):
 
 
 def _meeting(uow, meeting_id) -> Meeting:
-    """The meeting, if the caller sees it (a member organisation's staff: only their own bodies'), else 404."""
+    """The meeting, if the caller sees it (anyone but the manager and the board: only their own bodies'), else 404."""
     meeting = get_or_404(uow.session, Meeting, meeting_id, "meeting")
-    if not meeting_cases.seen_by(uow.session, meeting, _account(), _staff()):
+    if not meeting_cases.seen_by(uow.session, meeting, _account(), _sees_every_body()):
         abort(404, message="No such meeting.")
     return meeting
 
@@ -138,9 +139,10 @@ def _account() -> str:
     return current_principal().username
 
 
-def _staff() -> bool:
-    """The caller holds a staff role, which sees every body's business."""
-    return current_principal().has_any(STAFF)
+def _sees_every_body() -> bool:
+    """The caller sees every body's business (hubkit.auth.SEES_GOVERNANCE: the manager and the board, as the
+    gateway's pages); anyone else only that of the bodies where a seat names their account."""
+    return current_principal().has_any(SEES_GOVERNANCE)
 
 
 # Every endpoint below has one shape: load what the path names (404 if it is not the caller's to see), call the
@@ -193,8 +195,8 @@ class MeetingById(MethodView):
     @allow(*SEAT_HOLDERS)
     @meetings_blp.response(200, s.MeetingOut)
     def get(self, meeting_id):
-        """The meeting: agenda with declarations and motions, attendance, quorum, minutes and actions (a member
-        organisation's staff see the meetings of bodies where a seat names them on the day; 404 for others)."""
+        """The meeting: agenda with declarations and motions, attendance, quorum, minutes and actions (anyone but
+        the manager and the board sees the meetings of bodies where a seat names them on the day; 404 for others)."""
         return _on_meeting(meeting_id, lambda uow, meeting: None, then_view=True)
 
 
@@ -393,8 +395,8 @@ class BodyCalendar(MethodView):
 
 
 def _own_only() -> str | None:
-    """For a caller without a staff role, their own account: only seats naming it count as a person's."""
-    return None if _staff() else _account()
+    """For a caller who does not see every body's business, their own account: only seats naming it count."""
+    return None if _sees_every_body() else _account()
 
 
 @meetings_blp.route("")
@@ -403,8 +405,8 @@ class PersonMeetings(MethodView):
     @meetings_blp.arguments(s.PersonMeetingsQuery, location="query")
     @paged(meetings_blp, s.PersonMeetingOut)
     def get(self, query, page):
-        """A person's meetings: those of every body they sit on, from today (or all of the last year); for member
-        organisation staff, only the seats naming their own hub username count."""
+        """A person's meetings: those of every body they sit on, from today (or all of the last year); for anyone
+        but the manager and the board, only the seats naming their own hub username count."""
         since = utcnow() - dt.timedelta(days=0 if query["upcoming"] else 366)
         with request_uow() as uow:
             return [row._asdict() for row in page.select(uow.session, calendars.meetings_for_person_query(
@@ -418,8 +420,8 @@ class PersonCalendar(MethodView):
     @meetings_blp.response(200, description="An iCalendar (RFC 5545) feed of one person's meetings",
                            content_type="text/calendar")
     def get(self, query):
-        """The meetings of every body a person sits on, as an iCalendar feed (member organisation staff: their own
-        seats only)."""
+        """The meetings of every body a person sits on, as an iCalendar feed (anyone but the manager and the board:
+        their own seats only)."""
         with request_uow() as uow:
             return _calendar_response(calendars.person_calendar(uow.session, query["person_name"], _own_only()),
                                       "my-meetings.ics")
@@ -504,9 +506,10 @@ class BodyResolutions(MethodView):
 
 
 def _resolution(uow, resolution_id) -> WrittenResolution:
-    """The resolution, if the caller sees it (a member organisation's staff: only their own bodies'), else 404."""
+    """The resolution, if the caller sees it (anyone but the manager and the board: only their own bodies'), else
+    404."""
     resolution = get_or_404(uow.session, WrittenResolution, resolution_id, "written resolution")
-    if not resolution_cases.seen_by(uow.session, resolution, _account(), _staff()):
+    if not resolution_cases.seen_by(uow.session, resolution, _account(), _sees_every_body()):
         abort(404, message="No such written resolution.")
     return resolution
 
