@@ -225,7 +225,8 @@ class Services:
         per capability update, nothing dead-lettered."""
         kit = self.consumer_db.kit
         with self.consumer_db.session(None) as session:
-            inbox, copies, notes, dead = (session.execute(select(func.count()).select_from(t)).scalar_one()
+            inbox, copies, notes, dead = (session.execute(select(func.count()).select_from(t)  # every consortium's
+                                                          .execution_options(hubkit_all_tenants=True)).scalar_one()
                                           for t in (kit.inbox, OrganisationCopy.__table__, Note.__table__,
                                                     kit.dead_letter))
         expected = (self.handled(n), self._of_type(n, EVENT_TYPE), self._of_type(n, OWN_RULE_TYPE), 0)

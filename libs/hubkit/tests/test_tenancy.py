@@ -150,3 +150,22 @@ def test_any_other_system_tasks_integrity_error_is_raised_not_passed_over(db):
     with pytest.raises(IntegrityError):
         in_every_consortium(db, Budget, _claims_twice_in_a, actor="system:test", service="tenancy")
     assert names(db, Tenant(A), Budget) == [f"core {A}"]
+
+
+def test_a_consortium_table_read_as_a_plain_table_is_refused_unless_filtered_by_hand(db):
+    """The ORM's tenant criteria reach mapped classes only: `Model.__table__` in FROM would read every consortium."""
+    from sqlalchemy import func
+
+    from hubkit.db import FILTERED_BY_HAND
+
+    table = Budget.__table__
+    with db.session(Tenant(A)) as session:
+        with pytest.raises(TenancyError, match="plain table"):
+            session.execute(select(func.count()).select_from(table)).scalar_one()
+        with pytest.raises(TenancyError, match="plain table"):
+            session.execute(select(table.c.name)).all()
+        by_hand = (select(table.c.name).where(table.c.consortium_id == A)
+                   .execution_options(**{FILTERED_BY_HAND: True}))
+        assert [row.name for row in session.execute(by_hand)] == [f"core {A}"]
+        # the mapped class named only in FROM is filtered by the criteria
+        assert session.execute(select(func.count()).select_from(Budget)).scalar_one() == 1

@@ -292,18 +292,36 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 # --- tenancy ---------------------------------------------------------------------------------------
 
-def _scoped_in_from(statement) -> set[type]:
-    """The consortium-scoped classes whose tables a select reads from, found by walking its FROM clauses."""
+# An execution option for a select that reads a consortium table as a plain Table (`Model.__table__`, for speed)
+# and filters it by the tenant's consortium itself: the ORM's criteria reach only mapped classes, so such a read
+# is refused unless it says so.
+FILTERED_BY_HAND = "hubkit_tenant_filtered_by_hand"
+
+
+def _scoped_in_from(statement) -> tuple[set[type], set[type]]:
+    """The consortium-scoped classes whose tables a select reads from, found by walking its FROM clauses; and those
+    of its own FROM list (not a subquery's) that are not named as mapped classes there: read as plain Tables
+    (`Model.__table__`), unless the statement's entities name them (the caller checks `all_mappers`)."""
+    from sqlalchemy import Join, Table
     from sqlalchemy.sql.util import find_tables
 
-    tables = {table for table in find_tables(statement, include_aliases=True, include_joins=True)
-              if hasattr(table, "name")}
+    scoped = _scoped_classes()
     found = set()
-    for table in tables:
-        cls = _scoped_classes().get(getattr(table, "element", table))
+    for table in find_tables(statement, include_aliases=True, include_joins=True):
+        cls = scoped.get(getattr(table, "element", table)) if hasattr(table, "name") else None
         if cls is not None:
             found.add(cls)
-    return found
+    plain = set()
+    froms = list(statement.get_final_froms())
+    while froms:
+        part = froms.pop()
+        if isinstance(part, Join):  # its two sides; a subquery's own FROM list is its own statement's
+            froms += [part.left, part.right]
+            continue
+        cls = scoped.get(part) if isinstance(part, Table) else None
+        if cls is not None and "parententity" not in getattr(part, "_annotations", {}):
+            plain.add(cls)
+    return found, plain
 
 
 def _scoped_classes() -> dict:
@@ -321,14 +339,23 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get("hubkit_all_tenants"):
         return
-    scoped = {m.class_ for m in state.all_mappers if issubclass(m.class_, ConsortiumScoped)}
+    entities = {m.class_ for m in state.all_mappers if issubclass(m.class_, ConsortiumScoped)}
+    scoped, plain = set(entities), set()
     if state.is_select:  # an entity named only in FROM (`select(func.count()).select_from(Model)`) is not a mapper
-        scoped |= _scoped_in_from(state.statement)
-    if not scoped:
+        in_from, plain = _scoped_in_from(state.statement)
+        scoped |= in_from
+        plain -= entities
+    if not scoped and not plain:
         return
     tenant: Tenant | None = state.session.info.get("tenant")
     if tenant is None:
         raise TenancyError("a query on consortium data was made without a tenant")
+    if plain and not state.execution_options.get(FILTERED_BY_HAND):
+        raise TenancyError(f"{', '.join(sorted(c.__tablename__ for c in plain))} read as a plain table, which the "
+                           f"tenant's criteria do not reach: select the mapped class, or filter by the consortium "
+                           f"and say so with execution_options({FILTERED_BY_HAND}=True)")
+    if not scoped:
+        return
     options = []
     for cls in scoped:
         options.append(with_loader_criteria(cls, cls.consortium_id == tenant.consortium_id, include_aliases=True))

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from hubkit.db import utcnow
+from hubkit.db import FILTERED_BY_HAND, utcnow
 from hubkit.domain import InvalidField, RuleViolation
 from hubkit.paging import Order, asc, desc
 from hubkit.unit_of_work import UnitOfWork
@@ -288,7 +288,8 @@ def discard_draft(uow: UnitOfWork, invoice: RechargeInvoice) -> None:
     these_lines = select(line.c.id).where(line.c.invoice_id == invoice.id)
     freed = session.execute(select(entry.c.staff_id, entry.c.organisation_id, entry.c.day, entry.c.minutes,
                                    entry.c.rate_pence, entry.c.chargeable).where(
-        entry.c.consortium_id == invoice.consortium_id, entry.c.invoice_line_id.in_(these_lines))).all()
+        entry.c.consortium_id == invoice.consortium_id, entry.c.invoice_line_id.in_(these_lines))
+        .execution_options(**{FILTERED_BY_HAND: True})).all()
     tally.move(session, freed, Place(invoice_id=invoice.id), OPEN)
     session.execute(update(entry).values(invoice_line_id=None).where(
         entry.c.consortium_id == invoice.consortium_id,

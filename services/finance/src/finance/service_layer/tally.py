@@ -6,6 +6,8 @@ import uuid
 
 from sqlalchemy import bindparam, delete, select, text, update
 
+from hubkit.db import FILTERED_BY_HAND
+
 from ..adapters.bulk import insert_rows
 from ..adapters.time_tables import ChargeableTimeTally
 from ..domain import subsidy as rules
@@ -34,7 +36,7 @@ def apply(session, changes: dict[rules.TallyKey, rules.Change]) -> None:
             .where(table.c.consortium_id == tenant.consortium_id,
                    table.c.staff_id.in_({key.staff_id for key in changes}),
                    table.c.month.in_({key.month for key in changes}))
-            .order_by(table.c.id).with_for_update()):
+            .order_by(table.c.id).with_for_update().execution_options(**{FILTERED_BY_HAND: True})):
         key = rules.TallyKey(row.staff_id, row.organisation_id, row.month, row.day,
                              rules.Place(row.invoice_id, row.written_off_id, bool(row.approved)))
         if key not in left:
