@@ -127,8 +127,8 @@ def test_a_count_that_names_its_table_only_in_from_is_scoped_too(db):
 def _claims_twice_in_a(uow) -> int:
     """A periodic task that, in consortium A, claims a row already claimed (a unique row's IntegrityError)."""
     if uow.tenant.consortium_id == A:
-        taken = uow.session.execute(select(Budget)).scalars().first()
-        uow.session.add(Budget(id=taken.id, name="claimed again"))
+        taken = uow.session.execute(select(Budget.id)).scalars().first()  # the id alone: no instance to conflict
+        uow.session.add(Budget(id=taken, name="claimed again"))
         uow.session.flush()
     return 1
 
