@@ -283,8 +283,8 @@ class Runs(MethodView):
     @paged(runs_blp, s.RunOut)
     def get(self, page):
         with request_uow() as uow:
-            return [payments.run_view(uow.session, r) for r in page.select(
-                uow.session, payments.runs_query(), payments.RUN_ORDER)]
+            return payments.run_views(uow.session, page.select(
+                uow.session, payments.runs_query(), payments.RUN_ORDER))
 
     @allow(*FINANCE)
     @runs_blp.arguments(s.RunIn)
@@ -358,8 +358,8 @@ class Budgets(MethodView):
     def get(self, page):
         """Every financial year's budget with budget vs actual per line and the variations pending."""
         with request_uow() as uow:
-            return [budgets.budget_view(uow.session, b) for b in page.select(
-                uow.session, budgets.budgets_query(), budgets.BUDGET_ORDER)]
+            return budgets.budget_views(uow.session, page.select(
+                uow.session, budgets.budgets_query(), budgets.BUDGET_ORDER))
 
     @allow(*FINANCE)
     @budgets_blp.arguments(s.BudgetIn)
@@ -433,8 +433,8 @@ class Variations(MethodView):
     def get(self, args, page):
         """Variations and virements, newest first (status=pending: those not yet in effect)."""
         with request_uow() as uow:
-            return [budgets.variation_view(uow.session, v) for v in page.select(
-                uow.session, budgets.variations_query(args["status"], args["budget_id"]), budgets.VARIATION_ORDER)]
+            return budgets.variation_views(uow.session, page.select(
+                uow.session, budgets.variations_query(args["status"], args["budget_id"]), budgets.VARIATION_ORDER))
 
     @allow(*FINANCE)
     @variations_blp.arguments(s.VariationIn)

@@ -412,10 +412,22 @@ def runs_query():
     return select(PaymentRun)
 
 
-def run_view(session, run: PaymentRun) -> dict:
-    return {**{key: getattr(run, key) for key in (
+def run_views(session, runs: list[PaymentRun]) -> list[dict]:
+    """A page of runs as shown: every run's items read in one query (in items_of's order, by reference), not one
+    query a run (issue 16)."""
+    runs = list(runs)
+    items: dict = {run.id: [] for run in runs}
+    if items:
+        for item in session.execute(select(PaymentRunItem).where(PaymentRunItem.run_id.in_(list(items)))
+                                    .order_by(PaymentRunItem.reference)).scalars():
+            items[item.run_id].append(item)
+    return [{**{key: getattr(run, key) for key in (
         "id", "number", "status", "total_pence", "pay_on", "created_by", "created_at", "approved_by",
-        "approved_at", "paid_by", "paid_on")}, "items": items_of(session, run.id)}
+        "approved_at", "paid_by", "paid_on")}, "items": items[run.id]} for run in runs]
+
+
+def run_view(session, run: PaymentRun) -> dict:
+    return run_views(session, [run])[0]
 
 
 def export(session, run: PaymentRun, kind: str) -> dict:
