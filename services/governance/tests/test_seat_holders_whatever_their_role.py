@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 
 from hubkit import clock
+from hubkit.testing import golden_event
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -139,6 +141,39 @@ def test_a_finance_officer_or_host_admin_sees_only_the_bodies_a_seat_names_them_
     listed = hub.client.get("/meetings", query_string={"person_name": "Mel Member", "upcoming": "false"},
                             headers=board).get_json()
     assert [m["id"] for m in listed] == [meeting["id"]]
+
+
+def test_a_finance_officer_or_host_admin_lists_no_bodys_business_they_cannot_open_seated_or_not(hub):
+    """The bodies, a body's meetings (and their calendar) and written resolutions, the decisions log, decision
+    requests and the register of interests answer the manager and the board alone (hubkit.auth.SEES_GOVERNANCE), as
+    the gateway's pages that read them: a finance officer or host admin, like member staff, gets 403, seated or not
+    (before, they listed a body's meetings they could not open). A seat holder among them keeps their own list,
+    GET /meetings, and opens each meeting and resolution of their body."""
+    body, organisation, seats = partners_group(hub)  # seats[1] names the account "other"
+    meeting, item, motion = held_with_motion(hub, body, seats)
+    resolution = circulate(hub, body)
+    request_id = str(uuid.uuid4())
+    assert hub.app.extensions["hubkit.applier"].apply(golden_event(
+        "finance.decision.requested", consortium_id=hub.consortium, data={"request_id": request_id}))
+    lists = ("/bodies", f"/bodies/{body['id']}", f"/bodies/{body['id']}/meetings",
+             f"/bodies/{body['id']}/meetings.ics", f"/bodies/{body['id']}/written-resolutions", "/decisions",
+             "/decision-requests", f"/decision-requests/{request_id}", "/interests")
+    for role in ("finance_officer", "host_admin"):
+        for username in ("fin", "other"):  # unseated, and seated on the body
+            caller = hub.as_((role,), username=username)
+            for path in lists:
+                assert hub.client.get(path, headers=caller).status_code == 403, (role, username, path)
+        seated = hub.as_((role,), username="other")
+        listed = hub.client.get("/meetings", query_string={"person_name": "Olu Other", "upcoming": "false"},
+                                headers=seated).get_json()
+        assert [m["id"] for m in listed] == [meeting["id"]], role
+        hub.call("GET", f"/written-resolutions/{resolution['id']}", headers=seated)
+    for role in ("consortium_manager", "board_member"):  # who sees every body's business lists it, seated or not
+        caller = hub.as_((role,), username="bo")
+        for path in lists:
+            assert hub.client.get(path, headers=caller).status_code == 200, (role, path)
+    shown = hub.call("GET", f"/bodies/{body['id']}/meetings", headers=hub.as_(("board_member",), username="bo"))
+    assert [m["id"] for m in shown] == [meeting["id"]]
 
 
 def test_g12_a_seat_holder_votes_for_their_own_seat_only_never_another(hub):

@@ -34,7 +34,9 @@ from . import schemas as s
 RUNNERS = ("board_member", "consortium_manager")  # the chair, governance lead and board run meetings
 # Anyone whose hub username a seat names declares, votes and answers for that seat, whatever their role, and sees
 # the meetings and written resolutions of the bodies they sit on; the manager and the board see every body's
-# (hubkit.auth.SEES_GOVERNANCE; 404 otherwise).
+# (hubkit.auth.SEES_GOVERNANCE; 404 otherwise). A body, its lists (meetings, their calendar, written resolutions),
+# the decisions log and the register of interests are for SEES_GOVERNANCE alone (403 for anyone else, as for member
+# staff): a seat holder of another role has their own list, GET /meetings, and opens each meeting and resolution.
 SEAT_HOLDERS = (*STAFF, "member_user")
 
 blp = Blueprint("bodies", __name__, url_prefix="/bodies", description="Bodies, their rules, seats and meetings")
@@ -49,7 +51,7 @@ interests_blp = Blueprint("interests", __name__, url_prefix="/interests",
 
 @blp.route("")
 class Bodies(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @paged(blp, s.BodySummaryOut)
     def get(self, page):
         """The consortium's bodies, oldest first (a few: the first page holds them all)."""
@@ -68,7 +70,7 @@ class Bodies(MethodView):
 
 @blp.route("/<body_id>")
 class BodyById(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @blp.response(200, s.BodyOut)
     def get(self, body_id):
         """A body with its rules, seats and terms, and warnings on its size (G1) and meetings (G3)."""
@@ -98,7 +100,7 @@ class SeatEnd(MethodView):
 
 @blp.route("/<body_id>/meetings")
 class BodyMeetings(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @paged(blp, s.MeetingSummaryOut)
     def get(self, body_id, page):
         """The body's meetings, soonest first."""
@@ -331,7 +333,7 @@ DECISION_ORDERS = {"newest": Order(desc(Decision.decided_at), desc(Decision.id))
 
 @decisions_blp.route("")
 class Decisions(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @decisions_blp.arguments(s.DecisionQuery, location="query")
     @paged(decisions_blp, s.DecisionOut, sorts=DECISION_ORDERS)
     def get(self, query, page):
@@ -351,7 +353,7 @@ class Decisions(MethodView):
 
 @interests_blp.route("")
 class Interests(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @interests_blp.arguments(s.InterestQuery, location="query")
     @paged(interests_blp, s.InterestOut)
     def get(self, query, page):
@@ -386,7 +388,7 @@ def _calendar_response(text: str, filename: str) -> Response:
 
 @blp.route("/<body_id>/meetings.ics")
 class BodyCalendar(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @blp.response(200, description="An iCalendar (RFC 5545) feed of the body's meetings", content_type="text/calendar")
     def get(self, body_id):
         """The body's meetings as an iCalendar feed to subscribe to (from a year ago on)."""
@@ -487,7 +489,7 @@ class Chair(MethodView):
 
 @blp.route("/<body_id>/written-resolutions")
 class BodyResolutions(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @paged(blp, s.WrittenResolutionOut)
     def get(self, body_id, page):
         """The body's written resolutions, latest deadline first."""

@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from hubkit.auth import STAFF, allow, current_principal
+from hubkit.auth import SEES_GOVERNANCE, allow, current_principal
 from hubkit.paging import Order, desc, paged
 from hubkit.web import get_or_404, request_uow
 
@@ -11,13 +11,15 @@ from ..adapters.orm import DecisionRequest
 from ..service_layer import decisions as use_cases
 from .schemas import DecisionIn, DecisionRequestOut
 
+# Decision requests are the board's business (README's roles table): the manager and the board read them
+# (hubkit.auth.SEES_GOVERNANCE), as the gateway's decisions page; a requester hears the outcome by event.
 blp = Blueprint("decision-requests", __name__, url_prefix="/decision-requests",
                 description="Requests for decisions from the other services")
 
 
 @blp.route("")
 class DecisionRequests(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @paged(blp, DecisionRequestOut)
     def get(self, page):
         """Requests for decisions, newest first."""
@@ -28,7 +30,7 @@ class DecisionRequests(MethodView):
 
 @blp.route("/<request_id>")
 class DecisionRequestById(MethodView):
-    @allow(*STAFF)
+    @allow(*SEES_GOVERNANCE)
     @blp.response(200, DecisionRequestOut)
     def get(self, request_id):
         """One request."""
