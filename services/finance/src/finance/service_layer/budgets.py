@@ -88,14 +88,6 @@ def adopt(uow: UnitOfWork, budget: Budget, by: str) -> Budget:
     return budget
 
 
-def actuals(session, year: int) -> dict[str, int]:
-    """The ledger's totals by category in a financial year."""
-    start, end = rules.year_bounds(year)
-    rows = session.execute(select(LedgerPosting.category, func.sum(LedgerPosting.amount_pence)).where(
-        LedgerPosting.posted_on >= start, LedgerPosting.posted_on <= end).group_by(LedgerPosting.category))
-    return {category: int(total or 0) for category, total in rows}
-
-
 def pending_for(session, line_ids) -> list[BudgetVariation]:
     ids = list(line_ids)
     if not ids:
@@ -107,8 +99,8 @@ def pending_for(session, line_ids) -> list[BudgetVariation]:
 
 
 def _actuals_by_year(session, years) -> dict[int, dict[str, int]]:
-    """actuals(year) for each of the years, in one query (issue 16: not one a budget of a page): a column of sums a
-    year, grouped by category."""
+    """The ledger's totals by category in each of these financial years, in one query (issue 16: not one a budget
+    of a page): a column of sums a year, grouped by category."""
     years = sorted(set(years))
     if not years:
         return {}
