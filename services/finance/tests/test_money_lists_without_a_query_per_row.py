@@ -6,21 +6,15 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event
+from hubkit.testing import statements_run
 
 from money_fixtures import PAST, mh  # noqa: F401
 
 
 def _statements(mh, path: str, **query) -> tuple[int, list[dict]]:
     """The SQL statements one GET of the list makes (on the app's engine), and its rows."""
-    seen: list[str] = []
-    engine = mh.app.extensions["hubkit.db"].engine
-    record = lambda _conn, _cursor, statement, *_: seen.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(mh.app) as seen:
         answer = mh.client.get(path, headers=mh.finance, query_string=query)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert answer.status_code == 200, answer.get_data(as_text=True)
     return len(seen), answer.get_json()
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import event
-
-from hubkit.testing import follow_pages, follow_pages_in_sql
+from hubkit.testing import follow_pages, follow_pages_in_sql, statements_run
 from time_fixtures import MONDAY, th  # noqa: F401
 
 
@@ -41,14 +39,8 @@ def test_f3_a_persons_rates_page_oldest_first_of_that_person_only(th):
 def test_cost_codes_page_by_kind_then_code_read_a_page_at_a_time(th):
     for code in ("zz-late", "aa-early", "mm-middle"):
         th.call("POST", "/cost-codes", {"code": code, "title": code.title(), "chargeable": True}, 201)
-    seen: list[str] = []
-    engine = th.app.extensions["hubkit.db"].engine
-    record = lambda _conn, _cursor, statement, *_: seen.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(th.app) as seen:
         pages = follow_pages(th.client, "/cost-codes", headers=th.finance, limit=2)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     rows = _whole_and_paged(th, "/cost-codes", pages)
     assert len(rows) == 14 and [len(page) for page in pages] == [2] * 7
     assert rows == sorted(rows, key=lambda r: (r["kind"], r["code"], r["id"]))

@@ -5,18 +5,16 @@ sees none of it. Motions, written resolutions and declarations are written throu
 here, as the summary only reads them; the clock is moved past the meeting."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import uuid
 
 import time_machine
-from sqlalchemy import event
 
 from governance.adapters.orm import AgendaItem, Declaration, Motion, Vote, WrittenResolution
 from hubkit import clock
 from hubkit.db import Tenant
-from hubkit.testing import golden_event
+from hubkit.testing import golden_event, statements_run
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 ASHA = "asha"  # the seat holder's hub username
@@ -199,19 +197,6 @@ def test_a_written_resolution_is_open_to_a_seat_holder_as_my_answer_accepts_it(h
     assert open_to(hub, ASHA) == set()
 
 
-@contextlib.contextmanager
-def statements(hub):
-    """The SQL statements the service runs meanwhile."""
-    seen: list[str] = []
-    engine = hub.app.extensions["hubkit.db"].engine
-    record = lambda _conn, _cursor, statement, *_: seen.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_issue_16_g12_votes_open_take_the_same_statements_however_many_motions_are_open(hub):
     """The home page's votes open read the seats, attendance and declarations once a meeting and the votes once,
     the motions the seat has voted on or declared an interest in (G12) left out in SQL: GET /summary's statements do
@@ -222,7 +207,7 @@ def test_issue_16_g12_votes_open_take_the_same_statements_however_many_motions_a
     for meeting in meetings:
         hub.attend(meeting["id"], asha)
     first = {motion_at(hub, meeting["id"], f"Adopt plan {n}").id for n, meeting in enumerate(meetings)}
-    with statements(hub) as one_each:
+    with statements_run(hub.app) as one_each:
         assert open_to(hub, ASHA) == {str(m) for m in first}
 
     more = set()
@@ -234,7 +219,7 @@ def test_issue_16_g12_votes_open_take_the_same_statements_however_many_motions_a
               Declaration(id=uuid.uuid4(), consortium_id=hub.consortium, agenda_item_id=declared.agenda_item_id,
                           seat_id=uuid.UUID(asha), interest="My employer", excluded_from_discussion=False,
                           declared_at=clock.utcnow()))
-    with statements(hub) as four_each:
+    with statements_run(hub.app) as four_each:
         found = summary(hub)["votes_open"]
     assert found["count"] == 6 and len(found["items"]) == 5  # the first five listed
     assert {v["id"] for v in found["items"]} <= {str(m) for m in first | more}

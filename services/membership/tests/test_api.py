@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from hubkit.testing import follow_pages, make_principal
+from hubkit.testing import follow_pages, make_principal, statements_run
 from membership.adapters.orm import Organisation
 
 CONSORTIUM = uuid.uuid4()
@@ -196,8 +196,6 @@ def test_the_directory_comes_in_pages_by_name_keeping_its_filter(client, sign):
 def test_the_directory_filters_and_pages_in_sql_reading_only_the_page(app, client, sign):
     """Issue 16: the filters (text, status, category, area, diversity) are SQL, so a page reads limit + 1 rows
     however big the directory; list fields that are empty or null match nothing; % and _ are only text."""
-    from sqlalchemy import event
-
     headers = {"Authorization": sign(make_principal(("consortium_manager",), consortium_id=uuid.uuid4()),
                                      "membership")}
     wanted = dict(service_categories=["youth", "carers"], areas_served=["Leeds", "Harrogate"], diversity=["rural"])
@@ -216,13 +214,7 @@ def test_the_directory_filters_and_pages_in_sql_reading_only_the_page(app, clien
     assert found(q=" otley ") == ["Found 0 100% Trust", "Found 2 100% Trust", "Found 4 100% Trust"]
     assert len(found(q="0%")) == 5 and found(q="1_0") == [] and found(q="_") == []
     assert found(diversity="rural", service_category="housing") == []
-    seen = []
-    engine = app.extensions["hubkit.db"].engine
-    record = lambda _c, _cur, statement, *_: seen.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(app) as seen:
         assert len(found(limit=2, **filters)) == 2
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     listing = next(s for s in seen if "FROM organisation" in s and "LIMIT" in s.upper())
     assert "areas_served" in listing and "diversity" in listing

@@ -5,6 +5,7 @@ Loaded by the repository's root conftest.py (`pytest_plugins = ["hubkit.testing"
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -354,17 +355,25 @@ def follow_pages(client, url: str, *, headers=None, between=None, **query) -> li
             between(len(pages))
 
 
-def follow_pages_in_sql(app, client, url: str, table: str, *, headers=None, **query) -> list[list[dict]]:
-    """follow_pages, checking the list is paged in SQL: its table is read once a page, each time with a LIMIT
-    (a page of rows), never whole to be paged in memory."""
+@contextlib.contextmanager
+def statements_run(app) -> Iterator[list[str]]:
+    """The SQL statements a service's app (hubkit.web) runs meanwhile, in order: how tests check that a read's
+    statements do not grow with its rows."""
     seen: list[str] = []
     engine = app.extensions["hubkit.db"].engine
     record = lambda _conn, _cursor, statement, *_: seen.append(statement)  # noqa: E731
     event.listen(engine, "before_cursor_execute", record)
     try:
-        pages = follow_pages(client, url, headers=headers, **query)
+        yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def follow_pages_in_sql(app, client, url: str, table: str, *, headers=None, **query) -> list[list[dict]]:
+    """follow_pages, checking the list is paged in SQL: its table is read once a page, each time with a LIMIT
+    (a page of rows), never whole to be paged in memory."""
+    with statements_run(app) as seen:
+        pages = follow_pages(client, url, headers=headers, **query)
     reads = [statement for statement in seen if re.search(rf"\bFROM {table}\b", statement)]
     assert len(reads) == len(pages) and all("LIMIT" in statement.upper() for statement in reads), reads
     return pages
