@@ -35,9 +35,14 @@ def budgets_query():
     return select(Budget)
 
 
+def _lines_query(budget_ids):
+    """The lines of these budgets as a budget shows them: income before expenditure, then by code."""
+    return (select(BudgetLine).where(BudgetLine.budget_id.in_(list(budget_ids)))
+            .order_by(BudgetLine.kind.desc(), BudgetLine.code))
+
+
 def lines_of(session, budget_id) -> list[BudgetLine]:
-    return list(session.execute(select(BudgetLine).where(BudgetLine.budget_id == budget_id)
-                                .order_by(BudgetLine.kind.desc(), BudgetLine.code)).scalars())
+    return list(session.execute(_lines_query([budget_id])).scalars())
 
 
 def _check_line_fields(session, budget: Budget, code: str | None, category: str | None, line_id=None) -> None:
@@ -121,8 +126,7 @@ def budget_views(session, budgets: list[Budget]) -> list[dict]:
     if not budgets:
         return []
     lines_by_budget: dict = {budget.id: [] for budget in budgets}
-    for line in session.execute(select(BudgetLine).where(BudgetLine.budget_id.in_(list(lines_by_budget)))
-                                .order_by(BudgetLine.kind.desc(), BudgetLine.code)).scalars():
+    for line in session.execute(_lines_query(lines_by_budget)).scalars():
         lines_by_budget[line.budget_id].append(line)
     totals = _actuals_by_year(session, [budget.year for budget in budgets])
     pending = pending_for(session, [line.id for lines in lines_by_budget.values() for line in lines])

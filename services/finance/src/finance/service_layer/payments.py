@@ -348,9 +348,13 @@ def create_run(uow: UnitOfWork, instalment_ids: list, claim_ids: list, pay_on: d
     return run
 
 
+def _items_query(run_ids):
+    """The items of these runs, by reference."""
+    return select(PaymentRunItem).where(PaymentRunItem.run_id.in_(list(run_ids))).order_by(PaymentRunItem.reference)
+
+
 def items_of(session, run_id) -> list[PaymentRunItem]:
-    return list(session.execute(select(PaymentRunItem).where(PaymentRunItem.run_id == run_id)
-                                .order_by(PaymentRunItem.reference)).scalars())
+    return list(session.execute(_items_query([run_id])).scalars())
 
 
 def _lock(session, run: PaymentRun) -> PaymentRun:
@@ -418,8 +422,7 @@ def run_views(session, runs: list[PaymentRun]) -> list[dict]:
     runs = list(runs)
     items: dict = {run.id: [] for run in runs}
     if items:
-        for item in session.execute(select(PaymentRunItem).where(PaymentRunItem.run_id.in_(list(items)))
-                                    .order_by(PaymentRunItem.reference)).scalars():
+        for item in session.execute(_items_query(items)).scalars():
             items[item.run_id].append(item)
     return [{**{key: getattr(run, key) for key in (
         "id", "number", "status", "total_pence", "pay_on", "created_by", "created_at", "approved_by",

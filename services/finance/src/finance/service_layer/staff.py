@@ -92,8 +92,9 @@ def rates_query(staff_id):
 
 
 def rate_history(session, staff_id) -> list[StaffRate]:
-    return list(session.execute(select(StaffRate).where(StaffRate.staff_id == staff_id)
-                                .order_by(StaffRate.effective_from, StaffRate.created_at)).scalars())
+    """The person's rates, oldest first (RATE_ORDER)."""
+    return list(session.execute(rates_query(staff_id).order_by(StaffRate.effective_from, StaffRate.created_at,
+                                                                StaffRate.id)).scalars())
 
 
 def current_rates(session, staff_ids, on: dt.date) -> dict:
