@@ -28,6 +28,14 @@ def _signed_in_manager(logged_in, here: str) -> tuple:
     return manager, csrf_token_from(manager.get(here).get_data(as_text=True))
 
 
+def _refused_and_shown(client, url: str, typed: dict, anchor: str, shown: str | None = None) -> str:
+    """Post a form that is refused: it must redirect to the form (`anchor`); the page at `shown` (by default where
+    it redirected) as it then reads."""
+    answer = client.post(url, data=typed)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(anchor)
+    return client.get(shown or answer.headers["Location"]).get_data(as_text=True)
+
+
 def test_issue_14_item_3_the_opportunity_form_says_what_to_fix_in_plain_words_beside_each_field(
         logged_in, fake_services):
     fake_services.contracts_answers[("GET", f"/opportunities/{OPPORTUNITY_ID}")] = (200, _opportunity())
@@ -288,9 +296,7 @@ def test_issue_14_item_3_a_new_allocation_round_refused_keeps_what_was_typed_bes
     typed = {"csrf_token": token, "contract_id": CONTRACT_ID, "title": "Youth work " * 40,
              "specification": "Detached youth work in Harehills.", "value": "", "service_categories": "Youth work",
              "areas": "Leeds", "decision_by-day": "30", "decision_by-month": "2", "decision_by-year": "2031"}
-    answer = manager.post("/allocation/rounds", data=typed)
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("#new-round")
-    page = manager.get(answer.headers["Location"]).get_data(as_text=True)
+    page = _refused_and_shown(manager, "/allocation/rounds", typed, "#new-round")
     assert _field_message(page, "round-title") == "The round's title must be 300 characters or fewer"
     assert _field_message(page, "decision_by") == "The day of the decision must be a real date"
     assert ("#decision_by-day", "The day of the decision must be a real date") in _summary(page)
@@ -328,9 +334,7 @@ def test_issue_14_item_3_an_improvement_plan_refused_says_each_action_beside_its
     manager, token = _signed_in_manager(logged_in, here)
     typed = {"csrf_token": token, "form": "plan", "reason": "Two quarters under profile",
              "review_on-day": "15", "review_on-month": "1", "review_on-year": "2031"}
-    answer = manager.post(f"{here}/improvement-plans", data=typed)
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("#plans")
-    page = manager.get(here).get_data(as_text=True)
+    page = _refused_and_shown(manager, f"{here}/improvement-plans", typed, "#plans", here)
     assert _field_message(page, "action-0") == "Enter at least one action, with its owner and the day it is due"
     assert re.search(r'id="plan-reason" name="reason" type="text" value="Two quarters under profile"', page)
     assert not [c for c in fake_services.calls if c["method"] == "POST"]
@@ -368,11 +372,10 @@ def test_issue_14_item_3_an_improvement_plans_review_refused_says_so_beside_its_
             "note": ["Length must be between 1 and 5000."], "next_review_on": ["Not a valid date."]}})
     here = f"/contracts/subcontracts/{SUBCONTRACT_ID}"
     manager, token = _signed_in_manager(logged_in, here)
-    answer = manager.post(f"/contracts/improvement-plans/{PLAN_ID}/reviews", data={
+    page = _refused_and_shown(manager, f"/contracts/improvement-plans/{PLAN_ID}/reviews", {
         "csrf_token": token, "subcontract_id": SUBCONTRACT_ID, "form": f"review-{PLAN_ID}",
-        "note": "Outreach " * 3, "next_review_on-day": "30", "next_review_on-month": "2", "next_review_on-year": "2031"})
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("#plans")
-    page = manager.get(here).get_data(as_text=True)
+        "note": "Outreach " * 3, "next_review_on-day": "30", "next_review_on-month": "2", "next_review_on-year": "2031"},
+        "#plans", here)
     assert _field_message(page, f"note-{PLAN_ID}") == "The review note must be between 1 and 5000 characters"
     assert _field_message(page, f"next-{PLAN_ID}") == "The day of the next review must be a real date"
     assert (f"#next-{PLAN_ID}-day", "The day of the next review must be a real date") in _summary(page)
@@ -427,10 +430,9 @@ def test_issue_14_item_3_a_rounds_panel_and_criteria_refused_say_each_field_besi
             "role": ["Must be one of: lead_member, member, hub_staff, outside_expert."]}})
     here = f"/allocation/rounds/{ROUND_ID}"
     manager, token = _signed_in_manager(logged_in, here)
-    answer = manager.post(f"{here}/panel", data={"csrf_token": token, "form": "panel", "name": "Asha Patel", "role": "",
-                                                 "organisation_id": MEMBER["id"], "expertise": "Youth justice"})
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("#panel")
-    page = manager.get(here).get_data(as_text=True)
+    page = _refused_and_shown(manager, f"{here}/panel", {
+        "csrf_token": token, "form": "panel", "name": "Asha Patel", "role": "", "organisation_id": MEMBER["id"],
+        "expertise": "Youth justice"}, "#panel", here)
     assert _field_message(page, "panel-name") == "The person's name must be 200 characters or fewer"
     assert _field_message(page, "panel-role") == "Select their role on the panel"
     assert ("#panel-role", "Select their role on the panel") in _summary(page)
@@ -445,7 +447,7 @@ def test_issue_14_item_3_a_rounds_panel_and_criteria_refused_say_each_field_besi
             "criteria": {"0": {"weight": ["Must be greater than or equal to 1 and less than or equal to 100."]}}}})
     criteria = {"csrf_token": token, "form": "criteria", "criterion-1": "Local reach", "weight-1": "140",
                 "description-1": "Sessions in the area", "scale_max": "10", "tie_break": "earliest_submission"}
-    answer = manager.post(f"{here}/criteria", data=criteria)
+    manager.post(f"{here}/criteria", data=criteria)
     sent = fake_services.last_call("contracts", "PUT", f"{path}/criteria")["json"]
     assert sent["criteria"] == [{"name": "Local reach", "weight": 140, "description": "Sessions in the area"}]
     page = manager.get(here).get_data(as_text=True)
@@ -469,9 +471,7 @@ def test_issue_14_item_3_a_moderated_score_refused_is_said_beside_its_boxes_and_
     manager, token = _signed_in_manager(logged_in, here)
     typed = {"csrf_token": token, "form": "moderation", "eoi_id": EOI["id"], "criterion_id": CRITERION["id"],
              "score": "seven", "reason": ""}
-    answer = manager.post(f"{here}/moderation", data=typed)
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("#moderation")
-    page = manager.get(here).get_data(as_text=True)
+    page = _refused_and_shown(manager, f"{here}/moderation", typed, "#moderation", here)
     assert _field_message(page, "mod-score") == "Enter the agreed score as a whole number, like 7"
     assert re.search(r'id="mod-score" name="score" type="text" value="seven"', page)
     assert not [c for c in fake_services.calls if c["method"] == "PUT"]
@@ -542,9 +542,8 @@ def test_issue_14_item_3_an_expression_of_interest_refused_says_so_beside_its_bo
     token = csrf_token_from(member.get("/allocation/mine").get_data(as_text=True))
     typed = {"csrf_token": token, "form": f"eoi-{ROUND_ID}", "statement": "Three hubs, five days a week.",
              "proposed_value": "about 140k"}
-    answer = member.post(f"/allocation/mine/{ROUND_ID}/eoi", data=typed)
-    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"#round-{ROUND_ID}")
-    page = member.get("/allocation/mine").get_data(as_text=True)
+    page = _refused_and_shown(member, f"/allocation/mine/{ROUND_ID}/eoi", typed, f"#round-{ROUND_ID}",
+                              "/allocation/mine")
     assert _field_message(page, f"value-{ROUND_ID}") == "Enter the proposed value in pounds, like 140,000 or 140,000.00"
     assert "Three hubs, five days a week." in page and 'value="about 140k"' in page
     assert not [c for c in fake_services.calls if c["method"] == "POST"]
