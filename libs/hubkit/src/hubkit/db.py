@@ -311,8 +311,8 @@ def _scoped_in_from(statement) -> tuple[set[type], set[type]]:
         cls = scoped.get(getattr(table, "element", table)) if hasattr(table, "name") else None
         if cls is not None:
             found.add(cls)
-    plain = set()
-    froms = list(statement.get_final_froms())
+    plain: set[type] = set()
+    froms = list(statement.get_final_froms()) if found else []  # no consortium table: nothing to look for
     while froms:
         part = froms.pop()
         if isinstance(part, Join):  # its two sides; a subquery's own FROM list is its own statement's
