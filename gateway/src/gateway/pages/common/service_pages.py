@@ -21,12 +21,13 @@ from ...proxy.upstream import Trace, UpstreamError
 from .errors import Field, flash_errors, form_errors, keep_typed, refusal_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_FOUND = "Not found."  # the problem fetch and fetch_page give for a 404; render_page answers it with a 404
 
 
 def render_page(template: str, **context) -> tuple[str, int]:
     """A page and its status: 404 when what it shows was not found (its `problem` is "Not found."), unless the
     context gives a `status` of its own (a refused form shown again is 422)."""
-    status = context.pop("status", None) or (404 if context.get("problem") == "Not found." else 200)
+    status = context.pop("status", None) or (404 if context.get("problem") == NOT_FOUND else 200)
     return render_template(template, **context), status
 
 
@@ -37,7 +38,7 @@ def fetch(service: str, path: str, query=None) -> tuple[Any, str | None]:
     except ServiceDown as exc:
         return None, exc.message
     if answer.status == 404:
-        return None, "Not found."
+        return None, NOT_FOUND
     if answer.status == 403:
         return None, "You do not have access to this."
     return (answer.body, None) if answer.ok else (None, "This cannot be shown just now.")
@@ -54,7 +55,7 @@ def fetch_page(service: str, path: str, query=None) -> tuple[Any, str | None, di
     if answer.status == 422:  # a cursor from another list, or a filter the service refuses
         return None, refusal(answer), {}
     if answer.status == 404:
-        return None, "Not found.", {}
+        return None, NOT_FOUND, {}
     if answer.status == 403:
         return None, "You do not have access to this.", {}
     return (answer.body, None, page_links(answer)) if answer.ok else (None, "This cannot be shown just now.", {})

@@ -10,7 +10,7 @@ from ...auth.csrf import csrf
 from ...auth.session import roles_required
 from ...domain.roles import MANAGES_CONTRACTS
 from ..common.file_imports import check_and_import, columns_of
-from ..common.service_pages import csv_response, fetch
+from ..common.service_pages import NOT_FOUND, csv_response, fetch
 from .views import _render
 
 KINDS = {
@@ -65,7 +65,7 @@ def _page(contract_id, kind: str, result=None, errors=None, status=200):
         template_url=url_for("delivery_ui.import_template", kind=kind),
         form_action=url_for("delivery_ui.import_file", contract_id=contract_id, kind=kind), result=result,
         errors=errors or {}, preview_header=about["header"], preview_rows=preview)
-    if problem == "Not found.":
+    if problem == NOT_FOUND:
         return page, 404
     return page, 503 if (problem or columns_problem) and status == 200 else status
 

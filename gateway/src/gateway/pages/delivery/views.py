@@ -29,7 +29,7 @@ from ..common.errors import (CHOICE, DATE, FILE, MONEY, NUMBER, WHOLE, Field, fl
                              refuse)
 from ..common.money import pounds_to_pence
 from ..common.lists import list_page
-from ..common.service_pages import (fetch, fetch_page, pdf_response, posted, render_page, send,
+from ..common.service_pages import (NOT_FOUND, fetch, fetch_page, pdf_response, posted, render_page, send,
                                     stored_file_from, xlsx_response)
 from .heatmap import WORD, heat_map
 from .forms import INDICATOR_ROWS, contract_form, figure
@@ -199,7 +199,7 @@ def contract_action(contract_id, action):
     if action == "targets":
         found, problem = fetch("contracts", path)
         if found is None:  # no indicators and periods to read the boxes by: say why, and keep the targets typed
-            flash("That contract could not be found." if problem == "Not found." else problem, "error")
+            flash("That contract could not be found." if problem == NOT_FOUND else problem, "error")
             keep_typed()
             return redirect(here + "#targets")
         rows, bad, fields = [], {}, {}
@@ -283,7 +283,7 @@ THRESHOLD_FIELDS = {"green_percent": Field("the per cent of profile that is gree
 def ocds(contract_id):
     found, problem = fetch("contracts", f"/contracts/{contract_id}/ocds")
     if problem:
-        abort(404 if problem == "Not found." else 502)
+        abort(404 if problem == NOT_FOUND else 502)
     return Response(json.dumps(found, indent=2), mimetype="application/json", headers={
         "Content-Disposition": content_disposition(f"contract-{contract_id}-ocds.json")})
 
@@ -362,7 +362,7 @@ REPORT_HEADER = ["Indicator", "Name", "Period", "Target", "Actual", "% of profil
 @roles_required(SEES_CONTRACTS)
 def report(contract_id):
     found, problem = _report(contract_id)
-    if problem and problem != "Not found.":
+    if problem and problem != NOT_FOUND:
         found, problem = None, problem + " Check the range of periods."
     return _render("report.html", report=found, problem=problem, contract_id=contract_id,
                    charts=_report_charts(found) if found else [], query={k: request.args.get(k, "") for k in ("from_period", "to_period")})
@@ -557,7 +557,7 @@ def return_form(subcontract_id, period_id):
     detail, problem = fetch("contracts", f"/subcontracts/{subcontract_id}")
     period = next((p for p in (detail or {}).get("periods", []) if p["id"] == str(period_id)), None)
     if detail and period is None:
-        problem = "Not found."
+        problem = NOT_FOUND
     existing = None
     if detail and period:
         row = next(r for r in detail["scorecard"]["periods"] if r["period"]["id"] == str(period_id))

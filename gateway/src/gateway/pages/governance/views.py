@@ -17,7 +17,7 @@ from ...domain.roles import DECIDES, ROLE_NAMES, SEES_DECISIONS
 from ...proxy.client import ServiceDown, upload_to_service
 from ..common.errors import FORM, flash_errors, form_errors, keep_typed, refuse
 from ..common.lists import list_page
-from ..common.service_pages import fetch, posted, render_page, send
+from ..common.service_pages import NOT_FOUND, fetch, posted, render_page, send
 from . import forms
 
 bp = Blueprint("governance_ui", __name__, url_prefix="/governance", template_folder="templates")
@@ -125,7 +125,7 @@ def _not_theirs(found) -> bool:
 def resolution(resolution_id):
     found, problem = _get(f"/written-resolutions/{resolution_id}")
     if _not_theirs(found):
-        found, problem = None, "Not found."
+        found, problem = None, NOT_FOUND
     body_, _ = _get(f"/bodies/{found['body_id']}") if found and _sees_governance() else (None, None)
     seats = [s for s in (body_ or {}).get("seats", []) if s["role"] in ("chair", "member")]
     return _render("resolution.html", resolution=found, body=body_, seats=seats,
@@ -185,7 +185,7 @@ def schedule_meeting(body_id):
 def meeting(meeting_id):
     found, problem = _get(f"/meetings/{meeting_id}")
     if _not_theirs(found):
-        found, problem = None, "Not found."
+        found, problem = None, NOT_FOUND
     seats = []
     if found and _sees_governance():
         body_, _ = _get(f"/bodies/{found['body_id']}")

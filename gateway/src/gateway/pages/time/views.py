@@ -24,7 +24,7 @@ from ..common.dates import month as month_name
 from ..common.money import pounds
 from ...proxy.client import ServiceDown, call_service
 from ..common.lists import Filter, list_page
-from ..common.service_pages import (csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, refusal,
+from ..common.service_pages import (NOT_FOUND, csv_response, fetch, fetch_page, is_uuid, pdf_response, posted, refusal,
                                     render_page, send, xlsx_response)
 from ..common.errors import refuse, typed
 from .forms import (CODE_FIELDS, CORRECTION_FIELDS, CREDIT_FIELDS, DAY_NAMES, DRAFT_FIELDS, PAID_FIELDS, RATE_FIELDS,
@@ -146,7 +146,7 @@ def index():
     """My timesheet: the week as a grid of cost codes by days."""
     week = monday_of(request.args.get("week"))
     sheet, problem = _get("/timesheets/mine", {"week": week.isoformat()})
-    if sheet is None and problem == "Not found.":
+    if sheet is None and problem == NOT_FOUND:
         return _render("not_set_up.html", title="My timesheet", problem=None,
                        message="You are not set up to log time yet: ask the finance officer to add you as a "
                                "staff member linked to your login.")
