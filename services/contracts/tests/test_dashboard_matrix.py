@@ -7,7 +7,8 @@ from __future__ import annotations
 import uuid
 
 from delivery_fixtures import Delivery, delivery  # noqa: F401
-from test_performance_reads import DASHBOARD, _contract_with_returns, _statements
+from hubkit.testing import statements_run
+from test_performance_reads import DASHBOARD, _contract_with_returns
 
 MATRIX = "/contracts/{cid}/dashboard/matrix"
 
@@ -128,7 +129,7 @@ def test_the_matrix_is_read_in_the_same_statements_whatever_the_pages_size(deliv
     cid = _contract_with_returns(delivery)
     counts = []
     for limit in (1, 3):
-        with _statements(delivery.app) as seen:
+        with statements_run(delivery.app) as seen:
             _page(delivery, cid, limit=limit)
         counts.append(len(seen))
     assert counts[0] == counts[1] <= 9, counts  # 7 when this was written
